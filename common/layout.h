@@ -1,0 +1,34 @@
+/* layout.h - names of every term prefix, value slot and metadata key in the
+ * index. docs/index-layout.md explains them; bump LEC_INDEX_FORMAT when any
+ * meaning changes. */
+#ifndef LECTERN_LAYOUT_H
+#define LECTERN_LAYOUT_H
+
+#define LEC_INDEX_FORMAT "1"
+#define LEC_DB_SUBDIR "xapian"
+
+/* term prefixes */
+#define LEC_PFX_STEM "Z"
+#define LEC_PFX_TITLE "S"
+#define LEC_PFX_TITLE_STEM "ZS"
+#define LEC_PFX_PATH "XP"
+#define LEC_PFX_SPEAKER "XS"
+#define LEC_PFX_TAG "K"
+#define LEC_PFX_YEAR "Y"
+#define LEC_PFX_FILE "F"
+
+/* value slots */
+#define LEC_SLOT_DATE 0
+#define LEC_SLOT_FILE 1
+#define LEC_SLOT_PASSAGE 2
+
+/* metadata keys */
+#define LEC_META_FORMAT "lectern:format"
+#define LEC_META_ROOTS "lectern:roots"
+#define LEC_META_LAST_INDEXED "lectern:last-indexed"
+#define LEC_META_FILE_PREFIX "f:"
+
+/* heading path separator for display */
+#define LEC_HEADING_SEP " \xe2\x80\xba "   /* " › " */
+
+#endif

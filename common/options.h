@@ -1,0 +1,60 @@
+/* options.h - command-line options as data (git's parse-options spirit).
+ *
+ * Each subcommand declares a table of struct opt; the same table parses argv
+ * and generates `--help`. Options and positional arguments may be mixed
+ * (`lectern find --limit 5 cattle` = `lectern find cattle --limit 5`); `--`
+ * ends options. Long options take `--name=value` or `--name value`; short
+ * ones `-n5` or `-n 5`; short flags combine (`-qv`).
+ */
+#ifndef LECTERN_OPTIONS_H
+#define LECTERN_OPTIONS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+enum opt_type {
+	OPT_END = 0,
+	OPT_FLAG,       /* int *: set to 1 */
+	OPT_STRING,     /* const char **: points into argv */
+	OPT_INT,        /* long *: decimal, range-checked against min/max */
+	OPT_STRINGS,    /* struct opt_list *: repeatable, each value appended */
+};
+
+struct opt_list {
+	const char **items;   /* malloc'd array of pointers into argv; caller frees items */
+	size_t n;
+};
+
+struct opt {
+	enum opt_type type;
+	char short_name;      /* 0 for none */
+	const char *long_name;/* NULL for none */
+	void *dest;
+	const char *arg_name; /* shown in help: "N", "DIR"... (NULL for flags) */
+	const char *help;
+	long min, max;        /* OPT_INT bounds (both 0: any non-negative value) */
+};
+
+#define OPT_FLAG_(s, l, d, h) { OPT_FLAG, (s), (l), (d), NULL, (h), 0, 0 }
+#define OPT_STRING_(s, l, d, a, h) { OPT_STRING, (s), (l), (d), (a), (h), 0, 0 }
+#define OPT_INT_(s, l, d, a, h, lo, hi) { OPT_INT, (s), (l), (d), (a), (h), (lo), (hi) }
+#define OPT_STRINGS_(s, l, d, a, h) { OPT_STRINGS, (s), (l), (d), (a), (h), 0, 0 }
+#define OPT_END_() { OPT_END, 0, NULL, NULL, NULL, NULL, 0, 0 }
+
+enum opt_result {
+	OPT_OK = 0,       /* parsed; *args / *nargs hold the positional arguments */
+	OPT_HELP = 1,     /* -h or --help was given: caller prints opt_usage, exits 0 */
+	OPT_ERROR = 2,    /* bad usage: err holds "unknown option '--foo'" etc. */
+};
+
+/* Parse argv[1..argc) (argv[0] is the subcommand name). Positional arguments
+ * are collected, in order, into *args (malloc'd array of pointers into argv,
+ * owned by the caller, free() it; NULL when none) and *nargs. */
+enum opt_result opt_parse(const struct opt *opts, int argc, char **argv,
+			  char ***args, size_t *nargs, char *err, size_t errlen);
+
+/* Print "usage: <usage>\n\n<summary>\n\noptions:\n" and one aligned line per
+ * option, then -h, --help. */
+void opt_usage(FILE *out, const char *usage, const char *summary, const struct opt *opts);
+
+#endif

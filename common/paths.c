@@ -1,0 +1,215 @@
+/* paths.c - index location and path helpers. */
+#include "paths.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+
+lec_status paths_index_dir(const char *opt, char **out)
+{
+	const char *env = getenv("LECTERN_INDEX");
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	char *tmp = NULL;
+	lec_status st;
+	if (opt && *opt)
+		return paths_absolute(opt, out);
+	if (env && *env)
+		return paths_absolute(env, out);
+	if (xdg && *xdg && xdg[0] == '/') {
+		if (asprintf(&tmp, "%s/lectern", xdg) < 0)
+			return LEC_ENOMEM;
+	} else if (home && *home) {
+		if (asprintf(&tmp, "%s/.local/share/lectern", home) < 0)
+			return LEC_ENOMEM;
+	} else {
+		return LEC_ENOTFOUND;
+	}
+	st = paths_absolute(tmp, out);
+	free(tmp);
+	return st;
+}
+
+lec_status paths_mkdir_p(const char *path, unsigned mode)
+{
+	char *p = strdup(path);
+	if (!p)
+		return LEC_ENOMEM;
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s)
+			continue;
+		char c = *s;
+		*s = 0;
+		if (mkdir(p, mode) != 0 && errno != EEXIST) {
+			free(p);
+			return LEC_EIO;
+		}
+		*s = c;
+		if (!c)
+			break;
+	}
+	free(p);
+	struct stat sb;
+	if (stat(path, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		errno = ENOTDIR;
+		return LEC_EIO;
+	}
+	return LEC_OK;
+}
+
+/* Append component [s, s+n) to b, handling "." and "..". */
+static void push_component(struct buf *b, const char *s, size_t n)
+{
+	if (n == 0 || (n == 1 && s[0] == '.'))
+		return;
+	if (n == 2 && s[0] == '.' && s[1] == '.') {
+		while (b->len > 0 && b->data[b->len - 1] != '/')
+			b->len--;
+		if (b->len > 0)
+			b->len--;
+		b->data[b->len] = 0;
+		return;
+	}
+	buf_putc(b, '/');
+	buf_put(b, s, n);
+}
+
+lec_status paths_absolute(const char *path, char **out)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	buf_puts(&b, "");
+	if (path[0] != '/') {
+		char *cwd = getcwd(NULL, 0);
+		if (!cwd)
+			return LEC_EIO;
+		const char *s = cwd;
+		while (*s) {
+			while (*s == '/')
+				s++;
+			const char *e = strchr(s, '/');
+			size_t n = e ? (size_t)(e - s) : strlen(s);
+			push_component(&b, s, n);
+			s += n;
+		}
+		free(cwd);
+	}
+	const char *s = path;
+	while (*s) {
+		while (*s == '/')
+			s++;
+		const char *e = strchr(s, '/');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		push_component(&b, s, n);
+		s += n;
+	}
+	if (b.len == 0)
+		buf_putc(&b, '/');
+	*out = buf_detach(&b);
+	return *out ? LEC_OK : LEC_ENOMEM;
+}
+
+const char *paths_display(const char *path, const char *cwd)
+{
+	size_t n = cwd ? strlen(cwd) : 0;
+	if (n == 0)
+		return path;
+	if (n == 1 && cwd[0] == '/')
+		return path[0] == '/' && path[1] ? path + 1 : path;
+	if (strncmp(path, cwd, n) == 0 && path[n] == '/' && path[n + 1])
+		return path + n + 1;
+	return path;
+}
+
+lec_status paths_read_file(const char *path, size_t max, char **out, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return errno == ENOENT ? LEC_ENOTFOUND : LEC_EIO;
+	struct stat sb;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		int e = S_ISREG(sb.st_mode) ? errno : EINVAL;
+		close(fd);
+		errno = e;
+		return LEC_EIO;
+	}
+	if ((uint64_t)sb.st_size > max) {
+		close(fd);
+		return LEC_ELIMIT;
+	}
+	size_t cap = (size_t)sb.st_size + 1, n = 0;
+	char *data = malloc(cap + 1);
+	if (!data) {
+		close(fd);
+		return LEC_ENOMEM;
+	}
+	for (;;) {
+		if (n == cap) {
+			/* the file grew while we read it: take what fits the limit */
+			if (cap >= max) {
+				free(data);
+				close(fd);
+				return LEC_ELIMIT;
+			}
+			size_t ncap = cap * 2 > max ? max : cap * 2;
+			char *nd = realloc(data, ncap + 1);
+			if (!nd) {
+				free(data);
+				close(fd);
+				return LEC_ENOMEM;
+			}
+			data = nd;
+			cap = ncap;
+		}
+		ssize_t r = read(fd, data + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			free(data);
+			close(fd);
+			errno = e;
+			return LEC_EIO;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	data[n] = 0;
+	*out = data;
+	*len = n;
+	return LEC_OK;
+}
+
+lec_status paths_read_range(const char *path, uint64_t off, size_t len, char **out, size_t *got)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0)
+		return errno == ENOENT ? LEC_ENOTFOUND : LEC_EIO;
+	char *data = malloc(len + 1);
+	if (!data) {
+		close(fd);
+		return LEC_ENOMEM;
+	}
+	size_t n = 0;
+	while (n < len) {
+		ssize_t r = pread(fd, data + n, len - n, (off_t)(off + n));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	data[n] = 0;
+	*out = data;
+	*got = n;
+	return LEC_OK;
+}

@@ -1,0 +1,36 @@
+/* paths.h - where the index lives, and path helpers shared by commands. */
+#ifndef LECTERN_PATHS_H
+#define LECTERN_PATHS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "status.h"
+
+/* The index directory: `opt` (from --index) if not NULL, else
+ * $LECTERN_INDEX, else ${XDG_DATA_HOME:-$HOME/.local/share}/lectern. The
+ * result is absolute (made so against the cwd); *out malloc'd, caller frees.
+ * LEC_ENOTFOUND when neither XDG_DATA_HOME nor HOME is set. */
+lec_status paths_index_dir(const char *opt, char **out);
+
+/* mkdir -p with mode for the created directories. */
+lec_status paths_mkdir_p(const char *path, unsigned mode);
+
+/* `path` joined to the cwd when relative, with "." and ".." components and
+ * duplicate slashes removed lexically (symlinks are not resolved). *out
+ * malloc'd. */
+lec_status paths_absolute(const char *path, char **out);
+
+/* Display form: relative to `cwd` when path is under it ("notes/a.md"), else
+ * the path itself. Returns a pointer into `path` or `path` itself. */
+const char *paths_display(const char *path, const char *cwd);
+
+/* Read a whole file (at most `max` bytes, else LEC_ELIMIT). *out malloc'd
+ * (NUL-terminated), caller frees. errno is kept for LEC_EIO/LEC_ENOTFOUND. */
+lec_status paths_read_file(const char *path, size_t max, char **out, size_t *len);
+
+/* Read bytes [off, off+len) of a file; fewer when the file is shorter. */
+lec_status paths_read_range(const char *path, uint64_t off, size_t len, char **out,
+			    size_t *got);
+
+#endif

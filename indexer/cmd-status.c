@@ -1,0 +1,148 @@
+/* cmd-status.c - `lectern status`: roots, counts, size, freshness. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "buf.h"
+#include "commands.h"
+#include "exitcode.h"
+#include "index.h"
+#include "options.h"
+#include "paths.h"
+
+static const char usage_line[] = "lectern status [options]";
+static const char summary[] =
+	"Show the index's roots, how many notes and passages it holds, its size on disk,\n"
+	"when it was last indexed, and whether it is up to date with its roots.";
+
+static void human_bytes(uint64_t b, char *out, size_t n)
+{
+	if (b >= 10ull << 20)
+		snprintf(out, n, "%.1f MB", (double)b / 1e6);
+	else if (b >= 10ull << 10)
+		snprintf(out, n, "%.1f kB", (double)b / 1e3);
+	else
+		snprintf(out, n, "%llu bytes", (unsigned long long)b);
+}
+
+static void ignore_warning(void *ctx, const char *path, const char *message)
+{
+	(void)ctx;
+	(void)path;
+	(void)message;
+}
+
+/* Compare the index with its roots without writing: 1 if out of date, 0 if
+ * not, -1 when unknown. */
+static int freshness(const char *index_dir, struct idx_stats *s)
+{
+	struct idx_opts io = { .check_only = 1 };
+	struct idx_hooks hooks = { .warn = ignore_warning };
+	struct buf err;
+	buf_init(&err, 1024);
+	lec_status st = idx_run(index_dir, NULL, 0, &io, &hooks, s, &err);
+	buf_release(&err);
+	if (st)
+		return -1;
+	return s->added + s->updated + s->removed ? 1 : 0;
+}
+
+static void print_text(const char *index_dir, const struct idx_info *info, int stale,
+		       const struct idx_stats *s)
+{
+	char disk[32], notes[32], when[64] = "never";
+	human_bytes(info->bytes_on_disk, disk, sizeof(disk));
+	human_bytes(info->note_bytes, notes, sizeof(notes));
+	if (info->last_indexed) {
+		time_t t = (time_t)info->last_indexed;
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %z", localtime(&t));
+	}
+	printf("index:        %s\n", index_dir);
+	for (size_t i = 0; i < info->nroots; i++)
+		printf("%s %s\n", i ? "             " : "roots:       ", info->roots[i]);
+	if (!info->nroots)
+		printf("roots:        (none)\n");
+	printf("notes:        %llu (%s)\n", (unsigned long long)info->notes, notes);
+	printf("passages:     %llu\n", (unsigned long long)info->passages);
+	printf("size on disk: %s\n", disk);
+	printf("last indexed: %s\n", when);
+	if (stale < 0)
+		printf("up to date:   unknown (a root could not be read)\n");
+	else if (stale)
+		printf("up to date:   no (%llu to add, %llu to update, %llu to remove: "
+		       "run 'lectern index')\n",
+		       (unsigned long long)s->added, (unsigned long long)s->updated,
+		       (unsigned long long)s->removed);
+	else
+		printf("up to date:   yes\n");
+}
+
+static void print_json(const char *index_dir, const struct idx_info *info, int stale)
+{
+	json_t *roots = json_array();
+	for (size_t i = 0; i < info->nroots; i++)
+		json_array_append_new(roots, json_string(info->roots[i]));
+	json_t *j = json_pack("{s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:o}", "index", index_dir,
+			      "roots", roots, "notes", (json_int_t)info->notes,
+			      "note_bytes", (json_int_t)info->note_bytes,
+			      "passages", (json_int_t)info->passages,
+			      "bytes_on_disk", (json_int_t)info->bytes_on_disk,
+			      "last_indexed", (json_int_t)info->last_indexed,
+			      "up_to_date", stale < 0 ? json_null() : json_boolean(!stale));
+	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	if (text)
+		puts(text);
+	free(text);
+	json_decref(j);
+}
+
+int cmd_status(int argc, char **argv)
+{
+	const char *index_opt = NULL;
+	int json = 0;
+	const struct opt opts[] = {
+		OPT_STRING_(0, "index", &index_opt, "DIR", "the index directory"),
+		OPT_FLAG_(0, "json", &json, "print one JSON object"),
+		OPT_END_(),
+	};
+	char **args = NULL, *index_dir = NULL, err[512];
+	size_t nargs = 0;
+	enum opt_result r = opt_parse(opts, argc, argv, &args, &nargs, err, sizeof(err));
+	if (r == OPT_HELP) {
+		opt_usage(stdout, usage_line, summary, opts);
+		free(args);
+		return LEC_EXIT_OK;
+	}
+	if (r == OPT_ERROR || nargs) {
+		lec_error("status: %s", r == OPT_ERROR ? err : "takes no arguments");
+		free(args);
+		return LEC_EXIT_ERROR;
+	}
+	free(args);
+	if (paths_index_dir(index_opt, &index_dir)) {
+		lec_error("cannot locate the index: set --index, LECTERN_INDEX or HOME");
+		return LEC_EXIT_ERROR;
+	}
+	struct idx_info info;
+	struct buf msg;
+	buf_init(&msg, 4096);
+	lec_status st = idx_info_read(index_dir, &info, &msg);
+	if (st) {
+		lec_error("status: %s", msg.data ? msg.data : lec_status_str(st));
+		buf_release(&msg);
+		free(index_dir);
+		return LEC_EXIT_ERROR;
+	}
+	struct idx_stats s;
+	int stale = freshness(index_dir, &s);
+	if (json)
+		print_json(index_dir, &info, stale);
+	else
+		print_text(index_dir, &info, stale, &s);
+	idx_info_release(&info);
+	buf_release(&msg);
+	free(index_dir);
+	return LEC_EXIT_OK;
+}

@@ -1,0 +1,682 @@
+/* index.c - one indexing run: walk, compare, (re)index, remove, commit. */
+#include "index.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <xxhash.h>
+
+#include "docbuild.h"
+#include "hmap.h"
+#include "layout.h"
+#include "limits.h"
+#include "paths.h"
+#include "walk.h"
+#include "xap.h"
+
+/* What the index knows of a file: its "f:" metadata record. */
+struct known_file {
+	uint64_t size;
+	int64_t mtime_ns;
+	uint64_t hash;
+	uint32_t passages;
+	int seen;               /* found by this run's walk (or kept on purpose) */
+};
+
+/* A file found by the walk. */
+struct found_file {
+	char *path;
+	uint64_t size;
+	int64_t mtime_ns;
+};
+
+struct run {
+	const struct idx_opts *opts;
+	const struct idx_hooks *hooks;
+	struct idx_stats *stats;
+	struct buf *err;
+	xap_db *db;
+	struct hmap known;      /* path -> struct known_file* */
+	char **roots;           /* absolute roots, as remembered */
+	size_t nroots;
+	char **scopes;          /* what this run walks */
+	size_t nscopes;
+	char **failed_dirs;     /* walk problems under which nothing is removed */
+	size_t nfailed;
+	struct found_file *found;
+	size_t nfound, capfound;
+	struct docbuild build;
+	int in_tx;
+	uint64_t tx_bytes, tx_files;
+	int wrote;              /* something changed: commit and stamp */
+	struct timespec t0;
+	const char *cur_path;
+};
+
+static double elapsed(const struct run *r)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - r->t0.tv_sec) + (double)(t.tv_nsec - r->t0.tv_nsec) / 1e9;
+}
+
+static void warn(struct run *r, const char *path, const char *msg)
+{
+	r->stats->warnings++;
+	if (r->hooks && r->hooks->warn)
+		r->hooks->warn(r->hooks->ctx, path, msg);
+}
+
+static int stop_requested(const struct run *r)
+{
+	return r->hooks && r->hooks->stop && *r->hooks->stop;
+}
+
+char *idx_db_path(const char *index_dir)
+{
+	char *p = NULL;
+	if (asprintf(&p, "%s/%s", index_dir, LEC_DB_SUBDIR) < 0)
+		return NULL;
+	return p;
+}
+
+static int under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (n == 1 && dir[0] == '/')
+		return 1;
+	return strncmp(path, dir, n) == 0 && (path[n] == 0 || path[n] == '/');
+}
+
+static lec_status strv_push(char ***v, size_t *n, const char *s)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof(char *));
+	if (!nv)
+		return LEC_ENOMEM;
+	*v = nv;
+	if (!(nv[*n] = strdup(s)))
+		return LEC_ENOMEM;
+	(*n)++;
+	return LEC_OK;
+}
+
+static void strv_free(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* ---- roots -------------------------------------------------------------- */
+
+static lec_status load_roots(struct run *r)
+{
+	char *val;
+	size_t len;
+	lec_status st = xap_db_get_metadata(r->db, LEC_META_ROOTS, strlen(LEC_META_ROOTS), &val, &len);
+	if (st)
+		return st;
+	for (char *p = val, *nl; p < val + len; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(val + len - p));
+		if (!nl)
+			nl = val + len;
+		*nl = 0;
+		if (*p && (st = strv_push(&r->roots, &r->nroots, p)))
+			break;
+	}
+	free(val);
+	return st;
+}
+
+static lec_status save_roots(struct run *r)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	for (size_t i = 0; i < r->nroots; i++) {
+		buf_puts(&b, r->roots[i]);
+		buf_putc(&b, '\n');
+	}
+	if (b.status)
+		return LEC_ENOMEM;
+	lec_status st = xap_db_set_metadata(r->db, LEC_META_ROOTS, strlen(LEC_META_ROOTS),
+					    b.data ? b.data : "", b.len);
+	buf_release(&b);
+	return st;
+}
+
+/* Decide what this run walks, adding new roots. */
+static lec_status plan_scopes(struct run *r, char *const *paths, size_t npaths, int *roots_changed)
+{
+	lec_status st = LEC_OK;
+	*roots_changed = 0;
+	if (npaths == 0) {
+		for (size_t i = 0; i < r->nroots && !st; i++)
+			st = strv_push(&r->scopes, &r->nscopes, r->roots[i]);
+		return st;
+	}
+	for (size_t i = 0; i < npaths && !st; i++) {
+		struct stat sb;
+		if (stat(paths[i], &sb) != 0) {
+			buf_printf(r->err, "%s: %s", paths[i], strerror(errno));
+			return LEC_ENOTFOUND;
+		}
+		int inside = 0;
+		for (size_t k = 0; k < r->nroots; k++)
+			inside |= under(paths[i], r->roots[k]);
+		if (!inside) {
+			/* a new root; roots it contains are folded into it */
+			size_t w = 0;
+			for (size_t k = 0; k < r->nroots; k++) {
+				if (under(r->roots[k], paths[i]))
+					free(r->roots[k]);
+				else
+					r->roots[w++] = r->roots[k];
+			}
+			r->nroots = w;
+			st = strv_push(&r->roots, &r->nroots, paths[i]);
+			*roots_changed = 1;
+		}
+		if (!st)
+			st = strv_push(&r->scopes, &r->nscopes, paths[i]);
+	}
+	return st;
+}
+
+/* Drop forgotten roots: their notes are removed like vanished files. */
+static lec_status forget_roots(struct run *r, int *roots_changed)
+{
+	for (size_t i = 0; i < r->opts->nforget; i++) {
+		const char *f = r->opts->forget[i];
+		size_t w = 0, before = r->nroots;
+		for (size_t k = 0; k < r->nroots; k++) {
+			if (strcmp(r->roots[k], f) == 0)
+				free(r->roots[k]);
+			else
+				r->roots[w++] = r->roots[k];
+		}
+		r->nroots = w;
+		if (w == before) {
+			buf_printf(r->err, "%s: not a root of this index", f);
+			return LEC_ENOTFOUND;
+		}
+		*roots_changed = 1;
+		lec_status st = strv_push(&r->scopes, &r->nscopes, f);
+		if (st)
+			return st;
+	}
+	return LEC_OK;
+}
+
+/* ---- known files -------------------------------------------------------- */
+
+static int on_known(void *ctx, const char *key, size_t klen, const char *val, size_t vlen)
+{
+	struct run *r = ctx;
+	size_t pl = strlen(LEC_META_FILE_PREFIX);
+	char rec[128];
+	if (vlen >= sizeof(rec))
+		return 0;
+	memcpy(rec, val, vlen);
+	rec[vlen] = 0;
+	struct known_file *k = calloc(1, sizeof(*k));
+	if (!k)
+		return 1;
+	unsigned long long size, hash;
+	long long mtime;
+	unsigned passages;
+	if (sscanf(rec, "%llu %lld %llx %u", &size, &mtime, &hash, &passages) != 4) {
+		free(k);
+		return 0;
+	}
+	k->size = size;
+	k->mtime_ns = mtime;
+	k->hash = hash;
+	k->passages = passages;
+	struct hmap_entry *e;
+	if (hmap_put(&r->known, key + pl, klen - pl, &e, NULL)) {
+		free(k);
+		return 1;
+	}
+	free(e->value);
+	e->value = k;
+	return 0;
+}
+
+static lec_status load_known(struct run *r)
+{
+	lec_status st = xap_db_metadata_each(r->db, LEC_META_FILE_PREFIX,
+					     strlen(LEC_META_FILE_PREFIX), on_known, r);
+	return st == LEC_ESTOP ? LEC_ENOMEM : st;
+}
+
+static lec_status set_known(struct run *r, const char *path, uint64_t size, int64_t mtime,
+			    uint64_t hash, uint32_t passages)
+{
+	char key[LEC_MAX_PATH_BYTES + 8], val[96];
+	int kl = snprintf(key, sizeof(key), "%s%s", LEC_META_FILE_PREFIX, path);
+	int vl = snprintf(val, sizeof(val), "%" PRIu64 " %" PRId64 " %016" PRIx64 " %" PRIu32,
+			  size, mtime, hash, passages);
+	if (kl < 0 || (size_t)kl >= sizeof(key))
+		return LEC_ELIMIT;
+	return xap_db_set_metadata(r->db, key, (size_t)kl, val, (size_t)vl);
+}
+
+static lec_status drop_known(struct run *r, const char *path)
+{
+	char key[LEC_MAX_PATH_BYTES + 8];
+	char term[20];
+	int kl = snprintf(key, sizeof(key), "%s%s", LEC_META_FILE_PREFIX, path);
+	if (kl < 0 || (size_t)kl >= sizeof(key))
+		return LEC_ELIMIT;
+	docbuild_file_term(path, term);
+	lec_status st = xap_db_delete_documents_by_term(r->db, term, strlen(term));
+	if (!st)
+		st = xap_db_set_metadata(r->db, key, (size_t)kl, "", 0);
+	return st;
+}
+
+/* ---- walking ------------------------------------------------------------ */
+
+static int on_found(void *ctx, const struct walk_entry *e)
+{
+	struct run *r = ctx;
+	if (r->nfound == r->capfound) {
+		size_t ncap = r->capfound ? r->capfound * 2 : 256;
+		struct found_file *nf = realloc(r->found, ncap * sizeof(*nf));
+		if (!nf)
+			return 1;
+		r->found = nf;
+		r->capfound = ncap;
+	}
+	struct found_file *f = &r->found[r->nfound];
+	if (!(f->path = strdup(e->path)))
+		return 1;
+	f->size = e->size;
+	f->mtime_ns = e->mtime_ns;
+	r->nfound++;
+	return 0;
+}
+
+static void on_walk_warn(void *ctx, const char *path, const char *message)
+{
+	struct run *r = ctx;
+	warn(r, path, message);
+	/* Nothing under a directory or file we could not read is removed from
+	 * the index; a broken link or a FIFO is simply not a note. */
+	struct stat sb;
+	if (stat(path, &sb) == 0 && (S_ISDIR(sb.st_mode) || (S_ISREG(sb.st_mode) && access(path, R_OK))))
+		strv_push(&r->failed_dirs, &r->nfailed, path);
+}
+
+static lec_status walk_scopes(struct run *r)
+{
+	for (size_t i = 0; i < r->nscopes; i++) {
+		struct stat sb;
+		if (stat(r->scopes[i], &sb) != 0) {
+			if (r->opts->nforget == 0) {
+				warn(r, r->scopes[i], "root is missing; its notes are kept (use --forget)");
+				strv_push(&r->failed_dirs, &r->nfailed, r->scopes[i]);
+			}
+			continue;
+		}
+		lec_status st = walk_root(r->scopes[i], on_found, on_walk_warn, r);
+		if (st == LEC_ESTOP)
+			return LEC_ENOMEM;
+		if (st && st != LEC_ENOTFOUND) {
+			warn(r, r->scopes[i], lec_status_str(st));
+			strv_push(&r->failed_dirs, &r->nfailed, r->scopes[i]);
+		}
+	}
+	return LEC_OK;
+}
+
+/* ---- writing ------------------------------------------------------------ */
+
+static lec_status tx_begin(struct run *r)
+{
+	if (r->in_tx || r->opts->check_only)
+		return LEC_OK;
+	lec_status st = xap_db_begin_transaction(r->db);
+	if (!st) {
+		r->in_tx = 1;
+		r->tx_bytes = r->tx_files = 0;
+	}
+	return st;
+}
+
+static lec_status tx_commit(struct run *r)
+{
+	if (!r->in_tx)
+		return LEC_OK;
+	lec_status st = docbuild_flush_spelling(&r->build, r->db);
+	if (!st)
+		st = xap_db_commit_transaction(r->db);
+	r->in_tx = 0;
+	return st;
+}
+
+static lec_status add_doc(void *ctx, xap_doc *doc)
+{
+	struct run *r = ctx;
+	return xap_db_add_document(r->db, doc, NULL);
+}
+
+static void on_note_warning(void *ctx, const char *message)
+{
+	struct run *r = ctx;
+	warn(r, r->cur_path, message);
+}
+
+/* Re-index one file whose content changed (or is new). */
+static lec_status reindex_file(struct run *r, const struct found_file *f, const char *data,
+			       size_t len, uint64_t hash, int was_known)
+{
+	char term[20];
+	uint32_t passages = 0;
+	lec_status st = tx_begin(r);
+	if (!st && was_known) {
+		docbuild_file_term(f->path, term);
+		st = xap_db_delete_documents_by_term(r->db, term, strlen(term));
+	}
+	r->cur_path = f->path;
+	if (!st)
+		st = docbuild_file(&r->build, f->path, data, len, add_doc, on_note_warning, r,
+				   &passages);
+	if (!st)
+		st = set_known(r, f->path, f->size, f->mtime_ns, hash, passages);
+	if (st)
+		return st;
+	r->stats->passages += passages;
+	r->stats->bytes += len;
+	r->tx_bytes += len;
+	r->tx_files++;
+	r->wrote = 1;
+	if (r->tx_bytes >= LEC_BATCH_BYTES || r->tx_files >= LEC_BATCH_FILES)
+		return tx_commit(r);
+	return LEC_OK;
+}
+
+static const char *read_problem(lec_status st)
+{
+	return st == LEC_ELIMIT ? "file too large (over LEC_MAX_NOTE_BYTES); skipped"
+	       : st == LEC_ENOMEM ? "out of memory reading the file; skipped"
+	       : NULL;
+}
+
+/* Compare one found file with the index and bring it up to date. */
+static lec_status process_file(struct run *r, struct found_file *f)
+{
+	struct hmap_entry *e = hmap_get(&r->known, f->path, strlen(f->path));
+	struct known_file *k = e ? e->value : NULL;
+	if (k && k->size == f->size && k->mtime_ns == f->mtime_ns) {
+		k->seen = 1;
+		r->stats->unchanged++;
+		return LEC_OK;
+	}
+	char *data = NULL;
+	size_t len = 0;
+	lec_status st = paths_read_file(f->path, LEC_MAX_NOTE_BYTES, &data, &len);
+	if (st) {
+		const char *why = read_problem(st);
+		char msg[256];
+		snprintf(msg, sizeof(msg), "%s; %s", why ? why : strerror(errno),
+			 k ? "the indexed version is kept" : "skipped");
+		warn(r, f->path, why ? why : msg);
+		r->stats->skipped++;
+		if (k)
+			k->seen = 1;   /* keep what we have rather than lose it */
+		return st == LEC_ENOMEM ? st : LEC_OK;
+	}
+	if (docbuild_is_binary(data, len)) {
+		/* not a note (any more): a known one is removed below */
+		r->stats->skipped++;
+		free(data);
+		return LEC_OK;
+	}
+	uint64_t hash = XXH3_64bits(data, len);
+	if (k)
+		k->seen = 1;
+	if (k && k->hash == hash) {
+		r->stats->touched++;
+		r->stats->unchanged++;
+		if (!r->opts->check_only) {
+			st = tx_begin(r);
+			if (!st)
+				st = set_known(r, f->path, f->size, f->mtime_ns, hash, k->passages);
+			r->wrote = 1;
+		}
+		free(data);
+		return st;
+	}
+	if (k)
+		r->stats->updated++;
+	else
+		r->stats->added++;
+	if (!r->opts->check_only)
+		st = reindex_file(r, f, data, len, hash, k != NULL);
+	free(data);
+	return st;
+}
+
+static int is_failed(const struct run *r, const char *path)
+{
+	for (size_t i = 0; i < r->nfailed; i++)
+		if (under(path, r->failed_dirs[i]))
+			return 1;
+	return 0;
+}
+
+static int in_scope(const struct run *r, const char *path)
+{
+	for (size_t i = 0; i < r->nscopes; i++)
+		if (under(path, r->scopes[i]))
+			return 1;
+	return 0;
+}
+
+/* Known files under the walked scopes that the walk did not find. */
+static lec_status remove_vanished(struct run *r)
+{
+	size_t it = 0;
+	struct hmap_entry *e;
+	while (hmap_next(&r->known, &it, &e)) {
+		struct known_file *k = e->value;
+		if (k->seen || !in_scope(r, e->key) || is_failed(r, e->key))
+			continue;
+		r->stats->removed++;
+		if (r->opts->check_only)
+			continue;
+		lec_status st = tx_begin(r);
+		if (!st)
+			st = drop_known(r, e->key);
+		if (st)
+			return st;
+		r->wrote = 1;
+		if (stop_requested(r))
+			break;
+	}
+	return LEC_OK;
+}
+
+static void report_progress(struct run *r, size_t i, uint64_t done_bytes)
+{
+	if (!r->hooks || !r->hooks->progress)
+		return;
+	struct idx_progress p = {
+		.done_files = i, .total_files = r->nfound,
+		.done_bytes = done_bytes, .total_bytes = r->stats->bytes_total,
+		.elapsed = elapsed(r), .path = i < r->nfound ? r->found[i].path : NULL,
+	};
+	r->hooks->progress(r->hooks->ctx, &p);
+}
+
+static lec_status process_all(struct run *r)
+{
+	for (size_t i = 0; i < r->nfound; i++)
+		r->stats->bytes_total += r->found[i].size;
+	r->stats->files = r->nfound;
+	uint64_t done = 0;
+	for (size_t i = 0; i < r->nfound; i++) {
+		if (stop_requested(r)) {
+			r->stats->interrupted = 1;
+			return LEC_OK;
+		}
+		if ((i & 15) == 0)
+			report_progress(r, i, done);
+		lec_status st = process_file(r, &r->found[i]);
+		if (st)
+			return st;
+		done += r->found[i].size;
+	}
+	report_progress(r, r->nfound, done);
+	return remove_vanished(r);
+}
+
+/* ---- opening ------------------------------------------------------------ */
+
+static lec_status open_db(struct run *r, const char *index_dir)
+{
+	char *path = idx_db_path(index_dir);
+	lec_status st;
+	if (!path)
+		return LEC_ENOMEM;
+	r->db = xap_db_new();
+	if (!r->db) {
+		free(path);
+		return LEC_ENOMEM;
+	}
+	if (r->opts->check_only) {
+		st = xap_db_open(r->db, path, XAP_OPEN_READ);
+	} else {
+		st = paths_mkdir_p(index_dir, 0755);
+		if (st)
+			buf_printf(r->err, "cannot create index directory %s: %s", index_dir,
+				   strerror(errno));
+		else
+			st = xap_db_open(r->db, path, XAP_OPEN_CREATE);
+	}
+	if (st && st == LEC_ELOCKED)
+		buf_printf(r->err, "index %s is locked: another lectern index (or serve reindex) "
+			   "is writing it", index_dir);
+	else if (st && !r->err->len)
+		buf_printf(r->err, "cannot open index %s: %s", index_dir, xap_db_error(r->db));
+	free(path);
+	return st;
+}
+
+static lec_status check_format(struct run *r)
+{
+	char *val;
+	size_t len;
+	lec_status st = xap_db_get_metadata(r->db, LEC_META_FORMAT, strlen(LEC_META_FORMAT),
+					    &val, &len);
+	if (st)
+		return st;
+	if (len == 0 && !r->opts->check_only) {
+		st = xap_db_set_metadata(r->db, LEC_META_FORMAT, strlen(LEC_META_FORMAT),
+					 LEC_INDEX_FORMAT, strlen(LEC_INDEX_FORMAT));
+	} else if (len && strcmp(val, LEC_INDEX_FORMAT) != 0) {
+		buf_printf(r->err, "index format %s is not this lectern's format %s: remove the "
+			   "index directory and index again", val, LEC_INDEX_FORMAT);
+		st = LEC_EVERSION;
+	}
+	free(val);
+	return st;
+}
+
+static lec_status finish(struct run *r, int roots_changed)
+{
+	lec_status st = LEC_OK;
+	if (r->opts->check_only)
+		return LEC_OK;
+	if (roots_changed) {
+		if (!(st = tx_begin(r)))
+			st = save_roots(r);
+		r->wrote = 1;
+	}
+	if (!st && r->wrote) {
+		char now[32];
+		int n = snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
+		if (!(st = tx_begin(r)))
+			st = xap_db_set_metadata(r->db, LEC_META_LAST_INDEXED,
+						 strlen(LEC_META_LAST_INDEXED), now, (size_t)n);
+	}
+	if (!st)
+		st = tx_commit(r);
+	return st;
+}
+
+static void run_release(struct run *r)
+{
+	if (r->in_tx)
+		xap_db_cancel_transaction(r->db);
+	size_t it = 0;
+	struct hmap_entry *e;
+	while (hmap_next(&r->known, &it, &e))
+		free(e->value);
+	hmap_release(&r->known);
+	for (size_t i = 0; i < r->nfound; i++)
+		free(r->found[i].path);
+	free(r->found);
+	strv_free(r->roots, r->nroots);
+	strv_free(r->scopes, r->nscopes);
+	strv_free(r->failed_dirs, r->nfailed);
+	docbuild_release(&r->build);
+	xap_db_close(r->db);
+	xap_db_free(r->db);
+}
+
+lec_status idx_run(const char *index_dir, char *const *paths, size_t npaths,
+		   const struct idx_opts *opts, const struct idx_hooks *hooks,
+		   struct idx_stats *stats, struct buf *err)
+{
+	struct run r;
+	int roots_changed = 0;
+	memset(&r, 0, sizeof(r));
+	memset(stats, 0, sizeof(*stats));
+	r.opts = opts;
+	r.hooks = hooks;
+	r.stats = stats;
+	r.err = err;
+	clock_gettime(CLOCK_MONOTONIC, &r.t0);
+	hmap_init(&r.known);
+	lec_status st = docbuild_init(&r.build, opts->language);
+	if (st)
+		buf_printf(err, "cannot set up stemming for '%s'", opts->language ? opts->language : "english");
+	if (!st)
+		st = open_db(&r, index_dir);
+	if (!st)
+		st = check_format(&r);
+	if (!st)
+		st = load_roots(&r);
+	if (!st)
+		st = forget_roots(&r, &roots_changed);
+	if (!st) {
+		int added = 0;
+		st = plan_scopes(&r, paths, npaths, &added);
+		roots_changed |= added;
+	}
+	if (!st && r.nroots == 0 && r.nscopes == 0) {
+		buf_printf(err, "no roots to index: give a directory, e.g. 'lectern index ~/notes'");
+		st = LEC_ENOTFOUND;
+	}
+	if (!st)
+		st = load_known(&r);
+	if (!st)
+		st = walk_scopes(&r);
+	if (!st)
+		st = process_all(&r);
+	if (!st)
+		st = finish(&r, roots_changed);
+	if (st && !err->len)
+		buf_printf(err, "%s%s%s", lec_status_str(st), r.db && *xap_db_error(r.db) ? ": " : "",
+			   r.db ? xap_db_error(r.db) : "");
+	stats->seconds = elapsed(&r);
+	run_release(&r);
+	return st;
+}

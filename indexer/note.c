@@ -1,0 +1,794 @@
+/* note.c - note_parse(): dispatch to the markdown or plain-text back end,
+ * the growable arrays and people table they fill, and the title and date a
+ * note gets when its front matter does not say.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "frontmatter.h"
+#include "limits.h"
+#include "note-internal.h"
+#include "note.h"
+#include "speakers.h"
+
+/* Replacement strings live in chunks so that one note makes few mallocs. */
+#define ARENA_CHUNK_BYTES 4096
+
+/* Open-addressing table from initials to person index: twice the most
+ * people a file may have, so it never fills. */
+#define INITIALS_SLOTS (2 * LEC_MAX_SPEAKERS_PER_FILE)
+
+struct arena_chunk {
+	struct arena_chunk *next;
+	size_t used, cap;
+	char data[];
+};
+
+/* What note->arena points to. */
+struct note_priv {
+	struct arena_chunk *chunks;
+	size_t cap_blocks, cap_segs, cap_people;
+	int *initials;          /* INITIALS_SLOTS entries: person index + 1, 0 = empty */
+	bool people_full;       /* the people bound was hit (warned once) */
+};
+
+static struct note_priv *priv(const struct note *note)
+{
+	return note->arena;
+}
+
+/* Grow *arr (elements of `size` bytes, *cap of them) to hold n + 1. */
+static lec_status grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+	size_t ncap;
+	void *p;
+
+	if (n < *cap)
+		return LEC_OK;
+	ncap = *cap ? *cap * 2 : 16;
+	if (ncap > SIZE_MAX / size)
+		return LEC_ENOMEM;
+	p = realloc(*arr, ncap * size);
+	if (!p)
+		return LEC_ENOMEM;
+	*arr = p;
+	*cap = ncap;
+	return LEC_OK;
+}
+
+static char *arena_copy(struct note_priv *np, const char *s, size_t len)
+{
+	struct arena_chunk *c = np->chunks;
+	char *out;
+
+	if (!c || c->cap - c->used < len + 1) {
+		size_t cap = len + 1 > ARENA_CHUNK_BYTES ? len + 1 : ARENA_CHUNK_BYTES;
+
+		c = malloc(sizeof(*c) + cap);
+		if (!c)
+			return NULL;
+		c->next = np->chunks;
+		c->used = 0;
+		c->cap = cap;
+		np->chunks = c;
+	}
+	out = c->data + c->used;
+	memcpy(out, s, len);
+	out[len] = '\0';
+	c->used += len + 1;
+	return out;
+}
+
+lec_status note_add_block(struct note *note, const struct note_block *block)
+{
+	struct note_priv *np = priv(note);
+
+	if (grow((void **)&note->blocks, &np->cap_blocks, note->nblocks,
+		 sizeof(*note->blocks)))
+		return LEC_ENOMEM;
+	note->blocks[note->nblocks++] = *block;
+	return LEC_OK;
+}
+
+lec_status note_add_seg(struct note *note, size_t off, size_t len)
+{
+	struct note_priv *np = priv(note);
+	struct note_segment *last;
+
+	if (!len)
+		return LEC_OK;
+	last = note->nsegs ? &note->segs[note->nsegs - 1] : NULL;
+	if (last && !last->repl && last->off + last->len == off) {
+		last->len += len;
+		return LEC_OK;
+	}
+	if (grow((void **)&note->segs, &np->cap_segs, note->nsegs, sizeof(*note->segs)))
+		return LEC_ENOMEM;
+	note->segs[note->nsegs++] = (struct note_segment){ off, len, NULL, 0 };
+	return LEC_OK;
+}
+
+lec_status note_add_repl(struct note *note, size_t off, size_t len,
+			 const char *repl, size_t repl_len)
+{
+	struct note_priv *np = priv(note);
+	char *copy;
+
+	if (grow((void **)&note->segs, &np->cap_segs, note->nsegs, sizeof(*note->segs)))
+		return LEC_ENOMEM;
+	copy = arena_copy(np, repl, repl_len);
+	if (!copy)
+		return LEC_ENOMEM;
+	note->segs[note->nsegs++] = (struct note_segment){ off, len, copy, repl_len };
+	return LEC_OK;
+}
+
+lec_status note_warn(struct note *note, const char *fmt, ...)
+{
+	char **w;
+	char *msg;
+	va_list ap;
+	int n;
+
+	if (note->nwarnings >= NOTE_MAX_WARNINGS)
+		return LEC_OK;
+	va_start(ap, fmt);
+	n = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return LEC_ENOMEM;
+	w = realloc(note->warnings, (note->nwarnings + 1) * sizeof(*w));
+	if (!w) {
+		free(msg);
+		return LEC_ENOMEM;
+	}
+	note->warnings = w;
+	w[note->nwarnings++] = msg;
+	return LEC_OK;
+}
+
+/* ---- people ---- */
+
+static size_t initials_hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	while (len--)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h % INITIALS_SLOTS;
+}
+
+static bool initials_eq(const char *a, const char *b, size_t blen)
+{
+	return a && strlen(a) == blen && memcmp(a, b, blen) == 0;
+}
+
+int note_person_by_initials(const struct note *note, const char *ini, size_t len)
+{
+	const struct note_priv *np = priv(note);
+	size_t h;
+
+	if (!np->initials || !len)
+		return -1;
+	for (h = initials_hash(ini, len); np->initials[h]; h = (h + 1) % INITIALS_SLOTS) {
+		int i = np->initials[h] - 1;
+
+		if (initials_eq(note->people[i].initials, ini, len))
+			return i;
+	}
+	return -1;
+}
+
+int note_person_by_name(const struct note *note, const char *name, size_t len)
+{
+	for (size_t i = 0; i < note->npeople; i++) {
+		const char *n = note->people[i].name;
+
+		if (n && strlen(n) == len && memcmp(n, name, len) == 0)
+			return (int)i;
+	}
+	return -1;
+}
+
+static lec_status initials_insert(struct note *note, const char *ini, size_t len, int idx)
+{
+	struct note_priv *np = priv(note);
+	size_t h;
+
+	if (!np->initials) {
+		np->initials = calloc(INITIALS_SLOTS, sizeof(*np->initials));
+		if (!np->initials)
+			return LEC_ENOMEM;
+	}
+	for (h = initials_hash(ini, len); np->initials[h]; h = (h + 1) % INITIALS_SLOTS)
+		;
+	np->initials[h] = idx + 1;
+	return LEC_OK;
+}
+
+lec_status note_person_add(struct note *note, const char *name, size_t name_len,
+			   const char *ini, size_t ini_len, int *idx)
+{
+	struct note_priv *np = priv(note);
+	struct note_person p = { NULL, NULL };
+
+	*idx = ini_len ? note_person_by_initials(note, ini, ini_len) : -1;
+	if (*idx >= 0)
+		return LEC_OK;
+	if (note->npeople >= LEC_MAX_SPEAKERS_PER_FILE) {
+		if (np->people_full)
+			return LEC_OK;
+		np->people_full = true;
+		return note_warn(note, "more than %d people named; the rest are ignored",
+				 LEC_MAX_SPEAKERS_PER_FILE);
+	}
+	if (grow((void **)&note->people, &np->cap_people, note->npeople,
+		 sizeof(*note->people)))
+		return LEC_ENOMEM;
+	if (name_len && !(p.name = strndup(name, name_len)))
+		return LEC_ENOMEM;
+	if (ini_len && !(p.initials = strndup(ini, ini_len)))
+		goto nomem;
+	if (ini_len && initials_insert(note, ini, ini_len, (int)note->npeople))
+		goto nomem;
+	*idx = (int)note->npeople;
+	note->people[note->npeople++] = p;
+	return LEC_OK;
+nomem:
+	free(p.name);
+	free(p.initials);
+	return LEC_ENOMEM;
+}
+
+/* ---- lines, text ---- */
+
+void note_lines_init(struct note_lines *nl, const char *src)
+{
+	nl->src = src;
+	nl->off = 0;
+	nl->line = 1;
+}
+
+uint32_t note_lines_at(struct note_lines *nl, size_t off)
+{
+	const char *p, *end;
+
+	if (off < nl->off)
+		note_lines_init(nl, nl->src);
+	p = nl->src + nl->off;
+	end = nl->src + off;
+	while ((p = memchr(p, '\n', (size_t)(end - p)))) {
+		nl->line++;
+		p++;
+	}
+	nl->off = off;
+	return nl->line;
+}
+
+static bool is_space(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+char *note_collapse(const char *text, size_t len, size_t max)
+{
+	char *out = malloc((len < max ? len : max) + 1);
+	size_t n = 0;
+	bool space = false;
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len && n < max; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (is_space(c) || !c) {
+			space = n > 0;
+			continue;
+		}
+		if (space) {
+			out[n++] = ' ';
+			space = false;
+			if (n == max)
+				break;
+		}
+		out[n++] = (char)c;
+	}
+	/* cut back to a character boundary: drop a partial UTF-8 sequence */
+	if (n == max) {
+		size_t k = n;
+
+		while (k > 0 && ((unsigned char)out[k - 1] & 0xC0) == 0x80)
+			k--;
+		if (k > 0 && (unsigned char)out[k - 1] >= 0xC0) {
+			unsigned char lead = (unsigned char)out[k - 1];
+			size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+
+			if (n - (k - 1) < need)
+				n = k - 1;
+		}
+	}
+	while (n > 0 && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+	return out;
+}
+
+/* ---- dates ---- */
+
+static const char *const month_names[12] = {
+	"january", "february", "march", "april", "may", "june", "july",
+	"august", "september", "october", "november", "december",
+};
+
+/* Month 1-12 of a month name or its abbreviation of 3+ letters ("sept"
+ * too), or 0. */
+static int month_of(const char *w, size_t len)
+{
+	if (len < 3 || len > 9)
+		return 0;
+	for (int m = 0; m < 12; m++)
+		if (len <= strlen(month_names[m]) && strncasecmp(w, month_names[m], len) == 0)
+			return m + 1;
+	return 0;
+}
+
+/* Parse up to `max` digits at s[*i..len) as a number of exactly `min`..`max`
+ * digits not followed by another digit; -1 if not. */
+static int digits(const char *s, size_t len, size_t *i, int min, int max)
+{
+	int v = 0, n = 0;
+	size_t j = *i;
+
+	while (j < len && n < max && isdigit((unsigned char)s[j])) {
+		v = v * 10 + (s[j++] - '0');
+		n++;
+	}
+	if (n < min || (j < len && isdigit((unsigned char)s[j])))
+		return -1;
+	*i = j;
+	return v;
+}
+
+static void format_date(char out[NOTE_DATE_BUF], int y, int m, int d)
+{
+	if (m && d)
+		snprintf(out, NOTE_DATE_BUF, "%04d-%02d-%02d", y, m, d);
+	else if (m)
+		snprintf(out, NOTE_DATE_BUF, "%04d-%02d", y, m);
+	else
+		snprintf(out, NOTE_DATE_BUF, "%04d", y);
+}
+
+static bool year_ok(int y)
+{
+	return y >= 1000 && y <= 2999;
+}
+
+/* ISO-ish "YYYY[-MM[-DD]]" at s[i..); also '/' and '.' separators. */
+static bool iso_date_at(const char *s, size_t len, size_t i, char out[NOTE_DATE_BUF])
+{
+	int y = digits(s, len, &i, 4, 4), m = 0, d = 0;
+
+	if (!year_ok(y))
+		return false;
+	if (i + 1 < len && s[i] && strchr("-/.", s[i]) &&
+	    isdigit((unsigned char)s[i + 1])) {
+		char sep = s[i++];
+
+		m = digits(s, len, &i, 1, 2);
+		if (m < 1 || m > 12)
+			return false;
+		if (i + 1 < len && s[i] == sep && isdigit((unsigned char)s[i + 1])) {
+			i++;
+			d = digits(s, len, &i, 1, 2);
+			if (d < 1 || d > 31)
+				return false;
+		}
+	}
+	format_date(out, y, m, d);
+	return true;
+}
+
+/* A word: a run of ASCII letters or of digits, from s[*i]. A number's
+ * ordinal suffix ("4th") is part of it. */
+struct dword {
+	size_t off, len;
+	bool num;
+};
+
+static bool next_dword(const char *s, size_t len, size_t *i, struct dword *w)
+{
+	while (*i < len && !isalnum((unsigned char)s[*i]))
+		(*i)++;
+	if (*i >= len)
+		return false;
+	w->off = *i;
+	w->num = isdigit((unsigned char)s[*i]);
+	while (*i < len && (w->num ? isdigit((unsigned char)s[*i]) : isalpha((unsigned char)s[*i])))
+		(*i)++;
+	w->len = *i - w->off;
+	if (w->num && len - *i >= 2 && (*i + 2 == len || !isalpha((unsigned char)s[*i + 2])) &&
+	    (!strncasecmp(s + *i, "st", 2) || !strncasecmp(s + *i, "nd", 2) ||
+	     !strncasecmp(s + *i, "rd", 2) || !strncasecmp(s + *i, "th", 2)))
+		*i += 2;
+	return true;
+}
+
+static int dword_num(const char *s, const struct dword *w)
+{
+	int v = 0;
+
+	if (!w->num || w->len > 4)
+		return -1;
+	for (size_t k = 0; k < w->len; k++)
+		v = v * 10 + (s[w->off + k] - '0');
+	return v;
+}
+
+static bool is_year_word(const char *s, const struct dword *w)
+{
+	return w->len == 4 && year_ok(dword_num(s, w));
+}
+
+/* "Month D[th], YYYY", "D[th] Month[,] YYYY" or "Month YYYY" anywhere:
+ * a window of three words slides over the text. */
+static bool text_date(const char *s, size_t len, char out[NOTE_DATE_BUF])
+{
+	struct dword w[3];
+	size_t i = 0, have = 0;
+
+	for (;;) {
+		while (have < 3 && next_dword(s, len, &i, &w[have]))
+			have++;
+		if (have < 2)
+			return false;
+		int m0 = w[0].num ? 0 : month_of(s + w[0].off, w[0].len);
+		int m1 = w[1].num ? 0 : month_of(s + w[1].off, w[1].len);
+		int n0 = dword_num(s, &w[0]), n1 = dword_num(s, &w[1]);
+		bool y2 = have > 2 && is_year_word(s, &w[2]);
+
+		if (m0 && n1 >= 1 && n1 <= 31 && y2) {
+			format_date(out, dword_num(s, &w[2]), m0, n1);
+			return true;
+		}
+		if (n0 >= 1 && n0 <= 31 && m1 && y2) {
+			format_date(out, dword_num(s, &w[2]), m1, n0);
+			return true;
+		}
+		if (m0 && is_year_word(s, &w[1])) {
+			format_date(out, n1, m0, 0);
+			return true;
+		}
+		w[0] = w[1];
+		w[1] = w[2];
+		have--;
+	}
+}
+
+bool note_date_parse(const char *text, size_t len, char out[NOTE_DATE_BUF])
+{
+	size_t i = 0;
+
+	while (i < len && (is_space((unsigned char)text[i]) || text[i] == '"' || text[i] == '\''))
+		i++;
+	if (iso_date_at(text, len, i, out))
+		return true;
+	return text_date(text + i, len - i, out);
+}
+
+/* A year 19xx/20xx standing alone (no digit on either side). */
+static bool bare_year(const char *s, size_t len, char out[NOTE_DATE_BUF])
+{
+	for (size_t i = 0; i + 4 <= len; i++) {
+		if ((i > 0 && isdigit((unsigned char)s[i - 1])) ||
+		    (i + 4 < len && isdigit((unsigned char)s[i + 4])))
+			continue;
+		if (!((s[i] == '1' && s[i + 1] == '9') || (s[i] == '2' && s[i + 1] == '0')) ||
+		    !isdigit((unsigned char)s[i + 2]) || !isdigit((unsigned char)s[i + 3]))
+			continue;
+		format_date(out, atoi((char[5]){ s[i], s[i + 1], s[i + 2], s[i + 3], 0 }), 0, 0);
+		return true;
+	}
+	return false;
+}
+
+/* "june-4", "jan_25", "sept 21" at the start of a file name: month and day. */
+static bool month_day_name(const char *base, size_t len, int *m, int *d)
+{
+	size_t i = 0;
+
+	while (i < len && isalpha((unsigned char)base[i]))
+		i++;
+	*m = month_of(base, i);
+	if (!*m || i >= len || !strchr("-_ ", base[i]))
+		return false;
+	i++;
+	*d = digits(base, len, &i, 1, 2);
+	return *d >= 1 && *d <= 31;
+}
+
+/* "YYYY-MM(-DD)" somewhere in the path (the last one wins: the deepest is
+ * the most specific); a "YYYY-MM" directory with a "june-4.md" file in it
+ * gives the day too. */
+static bool path_date(const char *path, char out[NOTE_DATE_BUF])
+{
+	size_t len = strlen(path), best = SIZE_MAX;
+	const char *base = strrchr(path, '/');
+	char tmp[NOTE_DATE_BUF];
+	int y, m, d, fm, fd;
+
+	for (size_t i = 0; i + 7 <= len; i++) {
+		if ((i > 0 && isdigit((unsigned char)path[i - 1])) || path[i + 4] != '-')
+			continue;
+		if (iso_date_at(path, len, i, tmp) && strlen(tmp) >= 7 &&
+		    !(i + strlen(tmp) < len && isdigit((unsigned char)path[i + strlen(tmp)]))) {
+			best = i;
+			memcpy(out, tmp, NOTE_DATE_BUF);
+		}
+	}
+	if (best == SIZE_MAX)
+		return false;
+	base = base ? base + 1 : path;
+	if (strlen(out) == 7 && month_day_name(base, strlen(base), &fm, &fd)) {
+		y = atoi(out);
+		m = atoi(out + 5);
+		d = fd;
+		if (fm < m)     /* a meeting running into the next year */
+			y++;
+		format_date(out, y, fm, d);
+	}
+	return true;
+}
+
+/* A year at the start of the file name ("2012-reinvent-....txt"). */
+static bool base_year(const char *path, char out[NOTE_DATE_BUF])
+{
+	const char *base = strrchr(path, '/');
+	size_t i = 0;
+	int y;
+
+	base = base ? base + 1 : path;
+	y = digits(base, strlen(base), &i, 4, 4);
+	if (y < 1900 || y > 2099)
+		return false;
+	format_date(out, y, 0, 0);
+	return true;
+}
+
+static lec_status derive_date(struct note *note, const char *path)
+{
+	char d[NOTE_DATE_BUF];
+	const char *t = note->title;
+	bool ok;
+
+	if (note->date)
+		return LEC_OK;
+	ok = (path && path_date(path, d)) ||
+	     (t && text_date(t, strlen(t), d)) ||
+	     (path && base_year(path, d)) ||
+	     (t && bare_year(t, strlen(t), d));
+	if (ok && !(note->date = strdup(d)))
+		return LEC_ENOMEM;
+	return LEC_OK;
+}
+
+/* ---- title ---- */
+
+/* The visible text of block b's first line. */
+static char *first_line_text(const struct note *note, const struct note_block *b)
+{
+	const size_t cap = 8 * LEC_MAX_HEADING_BYTES;
+	char buf[8 * LEC_MAX_HEADING_BYTES];
+	size_t n = 0;
+
+	for (size_t i = 0; i < b->seg_count && n < cap; i++) {
+		const struct note_segment *sg = &note->segs[b->seg_first + i];
+		const char *text = sg->repl ? sg->repl : note->src + sg->off;
+		size_t len = sg->repl ? sg->repl_len : sg->len;
+		const char *nl = sg->repl ? NULL : memchr(text, '\n', len);
+
+		if (nl)
+			len = (size_t)(nl - text);
+		if (len > cap - n)
+			len = cap - n;
+		memcpy(buf + n, text, len);
+		n += len;
+		if (nl)
+			break;
+	}
+	return note_collapse(buf, n, LEC_MAX_HEADING_BYTES);
+}
+
+static lec_status derive_title(struct note *note, char **heading_title)
+{
+	if (note->title)
+		return LEC_OK;
+	if (*heading_title && **heading_title) {
+		note->title = *heading_title;
+		*heading_title = NULL;
+		return LEC_OK;
+	}
+	for (size_t i = 0; i < note->nblocks; i++) {
+		char *t;
+
+		if (!note->blocks[i].seg_count)
+			continue;
+		if (!(t = first_line_text(note, &note->blocks[i])))
+			return LEC_ENOMEM;
+		if (*t) {
+			note->title = t;
+			return LEC_OK;
+		}
+		free(t);
+	}
+	return LEC_OK;
+}
+
+/* ---- parse ---- */
+
+/* Byte offset of the first invalid UTF-8 sequence, or SIZE_MAX. */
+static size_t utf8_invalid_at(const unsigned char *s, size_t len)
+{
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xC2 && c <= 0xDF)
+			n = 1, cp = c & 0x1F;
+		else if (c >= 0xE0 && c <= 0xEF)
+			n = 2, cp = c & 0x0F;
+		else if (c >= 0xF0 && c <= 0xF4)
+			n = 3, cp = c & 0x07;
+		else
+			return i;
+		if (len - i <= n)
+			return i;
+		for (size_t k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return i;
+			cp = cp << 6 | (s[i + k] & 0x3F);
+		}
+		if ((n == 2 && (cp < 0x800 || (cp >= 0xD800 && cp <= 0xDFFF))) ||
+		    (n == 3 && (cp < 0x10000 || cp > 0x10FFFF)))
+			return i;
+		i += n + 1;
+	}
+	return SIZE_MAX;
+}
+
+static lec_status parse_front_matter(struct note *note, size_t from)
+{
+	size_t yaml, yaml_len, body;
+	bool too_long = false;
+
+	if (!fm_find(note->src, note->len, from, &yaml, &yaml_len, &body, &too_long)) {
+		if (too_long)
+			return note_warn(note, "line 1: front matter not closed within %u bytes; read as markdown",
+					 LEC_FRONT_MATTER_MAX_BYTES);
+		return LEC_OK;
+	}
+	note->body_start = body;
+	return fm_parse(note, yaml, yaml_len, 2);
+}
+
+static lec_status parse_body(struct note *note, char **heading_title)
+{
+	size_t bad = utf8_invalid_at((const unsigned char *)note->src, note->len);
+	lec_status st = LEC_OK;
+
+	if (bad != SIZE_MAX)
+		st = note_warn(note, "invalid UTF-8 at byte %zu", bad);
+	if (!st && note->len >= 3 && memcmp(note->src, "\xEF\xBB\xBF", 3) == 0)
+		note->body_start = 3;
+	if (!st && note->format == NOTE_MARKDOWN)
+		st = parse_front_matter(note, note->body_start);
+	if (!st)
+		st = spk_scan_people(note);
+	if (st)
+		return st;
+	if (note->format == NOTE_MARKDOWN)
+		return note_md_parse(note, heading_title);
+	return note_txt_parse(note);
+}
+
+lec_status note_parse(const char *path, const char *src, size_t len,
+		      enum note_format fmt, struct note *note)
+{
+	char *heading_title = NULL;
+	struct note_priv *np;
+	lec_status st;
+
+	if (!note)
+		return LEC_EINVAL;
+	memset(note, 0, sizeof(*note));
+	if ((!src && len) || (fmt != NOTE_MARKDOWN && fmt != NOTE_TEXT))
+		return LEC_EINVAL;
+	if (len > LEC_MAX_NOTE_BYTES)
+		return LEC_ELIMIT;
+	note->format = fmt;
+	note->src = src ? src : "";
+	note->len = len;
+	note->arena = np = calloc(1, sizeof(*np));
+	if (!np)
+		return LEC_ENOMEM;
+	st = parse_body(note, &heading_title);
+	if (!st)
+		st = derive_title(note, &heading_title);
+	if (!st)
+		st = derive_date(note, path);
+	free(heading_title);
+	free(np->initials);
+	np->initials = NULL;
+	if (st)
+		note_release(note);
+	return st;
+}
+
+static void free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void note_release(struct note *note)
+{
+	struct note_priv *np;
+
+	if (!note)
+		return;
+	np = note->arena;
+	if (np) {
+		while (np->chunks) {
+			struct arena_chunk *next = np->chunks->next;
+
+			free(np->chunks);
+			np->chunks = next;
+		}
+		free(np->initials);
+		free(np);
+	}
+	for (size_t i = 0; i < note->npeople; i++) {
+		free(note->people[i].name);
+		free(note->people[i].initials);
+	}
+	free(note->people);
+	free(note->blocks);
+	free(note->segs);
+	free(note->title);
+	free(note->date);
+	free(note->lang);
+	free_strv(note->tags, note->ntags);
+	free_strv(note->speakers, note->nspeakers);
+	free_strv(note->warnings, note->nwarnings);
+	memset(note, 0, sizeof(*note));
+}
+
+enum note_format note_format_for_path(const char *path)
+{
+	static const char *const exts[] = { ".md", ".markdown", ".mdown", ".mkd" };
+	const char *base, *dot;
+
+	if (!path)
+		return NOTE_TEXT;
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	dot = strrchr(base, '.');
+	if (!dot || dot == base)
+		return NOTE_TEXT;
+	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++)
+		if (strcasecmp(dot, exts[i]) == 0)
+			return NOTE_MARKDOWN;
+	return NOTE_TEXT;
+}

@@ -1,0 +1,594 @@
+/* walk.c - find the notes under a root (see walk.h).
+ *
+ * Depth first, one open directory fd per level (at most LEC_MAX_WALK_DEPTH,
+ * so well under any sane fd limit), every lookup relative to its parent's fd
+ * so long paths cost nothing and a renamed ancestor cannot redirect us. Each
+ * directory's names are read in full, sorted bytewise and the DIR closed
+ * before descending: stable order, and only a bare fd held per level.
+ * One path buffer grows and shrinks as we go; nothing is allocated per file.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ignore.h"
+#include "limits.h"
+#include "walk.h"
+
+#define IGNORE_FILE ".lecternignore"
+/* room to build (and name in a warning) a path one name over the limit */
+#define PATH_BUF_BYTES (LEC_MAX_PATH_BYTES + NAME_MAX + 2)
+#define MSG_BYTES (LEC_MAX_PATH_BYTES + 64)
+
+struct seen_slot {
+	dev_t dev;
+	ino_t ino;
+	bool used;
+};
+
+/* Every directory entered so far, by identity: an open-addressing set. */
+struct seen {
+	struct seen_slot *slots;
+	size_t cap, n; /* cap is a power of two */
+};
+
+/* A directory on the current descent, for telling cycles from duplicates. */
+struct ancestor {
+	dev_t dev;
+	ino_t ino;
+	size_t path_len; /* its path is path[0, path_len) */
+};
+
+struct walker {
+	walk_file_cb on_file;
+	walk_warn_cb on_warn;
+	void *ctx;
+	const struct ign_set *user_rules; /* borrowed; may be NULL */
+	struct ign_set *rules;            /* .lecternignore rules of the current descent */
+	char *path;                       /* PATH_BUF_BYTES */
+	size_t len;
+	size_t rel_off; /* relpath starts here (when len > rel_off) */
+	struct ancestor stack[LEC_MAX_WALK_DEPTH + 1];
+	size_t depth; /* the root is depth 0 */
+	struct seen seen;
+	lec_status st; /* sticky: LEC_ENOMEM or LEC_ESTOP ends the walk */
+};
+
+/* A directory's names, sorted; the strings live in buf. */
+struct names {
+	char *buf;
+	size_t len, cap;
+	size_t *offs;
+	char **v;
+	size_t n, ncap;
+	bool has_ignore_file;
+};
+
+/* ---- warnings ---- */
+
+static void warn(struct walker *w, const char *msg)
+{
+	if (w->on_warn)
+		w->on_warn(w->ctx, w->path, msg);
+}
+
+static void warn_errno(struct walker *w, int err)
+{
+	char buf[128];
+
+	if (err == EACCES || err == EPERM)
+		warn(w, "permission denied");
+	else if (err == ELOOP)
+		warn(w, "symlink loop (too many levels of symbolic links)");
+	else if (err == EMFILE || err == ENFILE)
+		warn(w, "too many open files");
+	else
+		warn(w, strerror_r(err, buf, sizeof(buf)));
+}
+
+static const char *type_name(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "not a regular file (fifo)";
+	if (S_ISSOCK(mode))
+		return "not a regular file (socket)";
+	if (S_ISBLK(mode))
+		return "not a regular file (block device)";
+	if (S_ISCHR(mode))
+		return "not a regular file (character device)";
+	return "not a regular file";
+}
+
+/* ---- the path buffer ---- */
+
+/* Append "/name". False (after a warning, with the path restored) when the
+ * result would pass LEC_MAX_PATH_BYTES. */
+static bool path_push(struct walker *w, const char *name, size_t *old)
+{
+	size_t nlen = strlen(name);
+	size_t sep = w->path[w->len - 1] == '/' ? 0 : 1;
+
+	*old = w->len;
+	if (w->len + sep + nlen >= PATH_BUF_BYTES)
+		nlen = PATH_BUF_BYTES - 1 - sep - w->len; /* only for the warning */
+	if (sep)
+		w->path[w->len++] = '/';
+	memcpy(w->path + w->len, name, nlen);
+	w->len += nlen;
+	w->path[w->len] = '\0';
+	if (w->len > LEC_MAX_PATH_BYTES) {
+		warn(w, "path too long (over LEC_MAX_PATH_BYTES), skipped");
+		w->len = *old;
+		w->path[w->len] = '\0';
+		return false;
+	}
+	return true;
+}
+
+static void path_pop(struct walker *w, size_t old)
+{
+	w->len = old;
+	w->path[old] = '\0';
+}
+
+static const char *relpath(const struct walker *w)
+{
+	return w->len > w->rel_off ? w->path + w->rel_off : "";
+}
+
+/* ---- directories seen ---- */
+
+static size_t seen_hash(dev_t dev, ino_t ino)
+{
+	uint64_t h = (uint64_t)ino * 0x9E3779B97F4A7C15ull ^ (uint64_t)dev * 0xC2B2AE3D27D4EB4Full;
+
+	return (size_t)(h ^ (h >> 31));
+}
+
+static struct seen_slot *seen_slot(const struct seen *s, dev_t dev, ino_t ino)
+{
+	size_t mask = s->cap - 1;
+	size_t i = seen_hash(dev, ino) & mask;
+
+	while (s->slots[i].used && (s->slots[i].dev != dev || s->slots[i].ino != ino))
+		i = (i + 1) & mask;
+	return &s->slots[i];
+}
+
+static bool seen_has(const struct seen *s, dev_t dev, ino_t ino)
+{
+	return s->cap > 0 && seen_slot(s, dev, ino)->used;
+}
+
+static lec_status seen_grow(struct seen *s)
+{
+	struct seen old = *s;
+
+	s->cap = old.cap ? old.cap * 2 : 64;
+	s->slots = calloc(s->cap, sizeof(*s->slots));
+	if (!s->slots) {
+		*s = old;
+		return LEC_ENOMEM;
+	}
+	for (size_t i = 0; i < old.cap; i++) {
+		if (old.slots[i].used)
+			*seen_slot(s, old.slots[i].dev, old.slots[i].ino) = old.slots[i];
+	}
+	free(old.slots);
+	return LEC_OK;
+}
+
+static lec_status seen_add(struct seen *s, dev_t dev, ino_t ino)
+{
+	struct seen_slot *slot;
+
+	if ((s->n + 1) * 2 > s->cap && seen_grow(s) != LEC_OK)
+		return LEC_ENOMEM;
+	slot = seen_slot(s, dev, ino);
+	if (!slot->used) {
+		slot->dev = dev;
+		slot->ino = ino;
+		slot->used = true;
+		s->n++;
+	}
+	return LEC_OK;
+}
+
+/* ---- reading a directory ---- */
+
+static void names_free(struct names *nm)
+{
+	free(nm->buf);
+	free(nm->offs);
+	free(nm->v);
+}
+
+static lec_status names_add(struct names *nm, const char *name)
+{
+	size_t len = strlen(name) + 1;
+
+	if (nm->len + len > nm->cap) {
+		size_t cap = nm->cap ? nm->cap * 2 : 4096;
+		char *grown;
+
+		while (cap < nm->len + len)
+			cap *= 2;
+		grown = realloc(nm->buf, cap);
+		if (!grown)
+			return LEC_ENOMEM;
+		nm->buf = grown;
+		nm->cap = cap;
+	}
+	if (nm->n == nm->ncap) {
+		size_t ncap = nm->ncap ? nm->ncap * 2 : 64;
+		size_t *grown = realloc(nm->offs, ncap * sizeof(*grown));
+
+		if (!grown)
+			return LEC_ENOMEM;
+		nm->offs = grown;
+		nm->ncap = ncap;
+	}
+	memcpy(nm->buf + nm->len, name, len);
+	nm->offs[nm->n++] = nm->len;
+	nm->len += len;
+	return LEC_OK;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	/* strcmp compares as unsigned char: bytewise order */
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static lec_status names_sort(struct names *nm)
+{
+	if (nm->n == 0)
+		return LEC_OK;
+	nm->v = malloc(nm->n * sizeof(*nm->v));
+	if (!nm->v)
+		return LEC_ENOMEM;
+	for (size_t i = 0; i < nm->n; i++)
+		nm->v[i] = nm->buf + nm->offs[i];
+	qsort(nm->v, nm->n, sizeof(*nm->v), cmp_names);
+	return LEC_OK;
+}
+
+/* Read the visible names of directory fd (kept open; a duplicate feeds the
+ * DIR). Hidden names are dropped here; the ignore file is only noted. */
+static lec_status read_names(struct walker *w, int fd, struct names *nm)
+{
+	int dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	struct dirent *de;
+	lec_status st = LEC_OK;
+	DIR *d;
+
+	if (dup_fd < 0 || !(d = fdopendir(dup_fd))) {
+		warn_errno(w, errno);
+		if (dup_fd >= 0)
+			close(dup_fd);
+		return LEC_OK;
+	}
+	errno = 0;
+	while (st == LEC_OK && (de = readdir(d)) != NULL) {
+		if (de->d_name[0] == '.')
+			nm->has_ignore_file |= strcmp(de->d_name, IGNORE_FILE) == 0;
+		else
+			st = names_add(nm, de->d_name);
+		errno = 0;
+	}
+	if (st == LEC_OK && errno != 0)
+		warn_errno(w, errno);
+	closedir(d);
+	return st == LEC_OK ? names_sort(nm) : st;
+}
+
+/* ---- .lecternignore ---- */
+
+/* Read all of fd (a regular file of `size` bytes) into a new buffer. */
+static char *read_small_file(int fd, size_t size, size_t *got)
+{
+	char *buf = malloc(size ? size : 1);
+	size_t n = 0;
+
+	if (!buf)
+		return NULL;
+	while (n < size) {
+		ssize_t r = read(fd, buf + n, size - n);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	*got = n;
+	return buf;
+}
+
+/* Read the ignore file of directory dfd (the current path); NULL if there
+ * is none or it cannot be used (after a warning). Opened non-blocking and
+ * checked after opening, so a FIFO by that name can neither block nor be read. */
+static char *read_ignore_file(struct walker *w, int dfd, size_t *len)
+{
+	char *text = NULL;
+	struct stat st;
+	size_t old;
+	int fd;
+
+	if (!path_push(w, IGNORE_FILE, &old))
+		return NULL;
+	fd = openat(dfd, IGNORE_FILE, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		if (errno != ENOENT)
+			warn_errno(w, errno);
+	} else if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		warn(w, "ignore file is not a regular file, not read");
+	} else if ((uint64_t)st.st_size > LEC_MAX_NOTE_BYTES) {
+		warn(w, "ignore file too large (over LEC_MAX_NOTE_BYTES), not read");
+	} else if (!(text = read_small_file(fd, (size_t)st.st_size, len))) {
+		w->st = LEC_ENOMEM;
+	}
+	if (fd >= 0)
+		close(fd);
+	path_pop(w, old);
+	return text;
+}
+
+/* Add the rules of directory dfd's ignore file, based at its relative path. */
+static void load_ignore_file(struct walker *w, int dfd)
+{
+	size_t len;
+	char *text = read_ignore_file(w, dfd, &len);
+
+	if (text && ign_add_rules_text(w->rules, relpath(w), text, len) != LEC_OK)
+		w->st = LEC_ENOMEM;
+	free(text);
+}
+
+/* ---- the walk ---- */
+
+static bool is_ignored(const struct walker *w, bool is_dir)
+{
+	const char *rel = relpath(w);
+	enum ign_verdict v = ign_check(w->rules, rel, is_dir);
+
+	if (v == IGN_NONE)
+		v = ign_check(w->user_rules, rel, is_dir);
+	return v == IGN_EXCLUDE;
+}
+
+static void visit_dir(struct walker *w, int fd);
+
+/* A second way into an entered directory: warn only if it is our own
+ * ancestor (a cycle); a mere duplicate is skipped quietly. */
+static void warn_if_cycle(struct walker *w, const struct stat *st)
+{
+	char msg[MSG_BYTES];
+
+	for (size_t i = 0; i <= w->depth; i++) {
+		const struct ancestor *a = &w->stack[i];
+
+		if (a->dev == st->st_dev && a->ino == st->st_ino) {
+			snprintf(msg, sizeof(msg), "symlink loop (already visited: %.*s)",
+				 (int)a->path_len, w->path);
+			warn(w, msg);
+			return;
+		}
+	}
+}
+
+/* Enter subdirectory `name` of dfd, already stat'ed (following links) as st. */
+static void enter_dir(struct walker *w, int dfd, const char *name, const struct stat *st)
+{
+	struct stat got;
+	int fd;
+
+	if (seen_has(&w->seen, st->st_dev, st->st_ino)) {
+		warn_if_cycle(w, st);
+		return;
+	}
+	if (w->depth >= LEC_MAX_WALK_DEPTH) {
+		warn(w, "too deep (over LEC_MAX_WALK_DEPTH levels), skipped");
+		return;
+	}
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		if (errno != ENOENT && errno != ENOTDIR)
+			warn_errno(w, errno);
+		return;
+	}
+	/* replaced since the stat: treat it like a file that vanished */
+	if (fstat(fd, &got) != 0 || got.st_dev != st->st_dev || got.st_ino != st->st_ino)
+		goto out;
+	if (seen_add(&w->seen, got.st_dev, got.st_ino) != LEC_OK) {
+		w->st = LEC_ENOMEM;
+		goto out;
+	}
+	w->depth++;
+	w->stack[w->depth] = (struct ancestor){ got.st_dev, got.st_ino, w->len };
+	visit_dir(w, fd);
+	w->depth--;
+out:
+	close(fd);
+}
+
+static void report_file(struct walker *w, int dfd, const char *name, const struct stat *st)
+{
+	struct walk_entry e;
+
+	if (faccessat(dfd, name, R_OK, AT_EACCESS) != 0) {
+		if (errno != ENOENT)
+			warn_errno(w, errno);
+		return;
+	}
+	e.path = w->path;
+	e.relpath = relpath(w);
+	e.size = (uint64_t)st->st_size;
+	e.mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+	e.dev = st->st_dev;
+	e.ino = st->st_ino;
+	if (w->on_file(w->ctx, &e) != 0)
+		w->st = LEC_ESTOP;
+}
+
+/* A stat that failed: a broken link and a link cycle are warnings, an entry
+ * that vanished since readdir is not. */
+static void stat_failed(struct walker *w, int dfd, const char *name, int err)
+{
+	struct stat lst;
+
+	if (err == ENOENT || err == ENOTDIR) {
+		if (fstatat(dfd, name, &lst, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(lst.st_mode))
+			warn(w, "broken symbolic link");
+		return;
+	}
+	warn_errno(w, err);
+}
+
+static void visit_entry(struct walker *w, int dfd, const char *name)
+{
+	struct stat st;
+	size_t old;
+
+	if (!path_push(w, name, &old))
+		return;
+	if (fstatat(dfd, name, &st, 0) != 0)
+		stat_failed(w, dfd, name, errno);
+	else if (is_ignored(w, S_ISDIR(st.st_mode)))
+		;
+	else if (S_ISDIR(st.st_mode))
+		enter_dir(w, dfd, name, &st);
+	else if (S_ISREG(st.st_mode))
+		report_file(w, dfd, name, &st);
+	else
+		warn(w, type_name(st.st_mode));
+	path_pop(w, old);
+}
+
+/* Walk the entered directory fd (its path is the current path). Its
+ * .lecternignore rules live exactly as long as we are inside it. */
+static void visit_dir(struct walker *w, int fd)
+{
+	struct names nm = { 0 };
+	size_t mark = ign_mark(w->rules);
+	lec_status st = read_names(w, fd, &nm);
+
+	if (st != LEC_OK) {
+		w->st = st;
+		goto out;
+	}
+	if (nm.has_ignore_file)
+		load_ignore_file(w, fd);
+	for (size_t i = 0; i < nm.n && w->st == LEC_OK; i++)
+		visit_entry(w, fd, nm.v[i]);
+out:
+	ign_truncate(w->rules, mark);
+	names_free(&nm);
+}
+
+/* ---- the root ---- */
+
+static lec_status root_stat_error(struct walker *w, int err)
+{
+	if (err == ENOENT || err == ENOTDIR)
+		return LEC_ENOTFOUND;
+	warn_errno(w, err);
+	return LEC_EIO;
+}
+
+static lec_status walk_single_file(struct walker *w, const struct stat *st)
+{
+	struct walk_entry e;
+
+	if (faccessat(AT_FDCWD, w->path, R_OK, AT_EACCESS) != 0)
+		return root_stat_error(w, errno);
+	e.path = w->path;
+	e.relpath = strrchr(w->path, '/') + 1;
+	e.size = (uint64_t)st->st_size;
+	e.mtime_ns = (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+	e.dev = st->st_dev;
+	e.ino = st->st_ino;
+	return w->on_file(w->ctx, &e) != 0 ? LEC_ESTOP : LEC_OK;
+}
+
+static lec_status walk_root_dir(struct walker *w)
+{
+	struct stat st;
+	int fd = open(w->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return root_stat_error(w, errno);
+	if (fstat(fd, &st) != 0)
+		w->st = root_stat_error(w, errno);
+	else if (ign_new(&w->rules) != LEC_OK || seen_add(&w->seen, st.st_dev, st.st_ino) != LEC_OK)
+		w->st = LEC_ENOMEM;
+	if (w->st == LEC_OK) {
+		w->stack[0] = (struct ancestor){ st.st_dev, st.st_ino, w->len };
+		visit_dir(w, fd);
+	}
+	close(fd);
+	return w->st;
+}
+
+static lec_status walk_from(struct walker *w)
+{
+	struct stat st;
+
+	if (stat(w->path, &st) != 0)
+		return root_stat_error(w, errno);
+	if (S_ISREG(st.st_mode))
+		return walk_single_file(w, &st);
+	if (!S_ISDIR(st.st_mode)) {
+		warn(w, type_name(st.st_mode));
+		return LEC_EINVAL;
+	}
+	return walk_root_dir(w);
+}
+
+lec_status walk_root_rules(const char *root, const struct ign_set *rules, walk_file_cb on_file,
+			   walk_warn_cb on_warn, void *ctx)
+{
+	struct walker *w;
+	size_t len;
+	lec_status st;
+
+	if (!root || root[0] != '/' || !on_file)
+		return LEC_EINVAL;
+	len = strlen(root);
+	while (len > 1 && root[len - 1] == '/')
+		len--;
+	if (len > LEC_MAX_PATH_BYTES)
+		return LEC_ELIMIT;
+	w = calloc(1, sizeof(*w));
+	if (!w || !(w->path = malloc(PATH_BUF_BYTES))) {
+		free(w);
+		return LEC_ENOMEM;
+	}
+	w->on_file = on_file;
+	w->on_warn = on_warn;
+	w->ctx = ctx;
+	w->user_rules = rules;
+	memcpy(w->path, root, len);
+	w->path[len] = '\0';
+	w->len = len;
+	w->rel_off = len == 1 ? 1 : len + 1;
+	st = walk_from(w);
+	ign_free(w->rules);
+	free(w->seen.slots);
+	free(w->path);
+	free(w);
+	return st;
+}
+
+lec_status walk_root(const char *root, walk_file_cb on_file, walk_warn_cb on_warn, void *ctx)
+{
+	return walk_root_rules(root, NULL, on_file, on_warn, ctx);
+}

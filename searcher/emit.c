@@ -1,0 +1,231 @@
+/* emit.c - text, vimgrep and JSON output of search results. */
+#include "emit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "layout.h"
+#include "paths.h"
+
+#include <utf8proc.h>
+
+#define C_PATH "\033[35m"
+#define C_LINE "\033[32m"
+#define C_HEAD "\033[36m"
+#define C_MATCH "\033[1;31m"
+#define C_DIM "\033[2m"
+#define C_OFF "\033[0m"
+
+static const char *shown(const char *path, const struct emit_opts *o)
+{
+	return o->cwd ? paths_display(path, o->cwd) : path;
+}
+
+static void put_color(struct buf *b, const struct emit_opts *o, const char *c)
+{
+	if (o->color)
+		buf_puts(b, c);
+}
+
+/* The text with [off, off+len) ranges coloured. */
+static void put_highlighted(struct buf *b, const char *text, size_t len,
+			    const struct search_range *r, size_t nr, const struct emit_opts *o)
+{
+	size_t at = 0;
+	for (size_t i = 0; i < nr; i++) {
+		if (r[i].off < at || r[i].off + r[i].len > len)
+			continue;
+		buf_put(b, text + at, r[i].off - at);
+		put_color(b, o, C_MATCH);
+		buf_put(b, text + r[i].off, r[i].len);
+		put_color(b, o, C_OFF);
+		at = r[i].off + r[i].len;
+	}
+	buf_put(b, text + at, len - at);
+}
+
+static void put_headings(struct buf *b, const struct search_hit *h)
+{
+	for (size_t i = 0; i < h->nheadings; i++) {
+		if (i)
+			buf_puts(b, LEC_HEADING_SEP);
+		buf_puts(b, h->headings[i]);
+	}
+}
+
+static void emit_context(struct buf *b, const struct search_hit *h, const struct emit_opts *o)
+{
+	for (size_t i = 0; i < h->ncontext; i++) {
+		uint32_t ln = h->ctx_first + (uint32_t)i;
+		put_color(b, o, C_LINE);
+		buf_printf(b, "%6u%c", ln, ln == h->line ? ':' : '-');
+		put_color(b, o, C_OFF);
+		buf_putc(b, ' ');
+		buf_puts(b, h->context[i]);
+		buf_putc(b, '\n');
+	}
+}
+
+static void emit_text_hit(struct buf *b, const struct search_hit *h, const struct emit_opts *o)
+{
+	put_color(b, o, C_PATH);
+	buf_puts(b, shown(h->path, o));
+	put_color(b, o, C_OFF);
+	buf_putc(b, ':');
+	put_color(b, o, C_LINE);
+	buf_printf(b, "%u:%u", h->line, h->col);
+	put_color(b, o, C_OFF);
+	if (h->nheadings) {
+		buf_puts(b, "  ");
+		put_color(b, o, C_HEAD);
+		put_headings(b, h);
+		put_color(b, o, C_OFF);
+	}
+	if (h->stale) {
+		put_color(b, o, C_DIM);
+		buf_puts(b, "  [stale: the file changed since it was indexed]");
+		put_color(b, o, C_OFF);
+	}
+	buf_putc(b, '\n');
+	if (h->ncontext) {
+		emit_context(b, h, o);
+	} else if (h->snippet) {
+		buf_puts(b, "    ");
+		put_highlighted(b, h->snippet, strlen(h->snippet), h->highlights, h->nhighlights, o);
+		buf_putc(b, '\n');
+	}
+}
+
+static void emit_vimgrep(struct buf *b, const struct search_hit *h, const struct emit_opts *o)
+{
+	for (size_t i = 0; i < h->nocc; i++) {
+		const struct search_occurrence *oc = &h->occ[i];
+		put_color(b, o, C_PATH);
+		buf_puts(b, shown(h->path, o));
+		put_color(b, o, C_OFF);
+		buf_printf(b, ":%u:%u:", oc->line, oc->col);
+		const char *t = oc->line_text ? oc->line_text : "";
+		size_t tl = strlen(t);
+		struct search_range r = { oc->col - 1, oc->len };
+		put_highlighted(b, t, tl, &r, oc->col - 1 + oc->len <= tl ? 1 : 0, o);
+		buf_putc(b, '\n');
+	}
+}
+
+/* A JSON string for any bytes: invalid UTF-8 becomes U+FFFD, so a path with
+ * a stray byte still gives a (lossy) answer instead of no answer. */
+static json_t *jstr(const char *s)
+{
+	if (!s)
+		return json_null();
+	size_t len = strlen(s);
+	json_t *j = json_stringn(s, len);
+	if (j)
+		return j;
+	struct buf b;
+	buf_init(&b, 0);
+	for (size_t i = 0; i < len;) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+						      (utf8proc_ssize_t)(len - i), &cp);
+		if (n <= 0) {
+			buf_puts(&b, "\xef\xbf\xbd");
+			i++;
+		} else {
+			buf_put(&b, s + i, (size_t)n);
+			i += (size_t)n;
+		}
+	}
+	j = b.status ? NULL : json_stringn(b.data ? b.data : "", b.len);
+	buf_release(&b);
+	return j;
+}
+
+static json_t *str_array(char **v, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < n; i++)
+		json_array_append_new(a, jstr(v[i]));
+	return a;
+}
+
+json_t *emit_hit_json(const struct search_hit *h, const struct emit_opts *o)
+{
+	json_t *hl = json_array();
+	for (size_t i = 0; hl && i < h->nhighlights; i++)
+		json_array_append_new(hl, json_pack("[I,I]", (json_int_t)h->highlights[i].off,
+						     (json_int_t)h->highlights[i].len));
+	json_t *j = json_pack("{s:o, s:o, s:i, s:i, s:o, s:f, s:o, s:o, s:o, s:o, s:o, s:b}",
+			      "path", jstr(h->path), "shown_path", jstr(shown(h->path, o)),
+			      "line", (int)h->line, "col", (int)h->col,
+			      "headings", str_array(h->headings, h->nheadings),
+			      "score", h->score, "snippet", jstr(h->snippet), "highlights", hl,
+			      "title", jstr(h->title), "date", jstr(h->date),
+			      "speakers", str_array(h->speakers, h->nspeakers),
+			      "stale", h->stale);
+	if (j && h->nocc) {
+		json_t *occ = json_array();
+		for (size_t i = 0; i < h->nocc; i++)
+			json_array_append_new(occ, json_pack("{s:i, s:i, s:I}", "line",
+							     (int)h->occ[i].line, "col",
+							     (int)h->occ[i].col, "len",
+							     (json_int_t)h->occ[i].len));
+		json_object_set_new(j, "occurrences", occ);
+	}
+	if (j && h->ncontext) {
+		json_object_set_new(j, "context_first_line", json_integer(h->ctx_first));
+		json_object_set_new(j, "context", str_array(h->context, h->ncontext));
+	}
+	if (j && h->file_matches)
+		json_object_set_new(j, "file_matches", json_integer(h->file_matches));
+	return j;
+}
+
+static void emit_json(struct buf *b, const struct search_result *res, const struct emit_opts *o)
+{
+	for (size_t i = 0; i < res->nhits; i++) {
+		json_t *j = emit_hit_json(&res->hits[i], o);
+		if (j && res->relaxed)
+			json_object_set_new(j, "relaxed", json_true());
+		char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+		if (!s) {
+			b->status = b->status ? b->status : LEC_ENOMEM;
+		} else {
+			buf_puts(b, s);
+			buf_putc(b, '\n');
+		}
+		free(s);
+		json_decref(j);
+	}
+}
+
+void emit_result(struct buf *b, const struct search_result *res, const struct emit_opts *o)
+{
+	switch (o->format) {
+	case EMIT_COUNT:
+		buf_printf(b, "%llu\n", (unsigned long long)res->total);
+		return;
+	case EMIT_FILES:
+		for (size_t i = 0; i < res->nhits; i++) {
+			put_color(b, o, C_PATH);
+			buf_puts(b, shown(res->hits[i].path, o));
+			put_color(b, o, C_OFF);
+			buf_putc(b, '\n');
+		}
+		return;
+	case EMIT_JSON:
+		emit_json(b, res, o);
+		return;
+	case EMIT_VIMGREP:
+		for (size_t i = 0; i < res->nhits; i++)
+			emit_vimgrep(b, &res->hits[i], o);
+		return;
+	case EMIT_TEXT:
+		for (size_t i = 0; i < res->nhits; i++) {
+			if (i)
+				buf_putc(b, '\n');
+			emit_text_hit(b, &res->hits[i], o);
+		}
+		return;
+	}
+}

@@ -1,0 +1,642 @@
+/* search.c - queries to places: run, fall back, locate, snippet. */
+#include "search.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xxhash.h>
+
+#include "docbuild.h"
+#include "index.h"
+#include "layout.h"
+#include "limits.h"
+#include "match.h"
+#include "note.h"
+#include "passage.h"
+#include "paths.h"
+#include "query.h"
+#include "record.h"
+#include "segmap.h"
+#include "snippet.h"
+#include "stem.h"
+#include "xap.h"
+
+struct searcher {
+	xap_db *db;
+	char *index_dir;
+	stemmer *st;
+};
+
+void search_req_init(struct search_req *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->limit = 10;
+}
+
+lec_status searcher_open(const char *index_dir, struct searcher **out, struct buf *err)
+{
+	struct searcher *s = calloc(1, sizeof(*s));
+	char *path = idx_db_path(index_dir);
+	lec_status st = s && path ? LEC_OK : LEC_ENOMEM;
+	if (!st && !(s->index_dir = strdup(index_dir)))
+		st = LEC_ENOMEM;
+	if (!st && !(s->db = xap_db_new()))
+		st = LEC_ENOMEM;
+	if (!st)
+		st = stemmer_new(STEM_DEFAULT_LANGUAGE, &s->st);
+	if (!st) {
+		st = xap_db_open(s->db, path, XAP_OPEN_READ);
+		if (st == LEC_ENOTFOUND)
+			buf_printf(err, "no index at %s: run 'lectern index DIR' first", index_dir);
+		else if (st)
+			buf_printf(err, "cannot open index %s: %s", index_dir, xap_db_error(s->db));
+	}
+	free(path);
+	if (st) {
+		searcher_free(s);
+		return st;
+	}
+	*out = s;
+	return LEC_OK;
+}
+
+void searcher_free(struct searcher *s)
+{
+	if (!s)
+		return;
+	xap_db_free(s->db);
+	stemmer_free(s->st);
+	free(s->index_dir);
+	free(s);
+}
+
+lec_status searcher_reopen(struct searcher *s)
+{
+	return xap_db_reopen(s->db);
+}
+
+/* ---- releasing ---------------------------------------------------------- */
+
+static void free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void hit_release(struct search_hit *h)
+{
+	free(h->path);
+	free_strv(h->headings, h->nheadings);
+	free(h->snippet);
+	free(h->highlights);
+	free(h->title);
+	free(h->date);
+	free_strv(h->speakers, h->nspeakers);
+	for (size_t i = 0; i < h->nocc; i++)
+		free(h->occ[i].line_text);
+	free(h->occ);
+	free_strv(h->context, h->ncontext);
+	memset(h, 0, sizeof(*h));
+}
+
+void search_result_release(struct search_result *res)
+{
+	for (size_t i = 0; i < res->nhits; i++)
+		hit_release(&res->hits[i]);
+	free(res->hits);
+	free(res->relaxed_query);
+	free(res->suggestion);
+	free(res->explain);
+	memset(res, 0, sizeof(*res));
+}
+
+/* ---- one search's state ------------------------------------------------- */
+
+struct run {
+	struct searcher *s;
+	const struct search_req *req;
+	struct search_result *res;
+	struct buf *err;
+	qp_ast *ast;
+	match_query *mq;
+	struct match_text text;
+	struct segmap map;
+	/* the last file read, kept for the next hit in the same file */
+	char *fpath, *fdata;
+	size_t flen;
+	lec_status fstatus;
+};
+
+static void run_release(struct run *r)
+{
+	match_query_free(r->mq);
+	qp_free(r->ast);
+	match_text_release(&r->text);
+	segmap_release(&r->map);
+	free(r->fpath);
+	free(r->fdata);
+}
+
+static lec_status load_file(struct run *r, const char *path)
+{
+	if (r->fpath && strcmp(r->fpath, path) == 0)
+		return r->fstatus;
+	free(r->fpath);
+	free(r->fdata);
+	r->fdata = NULL;
+	r->flen = 0;
+	r->fpath = strdup(path);
+	if (!r->fpath)
+		return LEC_ENOMEM;
+	r->fstatus = paths_read_file(path, LEC_MAX_NOTE_BYTES, &r->fdata, &r->flen);
+	return r->fstatus;
+}
+
+static char *dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+static lec_status push_str(char ***v, size_t *n, const char *s, size_t len)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof(char *));
+	if (!nv)
+		return LEC_ENOMEM;
+	*v = nv;
+	if (!(nv[*n] = strndup(s, len)))
+		return LEC_ENOMEM;
+	(*n)++;
+	return LEC_OK;
+}
+
+/* Record fields into the hit (path, headings, title, date, speakers). */
+static lec_status hit_from_record(struct search_hit *h, const struct record *rec)
+{
+	lec_status st = LEC_OK;
+	h->path = dup_or_null(rec_get(rec, "path", NULL));
+	h->title = dup_or_null(rec_get(rec, "title", NULL));
+	h->date = dup_or_null(rec_get(rec, "date", NULL));
+	if (!h->path)
+		return LEC_ECORRUPT;
+	for (size_t i = 0; i < rec->n && !st; i++) {
+		const struct rec_field *f = &rec->fields[i];
+		if (!strcmp(f->key, "h"))
+			st = push_str(&h->headings, &h->nheadings, f->val, f->vlen);
+		else if (!strcmp(f->key, "speaker"))
+			st = push_str(&h->speakers, &h->nspeakers, f->val, f->vlen);
+	}
+	h->line = (uint32_t)rec_get_u64(rec, "line", 1);
+	h->col = 1;
+	return st;
+}
+
+/* ---- locating a hit in its passage --------------------------------------- */
+
+/* A passage's words and the query's hits in them. */
+struct located {
+	struct match_hit *hits;
+	size_t nhits;
+	size_t pstart, pend;    /* passage byte range in the current file */
+	uint32_t pline;         /* line of pstart */
+};
+
+static lec_status words_of(struct run *r, size_t start, size_t end, struct located *loc)
+{
+	match_text_clear(&r->text);
+	lec_status st = segmap_words(&r->map, r->fdata + start, end - start, start,
+				     match_text_add, &r->text);
+	if (st == LEC_ESTOP)
+		st = r->text.status ? r->text.status : LEC_ENOMEM;
+	if (st)
+		return st;
+	free(loc->hits);
+	loc->hits = NULL;
+	loc->nhits = 0;
+	return match_find(r->mq, r->text.words, r->text.n, &loc->hits, &loc->nhits);
+}
+
+static uint32_t line_of(const char *data, size_t from, uint32_t from_line, size_t off)
+{
+	uint32_t line = from_line;
+	for (size_t i = from; i < off; i++)
+		line += data[i] == '\n';
+	return line;
+}
+
+static size_t line_start(const char *data, size_t off)
+{
+	while (off > 0 && data[off - 1] != '\n')
+		off--;
+	return off;
+}
+
+/* The file changed since indexing: find the passage again by parsing the
+ * current file, as the indexer would, and matching each passage. */
+static lec_status relocate(struct run *r, const char *path, struct located *loc, int *found)
+{
+	struct note n;
+	struct passage *ps = NULL;
+	size_t np = 0;
+	*found = 0;
+	lec_status st = note_parse(path, r->fdata, r->flen, note_format_for_path(path), &n);
+	if (st)
+		return st;
+	st = passages_build(&n, &ps, &np);
+	for (size_t i = 0; !st && i < np && !*found; i++) {
+		segmap_clear(&r->map);
+		st = docbuild_passage_segmap(&n, &ps[i], &r->map, NULL, NULL);
+		if (!st)
+			st = words_of(r, ps[i].start, ps[i].end, loc);
+		if (!st && loc->nhits) {
+			*found = 1;
+			loc->pstart = ps[i].start;
+			loc->pend = ps[i].end;
+			loc->pline = ps[i].line;
+		}
+	}
+	passages_free(ps, np);
+	note_release(&n);
+	return st;
+}
+
+/* Find the passage's words and hits in the current file; *stale when the
+ * file changed and the place is gone. */
+static lec_status locate(struct run *r, const struct record *rec, struct located *loc,
+			 int *stale)
+{
+	const char *path = rec_get(rec, "path", NULL);
+	size_t start = (size_t)rec_get_u64(rec, "start", 0), end = (size_t)rec_get_u64(rec, "end", 0);
+	size_t slen = 0;
+	const char *segs = rec_get(rec, "segs", &slen);
+	const char *hash = rec_get(rec, "hash", NULL);
+	*stale = 0;
+	lec_status st = load_file(r, path);
+	if (st == LEC_ENOMEM)
+		return st;
+	if (st) {
+		*stale = 1;
+		return LEC_OK;
+	}
+	char want[20];
+	if (end <= r->flen && start <= end)
+		snprintf(want, sizeof(want), "%016" PRIx64,
+			 (uint64_t)XXH3_64bits(r->fdata + start, end - start));
+	if (end <= r->flen && start <= end && hash && !strcmp(want, hash) && segs) {
+		if ((st = segmap_decode(&r->map, segs, slen)))
+			return st;
+		loc->pstart = start;
+		loc->pend = end;
+		loc->pline = (uint32_t)rec_get_u64(rec, "line", 1);
+		return words_of(r, start, end, loc);
+	}
+	int found;
+	st = relocate(r, path, loc, &found);
+	*stale = !found;
+	return st;
+}
+
+/* ---- occurrences and context --------------------------------------------- */
+
+static lec_status add_occurrence(struct run *r, struct search_hit *h, const struct located *loc,
+				 size_t first, size_t last)
+{
+	const struct seg_word *a = &r->text.words[first], *b = &r->text.words[last];
+	struct search_occurrence *no = realloc(h->occ, (h->nocc + 1) * sizeof(*no));
+	if (!no)
+		return LEC_ENOMEM;
+	h->occ = no;
+	struct search_occurrence *o = &h->occ[h->nocc];
+	size_t ls = line_start(r->fdata, a->off);
+	size_t le = ls;
+	while (le < r->flen && r->fdata[le] != '\n')
+		le++;
+	o->line = line_of(r->fdata, loc->pstart, loc->pline, a->off);
+	o->col = (uint32_t)(a->off - ls + 1);
+	o->off = a->off;
+	o->len = b->off + b->srclen - a->off;
+	if (o->off + o->len > le)
+		o->len = le - o->off;
+	o->line_text = strndup(r->fdata + ls, le - ls > 4096 ? 4096 : le - ls);
+	if (!o->line_text)
+		return LEC_ENOMEM;
+	h->nocc++;
+	return LEC_OK;
+}
+
+static lec_status collect_occurrences(struct run *r, struct search_hit *h,
+				      const struct located *loc)
+{
+	size_t *starts = NULL, n = 0;
+	lec_status st = match_phrase_occurrences(r->mq, r->text.words, r->text.n, &starts, &n);
+	if (st == LEC_OK) {
+		/* a single phrase (or word): every start, with the phrase's length */
+		const struct qp_node *root = qp_root(r->ast);
+		size_t len = 1;
+		if (root->kind == QP_PHRASE)
+			len = root->nwords;
+		else if (root->kind == QP_AND)
+			for (size_t i = 0; i < root->nkids; i++)
+				if (root->kids[i]->kind == QP_PHRASE)
+					len = root->kids[i]->nwords;
+		for (size_t i = 0; i < n && !st; i++) {
+			size_t last = starts[i] + len - 1;
+			if (last >= r->text.n)
+				last = starts[i];
+			st = add_occurrence(r, h, loc, starts[i], last);
+		}
+		free(starts);
+		return st;
+	}
+	if (st != LEC_EINVAL)
+		return st;
+	for (size_t i = 0; i < loc->nhits; i++)
+		if ((st = add_occurrence(r, h, loc, loc->hits[i].first, loc->hits[i].last)))
+			return st;
+	return LEC_OK;
+}
+
+static lec_status add_context(struct run *r, struct search_hit *h, uint32_t n, size_t off)
+{
+	size_t ls = line_start(r->fdata, off);
+	size_t from = ls;
+	for (uint32_t i = 0; i < n && from > 0; i++)
+		from = line_start(r->fdata, from - 1);
+	h->ctx_first = h->line - line_of(r->fdata, from, 0, ls);
+	size_t at = from;
+	for (uint32_t i = 0; i < 2 * n + 1 && at <= r->flen; i++) {
+		size_t e = at;
+		while (e < r->flen && r->fdata[e] != '\n')
+			e++;
+		if (at == r->flen && i > 0)
+			break;
+		if (push_str(&h->context, &h->ncontext, r->fdata + at, e - at))
+			return LEC_ENOMEM;
+		at = e + 1;
+		if (e >= r->flen)
+			break;
+	}
+	return LEC_OK;
+}
+
+/* ---- one hit ------------------------------------------------------------ */
+
+/* The hit to show: the first phrase hit, else the first hit of the rarest
+ * matched word (the one BM25 weighs most), so that `cattle pets` shows the
+ * cattle, not the first "not". */
+static size_t best_hit(struct run *r, const struct located *loc)
+{
+	size_t best = 0;
+	uint32_t best_tf = UINT32_MAX;
+	for (size_t i = 0; i < loc->nhits; i++) {
+		const struct seg_word *w = &r->text.words[loc->hits[i].first];
+		uint32_t tf = 0;
+		if (loc->hits[i].kind == MATCH_PHRASE)
+			return i;
+		if (xap_db_termfreq(r->s->db, w->word, w->len, &tf))
+			tf = UINT32_MAX - 1;
+		if (tf < best_tf) {
+			best_tf = tf;
+			best = i;
+		}
+	}
+	return best;
+}
+
+static lec_status fill_hit(struct run *r, struct search_hit *h, const char *data, size_t dlen)
+{
+	struct record rec;
+	struct located loc = { 0 };
+	int stale = 0;
+	lec_status st = rec_parse(data, dlen, &rec);
+	if (st)
+		return st;
+	if (!(st = hit_from_record(h, &rec)))
+		st = locate(r, &rec, &loc, &stale);
+	h->stale = stale;
+	if (!st && !stale) {
+		size_t best = best_hit(r, &loc);
+		size_t off = loc.nhits ? r->text.words[loc.hits[best].first].off
+			   : r->text.n ? r->text.words[0].off : loc.pstart;
+		h->line = line_of(r->fdata, loc.pstart, loc.pline, off);
+		h->col = (uint32_t)(off - line_start(r->fdata, off) + 1);
+		st = snippet_make(r->fdata, r->flen, &r->map, loc.pstart, r->text.words, r->text.n,
+				  loc.hits, loc.nhits, best, &h->snippet, &h->highlights,
+				  &h->nhighlights);
+		if (!st && r->req->occurrences)
+			st = collect_occurrences(r, h, &loc);
+		if (!st && r->req->context)
+			st = add_context(r, h, r->req->context, off);
+	}
+	free(loc.hits);
+	rec_release(&rec);
+	return st;
+}
+
+/* ---- running the query --------------------------------------------------- */
+
+static lec_status run_mset(struct run *r, const qp_ast *ast, xap_mset **out)
+{
+	lec_status rc = LEC_OK;
+	uint32_t docs = 0;
+	xap_query *q = qp_to_xapian(ast, &rc);
+	if (rc)
+		return rc;
+	struct xap_search_opts o;
+	xap_search_opts_init(&o);
+	if ((rc = xap_db_doccount(r->s->db, &docs))) {
+		xap_query_free(q);
+		return rc;
+	}
+	const struct search_req *req = r->req;
+	o.offset = req->offset;
+	o.limit = req->all || (req->occurrences && req->sort_by_place) ? docs : req->limit;
+	if (req->count_only)
+		o.limit = 0;
+	if (req->all || req->count_only)
+		o.check_at_least = docs;
+	if (req->files)
+		o.collapse_slot = LEC_SLOT_FILE;
+	rc = xap_db_search(r->s->db, q, &o, out);
+	xap_query_free(q);
+	return rc;
+}
+
+/* "Did you mean": the query text with each word absent from the index
+ * replaced by Xapian's spelling suggestion. */
+struct spell_ctx {
+	struct run *r;
+	struct buf out;
+	size_t copied;
+	int changed;
+};
+
+static int on_query_word(void *vctx, const struct qp_word *w)
+{
+	struct spell_ctx *c = vctx;
+	xap_db *db = c->r->s->db;
+	char stem_term[LEC_MAX_TERM_BYTES + 2];
+	int exists = 0, sexists = 0;
+	if (w->len < 3 || w->stem_len + 1 > LEC_MAX_TERM_BYTES)
+		return 0;
+	snprintf(stem_term, sizeof(stem_term), "%s%s", LEC_PFX_STEM, w->stem);
+	if (xap_db_term_exists(db, w->word, w->len, &exists) || exists)
+		return 0;
+	if (xap_db_term_exists(db, stem_term, strlen(stem_term), &sexists) || sexists)
+		return 0;
+	char *sugg = NULL;
+	if (xap_db_spelling_suggest(db, w->word, w->len, 2, &sugg) == LEC_OK && sugg && *sugg) {
+		buf_put(&c->out, c->r->req->query + c->copied, w->off - c->copied);
+		buf_puts(&c->out, sugg);
+		c->copied = w->off + w->srclen;
+		c->changed = 1;
+	}
+	free(sugg);
+	return 0;
+}
+
+static lec_status suggest(struct run *r, const qp_ast *ast, char **out)
+{
+	struct spell_ctx c = { .r = r };
+	*out = NULL;
+	buf_init(&c.out, LEC_MAX_QUERY_BYTES * 2);
+	lec_status st = qp_words(ast, on_query_word, &c);
+	if (st == LEC_ESTOP)
+		st = LEC_OK;
+	if (!st && c.changed) {
+		buf_put(&c.out, r->req->query + c.copied, r->req->query_len - c.copied);
+		*out = buf_detach(&c.out);
+		if (!*out)
+			st = LEC_ENOMEM;
+	}
+	buf_release(&c.out);
+	return st;
+}
+
+static lec_status parse(struct run *r, const char *text, size_t len, qp_ast **out)
+{
+	struct qp_error qerr = { 0 };
+	lec_status st = qp_parse(text, len, r->req->qflags, r->s->st, out, &qerr);
+	if (st)
+		buf_printf(r->err, "%s", qerr.msg[0] ? qerr.msg : lec_status_str(st));
+	return st;
+}
+
+static int cmp_place(const void *a, const void *b)
+{
+	const struct search_hit *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+	if (c)
+		return c;
+	return x->line < y->line ? -1 : x->line > y->line ? 1 : (x->col > y->col) - (x->col < y->col);
+}
+
+static lec_status collect_hits(struct run *r, xap_mset *m)
+{
+	uint32_t n = xap_mset_size(m);
+	struct search_result *res = r->res;
+	if (n == 0)
+		return LEC_OK;
+	res->hits = calloc(n, sizeof(*res->hits));
+	if (!res->hits)
+		return LEC_ENOMEM;
+	lec_status st = LEC_OK;
+	for (uint32_t i = 0; i < n && !st; i++) {
+		char *data;
+		size_t dlen;
+		struct search_hit *h = &res->hits[res->nhits++];
+		h->score = xap_mset_weight(m, i);
+		if (r->req->files)
+			h->file_matches = xap_mset_collapse_count(m, i) + 1;
+		st = xap_mset_data(m, i, &data, &dlen);
+		if (!st) {
+			st = fill_hit(r, h, data, dlen);
+			free(data);
+		}
+	}
+	if (!st && r->req->sort_by_place)
+		qsort(res->hits, res->nhits, sizeof(*res->hits), cmp_place);
+	return st;
+}
+
+static lec_status search_once(struct run *r)
+{
+	const struct search_req *req = r->req;
+	struct search_result *res = r->res;
+	xap_mset *m = NULL;
+	lec_status st = parse(r, req->query, req->query_len, &r->ast);
+	if (st)
+		return st;
+	if (qp_is_empty(r->ast)) {
+		buf_printf(r->err, "nothing to search for: the query has no words");
+		return LEC_ESYNTAX;
+	}
+	if ((st = suggest(r, r->ast, &res->suggestion)))
+		return st;
+	if (req->fix && res->suggestion) {
+		qp_free(r->ast);
+		r->ast = NULL;
+		if ((st = parse(r, res->suggestion, strlen(res->suggestion), &r->ast)))
+			return st;
+		res->fixed = 1;
+	}
+	if (req->explain && !(res->explain = qp_explain(r->ast)))
+		return LEC_ENOMEM;
+	if ((st = run_mset(r, r->ast, &m)))
+		return st;
+	if (xap_mset_size(m) == 0 && xap_mset_estimated(m) == 0 && !req->offset) {
+		qp_ast *relaxed = NULL;
+		if ((st = qp_relax(r->ast, &relaxed)))
+			goto out;
+		if (relaxed) {
+			xap_mset_free(m);
+			m = NULL;
+			qp_free(r->ast);
+			r->ast = relaxed;
+			res->relaxed = 1;
+			res->relaxed_query = qp_explain(relaxed);
+			if ((st = run_mset(r, r->ast, &m)))
+				goto out;
+		}
+	}
+	res->total = xap_mset_estimated(m);
+	res->total_exact = req->all || req->count_only ||
+			   xap_mset_lower_bound(m) == xap_mset_upper_bound(m);
+	if (!req->count_only) {
+		if (!(st = match_query_new(r->ast, r->s->st, &r->mq)))
+			st = collect_hits(r, m);
+	}
+out:
+	xap_mset_free(m);
+	return st;
+}
+
+lec_status search_run(struct searcher *s, const struct search_req *req,
+		      struct search_result *res, struct buf *err)
+{
+	lec_status st = LEC_OK;
+	memset(res, 0, sizeof(*res));
+	if (req->query_len > LEC_MAX_QUERY_BYTES) {
+		buf_printf(err, "query too long: %zu bytes, the limit is %u (LEC_MAX_QUERY_BYTES)",
+			   req->query_len, (unsigned)LEC_MAX_QUERY_BYTES);
+		return LEC_ELIMIT;
+	}
+	for (int attempt = 0; attempt < 3; attempt++) {
+		struct run r = { .s = s, .req = req, .res = res, .err = err };
+		match_text_init(&r.text);
+		segmap_init(&r.map);
+		st = search_once(&r);
+		run_release(&r);
+		if (st != LEC_EMODIFIED)
+			break;
+		/* the index was committed under us: start again on the new revision */
+		search_result_release(res);
+		buf_reset(err);
+		if ((st = searcher_reopen(s)))
+			break;
+	}
+	if (st && !err->len)
+		buf_printf(err, "%s: %s", lec_status_str(st), xap_db_error(s->db));
+	return st;
+}

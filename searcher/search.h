@@ -1,0 +1,95 @@
+/* search.h - run a query against the index and turn the hits into places:
+ * file, line, column, heading path, snippet with highlights.
+ *
+ * Shared by `lectern find` and the daemon, so that their results agree by
+ * construction. A searcher holds the index open (read-only); it reopens and
+ * retries when the index changes under it (Xapian's DatabaseModifiedError).
+ */
+#ifndef LECTERN_SEARCH_H
+#define LECTERN_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "status.h"
+
+struct searcher;
+
+/* Open the index in `index_dir` read-only. *out owned by the caller
+ * (searcher_free). LEC_ENOTFOUND with a message when there is no index. */
+lec_status searcher_open(const char *index_dir, struct searcher **out, struct buf *err);
+void searcher_free(struct searcher *s);
+/* Pick up the latest committed state of the index. */
+lec_status searcher_reopen(struct searcher *s);
+
+struct search_req {
+	const char *query;      /* the query text */
+	size_t query_len;
+	unsigned qflags;        /* enum qp_flags (QP_STRICT, QP_WHOLE_PHRASE, QP_IMPLICIT_PHRASE) */
+	uint32_t limit;         /* passages (or files) to return; default 10 */
+	uint32_t offset;
+	int all;                /* every matching passage */
+	int files;              /* distinct files, ranked */
+	int count_only;         /* only the number of matching passages */
+	int occurrences;        /* every occurrence in each passage (vimgrep) */
+	int sort_by_place;      /* order hits by path, line (vimgrep --all) */
+	uint32_t context;       /* lines of context around the match */
+	int fix;                /* rerun with the spelling suggestion */
+	int explain;            /* fill result.explain */
+};
+void search_req_init(struct search_req *r);
+
+struct search_range {
+	size_t off, len;        /* bytes in the snippet */
+};
+
+struct search_occurrence {
+	uint32_t line, col;     /* 1-based line, 1-based byte column */
+	size_t off, len;        /* bytes of the match in the file */
+	char *line_text;        /* the whole line (no newline), malloc'd */
+};
+
+struct search_hit {
+	char *path;             /* absolute */
+	uint32_t line, col;     /* of the first matched word (or the passage start) */
+	char **headings;
+	size_t nheadings;
+	double score;
+	char *snippet;          /* the sentence around the match, whitespace collapsed */
+	struct search_range *highlights;
+	size_t nhighlights;
+	char *title, *date;
+	char **speakers;
+	size_t nspeakers;
+	int stale;              /* the file changed and the place could not be found again */
+	struct search_occurrence *occ;  /* with req.occurrences */
+	size_t nocc;
+	char **context;         /* with req.context: lines ctx_first .. */
+	size_t ncontext;
+	uint32_t ctx_first;
+	uint32_t file_matches;  /* with req.files: matching passages in the file */
+};
+
+struct search_result {
+	struct search_hit *hits;
+	size_t nhits;
+	uint64_t total;         /* matching passages (files with req.files); exact with
+	                         * all/count_only, else Xapian's estimate */
+	int total_exact;
+	int relaxed;            /* no passage matched the query as written: these match
+	                         * some of its words */
+	char *relaxed_query;    /* how the relaxed query was understood (explain form) */
+	char *suggestion;       /* "did you mean": the corrected query text, or NULL */
+	int fixed;              /* the results are for the suggestion (req.fix) */
+	char *explain;          /* with req.explain */
+};
+
+/* Run `req`. On failure the message is in err: LEC_ESYNTAX / LEC_ELIMIT for a
+ * bad query (strict mode or limits), others for index trouble. *res is
+ * released with search_result_release (also after a failure). */
+lec_status search_run(struct searcher *s, const struct search_req *req,
+		      struct search_result *res, struct buf *err);
+void search_result_release(struct search_result *res);
+
+#endif

@@ -1,0 +1,159 @@
+# test-lib.sh - sourced by every tests/e2e/T*.sh.
+#
+# Gives each script a private temp dir ($TEST_TMP) holding HOME, the XDG dirs
+# and the index, removed on exit; and a few checks that count passes and
+# failures. A script runs its checks and ends with t_done:
+#
+#   . "$(dirname "$0")/../test-lib.sh"
+#   t_exit 2 "no arguments is a usage error" "$LECTERN"
+#   t_contains "usage goes to stderr" "usage: lectern" "$T_ERR"
+#   t_done
+#
+# Checks that run a command (t_ok, t_fail, t_exit, t_run) leave its exit code
+# in $T_RC and its output in $T_OUT and $T_ERR for the checks that follow.
+# Counts go to $LECTERN_TEST_COUNTS as "PASS p FAIL f" (tests/run sums them).
+# Variables set here are used by the scripts that source this file.
+# shellcheck disable=SC2034
+set -u
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-build}
+LECTERN=$REPO/$BUILD/lectern
+SHARED=$REPO/../shared
+TEST_NAME=$(basename "$0" .sh)
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/lectern-$TEST_NAME.XXXXXX") || exit 1
+
+export HOME=$TEST_TMP/home
+export XDG_DATA_HOME=$TEST_TMP/data XDG_CONFIG_HOME=$TEST_TMP/config
+export XDG_CACHE_HOME=$TEST_TMP/cache XDG_RUNTIME_DIR=$TEST_TMP/run
+export LECTERN_INDEX=$TEST_TMP/index
+export LC_ALL=C.UTF-8 TZ=UTC
+mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
+mkdir -m 700 "$XDG_RUNTIME_DIR"
+
+T_RC=0 T_OUT='' T_ERR='' T_BG_PID=''
+_T_PASS=0 _T_FAIL=0 _T_DONE=0
+
+# On any exit: stop background jobs, record counts if t_done never ran (a
+# script that dies early counts one extra failure), remove the temp dir.
+_t_cleanup() {
+	local rc=$?
+	local pids
+	pids=$(jobs -p)
+	# shellcheck disable=SC2086 # one pid per word
+	[[ -n $pids ]] && kill $pids 2>/dev/null && wait 2>/dev/null
+	if [[ $_T_DONE -eq 0 ]]; then
+		echo "not ok - $TEST_NAME ended (exit $rc) before t_done"
+		_t_record $_T_PASS $((_T_FAIL + 1))
+	fi
+	rm -rf "$TEST_TMP"
+}
+trap _t_cleanup EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
+
+_t_record() {
+	[[ -n ${LECTERN_TEST_COUNTS:-} ]] && echo "PASS $1 FAIL $2" >>"$LECTERN_TEST_COUNTS"
+	return 0
+}
+
+_t_pass() {
+	_T_PASS=$((_T_PASS + 1))
+	echo "ok - $1"
+}
+
+# _t_bad DESC LINE...: report a failed check with what was expected and seen.
+_t_bad() {
+	_T_FAIL=$((_T_FAIL + 1))
+	echo "not ok - $1"
+	shift
+	local line
+	for line in "$@"; do
+		printf '#   %s\n' "$line"
+	done
+}
+
+# t_run CMD...: run CMD, keep its exit code and output; not a check.
+t_run() {
+	"$@" >"$TEST_TMP/.out" 2>"$TEST_TMP/.err" </dev/null
+	T_RC=$?
+	T_OUT=$(cat "$TEST_TMP/.out")
+	T_ERR=$(cat "$TEST_TMP/.err")
+	return 0
+}
+
+_t_show_run() {
+	_t_bad "$1" "command: ${*:3}" "$2, got exit $T_RC" \
+		"stdout: ${T_OUT:0:2000}" "stderr: ${T_ERR:0:2000}"
+}
+
+# t_ok DESC CMD...: CMD exits 0.
+t_ok() {
+	t_run "${@:2}"
+	if [[ $T_RC -eq 0 ]]; then _t_pass "$1"; else _t_show_run "$1" "expected exit 0" "${@:2}"; fi
+}
+
+# t_fail DESC CMD...: CMD exits non-zero (but is not killed by a signal).
+t_fail() {
+	t_run "${@:2}"
+	if [[ $T_RC -ne 0 && $T_RC -lt 128 ]]; then
+		_t_pass "$1"
+	else
+		_t_show_run "$1" "expected a non-zero exit below 128" "${@:2}"
+	fi
+}
+
+# t_exit N DESC CMD...: CMD exits with exactly N.
+t_exit() {
+	t_run "${@:3}"
+	if [[ $T_RC -eq $1 ]]; then _t_pass "$2"; else _t_show_run "$2" "expected exit $1" "${@:3}"; fi
+}
+
+# t_eq DESC EXPECTED ACTUAL
+t_eq() {
+	if [[ $2 == "$3" ]]; then _t_pass "$1"; else _t_bad "$1" "expected: $2" "got:      $3"; fi
+}
+
+# t_match DESC REGEX TEXT: TEXT matches the extended regex REGEX.
+t_match() {
+	if [[ $3 =~ $2 ]]; then _t_pass "$1"; else _t_bad "$1" "expected a match for: $2" "got: $3"; fi
+}
+
+# t_contains DESC NEEDLE HAYSTACK: HAYSTACK contains NEEDLE literally.
+t_contains() {
+	if [[ $3 == *"$2"* ]]; then _t_pass "$1"; else _t_bad "$1" "expected to contain: $2" "got: $3"; fi
+}
+
+# t_lacks DESC NEEDLE HAYSTACK: HAYSTACK does not contain NEEDLE.
+t_lacks() {
+	if [[ $3 != *"$2"* ]]; then _t_pass "$1"; else _t_bad "$1" "expected not to contain: $2" "got: $3"; fi
+}
+
+# t_bg CMD...: start CMD in the background (killed on exit); pid in $T_BG_PID.
+t_bg() {
+	"$@" </dev/null &
+	T_BG_PID=$!
+}
+
+# t_skip REASON: skip the rest of this script (checks so far still count).
+t_skip() {
+	echo "# SKIP $1"
+	[[ -n ${LECTERN_TEST_COUNTS:-} ]] && echo "SKIP $1" >>"$LECTERN_TEST_COUNTS"
+	t_done
+}
+
+# t_need_slow / t_need CMD: skip unless LECTERN_SLOW=1 / CMD is installed.
+t_need_slow() {
+	[[ ${LECTERN_SLOW:-0} == 1 ]] || t_skip "slow test (set LECTERN_SLOW=1)"
+}
+t_need() {
+	command -v "$1" >/dev/null 2>&1 || t_skip "$1 is not installed"
+}
+
+# t_done: report and exit 0 iff every check passed.
+t_done() {
+	_T_DONE=1
+	echo "# passed $_T_PASS failed $_T_FAIL"
+	_t_record $_T_PASS $_T_FAIL
+	exit $((_T_FAIL == 0 ? 0 : 1))
+}
