@@ -48,7 +48,8 @@ static lec_status grow(void **p, size_t *cap, size_t need, size_t elem)
 lec_status segmap_begin_block(struct segmap *m)
 {
 	/* an empty block is no block: nothing to separate */
-	if (m->nblocks && m->block_end[m->nblocks - 1] == m->nsegs)
+	size_t cur_start = m->nblocks > 1 ? m->block_end[m->nblocks - 2] : 0;
+	if (m->nblocks && m->block_end[m->nblocks - 1] == cur_start)
 		return LEC_OK;
 	if (grow((void **)&m->block_end, &m->bcap, m->nblocks + 1, sizeof(size_t)))
 		return LEC_ENOMEM;

@@ -11,6 +11,10 @@
 #include "limits.h"
 #include "note-internal.h"
 
+/* libyaml's work per token grows with the flow nesting depth ("[[[[..."),
+ * quadratic in all; real front matter has a handful of brackets. */
+#define FM_MAX_FLOW_BRACKETS 256
+
 /* End of the line starting at p (the '\n' or len) and the start of the
  * next one. */
 static size_t line_end(const char *src, size_t len, size_t p, size_t *next)
@@ -35,8 +39,8 @@ static bool is_fence(const char *src, size_t p, size_t e, const char *fence)
 	return true;
 }
 
-bool fm_find(const char *src, size_t len, size_t from, size_t *yaml,
-	     size_t *yaml_len, size_t *body, bool *too_long)
+bool fm_find(const char *src, size_t len, size_t from, size_t *yaml, size_t *yaml_len, size_t *body,
+	     bool *too_long)
 {
 	size_t p, next, e, first;
 
@@ -125,8 +129,8 @@ static lec_status push_value(yaml_document_t *doc, yaml_node_t *val, char ***v, 
 /* The first scalar of a value (itself, or a sequence's first item). */
 static yaml_node_t *first_scalar(yaml_document_t *doc, yaml_node_t *val)
 {
-	if (val->type == YAML_SEQUENCE_NODE && val->data.sequence.items.start <
-	    val->data.sequence.items.top)
+	if (val->type == YAML_SEQUENCE_NODE &&
+	    val->data.sequence.items.start < val->data.sequence.items.top)
 		val = yaml_document_get_node(doc, *val->data.sequence.items.start);
 	return val && val->type == YAML_SCALAR_NODE ? val : NULL;
 }
@@ -134,8 +138,8 @@ static yaml_node_t *first_scalar(yaml_document_t *doc, yaml_node_t *val)
 static bool key_is(yaml_node_t *key, const char *name)
 {
 	return key->data.scalar.length == strlen(name) &&
-	       strncasecmp((const char *)key->data.scalar.value, name,
-			   key->data.scalar.length) == 0;
+	       strncasecmp((const char *)key->data.scalar.value, name, key->data.scalar.length) ==
+		       0;
 }
 
 static lec_status set_string(char **field, yaml_node_t *val)
@@ -144,7 +148,13 @@ static lec_status set_string(char **field, yaml_node_t *val)
 		return LEC_OK;
 	*field = note_collapse((const char *)val->data.scalar.value, val->data.scalar.length,
 			       LEC_MAX_HEADING_BYTES);
-	return *field ? LEC_OK : LEC_ENOMEM;
+	if (!*field)
+		return LEC_ENOMEM;
+	if (!**field) { /* "title:" with nothing: as if absent */
+		free(*field);
+		*field = NULL;
+	}
+	return LEC_OK;
 }
 
 static lec_status set_date(struct note *note, yaml_node_t *val, uint32_t first_line)
@@ -187,7 +197,7 @@ static lec_status apply_document(struct note *note, yaml_document_t *doc, uint32
 	lec_status st = LEC_OK;
 
 	if (!root)
-		return LEC_OK;  /* empty front matter */
+		return LEC_OK; /* empty front matter */
 	if (root->type != YAML_MAPPING_NODE)
 		return note_warn(note, "line %u: front matter is not a YAML mapping", first_line);
 	for (yaml_node_pair_t *p = root->data.mapping.pairs.start;
@@ -196,11 +206,25 @@ static lec_status apply_document(struct note *note, yaml_document_t *doc, uint32
 	return st;
 }
 
+/* Count '[' and '{' (quoted or not: a cheap upper bound on nesting). */
+static size_t flow_brackets(const char *s, size_t len)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++)
+		n += s[i] == '[' || s[i] == '{';
+	return n;
+}
+
 lec_status fm_parse(struct note *note, size_t yaml, size_t yaml_len, uint32_t first_line)
 {
 	yaml_parser_t parser;
 	yaml_document_t doc;
 	lec_status st;
+
+	if (flow_brackets(note->src + yaml, yaml_len) > FM_MAX_FLOW_BRACKETS)
+		return note_warn(note, "line %u: front matter has more than %d brackets; not read",
+				 first_line, FM_MAX_FLOW_BRACKETS);
 
 	if (!yaml_parser_initialize(&parser))
 		return LEC_ENOMEM;

@@ -15,8 +15,8 @@
  * byte after the closing fence line. A front matter that is not closed
  * within LEC_FRONT_MATTER_MAX_BYTES is no front matter (*too_long is set
  * when the opening fence was there but no close was found in the bound). */
-bool fm_find(const char *src, size_t len, size_t from, size_t *yaml,
-	     size_t *yaml_len, size_t *body, bool *too_long);
+bool fm_find(const char *src, size_t len, size_t from, size_t *yaml, size_t *yaml_len, size_t *body,
+	     bool *too_long);
 
 /* Parse the YAML at note->src[yaml..yaml+yaml_len) (whose first line is
  * line `first_line` of the file) and set note->title, date, lang, tags and
@@ -24,7 +24,6 @@ bool fm_find(const char *src, size_t len, size_t from, size_t *yaml,
  * lang/language (scalars or sequences of scalars; a scalar tag or speaker
  * list may be comma-separated). Invalid YAML gives a warning, not an error:
  * only LEC_ENOMEM is returned. */
-lec_status fm_parse(struct note *note, size_t yaml, size_t yaml_len,
-		    uint32_t first_line);
+lec_status fm_parse(struct note *note, size_t yaml, size_t yaml_len, uint32_t first_line);
 
 #endif

@@ -31,13 +31,12 @@ lec_status note_add_seg(struct note *note, size_t off, size_t len);
 
 /* Append a replacement segment: source [off, off+len) reads as repl
  * (repl_len bytes, copied into the note's arena). */
-lec_status note_add_repl(struct note *note, size_t off, size_t len,
-			 const char *repl, size_t repl_len);
+lec_status note_add_repl(struct note *note, size_t off, size_t len, const char *repl,
+			 size_t repl_len);
 
 /* Add a printf-style warning (copied). Only the first NOTE_MAX_WARNINGS are
  * kept. */
-lec_status note_warn(struct note *note, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+lec_status note_warn(struct note *note, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* The person with these initials (ASCII, case-sensitive), or -1. */
 int note_person_by_initials(const struct note *note, const char *ini, size_t len);
@@ -49,8 +48,8 @@ int note_person_by_name(const struct note *note, const char *name, size_t len);
  * *idx to its index. A person whose initials are already known is not added:
  * *idx is the existing one (first one wins). Past LEC_MAX_SPEAKERS_PER_FILE
  * people nothing is added, one warning is given and *idx is -1. */
-lec_status note_person_add(struct note *note, const char *name, size_t name_len,
-			   const char *ini, size_t ini_len, int *idx);
+lec_status note_person_add(struct note *note, const char *name, size_t name_len, const char *ini,
+			   size_t ini_len, int *idx);
 
 /* Find a date in text[0..len): "YYYY-MM-DD", "YYYY-MM", "YYYY" at the start
  * (ISO, also with '/' or '.'), else a "Month D, YYYY" / "D Month YYYY" /
@@ -67,8 +66,8 @@ char *note_collapse(const char *text, size_t len, size_t max);
  * Asking for increasing offsets costs O(bytes) in all. */
 struct note_lines {
 	const char *src;
-	size_t off;             /* counted up to here */
-	uint32_t line;          /* 1-based line of off */
+	size_t off;    /* counted up to here */
+	uint32_t line; /* 1-based line of off */
 };
 void note_lines_init(struct note_lines *nl, const char *src);
 uint32_t note_lines_at(struct note_lines *nl, size_t off);

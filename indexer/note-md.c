@@ -18,19 +18,28 @@
 #include "note-internal.h"
 #include "speakers.h"
 
-#define LINK_MAX_PARENS 32      /* cmark's own bound on parentheses in a destination */
-#define LINK_LABEL_MAX 999      /* CommonMark: a link label has at most 999 characters */
-#define TICK_MAX 32             /* longer backtick runs never open a code span */
-#define ENTITY_NAME_MAX 32      /* the longest HTML entity name is 31 letters */
-#define ENTITY_VALUE_MAX 16     /* decoded entities are 1-2 code points */
-#define ENTITY_CACHE_SLOTS 256  /* direct-mapped cache of named entities */
-#define ESCAPE_LOOKBACK 64      /* backslashes counted before a quote */
+#define LINK_MAX_PARENS 32     /* cmark's own bound on parentheses in a destination */
+#define LINK_LABEL_MAX 999     /* CommonMark: a link label has at most 999 characters */
+#define TICK_MAX 32            /* longer backtick runs never open a code span */
+#define ENTITY_NAME_MAX 32     /* the longest HTML entity name is 31 letters */
+#define ENTITY_VALUE_MAX 16    /* decoded entities are 1-2 code points */
+#define ENTITY_CACHE_SLOTS 256 /* direct-mapped cache of named entities */
+#define ESCAPE_LOOKBACK 64     /* backslashes counted before a quote */
 #define TITLE_SCRATCH (8 * LEC_MAX_HEADING_BYTES)
 
 #define NONE SIZE_MAX
 
 /* The closers searched for, each with its own memo. */
-enum find_id { F_DQUOTE, F_SQUOTE, F_RPAREN, F_GT, F_COMMENT, F_PI, F_CDATA, F_COUNT };
+enum find_id {
+	F_DQUOTE,
+	F_SQUOTE,
+	F_RPAREN,
+	F_GT,
+	F_COMMENT,
+	F_PI,
+	F_CDATA,
+	F_COUNT
+};
 
 static const char *const find_needle[F_COUNT] = { "\"", "'", ")", ">", "-->", "?>", "]]>" };
 
@@ -45,29 +54,29 @@ struct finder {
 struct entity {
 	char name[ENTITY_NAME_MAX + 1];
 	char value[ENTITY_VALUE_MAX];
-	size_t vlen;            /* 0: not an entity */
+	size_t vlen; /* 0: not an entity */
 	bool used;
 };
 
 struct md {
 	struct note *note;
-	const char *s;          /* note->src */
+	const char *s; /* note->src */
 	size_t len;
-	size_t *lines;          /* start offset of each cmark line (body lines) */
+	size_t *lines; /* start offset of each cmark line (body lines) */
 	size_t nlines;
 	struct note_lines nl;
-	size_t prev_end;        /* end of the last block: blocks never overlap */
+	size_t prev_end; /* end of the last block: blocks never overlap */
 
 	/* per block */
-	size_t bend;            /* end of the block being scanned */
+	size_t bend; /* end of the block being scanned */
 	struct finder find[F_COUNT];
-	size_t *br;             /* '[' and '![' openers (positions of '[') */
+	size_t *br; /* '[' and '![' openers (positions of '[') */
 	size_t nbr, cbr;
-	size_t dead;            /* '[' openers below this index are inactive */
+	size_t dead;                    /* '[' openers below this index are inactive */
 	size_t tick_last[TICK_MAX + 1]; /* last run of each length, or NONE */
 	bool ticks_ready;
 
-	struct entity *ents;    /* ENTITY_CACHE_SLOTS, allocated on first use */
+	struct entity *ents; /* ENTITY_CACHE_SLOTS, allocated on first use */
 };
 
 /* ---- lines ---- */
@@ -85,7 +94,7 @@ static lec_status build_lines(struct md *md, size_t body)
 	while (i < md->len) {
 		const char *p;
 
-		if (has_cr) {   /* cmark ends lines at \n, \r\n and a lone \r */
+		if (has_cr) { /* cmark ends lines at \n, \r\n and a lone \r */
 			if (s[i] != '\n' && s[i] != '\r') {
 				i++;
 				continue;
@@ -222,10 +231,17 @@ static size_t link_title(struct md *md, size_t i)
 	size_t q;
 
 	switch (md->s[i]) {
-	case '"': id = F_DQUOTE; break;
-	case '\'': id = F_SQUOTE; break;
-	case '(': id = F_RPAREN; break;
-	default: return 0;
+	case '"':
+		id = F_DQUOTE;
+		break;
+	case '\'':
+		id = F_SQUOTE;
+		break;
+	case '(':
+		id = F_RPAREN;
+		break;
+	default:
+		return 0;
 	}
 	q = find_unescaped(md, id, i + 1);
 	return q == NONE ? 0 : q + 1;
@@ -306,8 +322,7 @@ static size_t ref_def(struct md *md, size_t i)
 	const char *s = md->s;
 	size_t l, d, t, eol;
 
-	if (i >= md->bend || s[i] != '[' || !(l = ref_label(md, i)) || l >= md->bend ||
-	    s[l] != ':')
+	if (i >= md->bend || s[i] != '[' || !(l = ref_label(md, i)) || l >= md->bend || s[l] != ':')
 		return 0;
 	i = skip_ws(md, l + 1);
 	if (i >= md->bend || !(d = link_dest(md, i)))
@@ -333,8 +348,9 @@ static size_t autolink(const struct md *md, size_t i)
 	const char *s = md->s;
 	size_t j = i + 1, b = j;
 
-	while (j < md->bend && (isalnum((unsigned char)s[j]) || s[j] == '+' || s[j] == '.' ||
-				s[j] == '-') && j - b <= 32)
+	while (j < md->bend &&
+	       (isalnum((unsigned char)s[j]) || s[j] == '+' || s[j] == '.' || s[j] == '-') &&
+	       j - b <= 32)
 		j++;
 	if (j < md->bend && s[j] == ':' && j - b >= 2 && isalpha((unsigned char)s[b])) {
 		for (j++; j < md->bend; j++) {
@@ -347,11 +363,14 @@ static size_t autolink(const struct md *md, size_t i)
 		}
 		return 0;
 	}
-	for (j = b; j < md->bend && (isalnum((unsigned char)s[j]) || strchr(".!#$%&'*+/=?^_`{|}~-", s[j])) && s[j]; j++)
+	for (j = b; j < md->bend &&
+		    (isalnum((unsigned char)s[j]) || strchr(".!#$%&'*+/=?^_`{|}~-", s[j])) && s[j];
+	     j++)
 		;
 	if (j == b || j >= md->bend || s[j] != '@')
 		return 0;
-	for (b = ++j; j < md->bend && (isalnum((unsigned char)s[j]) || s[j] == '.' || s[j] == '-'); j++)
+	for (b = ++j; j < md->bend && (isalnum((unsigned char)s[j]) || s[j] == '.' || s[j] == '-');
+	     j++)
 		;
 	return j > b && j < md->bend && s[j] == '>' ? j + 1 : 0;
 }
@@ -445,7 +464,7 @@ static size_t html_tag(struct md *md, size_t i, bool block)
 static size_t put_utf8(char *out, uint32_t cp)
 {
 	if (cp == 0 || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-		cp = 0xFFFD;    /* as CommonMark says */
+		cp = 0xFFFD; /* as CommonMark says */
 	if (cp < 0x80) {
 		out[0] = (char)cp;
 		return 1;
@@ -480,7 +499,8 @@ static size_t numeric_entity(const struct md *md, size_t i, char *out, size_t *o
 	       (hex ? isxdigit((unsigned char)s[j]) : isdigit((unsigned char)s[j]))) {
 		int c = (unsigned char)s[j++];
 
-		cp = cp * (hex ? 16 : 10) + (uint32_t)(isdigit(c) ? c - '0' : (c | 0x20) - 'a' + 10);
+		cp = cp * (hex ? 16 : 10) +
+		     (uint32_t)(isdigit(c) ? c - '0' : (c | 0x20) - 'a' + 10);
 	}
 	if (j == b || j >= md->bend || s[j] != ';')
 		return 0;
@@ -521,7 +541,7 @@ static size_t named_entity(struct md *md, size_t i, const char **out, size_t *ol
 	if (j >= md->bend || s[j] != ';' || n < 2)
 		return 0;
 	if (!md->ents && !(md->ents = calloc(ENTITY_CACHE_SLOTS, sizeof(*md->ents))))
-		return 0;       /* no cache, no decoding: the text stays literal */
+		return 0; /* no cache, no decoding: the text stays literal */
 	e = &md->ents[h % ENTITY_CACHE_SLOTS];
 	if (!e->used || strlen(e->name) != n || memcmp(e->name, s + i + 1, n) != 0) {
 		memcpy(e->name, s + i + 1, n);
@@ -540,8 +560,8 @@ static size_t named_entity(struct md *md, size_t i, const char **out, size_t *ol
 
 struct scan {
 	struct md *md;
-	size_t run;             /* start of the pending visible run */
-	lec_status st;          /* sticky */
+	size_t run;    /* start of the pending visible run */
+	lec_status st; /* sticky */
 };
 
 static void flush(struct scan *sc, size_t to)
@@ -695,7 +715,7 @@ static size_t at_backslash(struct scan *sc, size_t i)
 
 	if (i + 1 >= sc->md->bend || !(ispunct((unsigned char)s[i + 1]) || s[i + 1] == '\n'))
 		return i + 1;
-	drop(sc, i, i + 1);     /* the escaped character stays, uninterpreted */
+	drop(sc, i, i + 1); /* the escaped character stays, uninterpreted */
 	return i + 2;
 }
 
@@ -728,12 +748,25 @@ static lec_status scan_inline(struct md *md, size_t start, size_t end, bool html
 			continue;
 		}
 		switch (c) {
-		case '\\': i = at_backslash(&sc, i); break;
-		case '`': i = at_tick(&sc, i); break;
-		case '&': i = at_amp(&sc, i); break;
-		case '<': i = at_lt(&sc, i, html_block); break;
-		case '[': push_bracket(&sc, i); i++; break;
-		default: i = close_bracket(&sc, i); break;
+		case '\\':
+			i = at_backslash(&sc, i);
+			break;
+		case '`':
+			i = at_tick(&sc, i);
+			break;
+		case '&':
+			i = at_amp(&sc, i);
+			break;
+		case '<':
+			i = at_lt(&sc, i, html_block);
+			break;
+		case '[':
+			push_bracket(&sc, i);
+			i++;
+			break;
+		default:
+			i = close_bracket(&sc, i);
+			break;
 		}
 	}
 	flush(&sc, end);
@@ -750,8 +783,8 @@ static size_t trim_end(const struct md *md, size_t start, size_t end)
 }
 
 /* Start a block at [start, end) whose segments come next. */
-static struct note_block new_block(struct md *md, enum note_block_kind kind,
-				   size_t start, size_t end)
+static struct note_block new_block(struct md *md, enum note_block_kind kind, size_t start,
+				   size_t end)
 {
 	struct note_block b = {
 		.kind = kind,
@@ -777,7 +810,8 @@ static lec_status finish_block(struct md *md, struct note_block *b, bool keep_em
 
 static void node_range(const struct md *md, cmark_node *node, size_t *start, size_t *end)
 {
-	*start = pos_of(md, cmark_node_get_start_line(node), cmark_node_get_start_column(node), false);
+	*start = pos_of(md, cmark_node_get_start_line(node), cmark_node_get_start_column(node),
+			false);
 	*end = pos_of(md, cmark_node_get_end_line(node), cmark_node_get_end_column(node), true);
 	if (*start < md->prev_end)
 		*start = md->prev_end;
@@ -839,10 +873,10 @@ static lec_status do_heading(struct md *md, cmark_node *node)
 	node_range(md, node, &start, &end);
 	cstart = start;
 	cend = end;
-	if (start < md->len && md->s[start] == '#') {   /* ATX: skip the markers */
+	if (start < md->len && md->s[start] == '#') { /* ATX: skip the markers */
 		while (cstart < end && md->s[cstart] == '#')
 			cstart++;
-	} else {                /* setext: cmark's end line is unreliable */
+	} else { /* setext: cmark's end line is unreliable */
 		first = line_index(md, cmark_node_get_start_line(node));
 		u = setext_underline(md, first, line_index(md, cmark_node_get_end_line(node)) + 1);
 		if (u != NONE) {
@@ -978,7 +1012,7 @@ static lec_status do_node(struct md *md, cmark_node *node, char **title)
 	case CMARK_NODE_HTML_BLOCK:
 		return do_html(md, node);
 	default:
-		return LEC_OK;  /* containers, thematic breaks, inlines */
+		return LEC_OK; /* containers, thematic breaks, inlines */
 	}
 }
 

@@ -32,8 +32,8 @@ struct arena_chunk {
 struct note_priv {
 	struct arena_chunk *chunks;
 	size_t cap_blocks, cap_segs, cap_people;
-	int *initials;          /* INITIALS_SLOTS entries: person index + 1, 0 = empty */
-	bool people_full;       /* the people bound was hit (warned once) */
+	int *initials;    /* INITIALS_SLOTS entries: person index + 1, 0 = empty */
+	bool people_full; /* the people bound was hit (warned once) */
 };
 
 static struct note_priv *priv(const struct note *note)
@@ -87,8 +87,7 @@ lec_status note_add_block(struct note *note, const struct note_block *block)
 {
 	struct note_priv *np = priv(note);
 
-	if (grow((void **)&note->blocks, &np->cap_blocks, note->nblocks,
-		 sizeof(*note->blocks)))
+	if (grow((void **)&note->blocks, &np->cap_blocks, note->nblocks, sizeof(*note->blocks)))
 		return LEC_ENOMEM;
 	note->blocks[note->nblocks++] = *block;
 	return LEC_OK;
@@ -112,8 +111,8 @@ lec_status note_add_seg(struct note *note, size_t off, size_t len)
 	return LEC_OK;
 }
 
-lec_status note_add_repl(struct note *note, size_t off, size_t len,
-			 const char *repl, size_t repl_len)
+lec_status note_add_repl(struct note *note, size_t off, size_t len, const char *repl,
+			 size_t repl_len)
 {
 	struct note_priv *np = priv(note);
 	char *copy;
@@ -210,8 +209,8 @@ static lec_status initials_insert(struct note *note, const char *ini, size_t len
 	return LEC_OK;
 }
 
-lec_status note_person_add(struct note *note, const char *name, size_t name_len,
-			   const char *ini, size_t ini_len, int *idx)
+lec_status note_person_add(struct note *note, const char *name, size_t name_len, const char *ini,
+			   size_t ini_len, int *idx)
 {
 	struct note_priv *np = priv(note);
 	struct note_person p = { NULL, NULL };
@@ -226,8 +225,7 @@ lec_status note_person_add(struct note *note, const char *name, size_t name_len,
 		return note_warn(note, "more than %d people named; the rest are ignored",
 				 LEC_MAX_SPEAKERS_PER_FILE);
 	}
-	if (grow((void **)&note->people, &np->cap_people, note->npeople,
-		 sizeof(*note->people)))
+	if (grow((void **)&note->people, &np->cap_people, note->npeople, sizeof(*note->people)))
 		return LEC_ENOMEM;
 	if (name_len && !(p.name = strndup(name, name_len)))
 		return LEC_ENOMEM;
@@ -320,8 +318,8 @@ char *note_collapse(const char *text, size_t len, size_t max)
 /* ---- dates ---- */
 
 static const char *const month_names[12] = {
-	"january", "february", "march", "april", "may", "june", "july",
-	"august", "september", "october", "november", "december",
+	"january", "february", "march",     "april",   "may",      "june",
+	"july",    "august",   "september", "october", "november", "december",
 };
 
 /* Month 1-12 of a month name or its abbreviation of 3+ letters ("sept"
@@ -375,8 +373,7 @@ static bool iso_date_at(const char *s, size_t len, size_t i, char out[NOTE_DATE_
 
 	if (!year_ok(y))
 		return false;
-	if (i + 1 < len && s[i] && strchr("-/.", s[i]) &&
-	    isdigit((unsigned char)s[i + 1])) {
+	if (i + 1 < len && s[i] && strchr("-/.", s[i]) && isdigit((unsigned char)s[i + 1])) {
 		char sep = s[i++];
 
 		m = digits(s, len, &i, 1, 2);
@@ -537,7 +534,7 @@ static bool path_date(const char *path, char out[NOTE_DATE_BUF])
 		y = atoi(out);
 		m = atoi(out + 5);
 		d = fd;
-		if (fm < m)     /* a meeting running into the next year */
+		if (fm < m) /* a meeting running into the next year */
 			y++;
 		format_date(out, y, fm, d);
 	}
@@ -567,10 +564,8 @@ static lec_status derive_date(struct note *note, const char *path)
 
 	if (note->date)
 		return LEC_OK;
-	ok = (path && path_date(path, d)) ||
-	     (t && text_date(t, strlen(t), d)) ||
-	     (path && base_year(path, d)) ||
-	     (t && bare_year(t, strlen(t), d));
+	ok = (path && path_date(path, d)) || (t && text_date(t, strlen(t), d)) ||
+	     (path && base_year(path, d)) || (t && bare_year(t, strlen(t), d));
 	if (ok && !(note->date = strdup(d)))
 		return LEC_ENOMEM;
 	return LEC_OK;
@@ -674,8 +669,10 @@ static lec_status parse_front_matter(struct note *note, size_t from)
 
 	if (!fm_find(note->src, note->len, from, &yaml, &yaml_len, &body, &too_long)) {
 		if (too_long)
-			return note_warn(note, "line 1: front matter not closed within %u bytes; read as markdown",
-					 LEC_FRONT_MATTER_MAX_BYTES);
+			return note_warn(
+				note,
+				"line 1: front matter not closed within %u bytes; read as markdown",
+				LEC_FRONT_MATTER_MAX_BYTES);
 		return LEC_OK;
 	}
 	note->body_start = body;
@@ -702,8 +699,8 @@ static lec_status parse_body(struct note *note, char **heading_title)
 	return note_txt_parse(note);
 }
 
-lec_status note_parse(const char *path, const char *src, size_t len,
-		      enum note_format fmt, struct note *note)
+lec_status note_parse(const char *path, const char *src, size_t len, enum note_format fmt,
+		      struct note *note)
 {
 	char *heading_title = NULL;
 	struct note_priv *np;

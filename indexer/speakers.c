@@ -14,21 +14,22 @@
 #include "note-internal.h"
 #include "speakers.h"
 
-#define NAME_MAX_WORDS 5        /* "Frank Yung-Fong Tang" has 3; 5 is generous */
+#define NAME_MAX_WORDS 5 /* "Frank Yung-Fong Tang" has 3; 5 is generous */
 #define INITIALS_MIN 2
 #define INITIALS_MAX 5
-#define PRESENTERS_PER_LINE 16  /* a hostile "Presenter: a, b, c, ..." adds no more */
+#define PRESENTERS_PER_LINE 16 /* a hostile "Presenter: a, b, c, ..." adds no more */
 
 /* Lowercase words allowed inside a name: "Chris de Almeida". */
 static const char *const particles[] = {
-	"de", "da", "del", "della", "der", "den", "di", "du", "dos", "das",
-	"van", "von", "ter", "la", "le", "bin", "al", "y",
+	"de",  "da",  "del", "della", "der", "den", "di",  "du", "dos",
+	"das", "van", "von", "ter",   "la",  "le",  "bin", "al", "y",
 };
 
-/* Uppercase prefixes that are not people ("NOTE: ..."). */
+/* Uppercase prefixes that are not people ("NOTE: ...") unless an attendee
+ * list names someone so. */
 static const char *const not_initials[] = {
-	"NOTE", "TODO", "FIXME", "EDIT", "INFO", "WARN", "TBD", "FYI", "PS",
-	"HTTP", "HTTPS", "URL", "API", "JSON", "AKA",
+	"NOTE", "TODO", "FIXME", "EDIT", "INFO", "WARN", "TBD", "FYI",
+	"PS",   "HTTP", "HTTPS", "URL",  "API",  "JSON", "AKA",
 };
 
 static bool is_particle(const char *w, size_t len)
@@ -63,7 +64,8 @@ static bool is_name_word(const char *w, size_t len)
 	while (i < len) {
 		utf8proc_category_t cat;
 
-		n = utf8proc_iterate((const utf8proc_uint8_t *)w + i, (utf8proc_ssize_t)(len - i), &cp);
+		n = utf8proc_iterate((const utf8proc_uint8_t *)w + i, (utf8proc_ssize_t)(len - i),
+				     &cp);
 		if (n <= 0)
 			return false;
 		cat = utf8proc_category(cp);
@@ -95,7 +97,8 @@ static bool name_before(const char *src, size_t floor, size_t end, size_t *start
 	while (nw < NAME_MAX_WORDS && pos > floor) {
 		size_t ws = pos;
 
-		while (ws > floor && !isspace((unsigned char)src[ws - 1]) && pos - ws <= LEC_MAX_WORD_BYTES)
+		while (ws > floor && !isspace((unsigned char)src[ws - 1]) &&
+		       pos - ws <= LEC_MAX_WORD_BYTES)
 			ws--;
 		if (ws == pos || pos - ws > LEC_MAX_WORD_BYTES)
 			break;
@@ -116,8 +119,8 @@ static bool name_before(const char *src, size_t floor, size_t end, size_t *start
 	return true;
 }
 
-static lec_status add_named(struct note *note, const char *name, size_t nlen,
-			    const char *ini, size_t ilen)
+static lec_status add_named(struct note *note, const char *name, size_t nlen, const char *ini,
+			    size_t ilen)
 {
 	int idx;
 
@@ -149,7 +152,8 @@ static void trim(const char *s, size_t *b, size_t *e)
 {
 	while (*b < *e && (isspace((unsigned char)s[*b]) || s[*b] == '*' || s[*b] == '_'))
 		(*b)++;
-	while (*e > *b && (isspace((unsigned char)s[*e - 1]) || s[*e - 1] == '*' || s[*e - 1] == '_'))
+	while (*e > *b &&
+	       (isspace((unsigned char)s[*e - 1]) || s[*e - 1] == '*' || s[*e - 1] == '_'))
 		(*e)--;
 }
 
@@ -161,7 +165,8 @@ static bool is_whole_name(const char *src, size_t b, size_t e)
 	if (b >= e)
 		return false;
 	for (size_t i = b; i < e; i++)
-		if (src[i] == '\t' || src[i] == '\n' || (src[i] == ' ' && i + 1 < e && src[i + 1] == ' '))
+		if (src[i] == '\t' || src[i] == '\n' ||
+		    (src[i] == ' ' && i + 1 < e && src[i + 1] == ' '))
 			return false;
 	return name_before(src, b, e, &start) && start == b;
 }
@@ -206,7 +211,7 @@ lec_status spk_scan_people(struct note *note)
 			st = table_person(note, b, eol);
 		pos = eol + 1;
 	}
-	for (pos = 0; !st && pos < len && (p = memchr(src + pos, '(', len - pos)); ) {
+	for (pos = 0; !st && pos < len && (p = memchr(src + pos, '(', len - pos));) {
 		size_t at = (size_t)(p - src);
 
 		st = paren_person(note, at);
@@ -319,10 +324,11 @@ lec_status spk_classify(struct note *note, struct note_block *block, size_t text
 	while (text + n < eol && n <= INITIALS_MAX && src[text + n] >= 'A' && src[text + n] <= 'Z')
 		n++;
 	if (!is_initials(src + text, n) || text + n + 1 >= eol || src[text + n] != ':' ||
-	    !is_hspace(src[text + n + 1]) || stop_initials(src + text, n))
+	    !is_hspace(src[text + n + 1]))
 		return LEC_OK;
 	block->speaker = note_person_by_initials(note, src + text, n);
-	if (block->speaker >= 0)
+	/* "NOTE: ..." is nobody, unless the attendee list says otherwise */
+	if (block->speaker >= 0 || stop_initials(src + text, n))
 		return LEC_OK;
 	return note_person_add(note, NULL, 0, src + text, n, &block->speaker);
 }

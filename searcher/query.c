@@ -635,7 +635,8 @@ static struct qp_node *field_node(struct parser *p, const struct lex *t)
 	enum qp_field field;
 
 	if (t->quoted && t->unclosed && strict(p)) {
-		fail(p, LEC_ESYNTAX, t->voff - 1, "unclosed quote");
+		/* the quote right after "name:" */
+		fail(p, LEC_ESYNTAX, t->off + strlen(field_names[t->field]) + 1, "unclosed quote");
 		return NULL;
 	}
 	if (t->vlen == 0 && !t->quoted) {

@@ -38,13 +38,20 @@ static lec_status vis_put(struct vis *v, const char *p, size_t n, size_t src, in
 static lec_status gather(struct vis *v, const char *file, size_t flen, const struct segmap *map,
 			 size_t pstart, size_t bl, size_t lo, size_t hi)
 {
-	size_t first = bl ? map->block_end[bl - 1] : 0;
+	size_t first = bl ? map->block_end[bl - 1] : 0, prev_end = 0;
 	for (size_t i = first; i < map->block_end[bl]; i++) {
 		const struct segmap_seg *s = &map->segs[i];
 		size_t a = pstart + s->off, b = a + s->len;
 		if (b <= lo || a >= hi || a >= flen)
 			continue;
 		lec_status st;
+		/* Markup left out between two segments reads as a space when it
+		 * held a line break ("field?\nDDC:"), as nothing otherwise
+		 * ("[cat](url)s" reads "cats"). */
+		if (prev_end && prev_end < a && v->text.len &&
+		    memchr(file + prev_end, '\n', a - prev_end) && (st = vis_put(v, " ", 1, prev_end, 1)))
+			return st;
+		prev_end = b;
 		if (s->repl) {
 			st = vis_put(v, s->repl, s->repl_len, a, 1);
 		} else {

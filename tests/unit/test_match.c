@@ -17,8 +17,8 @@
 #include "limits.h"
 #include "match.h"
 #include "query.h"
-#include "segmap.h"
 #include "stem.h"
+#include "tokenize.h"
 #include "xap.h"
 
 static stemmer *english;
@@ -36,26 +36,42 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* The words of `text` as the searcher gets them: blocks separated by '|'
- * (which the text itself never holds), through segmap_words. */
+/* Positioned words of one block, as segmap_words gives them. */
+struct block_ctx {
+	struct match_text *mt;
+	uint32_t pos, block;
+};
+
+static int on_token(void *ctx, const tok_token *t)
+{
+	struct block_ctx *b = ctx;
+	struct seg_word w = {
+		.word = t->word, .len = t->len, .pos = ++b->pos, .off = t->offset,
+		.srclen = t->length, .flags = t->flags, .block = b->block,
+	};
+	return match_text_add(b->mt, &w);
+}
+
+/* The words of `text` as the searcher gets them (docs/index-layout.md):
+ * blocks separated by '|' (which the text itself never holds), positions
+ * from 1, +LEC_BLOCK_POSITION_GAP between blocks. Built with the tokenizer
+ * here so that these tests do not depend on segmap.c. */
 static void passage(const char *text, struct match_text *mt)
 {
-	struct segmap m;
+	struct block_ctx b = { .mt = mt };
 	size_t len = strlen(text), start = 0;
 
-	segmap_init(&m);
+	match_text_clear(mt);
 	for (size_t i = 0; i <= len; i++) {
 		if (i < len && text[i] != '|')
 			continue;
-		assert_int_equal(segmap_begin_block(&m), LEC_OK);
-		if (i > start)
-			assert_int_equal(segmap_add(&m, start, i - start, NULL, 0), LEC_OK);
+		if (start)
+			b.pos += LEC_BLOCK_POSITION_GAP;
+		assert_int_equal(tok_text(text + start, i - start, start, on_token, &b), LEC_OK);
+		b.block++;
 		start = i + 1;
 	}
-	match_text_clear(mt);
-	assert_int_equal(segmap_words(&m, text, len, 0, match_text_add, mt), LEC_OK);
 	assert_int_equal(mt->status, LEC_OK);
-	segmap_release(&m);
 }
 
 static match_query *compile(const char *q, qp_ast **ast)
@@ -176,7 +192,8 @@ static void test_quotes_and_apostrophes(void **state)
 	expect_hits("\"don't know\"", "I Don\xe2\x80\x99t know", "1-2P");
 	expect_hits("\xe2\x80\x9c" "don\xe2\x80\x99t know\xe2\x80\x9d", "I don't KNOW", "1-2P");
 	expect_hits("\xe2\x80\x9c" "don\xe2\x80\x99t know\xe2\x80\x9d", "I don t know", "");
-	expect_hits("\"cattle, not pets\"", "cattle \xe2\x80\x93 not \xe2\x80\x9cpets\xe2\x80\x9d", "0-2P");
+	expect_hits("\"cattle, not pets\"",
+		    "cattle \xe2\x80\x93 not \xe2\x80\x9cpets\xe2\x80\x9d", "0-2P");
 }
 
 static void test_blocks(void **state)

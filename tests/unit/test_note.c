@@ -17,7 +17,7 @@
 #include "note.h"
 
 #define TC39_DIR "/work/shared/corpora/tc39-notes/meetings"
-#define CORPUS_DIR "corpus"     /* tests run from the repository root */
+#define CORPUS_DIR "corpus" /* tests run from the repository root */
 
 /* ---- helpers ---- */
 
@@ -80,7 +80,8 @@ static void assert_block(const struct note *note, size_t bi, enum note_block_kin
 	if (strcmp(got, text) != 0 || note->blocks[bi].kind != kind ||
 	    note->blocks[bi].line != line)
 		print_error("block %zu: kind %d line %u text \"%s\"; want kind %d line %u \"%s\"\n",
-			    bi, note->blocks[bi].kind, note->blocks[bi].line, got, kind, line, text);
+			    bi, note->blocks[bi].kind, note->blocks[bi].line, got, kind, line,
+			    text);
 	assert_string_equal(got, text);
 	assert_int_equal(note->blocks[bi].kind, kind);
 	assert_int_equal(note->blocks[bi].line, line);
@@ -98,7 +99,8 @@ static void check_invariants(const char *name, const struct note *note)
 
 		if (b->start < prev_end || b->end < b->start || b->end > note->len ||
 		    b->seg_first != seg_next)
-			fail_msg("%s: block %zu [%zu,%zu) after %zu", name, i, b->start, b->end, prev_end);
+			fail_msg("%s: block %zu [%zu,%zu) after %zu", name, i, b->start, b->end,
+				 prev_end);
 		for (; lo < b->start; lo++)
 			line += note->src[lo] == '\n';
 		if (b->line != line)
@@ -108,9 +110,11 @@ static void check_invariants(const char *name, const struct note *note)
 		for (size_t j = 0; j < b->seg_count; j++) {
 			const struct note_segment *s = &note->segs[b->seg_first + j];
 
-			if (!s->len || s->off < b->start || s->off + s->len > b->end || s->off < lastseg)
-				fail_msg("%s: block %zu seg %zu [%zu+%zu) outside [%zu,%zu) or before %zu",
-					 name, i, j, s->off, s->len, b->start, b->end, lastseg);
+			if (!s->len || s->off < b->start || s->off + s->len > b->end ||
+			    s->off < lastseg)
+				fail_msg(
+					"%s: block %zu seg %zu [%zu+%zu) outside [%zu,%zu) or before %zu",
+					name, i, j, s->off, s->len, b->start, b->end, lastseg);
 			lastseg = s->off + s->len;
 		}
 		prev_end = b->end;
@@ -130,17 +134,19 @@ static void check_no_link_urls(const char *name, const struct note *note)
 			continue;
 		for (size_t j = 0; j < b->seg_count; j++) {
 			const struct note_segment *s = &note->segs[b->seg_first + j];
-			const char *p = s->repl ? NULL : memmem(note->src + s->off, s->len, "](http", 6);
+			const char *p =
+				s->repl ? NULL : memmem(note->src + s->off, s->len, "](http", 6);
 			size_t k;
 
 			if (!p)
 				continue;
 			/* a destination with a space in it is no link: a reader sees it */
-			for (k = (size_t)(p - note->src) + 2; k < note->len && note->src[k] > ' ' &&
-			     note->src[k] != ')'; k++)
+			for (k = (size_t)(p - note->src) + 2;
+			     k < note->len && note->src[k] > ' ' && note->src[k] != ')'; k++)
 				;
 			if (k < note->len && note->src[k] == ')')
-				fail_msg("%s: block %zu (line %u) shows a link URL", name, i, b->line);
+				fail_msg("%s: block %zu (line %u) shows a link URL", name, i,
+					 b->line);
 		}
 	}
 }
@@ -173,51 +179,51 @@ static double now(void)
 /* ---- markdown ---- */
 
 static const char sample_md[] =
-	"---\n"                                         /* 1 */
+	"---\n" /* 1 */
 	"title: Sample Notes\n"
 	"date: 2019-06-04\n"
 	"tags: [js, tc39]\n"
-	"speakers:\n"                                   /* 5 */
+	"speakers:\n" /* 5 */
 	"  - Jordan Harband\n"
 	"  - Mark Miller\n"
 	"lang: en\n"
 	"---\n"
-	"# Heading One #\n"                             /* 10 */
+	"# Heading One #\n" /* 10 */
 	"\n"
 	"Paragraph wrapped\n"
 	"over two lines.\n"
 	"\n"
-	"Setext Heading\n"                              /* 15 */
+	"Setext Heading\n" /* 15 */
 	"--------------\n"
 	"\n"
 	"- item one\n"
 	"- item two\n"
-	"  - nested item\n"                             /* 20 */
+	"  - nested item\n" /* 20 */
 	"\n"
 	"> quoted text\n"
 	"> continues\n"
 	"\n"
-	"```js title=\"x\"\n"                           /* 25 */
+	"```js title=\"x\"\n" /* 25 */
 	"let x = 1;\n"
 	"```\n"
 	"\n"
 	"    indented code\n"
-	"\n"                                            /* 30 */
+	"\n" /* 30 */
 	"[cattle](https://example.com/x), not pets\n"
 	"\n"
 	"See [docs][ref] here.\n"
 	"\n"
-	"[ref]: https://example.com/ref \"Title\"\n"    /* 35 */
+	"[ref]: https://example.com/ref \"Title\"\n" /* 35 */
 	"\n"
 	"![alt text](https://example.com/img.png) and <https://example.org/auto>\n"
 	"\n"
 	"foo<br>bar and caf&eacute; &#233;&#xE9; &amp; &bogus;\n"
-	"\n"                                            /* 40 */
+	"\n" /* 40 */
 	"\\*not emphasis\\* and a\\_b\n"
 	"\n"
 	"[r2]: https://example.com/r2\n"
 	"Text after a definition with `code [x](https://in.code)` and [cat](<https://a.b/c d> 'T')s.\n"
-	"\n"                                            /* 45 */
+	"\n" /* 45 */
 	"***\n"
 	"<div class=\"note\">\n"
 	"Inside <b>html</b> &copy;\n"
@@ -237,7 +243,8 @@ static void test_md_blocks(void **state)
 	assert_block(&n, i, NOTE_BLOCK_HEADING, 15, "Setext Heading");
 	assert_int_equal(n.blocks[i].level, 2);
 	/* the block covers its underline, the text does not */
-	assert_int_equal(n.blocks[i].end, (size_t)(strstr(sample_md, "-------\n\n-") + 7 - sample_md));
+	assert_int_equal(n.blocks[i].end,
+			 (size_t)(strstr(sample_md, "-------\n\n-") + 7 - sample_md));
 	i++;
 	assert_block(&n, i++, NOTE_BLOCK_PARAGRAPH, 18, "item one");
 	assert_block(&n, i++, NOTE_BLOCK_PARAGRAPH, 19, "item two");
@@ -384,7 +391,8 @@ static void test_md_crlf(void **state)
 
 static void test_md_tabs_and_nesting(void **state)
 {
-	const char *src = "-\ttab item\n\t- nested\n\n> > deep\n> > quote\n\n1. one\n\n   para in item\n";
+	const char *src =
+		"-\ttab item\n\t- nested\n\n> > deep\n> > quote\n\n1. one\n\n   para in item\n";
 	struct note n;
 
 	(void)state;
@@ -429,7 +437,8 @@ static void test_md_inline_edges(void **state)
 
 static void test_txt_blocks(void **state)
 {
-	const char *src = "\xEF\xBB\xBF" "First line\nsecond line\n\n  \t\n"
+	const char *src = "\xEF\xBB\xBF"
+			  "First line\nsecond line\n\n  \t\n"
 			  "\xE2\x80\xA2 bullet one\r\n\xE2\x80\xA2 bullet two\n\n\nlast";
 	struct note n;
 
@@ -488,7 +497,8 @@ static void test_title_date(void **state)
 	assert_int_equal(n.nwarnings, 1);
 	note_release(&n);
 
-	parse_md("/c/x.md", "Intro line with *no* heading\n\n## Caf&eacute; [menu](http://m) 2017\n", &n);
+	parse_md("/c/x.md",
+		 "Intro line with *no* heading\n\n## Caf&eacute; [menu](http://m) 2017\n", &n);
 	assert_string_equal(n.title, "Caf\xc3\xa9 menu 2017");
 	assert_string_equal(n.date, "2017");
 	note_release(&n);
@@ -529,7 +539,8 @@ static void test_format_for_path(void **state)
 
 static const char people_md[] =
 	"# Meeting\n"
-	"Attendees: Istv\xc3\xa1n Sebesty\xc3\xa9n (IS), Jordan Harband (JHD), Chris de Almeida (CDA)\n"
+	"Attendees: Istv\xc3\xa1n Sebesty\xc3\xa9n (IS), Jordan Harband (JHD), Chris de Almeida (CDA),\n"
+	"Andrew Paprocki (API)\n"
 	"\n"
 	"| Name | Abbreviation | Organization |\n"
 	"| ---- | ---- | ---- |\n"
@@ -550,7 +561,9 @@ static const char people_md[] =
 	"\n"
 	"Presenters: Mark Miller, Kevin Gibbons (KG) and CDA\n"
 	"\n"
-	"CDA: particle name.\n";
+	"CDA: particle name.\n"
+	"\n"
+	"API: a stop word, but a known person.\n";
 
 static const struct note_person *speaker_of(const struct note *n, const char *prefix)
 {
@@ -594,6 +607,7 @@ static void test_people(void **state)
 	assert_null(p->name);
 	assert_string_equal(p->initials, "ZZZ");
 	assert_null(speaker_of(&n, "NOTE:"));
+	assert_string_equal(speaker_of(&n, "API:")->name, "Andrew Paprocki");
 	assert_null(speaker_of(&n, "# Meeting"));
 
 	b = block_starting(&n, "Presenter:");
@@ -702,7 +716,7 @@ static void test_tc39_corpus(void **state)
 	assert_string_equal(n.title, "June 4, 2019 Meeting Notes");
 	assert_string_equal(speaker_of(&n, "IS: Page 3")->name, "Istv\xc3\xa1n Sebesty\xc3\xa9n");
 	assert_true(count_blocks(&n, "Jordan Harband", false) >= 5);
-	assert_int_equal(count_blocks(&n, NULL, true), 0);   /* no Presenter lines in it */
+	assert_int_equal(count_blocks(&n, NULL, true), 0); /* no Presenter lines in it */
 	note_release(&n);
 	free(src);
 
@@ -760,10 +774,39 @@ static char *repeat(const char *unit, size_t total, size_t *len)
 static void test_hostile(void **state)
 {
 	static const char *const units[] = {
-		"*", "[", "]", "[](", "[a](b \"", "[a](<", "![", "`", "``x`", "<a b='",
-		"<!--", "<?", "&amp;", "&a1b2;", "\\", "[x]: y '", "(AB) ", "Aaaa (AB) ",
-		"| Ann Bo | AB |\n", "JHD: x\n\n", "Presenter: a, b, c\n\n", "> ", "- ",
-		"  - ", "1. ", "\n", "\r", "\r\n", "---\n", "# ", "\t", "\xff\xfe", "\xc3",
+		"*",
+		"[",
+		"]",
+		"[](",
+		"[a](b \"",
+		"[a](<",
+		"![",
+		"`",
+		"``x`",
+		"<a b='",
+		"<!--",
+		"<?",
+		"&amp;",
+		"&a1b2;",
+		"\\",
+		"[x]: y '",
+		"(AB) ",
+		"Aaaa (AB) ",
+		"| Ann Bo | AB |\n",
+		"JHD: x\n\n",
+		"Presenter: a, b, c\n\n",
+		"> ",
+		"- ",
+		"  - ",
+		"1. ",
+		"\n",
+		"\r",
+		"\r\n",
+		"---\n",
+		"# ",
+		"\t",
+		"\xff\xfe",
+		"\xc3",
 	};
 	size_t len;
 	char *s;
@@ -834,6 +877,39 @@ static void test_hostile(void **state)
 	}
 }
 
+/* libyaml slows down with nesting: deep flow collections are refused, and
+ * aliases are never expanded. */
+static void test_hostile_front_matter(void **state)
+{
+	static const char bomb[] = "---\n"
+				   "a: &a [x, x, x, x, x, x, x, x, x]\n"
+				   "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+				   "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+				   "tags: [*c, *c, *c, *c, *c, *c, *c, *c, *c, ok]\n"
+				   "---\n";
+	struct note n;
+	size_t len;
+	char *s;
+	double t0 = now();
+
+	(void)state;
+	s = repeat("[", 60000, &len);
+	memcpy(s, "---\n", 4);
+	memcpy(s + len - 5, "\n---\n", 5);
+	parse_ok("x.md", s, len, NOTE_MARKDOWN, &n);
+	assert_int_equal(n.nwarnings, 1);
+	assert_non_null(strstr(n.warnings[0], "brackets"));
+	assert_int_equal(n.body_start, len);
+	note_release(&n);
+	free(s);
+	assert_true(now() - t0 < 5.0);
+
+	parse_md("x.md", bomb, &n);
+	assert_int_equal(n.ntags, 1);
+	assert_string_equal(n.tags[0], "ok");
+	note_release(&n);
+}
+
 static void test_long_line(void **state)
 {
 	size_t len;
@@ -868,6 +944,7 @@ int main(void)
 		cmocka_unit_test(test_tc39_corpus),
 		cmocka_unit_test(test_text_corpus),
 		cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_hostile_front_matter),
 		cmocka_unit_test(test_long_line),
 	};
 

@@ -469,6 +469,8 @@ static void test_strict_column_counts_characters(void **state)
 	assert_explain("\xc3\xa9\xc3\xa9 ) b", QP_STRICT,
 		       "ERROR ESYNTAX: column 4: unbalanced parenthesis");
 	assert_explain("caf\xc3\xa9 \"x", QP_STRICT, "ERROR ESYNTAX: column 6: unclosed quote");
+	assert_explain("\xc3\xa9 title:\xe2\x80\x9c" "cell", QP_STRICT,
+		       "ERROR ESYNTAX: column 9: unclosed quote");
 }
 
 static void test_the_tree(void **state)
@@ -625,8 +627,8 @@ static void test_xapian_queries(void **state)
 	expect_xapian("cattle -pets -\"pet names\"", 0,
 		      "Query((Zcattl AND_NOT Zpet AND_NOT (pet PHRASE 2 names)))");
 	/* a word too long to be a term matches nothing */
-	expect_xapian("cattle OR xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 0,
-		      "Query(Zcattl)");
+	expect_xapian("cattle OR xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 0, "Query(Zcattl)");
 	expect_xapian("", 0, "Query()");
 }
 
@@ -712,7 +714,8 @@ static void test_random_queries(void **state)
 		"\xc2\xab", "\xc2\xbb", "\xe2\x80\x9e", " ", " ", " ", "OR", "AND", "NOT", "NEAR",
 		"NEAR/3", "NEAR/999", "-", "+", "*", "rein*", "title:", "path:", "speaker:",
 		"tag:", "year:", "date:", "2019", "2019-06", "..", ":", "\x01", "\t", "\xff",
-		"don't", "re-invent", "\xe6\x9d\xb1", "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		"don't", "re-invent", "\xe6\x9d\xb1",
+		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
 	};
 	char q[512];
 	unsigned seed = 12345;

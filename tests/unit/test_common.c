@@ -1,0 +1,238 @@
+/* test_common.c - segmap, record, hmap, buf and paths. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "hmap.h"
+#include "limits.h"
+#include "paths.h"
+#include "record.h"
+#include "segmap.h"
+
+struct collected {
+	char words[32][32];
+	uint32_t pos[32];
+	size_t off[32], len[32];
+	uint32_t block[32];
+	size_t n;
+};
+
+static int collect(void *ctx, const struct seg_word *w)
+{
+	struct collected *c = ctx;
+	if (c->n < 32) {
+		snprintf(c->words[c->n], 32, "%.*s", (int)w->len, w->word);
+		c->pos[c->n] = w->pos;
+		c->off[c->n] = w->off;
+		c->len[c->n] = w->srclen;
+		c->block[c->n] = w->block;
+		c->n++;
+	}
+	return 0;
+}
+
+/* Blocks separate words and positions; segments join within a block. */
+static void test_segmap_blocks_and_gaps(void **state)
+{
+	(void)state;
+	/* file: "xx[cat](http://u)s run\n\nfast caf&eacute;" passage starts at 2 */
+	const char *file = "xx[cat](http://u)s run\n\nfast caf&eacute;";
+	struct segmap m;
+	segmap_init(&m);
+	assert_int_equal(segmap_begin_block(&m), LEC_OK);
+	assert_int_equal(segmap_add(&m, 1, 3, NULL, 0), LEC_OK);   /* "cat" */
+	assert_int_equal(segmap_add(&m, 15, 6, NULL, 0), LEC_OK);  /* "s run\n"... */
+	assert_int_equal(segmap_begin_block(&m), LEC_OK);
+	assert_int_equal(segmap_begin_block(&m), LEC_OK);          /* empty: no new block */
+	assert_int_equal(segmap_add(&m, 22, 8, NULL, 0), LEC_OK);  /* "fast caf" */
+	assert_int_equal(segmap_add(&m, 30, 8, "\xc3\xa9", 2), LEC_OK);
+	assert_int_equal(m.nblocks, 2);
+
+	struct collected c = { 0 };
+	assert_int_equal(segmap_words(&m, file + 2, strlen(file) - 2, 2, collect, &c), LEC_OK);
+	assert_int_equal(c.n, 4);
+	assert_string_equal(c.words[0], "cats");
+	assert_int_equal(c.off[0], 3);
+	assert_int_equal(c.len[0], 15);           /* from c to s, across the URL */
+	assert_string_equal(c.words[1], "run");
+	assert_int_equal(c.pos[0], 1);
+	assert_int_equal(c.pos[1], 2);
+	assert_string_equal(c.words[2], "fast");
+	assert_int_equal(c.pos[2], 3 + LEC_BLOCK_POSITION_GAP);
+	assert_int_equal(c.block[2], 1);
+	assert_string_equal(c.words[3], "cafe");  /* entity decoded, accent folded */
+	assert_int_equal(c.off[3], 29);
+	assert_int_equal(c.len[3], 11);
+
+	/* encode / decode round trip keeps blocks and replacements */
+	char *text;
+	size_t tlen;
+	assert_int_equal(segmap_encode(&m, &text, &tlen), LEC_OK);
+	assert_string_equal(text, "1+3,15+6|22+8,30+8=c3a9");
+	struct segmap d;
+	segmap_init(&d);
+	assert_int_equal(segmap_decode(&d, text, tlen), LEC_OK);
+	assert_int_equal(d.nblocks, 2);
+	struct collected c2 = { 0 };
+	assert_int_equal(segmap_words(&d, file + 2, strlen(file) - 2, 2, collect, &c2), LEC_OK);
+	assert_int_equal(c2.n, c.n);
+	for (size_t i = 0; i < c.n; i++) {
+		assert_string_equal(c2.words[i], c.words[i]);
+		assert_int_equal(c2.pos[i], c.pos[i]);
+		assert_int_equal(c2.off[i], c.off[i]);
+	}
+	free(text);
+	segmap_release(&d);
+	segmap_release(&m);
+}
+
+static void test_segmap_decode_rejects_garbage(void **state)
+{
+	(void)state;
+	const char *bad[] = { "x", "1+", "1+2,", "1+2|", "1+2=z", "1+2=abc", "+3", "1-2",
+			      "99999999999999999999999+1" };
+	struct segmap m;
+	segmap_init(&m);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(segmap_decode(&m, bad[i], strlen(bad[i])), LEC_ECORRUPT);
+	assert_int_equal(segmap_decode(&m, "", 0), LEC_OK);
+	assert_int_equal(m.nblocks, 0);
+	segmap_release(&m);
+}
+
+/* A passage cut short (the file shrank) never reads past the text. */
+static void test_segmap_truncated_text(void **state)
+{
+	(void)state;
+	struct segmap m;
+	segmap_init(&m);
+	segmap_add(&m, 0, 100, NULL, 0);
+	struct collected c = { 0 };
+	assert_int_equal(segmap_words(&m, "short text", 10, 0, collect, &c), LEC_OK);
+	assert_int_equal(c.n, 2);
+	segmap_release(&m);
+}
+
+static void test_record_round_trip(void **state)
+{
+	(void)state;
+	struct buf b;
+	buf_init(&b, 0);
+	rec_puts(&b, "path", "/notes/a\tb\nc\\d.md");
+	rec_put_u64(&b, "line", 42);
+	rec_puts(&b, "h", "Tuesday");
+	rec_puts(&b, "h", "Keynote");
+	assert_int_equal(b.status, LEC_OK);
+	struct record r;
+	assert_int_equal(rec_parse(b.data, b.len, &r), LEC_OK);
+	assert_int_equal(r.n, 4);
+	assert_string_equal(rec_get(&r, "path", NULL), "/notes/a\tb\nc\\d.md");
+	assert_int_equal(rec_get_u64(&r, "line", 0), 42);
+	assert_int_equal(rec_get_u64(&r, "missing", 7), 7);
+	assert_string_equal(r.fields[2].val, "Tuesday");
+	assert_string_equal(r.fields[3].val, "Keynote");
+	rec_release(&r);
+	assert_int_equal(rec_parse("no tab here\n", 12, &r), LEC_ECORRUPT);
+	buf_release(&b);
+}
+
+static void test_hmap(void **state)
+{
+	(void)state;
+	struct hmap m;
+	hmap_init(&m);
+	char key[32];
+	for (int i = 0; i < 5000; i++) {
+		struct hmap_entry *e;
+		int created;
+		snprintf(key, sizeof(key), "key-%d", i);
+		assert_int_equal(hmap_put(&m, key, strlen(key), &e, &created), LEC_OK);
+		assert_true(created);
+		e->value = (void *)(uintptr_t)(i + 1);
+	}
+	assert_int_equal(m.n, 5000);
+	for (int i = 0; i < 5000; i++) {
+		snprintf(key, sizeof(key), "key-%d", i);
+		struct hmap_entry *e = hmap_get(&m, key, strlen(key));
+		assert_non_null(e);
+		assert_int_equal((uintptr_t)e->value, (uintptr_t)(i + 1));
+	}
+	assert_null(hmap_get(&m, "nope", 4));
+	size_t it = 0, seen = 0;
+	struct hmap_entry *e;
+	while (hmap_next(&m, &it, &e))
+		seen++;
+	assert_int_equal(seen, 5000);
+	hmap_release(&m);
+}
+
+static void test_buf_cap_and_sticky(void **state)
+{
+	(void)state;
+	struct buf b;
+	buf_init(&b, 8);
+	buf_puts(&b, "12345");
+	buf_puts(&b, "6789");   /* over the cap */
+	assert_int_equal(b.status, LEC_ELIMIT);
+	buf_puts(&b, "x");      /* sticky: nothing happens */
+	assert_int_equal(b.len, 5);
+	assert_null(buf_detach(&b));
+	buf_init(&b, 0);
+	buf_printf(&b, "%d-%s", 7, "x");
+	char *s = buf_detach(&b);
+	assert_string_equal(s, "7-x");
+	free(s);
+}
+
+static void test_paths(void **state)
+{
+	(void)state;
+	char *p;
+	assert_int_equal(paths_absolute("/a/./b//c/../d/", &p), LEC_OK);
+	assert_string_equal(p, "/a/b/d");
+	free(p);
+	assert_int_equal(paths_absolute("/..", &p), LEC_OK);
+	assert_string_equal(p, "/");
+	free(p);
+	assert_string_equal(paths_display("/home/u/notes/a.md", "/home/u"), "notes/a.md");
+	assert_string_equal(paths_display("/home/uu/a.md", "/home/u"), "/home/uu/a.md");
+	assert_string_equal(paths_display("/home/u", "/home/u"), "/home/u");
+	setenv("LECTERN_INDEX", "/tmp/x-index", 1);
+	assert_int_equal(paths_index_dir(NULL, &p), LEC_OK);
+	assert_string_equal(p, "/tmp/x-index");
+	free(p);
+	assert_int_equal(paths_index_dir("/given", &p), LEC_OK);
+	assert_string_equal(p, "/given");
+	free(p);
+	unsetenv("LECTERN_INDEX");
+	setenv("XDG_DATA_HOME", "/xdg", 1);
+	assert_int_equal(paths_index_dir(NULL, &p), LEC_OK);
+	assert_string_equal(p, "/xdg/lectern");
+	free(p);
+	unsetenv("XDG_DATA_HOME");
+	setenv("HOME", "/home/me", 1);
+	assert_int_equal(paths_index_dir(NULL, &p), LEC_OK);
+	assert_string_equal(p, "/home/me/.local/share/lectern");
+	free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_segmap_blocks_and_gaps),
+		cmocka_unit_test(test_segmap_decode_rejects_garbage),
+		cmocka_unit_test(test_segmap_truncated_text),
+		cmocka_unit_test(test_record_round_trip),
+		cmocka_unit_test(test_hmap),
+		cmocka_unit_test(test_buf_cap_and_sticky),
+		cmocka_unit_test(test_paths),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
