@@ -391,6 +391,23 @@ static lec_status passage_doc(struct docbuild *b, stemmer *st, const char *path,
 	return rc;
 }
 
+/* Give initials-only speakers the name the directory's other notes know. */
+static void resolve_people(struct docbuild *b, const char *path, struct note *n)
+{
+	if (b->people.learn)
+		b->people.learn(b->people.ctx, path, n);
+	if (!b->people.resolve)
+		return;
+	for (size_t i = 0; i < n->npeople; i++) {
+		struct note_person *p = &n->people[i];
+		if (p->name || !p->initials)
+			continue;
+		const char *name = b->people.resolve(b->people.ctx, path, p->initials);
+		if (name)
+			p->name = strdup(name);   /* NULL on ENOMEM: the initials stay */
+	}
+}
+
 lec_status docbuild_file(struct docbuild *b, const char *path, const char *data, size_t len,
 			 docbuild_sink sink, docbuild_warn warn, void *ctx, uint32_t *npassages)
 {
@@ -404,6 +421,7 @@ lec_status docbuild_file(struct docbuild *b, const char *path, const char *data,
 		return rc;
 	for (size_t i = 0; warn && i < n.nwarnings; i++)
 		warn(ctx, n.warnings[i]);
+	resolve_people(b, path, &n);
 	stemmer *st = stemmer_for(b, n.lang);
 	memset(&sh, 0, sizeof(sh));
 	rc = passages_build(&n, &ps, &np);

@@ -15,6 +15,18 @@
 #include "xap.h"
 
 struct stemmer;
+struct note;
+
+/* Meeting notes name their attendees once ("Jordan Harband (JHD)"), often in
+ * the first day's file only; the other days just say "JHD: ...". The indexer
+ * gives the builder a table of names known for the note's directory. */
+struct docbuild_people {
+	void *ctx;
+	/* the full name for initials in the directory of path, or NULL */
+	const char *(*resolve)(void *ctx, const char *path, const char *initials);
+	/* the named people of a parsed note, to remember for its directory */
+	void (*learn)(void *ctx, const char *path, const struct note *note);
+};
 
 struct docbuild {
 	const char *default_language;
@@ -23,6 +35,7 @@ struct docbuild {
 	struct stemmer *stemmers[8];
 	size_t nstemmers;
 	xap_doc *doc;
+	struct docbuild_people people;  /* optional (all NULL: none) */
 	char *err;              /* last error message (malloc'd) */
 };
 

@@ -14,6 +14,7 @@
 #include "docbuild.h"
 #include "hmap.h"
 #include "layout.h"
+#include "note.h"
 #include "limits.h"
 #include "paths.h"
 #include "walk.h"
@@ -56,7 +57,17 @@ struct run {
 	int wrote;              /* something changed: commit and stamp */
 	struct timespec t0;
 	const char *cur_path;
+	struct hmap people;     /* directory -> struct dir_people* */
 };
+
+/* Names of the people a directory's notes name, by initials; kept in the
+ * index as metadata "p:" + directory so that an incremental run knows them. */
+struct dir_people {
+	struct hmap names;      /* initials -> malloc'd name */
+	int dirty;
+};
+
+#define META_PEOPLE_PREFIX "p:"
 
 static double elapsed(const struct run *r)
 {
@@ -335,6 +346,120 @@ static lec_status walk_scopes(struct run *r)
 	return LEC_OK;
 }
 
+/* ---- people of a directory ---------------------------------------------- */
+
+static void parse_people(struct dir_people *dp, char *val, size_t len)
+{
+	for (char *p = val, *nl; p < val + len; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(val + len - p));
+		if (!nl)
+			nl = val + len;
+		*nl = 0;
+		char *tab = strchr(p, '\t');
+		struct hmap_entry *e;
+		int created;
+		if (!tab || hmap_put(&dp->names, p, (size_t)(tab - p), &e, &created) || !created)
+			continue;
+		e->value = strdup(tab + 1);
+	}
+}
+
+static struct dir_people *dir_people_get(struct run *r, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	size_t dlen = slash ? (size_t)(slash - path) : 0;
+	struct hmap_entry *e;
+	int created;
+	if (hmap_put(&r->people, path, dlen, &e, &created))
+		return NULL;
+	if (!created)
+		return e->value;
+	struct dir_people *dp = calloc(1, sizeof(*dp));
+	if (!dp)
+		return NULL;
+	hmap_init(&dp->names);
+	e->value = dp;
+	char key[LEC_MAX_PATH_BYTES + 8], *val = NULL;
+	size_t vlen = 0;
+	int kl = snprintf(key, sizeof(key), "%s%.*s", META_PEOPLE_PREFIX, (int)dlen, path);
+	if (kl > 0 && (size_t)kl < sizeof(key) &&
+	    xap_db_get_metadata(r->db, key, (size_t)kl, &val, &vlen) == LEC_OK)
+		parse_people(dp, val, vlen);
+	free(val);
+	return dp;
+}
+
+static const char *people_resolve(void *ctx, const char *path, const char *initials)
+{
+	struct dir_people *dp = dir_people_get(ctx, path);
+	struct hmap_entry *e = dp ? hmap_get(&dp->names, initials, strlen(initials)) : NULL;
+	return e ? e->value : NULL;
+}
+
+static void people_learn(void *ctx, const char *path, const struct note *n)
+{
+	struct run *r = ctx;
+	struct dir_people *dp = dir_people_get(r, path);
+	for (size_t i = 0; dp && i < n->npeople; i++) {
+		const struct note_person *p = &n->people[i];
+		struct hmap_entry *e;
+		int created;
+		if (!p->name || !p->initials || strchr(p->name, '\n') || strchr(p->name, '\t'))
+			continue;
+		if (hmap_put(&dp->names, p->initials, strlen(p->initials), &e, &created) || !created)
+			continue;
+		e->value = strdup(p->name);
+		dp->dirty = 1;
+	}
+}
+
+/* Write the directories' tables that gained names (inside the transaction). */
+static lec_status people_save(struct run *r)
+{
+	size_t it = 0;
+	struct hmap_entry *e;
+	while (hmap_next(&r->people, &it, &e)) {
+		struct dir_people *dp = e->value;
+		if (!dp || !dp->dirty)
+			continue;
+		struct buf b, key;
+		buf_init(&b, 0);
+		buf_init(&key, 0);
+		size_t jt = 0;
+		struct hmap_entry *n;
+		while (hmap_next(&dp->names, &jt, &n))
+			if (n->value)
+				buf_printf(&b, "%s\t%s\n", n->key, (char *)n->value);
+		buf_printf(&key, "%s%s", META_PEOPLE_PREFIX, e->key);
+		lec_status st = b.status || key.status ? LEC_ENOMEM
+			: xap_db_set_metadata(r->db, key.data, key.len, b.data ? b.data : "", b.len);
+		buf_release(&b);
+		buf_release(&key);
+		if (st)
+			return st;
+		dp->dirty = 0;
+	}
+	return LEC_OK;
+}
+
+static void people_release(struct run *r)
+{
+	size_t it = 0;
+	struct hmap_entry *e;
+	while (hmap_next(&r->people, &it, &e)) {
+		struct dir_people *dp = e->value;
+		if (!dp)
+			continue;
+		size_t jt = 0;
+		struct hmap_entry *n;
+		while (hmap_next(&dp->names, &jt, &n))
+			free(n->value);
+		hmap_release(&dp->names);
+		free(dp);
+	}
+	hmap_release(&r->people);
+}
+
 /* ---- writing ------------------------------------------------------------ */
 
 static lec_status tx_begin(struct run *r)
@@ -354,6 +479,8 @@ static lec_status tx_commit(struct run *r)
 	if (!r->in_tx)
 		return LEC_OK;
 	lec_status st = docbuild_flush_spelling(&r->build, r->db);
+	if (!st)
+		st = people_save(r);
 	if (!st)
 		st = xap_db_commit_transaction(r->db);
 	r->in_tx = 0;
@@ -627,6 +754,7 @@ static void run_release(struct run *r)
 	strv_free(r->scopes, r->nscopes);
 	strv_free(r->failed_dirs, r->nfailed);
 	docbuild_release(&r->build);
+	people_release(r);
 	xap_db_close(r->db);
 	xap_db_free(r->db);
 }
@@ -645,7 +773,10 @@ lec_status idx_run(const char *index_dir, char *const *paths, size_t npaths,
 	r.err = err;
 	clock_gettime(CLOCK_MONOTONIC, &r.t0);
 	hmap_init(&r.known);
+	hmap_init(&r.people);
 	lec_status st = docbuild_init(&r.build, opts->language);
+	r.build.people = (struct docbuild_people){ .ctx = &r, .resolve = people_resolve,
+						    .learn = opts->check_only ? NULL : people_learn };
 	if (st)
 		buf_printf(err, "cannot set up stemming for '%s'", opts->language ? opts->language : "english");
 	if (!st)
