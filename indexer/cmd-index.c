@@ -32,6 +32,7 @@ struct ui {
 	int tty;                /* progress bar on stderr */
 	int quiet;
 	int json;
+	int no_progress;
 	json_t *warnings;
 	double last_print;
 	int bar_shown;
@@ -56,7 +57,7 @@ static void ui_warn(void *ctx, const char *path, const char *message)
 static void ui_progress(void *ctx, const struct idx_progress *p)
 {
 	struct ui *ui = ctx;
-	if (ui->quiet || ui->json)
+	if (ui->quiet || ui->json || ui->no_progress)
 		return;
 	int last = p->done_files == p->total_files;
 	if (!last && p->elapsed - ui->last_print < (ui->tty ? 0.1 : 2.0))
@@ -197,6 +198,7 @@ int cmd_index(int argc, char **argv)
 		goto out;
 	}
 	struct ui ui = { .tty = isatty(2) && !no_progress, .quiet = quiet, .json = json,
+			 .no_progress = no_progress,
 			 .warnings = json_array() };
 	struct idx_hooks hooks = { .ctx = &ui, .warn = ui_warn, .progress = ui_progress,
 				   .stop = &stop_flag };

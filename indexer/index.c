@@ -47,6 +47,8 @@ struct run {
 	size_t nroots;
 	char **scopes;          /* what this run walks */
 	size_t nscopes;
+	char **forgotten;       /* dropped roots: their notes are removed, not walked */
+	size_t nforgotten;
 	char **failed_dirs;     /* walk problems under which nothing is removed */
 	size_t nfailed;
 	struct found_file *found;
@@ -54,6 +56,7 @@ struct run {
 	struct docbuild build;
 	int in_tx;
 	uint64_t tx_bytes, tx_files;
+	unsigned ncommits;
 	int wrote;              /* something changed: commit and stamp */
 	struct timespec t0;
 	const char *cur_path;
@@ -216,7 +219,7 @@ static lec_status forget_roots(struct run *r, int *roots_changed)
 			return LEC_ENOTFOUND;
 		}
 		*roots_changed = 1;
-		lec_status st = strv_push(&r->scopes, &r->nscopes, f);
+		lec_status st = strv_push(&r->forgotten, &r->nforgotten, f);
 		if (st)
 			return st;
 	}
@@ -329,10 +332,8 @@ static lec_status walk_scopes(struct run *r)
 	for (size_t i = 0; i < r->nscopes; i++) {
 		struct stat sb;
 		if (stat(r->scopes[i], &sb) != 0) {
-			if (r->opts->nforget == 0) {
-				warn(r, r->scopes[i], "root is missing; its notes are kept (use --forget)");
-				strv_push(&r->failed_dirs, &r->nfailed, r->scopes[i]);
-			}
+			warn(r, r->scopes[i], "root is missing; its notes are kept (use --forget)");
+			strv_push(&r->failed_dirs, &r->nfailed, r->scopes[i]);
 			continue;
 		}
 		lec_status st = walk_root(r->scopes[i], on_found, on_walk_warn, r);
@@ -484,6 +485,7 @@ static lec_status tx_commit(struct run *r)
 	if (!st)
 		st = xap_db_commit_transaction(r->db);
 	r->in_tx = 0;
+	r->ncommits++;
 	return st;
 }
 
@@ -523,7 +525,13 @@ static lec_status reindex_file(struct run *r, const struct found_file *f, const 
 	r->tx_bytes += len;
 	r->tx_files++;
 	r->wrote = 1;
-	if (r->tx_bytes >= LEC_BATCH_BYTES || r->tx_files >= LEC_BATCH_FILES)
+	/* Batches grow from 1 MiB to LEC_BATCH_BYTES, so that the first notes of
+	 * a long first run are searchable (and survive a kill) within a second
+	 * or so, while later batches stay large for speed. */
+	uint64_t limit = (uint64_t)1 << (20 + (r->ncommits < 8 ? r->ncommits : 8));
+	if (limit > LEC_BATCH_BYTES)
+		limit = LEC_BATCH_BYTES;
+	if (r->tx_bytes >= limit || r->tx_files >= LEC_BATCH_FILES)
 		return tx_commit(r);
 	return LEC_OK;
 }
@@ -561,6 +569,7 @@ static lec_status process_file(struct run *r, struct found_file *f)
 	}
 	if (docbuild_is_binary(data, len)) {
 		/* not a note (any more): a known one is removed below */
+		warn(r, f->path, k ? "binary file; no longer indexed" : "binary file; skipped");
 		r->stats->skipped++;
 		free(data);
 		return LEC_OK;
@@ -606,6 +615,20 @@ static int in_scope(const struct run *r, const char *path)
 	return 0;
 }
 
+/* Under a forgotten root and under no remaining root. */
+static int forgotten(const struct run *r, const char *path)
+{
+	for (size_t i = 0; i < r->nforgotten; i++) {
+		if (!under(path, r->forgotten[i]))
+			continue;
+		for (size_t k = 0; k < r->nroots; k++)
+			if (under(path, r->roots[k]))
+				return 0;
+		return 1;
+	}
+	return 0;
+}
+
 /* Known files under the walked scopes that the walk did not find. */
 static lec_status remove_vanished(struct run *r)
 {
@@ -613,7 +636,8 @@ static lec_status remove_vanished(struct run *r)
 	struct hmap_entry *e;
 	while (hmap_next(&r->known, &it, &e)) {
 		struct known_file *k = e->value;
-		if (k->seen || !in_scope(r, e->key) || is_failed(r, e->key))
+		if (!forgotten(r, e->key) &&
+		    (k->seen || !in_scope(r, e->key) || is_failed(r, e->key)))
 			continue;
 		r->stats->removed++;
 		if (r->opts->check_only)
@@ -666,6 +690,38 @@ static lec_status process_all(struct run *r)
 
 /* ---- opening ------------------------------------------------------------ */
 
+/* Refuse bad arguments before anything is created: a failed first run must
+ * not leave an empty index behind. */
+static lec_status precheck(struct run *r, const char *index_dir, char *const *paths,
+			   size_t npaths)
+{
+	struct stat sb;
+	for (size_t i = 0; i < npaths; i++) {
+		if (stat(paths[i], &sb) != 0) {
+			buf_printf(r->err, "%s: %s", paths[i], strerror(errno));
+			return LEC_ENOTFOUND;
+		}
+		if (!S_ISDIR(sb.st_mode) && !S_ISREG(sb.st_mode)) {
+			buf_printf(r->err, "%s: not a directory or a regular file", paths[i]);
+			return LEC_EINVAL;
+		}
+	}
+	char *db = idx_db_path(index_dir);
+	if (!db)
+		return LEC_ENOMEM;
+	int exists = stat(db, &sb) == 0;
+	free(db);
+	if (!exists && npaths == 0) {
+		if (r->opts->check_only || r->opts->nforget == 0)
+			buf_printf(r->err, "no index at %s and no roots to index: give a directory, "
+				   "e.g. 'lectern index ~/notes'", index_dir);
+		else
+			buf_printf(r->err, "no index at %s", index_dir);
+		return LEC_ENOTFOUND;
+	}
+	return LEC_OK;
+}
+
 static lec_status open_db(struct run *r, const char *index_dir)
 {
 	char *path = idx_db_path(index_dir);
@@ -716,17 +772,25 @@ static lec_status check_format(struct run *r)
 	return st;
 }
 
-static lec_status finish(struct run *r, int roots_changed)
+/* New roots go into the first transaction, so that a run killed later
+ * leaves notes that belong to a known root. */
+static lec_status early_roots(struct run *r, int roots_changed)
+{
+	if (r->opts->check_only || !roots_changed)
+		return LEC_OK;
+	lec_status st = tx_begin(r);
+	if (!st)
+		st = save_roots(r);
+	r->wrote = 1;
+	return st;
+}
+
+static lec_status finish(struct run *r)
 {
 	lec_status st = LEC_OK;
 	if (r->opts->check_only)
 		return LEC_OK;
-	if (roots_changed) {
-		if (!(st = tx_begin(r)))
-			st = save_roots(r);
-		r->wrote = 1;
-	}
-	if (!st && r->wrote) {
+	if (r->wrote) {
 		char now[32];
 		int n = snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
 		if (!(st = tx_begin(r)))
@@ -752,6 +816,7 @@ static void run_release(struct run *r)
 	free(r->found);
 	strv_free(r->roots, r->nroots);
 	strv_free(r->scopes, r->nscopes);
+	strv_free(r->forgotten, r->nforgotten);
 	strv_free(r->failed_dirs, r->nfailed);
 	docbuild_release(&r->build);
 	people_release(r);
@@ -780,6 +845,8 @@ lec_status idx_run(const char *index_dir, char *const *paths, size_t npaths,
 	if (st)
 		buf_printf(err, "cannot set up stemming for '%s'", opts->language ? opts->language : "english");
 	if (!st)
+		st = precheck(&r, index_dir, paths, npaths);
+	if (!st)
 		st = open_db(&r, index_dir);
 	if (!st)
 		st = check_format(&r);
@@ -799,11 +866,13 @@ lec_status idx_run(const char *index_dir, char *const *paths, size_t npaths,
 	if (!st)
 		st = load_known(&r);
 	if (!st)
+		st = early_roots(&r, roots_changed);
+	if (!st)
 		st = walk_scopes(&r);
 	if (!st)
 		st = process_all(&r);
 	if (!st)
-		st = finish(&r, roots_changed);
+		st = finish(&r);
 	if (st && !err->len)
 		buf_printf(err, "%s%s%s", lec_status_str(st), r.db && *xap_db_error(r.db) ? ": " : "",
 			   r.db ? xap_db_error(r.db) : "");

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "client.h"
 #include "commands.h"
 #include "emit.h"
 #include "exitcode.h"
@@ -13,6 +14,7 @@
 #include "paths.h"
 #include "query.h"
 #include "search.h"
+#include "sock.h"
 
 static const char usage_line[] = "lectern find [options] QUERY...";
 static const char summary[] =
@@ -23,9 +25,9 @@ static const char summary[] =
 	"lectern(1) and docs/query-language.md. Exit status: 0 found, 1 nothing, 2 error.";
 
 struct find_opts {
-	const char *index, *format, *color;
+	const char *index, *format, *color, *socket;
 	long limit, offset, context;
-	int all, files, count, json, phrase, strict, explain, fix;
+	int all, files, count, json, phrase, strict, explain, fix, no_daemon;
 };
 
 static int want_color(const char *when)
@@ -74,15 +76,17 @@ static void print_notes(const struct search_result *res, const struct find_opts 
 {
 	FILE *out = fmt == EMIT_TEXT ? stdout : stderr;
 	int printed = 0;
+	/* quote the suggestion unless it brings its own quotes */
+	const char *q = res->suggestion && strpbrk(res->suggestion, "\"\xe2") ? "" : "\"";
 	if (fo->explain && res->explain) {
 		fprintf(out, "query: %s\n", res->explain);
 		printed = out == stdout;
 	}
 	if (res->fixed)
-		fprintf(stderr, "lectern: showing results for \"%s\"\n", res->suggestion);
+		fprintf(stderr, "lectern: showing results for %s%s%s\n", q, res->suggestion, q);
 	else if (res->suggestion)
-		fprintf(stderr, "lectern: did you mean \"%s\"? (--fix searches for it)\n",
-			res->suggestion);
+		fprintf(stderr, "lectern: did you mean %s%s%s? (--fix searches for it)\n", q,
+			res->suggestion, q);
 	if (res->relaxed && res->nhits && fmt != EMIT_COUNT) {
 		int c = color && out == stdout;
 		fprintf(out, "%sno passage matches the whole query; passages matching some of its "
@@ -94,6 +98,20 @@ static void print_notes(const struct search_result *res, const struct find_opts 
 	}
 	if (printed && fmt == EMIT_TEXT && res->nhits)
 		fputc('\n', out);
+}
+
+/* Ask a running daemon for the same index; LEC_OK with *res filled, any
+ * other status: search locally (the output is the same either way). */
+static lec_status try_daemon(const struct find_opts *fo, const char *index_dir,
+			     const struct search_req *req, struct search_result *res)
+{
+	char *path = NULL;
+	lec_status st = fo->socket ? paths_absolute(fo->socket, &path) :
+				     sock_default_path(index_dir, &path);
+	if (!st)
+		st = client_find(path, index_dir, req, res);
+	free(path);
+	return st;
 }
 
 static int run_find(const struct find_opts *fo, char **args, size_t nargs)
@@ -139,9 +157,12 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 	req.context = (uint32_t)fo->context;
 	req.fix = fo->fix;
 	req.explain = fo->explain;
-	lec_status st = searcher_open(index_dir, &s, &err);
-	if (!st)
-		st = search_run(s, &req, &res, &err);
+	lec_status st = fo->no_daemon ? LEC_ENOTFOUND : try_daemon(fo, index_dir, &req, &res);
+	if (st) {
+		st = searcher_open(index_dir, &s, &err);
+		if (!st)
+			st = search_run(s, &req, &res, &err);
+	}
 	if (st) {
 		lec_error("find: %s", err.data ? err.data : lec_status_str(st));
 		goto done;
@@ -186,6 +207,8 @@ int cmd_find(int argc, char **argv)
 		OPT_FLAG_(0, "explain", &fo.explain, "print how the query was understood"),
 		OPT_FLAG_(0, "fix", &fo.fix, "search for the \"did you mean\" suggestion"),
 		OPT_STRING_(0, "index", &fo.index, "DIR", "the index directory"),
+		OPT_STRING_(0, "socket", &fo.socket, "PATH", "the daemon's socket (default: lectern serve's)"),
+		OPT_FLAG_(0, "no-daemon", &fo.no_daemon, "open the index here even if a daemon runs"),
 		OPT_END_(),
 	};
 	char **args = NULL, err[512];

@@ -166,10 +166,11 @@ json_t *emit_hit_json(const struct search_hit *h, const struct emit_opts *o)
 	if (j && h->nocc) {
 		json_t *occ = json_array();
 		for (size_t i = 0; i < h->nocc; i++)
-			json_array_append_new(occ, json_pack("{s:i, s:i, s:I}", "line",
+			json_array_append_new(occ, json_pack("{s:i, s:i, s:I, s:o}", "line",
 							     (int)h->occ[i].line, "col",
 							     (int)h->occ[i].col, "len",
-							     (json_int_t)h->occ[i].len));
+							     (json_int_t)h->occ[i].len, "text",
+							     jstr(h->occ[i].line_text)));
 		json_object_set_new(j, "occurrences", occ);
 	}
 	if (j && h->ncontext) {

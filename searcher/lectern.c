@@ -17,6 +17,7 @@ static const struct command commands[] = {
 	{ "index", cmd_index, "add notes to the index, or bring it up to date" },
 	{ "status", cmd_status, "show the index's roots, counts, size and freshness" },
 	{ "find", cmd_find, "search the notes" },
+	{ "serve", cmd_serve, "answer searches over a Unix socket (the daemon)" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -585,7 +585,10 @@ static lec_status search_once(struct run *r)
 		return LEC_ENOMEM;
 	if ((st = run_mset(r, r->ast, &m)))
 		return st;
-	if (xap_mset_size(m) == 0 && xap_mset_estimated(m) == 0 && !req->offset) {
+	/* The looser query is for a person reading ranked results; a listing of
+	 * every occurrence or a count must answer the query as written. */
+	if (xap_mset_size(m) == 0 && xap_mset_estimated(m) == 0 && !req->offset && !req->all &&
+	    !req->occurrences && !req->count_only) {
 		qp_ast *relaxed = NULL;
 		if ((st = qp_relax(r->ast, &relaxed)))
 			goto out;

@@ -52,7 +52,8 @@ struct search_occurrence {
 
 struct search_hit {
 	char *path;             /* absolute */
-	uint32_t line, col;     /* of the first matched word (or the passage start) */
+	uint32_t line, col;     /* of the shown match: the first phrase hit, else the first hit
+	                         * of the rarest matched word (else the passage start) */
 	char **headings;
 	size_t nheadings;
 	double score;

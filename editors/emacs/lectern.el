@@ -53,7 +53,7 @@ The default is $LECTERN_INDEX, else $XDG_DATA_HOME/lectern, else
 
 (defcustom lectern-socket nil
   "The daemon's socket, or nil for the default.
-The default is $XDG_RUNTIME_DIR/lectern/lectern.sock, or lectern.sock
+The default is $XDG_RUNTIME_DIR/lectern/lectern.sock, or run/lectern.sock
 inside the index directory when XDG_RUNTIME_DIR is unset."
   :type '(choice (const :tag "Default" nil) file))
 
@@ -127,7 +127,7 @@ This is what the command line does with a single quoted argument, so
    (or lectern-socket
        (if-let ((run (getenv "XDG_RUNTIME_DIR")))
            (expand-file-name "lectern/lectern.sock" run)
-         (expand-file-name "lectern.sock" (lectern--index-directory))))))
+         (expand-file-name "run/lectern.sock" (lectern--index-directory))))))
 
 ;;;; JSON lines
 
@@ -260,7 +260,8 @@ Start the daemon first if none answers and `lectern-start-daemon' is set."
       (setq lectern--process process))))
 
 (defun lectern-disconnect ()
-  "Close the connection to the daemon; a daemon this Emacs started keeps running."
+  "Close the connection to the daemon.
+A daemon this Emacs started goes on running until Emacs exits."
   (interactive)
   (when (process-live-p lectern--process)
     (delete-process lectern--process))
@@ -366,8 +367,9 @@ passed to `lectern--line-text'."
   '("^\\([^\n]+?\\):\\([0-9]+\\):\\([0-9]+\\): "
     lectern--hit-file 2 lectern--hit-column nil nil
     (1 compilation-info-face) (3 compilation-column-face))
-  "How `lectern-results-mode' finds the hits: their file and column come
-from text properties, since the column shown is in bytes.")
+  "How `lectern-results-mode' finds the hits.
+Their file and column come from text properties, since the column
+shown is in bytes.")
 
 (define-derived-mode lectern-results-mode grep-mode "Lectern"
   "Major mode for the passages found by `lectern-find'.
@@ -379,8 +381,8 @@ from text properties, since the column shown is in bytes.")
   (setq-local revert-buffer-function #'lectern--revert))
 
 (defun lectern--highlight (start snippet highlights)
-  "Overlay `lectern-match' on SNIPPET's HIGHLIGHTS, inserted at START.
-HIGHLIGHTS are (BYTE-OFFSET BYTE-LENGTH) pairs into SNIPPET."
+  "Put face `lectern-match' on SNIPPET's HIGHLIGHTS; SNIPPET begins at START.
+Each of HIGHLIGHTS is a (BYTE-OFFSET BYTE-LENGTH) pair into SNIPPET."
   (dolist (h highlights)
     (let ((from (1- (lectern--byte-to-char-column snippet (1+ (car h)))))
           (to (1- (lectern--byte-to-char-column
@@ -421,6 +423,8 @@ HIGHLIGHTS are (BYTE-OFFSET BYTE-LENGTH) pairs into SNIPPET."
       (dolist (hit hits)
         (lectern--insert-hit hit cache))
       (unless hits (insert "No passage matches.\n"))
+      (when-let ((suggestion (alist-get 'suggestion reply)))
+        (insert (format "\nDid you mean: %s\n" suggestion)))
       (setq buffer-read-only t)
       (goto-char (point-min))
       (set-buffer-modified-p nil)

@@ -20,6 +20,11 @@ N_CORPUS=$(count_files "$CORPUS")
 N=$((N_TC + N_CORPUS))
 t_eq "the corpora hold 333 + 5 notes" "338" "$N"
 
+# t_true DESC DETAIL TEST-ARGS...: test(1) holds for TEST-ARGS; DETAIL if not
+t_true() {
+	if test "${@:3}"; then _t_pass "$1"; else _t_bad "$1" "$2"; fi
+}
+
 # The index data, without the lock file (opened, so touched, by every writer).
 index_snapshot() {
 	find "$LECTERN_INDEX/xapian" -type f ! -name flintlock -printf '%f %s %T@\n' | sort
@@ -33,8 +38,7 @@ t_match "the summary counts every file as added" \
 FULL_PASSAGES=$(sed -n 's/.*; \([0-9]*\) passages.*/\1/p' <<<"$T_OUT")
 FULL_SECONDS=$(sed -n 's/.* MB in \([0-9.]*\)s$/\1/p' <<<"$T_OUT")
 t_match "the summary gives a passage count" "^[0-9]+$" "$FULL_PASSAGES"
-[[ ${FULL_PASSAGES:-0} -gt $N ]] && _t_pass "passages ($FULL_PASSAGES) outnumber notes ($N)" ||
-	_t_bad "passages outnumber notes" "passages: $FULL_PASSAGES, notes: $N"
+t_true "passages outnumber notes" "passages: $FULL_PASSAGES, notes: $N" "${FULL_PASSAGES:-0}" -gt "$N"
 # --no-progress: a script asked for no progress report, so stderr holds
 # warnings only (and there are none).
 t_eq "--no-progress prints no progress lines on stderr" "" "$T_ERR"

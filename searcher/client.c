@@ -1,0 +1,320 @@
+/* client.c - ask a running daemon, get back what search_run would give. */
+#include "client.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "limits.h"
+#include "proto.h"
+#include "sock.h"
+
+/* A daemon that does not accept within this is treated as absent. */
+#define CLIENT_CONNECT_MS 250
+/* A daemon that does not answer within this is given up on (then the index
+ * is searched locally); long enough for a large --all. */
+#define CLIENT_REPLY_MS 30000
+
+/* ---- JSON back into a result -------------------------------------------- */
+
+/* Sticky parse state: after the first problem every step does nothing. */
+struct jp {
+	lec_status st;
+};
+
+static char *jp_str(struct jp *p, const json_t *o, const char *key, int nullable)
+{
+	const json_t *v = json_object_get(o, key);
+	if (p->st)
+		return NULL;
+	if (nullable && (!v || json_is_null(v)))
+		return NULL;
+	if (!json_is_string(v)) {
+		p->st = LEC_EINVAL;
+		return NULL;
+	}
+	char *s = strndup(json_string_value(v), json_string_length(v));
+	if (!s)
+		p->st = LEC_ENOMEM;
+	return s;
+}
+
+static uint64_t jp_uint(struct jp *p, const json_t *o, const char *key, int optional)
+{
+	const json_t *v = json_object_get(o, key);
+	if (p->st || (optional && !v))
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0) {
+		p->st = LEC_EINVAL;
+		return 0;
+	}
+	return (uint64_t)json_integer_value(v);
+}
+
+static int jp_bool(struct jp *p, const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+	if (!p->st && !json_is_boolean(v))
+		p->st = LEC_EINVAL;
+	return json_is_true(v);
+}
+
+/* An optional array of strings; absent is empty. */
+static char **jp_strv(struct jp *p, const json_t *o, const char *key, size_t *n)
+{
+	const json_t *a = json_object_get(o, key), *v;
+	size_t i;
+	*n = 0;
+	if (p->st || !a || !json_array_size(a)) {
+		if (!p->st && a && !json_is_array(a))
+			p->st = LEC_EINVAL;
+		return NULL;
+	}
+	char **out = calloc(json_array_size(a), sizeof(char *));
+	if (!out) {
+		p->st = LEC_ENOMEM;
+		return NULL;
+	}
+	json_array_foreach(a, i, v) {
+		if (!json_is_string(v)) {
+			p->st = LEC_EINVAL;
+			break;
+		}
+		if (!(out[*n] = strndup(json_string_value(v), json_string_length(v)))) {
+			p->st = LEC_ENOMEM;
+			break;
+		}
+		(*n)++;
+	}
+	return out;
+}
+
+static void jp_highlights(struct jp *p, const json_t *h, struct search_hit *hit)
+{
+	const json_t *a = json_object_get(h, "highlights"), *r;
+	size_t i;
+	if (p->st || !json_array_size(a))
+		return;
+	if (!(hit->highlights = calloc(json_array_size(a), sizeof(*hit->highlights)))) {
+		p->st = LEC_ENOMEM;
+		return;
+	}
+	json_array_foreach(a, i, r) {
+		const json_t *off = json_array_get(r, 0), *len = json_array_get(r, 1);
+		if (!json_is_integer(off) || !json_is_integer(len) || json_integer_value(off) < 0 ||
+		    json_integer_value(len) < 0) {
+			p->st = LEC_EINVAL;
+			return;
+		}
+		hit->highlights[hit->nhighlights++] = (struct search_range){
+			(size_t)json_integer_value(off), (size_t)json_integer_value(len) };
+	}
+}
+
+static void jp_occurrences(struct jp *p, const json_t *h, struct search_hit *hit)
+{
+	const json_t *a = json_object_get(h, "occurrences"), *o;
+	size_t i;
+	if (p->st || !json_array_size(a))
+		return;
+	if (!(hit->occ = calloc(json_array_size(a), sizeof(*hit->occ)))) {
+		p->st = LEC_ENOMEM;
+		return;
+	}
+	json_array_foreach(a, i, o) {
+		struct search_occurrence *oc = &hit->occ[hit->nocc];
+		oc->line = (uint32_t)jp_uint(p, o, "line", 0);
+		oc->col = (uint32_t)jp_uint(p, o, "col", 0);
+		oc->len = (size_t)jp_uint(p, o, "len", 0);
+		oc->line_text = jp_str(p, o, "text", 0);
+		if (p->st)
+			return;
+		hit->nocc++;
+	}
+}
+
+static void jp_hit(struct jp *p, const json_t *h, struct search_hit *hit)
+{
+	const json_t *score = json_object_get(h, "score");
+	if (!json_is_object(h) || !json_is_number(score)) {
+		p->st = p->st ? p->st : LEC_EINVAL;
+		return;
+	}
+	hit->path = jp_str(p, h, "path", 0);
+	hit->line = (uint32_t)jp_uint(p, h, "line", 0);
+	hit->col = (uint32_t)jp_uint(p, h, "col", 0);
+	hit->headings = jp_strv(p, h, "headings", &hit->nheadings);
+	hit->score = json_number_value(score);
+	hit->snippet = jp_str(p, h, "snippet", 1);
+	jp_highlights(p, h, hit);
+	hit->title = jp_str(p, h, "title", 1);
+	hit->date = jp_str(p, h, "date", 1);
+	hit->speakers = jp_strv(p, h, "speakers", &hit->nspeakers);
+	hit->stale = jp_bool(p, h, "stale");
+	jp_occurrences(p, h, hit);
+	hit->ctx_first = (uint32_t)jp_uint(p, h, "context_first_line", 1);
+	hit->context = jp_strv(p, h, "context", &hit->ncontext);
+	hit->file_matches = (uint32_t)jp_uint(p, h, "file_matches", 1);
+}
+
+lec_status client_result_from_json(const json_t *reply, struct search_result *res)
+{
+	struct jp p = { LEC_OK };
+	const json_t *hits = json_object_get(reply, "hits"), *h;
+	size_t i;
+	memset(res, 0, sizeof(*res));
+	if (!json_is_true(json_object_get(reply, "ok")) || !json_is_array(hits))
+		return LEC_EINVAL;
+	res->total = jp_uint(&p, reply, "total", 0);
+	res->total_exact = jp_bool(&p, reply, "total_exact");
+	res->relaxed = jp_bool(&p, reply, "relaxed");
+	res->relaxed_query = jp_str(&p, reply, "relaxed_query", 1);
+	res->suggestion = jp_str(&p, reply, "suggestion", 1);
+	res->fixed = jp_bool(&p, reply, "fixed");
+	res->explain = jp_str(&p, reply, "explain", 1);
+	if (!p.st && json_array_size(hits) &&
+	    !(res->hits = calloc(json_array_size(hits), sizeof(*res->hits))))
+		p.st = LEC_ENOMEM;
+	json_array_foreach(hits, i, h) {
+		if (p.st)
+			break;
+		/* counted first: a half-filled hit is still released */
+		jp_hit(&p, h, &res->hits[res->nhits++]);
+	}
+	if (p.st)
+		search_result_release(res);
+	return p.st;
+}
+
+/* ---- one round trip ----------------------------------------------------- */
+
+static long ms_left(const struct timespec *deadline)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	long ms = (deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
+	return ms > 0 ? ms : 0;
+}
+
+static lec_status send_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return LEC_EIO;
+		p += w;
+		n -= (size_t)w;
+	}
+	return LEC_OK;
+}
+
+/* Read until `in` holds `lines` newlines, within the deadline. */
+static lec_status read_lines(int fd, struct buf *in, int lines, const struct timespec *deadline)
+{
+	char chunk[65536];
+	int seen = 0;
+	size_t scanned = 0;
+	while (seen < lines) {
+		for (; scanned < in->len; scanned++)
+			seen += in->data[scanned] == '\n';
+		if (seen >= lines)
+			break;
+		struct pollfd pf = { .fd = fd, .events = POLLIN };
+		int rc = poll(&pf, 1, (int)ms_left(deadline));
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc <= 0)
+			return LEC_EIO;
+		ssize_t r = read(fd, chunk, sizeof(chunk));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return LEC_EIO;
+		buf_put(in, chunk, (size_t)r);
+		if (in->status)
+			return LEC_ELIMIT;
+	}
+	return LEC_OK;
+}
+
+/* The requests: a ping and the find, one line each. */
+static lec_status requests(const struct search_req *req, const char *index_dir,
+			   struct buf *out)
+{
+	json_t *ping = json_pack("{s:i, s:s}", "id", 1, "op", "ping");
+	json_t *find = proto_find_request(2, req, index_dir);
+	lec_status st = ping && find ? LEC_OK : LEC_ENOMEM;
+	if (!st)
+		st = proto_dump_line(ping, LEC_MAX_REQUEST_LINE, out);
+	if (!st)
+		st = proto_dump_line(find, LEC_MAX_REQUEST_LINE, out);
+	json_decref(ping);
+	json_decref(find);
+	return st;
+}
+
+/* The ping's answer: our protocol, our index. */
+static lec_status check_ping(const char *line, size_t len, const char *index_dir)
+{
+	json_t *j = json_loadb(line, len, 0, NULL);
+	const char *idx = json_string_value(json_object_get(j, "index"));
+	lec_status st = LEC_OK;
+	if (!json_is_true(json_object_get(j, "ok")) ||
+	    json_integer_value(json_object_get(j, "protocol")) != PROTO_VERSION || !idx ||
+	    strcmp(idx, index_dir))
+		st = LEC_EVERSION;
+	json_decref(j);
+	return st;
+}
+
+static lec_status parse_find(const char *line, size_t len, struct search_result *res)
+{
+	/* a U+FFFD may stand for bytes that were not UTF-8: the daemon's text is
+	 * then not byte-identical to the file's, so search locally instead */
+	if (memmem(line, len, "\xef\xbf\xbd", 3))
+		return LEC_EIO;
+	json_t *j = json_loadb(line, len, 0, NULL);
+	lec_status st = j ? client_result_from_json(j, res) : LEC_EIO;
+	json_decref(j);
+	return st ? LEC_EIO : LEC_OK;
+}
+
+lec_status client_find(const char *socket_path, const char *index_dir,
+		       const struct search_req *req, struct search_result *res)
+{
+	struct buf out, in;
+	struct timespec deadline;
+	int fd = -1;
+	memset(res, 0, sizeof(*res));
+	buf_init(&out, LEC_MAX_REQUEST_LINE * 2 + 2);
+	buf_init(&in, LEC_MAX_CLIENT_OUTPUT * 2 + 2);
+	lec_status st = requests(req, index_dir, &out);
+	if (!st)
+		st = sock_connect(socket_path, CLIENT_CONNECT_MS, &fd);
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	deadline.tv_sec += CLIENT_REPLY_MS / 1000;
+	if (!st)
+		st = send_all(fd, out.data, out.len);
+	if (!st)
+		st = read_lines(fd, &in, 2, &deadline);
+	if (!st) {
+		char *nl = memchr(in.data, '\n', in.len);
+		size_t first = (size_t)(nl - in.data);
+		st = check_ping(in.data, first, index_dir);
+		if (!st)
+			st = parse_find(nl + 1, in.len - first - 1, res);
+	}
+	if (fd >= 0)
+		close(fd);
+	buf_release(&out);
+	buf_release(&in);
+	return st;
+}

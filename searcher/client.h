@@ -1,0 +1,30 @@
+/* client.h - `lectern find` through a running daemon.
+ *
+ * One round trip: a ping and the find are sent pipelined; the ping's answer
+ * says which protocol the daemon speaks and which index it serves. The find
+ * response is turned back into the struct search_result that search_run
+ * would have given, so that `lectern find` prints through the same emitter
+ * whether or not a daemon answered.
+ */
+#ifndef LECTERN_CLIENT_H
+#define LECTERN_CLIENT_H
+
+#include <jansson.h>
+
+#include "search.h"
+#include "status.h"
+
+/* Run req on the daemon at socket_path, which must serve index_dir (an
+ * absolute path) and speak PROTO_VERSION. LEC_OK: *res filled (release with
+ * search_result_release). Anything else means "search locally": no daemon
+ * (LEC_ENOTFOUND), another index or protocol (LEC_EVERSION), the daemon
+ * answered with an error or something unreadable (LEC_EIO). *res is empty
+ * then. */
+lec_status client_find(const char *socket_path, const char *index_dir,
+		       const struct search_req *req, struct search_result *res);
+
+/* A find response (proto_find_reply's form) into *res; on failure *res is
+ * released. LEC_EINVAL when a member is missing or mistyped. */
+lec_status client_result_from_json(const json_t *reply, struct search_result *res);
+
+#endif

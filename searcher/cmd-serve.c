@@ -1,0 +1,99 @@
+/* cmd-serve.c - `lectern serve`: the daemon, in the foreground. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "commands.h"
+#include "exitcode.h"
+#include "limits.h"
+#include "log.h"
+#include "options.h"
+#include "paths.h"
+#include "server.h"
+#include "sock.h"
+
+static const char usage_line[] = "lectern serve [options]";
+static const char summary[] =
+	"Answer searches over a Unix socket (JSON lines, see docs/protocol.md), keeping\n"
+	"the index open. Runs in the foreground and logs to stderr; SIGTERM or SIGINT\n"
+	"stops it. The socket is $XDG_RUNTIME_DIR/lectern/lectern.sock (else\n"
+	"INDEX/run/lectern.sock). `lectern find` uses a running daemon by itself.";
+
+struct serve_opts {
+	const char *index, *socket, *log_level;
+	long idle;
+	int watch;
+};
+
+static int serve(const struct serve_opts *so)
+{
+	char *index_dir = NULL, *sock_path = NULL;
+	struct buf err;
+	int code = LEC_EXIT_ERROR;
+	buf_init(&err, 4096);
+	if (paths_index_dir(so->index, &index_dir)) {
+		lec_error("cannot locate the index: set --index, LECTERN_INDEX or HOME");
+		goto done;
+	}
+	lec_status st = so->socket ? paths_absolute(so->socket, &sock_path) :
+				     sock_default_path(index_dir, &sock_path);
+	if (st) {
+		lec_error("serve: cannot make the socket path: %s", lec_status_str(st));
+		goto done;
+	}
+	struct srv_config cfg = {
+		.index_dir = index_dir,
+		.socket_path = sock_path,
+		.strict_dir = so->socket == NULL,
+		.watch = so->watch,
+		.idle_timeout_sec = (unsigned)so->idle,
+	};
+	st = srv_run(&cfg, &err);
+	if (st) {
+		lec_error("serve: %s", err.len ? err.data : lec_status_str(st));
+		goto done;
+	}
+	code = LEC_EXIT_OK;
+done:
+	buf_release(&err);
+	free(index_dir);
+	free(sock_path);
+	return code;
+}
+
+int cmd_serve(int argc, char **argv)
+{
+	struct serve_opts so = { .idle = LEC_IDLE_TIMEOUT_SEC };
+	const struct opt opts[] = {
+		OPT_STRING_(0, "socket", &so.socket, "PATH", "listen on PATH"),
+		OPT_FLAG_(0, "watch", &so.watch, "reindex notes as they are saved (inotify)"),
+		OPT_INT_(0, "idle-timeout", &so.idle, "SEC",
+			 "close connections idle for SEC seconds (default 300; 0: never)", 0, 86400),
+		OPT_STRING_(0, "log-level", &so.log_level, "LEVEL", "debug, info (default), warn or error"),
+		OPT_STRING_(0, "index", &so.index, "DIR", "the index directory"),
+		OPT_END_(),
+	};
+	char **args = NULL, err[512];
+	size_t nargs = 0;
+	enum opt_result r = opt_parse(opts, argc, argv, &args, &nargs, err, sizeof(err));
+	free(args);
+	if (r == OPT_HELP) {
+		opt_usage(stdout, usage_line, summary, opts);
+		return LEC_EXIT_OK;
+	}
+	if (r == OPT_ERROR || nargs) {
+		lec_error("serve: %s", r == OPT_ERROR ? err : "takes no arguments");
+		opt_usage(stderr, usage_line, NULL, opts);
+		return LEC_EXIT_ERROR;
+	}
+	if (so.log_level) {
+		int lvl = log_level_parse(so.log_level);
+		if (lvl < 0) {
+			lec_error("serve: --log-level takes debug, info, warn or error");
+			return LEC_EXIT_ERROR;
+		}
+		log_set_level((enum log_level)lvl);
+	}
+	return serve(&so);
+}

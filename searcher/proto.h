@@ -1,0 +1,117 @@
+/* proto.h - the daemon's wire format: JSON lines (docs/protocol.md).
+ *
+ * One request per line, one response per line, in order. A request is an
+ * object with an "id" (echoed) and an "op"; every op is a row in a table
+ * that names its arguments and their types, and a request is checked
+ * against that row before its handler runs (redis's arity check). Every
+ * failure is a response: {"id":..,"ok":false,"error":{"code":..,"message":..}}.
+ *
+ * This module knows nothing of sockets: the server (server.c) feeds it
+ * lines and writes the replies; `reindex` comes back as a job that the
+ * server runs off its loop and answers with proto_reindex_reply.
+ */
+#ifndef LECTERN_PROTO_H
+#define LECTERN_PROTO_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "buf.h"
+#include "index.h"
+#include "search.h"
+#include "status.h"
+
+#define PROTO_VERSION 1
+
+/* error codes (docs/protocol.md) */
+#define PROTO_E_BAD_JSON "bad_json"         /* the line is not JSON */
+#define PROTO_E_BAD_REQUEST "bad_request"   /* not an object, no/bad id or op, bad argument */
+#define PROTO_E_UNKNOWN_OP "unknown_op"
+#define PROTO_E_BAD_QUERY "bad_query"       /* the query could not be parsed or is over a limit */
+#define PROTO_E_INDEX "index_error"         /* no index, damaged index, Xapian trouble */
+#define PROTO_E_WRONG_INDEX "wrong_index"   /* find: "index" names another index than ours */
+#define PROTO_E_NOT_FOUND "not_found"       /* reindex: a path does not exist */
+#define PROTO_E_LOCKED "locked"             /* reindex: another writer holds the index */
+#define PROTO_E_TOO_LARGE "too_large"       /* request line or response over its limit */
+#define PROTO_E_FORBIDDEN "forbidden"       /* peer with another uid */
+#define PROTO_E_BUSY "busy"                 /* LEC_MAX_CLIENTS connections already */
+#define PROTO_E_SHUTTING_DOWN "shutting_down"
+#define PROTO_E_INTERNAL "internal"         /* out of memory and the like */
+
+enum proto_op_id { PROTO_OP_PING, PROTO_OP_STATUS, PROTO_OP_FIND, PROTO_OP_SUGGEST,
+		   PROTO_OP_REINDEX, PROTO_NOPS };
+
+struct searcher;
+typedef struct xap_db xap_db;
+
+/* What the handlers share: the index and the daemon's counters. */
+struct proto_env {
+	char *index_dir;                /* absolute; owned */
+	struct searcher *searcher;      /* opened on first use; owned */
+	xap_db *db;                     /* suggest's term scans; owned */
+	time_t started;
+	uint64_t requests, errors;
+	uint64_t op_count[PROTO_NOPS];
+	/* set by the server, shown by status */
+	unsigned clients;
+	int watching, reindexing;
+	uint64_t reindexes;
+};
+
+/* env takes a copy of index_dir. LEC_ENOMEM only. Release frees all. */
+lec_status proto_env_init(struct proto_env *e, const char *index_dir);
+void proto_env_release(struct proto_env *e);
+
+/* A reindex to run off the loop; filled by proto_handle. */
+struct proto_job {
+	json_t *id;             /* the request's id (a reference: json_decref) */
+	char **paths;           /* absolute, malloc'd; none: every root */
+	size_t npaths;
+};
+void proto_job_release(struct proto_job *j);
+
+enum proto_outcome { PROTO_REPLY, PROTO_DEFER };
+
+/* Handle one request line (no newline). PROTO_REPLY: *reply is the
+ * response (a new reference, owned by the caller; never NULL: an
+ * allocation failure gives a static error object). PROTO_DEFER: *job holds
+ * a reindex for the server (owned by the caller); *reply is NULL. A blank
+ * line gives PROTO_REPLY with *reply NULL: nothing to answer. */
+enum proto_outcome proto_handle(struct proto_env *e, const char *line, size_t len,
+				json_t **reply, struct proto_job *job);
+
+/* The response to a finished reindex (st, stats and idx_run's message). New
+ * reference owned by the caller. */
+json_t *proto_reindex_reply(const json_t *id, lec_status st, const struct idx_stats *s,
+			    const char *msg);
+
+/* An error response; id may be NULL (then "id":null). New reference. */
+json_t *proto_error(const json_t *id, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Append reply as one compact line + '\n' to out. A reply longer than
+ * max bytes is replaced by a too_large error with its id. LEC_ENOMEM only. */
+lec_status proto_dump_line(const json_t *reply, size_t max, struct buf *out);
+
+/* ---- find requests and responses, shared with the client ---------------- */
+
+/* The find request for req (query, flags, limits) with this id; with
+ * index_dir (may be NULL) the daemon refuses to answer for another index.
+ * New reference owned by the caller; NULL when out of memory. */
+json_t *proto_find_request(json_int_t id, const struct search_req *req, const char *index_dir);
+
+/* The reverse: a validated find request object into req. req->query points
+ * into rq (valid while rq lives). LEC_EINVAL with a message in err. */
+lec_status proto_find_args(const json_t *rq, struct search_req *req, struct buf *err);
+
+/* The find response for res (hits in emit_hit_json's form). New reference;
+ * NULL when out of memory. */
+json_t *proto_find_reply(const json_t *id, const char *index_dir, const struct search_result *res);
+
+/* Check a request object against the op table: 0 and *op set, or -1 with
+ * *code (static) and a message in err. Exposed for the unit tests. */
+int proto_validate(const json_t *rq, enum proto_op_id *op, const char **code, struct buf *err);
+
+#endif

@@ -1,0 +1,1039 @@
+/* server.c - the daemon's event loop: clients, reindex worker, watcher. */
+#include "server.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <malloc.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/inotify.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "index.h"
+#include "limits.h"
+#include "log.h"
+#include "proto.h"
+#include "sock.h"
+
+#define IN_CAP (LEC_MAX_REQUEST_LINE + 1)
+#define KEEP_BYTES (64u << 10)          /* buffers larger than this are freed when empty */
+#define TICK_MS 100                     /* idle timers and shutdown checks */
+#define DEBOUNCE_MS 75                  /* editors write, rename, chmod: wait for the burst */
+#define DEBOUNCE_MAX_MS 400             /* ...but never longer than this after the first event */
+#define LOCKED_RETRY_MS 1000            /* watch reindex met another writer: try again */
+#define SHUTDOWN_GRACE_MS 5000          /* flushing answers at exit */
+#define TRIM_EVERY_MS 1000              /* give freed client buffers back to the system */
+#define WATCH_MASK (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE | \
+		    IN_DONT_FOLLOW | IN_ONLYDIR | IN_EXCL_UNLINK)
+
+struct client {
+	int fd;
+	uint64_t serial;        /* never reused: finished jobs find their client by it */
+	uid_t uid;
+	struct buf in;          /* received bytes; [in_start, in.len) not yet parsed */
+	size_t in_start;
+	struct buf out;         /* replies; [out_sent, out.len) not yet written */
+	size_t out_sent;
+	long long last_ms;      /* last time bytes moved */
+	int waiting;            /* a reindex of ours is queued or running: later lines wait */
+	int eof, closing, dead;
+};
+
+struct job {
+	struct job *next;
+	uint64_t client;        /* 0: from the watcher */
+	json_t *id;
+	char **paths;           /* watcher: "dir\0name" pairs resolved in the worker */
+	size_t npaths;
+	int from_watch;
+};
+
+struct worker {
+	pthread_t thread;
+	int busy;
+	int pipe[2];            /* the thread writes one byte when done */
+	struct job *queue, *cur;
+	const char *index_dir;
+	volatile sig_atomic_t stop;
+	lec_status st;
+	struct idx_stats stats;
+	struct buf err;
+};
+
+struct watch {
+	int fd;                 /* inotify, or -1 */
+	char **dirs;            /* indexed by watch descriptor */
+	size_t ndirs;
+	char **pending;         /* "dir\0name" pairs waiting for the debounce */
+	size_t npending;
+	long long first_ms, due_ms;  /* 0: nothing pending */
+	int warned_full;
+};
+
+struct server {
+	const struct srv_config *cfg;
+	struct sock_listener lis;
+	struct proto_env env;
+	struct client *clients[LEC_MAX_CLIENTS];
+	size_t nclients;
+	uint64_t next_serial;
+	struct worker w;
+	struct watch wt;
+	int sig_pipe[2];
+	int stopping;
+	long long stop_ms;
+	int freed;                      /* clients closed since the last trim */
+	long long trim_ms;
+};
+
+static int sig_fd = -1;
+static volatile sig_atomic_t sig_seen;
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- signals ------------------------------------------------------------ */
+
+static void on_signal(int sig)
+{
+	int e = errno;
+	char c = (char)sig;
+	sig_seen = sig;
+	if (write(sig_fd, &c, 1) < 0) {
+		/* the pipe is full: a wake-up is pending anyway */
+	}
+	errno = e;
+}
+
+static lec_status signals_setup(struct server *s, struct buf *err)
+{
+	if (pipe2(s->sig_pipe, O_NONBLOCK | O_CLOEXEC) != 0) {
+		buf_printf(err, "pipe: %s", strerror(errno));
+		return LEC_EIO;
+	}
+	sig_fd = s->sig_pipe[1];
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	return LEC_OK;
+}
+
+static void signals_restore(struct server *s)
+{
+	struct sigaction sa = { .sa_handler = SIG_DFL };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sig_fd = -1;
+	close(s->sig_pipe[0]);
+	close(s->sig_pipe[1]);
+}
+
+/* ---- clients: output ---------------------------------------------------- */
+
+static void client_drop(struct client *c, const char *why)
+{
+	if (why)
+		log_warn("client %llu: %s: dropped", (unsigned long long)c->serial, why);
+	c->dead = 1;
+}
+
+/* Write what the socket takes now. */
+static void client_flush(struct client *c)
+{
+	while (!c->dead && c->out_sent < c->out.len) {
+		ssize_t n = send(c->fd, c->out.data + c->out_sent, c->out.len - c->out_sent,
+				 MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return;
+		if (n <= 0) {
+			c->dead = 1;  /* the peer went away: nothing to tell it */
+			return;
+		}
+		c->out_sent += (size_t)n;
+		c->last_ms = now_ms();
+	}
+	if (c->out_sent == c->out.len) {
+		c->out_sent = 0;
+		if (c->out.cap > KEEP_BYTES)
+			buf_release(&c->out);
+		else
+			buf_reset(&c->out);
+	}
+}
+
+/* Queue a reply; a client that never reads hits the cap and is dropped. */
+static void client_reply(struct client *c, json_t *reply)
+{
+	if (!reply || c->dead)
+		return;
+	lec_status st = proto_dump_line(reply, LEC_MAX_CLIENT_OUTPUT, &c->out);
+	json_decref(reply);
+	if (st) {
+		client_drop(c, "out of memory for a reply");
+		return;
+	}
+	if (c->out.len - c->out_sent > LEC_MAX_CLIENT_OUTPUT)
+		client_drop(c, "unread replies over LEC_MAX_CLIENT_OUTPUT (it does not read)");
+}
+
+/* ---- the reindex worker ------------------------------------------------- */
+
+static void job_free(struct job *j)
+{
+	if (!j)
+		return;
+	json_decref(j->id);
+	for (size_t i = 0; i < j->npaths; i++)
+		free(j->paths[i]);
+	free(j->paths);
+	free(j);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+/* A watcher's "dir\0name": the file if it exists, else its directory (a
+ * deleted or renamed-away file vanishes from the index when its directory
+ * is refreshed), else NULL. Runs in the worker: as late as possible. */
+static char *resolve_event(const char *pair)
+{
+	const char *dir = pair, *name = pair + strlen(pair) + 1;
+	struct stat sb;
+	char *path = NULL;
+	if (!*name)
+		return NULL;  /* "refresh everything" (queue overflow, retries) */
+	if (asprintf(&path, "%s/%s", dir, name) < 0)
+		return NULL;
+	if (lstat(path, &sb) == 0)
+		return path;
+	free(path);
+	return lstat(dir, &sb) == 0 ? strdup(dir) : NULL;
+}
+
+/* Turn a watch job's pairs into paths, sorted, none under another. A pair
+ * that resolves to nothing (its directory went too) makes a full refresh. */
+static void resolve_watch_job(struct job *j)
+{
+	size_t w = 0;
+	int all = 0;
+	for (size_t i = 0; i < j->npaths; i++) {
+		char *p = resolve_event(j->paths[i]);
+		free(j->paths[i]);
+		all |= !p;
+		if (p)
+			j->paths[w++] = p;
+	}
+	j->npaths = w;
+	qsort(j->paths, j->npaths, sizeof(char *), cmp_str);
+	w = 0;
+	for (size_t i = 0; i < j->npaths; i++) {
+		if (w && under(j->paths[i], j->paths[w - 1]))
+			free(j->paths[i]);
+		else
+			j->paths[w++] = j->paths[i];
+	}
+	j->npaths = w;
+	if (all) {
+		for (size_t i = 0; i < j->npaths; i++)
+			free(j->paths[i]);
+		j->npaths = 0;
+	}
+}
+
+static void worker_warn(void *ctx, const char *path, const char *message)
+{
+	(void)ctx;
+	log_warn("reindex: %s: %s", path, message);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct job *j = w->cur;
+	struct idx_opts io = { 0 };
+	struct idx_hooks hooks = { .warn = worker_warn, .stop = &w->stop };
+	if (j->from_watch)
+		resolve_watch_job(j);
+	buf_reset(&w->err);
+	w->st = idx_run(w->index_dir, j->paths, j->npaths, &io, &hooks, &w->stats, &w->err);
+	char c = 1;
+	while (write(w->pipe[1], &c, 1) < 0 && errno == EINTR)
+		;
+	return NULL;
+}
+
+static void worker_start_next(struct server *s)
+{
+	struct worker *w = &s->w;
+	if (w->busy || !w->queue || w->stop)
+		return;
+	w->cur = w->queue;
+	w->queue = w->cur->next;
+	w->cur->next = NULL;
+	/* the thread never handles signals: the loop does */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	int rc = pthread_create(&w->thread, NULL, worker_main, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		log_error("reindex: cannot start a thread: %s", strerror(rc));
+		w->st = LEC_EIO;
+		buf_reset(&w->err);
+		buf_printf(&w->err, "cannot start a thread: %s", strerror(rc));
+		char c = 1;
+		if (write(w->pipe[1], &c, 1) < 0)
+			log_error("reindex: completion pipe: %s", strerror(errno));
+		return;
+	}
+	w->busy = 1;
+	s->env.reindexing = 1;
+}
+
+static void worker_enqueue(struct server *s, struct job *j)
+{
+	struct job **p = &s->w.queue;
+	while (*p)
+		p = &(*p)->next;
+	*p = j;
+	worker_start_next(s);
+}
+
+static struct client *client_by_serial(struct server *s, uint64_t serial)
+{
+	for (size_t i = 0; serial && i < s->nclients; i++)
+		if (s->clients[i]->serial == serial && !s->clients[i]->dead)
+			return s->clients[i];
+	return NULL;
+}
+
+static void client_process(struct server *s, struct client *c);
+static void watch_refresh_roots(struct server *s);
+static void watch_requeue(struct server *s, struct job *j);
+
+static void log_reindex(const struct job *j, lec_status st, const struct idx_stats *t,
+			const char *msg)
+{
+	if (st) {
+		log_warn("reindex%s failed: %s", j->from_watch ? " (watch)" : "",
+			 msg && *msg ? msg : lec_status_str(st));
+		return;
+	}
+	log_info("reindex%s: %llu added, %llu updated, %llu removed, %llu unchanged in %.3fs%s",
+		 j->from_watch ? " (watch)" : "", (unsigned long long)t->added,
+		 (unsigned long long)t->updated, (unsigned long long)t->removed,
+		 (unsigned long long)t->unchanged, t->seconds,
+		 t->interrupted ? " (interrupted)" : "");
+}
+
+/* The worker's byte arrived: answer, and start the next job. */
+static void worker_done(struct server *s)
+{
+	struct worker *w = &s->w;
+	char drain[64];
+	while (read(w->pipe[0], drain, sizeof(drain)) > 0)
+		;
+	if (w->busy)
+		pthread_join(w->thread, NULL);
+	w->busy = 0;
+	s->env.reindexing = 0;
+	struct job *j = w->cur;
+	w->cur = NULL;
+	if (!j)
+		return;
+	s->env.reindexes++;
+	log_reindex(j, w->st, &w->stats, w->err.data);
+	struct client *c = client_by_serial(s, j->client);
+	if (c) {
+		client_reply(c, proto_reindex_reply(j->id, w->st, &w->stats, w->err.data));
+		c->waiting = 0;
+		client_process(s, c);  /* the lines that waited behind it */
+		client_flush(c);
+	}
+	if (j->from_watch && w->st == LEC_ELOCKED && !s->stopping)
+		watch_requeue(s, j);
+	if (s->wt.fd >= 0 && !w->st)
+		watch_refresh_roots(s);
+	job_free(j);
+	worker_start_next(s);
+}
+
+/* ---- clients: input ----------------------------------------------------- */
+
+static void handle_line(struct server *s, struct client *c, const char *line, size_t len)
+{
+	json_t *reply = NULL;
+	struct proto_job pj;
+	if (proto_handle(&s->env, line, len, &reply, &pj) == PROTO_REPLY) {
+		client_reply(c, reply);
+		return;
+	}
+	if (s->stopping) {
+		client_reply(c, proto_error(pj.id, PROTO_E_SHUTTING_DOWN, "the daemon is stopping"));
+		proto_job_release(&pj);
+		return;
+	}
+	struct job *j = calloc(1, sizeof(*j));
+	if (!j) {
+		client_reply(c, proto_error(pj.id, PROTO_E_INTERNAL, "out of memory"));
+		proto_job_release(&pj);
+		return;
+	}
+	*j = (struct job){ .client = c->serial, .id = pj.id, .paths = pj.paths, .npaths = pj.npaths };
+	c->waiting = 1;
+	worker_enqueue(s, j);
+}
+
+/* Parse every complete line, in order, until one must wait. */
+static void client_process(struct server *s, struct client *c)
+{
+	while (!c->waiting && !c->closing && !c->dead && c->in_start < c->in.len) {
+		char *p = c->in.data + c->in_start;
+		size_t avail = c->in.len - c->in_start;
+		char *nl = memchr(p, '\n', avail);
+		if (!nl && !c->eof)
+			break;
+		size_t len = nl ? (size_t)(nl - p) : avail;  /* at EOF a last line may lack '\n' */
+		c->in_start += nl ? len + 1 : len;
+		handle_line(s, c, p, len);
+	}
+	if (c->in_start == c->in.len) {
+		c->in_start = 0;
+		if (c->in.cap > KEEP_BYTES)
+			buf_release(&c->in);
+		else
+			buf_reset(&c->in);
+	}
+	if (!c->waiting && !c->closing && c->in.len - c->in_start >= IN_CAP) {
+		/* a line over the limit: say so, then close (the rest is unparseable) */
+		client_reply(c, proto_error(NULL, PROTO_E_TOO_LARGE,
+					    "request line over %u bytes (LEC_MAX_REQUEST_LINE): "
+					    "closing the connection", (unsigned)LEC_MAX_REQUEST_LINE));
+		c->closing = 1;
+		log_warn("client %llu: request line over LEC_MAX_REQUEST_LINE: closing",
+			 (unsigned long long)c->serial);
+	}
+	if (c->eof && !c->waiting && c->in_start == c->in.len)
+		c->closing = 1;
+}
+
+/* Move parsed bytes out of the way so the buffer can take more. */
+static void client_compact(struct client *c)
+{
+	if (!c->in_start)
+		return;
+	memmove(c->in.data, c->in.data + c->in_start, c->in.len - c->in_start);
+	c->in.len -= c->in_start;
+	c->in.data[c->in.len] = '\0';
+	c->in_start = 0;
+}
+
+static void client_read(struct server *s, struct client *c)
+{
+	char chunk[65536];
+	client_compact(c);
+	size_t room = IN_CAP - c->in.len;
+	if (room == 0 || c->eof)
+		return;  /* full: the lines in it are parsed first */
+	ssize_t n = recv(c->fd, chunk, room < sizeof(chunk) ? room : sizeof(chunk), MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+		return;
+	if (n <= 0) {
+		c->eof = 1;  /* a half-close (socat at end of input) still gets its replies */
+		if (n < 0)
+			c->dead = 1;
+	} else {
+		buf_put(&c->in, chunk, (size_t)n);
+		if (c->in.status) {
+			client_drop(c, "out of memory for a request");
+			return;
+		}
+		c->last_ms = now_ms();
+	}
+	client_process(s, c);
+	client_flush(c);
+}
+
+static int client_wants_read(const struct client *c)
+{
+	return !c->eof && !c->closing && c->in.len - c->in_start < IN_CAP &&
+	       !(c->waiting && c->in.len >= IN_CAP);
+}
+
+/* ---- clients: life ------------------------------------------------------ */
+
+static void refuse(int fd, const char *code, const char *msg)
+{
+	json_t *e = proto_error(NULL, code, "%s", msg);
+	char *s = json_dumps(e, JSON_COMPACT);
+	if (s) {
+		size_t n = strlen(s);
+		s[n] = '\n';  /* json_dumps's NUL becomes the newline: one send */
+		if (send(fd, s, n + 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+			log_debug("refused peer: %s", strerror(errno));
+	}
+	free(s);
+	json_decref(e);
+	close(fd);
+}
+
+static void client_add(struct server *s, int fd)
+{
+	uid_t uid;
+	if (!sock_peer_allowed(fd, &uid)) {
+		log_warn("refused a connection from uid %ld (not ours)", (long)(int)uid);
+		refuse(fd, PROTO_E_FORBIDDEN, "this daemon serves its own user only");
+		return;
+	}
+	struct client *c = s->nclients < LEC_MAX_CLIENTS ? calloc(1, sizeof(*c)) : NULL;
+	if (!c) {
+		log_warn("refused a connection: %zu clients (LEC_MAX_CLIENTS) or out of memory",
+			 s->nclients);
+		refuse(fd, PROTO_E_BUSY, "too many connections (LEC_MAX_CLIENTS)");
+		return;
+	}
+	c->fd = fd;
+	c->uid = uid;
+	c->serial = ++s->next_serial;
+	c->last_ms = now_ms();
+	buf_init(&c->in, IN_CAP);
+	buf_init(&c->out, LEC_MAX_CLIENT_OUTPUT * 2);
+	s->clients[s->nclients++] = c;
+	log_debug("client %llu: connected (uid %ld)", (unsigned long long)c->serial, (long)uid);
+}
+
+/* Closing with unread input makes the kernel reset the connection, which
+ * may cost the peer our last reply: read what is there first. */
+static void drain_input(int fd)
+{
+	char chunk[65536];
+	shutdown(fd, SHUT_WR);
+	for (size_t total = 0; total < IN_CAP;) {
+		ssize_t n = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT);
+		if (n <= 0)
+			return;
+		total += (size_t)n;
+	}
+}
+
+static void client_free(struct server *s, struct client *c)
+{
+	s->freed = 1;
+	if (c->closing)
+		drain_input(c->fd);
+	close(c->fd);
+	buf_release(&c->in);
+	buf_release(&c->out);
+	free(c);
+}
+
+static void accept_all(struct server *s)
+{
+	for (;;) {
+		int fd = accept4(s->lis.fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		if (fd >= 0) {
+			client_add(s, fd);
+			continue;
+		}
+		if (errno == EMFILE || errno == ENFILE)
+			log_warn("accept: %s", strerror(errno));
+		return;
+	}
+}
+
+/* Close the dead, the finished and the idle. */
+static void sweep(struct server *s)
+{
+	long long now = now_ms(), idle = (long long)s->cfg->idle_timeout_sec * 1000;
+	size_t w = 0;
+	for (size_t i = 0; i < s->nclients; i++) {
+		struct client *c = s->clients[i];
+		int flushed = c->out_sent == c->out.len;
+		if (!c->dead && c->closing && flushed && !c->waiting)
+			c->dead = 1;
+		if (!c->dead && idle && !c->waiting && now - c->last_ms >= idle) {
+			log_debug("client %llu: idle for %us: closed", (unsigned long long)c->serial,
+				  s->cfg->idle_timeout_sec);
+			c->dead = 1;
+		}
+		if (c->dead) {
+			log_debug("client %llu: closed", (unsigned long long)c->serial);
+			client_free(s, c);
+		} else {
+			s->clients[w++] = c;
+		}
+	}
+	s->nclients = w;
+	s->env.clients = (unsigned)w;
+	if (s->freed && now - s->trim_ms >= TRIM_EVERY_MS) {
+		/* closed clients' request and reply buffers (up to a few MiB each)
+		 * are free now: without this glibc keeps their pages */
+		malloc_trim(0);
+		s->freed = 0;
+		s->trim_ms = now;
+	}
+}
+
+/* ---- the watcher -------------------------------------------------------- */
+
+static int ignored_name(const char *name)
+{
+	size_t n = strlen(name);
+	/* hidden files (editor swap files), backups, vim's write test file */
+	return name[0] == '.' || (n && name[n - 1] == '~') || !strcmp(name, "4913");
+}
+
+static void watch_add_tree(struct server *s, const char *dir, int depth);
+
+static void watch_set(struct watch *wt, int wd, const char *dir)
+{
+	if ((size_t)wd >= wt->ndirs) {
+		size_t n = (size_t)wd * 2 + 16;
+		char **d = realloc(wt->dirs, n * sizeof(char *));
+		if (!d)
+			return;
+		memset(d + wt->ndirs, 0, (n - wt->ndirs) * sizeof(char *));
+		wt->dirs = d;
+		wt->ndirs = n;
+	}
+	if (wt->dirs[wd] && !strcmp(wt->dirs[wd], dir))
+		return;
+	free(wt->dirs[wd]);
+	wt->dirs[wd] = strdup(dir);
+}
+
+static void watch_subdirs(struct server *s, const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		if (ignored_name(e->d_name))
+			continue;  /* also . and .. */
+		char *sub = NULL;
+		struct stat sb;
+		if (asprintf(&sub, "%s/%s", dir, e->d_name) < 0)
+			break;
+		if (lstat(sub, &sb) == 0 && S_ISDIR(sb.st_mode))
+			watch_add_tree(s, sub, depth + 1);
+		free(sub);
+	}
+	closedir(d);
+}
+
+/* Watch dir and every directory under it (hidden ones are not notes). */
+static void watch_add_tree(struct server *s, const char *dir, int depth)
+{
+	struct watch *wt = &s->wt;
+	if (depth > LEC_MAX_WALK_DEPTH)
+		return;
+	int wd = inotify_add_watch(wt->fd, dir, WATCH_MASK);
+	if (wd < 0) {
+		if (errno == ENOSPC && !wt->warned_full++)
+			log_warn("watch: out of inotify watches at %s (raise "
+				 "fs.inotify.max_user_watches)", dir);
+		else if (errno != ENOSPC && errno != ENOENT && errno != ENOTDIR)
+			log_warn("watch: %s: %s", dir, strerror(errno));
+		return;
+	}
+	watch_set(wt, wd, dir);
+	watch_subdirs(s, dir, depth);
+}
+
+/* Forget the watches of a directory moved away (and those under it). */
+static void watch_remove_tree(struct watch *wt, const char *dir)
+{
+	for (size_t i = 0; i < wt->ndirs; i++) {
+		if (wt->dirs[i] && under(wt->dirs[i], dir)) {
+			inotify_rm_watch(wt->fd, (int)i);
+			free(wt->dirs[i]);
+			wt->dirs[i] = NULL;
+		}
+	}
+}
+
+static int watched(const struct watch *wt, const char *dir)
+{
+	for (size_t i = 0; i < wt->ndirs; i++)
+		if (wt->dirs[i] && !strcmp(wt->dirs[i], dir))
+			return 1;
+	return 0;
+}
+
+/* Watch roots that are not watched yet (a reindex may have added one). */
+static void watch_refresh_roots(struct server *s)
+{
+	struct idx_info info = { 0 };
+	struct buf err;
+	buf_init(&err, 1024);
+	if (idx_info_read(s->env.index_dir, &info, &err) == LEC_OK) {
+		for (size_t i = 0; i < info.nroots; i++) {
+			if (!watched(&s->wt, info.roots[i])) {
+				log_info("watching %s", info.roots[i]);
+				watch_add_tree(s, info.roots[i], 0);
+			}
+		}
+	}
+	idx_info_release(&info);
+	buf_release(&err);
+}
+
+/* Remember "dir\0name" for the next watch reindex. */
+static void watch_note(struct watch *wt, const char *dir, const char *name)
+{
+	size_t dl = strlen(dir), nl = strlen(name);
+	for (size_t i = 0; i < wt->npending; i++)
+		if (!strcmp(wt->pending[i], dir) && !strcmp(wt->pending[i] + dl + 1, name))
+			return;
+	char **p = realloc(wt->pending, (wt->npending + 1) * sizeof(char *));
+	char *pair = malloc(dl + nl + 2);
+	if (!p || !pair) {
+		free(pair);
+		if (p)
+			wt->pending = p;
+		return;
+	}
+	memcpy(pair, dir, dl + 1);
+	memcpy(pair + dl + 1, name, nl + 1);
+	wt->pending = p;
+	wt->pending[wt->npending++] = pair;
+	long long now = now_ms();
+	if (!wt->first_ms)
+		wt->first_ms = now;
+	wt->due_ms = now + DEBOUNCE_MS;
+	if (wt->due_ms > wt->first_ms + DEBOUNCE_MAX_MS)
+		wt->due_ms = wt->first_ms + DEBOUNCE_MAX_MS;
+}
+
+static void watch_event(struct server *s, const struct inotify_event *ev)
+{
+	struct watch *wt = &s->wt;
+	if (ev->mask & IN_Q_OVERFLOW) {
+		log_warn("watch: inotify queue overflow: refreshing every root");
+		watch_note(wt, s->env.index_dir, "");  /* cannot resolve: a full refresh */
+		return;
+	}
+	if (ev->wd < 0 || (size_t)ev->wd >= wt->ndirs || !wt->dirs[ev->wd])
+		return;
+	if (ev->mask & IN_IGNORED) {
+		free(wt->dirs[ev->wd]);
+		wt->dirs[ev->wd] = NULL;
+		return;
+	}
+	if (!ev->len || ignored_name(ev->name))
+		return;
+	const char *dir = wt->dirs[ev->wd];
+	int isdir = (ev->mask & IN_ISDIR) != 0;
+	if (!isdir && (ev->mask & IN_CREATE))
+		return;  /* a file being created: its IN_CLOSE_WRITE follows */
+	char *path = NULL;
+	if (asprintf(&path, "%s/%s", dir, ev->name) < 0)
+		return;
+	if (isdir && (ev->mask & IN_MOVED_FROM))
+		watch_remove_tree(wt, path);
+	if (isdir && (ev->mask & (IN_CREATE | IN_MOVED_TO)))
+		watch_add_tree(s, path, 0);
+	watch_note(wt, dir, ev->name);
+	free(path);
+}
+
+static void watch_read(struct server *s)
+{
+	char ev_buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
+	for (;;) {
+		ssize_t n = read(s->wt.fd, ev_buf, sizeof(ev_buf));
+		if (n <= 0)
+			return;
+		for (char *p = ev_buf; p < ev_buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)p;
+			watch_event(s, ev);
+			p += sizeof(*ev) + ev->len;
+		}
+	}
+}
+
+/* The debounce is over: hand the changed paths to the worker. */
+static void watch_fire(struct server *s)
+{
+	struct watch *wt = &s->wt;
+	struct job *j = calloc(1, sizeof(*j));
+	if (!j)
+		return;  /* pending stays; tried again next tick */
+	j->from_watch = 1;
+	j->paths = wt->pending;
+	j->npaths = wt->npending;
+	wt->pending = NULL;
+	wt->npending = 0;
+	wt->first_ms = wt->due_ms = 0;
+	log_debug("watch: %zu change(s): reindexing", j->npaths);
+	worker_enqueue(s, j);
+}
+
+/* Another writer held the index: keep the paths for a later try. */
+static void watch_requeue(struct server *s, struct job *j)
+{
+	struct watch *wt = &s->wt;
+	for (size_t i = 0; i < j->npaths; i++) {
+		const char *p = j->paths[i];
+		const char *slash = strrchr(p, '/');
+		char *dir = slash ? strndup(p, (size_t)(slash - p)) : NULL;
+		if (dir)
+			watch_note(wt, dir, slash + 1);
+		free(dir);
+	}
+	if (!j->npaths)
+		watch_note(wt, s->env.index_dir, "");
+	wt->due_ms = now_ms() + LOCKED_RETRY_MS;
+}
+
+static lec_status watch_start(struct server *s, struct buf *err)
+{
+	s->wt.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (s->wt.fd < 0) {
+		buf_printf(err, "inotify: %s", strerror(errno));
+		return LEC_EIO;
+	}
+	s->env.watching = 1;
+	watch_refresh_roots(s);
+	return LEC_OK;
+}
+
+static void watch_release(struct watch *wt)
+{
+	if (wt->fd >= 0)
+		close(wt->fd);
+	for (size_t i = 0; i < wt->ndirs; i++)
+		free(wt->dirs[i]);
+	for (size_t i = 0; i < wt->npending; i++)
+		free(wt->pending[i]);
+	free(wt->dirs);
+	free(wt->pending);
+	memset(wt, 0, sizeof(*wt));
+	wt->fd = -1;
+}
+
+/* ---- the loop ----------------------------------------------------------- */
+
+enum { PF_LISTEN, PF_SIGNAL, PF_WORKER, PF_WATCH, PF_CLIENTS };
+
+static int poll_timeout(const struct server *s)
+{
+	int t = TICK_MS;
+	if (s->wt.due_ms) {
+		long long d = s->wt.due_ms - now_ms();
+		t = d < 0 ? 0 : d < t ? (int)d : t;
+	}
+	return t;
+}
+
+static void begin_stop(struct server *s)
+{
+	log_info("stopping (%s): finishing in-flight requests",
+		 sig_seen == SIGINT ? "SIGINT" : "SIGTERM");
+	s->stopping = 1;
+	s->stop_ms = now_ms();
+	s->w.stop = 1;  /* a running reindex commits after its current file */
+	for (struct job *j = s->w.queue, *next; j; j = next) {
+		next = j->next;
+		struct client *c = client_by_serial(s, j->client);
+		if (c) {
+			client_reply(c, proto_error(j->id, PROTO_E_SHUTTING_DOWN, "the daemon is stopping"));
+			c->waiting = 0;
+		}
+		job_free(j);
+	}
+	s->w.queue = NULL;
+	for (size_t i = 0; i < s->nclients; i++)
+		s->clients[i]->closing = 1;  /* answered lines are in; read no more */
+}
+
+/* Done stopping: nothing running, every answer written (or out of time). */
+static int stop_done(const struct server *s)
+{
+	if (s->w.busy)
+		return 0;
+	if (now_ms() - s->stop_ms > SHUTDOWN_GRACE_MS)
+		return 1;
+	for (size_t i = 0; i < s->nclients; i++)
+		if (s->clients[i]->out_sent < s->clients[i]->out.len)
+			return 0;
+	return 1;
+}
+
+static void handle_signal_pipe(struct server *s)
+{
+	char drain[16];
+	while (read(s->sig_pipe[0], drain, sizeof(drain)) > 0)
+		;
+	if (!s->stopping)
+		begin_stop(s);
+}
+
+static void handle_clients(struct server *s, struct pollfd *pf, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct client *c = s->clients[i];
+		short re = pf[i].revents;
+		if (c->dead || !re)
+			continue;
+		if (re & POLLOUT)
+			client_flush(c);
+		if (re & (POLLIN | POLLHUP | POLLERR))
+			client_read(s, c);
+		if (re & POLLNVAL)
+			c->dead = 1;
+	}
+}
+
+static void fill_polls(struct server *s, struct pollfd *pf)
+{
+	pf[PF_LISTEN] = (struct pollfd){ .fd = s->stopping ? -1 : s->lis.fd, .events = POLLIN };
+	pf[PF_SIGNAL] = (struct pollfd){ .fd = s->sig_pipe[0], .events = POLLIN };
+	pf[PF_WORKER] = (struct pollfd){ .fd = s->w.pipe[0], .events = POLLIN };
+	pf[PF_WATCH] = (struct pollfd){ .fd = s->stopping ? -1 : s->wt.fd, .events = POLLIN };
+	for (size_t i = 0; i < s->nclients; i++) {
+		struct client *c = s->clients[i];
+		short ev = 0;
+		if (client_wants_read(c))
+			ev |= POLLIN;
+		if (c->out_sent < c->out.len)
+			ev |= POLLOUT;
+		/* after EOF with nothing to write, POLLHUP would wake us forever */
+		pf[PF_CLIENTS + i] = (struct pollfd){ .fd = ev ? c->fd : -1, .events = ev };
+	}
+}
+
+static void loop(struct server *s)
+{
+	static struct pollfd pf[PF_CLIENTS + LEC_MAX_CLIENTS];
+	while (!(s->stopping && stop_done(s))) {
+		size_t n = s->nclients;
+		fill_polls(s, pf);
+		int rc = poll(pf, PF_CLIENTS + n, poll_timeout(s));
+		if (rc < 0 && errno != EINTR) {
+			log_error("poll: %s", strerror(errno));
+			break;
+		}
+		if (rc > 0) {
+			if (pf[PF_SIGNAL].revents)
+				handle_signal_pipe(s);
+			if (pf[PF_WORKER].revents)
+				worker_done(s);
+			if (pf[PF_WATCH].revents)
+				watch_read(s);
+			handle_clients(s, pf + PF_CLIENTS, n);
+			if (pf[PF_LISTEN].revents && !s->stopping)
+				accept_all(s);
+		}
+		if (s->wt.due_ms && now_ms() >= s->wt.due_ms && !s->stopping)
+			watch_fire(s);
+		sweep(s);
+	}
+}
+
+/* ---- setup and teardown ------------------------------------------------- */
+
+/* Up to LEC_MAX_CLIENTS connections need that many descriptors. */
+static void raise_fd_limit(void)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static lec_status setup(struct server *s, struct buf *err)
+{
+	lec_status st = proto_env_init(&s->env, s->cfg->index_dir);
+	if (!st)
+		st = sock_prepare_dir(s->cfg->socket_path, s->cfg->strict_dir, err);
+	if (!st)
+		st = sock_listen(s->cfg->socket_path, SOMAXCONN, &s->lis, err);
+	if (!st && pipe2(s->w.pipe, O_NONBLOCK | O_CLOEXEC) != 0) {
+		buf_printf(err, "pipe: %s", strerror(errno));
+		st = LEC_EIO;
+	}
+	if (!st)
+		st = signals_setup(s, err);
+	if (!st && s->cfg->watch && (st = watch_start(s, err)))
+		signals_restore(s);
+	return st;
+}
+
+static void teardown(struct server *s)
+{
+	if (s->w.busy)
+		pthread_join(s->w.thread, NULL);
+	job_free(s->w.cur);
+	for (struct job *j = s->w.queue, *next; j; j = next) {
+		next = j->next;
+		job_free(j);
+	}
+	for (size_t i = 0; i < s->nclients; i++)
+		client_free(s, s->clients[i]);
+	s->nclients = 0;
+	if (s->w.pipe[0] >= 0) {
+		close(s->w.pipe[0]);
+		close(s->w.pipe[1]);
+	}
+	buf_release(&s->w.err);
+	watch_release(&s->wt);
+	sock_listener_close(&s->lis);
+	proto_env_release(&s->env);
+}
+
+lec_status srv_run(const struct srv_config *cfg, struct buf *err)
+{
+	struct server *s = calloc(1, sizeof(*s));
+	if (!s)
+		return LEC_ENOMEM;
+	s->cfg = cfg;
+	s->lis.fd = s->lis.lock_fd = s->wt.fd = -1;
+	s->w.pipe[0] = s->w.pipe[1] = -1;
+	s->w.index_dir = cfg->index_dir;
+	buf_init(&s->w.err, 4096);
+	sig_seen = 0;
+	raise_fd_limit();
+	lec_status st = setup(s, err);
+	if (!st) {
+		log_info("lectern %s serving %s on %s (protocol %d%s, idle timeout %us)",
+			 LECTERN_VERSION, cfg->index_dir, cfg->socket_path, PROTO_VERSION,
+			 cfg->watch ? ", watching the roots" : "", cfg->idle_timeout_sec);
+		loop(s);
+		signals_restore(s);
+	}
+	teardown(s);
+	if (!st)
+		log_info("stopped; socket removed");
+	free(s);
+	return st;
+}

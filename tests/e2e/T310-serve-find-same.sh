@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# T310-serve-find-same - `lectern find` through a running daemon prints
+# byte for byte what it prints opening the index itself, for every format;
+# it really uses the daemon (the daemon's find count goes up), and it falls
+# back silently when the daemon serves another index or is gone.
+# shellcheck source=tests/test-lib.sh
+. "$(dirname "$0")/../test-lib.sh"
+t_need python3
+
+# ---- helpers shared by the T3xx scripts (kept in each: one file per test) ----
+SOCK=$XDG_RUNTIME_DIR/lectern/lectern.sock
+NOTES=$TEST_TMP/notes
+# rpc SOCK LINE...: send the lines pipelined in one write, print one response
+# per non-blank line, in order (a missing response prints "<closed>").
+RPC_PY='
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(20)
+s.connect(sys.argv[1])
+lines = sys.argv[2:]
+s.sendall("".join(l + "\n" for l in lines).encode())
+f = s.makefile("rb")
+for l in lines:
+    if l.strip():
+        r = f.readline()
+        sys.stdout.write(r.decode() if r else "<closed>\n")
+'
+rpc() { python3 -c "$RPC_PY" "$@"; }
+# jget JSON EXPR: a Python expression over the parsed response j.
+jget() { python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"; }
+# start_serve LOG ARGS...: run the daemon in the background until it answers a ping.
+start_serve() {
+	local log=$1 sock=${SERVE_SOCK:-$SOCK} i
+	shift
+	"$LECTERN" serve "$@" 2>"$log" </dev/null &
+	SERVE_PID=$!
+	for i in $(seq 200); do
+		rpc "$sock" '{"id":0,"op":"ping"}' >/dev/null 2>&1 && return 0
+		kill -0 "$SERVE_PID" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+stop_serve() { kill -TERM "$SERVE_PID" 2>/dev/null; wait "$SERVE_PID"; }
+mkdir -p "$NOTES" && cp "$REPO"/corpus/* "$NOTES"/
+"$LECTERN" index "$NOTES" >/dev/null 2>&1 || { echo "not ok - cannot index the corpus"; t_done; }
+# ------------------------------------------------------------------------------
+
+finds() { jget "$(rpc "$SOCK" '{"id":1,"op":"status"}')" 'j["daemon"]["ops"]["find"]'; }
+
+# run_both NAME ARGS...: the same find with and without the daemon; compare
+# stdout, stderr and exit status byte for byte.
+run_both() {
+	local name=$1
+	shift
+	"$LECTERN" find "$@" >"$TEST_TMP/d.out" 2>"$TEST_TMP/d.err"
+	local drc=$?
+	"$LECTERN" find --no-daemon "$@" >"$TEST_TMP/l.out" 2>"$TEST_TMP/l.err"
+	local lrc=$?
+	if cmp -s "$TEST_TMP/d.out" "$TEST_TMP/l.out" && cmp -s "$TEST_TMP/d.err" "$TEST_TMP/l.err" &&
+		[[ $drc -eq $lrc ]]; then
+		_t_pass "same output with and without the daemon: $name ($(wc -l <"$TEST_TMP/l.out") lines, exit $lrc)"
+	else
+		_t_bad "same output with and without the daemon: $name" "exit $drc vs $lrc" \
+			"$(diff "$TEST_TMP/d.out" "$TEST_TMP/l.out" | head -5)" \
+			"$(diff "$TEST_TMP/d.err" "$TEST_TMP/l.err" | head -5)"
+	fi
+}
+
+start_serve "$TEST_TMP/serve.log"
+t_eq "serve starts" 0 $?
+
+cd "$TEST_TMP" || exit 1   # paths are shown relative to the cwd: the daemon's differs
+before=$(finds)
+queries=(
+	"text|cattle not pets"
+	"text two words|cattle pets"
+	"json|--json cloud"
+	"json limit offset|--json -n 3 --offset 2 keynote"
+	"vimgrep all|--format vimgrep --all cloud"
+	"vimgrep|--format vimgrep vogels"
+	"files|--files cloud"
+	"files json|--files --json cloud"
+	"count|--count keynote"
+	"context|-C 2 vogels"
+	"all|--all amazon"
+	"explain|--explain cloud OR amazon"
+	"misspelled|cloudd"
+	"fix|--fix cloudd"
+	"relaxed|cattle zzzyyyxx"
+	"phrase|--phrase not pets"
+	"nothing|zzzqqqxxx"
+	"color|--color always cattle"
+	"field|title:keynote"
+)
+n=0
+for q in "${queries[@]}"; do
+	IFS=' ' read -r -a args <<<"${q#*|}"
+	run_both "${q%%|*}" "${args[@]}"
+	n=$((n + 1))
+done
+run_both "one argument with several words (implicit phrase)" "cattle not pets"
+n=$((n + 1))
+after=$(finds)
+t_eq "every daemon-side find was answered by the daemon ($n queries)" "$n" "$((after - before))"
+
+# from inside the notes directory: relative paths from the client's cwd
+cd "$NOTES" || exit 1
+run_both "from the notes directory" --format vimgrep --all cloud
+cd "$TEST_TMP" || exit 1
+
+# a bad query: the same message and exit status
+run_both "strict syntax error" --strict-query "(cloud"
+
+# another index: the daemon is not used, the results are that index's
+mkdir -p "$TEST_TMP/other" && printf 'Only here: quokka.\n' >"$TEST_TMP/other/q.txt"
+"$LECTERN" index --index "$TEST_TMP/idx2" "$TEST_TMP/other" >/dev/null 2>&1
+errors() { jget "$(rpc "$SOCK" '{"id":1,"op":"status"}')" 'j["daemon"]["errors"]'; }
+before=$(errors)
+t_exit 0 "find --index OTHER with a daemon for another index finds OTHER's notes" \
+	"$LECTERN" find --index "$TEST_TMP/idx2" quokka
+t_contains "...and prints them" "q.txt" "$T_OUT"
+t_eq "...the daemon refused to search another index (one wrong_index error)" "$((before + 1))" "$(errors)"
+out=$(rpc "$SOCK" "{\"id\":1,\"op\":\"find\",\"query\":\"quokka\",\"index\":\"$TEST_TMP/idx2\"}")
+t_eq "find with another index: wrong_index" wrong_index "$(jget "$out" 'j["error"]["code"]')"
+
+# --socket PATH, and a socket that is not there
+t_exit 0 "find --socket PATH uses that socket" "$LECTERN" find --socket "$SOCK" --count cloud
+t_exit 0 "find --socket to nowhere falls back silently" "$LECTERN" find --socket "$TEST_TMP/nowhere.sock" --count cloud
+t_eq "...with no message" "" "$T_ERR"
+
+stop_serve
+run_both "after the daemon stopped (both local)" --json cloud
+t_done

@@ -1,0 +1,220 @@
+#!/usr/bin/env bash
+# T320-serve-clients - many clients at once: 64 concurrent `lectern find`s and
+# 64 concurrent protocol clients answered correctly; a stalled client does not
+# delay the others; idle connections time out (--idle-timeout); a client that
+# never reads is dropped at its output cap; memory stays bounded over 1000
+# clients that disconnect abruptly.
+# shellcheck source=tests/test-lib.sh
+. "$(dirname "$0")/../test-lib.sh"
+t_need python3
+
+# ---- helpers shared by the T3xx scripts (kept in each: one file per test) ----
+SOCK=$XDG_RUNTIME_DIR/lectern/lectern.sock
+NOTES=$TEST_TMP/notes
+# rpc SOCK LINE...: send the lines pipelined in one write, print one response
+# per non-blank line, in order (a missing response prints "<closed>").
+RPC_PY='
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(20)
+s.connect(sys.argv[1])
+lines = sys.argv[2:]
+s.sendall("".join(l + "\n" for l in lines).encode())
+f = s.makefile("rb")
+for l in lines:
+    if l.strip():
+        r = f.readline()
+        sys.stdout.write(r.decode() if r else "<closed>\n")
+'
+rpc() { python3 -c "$RPC_PY" "$@"; }
+# jget JSON EXPR: a Python expression over the parsed response j.
+jget() { python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"; }
+# start_serve LOG ARGS...: run the daemon in the background until it answers a ping.
+start_serve() {
+	local log=$1 sock=${SERVE_SOCK:-$SOCK} i
+	shift
+	"$LECTERN" serve "$@" 2>"$log" </dev/null &
+	SERVE_PID=$!
+	for i in $(seq 200); do
+		rpc "$sock" '{"id":0,"op":"ping"}' >/dev/null 2>&1 && return 0
+		kill -0 "$SERVE_PID" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+stop_serve() { kill -TERM "$SERVE_PID" 2>/dev/null; wait "$SERVE_PID"; }
+mkdir -p "$NOTES" && cp "$REPO"/corpus/* "$NOTES"/
+"$LECTERN" index "$NOTES" >/dev/null 2>&1 || { echo "not ok - cannot index the corpus"; t_done; }
+# ------------------------------------------------------------------------------
+
+rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$SERVE_PID/status"; }
+
+start_serve "$TEST_TMP/serve.log" --idle-timeout 1
+t_eq "serve starts with --idle-timeout 1" 0 $?
+
+# 64 concurrent `lectern find` processes, each through the daemon
+cd "$TEST_TMP" || exit 1
+"$LECTERN" find --no-daemon --format vimgrep --all cloud >"$TEST_TMP/expected" 2>&1
+before=$(jget "$(rpc "$SOCK" '{"id":1,"op":"status"}')" 'j["daemon"]["ops"]["find"]')
+mkdir -p "$TEST_TMP/par"
+pids=()
+for i in $(seq 64); do
+	"$LECTERN" find --format vimgrep --all cloud >"$TEST_TMP/par/$i" 2>&1 &
+	pids+=($!)
+done
+wait "${pids[@]}"   # not the daemon
+same=0
+for i in $(seq 64); do cmp -s "$TEST_TMP/expected" "$TEST_TMP/par/$i" && same=$((same + 1)); done
+t_eq "64 concurrent 'lectern find': all identical to the local result" 64 "$same"
+after=$(jget "$(rpc "$SOCK" '{"id":1,"op":"status"}')" 'j["daemon"]["ops"]["find"]')
+t_eq "...all 64 answered by the daemon" 64 "$((after - before))"
+
+# 64 concurrent protocol clients, each pipelining 10 requests
+out=$(python3 - "$SOCK" <<'PY'
+import socket, sys, json, threading
+path = sys.argv[1]
+def one(k, results):
+    s = socket.socket(socket.AF_UNIX); s.settimeout(30); s.connect(path)
+    reqs = []
+    for i in range(10):
+        op = ('{"id":"%d-%d","op":"find","query":"cloud","limit":3}' if i % 2 else '{"id":"%d-%d","op":"ping"}') % (k, i)
+        reqs.append(op)
+    s.sendall(("\n".join(reqs) + "\n").encode())
+    f = s.makefile("rb")
+    ok = 0
+    for i in range(10):
+        j = json.loads(f.readline())
+        ok += j["ok"] and j["id"] == "%d-%d" % (k, i) and (i % 2 == 0 or len(j["hits"]) == 3)
+    results[k] = ok
+results = [0] * 64
+ts = [threading.Thread(target=one, args=(k, results)) for k in range(64)]
+for t in ts: t.start()
+for t in ts: t.join()
+print(sum(results))
+PY
+)
+t_eq "64 concurrent protocol clients x 10 pipelined requests: all right, in order" 640 "$out"
+
+# a stalled client (half a line, never finished) does not delay the others
+out=$(python3 - "$SOCK" <<'PY'
+import socket, sys, json, time
+path = sys.argv[1]
+stalled = socket.socket(socket.AF_UNIX); stalled.connect(path)
+stalled.sendall(b'{"id":1,"op":"find","query":"clo')
+slow = socket.socket(socket.AF_UNIX); slow.connect(path)   # connects, says nothing
+worst = 0.0
+for i in range(20):
+    t0 = time.time()
+    s = socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(path)
+    s.sendall(b'{"id":1,"op":"find","query":"cloud"}\n')
+    json.loads(s.makefile("rb").readline())
+    s.close()
+    worst = max(worst, time.time() - t0)
+print("%.3f" % worst)
+PY
+)
+echo "# worst latency beside a stalled client: ${out}s"
+t_match "a stalled client does not delay others (worst of 20 < 0.5 s)" '^0\.([0-4][0-9]*)$' "$out"
+
+# idle connections time out (1 s here); an active one stays
+out=$(python3 - "$SOCK" <<'PY'
+import socket, sys, time, json
+path = sys.argv[1]
+idle = socket.socket(socket.AF_UNIX); idle.settimeout(5); idle.connect(path)
+half = socket.socket(socket.AF_UNIX); half.settimeout(5); half.connect(path)
+half.sendall(b'{"id":1,')
+busy = socket.socket(socket.AF_UNIX); busy.settimeout(5); busy.connect(path)
+fb = busy.makefile("rb")
+t0 = time.time()
+for i in range(8):   # 2.4 s of activity
+    busy.sendall(b'{"id":1,"op":"ping"}\n'); json.loads(fb.readline()); time.sleep(0.3)
+def closed(s):
+    try:
+        return s.recv(1) == b""
+    except (ConnectionResetError, socket.timeout):
+        return False
+print("idle-closed" if closed(idle) else "idle-open",
+      "half-closed" if closed(half) else "half-open")
+busy.sendall(b'{"id":2,"op":"ping"}\n')
+print("busy-open" if json.loads(fb.readline())["id"] == 2 else "busy-closed")
+PY
+)
+t_eq "idle connections (silent, half a line) are closed after --idle-timeout" \
+	"idle-closed half-closed" "$(sed -n 1p <<<"$out")"
+t_eq "an active connection is not" busy-open "$(sed -n 2p <<<"$out")"
+
+# a client that never reads is dropped at LEC_MAX_CLIENT_OUTPUT; others go on
+out=$(python3 - "$SOCK" <<'PY'
+import socket, sys, json, time
+path = sys.argv[1]
+s = socket.socket(socket.AF_UNIX); s.connect(path)
+s.setblocking(False)
+req = b'{"id":1,"op":"find","query":"the","all":true,"context":3}\n'
+sent = 0
+t0 = time.time()
+while time.time() - t0 < 20:
+    try:
+        s.send(req * 50); sent += 50
+    except BlockingIOError:
+        time.sleep(0.01)
+    except (BrokenPipeError, ConnectionResetError):
+        break
+o = socket.socket(socket.AF_UNIX); o.settimeout(5); o.connect(path)
+o.sendall(b'{"id":7,"op":"ping"}\n')
+print(json.loads(o.makefile("rb").readline())["id"], "dropped" if time.time() - t0 < 20 else "not dropped")
+PY
+)
+t_eq "a client that never reads is dropped; the daemon answers others" "7 dropped" "$out"
+t_contains "...with a log line" "does not read" "$(cat "$TEST_TMP/serve.log")"
+
+# memory per connection is bounded: 1000 clients that vanish mid-request
+# (a daemon without the short idle timeout: vanished clients must be noticed
+# by their EOF, not timed out)
+stop_serve
+start_serve "$TEST_TMP/serve2.log"
+rpc "$SOCK" '{"id":1,"op":"find","query":"cloud","all":true}' >/dev/null
+# abrupt_round: 1000 clients that vanish mid-request, then wait until the
+# daemon has let go of every one
+abrupt_round() {
+	local i out
+	python3 - "$SOCK" <<'PY'
+import socket, sys
+path = sys.argv[1]
+for i in range(1000):
+    s = socket.socket(socket.AF_UNIX); s.connect(path)
+    if i % 3 == 0:
+        s.sendall(b'{"id":1,"op":"find","query":"cloud","all":true}\n')   # answer never read
+    elif i % 3 == 1:
+        s.sendall(b'{"id":1,"op":"find","query":"clo' + b'x' * 100000)   # half a big line
+    else:
+        s.sendall(b'{"id":1,"op":"ping"}\n{"id":2,')
+    s.close()
+PY
+	for i in $(seq 100); do   # the daemon may still be answering the last finds
+		out=$(rpc "$SOCK" '{"id":1,"op":"status"}')
+		[[ $(jget "$out" 'j["daemon"]["clients"]') == 1 ]] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+rss0=$(rss_kb)
+abrupt_round
+t_eq "after 1000 abrupt clients the daemon answers and holds no connection but ours" 0 $?
+rss1=$(rss_kb)
+abrupt_round
+rss2=$(rss_kb)
+echo "# daemon RSS: ${rss0} kB at start, ${rss1} kB after 1000 abrupt clients, ${rss2} kB after 1000 more"
+if (( rss1 - rss0 < 16384 )); then
+	_t_pass "RSS bounded: ${rss0} -> ${rss1} kB (< 16 MB growth)"
+else
+	_t_bad "RSS bounded (< 16 MB growth)" "${rss0} -> ${rss1} kB"
+fi
+if (( rss2 - rss1 < 4096 )); then
+	_t_pass "no growth per connection: ${rss1} -> ${rss2} kB"
+else
+	_t_bad "no growth per connection (< 4 MB)" "${rss1} -> ${rss2} kB"
+fi
+
+stop_serve
+t_eq "SIGTERM: exit 0" 0 $?
+t_done

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# T330-serve-lifecycle - safety and lifecycle: socket directory 0700 and
+# socket 0600; SIGTERM and SIGINT remove the socket and exit 0 (answering an
+# in-flight reindex first); a stale socket is replaced, a live one refused
+# (exit 2); symlinks and non-sockets at the socket path are refused; a peer
+# with another uid is refused (SO_PEERCRED).
+# shellcheck source=tests/test-lib.sh
+. "$(dirname "$0")/../test-lib.sh"
+t_need python3
+
+# ---- helpers shared by the T3xx scripts (kept in each: one file per test) ----
+SOCK=$XDG_RUNTIME_DIR/lectern/lectern.sock
+NOTES=$TEST_TMP/notes
+# rpc SOCK LINE...: send the lines pipelined in one write, print one response
+# per non-blank line, in order (a missing response prints "<closed>").
+RPC_PY='
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.settimeout(20)
+s.connect(sys.argv[1])
+lines = sys.argv[2:]
+s.sendall("".join(l + "\n" for l in lines).encode())
+f = s.makefile("rb")
+for l in lines:
+    if l.strip():
+        r = f.readline()
+        sys.stdout.write(r.decode() if r else "<closed>\n")
+'
+rpc() { python3 -c "$RPC_PY" "$@"; }
+# jget JSON EXPR: a Python expression over the parsed response j.
+jget() { python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"; }
+# start_serve LOG ARGS...: run the daemon in the background until it answers a ping.
+start_serve() {
+	local log=$1 sock=${SERVE_SOCK:-$SOCK} i
+	shift
+	"$LECTERN" serve "$@" 2>"$log" </dev/null &
+	SERVE_PID=$!
+	for i in $(seq 200); do
+		rpc "$sock" '{"id":0,"op":"ping"}' >/dev/null 2>&1 && return 0
+		kill -0 "$SERVE_PID" 2>/dev/null || return 1
+		sleep 0.05
+	done
+	return 1
+}
+stop_serve() { kill -TERM "$SERVE_PID" 2>/dev/null; wait "$SERVE_PID"; }
+mkdir -p "$NOTES" && cp "$REPO"/corpus/* "$NOTES"/
+"$LECTERN" index "$NOTES" >/dev/null 2>&1 || { echo "not ok - cannot index the corpus"; t_done; }
+# ------------------------------------------------------------------------------
+
+start_serve "$TEST_TMP/serve.log"
+t_eq "serve starts" 0 $?
+t_eq "the socket's directory is 0700" 700 "$(stat -c %a "$(dirname "$SOCK")")"
+t_eq "the socket is 0600" 600 "$(stat -c %a "$SOCK")"
+t_eq "the socket is a socket" socket "$(stat -c %F "$SOCK")"
+
+# a second daemon on the same socket is refused, clearly, with exit 2
+t_exit 2 "a second serve on a live socket exits 2" "$LECTERN" serve
+t_contains "...saying another daemon is listening" "already listening on $SOCK" "$T_ERR"
+t_contains "...naming its pid" "pid $SERVE_PID" "$T_ERR"
+out=$(rpc "$SOCK" '{"id":1,"op":"ping"}')
+t_eq "...and the first one still answers" True "$(jget "$out" 'j["ok"]')"
+
+# SIGTERM: an in-flight reindex is answered, then the socket goes, exit 0
+printf 'Platypus notes.\n' >"$NOTES/platypus.txt"
+out=$(python3 - "$SOCK" "$SERVE_PID" <<'PY'
+import socket, sys, json, os, signal, time
+s = socket.socket(socket.AF_UNIX); s.settimeout(20); s.connect(sys.argv[1])
+s.sendall(b'{"id":"r","op":"reindex"}\n')
+time.sleep(0.02)
+os.kill(int(sys.argv[2]), signal.SIGTERM)
+line = s.makefile("rb").readline()
+print(json.loads(line)["id"] if line else "<no answer>")
+PY
+)
+t_eq "SIGTERM during a reindex: the reindex is still answered" r "$out"
+wait "$SERVE_PID"
+t_eq "SIGTERM: exit 0" 0 $?
+t_eq "SIGTERM: the socket is removed" no "$([[ -e $SOCK ]] && echo yes || echo no)"
+t_contains "SIGTERM: logged" "stopping (SIGTERM)" "$(cat "$TEST_TMP/serve.log")"
+
+start_serve "$TEST_TMP/serve.log"
+kill -INT "$SERVE_PID"
+wait "$SERVE_PID"
+t_eq "SIGINT: exit 0" 0 $?
+t_eq "SIGINT: the socket is removed" no "$([[ -e $SOCK ]] && echo yes || echo no)"
+
+# a stale socket (its daemon was killed) is replaced
+start_serve "$TEST_TMP/serve.log"
+kill -KILL "$SERVE_PID"
+wait "$SERVE_PID" 2>/dev/null
+t_eq "after SIGKILL the socket file is left behind" socket "$(stat -c %F "$SOCK" 2>&1)"
+t_exit 1 "find still works without the daemon (falls back)" "$LECTERN" find zzzqqqxxx
+start_serve "$TEST_TMP/serve.log"
+t_eq "a stale socket is replaced by a new daemon" 0 $?
+t_eq "...which answers" True "$(jget "$(rpc "$SOCK" '{"id":1,"op":"ping"}')" 'j["ok"]')"
+stop_serve
+
+# a stale socket made by someone else (bound, never listening) is replaced too
+python3 -c 'import socket,sys; s=socket.socket(socket.AF_UNIX); s.bind(sys.argv[1])' "$SOCK"
+start_serve "$TEST_TMP/serve.log"
+t_eq "a bound-but-dead socket is replaced" 0 $?
+stop_serve
+
+# unsafe socket paths are refused
+mkdir -p "$TEST_TMP/s"
+ln -s "$TEST_TMP/s/target.sock" "$TEST_TMP/s/link.sock"
+t_exit 2 "a symlink at the socket path is refused" "$LECTERN" serve --socket "$TEST_TMP/s/link.sock"
+t_contains "...saying it is a symbolic link" "symbolic link" "$T_ERR"
+t_eq "...and nothing is created through it" no "$([[ -e $TEST_TMP/s/target.sock ]] && echo yes || echo no)"
+echo "precious" >"$TEST_TMP/s/file.sock"
+t_exit 2 "a regular file at the socket path is refused" "$LECTERN" serve --socket "$TEST_TMP/s/file.sock"
+t_contains "...saying it is not a socket" "not a socket" "$T_ERR"
+t_eq "...and left alone" precious "$(cat "$TEST_TMP/s/file.sock")"
+chmod 755 "$(dirname "$SOCK")"
+t_exit 2 "a default socket directory open to others is refused" "$LECTERN" serve
+t_contains "...naming the mode" "mode 755" "$T_ERR"
+chmod 700 "$(dirname "$SOCK")"
+
+# find never follows a symlinked socket: it searches locally instead
+start_serve "$TEST_TMP/serve.log"
+ln -s "$SOCK" "$TEST_TMP/s/find-link.sock"
+before=$(jget "$(rpc "$SOCK" '{"id":1,"op":"status"}')" 'j["daemon"]["ops"]["find"]')
+t_exit 0 "find --socket SYMLINK still finds (locally)" "$LECTERN" find --socket "$TEST_TMP/s/find-link.sock" cloud
+t_eq "...without connecting through the symlink" "$before" \
+	"$(jget "$(rpc "$SOCK" '{"id":1,"op":"status"}')" 'j["daemon"]["ops"]["find"]')"
+stop_serve
+
+# a peer with another uid is refused (SO_PEERCRED). The socket must be
+# reachable for that: a world-searchable directory via --socket.
+if [[ $(id -u) -ne 0 ]] || ! command -v setpriv >/dev/null; then
+	echo "# other-uid checks need root and setpriv: skipped"
+else
+	PUB=$(mktemp -d /tmp/lectern-T330-pub.XXXXXX)
+	chmod 755 "$PUB"
+	SERVE_SOCK=$PUB/s.sock start_serve "$TEST_TMP/serve.log" --socket "$PUB/s.sock"
+	t_eq "serve on a --socket in a world-searchable directory" 0 $?
+	peer_py='
+import socket, sys, json
+s = socket.socket(socket.AF_UNIX); s.settimeout(5)
+try:
+    s.connect(sys.argv[1])
+except PermissionError:
+    print("EACCES"); sys.exit()
+s.sendall(b"{\"id\":1,\"op\":\"ping\"}\n")
+f = s.makefile("rb")
+l = f.readline()
+print(json.loads(l).get("error", {}).get("code", "answered") if l else "closed", "closed" if f.read() == b"" else "open")
+'
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups python3 -c "$peer_py" "$PUB/s.sock" 2>&1)
+	t_eq "uid 65534 cannot even connect: the socket is 0600" EACCES "$out"
+	# with CAP_DAC_OVERRIDE the file mode no longer stops it: SO_PEERCRED must
+	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=+dac_override \
+		--ambient-caps=+dac_override python3 -c "$peer_py" "$PUB/s.sock" 2>&1)
+	t_eq "uid 65534 past the file mode: refused by uid (forbidden, then closed)" "forbidden closed" "$out"
+	t_contains "...and logged" "refused a connection from uid 65534" "$(cat "$TEST_TMP/serve.log")"
+	t_eq "our own uid is still served" True "$(jget "$(rpc "$PUB/s.sock" '{"id":1,"op":"ping"}')" 'j["ok"]')"
+	stop_serve
+	t_eq "the --socket socket is removed at exit" no "$([[ -e $PUB/s.sock ]] && echo yes || echo no)"
+	rm -rf "$PUB"
+fi
+
+# the fallback socket path, inside the index directory
+( unset XDG_RUNTIME_DIR; "$LECTERN" serve 2>"$TEST_TMP/serve3.log" ) &
+FPID=$!
+for i in $(seq 100); do [[ -S $LECTERN_INDEX/run/lectern.sock ]] && break; sleep 0.05; done
+t_eq "without XDG_RUNTIME_DIR the socket is INDEX/run/lectern.sock" socket "$(stat -c %F "$LECTERN_INDEX/run/lectern.sock" 2>&1)"
+t_eq "...in a 0700 directory" 700 "$(stat -c %a "$LECTERN_INDEX/run")"
+kill -TERM "$FPID"
+wait "$FPID"
+t_done
