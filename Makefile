@@ -49,8 +49,10 @@ UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 .PHONY: all lectern demo check check-slow check-unit check-e2e bench install uninstall clean deps
 all: lectern
 
+# ./lectern always points at the plain build; a SANITIZE=1 build stays in
+# build-san/ (its tests find it there) and leaves the link alone.
 lectern: $(BUILD)/lectern
-	@ln -sf $(BUILD)/lectern lectern
+	@if [ "$(SANITIZE)" != 1 ]; then ln -sf $(BUILD)/lectern lectern; fi
 
 $(BUILD)/lectern: $(MAIN_OBJ) $(LIBLECTERN)
 	$(CXX) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIBLECTERN) $(PKG_LIBS)
@@ -70,6 +72,10 @@ $(BUILD)/%.o: %.cc
 $(BUILD)/tests/%: tests/unit/%.c $(LIBLECTERN)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(LIBLECTERN) $(LDFLAGS) $(PKG_LIBS) -lcmocka -lstdc++ -lm
+
+$(BUILD)/bench/find-inproc: bench/find-inproc.c $(LIBLECTERN)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(LIBLECTERN) $(LDFLAGS) $(PKG_LIBS) -lstdc++ -lm
 
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_BINS:=.d)
 

@@ -664,13 +664,13 @@ static json_t *make_job(const json_t *id, const json_t *rq, struct proto_job *jo
 
 static json_t *stats_json(const struct idx_stats *s)
 {
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:f}", "files",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:b, s:I}", "files",
 			 (json_int_t)s->files, "added", (json_int_t)s->added, "updated",
 			 (json_int_t)s->updated, "removed", (json_int_t)s->removed, "unchanged",
 			 (json_int_t)s->unchanged, "touched", (json_int_t)s->touched, "skipped",
 			 (json_int_t)s->skipped, "warnings", (json_int_t)s->warnings, "passages",
-			 (json_int_t)s->passages, "interrupted", s->interrupted, "seconds",
-			 s->seconds);
+			 (json_int_t)s->passages, "interrupted", s->interrupted, "ms",
+			 (json_int_t)(s->seconds * 1000 + 0.5));
 }
 
 json_t *proto_reindex_reply(const json_t *id, lec_status st, const struct idx_stats *s,

@@ -706,10 +706,23 @@ static void watch_refresh_roots(struct server *s)
 	buf_release(&err);
 }
 
+static void watch_clear_pending(struct watch *wt)
+{
+	for (size_t i = 0; i < wt->npending; i++)
+		free(wt->pending[i]);
+	wt->npending = 0;
+}
+
 /* Remember "dir\0name" for the next watch reindex. */
 static void watch_note(struct watch *wt, const char *dir, const char *name)
 {
 	size_t dl = strlen(dir), nl = strlen(name);
+	if (wt->npending >= LEC_BATCH_FILES) {
+		/* a checkout or a copy of a whole tree: one full refresh does it */
+		watch_clear_pending(wt);
+		name = "";
+		nl = 0;
+	}
 	for (size_t i = 0; i < wt->npending; i++)
 		if (!strcmp(wt->pending[i], dir) && !strcmp(wt->pending[i] + dl + 1, name))
 			return;
@@ -832,8 +845,7 @@ static void watch_release(struct watch *wt)
 		close(wt->fd);
 	for (size_t i = 0; i < wt->ndirs; i++)
 		free(wt->dirs[i]);
-	for (size_t i = 0; i < wt->npending; i++)
-		free(wt->pending[i]);
+	watch_clear_pending(wt);
 	free(wt->dirs);
 	free(wt->pending);
 	memset(wt, 0, sizeof(*wt));

@@ -192,7 +192,10 @@ for i in range(1000):
 PY
 	for i in $(seq 100); do   # the daemon may still be answering the last finds
 		out=$(rpc "$SOCK" '{"id":1,"op":"status"}')
-		[[ $(jget "$out" 'j["daemon"]["clients"]') == 1 ]] && return 0
+		if [[ $(jget "$out" 'j["daemon"]["clients"]') == 1 ]]; then
+			sleep 1.2   # freed buffers go back to the system within a second
+			return 0
+		fi
 		sleep 0.1
 	done
 	return 1
@@ -204,12 +207,16 @@ rss1=$(rss_kb)
 abrupt_round
 rss2=$(rss_kb)
 echo "# daemon RSS: ${rss0} kB at start, ${rss1} kB after 1000 abrupt clients, ${rss2} kB after 1000 more"
-if (( rss1 - rss0 < 16384 )); then
+if ldd "$LECTERN" 2>/dev/null | grep -q libasan; then
+	echo "# RSS checks skipped: ASan keeps freed memory in quarantine"
+elif (( rss1 - rss0 < 16384 )); then
 	_t_pass "RSS bounded: ${rss0} -> ${rss1} kB (< 16 MB growth)"
 else
 	_t_bad "RSS bounded (< 16 MB growth)" "${rss0} -> ${rss1} kB"
 fi
-if (( rss2 - rss1 < 4096 )); then
+if ldd "$LECTERN" 2>/dev/null | grep -q libasan; then
+	:
+elif (( rss2 - rss1 < 4096 )); then
 	_t_pass "no growth per connection: ${rss1} -> ${rss2} kB"
 else
 	_t_bad "no growth per connection (< 4 MB)" "${rss1} -> ${rss2} kB"
