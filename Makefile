@@ -108,3 +108,60 @@ uninstall:
 
 clean:
 	rm -rf build build-san lectern .lectern-demo
+
+# ---- fuzzing (tests/fuzz/README.md) ---------------------------------------
+#
+#   make fuzz                  build the libFuzzer targets with clang into
+#                              build-fuzz/ and run each for FUZZ_SECONDS
+#   make fuzz-build            build them only
+#   make $(BUILD)/fuzz/replay-TARGET   a target without libFuzzer (gcc), which
+#                              replays files; tests/e2e/T800 runs the seeds and
+#                              regressions through it
+#
+# The C library is rebuilt with clang -fsanitize=fuzzer-no-link,address,undefined
+# and each target links with clang++ -fsanitize=fuzzer. common/xap.cc stays
+# with the normal C++ compiler, uninstrumented: clang rejects its nothrow
+# definitions against xap.h's plain declarations, and it is only a thin layer
+# over the (uninstrumented) libxapian anyway.
+FUZZ_TARGETS := tokenize note query proto
+FUZZ_SECONDS ?= 10
+FUZZ_BUILD := build-fuzz
+FUZZ_CC ?= clang
+FUZZ_CXX ?= clang++
+FUZZ_XAP_CXX ?= $(CXX)
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+FUZZ_CFLAGS := -std=c11 $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+FUZZ_XAP_CXXFLAGS := -std=c++17 $(WARN) -O1 -g -fvisibility=hidden
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o) $(CXX_SRCS:%.cc=$(FUZZ_BUILD)/%.o)
+FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz-%)
+REPLAY_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%)
+
+.PHONY: fuzz fuzz-build replay
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	@tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+replay: $(REPLAY_BINS)
+
+$(FUZZ_BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/%.o: %.cc
+	@mkdir -p $(dir $@)
+	$(FUZZ_XAP_CXX) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_XAP_CXXFLAGS) -MMD -MP -c -o $@ $<
+
+$(FUZZ_BUILD)/liblectern.a: $(FUZZ_LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/liblectern.a
+	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c -o $@.o $<
+	$(FUZZ_CXX) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $@.o $(FUZZ_BUILD)/liblectern.a $(PKG_LIBS) -lm
+
+$(BUILD)/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBLECTERN)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< tests/fuzz/replay.c $(LIBLECTERN) $(LDFLAGS) $(PKG_LIBS) -lstdc++ -lm
+
+-include $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_BINS:=.d)

@@ -83,6 +83,9 @@ lec_status passage_block_text(const struct note *note, size_t block, size_t max,
 		size_t cut = max;
 		while (cut > 0 && ((unsigned char)clean.data[cut] & 0xC0) == 0x80)
 			cut--;
+		/* the cut may fall just after a collapsed space: stay trimmed */
+		while (cut > 0 && clean.data[cut - 1] == ' ')
+			cut--;
 		clean.len = cut;
 		clean.data[cut] = 0;
 	}

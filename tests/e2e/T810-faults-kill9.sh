@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# T810-faults-kill9 - kill -9 the indexer at random moments while it indexes
+# tc39-notes. After each kill `lectern find` answers (exit 0 or 1, never an
+# error) with hits that a clean index also has (old or new state), `status`
+# works, and the next `lectern index` ends with exactly the results of a
+# clean index: the same `--all --format vimgrep` lines for a fixed query set.
+# Normal mode: a 3 MB part of tc39-notes, 3 kills in fresh builds and 1 in a
+# run that updates every note. LECTERN_SLOW=1: all of it, 20 kills (in pairs:
+# a fresh build killed, then the run that resumes it killed too) and 2 in
+# updates. The random moments come from $LECTERN_SEED (printed) if set.
+# shellcheck source=tests/test-lib.sh
+. "$(dirname "$0")/../test-lib.sh"
+t_need jq
+
+TC=$TEST_TMP/tc39
+SRC=$SHARED/corpora/tc39-notes
+[[ -d $SRC ]] || t_skip "no tc39-notes corpus in $SRC"
+if [[ ${LECTERN_SLOW:-0} == 1 ]]; then
+	BYTES=0 KILLS=20 PER_ROUND=2 UPDATE_KILLS=2
+else
+	BYTES=3000000 KILLS=3 PER_ROUND=1 UPDATE_KILLS=1
+fi
+SEED=${LECTERN_SEED:-$(($(date +%s) % 32768))}
+RANDOM=$SEED
+echo "# seed $SEED (LECTERN_SEED=$SEED reproduces the kill moments)"
+
+# copy the notes of $SRC in path order until BYTES (0: all) are copied
+(cd "$SRC" && find . -type f ! -path '*/.*' -printf '%s %P\n' | sort -k2) |
+	while read -r size path; do
+		mkdir -p "$TC/$(dirname "$path")"
+		cp "$SRC/$path" "$TC/$path"
+		total=$((${total:-0} + size))
+		[[ $BYTES -gt 0 && $total -ge $BYTES ]] && break
+	done
+N=$(find "$TC" -type f | wc -l)
+echo "# $N notes, $(du -sh "$TC" | cut -f1)"
+CLEAN=$TEST_TMP/clean-index
+QUERIES=(bikeshed temporal decorators '"polluted the namespace"' '"stage 3"'
+	'async*' 'consensus NEAR/3 proposal' 'title:agenda' '-the iterator')
+WORD_QUERIES=(bikeshed temporal decorators 'async*')
+: >"$TEST_TMP/known.hits"
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+alive() { kill -0 "$1" 2>/dev/null; }
+# results [ARGS...]: every vimgrep line of every query, sorted per query (the
+# order of equal scores follows document ids, which differ after a resume)
+results() {
+	local q qs=("${QUERIES[@]}")
+	[[ ${WORDS_ONLY:-0} == 1 ]] && qs=("${WORD_QUERIES[@]}")
+	for q in "${qs[@]}"; do
+		echo "== $q"
+		"$LECTERN" find --no-daemon --all --format vimgrep "$@" "$q" 2>&1 | sort
+		echo "exit ${PIPESTATUS[0]}"
+	done
+}
+# a hit list with the exit lines and headers dropped
+hits_only() { grep -v -e '^== ' -e '^exit '; }
+# t_found_or_not DESC CMD...: a find that works, whatever it finds (exit 0 or 1)
+t_found_or_not() {
+	t_run "${@:2}"
+	if [[ $T_RC -eq 0 || $T_RC -eq 1 ]]; then
+		_t_pass "$1 (exit $T_RC)"
+	else
+		_t_show_run "$1" "expected exit 0 or 1" "${@:2}"
+	fi
+}
+# build_clean: a clean index of $TC in $CLEAN and its results in $TEST_TMP/clean.res;
+# sets T_CLEAN_MS
+build_clean() {
+	local start
+	rm -rf "$CLEAN"
+	start=$(now_ms)
+	"$LECTERN" index -q --index "$CLEAN" "$TC" >/dev/null 2>"$TEST_TMP/clean.err" </dev/null ||
+		{ _t_bad "a clean index builds" "$(cat "$TEST_TMP/clean.err")"; t_done; }
+	T_CLEAN_MS=$(($(now_ms) - start))
+	results --index "$CLEAN" >"$TEST_TMP/clean.res"
+	# the hits of the clean indexes so far: the old and the new state
+	hits_only <"$TEST_TMP/clean.res" | sort -u - "$TEST_TMP/known.hits" >"$TEST_TMP/hits.new"
+	mv "$TEST_TMP/hits.new" "$TEST_TMP/known.hits"
+	echo "# clean index: ${T_CLEAN_MS} ms, $(hits_only <"$TEST_TMP/clean.res" | wc -l) hits for the query set"
+}
+
+KILLED=0 RUNS=0 FINISHED=0 COMPLETIONS=0
+declare -a MOMENTS=()
+# kill_run LABEL ARGS...: run `lectern index ARGS` and kill -9 it at a random
+# moment within the clean build's time. Returns 0 if it was killed (then
+# checks the readers), 1 if it finished first (then checks it succeeded).
+kill_run() {
+	local label=$1 at pid rc
+	shift
+	at=$((20 + (RANDOM * 32768 + RANDOM) % (T_CLEAN_MS > 40 ? T_CLEAN_MS - 20 : 20)))
+	RUNS=$((RUNS + 1))
+	"$LECTERN" index -q "$@" >/dev/null 2>"$TEST_TMP/run.err" </dev/null &
+	pid=$!
+	sleep "$(awk -v ms="$at" 'BEGIN { printf "%.3f", ms / 1000 }')"
+	if alive "$pid"; then
+		kill -9 "$pid"
+		wait "$pid" 2>/dev/null
+		rc=$?
+		if [[ $rc -ne 137 ]]; then   # it ended on its own just before the kill
+			t_eq "$label: the run that ended before its kill at ${at} ms succeeded" 0 "$rc"
+			FINISHED=$((FINISHED + 1))
+			return 1
+		fi
+		KILLED=$((KILLED + 1))
+		MOMENTS+=("$at")
+		echo "# $label: killed at ${at} ms"
+		check_readers "$label: after kill -9 at ${at} ms"
+		return 0
+	fi
+	wait "$pid"
+	rc=$?
+	t_eq "$label: the run that ended before its kill at ${at} ms succeeded" 0 "$rc"
+	FINISHED=$((FINISHED + 1))
+	return 1
+}
+# check_readers LABEL: find and status work; every hit is a hit of the clean index
+check_readers() {
+	local extra
+	t_found_or_not "$1: find answers" "$LECTERN" find --no-daemon --all --format vimgrep bikeshed
+	t_found_or_not "$1: a phrase query answers" \
+		"$LECTERN" find --no-daemon --all --format vimgrep '"stage 3"'
+	t_ok "$1: status works" "$LECTERN" status --json
+	# single words only: a query with no match in a partial index may be
+	# relaxed to some of its words, and so find what a full index does not
+	WORDS_ONLY=1 results | hits_only | sort -u >"$TEST_TMP/now.hits"
+	extra=$(comm -23 "$TEST_TMP/now.hits" "$TEST_TMP/known.hits" | head -3)
+	t_eq "$1: every hit is one of the clean index's (an old or new state)" "" "$extra"
+}
+# complete LABEL: the next bare `lectern index` ends with the clean results
+complete() {
+	local args=()
+	COMPLETIONS=$((COMPLETIONS + 1))
+	# bare if the root was committed; killed before any commit, the index
+	# is empty (the old state) and the user runs the same command again
+	"$LECTERN" status --json 2>/dev/null | jq -e --arg r "$TC" '.roots | index($r)' >/dev/null ||
+		args=("$TC")
+	t_ok "$1: the next 'lectern index ${args[*]}' succeeds" timeout 300 "$LECTERN" index --json "${args[@]}"
+	t_eq "$1: ... and is not interrupted" false "$(jq -r .interrupted <<<"$T_OUT")"
+	results >"$TEST_TMP/now.res"
+	if cmp -s "$TEST_TMP/clean.res" "$TEST_TMP/now.res"; then
+		_t_pass "$1: ... the query set gives exactly the clean index's results"
+	else
+		_t_bad "$1: ... the query set gives exactly the clean index's results" \
+			"$(diff "$TEST_TMP/clean.res" "$TEST_TMP/now.res" | head -8)"
+	fi
+	t_ok "$1: ... status of the index" "$LECTERN" status --json
+	local now clean
+	now=$(jq -c '{notes, passages, note_bytes, up_to_date}' <<<"$T_OUT")
+	clean=$("$LECTERN" status --index "$CLEAN" --json | jq -c '{notes, passages, note_bytes, up_to_date}')
+	t_eq "$1: ... counts the same notes and passages as the clean index" "$clean" "$now"
+}
+
+# ---- fresh builds killed at random moments ----
+build_clean
+round=0
+while [[ $KILLED -lt $KILLS && $RUNS -lt $((KILLS * 4)) ]]; do
+	round=$((round + 1))
+	rm -rf "$LECTERN_INDEX"
+	kill_run "round $round, fresh build" "$TC" || { complete "round $round"; continue; }
+	k=1
+	while [[ $k -lt $PER_ROUND && $KILLED -lt $KILLS ]]; do
+		k=$((k + 1))
+		kill_run "round $round, resumed run $k" "$TC" || break
+	done
+	complete "round $round"
+done
+t_eq "$KILLS kills landed while the indexer ran ($RUNS runs)" "$KILLS" "$KILLED"
+
+# ---- a run that updates every note, killed ----
+for u in $(seq "$UPDATE_KILLS"); do
+	# every note changes; some go, some come
+	while IFS= read -r f; do
+		printf '\nUpdate %s: the zebu-%s marker.\n' "$u" "$u" >>"$f"
+	done < <(find "$TC" -type f)
+	find "$TC" -type f | sort | sed -n '2p;5p;9p' | xargs rm -f
+	for i in 1 2 3; do
+		printf '# Added %s\n\nA new bikeshed note %s in update %s.\n' "$i" "$i" "$u" >"$TC/added-$u-$i.md"
+	done
+	build_clean
+	upd_killed=0
+	for try in 1 2 3 4; do
+		if kill_run "update $u" "$TC"; then
+			upd_killed=1
+			complete "update $u"
+			break
+		fi
+		complete "update $u (finished before its kill)"
+		# make it do the work again next try
+		while IFS= read -r f; do printf 'retry %s\n' "$try" >>"$f"; done < <(find "$TC" -type f)
+		build_clean
+	done
+	t_eq "update $u: a kill landed during the update" 1 "$upd_killed"
+done
+
+echo "# figures: $N notes; $KILLED kills ($KILLS in fresh or resumed builds, the rest in updates)," \
+	"at ${MOMENTS[*]} ms; $RUNS indexer runs, $FINISHED ended before their kill;" \
+	"$COMPLETIONS completions compared with a clean index; ${#QUERIES[@]} queries"
+t_done

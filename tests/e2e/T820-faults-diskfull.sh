@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# T820-faults-diskfull - the disk fills up during indexing. The index lives
+# on a small tmpfs; the corpus is indexed first (it fits), then a part of
+# tc39-notes that does not fit. The run fails clearly (exit 2, "No space
+# left on device"), the corpus is still found, `status` works, every note
+# that is visible is complete (no note half indexed), a second run on the
+# full disk fails the same way, and once there is room again the next run
+# ends with exactly what a clean index holds.
+# Normal mode: 5 MB of notes on a 10 MB tmpfs. LECTERN_SLOW=1: all of
+# tc39-notes on 10, 20 and 60 MB tmpfs (the disk fills at other moments).
+# Needs root (mount); skipped if mounting a tmpfs is not permitted.
+# shellcheck source=tests/test-lib.sh
+. "$(dirname "$0")/../test-lib.sh"
+t_need jq
+
+SRC=$SHARED/corpora/tc39-notes
+[[ -d $SRC ]] || t_skip "no tc39-notes corpus in $SRC"
+if [[ ${LECTERN_SLOW:-0} == 1 ]]; then
+	BYTES=0 SIZES=(10m 20m 60m)
+else
+	BYTES=5000000 SIZES=(10m)
+fi
+FS=$TEST_TMP/fs
+mkdir -p "$FS"
+mount -t tmpfs -o size=1m tmpfs "$FS" 2>"$TEST_TMP/mount.err" ||
+	t_skip "cannot mount a tmpfs: $(cat "$TEST_TMP/mount.err")"
+# unmount before test-lib removes $TEST_TMP
+trap '_rc=$?; cd /; umount "$FS" 2>/dev/null || umount -l "$FS"; (exit $_rc); _t_cleanup' EXIT
+
+TC=$TEST_TMP/tc39
+(cd "$SRC" && find . -type f ! -path '*/.*' -printf '%s %P\n' | sort -k2) |
+	while read -r size path; do
+		mkdir -p "$TC/$(dirname "$path")"
+		cp "$SRC/$path" "$TC/$path"
+		total=$((${total:-0} + size))
+		[[ $BYTES -gt 0 && $total -ge $BYTES ]] && break
+	done
+N=$(find "$TC" -type f | wc -l)
+CORPUS=$TEST_TMP/corpus
+cp -r "$REPO/corpus" "$CORPUS"
+CLEAN=$TEST_TMP/clean-index
+WORDS=(bikeshed temporal decorators consensus 'async*' cattle)
+
+# hits [ARGS...]: the sorted vimgrep lines of the single-word queries
+hits() {
+	local w
+	for w in "${WORDS[@]}"; do
+		"$LECTERN" find --no-daemon --all --format vimgrep "$@" "$w"
+	done | sort
+}
+# t_true DESC DETAIL TEST-ARGS...: test(1) holds for TEST-ARGS; DETAIL if not
+t_true() {
+	if test "${@:3}"; then _t_pass "$1"; else _t_bad "$1" "$2"; fi
+}
+
+"$LECTERN" index -q --index "$CLEAN" "$CORPUS" "$TC" >/dev/null 2>&1 ||
+	{ _t_bad "a clean index of the corpus and the notes builds"; t_done; }
+hits --index "$CLEAN" >"$TEST_TMP/clean.hits"
+clean_status=$("$LECTERN" status --index "$CLEAN" --json | jq -c '{notes, passages, note_bytes}')
+echo "# $N notes ($(du -sh "$TC" | cut -f1)) + corpus; the clean index: $(du -sh "$CLEAN" | cut -f1)"
+
+for size in "${SIZES[@]}"; do
+	L="tmpfs $size"
+	umount "$FS" && mount -t tmpfs -o "size=$size" tmpfs "$FS" ||
+		{ _t_bad "$L: mount"; continue; }
+	export LECTERN_INDEX=$FS/index
+	t_ok "$L: the corpus is indexed" "$LECTERN" index -q "$CORPUS"
+	t_ok "$L: ... and found" "$LECTERN" find --no-daemon "cattle, not pets"
+
+	t_exit 2 "$L: indexing notes that do not fit fails with exit 2" timeout 300 "$LECTERN" index "$TC"
+	t_contains "$L: ... saying the disk is full" "No space left on device" "$T_ERR"
+	t_match "$L: ... in one error line" "^lectern: .*No space left on device" "$(grep -v 'indexed [0-9]*/' <<<"$T_ERR")"
+	t_eq "$L: ... the filesystem is indeed full" 0 "$(df --output=avail "$FS" | tail -1 | tr -d ' ')"
+
+	t_ok "$L: the corpus is still found" "$LECTERN" find --no-daemon "cattle, not pets"
+	t_contains "$L: ... in its place" "2015-reinvent-partner-keynote-cattle-not-pets.txt:10:" "$T_OUT"
+	t_ok "$L: status works" "$LECTERN" status --json
+	t_eq "$L: ... and is not up to date" false "$(jq -r .up_to_date <<<"$T_OUT")"
+	visible=$(jq -r .notes <<<"$T_OUT")
+	echo "# $L: $visible of $((N + 5)) notes committed before the disk filled"
+	t_true "$L: ... it counts the corpus at least" "notes: $visible" "${visible:-0}" -ge 5
+
+	# every visible note is complete: its hits are all of the clean index's
+	hits >"$TEST_TMP/now.hits"
+	cut -d: -f1 "$TEST_TMP/now.hits" | sort -u >"$TEST_TMP/visible.files"
+	awk -F: 'NR == FNR { f[$1] = 1; next } f[$1]' "$TEST_TMP/visible.files" "$TEST_TMP/clean.hits" \
+		>"$TEST_TMP/expected.hits"
+	if cmp -s "$TEST_TMP/expected.hits" "$TEST_TMP/now.hits"; then
+		_t_pass "$L: each visible note has all its hits ($(wc -l <"$TEST_TMP/visible.files") files)"
+	else
+		_t_bad "$L: each visible note has all its hits" \
+			"$(diff "$TEST_TMP/expected.hits" "$TEST_TMP/now.hits" | head -6)"
+	fi
+	# no half-written file left behind: only Xapian's own files
+	stray=$(find "$FS/index" -mindepth 1 ! -path "$FS/index/xapian" \
+		! -regex '.*/xapian/\([a-z]*\.glass\|iamglass\|flintlock\)' | head -3)
+	t_eq "$L: no stray or temporary file in the index" "" "$stray"
+
+	t_exit 2 "$L: a second run on the full disk fails the same way" timeout 300 "$LECTERN" index
+	t_contains "$L: ... saying the disk is full" "No space left on device" "$T_ERR"
+	t_ok "$L: ... and the corpus is still found" "$LECTERN" find --no-daemon "cattle, not pets"
+
+	mount -o remount,size=1g "$FS"
+	t_ok "$L: with room again, the next run succeeds" timeout 300 "$LECTERN" index --json
+	t_eq "$L: ... it sees every note" "$((N + 5))" "$(jq -r .files <<<"$T_OUT")"
+	hits >"$TEST_TMP/now.hits"
+	if cmp -s "$TEST_TMP/clean.hits" "$TEST_TMP/now.hits"; then
+		_t_pass "$L: ... and the index gives exactly the clean index's hits"
+	else
+		_t_bad "$L: ... and the index gives exactly the clean index's hits" \
+			"$(diff "$TEST_TMP/clean.hits" "$TEST_TMP/now.hits" | head -6)"
+	fi
+	t_eq "$L: ... and the same counts" "$clean_status" \
+		"$("$LECTERN" status --json | jq -c '{notes, passages, note_bytes}')"
+done
+t_done
