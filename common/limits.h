@@ -9,6 +9,8 @@
 /* Tokenizer */
 #define LEC_MAX_WORD_BYTES 64          /* a longer word takes a position but no term */
 #define LEC_MAX_TERM_BYTES 240         /* Xapian's hard limit is 245 */
+#define LEC_MAX_META_KEY_BYTES 240     /* Xapian's metadata key limit is 255;
+                                        * longer per-path keys are hashed */
 
 /* Index layout */
 #define LEC_BLOCK_POSITION_GAP 100     /* positions skipped between blocks: no phrase, no NEAR crosses */

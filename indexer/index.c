@@ -228,31 +228,57 @@ static lec_status forget_roots(struct run *r, int *roots_changed)
 
 /* ---- known files -------------------------------------------------------- */
 
+/* The metadata key of a per-path record: prefix + path, or, when that would
+ * pass Xapian's key limit, prefix + "#" + a 128-bit hash of the path (the
+ * record then carries the path after a TAB). Returns the key's length. */
+static size_t meta_key(const char *prefix, const char *path, size_t plen, char *key)
+{
+	size_t pfl = strlen(prefix);
+	if (pfl + plen <= LEC_MAX_META_KEY_BYTES) {
+		memcpy(key, prefix, pfl);
+		memcpy(key + pfl, path, plen);
+		return pfl + plen;
+	}
+	XXH128_hash_t h = XXH3_128bits(path, plen);
+	return (size_t)sprintf(key, "%s#%016" PRIx64 "%016" PRIx64, prefix, (uint64_t)h.high64,
+			       (uint64_t)h.low64);
+}
+
 static int on_known(void *ctx, const char *key, size_t klen, const char *val, size_t vlen)
 {
 	struct run *r = ctx;
 	size_t pl = strlen(LEC_META_FILE_PREFIX);
 	char rec[128];
-	if (vlen >= sizeof(rec))
+	size_t nl = 0;
+	while (nl < vlen && val[nl] != '\t')
+		nl++;
+	if (nl >= sizeof(rec))
 		return 0;
-	memcpy(rec, val, vlen);
-	rec[vlen] = 0;
-	struct known_file *k = calloc(1, sizeof(*k));
-	if (!k)
-		return 1;
+	memcpy(rec, val, nl);
+	rec[nl] = 0;
+	/* the path: after the prefix, or after the TAB of a hashed key's record */
+	const char *path = key + pl;
+	size_t path_len = klen - pl;
+	if (klen > pl && key[pl] == '#') {
+		if (nl == vlen)
+			return 0;
+		path = val + nl + 1;
+		path_len = vlen - nl - 1;
+	}
 	unsigned long long size, hash;
 	long long mtime;
 	unsigned passages;
-	if (sscanf(rec, "%llu %lld %llx %u", &size, &mtime, &hash, &passages) != 4) {
-		free(k);
+	if (sscanf(rec, "%llu %lld %llx %u", &size, &mtime, &hash, &passages) != 4)
 		return 0;
-	}
+	struct known_file *k = calloc(1, sizeof(*k));
+	if (!k)
+		return 1;
 	k->size = size;
 	k->mtime_ns = mtime;
 	k->hash = hash;
 	k->passages = passages;
 	struct hmap_entry *e;
-	if (hmap_put(&r->known, key + pl, klen - pl, &e, NULL)) {
+	if (hmap_put(&r->known, path, path_len, &e, NULL)) {
 		free(k);
 		return 1;
 	}
@@ -271,26 +297,31 @@ static lec_status load_known(struct run *r)
 static lec_status set_known(struct run *r, const char *path, uint64_t size, int64_t mtime,
 			    uint64_t hash, uint32_t passages)
 {
-	char key[LEC_MAX_PATH_BYTES + 8], val[96];
-	int kl = snprintf(key, sizeof(key), "%s%s", LEC_META_FILE_PREFIX, path);
-	int vl = snprintf(val, sizeof(val), "%" PRIu64 " %" PRId64 " %016" PRIx64 " %" PRIu32,
-			  size, mtime, hash, passages);
-	if (kl < 0 || (size_t)kl >= sizeof(key))
-		return LEC_ELIMIT;
-	return xap_db_set_metadata(r->db, key, (size_t)kl, val, (size_t)vl);
+	char key[LEC_MAX_META_KEY_BYTES + 8];
+	size_t plen = strlen(path);
+	size_t kl = meta_key(LEC_META_FILE_PREFIX, path, plen, key);
+	struct buf val;
+	buf_init(&val, 0);
+	buf_printf(&val, "%" PRIu64 " %" PRId64 " %016" PRIx64 " %" PRIu32, size, mtime, hash,
+		   passages);
+	if (kl != strlen(LEC_META_FILE_PREFIX) + plen) {
+		buf_putc(&val, '\t');
+		buf_put(&val, path, plen);
+	}
+	lec_status st = val.status ? val.status : xap_db_set_metadata(r->db, key, kl, val.data, val.len);
+	buf_release(&val);
+	return st;
 }
 
 static lec_status drop_known(struct run *r, const char *path)
 {
-	char key[LEC_MAX_PATH_BYTES + 8];
+	char key[LEC_MAX_META_KEY_BYTES + 8];
 	char term[20];
-	int kl = snprintf(key, sizeof(key), "%s%s", LEC_META_FILE_PREFIX, path);
-	if (kl < 0 || (size_t)kl >= sizeof(key))
-		return LEC_ELIMIT;
+	size_t kl = meta_key(LEC_META_FILE_PREFIX, path, strlen(path), key);
 	docbuild_file_term(path, term);
 	lec_status st = xap_db_delete_documents_by_term(r->db, term, strlen(term));
 	if (!st)
-		st = xap_db_set_metadata(r->db, key, (size_t)kl, "", 0);
+		st = xap_db_set_metadata(r->db, key, kl, "", 0);
 	return st;
 }
 
@@ -380,11 +411,10 @@ static struct dir_people *dir_people_get(struct run *r, const char *path)
 		return NULL;
 	hmap_init(&dp->names);
 	e->value = dp;
-	char key[LEC_MAX_PATH_BYTES + 8], *val = NULL;
+	char key[LEC_MAX_META_KEY_BYTES + 8], *val = NULL;
 	size_t vlen = 0;
-	int kl = snprintf(key, sizeof(key), "%s%.*s", META_PEOPLE_PREFIX, (int)dlen, path);
-	if (kl > 0 && (size_t)kl < sizeof(key) &&
-	    xap_db_get_metadata(r->db, key, (size_t)kl, &val, &vlen) == LEC_OK)
+	size_t kl = meta_key(META_PEOPLE_PREFIX, path, dlen, key);
+	if (xap_db_get_metadata(r->db, key, kl, &val, &vlen) == LEC_OK)
 		parse_people(dp, val, vlen);
 	free(val);
 	return dp;
@@ -423,19 +453,18 @@ static lec_status people_save(struct run *r)
 		struct dir_people *dp = e->value;
 		if (!dp || !dp->dirty)
 			continue;
-		struct buf b, key;
+		struct buf b;
+		char key[LEC_MAX_META_KEY_BYTES + 8];
 		buf_init(&b, 0);
-		buf_init(&key, 0);
 		size_t jt = 0;
 		struct hmap_entry *n;
 		while (hmap_next(&dp->names, &jt, &n))
 			if (n->value)
 				buf_printf(&b, "%s\t%s\n", n->key, (char *)n->value);
-		buf_printf(&key, "%s%s", META_PEOPLE_PREFIX, e->key);
-		lec_status st = b.status || key.status ? LEC_ENOMEM
-			: xap_db_set_metadata(r->db, key.data, key.len, b.data ? b.data : "", b.len);
+		size_t kl = meta_key(META_PEOPLE_PREFIX, e->key, e->klen, key);
+		lec_status st = b.status ? LEC_ENOMEM
+			: xap_db_set_metadata(r->db, key, kl, b.data ? b.data : "", b.len);
 		buf_release(&b);
-		buf_release(&key);
 		if (st)
 			return st;
 		dp->dirty = 0;
