@@ -23,82 +23,12 @@
 #include "log.h"
 #include "proto.h"
 #include "sock.h"
-
-#define IN_CAP (LEC_MAX_REQUEST_LINE + 1)
-#define KEEP_BYTES (64u << 10)          /* buffers larger than this are freed when empty */
-#define TICK_MS 100                     /* idle timers and shutdown checks */
-#define DEBOUNCE_MS 75                  /* editors write, rename, chmod: wait for the burst */
-#define DEBOUNCE_MAX_MS 400             /* ...but never longer than this after the first event */
-#define LOCKED_RETRY_MS 1000            /* watch reindex met another writer: try again */
-#define SHUTDOWN_GRACE_MS 5000          /* flushing answers at exit */
-#define TRIM_EVERY_MS 1000              /* give freed client buffers back to the system */
-#define WATCH_MASK (IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | IN_DELETE | IN_CREATE | \
-		    IN_DONT_FOLLOW | IN_ONLYDIR | IN_EXCL_UNLINK)
-
-struct client {
-	int fd;
-	uint64_t serial;        /* never reused: finished jobs find their client by it */
-	uid_t uid;
-	struct buf in;          /* received bytes; [in_start, in.len) not yet parsed */
-	size_t in_start;
-	struct buf out;         /* replies; [out_sent, out.len) not yet written */
-	size_t out_sent;
-	long long last_ms;      /* last time bytes moved */
-	int waiting;            /* a reindex of ours is queued or running: later lines wait */
-	int eof, closing, dead;
-};
-
-struct job {
-	struct job *next;
-	uint64_t client;        /* 0: from the watcher */
-	json_t *id;
-	char **paths;           /* watcher: "dir\0name" pairs resolved in the worker */
-	size_t npaths;
-	int from_watch;
-};
-
-struct worker {
-	pthread_t thread;
-	int busy;
-	int pipe[2];            /* the thread writes one byte when done */
-	struct job *queue, *cur;
-	const char *index_dir;
-	volatile sig_atomic_t stop;
-	lec_status st;
-	struct idx_stats stats;
-	struct buf err;
-};
-
-struct watch {
-	int fd;                 /* inotify, or -1 */
-	char **dirs;            /* indexed by watch descriptor */
-	size_t ndirs;
-	char **pending;         /* "dir\0name" pairs waiting for the debounce */
-	size_t npending;
-	long long first_ms, due_ms;  /* 0: nothing pending */
-	int warned_full;
-};
-
-struct server {
-	const struct srv_config *cfg;
-	struct sock_listener lis;
-	struct proto_env env;
-	struct client *clients[LEC_MAX_CLIENTS];
-	size_t nclients;
-	uint64_t next_serial;
-	struct worker w;
-	struct watch wt;
-	int sig_pipe[2];
-	int stopping;
-	long long stop_ms;
-	int freed;                      /* clients closed since the last trim */
-	long long trim_ms;
-};
+#include "server-int.h"
 
 static int sig_fd = -1;
 static volatile sig_atomic_t sig_seen;
 
-static long long now_ms(void)
+long long srv_now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -169,7 +99,7 @@ static void client_flush(struct client *c)
 			return;
 		}
 		c->out_sent += (size_t)n;
-		c->last_ms = now_ms();
+		c->last_ms = srv_now_ms();
 	}
 	if (c->out_sent == c->out.len) {
 		c->out_sent = 0;
@@ -213,7 +143,7 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int under(const char *path, const char *dir)
+int srv_under(const char *path, const char *dir)
 {
 	size_t n = strlen(dir);
 	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
@@ -254,7 +184,7 @@ static void resolve_watch_job(struct job *j)
 	qsort(j->paths, j->npaths, sizeof(char *), cmp_str);
 	w = 0;
 	for (size_t i = 0; i < j->npaths; i++) {
-		if (w && under(j->paths[i], j->paths[w - 1]))
+		if (w && srv_under(j->paths[i], j->paths[w - 1]))
 			free(j->paths[i]);
 		else
 			j->paths[w++] = j->paths[i];
@@ -317,7 +247,7 @@ static void worker_start_next(struct server *s)
 	s->env.reindexing = 1;
 }
 
-static void worker_enqueue(struct server *s, struct job *j)
+void srv_worker_enqueue(struct server *s, struct job *j)
 {
 	struct job **p = &s->w.queue;
 	while (*p)
@@ -335,8 +265,6 @@ static struct client *client_by_serial(struct server *s, uint64_t serial)
 }
 
 static void client_process(struct server *s, struct client *c);
-static void watch_refresh_roots(struct server *s);
-static void watch_requeue(struct server *s, struct job *j);
 
 static void log_reindex(const struct job *j, lec_status st, const struct idx_stats *t,
 			const char *msg)
@@ -408,7 +336,7 @@ static void handle_line(struct server *s, struct client *c, const char *line, si
 	}
 	*j = (struct job){ .client = c->serial, .id = pj.id, .paths = pj.paths, .npaths = pj.npaths };
 	c->waiting = 1;
-	worker_enqueue(s, j);
+	srv_worker_enqueue(s, j);
 }
 
 /* Parse every complete line, in order, until one must wait. */
@@ -475,7 +403,7 @@ static void client_read(struct server *s, struct client *c)
 			client_drop(c, "out of memory for a request");
 			return;
 		}
-		c->last_ms = now_ms();
+		c->last_ms = srv_now_ms();
 	}
 	client_process(s, c);
 	client_flush(c);
@@ -522,7 +450,7 @@ static void client_add(struct server *s, int fd)
 	c->fd = fd;
 	c->uid = uid;
 	c->serial = ++s->next_serial;
-	c->last_ms = now_ms();
+	c->last_ms = srv_now_ms();
 	buf_init(&c->in, IN_CAP);
 	buf_init(&c->out, LEC_MAX_CLIENT_OUTPUT * 2);
 	s->clients[s->nclients++] = c;
@@ -571,7 +499,7 @@ static void accept_all(struct server *s)
 /* Close the dead, the finished and the idle. */
 static void sweep(struct server *s)
 {
-	long long now = now_ms(), idle = (long long)s->cfg->idle_timeout_sec * 1000;
+	long long now = srv_now_ms(), idle = (long long)s->cfg->idle_timeout_sec * 1000;
 	size_t w = 0;
 	for (size_t i = 0; i < s->nclients; i++) {
 		struct client *c = s->clients[i];
@@ -601,257 +529,6 @@ static void sweep(struct server *s)
 	}
 }
 
-/* ---- the watcher -------------------------------------------------------- */
-
-static int ignored_name(const char *name)
-{
-	size_t n = strlen(name);
-	/* hidden files (editor swap files), backups, vim's write test file */
-	return name[0] == '.' || (n && name[n - 1] == '~') || !strcmp(name, "4913");
-}
-
-static void watch_add_tree(struct server *s, const char *dir, int depth);
-
-static void watch_set(struct watch *wt, int wd, const char *dir)
-{
-	if ((size_t)wd >= wt->ndirs) {
-		size_t n = (size_t)wd * 2 + 16;
-		char **d = realloc(wt->dirs, n * sizeof(char *));
-		if (!d)
-			return;
-		memset(d + wt->ndirs, 0, (n - wt->ndirs) * sizeof(char *));
-		wt->dirs = d;
-		wt->ndirs = n;
-	}
-	if (wt->dirs[wd] && !strcmp(wt->dirs[wd], dir))
-		return;
-	free(wt->dirs[wd]);
-	wt->dirs[wd] = strdup(dir);
-}
-
-static void watch_subdirs(struct server *s, const char *dir, int depth)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	if (!d)
-		return;
-	while ((e = readdir(d))) {
-		if (ignored_name(e->d_name))
-			continue;  /* also . and .. */
-		char *sub = NULL;
-		struct stat sb;
-		if (asprintf(&sub, "%s/%s", dir, e->d_name) < 0)
-			break;
-		if (lstat(sub, &sb) == 0 && S_ISDIR(sb.st_mode))
-			watch_add_tree(s, sub, depth + 1);
-		free(sub);
-	}
-	closedir(d);
-}
-
-/* Watch dir and every directory under it (hidden ones are not notes). */
-static void watch_add_tree(struct server *s, const char *dir, int depth)
-{
-	struct watch *wt = &s->wt;
-	if (depth > LEC_MAX_WALK_DEPTH)
-		return;
-	int wd = inotify_add_watch(wt->fd, dir, WATCH_MASK);
-	if (wd < 0) {
-		if (errno == ENOSPC && !wt->warned_full++)
-			log_warn("watch: out of inotify watches at %s (raise "
-				 "fs.inotify.max_user_watches)", dir);
-		else if (errno != ENOSPC && errno != ENOENT && errno != ENOTDIR)
-			log_warn("watch: %s: %s", dir, strerror(errno));
-		return;
-	}
-	watch_set(wt, wd, dir);
-	watch_subdirs(s, dir, depth);
-}
-
-/* Forget the watches of a directory moved away (and those under it). */
-static void watch_remove_tree(struct watch *wt, const char *dir)
-{
-	for (size_t i = 0; i < wt->ndirs; i++) {
-		if (wt->dirs[i] && under(wt->dirs[i], dir)) {
-			inotify_rm_watch(wt->fd, (int)i);
-			free(wt->dirs[i]);
-			wt->dirs[i] = NULL;
-		}
-	}
-}
-
-static int watched(const struct watch *wt, const char *dir)
-{
-	for (size_t i = 0; i < wt->ndirs; i++)
-		if (wt->dirs[i] && !strcmp(wt->dirs[i], dir))
-			return 1;
-	return 0;
-}
-
-/* Watch roots that are not watched yet (a reindex may have added one). */
-static void watch_refresh_roots(struct server *s)
-{
-	struct idx_info info = { 0 };
-	struct buf err;
-	buf_init(&err, 1024);
-	if (idx_info_read(s->env.index_dir, &info, &err) == LEC_OK) {
-		for (size_t i = 0; i < info.nroots; i++) {
-			if (!watched(&s->wt, info.roots[i])) {
-				log_info("watching %s", info.roots[i]);
-				watch_add_tree(s, info.roots[i], 0);
-			}
-		}
-	}
-	idx_info_release(&info);
-	buf_release(&err);
-}
-
-static void watch_clear_pending(struct watch *wt)
-{
-	for (size_t i = 0; i < wt->npending; i++)
-		free(wt->pending[i]);
-	wt->npending = 0;
-}
-
-/* Remember "dir\0name" for the next watch reindex. */
-static void watch_note(struct watch *wt, const char *dir, const char *name)
-{
-	size_t dl = strlen(dir), nl = strlen(name);
-	if (wt->npending >= LEC_BATCH_FILES) {
-		/* a checkout or a copy of a whole tree: one full refresh does it */
-		watch_clear_pending(wt);
-		name = "";
-		nl = 0;
-	}
-	for (size_t i = 0; i < wt->npending; i++)
-		if (!strcmp(wt->pending[i], dir) && !strcmp(wt->pending[i] + dl + 1, name))
-			return;
-	char **p = realloc(wt->pending, (wt->npending + 1) * sizeof(char *));
-	char *pair = malloc(dl + nl + 2);
-	if (!p || !pair) {
-		free(pair);
-		if (p)
-			wt->pending = p;
-		return;
-	}
-	memcpy(pair, dir, dl + 1);
-	memcpy(pair + dl + 1, name, nl + 1);
-	wt->pending = p;
-	wt->pending[wt->npending++] = pair;
-	long long now = now_ms();
-	if (!wt->first_ms)
-		wt->first_ms = now;
-	wt->due_ms = now + DEBOUNCE_MS;
-	if (wt->due_ms > wt->first_ms + DEBOUNCE_MAX_MS)
-		wt->due_ms = wt->first_ms + DEBOUNCE_MAX_MS;
-}
-
-static void watch_event(struct server *s, const struct inotify_event *ev)
-{
-	struct watch *wt = &s->wt;
-	if (ev->mask & IN_Q_OVERFLOW) {
-		log_warn("watch: inotify queue overflow: refreshing every root");
-		watch_note(wt, s->env.index_dir, "");  /* cannot resolve: a full refresh */
-		return;
-	}
-	if (ev->wd < 0 || (size_t)ev->wd >= wt->ndirs || !wt->dirs[ev->wd])
-		return;
-	if (ev->mask & IN_IGNORED) {
-		free(wt->dirs[ev->wd]);
-		wt->dirs[ev->wd] = NULL;
-		return;
-	}
-	if (!ev->len || ignored_name(ev->name))
-		return;
-	const char *dir = wt->dirs[ev->wd];
-	int isdir = (ev->mask & IN_ISDIR) != 0;
-	if (!isdir && (ev->mask & IN_CREATE))
-		return;  /* a file being created: its IN_CLOSE_WRITE follows */
-	char *path = NULL;
-	if (asprintf(&path, "%s/%s", dir, ev->name) < 0)
-		return;
-	if (isdir && (ev->mask & IN_MOVED_FROM))
-		watch_remove_tree(wt, path);
-	if (isdir && (ev->mask & (IN_CREATE | IN_MOVED_TO)))
-		watch_add_tree(s, path, 0);
-	watch_note(wt, dir, ev->name);
-	free(path);
-}
-
-static void watch_read(struct server *s)
-{
-	char ev_buf[16384] __attribute__((aligned(__alignof__(struct inotify_event))));
-	for (;;) {
-		ssize_t n = read(s->wt.fd, ev_buf, sizeof(ev_buf));
-		if (n <= 0)
-			return;
-		for (char *p = ev_buf; p < ev_buf + n;) {
-			const struct inotify_event *ev = (const struct inotify_event *)p;
-			watch_event(s, ev);
-			p += sizeof(*ev) + ev->len;
-		}
-	}
-}
-
-/* The debounce is over: hand the changed paths to the worker. */
-static void watch_fire(struct server *s)
-{
-	struct watch *wt = &s->wt;
-	struct job *j = calloc(1, sizeof(*j));
-	if (!j)
-		return;  /* pending stays; tried again next tick */
-	j->from_watch = 1;
-	j->paths = wt->pending;
-	j->npaths = wt->npending;
-	wt->pending = NULL;
-	wt->npending = 0;
-	wt->first_ms = wt->due_ms = 0;
-	log_debug("watch: %zu change(s): reindexing", j->npaths);
-	worker_enqueue(s, j);
-}
-
-/* Another writer held the index: keep the paths for a later try. */
-static void watch_requeue(struct server *s, struct job *j)
-{
-	struct watch *wt = &s->wt;
-	for (size_t i = 0; i < j->npaths; i++) {
-		const char *p = j->paths[i];
-		const char *slash = strrchr(p, '/');
-		char *dir = slash ? strndup(p, (size_t)(slash - p)) : NULL;
-		if (dir)
-			watch_note(wt, dir, slash + 1);
-		free(dir);
-	}
-	if (!j->npaths)
-		watch_note(wt, s->env.index_dir, "");
-	wt->due_ms = now_ms() + LOCKED_RETRY_MS;
-}
-
-static lec_status watch_start(struct server *s, struct buf *err)
-{
-	s->wt.fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-	if (s->wt.fd < 0) {
-		buf_printf(err, "inotify: %s", strerror(errno));
-		return LEC_EIO;
-	}
-	s->env.watching = 1;
-	watch_refresh_roots(s);
-	return LEC_OK;
-}
-
-static void watch_release(struct watch *wt)
-{
-	if (wt->fd >= 0)
-		close(wt->fd);
-	for (size_t i = 0; i < wt->ndirs; i++)
-		free(wt->dirs[i]);
-	watch_clear_pending(wt);
-	free(wt->dirs);
-	free(wt->pending);
-	memset(wt, 0, sizeof(*wt));
-	wt->fd = -1;
-}
-
 /* ---- the loop ----------------------------------------------------------- */
 
 enum { PF_LISTEN, PF_SIGNAL, PF_WORKER, PF_WATCH, PF_CLIENTS };
@@ -860,7 +537,7 @@ static int poll_timeout(const struct server *s)
 {
 	int t = TICK_MS;
 	if (s->wt.due_ms) {
-		long long d = s->wt.due_ms - now_ms();
+		long long d = s->wt.due_ms - srv_now_ms();
 		t = d < 0 ? 0 : d < t ? (int)d : t;
 	}
 	return t;
@@ -871,7 +548,7 @@ static void begin_stop(struct server *s)
 	log_info("stopping (%s): finishing in-flight requests",
 		 sig_seen == SIGINT ? "SIGINT" : "SIGTERM");
 	s->stopping = 1;
-	s->stop_ms = now_ms();
+	s->stop_ms = srv_now_ms();
 	s->w.stop = 1;  /* a running reindex commits after its current file */
 	for (struct job *j = s->w.queue, *next; j; j = next) {
 		next = j->next;
@@ -892,7 +569,7 @@ static int stop_done(const struct server *s)
 {
 	if (s->w.busy)
 		return 0;
-	if (now_ms() - s->stop_ms > SHUTDOWN_GRACE_MS)
+	if (srv_now_ms() - s->stop_ms > SHUTDOWN_GRACE_MS)
 		return 1;
 	for (size_t i = 0; i < s->nclients; i++)
 		if (s->clients[i]->out_sent < s->clients[i]->out.len)
@@ -965,7 +642,7 @@ static void loop(struct server *s)
 			if (pf[PF_LISTEN].revents && !s->stopping)
 				accept_all(s);
 		}
-		if (s->wt.due_ms && now_ms() >= s->wt.due_ms && !s->stopping)
+		if (s->wt.due_ms && srv_now_ms() >= s->wt.due_ms && !s->stopping)
 			watch_fire(s);
 		sweep(s);
 	}
