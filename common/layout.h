@@ -16,6 +16,7 @@
 #define LEC_PFX_TAG "K"
 #define LEC_PFX_YEAR "Y"
 #define LEC_PFX_FILE "F"
+#define LEC_PFX_LANG "L"
 
 /* value slots */
 #define LEC_SLOT_DATE 0
@@ -27,6 +28,7 @@
 #define LEC_META_ROOTS "lectern:roots"
 #define LEC_META_LAST_INDEXED "lectern:last-indexed"
 #define LEC_META_FILE_PREFIX "f:"
+#define LEC_META_LANGUAGES "lectern:languages"
 
 /* heading path separator for display */
 #define LEC_HEADING_SEP " \xe2\x80\xba "   /* " › " */

@@ -162,7 +162,7 @@ int cmd_index(int argc, char **argv)
 		OPT_STRING_(0, "index", &index_opt, "DIR", "the index directory (default: $LECTERN_INDEX, else $XDG_DATA_HOME/lectern)"),
 		OPT_FLAG_(0, "check", &check, "change nothing; exit 1 if the index is out of date"),
 		OPT_STRINGS_(0, "forget", &forget, "DIR", "drop a root and its notes (repeatable)"),
-		OPT_STRING_(0, "lang", &lang, "LANG", "stemming language when a note has no lang: key (default english)"),
+		OPT_STRING_(0, "lang", &lang, "LANG", "stemming language of the DIRs given, remembered (default english; a note's lang: key wins)"),
 		OPT_FLAG_(0, "json", &json, "print the summary as one JSON object"),
 		OPT_FLAG_(0, "strict", &strict, "exit 1 when there were warnings"),
 		OPT_FLAG_('q', "quiet", &quiet, "print warnings only"),

@@ -42,8 +42,10 @@ void docbuild_release(struct docbuild *b)
 		free(e->value);
 	hmap_release(&b->stems);
 	hmap_release(&b->spelling);
-	for (size_t k = 0; k < b->nstemmers; k++)
+	for (size_t k = 0; k < b->nstemmers; k++) {
 		stemmer_free(b->stemmers[k]);
+		free(b->stemmer_names[k]);
+	}
 	xap_doc_free(b->doc);
 	free(b->err);
 	memset(b, 0, sizeof(*b));
@@ -68,18 +70,20 @@ int docbuild_is_binary(const char *data, size_t len)
 	return n > 0 && ctrl * 10 > n;
 }
 
-/* The stemmer for a language, created on first use; the default one when
- * the language is unknown. */
+/* The stemmer for a language name, created on first use; the default one
+ * when the language is unknown or too many are in use. */
 static stemmer *stemmer_for(struct docbuild *b, const char *lang)
 {
 	if (!lang || !stemmer_known(lang))
 		return b->stemmers[0];
 	for (size_t i = 0; i < b->nstemmers; i++)
-		if (strcmp(stemmer_language(b->stemmers[i]), lang) == 0)
+		if (b->stemmer_names[i] && strcmp(b->stemmer_names[i], lang) == 0)
 			return b->stemmers[i];
 	stemmer *st;
-	if (b->nstemmers == sizeof(b->stemmers) / sizeof(b->stemmers[0]) || stemmer_new(lang, &st))
+	size_t max = sizeof(b->stemmers) / sizeof(b->stemmers[0]);
+	if (b->nstemmers == max || stemmer_new(lang, &st))
 		return b->stemmers[0];
+	b->stemmer_names[b->nstemmers] = strdup(lang);
 	b->stemmers[b->nstemmers++] = st;
 	return st;
 }
@@ -171,6 +175,7 @@ struct shared_terms {
 	struct buf terms;       /* NUL-separated "term" entries, each preceded by a 4-byte pos (0 = no pos) */
 	char *date_value;       /* YYYYMMDD or NULL */
 	char file_term[20];
+	const char *lang;       /* canonical stemming language (static) */
 };
 
 static void add_shared(struct shared_terms *sh, const char *prefix, const char *w, size_t len,
@@ -252,6 +257,9 @@ static lec_status shared_build(struct shared_terms *sh, struct docbuild *b, stem
 	if (sh->date_value)
 		add_shared(sh, LEC_PFX_YEAR, sh->date_value, 4, 0);
 	docbuild_file_term(path, sh->file_term);
+	const char *lang = stemmer_language(st);
+	add_shared(sh, LEC_PFX_LANG, lang, strlen(lang), 0);
+	sh->lang = lang;
 	return sh->terms.status;
 }
 
@@ -265,7 +273,7 @@ static void shared_apply(const struct shared_terms *sh, xap_doc *doc)
 		size_t len = strlen(p);
 		if (pos)
 			xap_doc_add_posting(doc, p, len, pos, 1);
-		else if (p[0] == LEC_PFX_YEAR[0] || p[0] == LEC_PFX_TAG[0])
+		else if (p[0] == LEC_PFX_YEAR[0] || p[0] == LEC_PFX_TAG[0] || p[0] == LEC_PFX_LANG[0])
 			xap_doc_add_boolean_term(doc, p, len);
 		else
 			xap_doc_add_term(doc, p, len, 1);
@@ -330,7 +338,8 @@ lec_status docbuild_passage_segmap(const struct note *n, const struct passage *p
 }
 
 static void put_data(struct buf *d, const char *path, const struct note *n,
-		     const struct passage *p, size_t index, const char *segs, size_t seglen)
+		     const struct passage *p, size_t index, const char *segs, size_t seglen,
+		     const char *lang)
 {
 	rec_puts(d, "path", path);
 	rec_put_u64(d, "start", p->start);
@@ -346,6 +355,8 @@ static void put_data(struct buf *d, const char *path, const struct note *n,
 		   (uint64_t)XXH3_64bits(n->src + p->start, p->end - p->start));
 	rec_put(d, "segs", segs, seglen);
 	rec_puts(d, "fmt", n->format == NOTE_MARKDOWN ? "md" : "txt");
+	if (lang)
+		rec_puts(d, "lang", lang);
 	rec_put_u64(d, "n", index);
 }
 
@@ -373,7 +384,7 @@ static lec_status passage_doc(struct docbuild *b, stemmer *st, const char *path,
 		rc = segmap_encode(&m, &segs, &seglen);
 	if (!rc) {
 		shared_apply(sh, b->doc);
-		put_data(&data, path, n, p, index, segs, seglen);
+		put_data(&data, path, n, p, index, segs, seglen, sh->lang);
 		for (size_t i = 0; i < p->nspeakers; i++)
 			if (p->speakers[i] < n->npeople)
 				add_speaker_terms(b, &n->people[p->speakers[i]], &data);
@@ -409,7 +420,8 @@ static void resolve_people(struct docbuild *b, const char *path, struct note *n)
 }
 
 lec_status docbuild_file(struct docbuild *b, const char *path, const char *data, size_t len,
-			 docbuild_sink sink, docbuild_warn warn, void *ctx, uint32_t *npassages)
+			 const char *lang_hint, docbuild_sink sink, docbuild_warn warn, void *ctx,
+			 uint32_t *npassages, const char **used)
 {
 	struct note n;
 	struct passage *ps = NULL;
@@ -422,7 +434,9 @@ lec_status docbuild_file(struct docbuild *b, const char *path, const char *data,
 	for (size_t i = 0; warn && i < n.nwarnings; i++)
 		warn(ctx, n.warnings[i]);
 	resolve_people(b, path, &n);
-	stemmer *st = stemmer_for(b, n.lang);
+	stemmer *st = stemmer_for(b, n.lang ? n.lang : lang_hint);
+	if (used)
+		*used = stemmer_language(st);
 	memset(&sh, 0, sizeof(sh));
 	rc = passages_build(&n, &ps, &np);
 	if (!rc)

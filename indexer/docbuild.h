@@ -33,6 +33,7 @@ struct docbuild {
 	struct hmap stems;      /* "lang\0word" -> malloc'd stem */
 	struct hmap spelling;   /* word -> (uintptr_t) count */
 	struct stemmer *stemmers[8];
+	char *stemmer_names[8];  /* the name each was asked for ("fr", "french"...) */
 	size_t nstemmers;
 	xap_doc *doc;
 	struct docbuild_people people;  /* optional (all NULL: none) */
@@ -47,10 +48,13 @@ typedef lec_status (*docbuild_sink)(void *ctx, xap_doc *doc);
 /* Called for each warning of the note parser ("line 3: ..."). */
 typedef void (*docbuild_warn)(void *ctx, const char *message);
 
-/* Parse `data` (the file's bytes) and emit its passages. *npassages gets the
- * count. `hash` is the file's XXH3-64. */
+/* Parse `data` (the file's bytes) and emit its passages. The stemming
+ * language is the note's `lang:` front matter, else `lang_hint` (the root's
+ * language, may be NULL), else english; *used gets its canonical name
+ * (static storage). *npassages gets the count. */
 lec_status docbuild_file(struct docbuild *b, const char *path, const char *data, size_t len,
-			 docbuild_sink sink, docbuild_warn warn, void *ctx, uint32_t *npassages);
+			 const char *lang_hint, docbuild_sink sink, docbuild_warn warn, void *ctx,
+			 uint32_t *npassages, const char **used);
 
 struct note;
 struct passage;

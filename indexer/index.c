@@ -17,6 +17,7 @@
 #include "note.h"
 #include "limits.h"
 #include "paths.h"
+#include "stem.h"
 #include "walk.h"
 #include "xap.h"
 
@@ -45,6 +46,11 @@ struct run {
 	struct hmap known;      /* path -> struct known_file* */
 	char **roots;           /* absolute roots, as remembered */
 	size_t nroots;
+	struct hmap root_lang;  /* root -> malloc'd stemming language (absent: default) */
+	char **relang;          /* roots whose language changed: their notes are redone */
+	size_t nrelang;
+	struct hmap languages;  /* stemming languages of the notes in the index */
+	int languages_changed;
 	char **scopes;          /* what this run walks */
 	size_t nscopes;
 	char **forgotten;       /* dropped roots: their notes are removed, not walked */
@@ -128,6 +134,38 @@ static void strv_free(char **v, size_t n)
 
 /* ---- roots -------------------------------------------------------------- */
 
+static lec_status set_root_lang(struct run *r, const char *root, const char *lang)
+{
+	struct hmap_entry *e;
+	if (hmap_put(&r->root_lang, root, strlen(root), &e, NULL))
+		return LEC_ENOMEM;
+	free(e->value);
+	e->value = lang ? strdup(lang) : NULL;
+	return lang && !e->value ? LEC_ENOMEM : LEC_OK;
+}
+
+static const char *root_lang_of(const struct run *r, const char *root)
+{
+	struct hmap_entry *e = hmap_get(&r->root_lang, root, strlen(root));
+	return e ? e->value : NULL;
+}
+
+/* The stemming language of the root holding path (the longest match). */
+static const char *lang_for_path(const struct run *r, const char *path)
+{
+	const char *best = NULL;
+	size_t best_len = 0;
+	for (size_t i = 0; i < r->nroots; i++) {
+		size_t n = strlen(r->roots[i]);
+		if (under(path, r->roots[i]) && n >= best_len && root_lang_of(r, r->roots[i])) {
+			best = root_lang_of(r, r->roots[i]);
+			best_len = n;
+		}
+	}
+	return best;
+}
+
+/* Roots are lines of "path" or "path<TAB>language". */
 static lec_status load_roots(struct run *r)
 {
 	char *val;
@@ -135,13 +173,16 @@ static lec_status load_roots(struct run *r)
 	lec_status st = xap_db_get_metadata(r->db, LEC_META_ROOTS, strlen(LEC_META_ROOTS), &val, &len);
 	if (st)
 		return st;
-	for (char *p = val, *nl; p < val + len; p = nl + 1) {
+	for (char *p = val, *nl; p < val + len && !st; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(val + len - p));
 		if (!nl)
 			nl = val + len;
 		*nl = 0;
-		if (*p && (st = strv_push(&r->roots, &r->nroots, p)))
-			break;
+		char *tab = strchr(p, '\t');
+		if (tab)
+			*tab = 0;
+		if (*p && !(st = strv_push(&r->roots, &r->nroots, p)) && tab && tab[1])
+			st = set_root_lang(r, p, tab + 1);
 	}
 	free(val);
 	return st;
@@ -152,7 +193,10 @@ static lec_status save_roots(struct run *r)
 	struct buf b;
 	buf_init(&b, 0);
 	for (size_t i = 0; i < r->nroots; i++) {
+		const char *lang = root_lang_of(r, r->roots[i]);
 		buf_puts(&b, r->roots[i]);
+		if (lang)
+			buf_printf(&b, "\t%s", lang);
 		buf_putc(&b, '\n');
 	}
 	if (b.status)
@@ -160,6 +204,109 @@ static lec_status save_roots(struct run *r)
 	lec_status st = xap_db_set_metadata(r->db, LEC_META_ROOTS, strlen(LEC_META_ROOTS),
 					    b.data ? b.data : "", b.len);
 	buf_release(&b);
+	return st;
+}
+
+/* --lang LANG applies to the roots named on the command line; a root whose
+ * language changes has its notes indexed again. */
+static lec_status apply_lang(struct run *r, char *const *paths, size_t npaths, int *roots_changed)
+{
+	const char *lang = r->opts->language;
+	if (!lang)
+		return LEC_OK;
+	if (!stemmer_known(lang)) {
+		buf_printf(r->err, "--lang %s: not a Snowball language (e.g. english, french, de)", lang);
+		return LEC_EINVAL;
+	}
+	if (npaths == 0) {
+		buf_printf(r->err, "--lang applies to the roots given with it: "
+			   "lectern index --lang %s DIR", lang);
+		return LEC_EINVAL;
+	}
+	/* remember the canonical name ("fr" -> "french") */
+	stemmer *canon;
+	if (stemmer_new(lang, &canon))
+		return LEC_ENOMEM;
+	char name[64];
+	snprintf(name, sizeof(name), "%s", stemmer_language(canon));
+	stemmer_free(canon);
+	lang = name;
+	for (size_t i = 0; i < npaths; i++) {
+		int is_root = 0;
+		for (size_t k = 0; k < r->nroots; k++)
+			is_root |= strcmp(r->roots[k], paths[i]) == 0;
+		if (!is_root) {
+			buf_printf(r->err, "--lang applies to roots, and %s is inside a root", paths[i]);
+			return LEC_EINVAL;
+		}
+		const char *old = root_lang_of(r, paths[i]);
+		if (old && strcmp(old, lang) == 0)
+			continue;
+		lec_status st = set_root_lang(r, paths[i], lang);
+		if (!st)
+			st = strv_push(&r->relang, &r->nrelang, paths[i]);
+		if (st)
+			return st;
+		*roots_changed = 1;
+	}
+	return LEC_OK;
+}
+
+static int relang(const struct run *r, const char *path)
+{
+	for (size_t i = 0; i < r->nrelang; i++)
+		if (under(path, r->relang[i]))
+			return 1;
+	return 0;
+}
+
+/* ---- languages of the notes ---------------------------------------------- */
+
+static lec_status load_languages(struct run *r)
+{
+	char *val;
+	size_t len;
+	lec_status st = xap_db_get_metadata(r->db, LEC_META_LANGUAGES, strlen(LEC_META_LANGUAGES),
+					    &val, &len);
+	for (char *p = val, *nl; !st && p < val + len; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(val + len - p));
+		if (!nl)
+			nl = val + len;
+		struct hmap_entry *e;
+		if (nl > p && hmap_put(&r->languages, p, (size_t)(nl - p), &e, NULL))
+			st = LEC_ENOMEM;
+	}
+	if (!st)
+		free(val);
+	return st;
+}
+
+static void note_language(struct run *r, const char *lang)
+{
+	struct hmap_entry *e;
+	int created = 0;
+	if (lang && hmap_put(&r->languages, lang, strlen(lang), &e, &created) == LEC_OK && created)
+		r->languages_changed = 1;
+}
+
+static lec_status save_languages(struct run *r)
+{
+	if (!r->languages_changed)
+		return LEC_OK;
+	struct buf b;
+	buf_init(&b, 0);
+	size_t it = 0;
+	struct hmap_entry *e;
+	while (hmap_next(&r->languages, &it, &e)) {
+		buf_puts(&b, e->key);
+		buf_putc(&b, '\n');
+	}
+	lec_status st = b.status ? LEC_ENOMEM
+		: xap_db_set_metadata(r->db, LEC_META_LANGUAGES, strlen(LEC_META_LANGUAGES),
+				      b.data ? b.data : "", b.len);
+	buf_release(&b);
+	if (!st)
+		r->languages_changed = 0;
 	return st;
 }
 
@@ -512,6 +659,8 @@ static lec_status tx_commit(struct run *r)
 	if (!st)
 		st = people_save(r);
 	if (!st)
+		st = save_languages(r);
+	if (!st)
 		st = xap_db_commit_transaction(r->db);
 	r->in_tx = 0;
 	r->ncommits++;
@@ -542,9 +691,11 @@ static lec_status reindex_file(struct run *r, const struct found_file *f, const 
 		st = xap_db_delete_documents_by_term(r->db, term, strlen(term));
 	}
 	r->cur_path = f->path;
+	const char *used = NULL;
 	if (!st)
-		st = docbuild_file(&r->build, f->path, data, len, add_doc, on_note_warning, r,
-				   &passages);
+		st = docbuild_file(&r->build, f->path, data, len, lang_for_path(r, f->path),
+				   add_doc, on_note_warning, r, &passages, &used);
+	note_language(r, used);
 	if (!st)
 		st = set_known(r, f->path, f->size, f->mtime_ns, hash, passages);
 	if (st)
@@ -577,7 +728,8 @@ static lec_status process_file(struct run *r, struct found_file *f)
 {
 	struct hmap_entry *e = hmap_get(&r->known, f->path, strlen(f->path));
 	struct known_file *k = e ? e->value : NULL;
-	if (k && k->size == f->size && k->mtime_ns == f->mtime_ns) {
+	int force = relang(r, f->path);
+	if (k && !force && k->size == f->size && k->mtime_ns == f->mtime_ns) {
 		k->seen = 1;
 		r->stats->unchanged++;
 		return LEC_OK;
@@ -606,7 +758,7 @@ static lec_status process_file(struct run *r, struct found_file *f)
 	uint64_t hash = XXH3_64bits(data, len);
 	if (k)
 		k->seen = 1;
-	if (k && k->hash == hash) {
+	if (k && !force && k->hash == hash) {
 		r->stats->touched++;
 		r->stats->unchanged++;
 		if (!r->opts->check_only) {
@@ -846,6 +998,12 @@ static void run_release(struct run *r)
 	strv_free(r->roots, r->nroots);
 	strv_free(r->scopes, r->nscopes);
 	strv_free(r->forgotten, r->nforgotten);
+	strv_free(r->relang, r->nrelang);
+	it = 0;
+	while (hmap_next(&r->root_lang, &it, &e))
+		free(e->value);
+	hmap_release(&r->root_lang);
+	hmap_release(&r->languages);
 	strv_free(r->failed_dirs, r->nfailed);
 	docbuild_release(&r->build);
 	people_release(r);
@@ -868,7 +1026,9 @@ lec_status idx_run(const char *index_dir, char *const *paths, size_t npaths,
 	clock_gettime(CLOCK_MONOTONIC, &r.t0);
 	hmap_init(&r.known);
 	hmap_init(&r.people);
-	lec_status st = docbuild_init(&r.build, opts->language);
+	hmap_init(&r.root_lang);
+	hmap_init(&r.languages);
+	lec_status st = docbuild_init(&r.build, NULL);
 	r.build.people = (struct docbuild_people){ .ctx = &r, .resolve = people_resolve,
 						    .learn = opts->check_only ? NULL : people_learn };
 	if (st)
@@ -882,11 +1042,15 @@ lec_status idx_run(const char *index_dir, char *const *paths, size_t npaths,
 	if (!st)
 		st = load_roots(&r);
 	if (!st)
+		st = load_languages(&r);
+	if (!st)
 		st = forget_roots(&r, &roots_changed);
 	if (!st) {
 		int added = 0;
 		st = plan_scopes(&r, paths, npaths, &added);
 		roots_changed |= added;
+		if (!st)
+			st = apply_lang(&r, paths, npaths, &roots_changed);
 	}
 	if (!st && r.nroots == 0 && r.nscopes == 0) {
 		buf_printf(err, "no roots to index: give a directory, e.g. 'lectern index ~/notes'");

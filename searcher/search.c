@@ -22,11 +22,41 @@
 #include "stem.h"
 #include "xap.h"
 
+#define MAX_LANGS 8
+
+/* A searcher stems queries in every language the index's notes use (english
+ * first): a note is one language, so a query matches a passage when it
+ * matches in the passage's language. */
 struct searcher {
 	xap_db *db;
 	char *index_dir;
-	stemmer *st;
+	stemmer *st[MAX_LANGS];
+	size_t nlangs;
 };
+
+/* Stemmers for the languages listed in the index (english is always [0]). */
+static lec_status load_languages(struct searcher *s)
+{
+	char *val = NULL;
+	size_t len = 0;
+	lec_status st = xap_db_get_metadata(s->db, LEC_META_LANGUAGES, strlen(LEC_META_LANGUAGES),
+					    &val, &len);
+	for (char *p = val, *nl; !st && p < val + len; p = nl + 1) {
+		nl = memchr(p, '\n', (size_t)(val + len - p));
+		if (!nl)
+			nl = val + len;
+		*nl = 0;
+		int have = 0;
+		for (size_t i = 0; i < s->nlangs; i++)
+			have |= strcmp(stemmer_language(s->st[i]), p) == 0;
+		stemmer *ns;
+		if (*p && !have && s->nlangs < MAX_LANGS && stemmer_known(p) &&
+		    stemmer_new(p, &ns) == LEC_OK)
+			s->st[s->nlangs++] = ns;
+	}
+	free(val);
+	return st;
+}
 
 void search_req_init(struct search_req *r)
 {
@@ -43,8 +73,8 @@ lec_status searcher_open(const char *index_dir, struct searcher **out, struct bu
 		st = LEC_ENOMEM;
 	if (!st && !(s->db = xap_db_new()))
 		st = LEC_ENOMEM;
-	if (!st)
-		st = stemmer_new(STEM_DEFAULT_LANGUAGE, &s->st);
+	if (!st && !(st = stemmer_new(STEM_DEFAULT_LANGUAGE, &s->st[0])))
+		s->nlangs = 1;
 	if (!st) {
 		st = xap_db_open(s->db, path, XAP_OPEN_READ);
 		if (st == LEC_ENOTFOUND)
@@ -52,6 +82,8 @@ lec_status searcher_open(const char *index_dir, struct searcher **out, struct bu
 		else if (st)
 			buf_printf(err, "cannot open index %s: %s", index_dir, xap_db_error(s->db));
 	}
+	if (!st)
+		st = load_languages(s);
 	free(path);
 	if (st) {
 		searcher_free(s);
@@ -66,14 +98,16 @@ void searcher_free(struct searcher *s)
 	if (!s)
 		return;
 	xap_db_free(s->db);
-	stemmer_free(s->st);
+	for (size_t i = 0; i < s->nlangs; i++)
+		stemmer_free(s->st[i]);
 	free(s->index_dir);
 	free(s);
 }
 
 lec_status searcher_reopen(struct searcher *s)
 {
-	return xap_db_reopen(s->db);
+	lec_status st = xap_db_reopen(s->db);
+	return st ? st : load_languages(s);
 }
 
 /* ---- releasing ---------------------------------------------------------- */
@@ -119,8 +153,11 @@ struct run {
 	const struct search_req *req;
 	struct search_result *res;
 	struct buf *err;
-	qp_ast *ast;
-	match_query *mq;
+	qp_ast *ast;            /* the query stemmed in english: explain, spelling */
+	qp_ast *asts[MAX_LANGS]; /* asts[0] == ast; one per language of the index */
+	match_query *mqs[MAX_LANGS];
+	match_query *mq;        /* the current hit's language's */
+	size_t nasts;
 	struct match_text text;
 	struct segmap map;
 	/* the last file read, kept for the next hit in the same file */
@@ -129,10 +166,22 @@ struct run {
 	lec_status fstatus;
 };
 
+static void free_asts(struct run *r)
+{
+	for (size_t i = 0; i < r->nasts; i++) {
+		match_query_free(r->mqs[i]);
+		qp_free(r->asts[i]);
+		r->mqs[i] = NULL;
+		r->asts[i] = NULL;
+	}
+	r->nasts = 0;
+	r->ast = NULL;
+	r->mq = NULL;
+}
+
 static void run_release(struct run *r)
 {
-	match_query_free(r->mq);
-	qp_free(r->ast);
+	free_asts(r);
 	match_text_release(&r->text);
 	segmap_release(&r->map);
 	free(r->fpath);
@@ -382,6 +431,8 @@ static lec_status add_context(struct run *r, struct search_hit *h, uint32_t n, s
 
 /* ---- one hit ------------------------------------------------------------ */
 
+static lec_status use_language(struct run *r, const char *lang);
+
 /* The hit to show: the first phrase hit, else the first hit of the rarest
  * matched word (the one BM25 weighs most), so that `cattle pets` shows the
  * cattle, not the first "not". */
@@ -412,7 +463,7 @@ static lec_status fill_hit(struct run *r, struct search_hit *h, const char *data
 	lec_status st = rec_parse(data, dlen, &rec);
 	if (st)
 		return st;
-	if (!(st = hit_from_record(h, &rec)))
+	if (!(st = hit_from_record(h, &rec)) && !(st = use_language(r, rec_get(&rec, "lang", NULL))))
 		st = locate(r, &rec, &loc, &stale);
 	h->stale = stale;
 	if (!st && !stale) {
@@ -436,11 +487,39 @@ static lec_status fill_hit(struct run *r, struct search_hit *h, const char *data
 
 /* ---- running the query --------------------------------------------------- */
 
+/* The query in every language: (q_en FILTER Lenglish) OR (q_fr FILTER
+ * Lfrench) ...; a single-language index needs no filter. */
+static xap_query *build_query(struct run *r, lec_status *rc)
+{
+	if (r->nasts == 1)
+		return qp_to_xapian(r->asts[0], rc);
+	xap_query *parts[MAX_LANGS] = { 0 };
+	size_t n = 0;
+	for (size_t i = 0; i < r->nasts && !*rc; i++) {
+		const char *lang = stemmer_language(r->s->st[i]);
+		char term[64];
+		snprintf(term, sizeof(term), "%s%s", LEC_PFX_LANG, lang);
+		xap_query *q = qp_to_xapian(r->asts[i], rc);
+		xap_query *f = xap_query_term(rc, term, strlen(term), 0);
+		xap_query *pair[2] = { q, f };
+		parts[n] = xap_query_combine(rc, XAP_OP_FILTER, pair, 2);
+		if (parts[n])
+			n++;
+		xap_query_free(q);
+		xap_query_free(f);
+	}
+	xap_query *all = xap_query_combine(rc, XAP_OP_OR, parts, n);
+	for (size_t i = 0; i < n; i++)
+		xap_query_free(parts[i]);
+	return all;
+}
+
 static lec_status run_mset(struct run *r, const qp_ast *ast, xap_mset **out)
 {
 	lec_status rc = LEC_OK;
 	uint32_t docs = 0;
-	xap_query *q = qp_to_xapian(ast, &rc);
+	(void)ast;
+	xap_query *q = build_query(r, &rc);
 	if (rc)
 		return rc;
 	struct xap_search_opts o;
@@ -514,13 +593,61 @@ static lec_status suggest(struct run *r, const qp_ast *ast, char **out)
 	return st;
 }
 
-static lec_status parse(struct run *r, const char *text, size_t len, qp_ast **out)
+/* Parse text once per language of the index into r->asts. */
+static lec_status parse(struct run *r, const char *text, size_t len)
 {
-	struct qp_error qerr = { 0 };
-	lec_status st = qp_parse(text, len, r->req->qflags, r->s->st, out, &qerr);
-	if (st)
-		buf_printf(r->err, "%s", qerr.msg[0] ? qerr.msg : lec_status_str(st));
-	return st;
+	free_asts(r);
+	for (size_t i = 0; i < r->s->nlangs; i++) {
+		struct qp_error qerr = { 0 };
+		lec_status st = qp_parse(text, len, r->req->qflags, r->s->st[i], &r->asts[i], &qerr);
+		if (st) {
+			buf_printf(r->err, "%s", qerr.msg[0] ? qerr.msg : lec_status_str(st));
+			return st;
+		}
+		r->nasts++;
+	}
+	r->ast = r->asts[0];
+	return LEC_OK;
+}
+
+/* Loosen every language's query; LEC_OK with *relaxed 0 when the first
+ * cannot be loosened. */
+static lec_status relax_all(struct run *r, int *relaxed)
+{
+	qp_ast *loose[MAX_LANGS] = { 0 };
+	*relaxed = 0;
+	for (size_t i = 0; i < r->nasts; i++) {
+		lec_status st = qp_relax(r->asts[i], &loose[i]);
+		if (st || !loose[i]) {
+			for (size_t k = 0; k <= i; k++)
+				qp_free(loose[k]);
+			return st;
+		}
+	}
+	size_t n = r->nasts;
+	free_asts(r);
+	for (size_t i = 0; i < n; i++)
+		r->asts[i] = loose[i];
+	r->nasts = n;
+	r->ast = r->asts[0];
+	*relaxed = 1;
+	return LEC_OK;
+}
+
+/* The match query for a hit's language (created on first use). */
+static lec_status use_language(struct run *r, const char *lang)
+{
+	size_t l = 0;
+	for (size_t i = 0; lang && i < r->nasts; i++)
+		if (strcmp(stemmer_language(r->s->st[i]), lang) == 0)
+			l = i;
+	if (!r->mqs[l]) {
+		lec_status st = match_query_new(r->asts[l], r->s->st[l], &r->mqs[l]);
+		if (st)
+			return st;
+	}
+	r->mq = r->mqs[l];
+	return LEC_OK;
 }
 
 static int cmp_place(const void *a, const void *b)
@@ -565,40 +692,47 @@ static lec_status search_once(struct run *r)
 	const struct search_req *req = r->req;
 	struct search_result *res = r->res;
 	xap_mset *m = NULL;
-	lec_status st = parse(r, req->query, req->query_len, &r->ast);
+	lec_status st = parse(r, req->query, req->query_len);
 	if (st)
 		return st;
 	if (qp_is_empty(r->ast)) {
 		buf_printf(r->err, "nothing to search for: the query has no words");
 		return LEC_ESYNTAX;
 	}
-	if ((st = suggest(r, r->ast, &res->suggestion)))
-		return st;
-	if (req->fix && res->suggestion) {
-		qp_free(r->ast);
-		r->ast = NULL;
-		if ((st = parse(r, res->suggestion, strlen(res->suggestion), &r->ast)))
-			return st;
-		res->fixed = 1;
-	}
-	if (req->explain && !(res->explain = qp_explain(r->ast)))
-		return LEC_ENOMEM;
 	if ((st = run_mset(r, r->ast, &m)))
 		return st;
+	/* "Did you mean" only when the query as written finds nothing: a word
+	 * can be absent in one spelling and its stem present in another
+	 * language, and then there is nothing to correct. */
+	if (xap_mset_estimated(m) == 0) {
+		if ((st = suggest(r, r->ast, &res->suggestion)))
+			goto out;
+		if (req->fix && res->suggestion) {
+			if ((st = parse(r, res->suggestion, strlen(res->suggestion))))
+				goto out;
+			res->fixed = 1;
+			xap_mset_free(m);
+			m = NULL;
+			if ((st = run_mset(r, r->ast, &m)))
+				goto out;
+		}
+	}
+	if (req->explain && !(res->explain = qp_explain(r->ast))) {
+		st = LEC_ENOMEM;
+		goto out;
+	}
 	/* The looser query is for a person reading ranked results; a listing of
 	 * every occurrence or a count must answer the query as written. */
 	if (xap_mset_size(m) == 0 && xap_mset_estimated(m) == 0 && !req->offset && !req->all &&
 	    !req->occurrences && !req->count_only) {
-		qp_ast *relaxed = NULL;
-		if ((st = qp_relax(r->ast, &relaxed)))
+		int relaxed = 0;
+		if ((st = relax_all(r, &relaxed)))
 			goto out;
 		if (relaxed) {
 			xap_mset_free(m);
 			m = NULL;
-			qp_free(r->ast);
-			r->ast = relaxed;
 			res->relaxed = 1;
-			res->relaxed_query = qp_explain(relaxed);
+			res->relaxed_query = qp_explain(r->ast);
 			if ((st = run_mset(r, r->ast, &m)))
 				goto out;
 		}
@@ -606,10 +740,8 @@ static lec_status search_once(struct run *r)
 	res->total = xap_mset_estimated(m);
 	res->total_exact = req->all || req->count_only ||
 			   xap_mset_lower_bound(m) == xap_mset_upper_bound(m);
-	if (!req->count_only) {
-		if (!(st = match_query_new(r->ast, r->s->st, &r->mq)))
-			st = collect_hits(r, m);
-	}
+	if (!req->count_only)
+		st = collect_hits(r, m);
 out:
 	xap_mset_free(m);
 	return st;
