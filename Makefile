@@ -113,7 +113,7 @@ clean:
 #
 #   make fuzz                  build the libFuzzer targets with clang into
 #                              build-fuzz/ and run each for FUZZ_SECONDS
-#   make fuzz-build            build them only
+#   make fuzz-build            build them only (make fuzz-clean removes build-fuzz/)
 #   make $(BUILD)/fuzz/replay-TARGET   a target without libFuzzer (gcc), which
 #                              replays files; tests/e2e/T800 runs the seeds and
 #                              regressions through it
@@ -136,8 +136,11 @@ FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o) $(CXX_SRCS:%.cc=$(FUZZ_BUILD)
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz-%)
 REPLAY_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%)
 
-.PHONY: fuzz fuzz-build replay
+.PHONY: fuzz fuzz-build fuzz-clean replay
 fuzz-build: $(FUZZ_BINS)
+
+fuzz-clean:
+	rm -rf $(FUZZ_BUILD)
 
 fuzz: fuzz-build
 	@tests/fuzz/run $(FUZZ_SECONDS) $(FUZZ_TARGETS)
@@ -157,7 +160,7 @@ $(FUZZ_BUILD)/liblectern.a: $(FUZZ_LIB_OBJS)
 	ar rcs $@ $^
 
 $(FUZZ_BUILD)/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/liblectern.a
-	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c -o $@.o $<
+	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -MMD -MP -MT $@ -MF $@.d -c -o $@.o $<
 	$(FUZZ_CXX) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $@.o $(FUZZ_BUILD)/liblectern.a $(PKG_LIBS) -lm
 
 $(BUILD)/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBLECTERN)

@@ -123,6 +123,12 @@ static void count_spelling(struct docbuild *b, const char *w, size_t len, unsign
 {
 	if (flags & (TOK_NUMERIC | TOK_CJK | TOK_LONG) || len < 2 || len > 32)
 		return;
+	/* Words with digits (ids, "word123") are not spelling material, and a
+	 * corpus of many of them grows Xapian's spelling fragment lists into
+	 * tags that glass cannot read back ("Too few chunks of compressed data"). */
+	for (size_t i = 0; i < len; i++)
+		if (w[i] >= '0' && w[i] <= '9')
+			return;
 	struct hmap_entry *e;
 	if (hmap_put(&b->spelling, w, len, &e, NULL) == LEC_OK)
 		e->value = (void *)((uintptr_t)e->value + 1);
@@ -317,17 +323,21 @@ lec_status docbuild_passage_segmap(const struct note *n, const struct passage *p
 	size_t nb = 0;
 	for (size_t i = 0; i < p->nblocks; i++) {
 		const struct note_block *bl = &n->blocks[p->first_block + i];
-		if (bl->seg_count == 0)
-			continue;
-		if (segmap_begin_block(m))
-			return LEC_ENOMEM;
-		if (heading)
-			heading[nb] = bl->kind == NOTE_BLOCK_HEADING;
-		nb++;
+		int begun = 0;
 		for (size_t k = 0; k < bl->seg_count; k++) {
 			const struct note_segment *s = &n->segs[bl->seg_first + k];
 			if (s->off < p->start || s->off + s->len > p->end)
 				continue;
+			/* a map block only with a segment: an empty block has no
+			 * text form segmap_decode accepts */
+			if (!begun) {
+				if (segmap_begin_block(m))
+					return LEC_ENOMEM;
+				if (heading)
+					heading[nb] = bl->kind == NOTE_BLOCK_HEADING;
+				nb++;
+				begun = 1;
+			}
 			if (segmap_add(m, s->off - p->start, s->len, s->repl, s->repl_len))
 				return LEC_ENOMEM;
 		}

@@ -34,6 +34,7 @@ struct note_priv {
 	size_t cap_blocks, cap_segs, cap_people;
 	int *initials;    /* INITIALS_SLOTS entries: person index + 1, 0 = empty */
 	bool people_full; /* the people bound was hit (warned once) */
+	size_t seg_floor; /* segs before this belong to added blocks */
 };
 
 static struct note_priv *priv(const struct note *note)
@@ -90,6 +91,7 @@ lec_status note_add_block(struct note *note, const struct note_block *block)
 	if (grow((void **)&note->blocks, &np->cap_blocks, note->nblocks, sizeof(*note->blocks)))
 		return LEC_ENOMEM;
 	note->blocks[note->nblocks++] = *block;
+	np->seg_floor = note->nsegs;
 	return LEC_OK;
 }
 
@@ -101,7 +103,9 @@ lec_status note_add_seg(struct note *note, size_t off, size_t len)
 	if (!len)
 		return LEC_OK;
 	last = note->nsegs ? &note->segs[note->nsegs - 1] : NULL;
-	if (last && !last->repl && last->off + last->len == off) {
+	/* extend the last segment only within the block being built: a
+	 * block's text must not grow past its end into the next block's */
+	if (last && note->nsegs > np->seg_floor && !last->repl && last->off + last->len == off) {
 		last->len += len;
 		return LEC_OK;
 	}

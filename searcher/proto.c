@@ -288,7 +288,13 @@ int proto_validate(const json_t *rq, enum proto_op_id *op, const char **code, st
 	for (int i = 0; i < PROTO_NOPS; i++) {
 		if (!strcmp(ops[i].name, json_string_value(name))) {
 			*op = (enum proto_op_id)i;
-			return args_ok(&ops[i], rq, err) ? 0 : -1;
+			if (args_ok(&ops[i], rq, err))
+				return 0;
+			/* a query string over its limit is a query problem */
+			const json_t *q = json_object_get(rq, "query");
+			if (json_is_string(q) && json_string_length(q) > LEC_MAX_QUERY_BYTES)
+				*code = PROTO_E_BAD_QUERY;
+			return -1;
 		}
 	}
 	*code = PROTO_E_UNKNOWN_OP;

@@ -38,6 +38,7 @@ struct client {
 	size_t out_sent;
 	long long last_ms;      /* last time bytes moved */
 	int waiting;            /* a reindex of ours is queued or running: later lines wait */
+	int backlog;            /* complete lines left for a later turn (fairness) */
 	int eof, closing, dead;
 };
 
@@ -86,6 +87,8 @@ struct server {
 	long long stop_ms;
 	int freed;                      /* clients closed since the last trim */
 	long long trim_ms;
+	long long accept_pause_until;   /* out of descriptors: listener off until then */
+	long long accept_warned_ms;
 };
 
 /* server.c */

@@ -340,9 +340,26 @@ static void handle_line(struct server *s, struct client *c, const char *line, si
 }
 
 /* Parse every complete line, in order, until one must wait. */
+/* Fairness: a client gets one request answered per turn of the loop, so a
+ * client that pipelines heavy requests cannot hold up the others; one that
+ * never reads its answers is dropped when they pass LEC_MAX_CLIENT_OUTPUT
+ * (client_reply). */
+#define LINES_PER_TURN 1
+
+static int client_blocked(const struct client *c)
+{
+	return c->waiting || c->closing || c->dead;
+}
+
 static void client_process(struct server *s, struct client *c)
 {
-	while (!c->waiting && !c->closing && !c->dead && c->in_start < c->in.len) {
+	int budget = LINES_PER_TURN;
+	c->backlog = 0;
+	while (!client_blocked(c) && c->in_start < c->in.len) {
+		if (budget-- == 0) {
+			c->backlog = 1;
+			return;
+		}
 		char *p = c->in.data + c->in_start;
 		size_t avail = c->in.len - c->in_start;
 		char *nl = memchr(p, '\n', avail);
@@ -359,7 +376,8 @@ static void client_process(struct server *s, struct client *c)
 		else
 			buf_reset(&c->in);
 	}
-	if (!c->waiting && !c->closing && c->in.len - c->in_start >= IN_CAP) {
+	if (!c->waiting && !c->closing && !c->backlog && c->in.len - c->in_start >= IN_CAP &&
+	    !memchr(c->in.data + c->in_start, '\n', c->in.len - c->in_start)) {
 		/* a line over the limit: say so, then close (the rest is unparseable) */
 		client_reply(c, proto_error(NULL, PROTO_E_TOO_LARGE,
 					    "request line over %u bytes (LEC_MAX_REQUEST_LINE): "
@@ -490,8 +508,16 @@ static void accept_all(struct server *s)
 			client_add(s, fd);
 			continue;
 		}
-		if (errno == EMFILE || errno == ENFILE)
-			log_warn("accept: %s", strerror(errno));
+		if (errno == EMFILE || errno == ENFILE) {
+			/* the listener stays readable: stop polling it for a moment
+			 * instead of spinning, and say so at most once a second */
+			long long now = srv_now_ms();
+			s->accept_pause_until = now + TICK_MS;
+			if (now - s->accept_warned_ms >= 1000) {
+				log_warn("accept: %s (new connections wait)", strerror(errno));
+				s->accept_warned_ms = now;
+			}
+		}
 		return;
 	}
 }
@@ -536,6 +562,9 @@ enum { PF_LISTEN, PF_SIGNAL, PF_WORKER, PF_WATCH, PF_CLIENTS };
 static int poll_timeout(const struct server *s)
 {
 	int t = TICK_MS;
+	for (size_t i = 0; i < s->nclients; i++)
+		if (s->clients[i]->backlog && !client_blocked(s->clients[i]))
+			return 0;
 	if (s->wt.due_ms) {
 		long long d = s->wt.due_ms - srv_now_ms();
 		t = d < 0 ? 0 : d < t ? (int)d : t;
@@ -604,7 +633,8 @@ static void handle_clients(struct server *s, struct pollfd *pf, size_t n)
 
 static void fill_polls(struct server *s, struct pollfd *pf)
 {
-	pf[PF_LISTEN] = (struct pollfd){ .fd = s->stopping ? -1 : s->lis.fd, .events = POLLIN };
+	int listen = !s->stopping && srv_now_ms() >= s->accept_pause_until;
+	pf[PF_LISTEN] = (struct pollfd){ .fd = listen ? s->lis.fd : -1, .events = POLLIN };
 	pf[PF_SIGNAL] = (struct pollfd){ .fd = s->sig_pipe[0], .events = POLLIN };
 	pf[PF_WORKER] = (struct pollfd){ .fd = s->w.pipe[0], .events = POLLIN };
 	pf[PF_WATCH] = (struct pollfd){ .fd = s->stopping ? -1 : s->wt.fd, .events = POLLIN };
@@ -642,6 +672,10 @@ static void loop(struct server *s)
 			if (pf[PF_LISTEN].revents && !s->stopping)
 				accept_all(s);
 		}
+		/* the lines left over from last turn, one budget per client */
+		for (size_t i = 0; i < s->nclients; i++)
+			if (s->clients[i]->backlog)
+				client_process(s, s->clients[i]);
 		if (s->wt.due_ms && srv_now_ms() >= s->wt.due_ms && !s->stopping)
 			watch_fire(s);
 		sweep(s);

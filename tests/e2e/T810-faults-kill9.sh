@@ -5,9 +5,9 @@
 # works, and the next `lectern index` ends with exactly the results of a
 # clean index: the same `--all --format vimgrep` lines for a fixed query set.
 # Normal mode: a 3 MB part of tc39-notes, 3 kills in fresh builds and 1 in a
-# run that updates every note. LECTERN_SLOW=1: all of it, 20 kills (in pairs:
-# a fresh build killed, then the run that resumes it killed too) and 2 in
-# updates. The random moments come from $LECTERN_SEED (printed) if set.
+# run that updates every note. LECTERN_SLOW=1: all of it, 20 kills (in
+# rounds of up to 4: a fresh build killed, then the runs that resume it
+# killed too) and 2 in updates. The random moments come from $LECTERN_SEED (printed) if set.
 # shellcheck source=tests/test-lib.sh
 . "$(dirname "$0")/../test-lib.sh"
 t_need jq
@@ -16,7 +16,7 @@ TC=$TEST_TMP/tc39
 SRC=$SHARED/corpora/tc39-notes
 [[ -d $SRC ]] || t_skip "no tc39-notes corpus in $SRC"
 if [[ ${LECTERN_SLOW:-0} == 1 ]]; then
-	BYTES=0 KILLS=20 PER_ROUND=2 UPDATE_KILLS=2
+	BYTES=0 KILLS=20 PER_ROUND=4 UPDATE_KILLS=2
 else
 	BYTES=3000000 KILLS=3 PER_ROUND=1 UPDATE_KILLS=1
 fi
@@ -88,7 +88,9 @@ declare -a MOMENTS=()
 kill_run() {
 	local label=$1 at pid rc
 	shift
-	at=$((20 + (RANDOM * 32768 + RANDOM) % (T_CLEAN_MS > 40 ? T_CLEAN_MS - 20 : 20)))
+	# uniform over the last 4/5 of a clean build's time: before the first
+	# commit (about 1/5 in) a kill leaves only the old, empty state
+	at=$((T_CLEAN_MS / 5 + (RANDOM * 32768 + RANDOM) % (T_CLEAN_MS * 4 / 5 + 1)))
 	RUNS=$((RUNS + 1))
 	"$LECTERN" index -q "$@" >/dev/null 2>"$TEST_TMP/run.err" </dev/null &
 	pid=$!

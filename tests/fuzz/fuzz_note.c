@@ -49,6 +49,8 @@ static void check_note(const struct note *n, size_t size)
 		for (size_t k = 0; k < bl->seg_count; k++) {
 			const struct note_segment *s = &n->segs[bl->seg_first + k];
 			CHECK(s->off <= size && s->len <= size - s->off);
+			/* a block covers its segments (passages are cut by blocks) */
+			CHECK(s->off >= bl->start && s->off + s->len <= bl->end);
 			CHECK(k == 0 || s->off >= prev);
 			CHECK(!s->repl || s->repl_len == strlen(s->repl) || memchr(s->repl, 0, s->repl_len));
 			prev = s->off + s->len;
