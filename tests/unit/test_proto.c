@@ -150,14 +150,15 @@ static void test_validate_bounds(void **state)
 		snprintf(line, sizeof(line), fmt, cases[i].name, cases[i].value);
 		assert_string_equal(validate(line, NULL), cases[i].want);
 	}
-	/* a query over LEC_MAX_QUERY_BYTES is refused before any search */
+	/* a query over LEC_MAX_QUERY_BYTES is refused before any search, as a
+	 * query problem (docs/protocol.md: bad_query) */
 	size_t n = LEC_MAX_QUERY_BYTES + 1;
 	char *big = malloc(n + 64);
 	assert_non_null(big);
 	int at = sprintf(big, "{\"id\":1,\"op\":\"find\",\"query\":\"");
 	memset(big + at, 'a', n);
 	strcpy(big + at + n, "\"}");
-	assert_string_equal(validate(big, NULL), PROTO_E_BAD_REQUEST);
+	assert_string_equal(validate(big, NULL), PROTO_E_BAD_QUERY);
 	free(big);
 }
 
