@@ -7,44 +7,9 @@
 . "$(dirname "$0")/../test-lib.sh"
 t_need python3
 
-# ---- helpers shared by the T3xx scripts (kept in each: one file per test) ----
-SOCK=$XDG_RUNTIME_DIR/lectern/lectern.sock
-NOTES=$TEST_TMP/notes
-# rpc SOCK LINE...: send the lines pipelined in one write, print one response
-# per non-blank line, in order (a missing response prints "<closed>").
-RPC_PY='
-import socket, sys
-s = socket.socket(socket.AF_UNIX)
-s.settimeout(20)
-s.connect(sys.argv[1])
-lines = sys.argv[2:]
-s.sendall("".join(l + "\n" for l in lines).encode())
-f = s.makefile("rb")
-for l in lines:
-    if l.strip():
-        r = f.readline()
-        sys.stdout.write(r.decode() if r else "<closed>\n")
-'
-rpc() { python3 -c "$RPC_PY" "$@"; }
-# jget JSON EXPR: a Python expression over the parsed response j.
-jget() { python3 -c 'import json,sys; j=json.loads(sys.argv[1]); print(eval(sys.argv[2]))' "$1" "$2"; }
-# start_serve LOG ARGS...: run the daemon in the background until it answers a ping.
-start_serve() {
-	local log=$1 sock=${SERVE_SOCK:-$SOCK} i
-	shift
-	"$LECTERN" serve "$@" 2>"$log" </dev/null &
-	SERVE_PID=$!
-	for i in $(seq 200); do
-		rpc "$sock" '{"id":0,"op":"ping"}' >/dev/null 2>&1 && return 0
-		kill -0 "$SERVE_PID" 2>/dev/null || return 1
-		sleep 0.05
-	done
-	return 1
-}
-stop_serve() { kill -TERM "$SERVE_PID" 2>/dev/null; wait "$SERVE_PID"; }
-mkdir -p "$NOTES" && cp "$REPO"/corpus/* "$NOTES"/
-"$LECTERN" index "$NOTES" >/dev/null 2>&1 || { echo "not ok - cannot index the corpus"; t_done; }
-# ------------------------------------------------------------------------------
+# shellcheck source=tests/serve-lib.sh
+. "$(dirname "$0")/../serve-lib.sh"
+serve_index_corpus
 
 # until_count QUERY N: poll the daemon (every 20 ms, up to 5 s) until QUERY
 # matches N passages; prints the seconds it took, or "timeout".
