@@ -394,6 +394,40 @@ XAP_API lec_status xap_db_add_database(xap_db *db, const char *path)
 	});
 }
 
+XAP_API lec_status xap_db_open_remote(xap_db *db, const char *host, unsigned port,
+				     unsigned timeout_ms, unsigned connect_timeout_ms)
+{
+	if (!db)
+		return LEC_EINVAL;
+	if (!host || port == 0 || port > 65535)
+		return fail(&db->err, LEC_EINVAL, "xap_db_open_remote: bad host or port");
+	if (db->db)
+		return fail(&db->err, LEC_EINVAL, "xap_db_open_remote: handle is already open");
+	return guard(&db->err, [&]() -> lec_status {
+		db->db = new Xapian::Database(Xapian::Remote::open(host, port, timeout_ms,
+								   connect_timeout_ms));
+		db->writable = false;
+		return LEC_OK;
+	});
+}
+
+XAP_API lec_status xap_db_add_db(xap_db *db, const xap_db *src)
+{
+	if (!db)
+		return LEC_EINVAL;
+	if (!src || !src->db)
+		return fail(&db->err, LEC_EINVAL, "xap_db_add_db: source is not open");
+	if (db->writable)
+		return fail(&db->err, LEC_EINVAL,
+			    "xap_db_add_db: only read-only handles take more databases");
+	return guard(&db->err, [&]() -> lec_status {
+		if (!db->db)
+			db->db = new Xapian::Database();
+		db->db->add_database(*src->db);
+		return LEC_OK;
+	});
+}
+
 XAP_API lec_status xap_db_reopen(xap_db *db)
 {
 	lec_status st = need_open(db);

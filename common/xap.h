@@ -54,6 +54,17 @@ lec_status xap_db_open(xap_db *db, const char *path, enum xap_open_mode mode);
  * that one handle searches several as one. */
 lec_status xap_db_add_database(xap_db *db, const char *path);
 
+/* Open the database a `xapian-tcpsrv` serves at host:port, read-only.
+ * `timeout_ms` bounds each later operation and `connect_timeout_ms` the
+ * connection (LEC_ENETWORK when either passes, or the server is down). */
+lec_status xap_db_open_remote(xap_db *db, const char *host, unsigned port,
+			      unsigned timeout_ms, unsigned connect_timeout_ms);
+
+/* Add the database(s) of the open read-only handle `src` to `db`, which
+ * becomes a read-only handle searching them all as one (an unopened `db`
+ * starts empty). `src` stays usable and must still be freed. */
+lec_status xap_db_add_db(xap_db *db, const xap_db *src);
+
 /* Pick up the latest committed revision (readers). LEC_OK if nothing changed too. */
 lec_status xap_db_reopen(xap_db *db);
 

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "exitcode.h"
 #include "index.h"
+#include "shards.h"
 #include "options.h"
 #include "paths.h"
 
@@ -157,12 +158,15 @@ int cmd_index(int argc, char **argv)
 {
 	const char *index_opt = NULL, *lang = NULL;
 	int check = 0, json = 0, strict = 0, quiet = 0, no_progress = 0;
+	long shards = 0, jobs = 0;
 	struct opt_list forget = { 0 };
 	const struct opt opts[] = {
 		OPT_STRING_(0, "index", &index_opt, "DIR", "the index directory (default: $LECTERN_INDEX, else $XDG_DATA_HOME/lectern)"),
 		OPT_FLAG_(0, "check", &check, "change nothing; exit 1 if the index is out of date"),
 		OPT_STRINGS_(0, "forget", &forget, "DIR", "drop a root and its notes (repeatable)"),
 		OPT_STRING_(0, "lang", &lang, "LANG", "stemming language of the DIRs given, remembered (default english; a note's lang: key wins)"),
+		OPT_INT_(0, "shards", &shards, "N", "a new index of N shards, written in parallel (default 1; fixed once created)", 1, SHARDS_MAX),
+		OPT_INT_('j', "jobs", &jobs, "N", "worker threads (default: one per CPU, at most 8)", 1, IDX_MAX_JOBS),
 		OPT_FLAG_(0, "json", &json, "print the summary as one JSON object"),
 		OPT_FLAG_(0, "strict", &strict, "exit 1 when there were warnings"),
 		OPT_FLAG_('q', "quiet", &quiet, "print warnings only"),
@@ -185,7 +189,8 @@ int cmd_index(int argc, char **argv)
 		opt_usage(stderr, usage_line, NULL, opts);
 		return LEC_EXIT_ERROR;
 	}
-	struct idx_opts io = { .check_only = check, .language = lang };
+	struct idx_opts io = { .check_only = check, .language = lang,
+			       .shards = (unsigned)shards, .jobs = (unsigned)jobs };
 	char **abs_forget = NULL;
 	if (absolute_args(args, nargs, &abs_args) || absolute_args((char **)forget.items, forget.n, &abs_forget)) {
 		lec_error("out of memory");

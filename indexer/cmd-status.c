@@ -67,8 +67,14 @@ static void print_text(const char *index_dir, const struct idx_info *info, int s
 	printf("notes:        %llu (%s)\n", (unsigned long long)info->notes, notes);
 	printf("passages:     %llu\n", (unsigned long long)info->passages);
 	printf("size on disk: %s\n", disk);
+	if (info->local_shards != 1 || info->remote_shards)
+		printf("shards:       %zu local, %zu remote%s\n", info->local_shards,
+		       info->remote_shards, info->unavailable ? " (some unavailable: "
+		       "'lectern shard list')" : "");
 	printf("last indexed: %s\n", when);
-	if (stale < 0)
+	if (stale == -2)
+		printf("up to date:   (no local shards: checked where the shards are indexed)\n");
+	else if (stale < 0)
 		printf("up to date:   unknown (a root could not be read)\n");
 	else if (stale)
 		printf("up to date:   no (%llu to add, %llu to update, %llu to remove: "
@@ -91,6 +97,11 @@ static void print_json(const char *index_dir, const struct idx_info *info, int s
 			      "bytes_on_disk", (json_int_t)info->bytes_on_disk,
 			      "last_indexed", (json_int_t)info->last_indexed,
 			      "up_to_date", stale < 0 ? json_null() : json_boolean(!stale));
+	if (j)
+		json_object_set_new(j, "shards", json_pack("{s:I, s:I, s:I}",
+			"local", (json_int_t)info->local_shards,
+			"remote", (json_int_t)info->remote_shards,
+			"unavailable", (json_int_t)info->unavailable));
 	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	if (text)
 		puts(text);
@@ -136,7 +147,9 @@ int cmd_status(int argc, char **argv)
 		return LEC_EXIT_ERROR;
 	}
 	struct idx_stats s;
-	int stale = freshness(index_dir, &s);
+	memset(&s, 0, sizeof(s));
+	/* a search head's shards are indexed (and checked) where they live */
+	int stale = info.local_shards ? freshness(index_dir, &s) : -2;
 	if (json)
 		print_json(index_dir, &info, stale);
 	else

@@ -381,6 +381,8 @@ static lec_status passage_doc(struct docbuild *b, stemmer *st, const char *path,
 	char *segs = NULL;
 	segmap_init(&m);
 	buf_init(&data, 0);
+	if (!b->doc && !(b->doc = xap_doc_new()))
+		return LEC_ENOMEM;
 	xap_doc_clear(b->doc);
 	heading = malloc(p->nblocks + 1);
 	lec_status rc = heading ? docbuild_passage_segmap(n, p, &m, heading, &nblocks) : LEC_ENOMEM;
@@ -455,6 +457,8 @@ lec_status docbuild_file(struct docbuild *b, const char *path, const char *data,
 		rc = passage_doc(b, st, path, &n, &ps[i], i, &sh);
 		if (!rc)
 			rc = sink(ctx, b->doc);
+		if (!rc && b->give_docs)
+			b->doc = NULL;
 	}
 	if (!rc)
 		*npassages = (uint32_t)np;

@@ -36,6 +36,8 @@ struct docbuild {
 	char *stemmer_names[8];  /* the name each was asked for ("fr", "french"...) */
 	size_t nstemmers;
 	xap_doc *doc;
+	int give_docs;          /* the sink owns each document (xap_doc_free) and the
+	                         * builder starts a new one; else it is reused */
 	struct docbuild_people people;  /* optional (all NULL: none) */
 	char *err;              /* last error message (malloc'd) */
 };
@@ -43,7 +45,8 @@ struct docbuild {
 lec_status docbuild_init(struct docbuild *b, const char *default_language);
 void docbuild_release(struct docbuild *b);
 
-/* Called for each passage document; the document is reused after the call. */
+/* Called for each passage document; the document is reused after the call
+ * unless the builder's give_docs is set. */
 typedef lec_status (*docbuild_sink)(void *ctx, xap_doc *doc);
 /* Called for each warning of the note parser ("line 3: ..."). */
 typedef void (*docbuild_warn)(void *ctx, const char *message);

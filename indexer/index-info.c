@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "layout.h"
+#include "shards.h"
 #include "xap.h"
 
 static uint64_t dir_bytes(const char *dir)
@@ -70,42 +71,67 @@ static lec_status read_roots(xap_db *db, struct idx_info *info)
 	return LEC_OK;
 }
 
-lec_status idx_info_read(const char *index_dir, struct idx_info *info, struct buf *err)
+/* Counts of one shard; the index-wide keys come from the first one. */
+static lec_status read_shard(xap_db *db, int first, struct idx_info *info)
 {
-	memset(info, 0, sizeof(*info));
-	char *path = idx_db_path(index_dir);
-	xap_db *db = xap_db_new();
-	lec_status st = path && db ? LEC_OK : LEC_ENOMEM;
-	if (!st)
-		st = xap_db_open(db, path, XAP_OPEN_READ);
-	if (st == LEC_ENOTFOUND)
-		buf_printf(err, "no index at %s: run 'lectern index DIR' first", index_dir);
-	else if (st)
-		buf_printf(err, "cannot open index %s: %s", index_dir, db ? xap_db_error(db) : "");
 	uint32_t docs = 0;
-	if (!st)
-		st = read_roots(db, info);
+	lec_status st = first ? read_roots(db, info) : LEC_OK;
 	if (!st)
 		st = xap_db_doccount(db, &docs);
 	if (!st)
 		st = xap_db_metadata_each(db, LEC_META_FILE_PREFIX, strlen(LEC_META_FILE_PREFIX),
 					  on_file_record, info);
+	info->passages += docs;
 	char *val = NULL;
 	size_t len;
-	if (!st && !(st = xap_db_get_metadata(db, LEC_META_LAST_INDEXED,
-					      strlen(LEC_META_LAST_INDEXED), &val, &len)))
+	if (!st && first &&
+	    !(st = xap_db_get_metadata(db, LEC_META_LAST_INDEXED, strlen(LEC_META_LAST_INDEXED),
+				       &val, &len)))
 		info->last_indexed = strtoll(val, NULL, 10);
 	free(val);
-	if (!st && !(st = xap_db_get_metadata(db, LEC_META_FORMAT, strlen(LEC_META_FORMAT), &val,
-					      &len)))
+	if (!st && first &&
+	    !(st = xap_db_get_metadata(db, LEC_META_FORMAT, strlen(LEC_META_FORMAT), &val, &len)))
 		info->format = val;
-	info->passages = docs;
-	if (!st)
-		info->bytes_on_disk = dir_bytes(path);
-	if (st && !err->len)
-		buf_printf(err, "%s: %s", lec_status_str(st), db ? xap_db_error(db) : "");
-	xap_db_free(db);
-	free(path);
+	return st;
+}
+
+lec_status idx_info_read(const char *index_dir, struct idx_info *info, struct buf *err)
+{
+	struct shard_set set;
+	memset(info, 0, sizeof(*info));
+	lec_status st = shards_load(index_dir, &set, err);
+	if (st)
+		return st;
+	info->local_shards = set.nlocal;
+	info->remote_shards = set.n - set.nlocal;
+	int first = 1;
+	for (size_t i = 0; !st && i < set.n; i++) {
+		const struct shard_entry *e = &set.v[i];
+		struct buf why;
+		xap_db *db = NULL;
+		buf_init(&why, 1024);
+		st = shards_open_entry(e, &db, &why);
+		if (st && e->remote && st != LEC_ENOMEM) {
+			info->unavailable++;   /* counted without it */
+			st = LEC_OK;
+		} else if (st == LEC_ENOTFOUND && set.n == 1) {
+			buf_printf(err, "no index at %s: run 'lectern index DIR' first", index_dir);
+		} else if (st) {
+			buf_printf(err, "cannot open index %s%s%s: %s", index_dir,
+				   set.n > 1 ? " shard " : "", set.n > 1 ? e->name : "",
+				   why.len ? why.data : lec_status_str(st));
+		} else {
+			st = read_shard(db, first, info);
+			first = 0;
+			if (st)
+				buf_printf(err, "%s: %s", lec_status_str(st), xap_db_error(db));
+			else if (!e->remote)
+				info->bytes_on_disk += dir_bytes(e->path);
+		}
+		buf_release(&why);
+		xap_db_free(db);
+	}
+	shards_release(&set);
 	if (st)
 		idx_info_release(info);
 	return st;

@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,9 +16,12 @@
 #include "docbuild.h"
 #include "hmap.h"
 #include "layout.h"
-#include "note.h"
 #include "limits.h"
+#include "metakey.h"
+#include "note.h"
 #include "paths.h"
+#include "people.h"
+#include "shards.h"
 #include "stem.h"
 #include "walk.h"
 #include "xap.h"
@@ -37,20 +42,36 @@ struct found_file {
 	int64_t mtime_ns;
 };
 
+/* One local shard being written. Every call on `db` holds `mu`: workers
+ * share the shards (a note goes to the shard of its path, whichever worker
+ * parsed it). Shard 0 also holds the index-wide metadata. */
+struct shard_w {
+	xap_db *db;
+	const char *name;
+	pthread_mutex_t mu;
+	int in_tx;
+	uint64_t tx_bytes, tx_files;
+	unsigned ncommits;
+	unsigned langs_saved;   /* the run's langs_gen last written here */
+	int wrote;
+};
+
 struct run {
 	const struct idx_opts *opts;
 	const struct idx_hooks *hooks;
 	struct idx_stats *stats;
 	struct buf *err;
-	xap_db *db;
-	struct hmap known;      /* path -> struct known_file* */
+	struct shard_set layout;
+	struct shard_w *shards;
+	size_t nshards;         /* opened: shards[0 .. nshards) */
+	struct hmap known;      /* path -> struct known_file*; read-only while workers run */
 	char **roots;           /* absolute roots, as remembered */
 	size_t nroots;
 	struct hmap root_lang;  /* root -> malloc'd stemming language (absent: default) */
 	char **relang;          /* roots whose language changed: their notes are redone */
 	size_t nrelang;
-	struct hmap languages;  /* stemming languages of the notes in the index */
-	int languages_changed;
+	struct hmap languages;  /* stemming languages of the notes in the index (under mu) */
+	unsigned langs_gen;     /* bumped when `languages` gains one */
 	char **scopes;          /* what this run walks */
 	size_t nscopes;
 	char **forgotten;       /* dropped roots: their notes are removed, not walked */
@@ -59,24 +80,31 @@ struct run {
 	size_t nfailed;
 	struct found_file *found;
 	size_t nfound, capfound;
-	struct docbuild build;
-	int in_tx;
-	uint64_t tx_bytes, tx_files;
-	unsigned ncommits;
-	int wrote;              /* something changed: commit and stamp */
 	struct timespec t0;
+	struct people people;
+	/* the parallel part: a unit is the files of one directory, in order */
+	size_t *order;          /* indexes into found, grouped by directory */
+	size_t *unit_start;     /* unit u is order[unit_start[u] .. unit_start[u+1]) */
+	size_t nunits;
+	atomic_size_t next_unit;
+	pthread_mutex_t mu;     /* stats, warnings, progress, languages, the first error */
+	uint64_t done_files, done_bytes;
+	atomic_int failed;      /* a worker failed: the others stop */
+};
+
+/* A worker parses and builds documents on its own and writes them into the
+ * note's shard under that shard's lock. */
+struct worker {
+	struct run *r;
+	pthread_t tid;
+	struct docbuild build;
 	const char *cur_path;
-	struct hmap people;     /* directory -> struct dir_people* */
+	struct shard_w *sink_shard;     /* streaming a large note straight into it */
+	xap_doc **docs;                 /* a note's passages, built before locking */
+	size_t ndocs, capdocs;
+	struct idx_stats st;            /* counts, merged after the run */
+	lec_status status;
 };
-
-/* Names of the people a directory's notes name, by initials; kept in the
- * index as metadata "p:" + directory so that an incremental run knows them. */
-struct dir_people {
-	struct hmap names;      /* initials -> malloc'd name */
-	int dirty;
-};
-
-#define META_PEOPLE_PREFIX "p:"
 
 static double elapsed(const struct run *r)
 {
@@ -87,9 +115,11 @@ static double elapsed(const struct run *r)
 
 static void warn(struct run *r, const char *path, const char *msg)
 {
+	pthread_mutex_lock(&r->mu);
 	r->stats->warnings++;
 	if (r->hooks && r->hooks->warn)
 		r->hooks->warn(r->hooks->ctx, path, msg);
+	pthread_mutex_unlock(&r->mu);
 }
 
 static int stop_requested(const struct run *r)
@@ -170,7 +200,8 @@ static lec_status load_roots(struct run *r)
 {
 	char *val;
 	size_t len;
-	lec_status st = xap_db_get_metadata(r->db, LEC_META_ROOTS, strlen(LEC_META_ROOTS), &val, &len);
+	lec_status st = xap_db_get_metadata(r->shards[0].db, LEC_META_ROOTS, strlen(LEC_META_ROOTS),
+					    &val, &len);
 	if (st)
 		return st;
 	for (char *p = val, *nl; p < val + len && !st; p = nl + 1) {
@@ -201,7 +232,7 @@ static lec_status save_roots(struct run *r)
 	}
 	if (b.status)
 		return LEC_ENOMEM;
-	lec_status st = xap_db_set_metadata(r->db, LEC_META_ROOTS, strlen(LEC_META_ROOTS),
+	lec_status st = xap_db_set_metadata(r->shards[0].db, LEC_META_ROOTS, strlen(LEC_META_ROOTS),
 					    b.data ? b.data : "", b.len);
 	buf_release(&b);
 	return st;
@@ -266,7 +297,8 @@ static lec_status load_languages(struct run *r)
 {
 	char *val;
 	size_t len;
-	lec_status st = xap_db_get_metadata(r->db, LEC_META_LANGUAGES, strlen(LEC_META_LANGUAGES),
+	lec_status st = xap_db_get_metadata(r->shards[0].db, LEC_META_LANGUAGES,
+					    strlen(LEC_META_LANGUAGES),
 					    &val, &len);
 	for (char *p = val, *nl; !st && p < val + len; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(val + len - p));
@@ -285,28 +317,39 @@ static void note_language(struct run *r, const char *lang)
 {
 	struct hmap_entry *e;
 	int created = 0;
-	if (lang && hmap_put(&r->languages, lang, strlen(lang), &e, &created) == LEC_OK && created)
-		r->languages_changed = 1;
+	if (!lang)
+		return;
+	pthread_mutex_lock(&r->mu);
+	if (hmap_put(&r->languages, lang, strlen(lang), &e, &created) == LEC_OK && created)
+		r->langs_gen++;
+	pthread_mutex_unlock(&r->mu);
 }
 
-static lec_status save_languages(struct run *r)
+/* Every shard lists the languages of the whole index, so that each can be
+ * searched on its own (a remote shard is opened alone). */
+static lec_status save_languages(struct run *r, struct shard_w *sh)
 {
-	if (!r->languages_changed)
-		return LEC_OK;
 	struct buf b;
 	buf_init(&b, 0);
-	size_t it = 0;
-	struct hmap_entry *e;
-	while (hmap_next(&r->languages, &it, &e)) {
-		buf_puts(&b, e->key);
-		buf_putc(&b, '\n');
+	pthread_mutex_lock(&r->mu);
+	unsigned gen = r->langs_gen;
+	if (gen != sh->langs_saved) {
+		size_t it = 0;
+		struct hmap_entry *e;
+		while (hmap_next(&r->languages, &it, &e)) {
+			buf_puts(&b, e->key);
+			buf_putc(&b, '\n');
+		}
 	}
+	pthread_mutex_unlock(&r->mu);
+	if (gen == sh->langs_saved)
+		return LEC_OK;
 	lec_status st = b.status ? LEC_ENOMEM
-		: xap_db_set_metadata(r->db, LEC_META_LANGUAGES, strlen(LEC_META_LANGUAGES),
+		: xap_db_set_metadata(sh->db, LEC_META_LANGUAGES, strlen(LEC_META_LANGUAGES),
 				      b.data ? b.data : "", b.len);
 	buf_release(&b);
 	if (!st)
-		r->languages_changed = 0;
+		sh->langs_saved = gen;
 	return st;
 }
 
@@ -375,22 +418,6 @@ static lec_status forget_roots(struct run *r, int *roots_changed)
 
 /* ---- known files -------------------------------------------------------- */
 
-/* The metadata key of a per-path record: prefix + path, or, when that would
- * pass Xapian's key limit, prefix + "#" + a 128-bit hash of the path (the
- * record then carries the path after a TAB). Returns the key's length. */
-static size_t meta_key(const char *prefix, const char *path, size_t plen, char *key)
-{
-	size_t pfl = strlen(prefix);
-	if (pfl + plen <= LEC_MAX_META_KEY_BYTES) {
-		memcpy(key, prefix, pfl);
-		memcpy(key + pfl, path, plen);
-		return pfl + plen;
-	}
-	XXH128_hash_t h = XXH3_128bits(path, plen);
-	return (size_t)sprintf(key, "%s#%016" PRIx64 "%016" PRIx64, prefix, (uint64_t)h.high64,
-			       (uint64_t)h.low64);
-}
-
 static int on_known(void *ctx, const char *key, size_t klen, const char *val, size_t vlen)
 {
 	struct run *r = ctx;
@@ -436,15 +463,22 @@ static int on_known(void *ctx, const char *key, size_t klen, const char *val, si
 
 static lec_status load_known(struct run *r)
 {
-	lec_status st = xap_db_metadata_each(r->db, LEC_META_FILE_PREFIX,
-					     strlen(LEC_META_FILE_PREFIX), on_known, r);
+	lec_status st = LEC_OK;
+	for (size_t i = 0; !st && i < r->nshards; i++)
+		st = xap_db_metadata_each(r->shards[i].db, LEC_META_FILE_PREFIX,
+					  strlen(LEC_META_FILE_PREFIX), on_known, r);
 	return st == LEC_ESTOP ? LEC_ENOMEM : st;
 }
 
-static lec_status set_known(struct run *r, const char *path, uint64_t size, int64_t mtime,
+static struct shard_w *shard_of(struct run *r, const char *path)
+{
+	return &r->shards[shards_of_path(path, r->nshards)];
+}
+
+static lec_status set_known(struct shard_w *sh, const char *path, uint64_t size, int64_t mtime,
 			    uint64_t hash, uint32_t passages)
 {
-	char key[LEC_MAX_META_KEY_BYTES + 8];
+	char key[META_KEY_MAX];
 	size_t plen = strlen(path);
 	size_t kl = meta_key(LEC_META_FILE_PREFIX, path, plen, key);
 	struct buf val;
@@ -455,20 +489,21 @@ static lec_status set_known(struct run *r, const char *path, uint64_t size, int6
 		buf_putc(&val, '\t');
 		buf_put(&val, path, plen);
 	}
-	lec_status st = val.status ? val.status : xap_db_set_metadata(r->db, key, kl, val.data, val.len);
+	lec_status st = val.status ? val.status
+				   : xap_db_set_metadata(sh->db, key, kl, val.data, val.len);
 	buf_release(&val);
 	return st;
 }
 
-static lec_status drop_known(struct run *r, const char *path)
+static lec_status drop_known(struct shard_w *sh, const char *path)
 {
-	char key[LEC_MAX_META_KEY_BYTES + 8];
+	char key[META_KEY_MAX];
 	char term[20];
 	size_t kl = meta_key(LEC_META_FILE_PREFIX, path, strlen(path), key);
 	docbuild_file_term(path, term);
-	lec_status st = xap_db_delete_documents_by_term(r->db, term, strlen(term));
+	lec_status st = xap_db_delete_documents_by_term(sh->db, term, strlen(term));
 	if (!st)
-		st = xap_db_set_metadata(r->db, key, kl, "", 0);
+		st = xap_db_set_metadata(sh->db, key, kl, "", 0);
 	return st;
 }
 
@@ -525,195 +560,175 @@ static lec_status walk_scopes(struct run *r)
 	return LEC_OK;
 }
 
-/* ---- people of a directory ---------------------------------------------- */
+/* ---- writing ------------------------------------------------------------ */
 
-static void parse_people(struct dir_people *dp, char *val, size_t len)
+/* The caller holds sh->mu (or runs alone). */
+static lec_status tx_begin(struct run *r, struct shard_w *sh)
 {
-	for (char *p = val, *nl; p < val + len; p = nl + 1) {
-		nl = memchr(p, '\n', (size_t)(val + len - p));
-		if (!nl)
-			nl = val + len;
-		*nl = 0;
-		char *tab = strchr(p, '\t');
-		struct hmap_entry *e;
-		int created;
-		if (!tab || hmap_put(&dp->names, p, (size_t)(tab - p), &e, &created) || !created)
-			continue;
-		e->value = strdup(tab + 1);
+	if (sh->in_tx || r->opts->check_only)
+		return LEC_OK;
+	lec_status st = xap_db_begin_transaction(sh->db);
+	if (!st) {
+		sh->in_tx = 1;
+		sh->tx_bytes = sh->tx_files = 0;
 	}
+	return st;
 }
 
-static struct dir_people *dir_people_get(struct run *r, const char *path)
+static lec_status tx_commit(struct run *r, struct shard_w *sh)
 {
-	const char *slash = strrchr(path, '/');
-	size_t dlen = slash ? (size_t)(slash - path) : 0;
-	struct hmap_entry *e;
-	int created;
-	if (hmap_put(&r->people, path, dlen, &e, &created))
-		return NULL;
-	if (!created)
-		return e->value;
-	struct dir_people *dp = calloc(1, sizeof(*dp));
-	if (!dp)
-		return NULL;
-	hmap_init(&dp->names);
-	e->value = dp;
-	char key[LEC_MAX_META_KEY_BYTES + 8], *val = NULL;
-	size_t vlen = 0;
-	size_t kl = meta_key(META_PEOPLE_PREFIX, path, dlen, key);
-	if (xap_db_get_metadata(r->db, key, kl, &val, &vlen) == LEC_OK)
-		parse_people(dp, val, vlen);
-	free(val);
-	return dp;
+	if (!sh->in_tx)
+		return LEC_OK;
+	lec_status st = sh == &r->shards[0] ? people_save(&r->people, sh->db) : LEC_OK;
+	if (!st)
+		st = save_languages(r, sh);
+	if (!st)
+		st = xap_db_commit_transaction(sh->db);
+	sh->in_tx = 0;
+	sh->ncommits++;
+	return st;
 }
 
-static const char *people_resolve(void *ctx, const char *path, const char *initials)
+/* Batches grow from 1 MiB to LEC_BATCH_BYTES (shared by the shards), so that
+ * the first notes of a long first run are searchable (and survive a kill)
+ * within a second or so, while later batches stay large for speed. */
+static lec_status maybe_commit(struct run *r, struct shard_w *sh)
 {
-	struct dir_people *dp = dir_people_get(ctx, path);
-	struct hmap_entry *e = dp ? hmap_get(&dp->names, initials, strlen(initials)) : NULL;
-	return e ? e->value : NULL;
-}
-
-static void people_learn(void *ctx, const char *path, const struct note *n)
-{
-	struct run *r = ctx;
-	struct dir_people *dp = dir_people_get(r, path);
-	for (size_t i = 0; dp && i < n->npeople; i++) {
-		const struct note_person *p = &n->people[i];
-		struct hmap_entry *e;
-		int created;
-		if (!p->name || !p->initials || strchr(p->name, '\n') || strchr(p->name, '\t'))
-			continue;
-		if (hmap_put(&dp->names, p->initials, strlen(p->initials), &e, &created) || !created)
-			continue;
-		e->value = strdup(p->name);
-		dp->dirty = 1;
-	}
-}
-
-/* Write the directories' tables that gained names (inside the transaction). */
-static lec_status people_save(struct run *r)
-{
-	size_t it = 0;
-	struct hmap_entry *e;
-	while (hmap_next(&r->people, &it, &e)) {
-		struct dir_people *dp = e->value;
-		if (!dp || !dp->dirty)
-			continue;
-		struct buf b;
-		char key[LEC_MAX_META_KEY_BYTES + 8];
-		buf_init(&b, 0);
-		size_t jt = 0;
-		struct hmap_entry *n;
-		while (hmap_next(&dp->names, &jt, &n))
-			if (n->value)
-				buf_printf(&b, "%s\t%s\n", n->key, (char *)n->value);
-		size_t kl = meta_key(META_PEOPLE_PREFIX, e->key, e->klen, key);
-		lec_status st = b.status ? LEC_ENOMEM
-			: xap_db_set_metadata(r->db, key, kl, b.data ? b.data : "", b.len);
-		buf_release(&b);
-		if (st)
-			return st;
-		dp->dirty = 0;
-	}
+	uint64_t limit = (uint64_t)1 << (20 + (sh->ncommits < 8 ? sh->ncommits : 8));
+	uint64_t most = LEC_BATCH_BYTES / r->nshards;
+	if (most < ((uint64_t)4 << 20))
+		most = (uint64_t)4 << 20;
+	if (limit > most)
+		limit = most;
+	if (sh->tx_bytes >= limit || sh->tx_files >= LEC_BATCH_FILES)
+		return tx_commit(r, sh);
 	return LEC_OK;
 }
 
-static void people_release(struct run *r)
+/* The first failure of the run: its message, naming the shard when there
+ * are several. */
+static lec_status run_fail(struct run *r, struct shard_w *sh, lec_status st)
 {
-	size_t it = 0;
-	struct hmap_entry *e;
-	while (hmap_next(&r->people, &it, &e)) {
-		struct dir_people *dp = e->value;
-		if (!dp)
-			continue;
-		size_t jt = 0;
-		struct hmap_entry *n;
-		while (hmap_next(&dp->names, &jt, &n))
-			free(n->value);
-		hmap_release(&dp->names);
-		free(dp);
+	pthread_mutex_lock(&r->mu);
+	if (!atomic_load(&r->failed) && !r->err->len) {
+		const char *msg = sh ? xap_db_error(sh->db) : "";
+		if (sh && r->nshards > 1)
+			buf_printf(r->err, "shard %s: ", sh->name);
+		buf_printf(r->err, "%s%s%s", lec_status_str(st), *msg ? ": " : "", msg);
 	}
-	hmap_release(&r->people);
-}
-
-/* ---- writing ------------------------------------------------------------ */
-
-static lec_status tx_begin(struct run *r)
-{
-	if (r->in_tx || r->opts->check_only)
-		return LEC_OK;
-	lec_status st = xap_db_begin_transaction(r->db);
-	if (!st) {
-		r->in_tx = 1;
-		r->tx_bytes = r->tx_files = 0;
-	}
+	atomic_store(&r->failed, 1);
+	pthread_mutex_unlock(&r->mu);
 	return st;
 }
 
-static lec_status tx_commit(struct run *r)
+static lec_status collect_doc(void *ctx, xap_doc *doc)
 {
-	if (!r->in_tx)
-		return LEC_OK;
-	lec_status st = docbuild_flush_spelling(&r->build, r->db);
-	if (!st)
-		st = people_save(r);
-	if (!st)
-		st = save_languages(r);
-	if (!st)
-		st = xap_db_commit_transaction(r->db);
-	r->in_tx = 0;
-	r->ncommits++;
-	return st;
+	struct worker *w = ctx;
+	if (w->sink_shard)
+		return xap_db_add_document(w->sink_shard->db, doc, NULL);
+	if (w->ndocs == w->capdocs) {
+		size_t ncap = w->capdocs ? w->capdocs * 2 : 64;
+		xap_doc **nd = realloc(w->docs, ncap * sizeof(*nd));
+		if (!nd)
+			return LEC_ENOMEM;
+		w->docs = nd;
+		w->capdocs = ncap;
+	}
+	w->docs[w->ndocs++] = doc;  /* the builder starts a new one (give_docs) */
+	return LEC_OK;
 }
 
-static lec_status add_doc(void *ctx, xap_doc *doc)
+static void drop_docs(struct worker *w)
 {
-	struct run *r = ctx;
-	return xap_db_add_document(r->db, doc, NULL);
+	for (size_t i = 0; i < w->ndocs; i++)
+		xap_doc_free(w->docs[i]);
+	w->ndocs = 0;
 }
 
 static void on_note_warning(void *ctx, const char *message)
 {
-	struct run *r = ctx;
-	warn(r, r->cur_path, message);
+	struct worker *w = ctx;
+	warn(w->r, w->cur_path, message);
 }
 
+/* Notes up to this size are parsed and built outside the shard's lock; a
+ * larger one is streamed into the shard under the lock, so that its
+ * documents are never held twice in memory. */
+#define COLLECT_MAX_BYTES ((size_t)8 << 20)
+
 /* Re-index one file whose content changed (or is new). */
-static lec_status reindex_file(struct run *r, const struct found_file *f, const char *data,
+static lec_status reindex_file(struct worker *w, const struct found_file *f, const char *data,
 			       size_t len, uint64_t hash, int was_known)
 {
+	struct run *r = w->r;
+	struct shard_w *sh = shard_of(r, f->path);
 	char term[20];
 	uint32_t passages = 0;
-	lec_status st = tx_begin(r);
+	const char *used = NULL;
+	int stream = len > COLLECT_MAX_BYTES;
+	lec_status st = LEC_OK;
+	w->cur_path = f->path;
+	w->build.give_docs = !stream;
+	if (!stream)
+		st = docbuild_file(&w->build, f->path, data, len, lang_for_path(r, f->path),
+				   collect_doc, on_note_warning, w, &passages, &used);
+	if (st) {
+		drop_docs(w);
+		return st;
+	}
+	pthread_mutex_lock(&sh->mu);
+	st = tx_begin(r, sh);
 	if (!st && was_known) {
 		docbuild_file_term(f->path, term);
-		st = xap_db_delete_documents_by_term(r->db, term, strlen(term));
+		st = xap_db_delete_documents_by_term(sh->db, term, strlen(term));
 	}
-	r->cur_path = f->path;
-	const char *used = NULL;
+	if (!st && stream) {
+		w->sink_shard = sh;
+		st = docbuild_file(&w->build, f->path, data, len, lang_for_path(r, f->path),
+				   collect_doc, on_note_warning, w, &passages, &used);
+		w->sink_shard = NULL;
+	}
+	for (size_t i = 0; !st && i < w->ndocs; i++)
+		st = xap_db_add_document(sh->db, w->docs[i], NULL);
 	if (!st)
-		st = docbuild_file(&r->build, f->path, data, len, lang_for_path(r, f->path),
-				   add_doc, on_note_warning, r, &passages, &used);
-	note_language(r, used);
+		st = docbuild_flush_spelling(&w->build, sh->db);
 	if (!st)
-		st = set_known(r, f->path, f->size, f->mtime_ns, hash, passages);
+		st = set_known(sh, f->path, f->size, f->mtime_ns, hash, passages);
+	if (!st) {
+		sh->tx_bytes += len;
+		sh->tx_files++;
+		sh->wrote = 1;
+		st = maybe_commit(r, sh);
+	}
+	if (st)
+		run_fail(r, sh, st);
+	pthread_mutex_unlock(&sh->mu);
+	drop_docs(w);
 	if (st)
 		return st;
-	r->stats->passages += passages;
-	r->stats->bytes += len;
-	r->tx_bytes += len;
-	r->tx_files++;
-	r->wrote = 1;
-	/* Batches grow from 1 MiB to LEC_BATCH_BYTES, so that the first notes of
-	 * a long first run are searchable (and survive a kill) within a second
-	 * or so, while later batches stay large for speed. */
-	uint64_t limit = (uint64_t)1 << (20 + (r->ncommits < 8 ? r->ncommits : 8));
-	if (limit > LEC_BATCH_BYTES)
-		limit = LEC_BATCH_BYTES;
-	if (r->tx_bytes >= limit || r->tx_files >= LEC_BATCH_FILES)
-		return tx_commit(r);
+	note_language(r, used);
+	w->st.passages += passages;
+	w->st.bytes += len;
 	return LEC_OK;
+}
+
+/* Only the mtime changed: refresh the record. */
+static lec_status touch_file(struct worker *w, const struct found_file *f, uint64_t hash,
+			     uint32_t passages)
+{
+	struct run *r = w->r;
+	struct shard_w *sh = shard_of(r, f->path);
+	pthread_mutex_lock(&sh->mu);
+	lec_status st = tx_begin(r, sh);
+	if (!st)
+		st = set_known(sh, f->path, f->size, f->mtime_ns, hash, passages);
+	sh->wrote = 1;
+	if (!st)
+		st = maybe_commit(r, sh);
+	if (st)
+		run_fail(r, sh, st);
+	pthread_mutex_unlock(&sh->mu);
+	return st;
 }
 
 static const char *read_problem(lec_status st)
@@ -724,14 +739,15 @@ static const char *read_problem(lec_status st)
 }
 
 /* Compare one found file with the index and bring it up to date. */
-static lec_status process_file(struct run *r, struct found_file *f)
+static lec_status process_file(struct worker *w, struct found_file *f)
 {
+	struct run *r = w->r;
 	struct hmap_entry *e = hmap_get(&r->known, f->path, strlen(f->path));
 	struct known_file *k = e ? e->value : NULL;
 	int force = relang(r, f->path);
 	if (k && !force && k->size == f->size && k->mtime_ns == f->mtime_ns) {
 		k->seen = 1;
-		r->stats->unchanged++;
+		w->st.unchanged++;
 		return LEC_OK;
 	}
 	char *data = NULL;
@@ -743,15 +759,15 @@ static lec_status process_file(struct run *r, struct found_file *f)
 		snprintf(msg, sizeof(msg), "%s; %s", why ? why : strerror(errno),
 			 k ? "the indexed version is kept" : "skipped");
 		warn(r, f->path, why ? why : msg);
-		r->stats->skipped++;
+		w->st.skipped++;
 		if (k)
 			k->seen = 1;   /* keep what we have rather than lose it */
-		return st == LEC_ENOMEM ? st : LEC_OK;
+		return st == LEC_ENOMEM ? run_fail(r, NULL, st) : LEC_OK;
 	}
 	if (docbuild_is_binary(data, len)) {
 		/* not a note (any more): a known one is removed below */
 		warn(r, f->path, k ? "binary file; no longer indexed" : "binary file; skipped");
-		r->stats->skipped++;
+		w->st.skipped++;
 		free(data);
 		return LEC_OK;
 	}
@@ -759,24 +775,22 @@ static lec_status process_file(struct run *r, struct found_file *f)
 	if (k)
 		k->seen = 1;
 	if (k && !force && k->hash == hash) {
-		r->stats->touched++;
-		r->stats->unchanged++;
-		if (!r->opts->check_only) {
-			st = tx_begin(r);
-			if (!st)
-				st = set_known(r, f->path, f->size, f->mtime_ns, hash, k->passages);
-			r->wrote = 1;
-		}
+		w->st.touched++;
+		w->st.unchanged++;
+		if (!r->opts->check_only)
+			st = touch_file(w, f, hash, k->passages);
 		free(data);
 		return st;
 	}
 	if (k)
-		r->stats->updated++;
+		w->st.updated++;
 	else
-		r->stats->added++;
+		w->st.added++;
 	if (!r->opts->check_only)
-		st = reindex_file(r, f, data, len, hash, k != NULL);
+		st = reindex_file(w, f, data, len, hash, k != NULL);
 	free(data);
+	if (st && !atomic_load(&r->failed))
+		run_fail(r, NULL, st);
 	return st;
 }
 
@@ -810,7 +824,8 @@ static int forgotten(const struct run *r, const char *path)
 	return 0;
 }
 
-/* Known files under the walked scopes that the walk did not find. */
+/* Known files under the walked scopes that the walk did not find (after the
+ * workers: one thread). */
 static lec_status remove_vanished(struct run *r)
 {
 	size_t it = 0;
@@ -823,28 +838,139 @@ static lec_status remove_vanished(struct run *r)
 		r->stats->removed++;
 		if (r->opts->check_only)
 			continue;
-		lec_status st = tx_begin(r);
+		struct shard_w *sh = shard_of(r, e->key);
+		lec_status st = tx_begin(r, sh);
 		if (!st)
-			st = drop_known(r, e->key);
+			st = drop_known(sh, e->key);
 		if (st)
-			return st;
-		r->wrote = 1;
+			return run_fail(r, sh, st);
+		sh->wrote = 1;
 		if (stop_requested(r))
 			break;
 	}
 	return LEC_OK;
 }
 
-static void report_progress(struct run *r, size_t i, uint64_t done_bytes)
+/* ---- the workers -------------------------------------------------------- */
+
+static const char *idx_people_resolve(void *ctx, const char *path, const char *initials)
+{
+	return people_resolve(ctx, path, initials);
+}
+
+static void idx_people_learn(void *ctx, const char *path, const struct note *n)
+{
+	people_learn(ctx, path, n);
+}
+
+static size_t dir_len(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? (size_t)(slash - path) : 0;
+}
+
+static int cmp_by_dir(const void *a, const void *b, void *ctx)
+{
+	const struct found_file *found = ctx;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	const char *px = found[x].path, *py = found[y].path;
+	size_t lx = dir_len(px), ly = dir_len(py);
+	int c = memcmp(px, py, lx < ly ? lx : ly);
+	if (!c)
+		c = (lx > ly) - (lx < ly);
+	return c ? c : (x > y) - (x < y);
+}
+
+/* Units of work: the files of one directory, in the walk's order, so that a
+ * directory's people table is learned and used in order by one worker. */
+static lec_status plan_units(struct run *r)
+{
+	if (r->nfound == 0)
+		return LEC_OK;
+	r->order = malloc(r->nfound * sizeof(*r->order));
+	r->unit_start = malloc((r->nfound + 1) * sizeof(*r->unit_start));
+	if (!r->order || !r->unit_start)
+		return LEC_ENOMEM;
+	for (size_t i = 0; i < r->nfound; i++)
+		r->order[i] = i;
+	qsort_r(r->order, r->nfound, sizeof(*r->order), cmp_by_dir, r->found);
+	const char *prev = NULL;
+	size_t prev_len = 0;
+	for (size_t i = 0; i < r->nfound; i++) {
+		const char *p = r->found[r->order[i]].path;
+		size_t l = dir_len(p);
+		if (!prev || l != prev_len || memcmp(p, prev, l) != 0)
+			r->unit_start[r->nunits++] = i;
+		prev = p;
+		prev_len = l;
+	}
+	r->unit_start[r->nunits] = r->nfound;
+	return LEC_OK;
+}
+
+static void report_progress(struct run *r, const char *path)
 {
 	if (!r->hooks || !r->hooks->progress)
 		return;
 	struct idx_progress p = {
-		.done_files = i, .total_files = r->nfound,
-		.done_bytes = done_bytes, .total_bytes = r->stats->bytes_total,
-		.elapsed = elapsed(r), .path = i < r->nfound ? r->found[i].path : NULL,
+		.done_files = r->done_files, .total_files = r->nfound,
+		.done_bytes = r->done_bytes, .total_bytes = r->stats->bytes_total,
+		.elapsed = elapsed(r), .path = path,
 	};
 	r->hooks->progress(r->hooks->ctx, &p);
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct run *r = w->r;
+	for (;;) {
+		size_t u = atomic_fetch_add(&r->next_unit, 1);
+		if (u >= r->nunits)
+			break;
+		for (size_t i = r->unit_start[u]; i < r->unit_start[u + 1]; i++) {
+			if (stop_requested(r) || atomic_load(&r->failed))
+				return NULL;
+			struct found_file *f = &r->found[r->order[i]];
+			pthread_mutex_lock(&r->mu);
+			if ((r->done_files & 15) == 0)
+				report_progress(r, f->path);
+			pthread_mutex_unlock(&r->mu);
+			lec_status st = process_file(w, f);
+			if (st) {
+				w->status = st;
+				return NULL;
+			}
+			pthread_mutex_lock(&r->mu);
+			r->done_files++;
+			r->done_bytes += f->size;
+			pthread_mutex_unlock(&r->mu);
+		}
+	}
+	return NULL;
+}
+
+static unsigned worker_count(const struct run *r)
+{
+	long n = r->opts->jobs ? (long)r->opts->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	if (n > IDX_MAX_JOBS)
+		n = IDX_MAX_JOBS;
+	if ((size_t)n > r->nunits)
+		n = r->nunits ? (long)r->nunits : 1;
+	return (unsigned)n;
+}
+
+static void merge_stats(struct idx_stats *to, const struct idx_stats *from)
+{
+	to->added += from->added;
+	to->updated += from->updated;
+	to->unchanged += from->unchanged;
+	to->touched += from->touched;
+	to->skipped += from->skipped;
+	to->passages += from->passages;
+	to->bytes += from->bytes;
 }
 
 static lec_status process_all(struct run *r)
@@ -852,24 +978,62 @@ static lec_status process_all(struct run *r)
 	for (size_t i = 0; i < r->nfound; i++)
 		r->stats->bytes_total += r->found[i].size;
 	r->stats->files = r->nfound;
-	uint64_t done = 0;
-	for (size_t i = 0; i < r->nfound; i++) {
-		if (stop_requested(r)) {
-			r->stats->interrupted = 1;
-			return LEC_OK;
-		}
-		if ((i & 15) == 0)
-			report_progress(r, i, done);
-		lec_status st = process_file(r, &r->found[i]);
-		if (st)
-			return st;
-		done += r->found[i].size;
+	lec_status st = plan_units(r);
+	if (st)
+		return st;
+	unsigned n = worker_count(r);
+	struct worker *ws = calloc(n, sizeof(*ws));
+	if (!ws)
+		return LEC_ENOMEM;
+	unsigned started = 0;
+	for (unsigned i = 0; i < n && !st; i++) {
+		ws[i].r = r;
+		st = docbuild_init(&ws[i].build, NULL);
+		ws[i].build.people = (struct docbuild_people){
+			.ctx = &r->people, .resolve = idx_people_resolve,
+			.learn = r->opts->check_only ? NULL : idx_people_learn };
+		started++;
 	}
-	report_progress(r, r->nfound, done);
+	/* worker 0 is this thread; the others get their own */
+	unsigned threads = 1;
+	for (unsigned i = 1; !st && i < started; i++, threads++)
+		if (pthread_create(&ws[i].tid, NULL, worker_main, &ws[i]) != 0)
+			break;
+	if (!st)
+		worker_main(&ws[0]);
+	for (unsigned i = 1; i < threads; i++)
+		pthread_join(ws[i].tid, NULL);
+	for (unsigned i = 0; i < started; i++) {
+		merge_stats(r->stats, &ws[i].st);
+		if (!st && ws[i].status)
+			st = ws[i].status;
+		drop_docs(&ws[i]);
+		free(ws[i].docs);
+		docbuild_release(&ws[i].build);
+	}
+	free(ws);
+	if (st)
+		return st;
+	if (stop_requested(r)) {
+		r->stats->interrupted = 1;
+		return LEC_OK;
+	}
+	report_progress(r, NULL);
 	return remove_vanished(r);
 }
 
 /* ---- opening ------------------------------------------------------------ */
+
+static int index_exists(const char *index_dir)
+{
+	struct stat sb;
+	char *db = idx_db_path(index_dir), stub[4096];
+	int exists = db && stat(db, &sb) == 0;
+	snprintf(stub, sizeof(stub), "%s/%s", index_dir, SHARDS_STUB_NAME);
+	exists |= stat(stub, &sb) == 0;
+	free(db);
+	return exists;
+}
 
 /* Refuse bad arguments before anything is created: a failed first run must
  * not leave an empty index behind. */
@@ -887,12 +1051,11 @@ static lec_status precheck(struct run *r, const char *index_dir, char *const *pa
 			return LEC_EINVAL;
 		}
 	}
-	char *db = idx_db_path(index_dir);
-	if (!db)
-		return LEC_ENOMEM;
-	int exists = stat(db, &sb) == 0;
-	free(db);
-	if (!exists && npaths == 0) {
+	if (r->opts->shards > SHARDS_MAX) {
+		buf_printf(r->err, "--shards %u: at most %d", r->opts->shards, SHARDS_MAX);
+		return LEC_EINVAL;
+	}
+	if (!index_exists(index_dir) && npaths == 0) {
 		if (r->opts->check_only || r->opts->nforget == 0)
 			buf_printf(r->err, "no index at %s and no roots to index: give a directory, "
 				   "e.g. 'lectern index ~/notes'", index_dir);
@@ -903,53 +1066,95 @@ static lec_status precheck(struct run *r, const char *index_dir, char *const *pa
 	return LEC_OK;
 }
 
-static lec_status open_db(struct run *r, const char *index_dir)
+/* The layout: the stub file's, or a new one of --shards N. */
+static lec_status plan_layout(struct run *r, const char *index_dir)
 {
-	char *path = idx_db_path(index_dir);
+	int exists = index_exists(index_dir);
 	lec_status st;
-	if (!path)
-		return LEC_ENOMEM;
-	r->db = xap_db_new();
-	if (!r->db) {
-		free(path);
-		return LEC_ENOMEM;
-	}
-	if (r->opts->check_only) {
-		st = xap_db_open(r->db, path, XAP_OPEN_READ);
-	} else {
-		st = paths_mkdir_p(index_dir, 0755);
-		if (st)
+	if (!exists && r->opts->shards > 1 && !r->opts->check_only) {
+		st = shards_init_local(index_dir, r->opts->shards, &r->layout);
+		if (!st)
+			st = paths_mkdir_p(index_dir, 0755);
+		if (st == LEC_EIO)
 			buf_printf(r->err, "cannot create index directory %s: %s", index_dir,
 				   strerror(errno));
-		else
-			st = xap_db_open(r->db, path, XAP_OPEN_CREATE);
+		/* the stub first: a run killed before the shards exist leaves an
+		 * index the next run completes, never orphaned shards */
+		return st ? st : shards_save(index_dir, &r->layout, r->err);
 	}
-	if (st && st == LEC_ELOCKED)
-		buf_printf(r->err, "index %s is locked: another lectern index (or serve reindex) "
-			   "is writing it", index_dir);
-	else if (st && !r->err->len)
-		buf_printf(r->err, "cannot open index %s: %s", index_dir, xap_db_error(r->db));
-	free(path);
-	return st;
+	st = shards_load(index_dir, &r->layout, r->err);
+	if (st)
+		return st;
+	if (r->layout.nlocal == 0) {
+		buf_printf(r->err, "index %s has only remote shards: it is searched here, and "
+			   "indexed where its shards live", index_dir);
+		return LEC_EINVAL;
+	}
+	if (exists && r->opts->shards && r->opts->shards != r->layout.nlocal) {
+		buf_printf(r->err, "index %s has %zu local shard%s; --shards %u would move every "
+			   "note: index into a new --index directory instead", index_dir,
+			   r->layout.nlocal, r->layout.nlocal == 1 ? "" : "s", r->opts->shards);
+		return LEC_EINVAL;
+	}
+	return LEC_OK;
+}
+
+static lec_status open_shards(struct run *r, const char *index_dir)
+{
+	lec_status st = plan_layout(r, index_dir);
+	if (st)
+		return st;
+	r->shards = calloc(r->layout.nlocal, sizeof(*r->shards));
+	if (!r->shards)
+		return LEC_ENOMEM;
+	if (!r->opts->check_only && (st = paths_mkdir_p(index_dir, 0755))) {
+		buf_printf(r->err, "cannot create index directory %s: %s", index_dir,
+			   strerror(errno));
+		return st;
+	}
+	for (size_t i = 0; i < r->layout.nlocal; i++) {
+		struct shard_w *sh = &r->shards[i];
+		const struct shard_entry *e = &r->layout.v[i];
+		sh->name = e->name;
+		if (!(sh->db = xap_db_new()))
+			return LEC_ENOMEM;
+		pthread_mutex_init(&sh->mu, NULL);
+		r->nshards++;
+		st = xap_db_open(sh->db, e->path, r->opts->check_only ? XAP_OPEN_READ
+								      : XAP_OPEN_CREATE);
+		if (st == LEC_ELOCKED)
+			buf_printf(r->err, "index %s is locked: another lectern index (or serve "
+				   "reindex) is writing it", index_dir);
+		else if (st)
+			buf_printf(r->err, "cannot open index %s%s%s: %s", index_dir,
+				   r->layout.nlocal > 1 ? " shard " : "",
+				   r->layout.nlocal > 1 ? e->name : "", xap_db_error(sh->db));
+		if (st)
+			return st;
+	}
+	return LEC_OK;
 }
 
 static lec_status check_format(struct run *r)
 {
-	char *val;
-	size_t len;
-	lec_status st = xap_db_get_metadata(r->db, LEC_META_FORMAT, strlen(LEC_META_FORMAT),
-					    &val, &len);
-	if (st)
-		return st;
-	if (len == 0 && !r->opts->check_only) {
-		st = xap_db_set_metadata(r->db, LEC_META_FORMAT, strlen(LEC_META_FORMAT),
-					 LEC_INDEX_FORMAT, strlen(LEC_INDEX_FORMAT));
-	} else if (len && strcmp(val, LEC_INDEX_FORMAT) != 0) {
-		buf_printf(r->err, "index format %s is not this lectern's format %s: remove the "
-			   "index directory and index again", val, LEC_INDEX_FORMAT);
-		st = LEC_EVERSION;
+	lec_status st = LEC_OK;
+	for (size_t i = 0; !st && i < r->nshards; i++) {
+		xap_db *db = r->shards[i].db;
+		char *val;
+		size_t len;
+		st = xap_db_get_metadata(db, LEC_META_FORMAT, strlen(LEC_META_FORMAT), &val, &len);
+		if (st)
+			return st;
+		if (len == 0 && !r->opts->check_only) {
+			st = xap_db_set_metadata(db, LEC_META_FORMAT, strlen(LEC_META_FORMAT),
+						 LEC_INDEX_FORMAT, strlen(LEC_INDEX_FORMAT));
+		} else if (len && strcmp(val, LEC_INDEX_FORMAT) != 0) {
+			buf_printf(r->err, "index format %s is not this lectern's format %s: remove "
+				   "the index directory and index again", val, LEC_INDEX_FORMAT);
+			st = LEC_EVERSION;
+		}
+		free(val);
 	}
-	free(val);
 	return st;
 }
 
@@ -959,34 +1164,54 @@ static lec_status early_roots(struct run *r, int roots_changed)
 {
 	if (r->opts->check_only || !roots_changed)
 		return LEC_OK;
-	lec_status st = tx_begin(r);
+	struct shard_w *sh = &r->shards[0];
+	lec_status st = tx_begin(r, sh);
 	if (!st)
 		st = save_roots(r);
-	r->wrote = 1;
+	sh->wrote = 1;
 	return st;
 }
 
+/* Commit every shard; shard 0 last, with the time of this run. */
 static lec_status finish(struct run *r)
 {
 	lec_status st = LEC_OK;
+	int wrote = 0;
 	if (r->opts->check_only)
 		return LEC_OK;
-	if (r->wrote) {
-		char now[32];
-		int n = snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
-		if (!(st = tx_begin(r)))
-			st = xap_db_set_metadata(r->db, LEC_META_LAST_INDEXED,
-						 strlen(LEC_META_LAST_INDEXED), now, (size_t)n);
+	for (size_t i = 0; i < r->nshards; i++)
+		wrote |= r->shards[i].wrote;
+	for (size_t i = r->nshards; !st && i-- > 0;) {
+		struct shard_w *sh = &r->shards[i];
+		if (sh->langs_saved != r->langs_gen)
+			st = tx_begin(r, sh);
+		if (!st && i == 0 && wrote) {
+			char now[32];
+			int n = snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
+			if (!(st = tx_begin(r, sh)))
+				st = xap_db_set_metadata(sh->db, LEC_META_LAST_INDEXED,
+							 strlen(LEC_META_LAST_INDEXED), now, (size_t)n);
+		}
+		if (!st)
+			st = tx_commit(r, sh);
+		if (st)
+			run_fail(r, sh, st);
 	}
-	if (!st)
-		st = tx_commit(r);
 	return st;
 }
 
 static void run_release(struct run *r)
 {
-	if (r->in_tx)
-		xap_db_cancel_transaction(r->db);
+	for (size_t i = 0; i < r->nshards; i++) {
+		struct shard_w *sh = &r->shards[i];
+		if (sh->in_tx)
+			xap_db_cancel_transaction(sh->db);
+		xap_db_close(sh->db);
+		xap_db_free(sh->db);
+		pthread_mutex_destroy(&sh->mu);
+	}
+	free(r->shards);
+	shards_release(&r->layout);
 	size_t it = 0;
 	struct hmap_entry *e;
 	while (hmap_next(&r->known, &it, &e))
@@ -995,6 +1220,8 @@ static void run_release(struct run *r)
 	for (size_t i = 0; i < r->nfound; i++)
 		free(r->found[i].path);
 	free(r->found);
+	free(r->order);
+	free(r->unit_start);
 	strv_free(r->roots, r->nroots);
 	strv_free(r->scopes, r->nscopes);
 	strv_free(r->forgotten, r->nforgotten);
@@ -1005,10 +1232,8 @@ static void run_release(struct run *r)
 	hmap_release(&r->root_lang);
 	hmap_release(&r->languages);
 	strv_free(r->failed_dirs, r->nfailed);
-	docbuild_release(&r->build);
-	people_release(r);
-	xap_db_close(r->db);
-	xap_db_free(r->db);
+	people_release(&r->people);
+	pthread_mutex_destroy(&r->mu);
 }
 
 lec_status idx_run(const char *index_dir, char *const *paths, size_t npaths,
@@ -1025,24 +1250,28 @@ lec_status idx_run(const char *index_dir, char *const *paths, size_t npaths,
 	r.err = err;
 	clock_gettime(CLOCK_MONOTONIC, &r.t0);
 	hmap_init(&r.known);
-	hmap_init(&r.people);
 	hmap_init(&r.root_lang);
 	hmap_init(&r.languages);
-	lec_status st = docbuild_init(&r.build, NULL);
-	r.build.people = (struct docbuild_people){ .ctx = &r, .resolve = people_resolve,
-						    .learn = opts->check_only ? NULL : people_learn };
-	if (st)
-		buf_printf(err, "cannot set up stemming for '%s'", opts->language ? opts->language : "english");
+	people_init(&r.people);
+	pthread_mutex_init(&r.mu, NULL);
+	lec_status st = LEC_OK;
+	if (opts->language && !stemmer_known(opts->language)) {
+		buf_printf(err, "--lang %s: not a Snowball language (e.g. english, french, de)",
+			   opts->language);
+		st = LEC_EINVAL;
+	}
 	if (!st)
 		st = precheck(&r, index_dir, paths, npaths);
 	if (!st)
-		st = open_db(&r, index_dir);
+		st = open_shards(&r, index_dir);
 	if (!st)
 		st = check_format(&r);
 	if (!st)
 		st = load_roots(&r);
 	if (!st)
 		st = load_languages(&r);
+	if (!st)
+		st = people_load(&r.people, r.shards[0].db);
 	if (!st)
 		st = forget_roots(&r, &roots_changed);
 	if (!st) {
@@ -1066,9 +1295,10 @@ lec_status idx_run(const char *index_dir, char *const *paths, size_t npaths,
 		st = process_all(&r);
 	if (!st)
 		st = finish(&r);
-	if (st && !err->len)
-		buf_printf(err, "%s%s%s", lec_status_str(st), r.db && *xap_db_error(r.db) ? ": " : "",
-			   r.db ? xap_db_error(r.db) : "");
+	if (st && !err->len) {
+		const char *msg = r.nshards ? xap_db_error(r.shards[0].db) : "";
+		buf_printf(err, "%s%s%s", lec_status_str(st), *msg ? ": " : "", msg);
+	}
 	stats->seconds = elapsed(&r);
 	run_release(&r);
 	return st;

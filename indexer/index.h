@@ -22,7 +22,12 @@ struct idx_opts {
 	const char *language;   /* default stemming language (NULL: english) */
 	char **forget;          /* roots to drop, with their notes */
 	size_t nforget;
+	unsigned shards;        /* local shards of a new index (0: 1); an existing
+	                         * index must have this many */
+	unsigned jobs;          /* worker threads (0: one per CPU, at most IDX_MAX_JOBS) */
 };
+
+#define IDX_MAX_JOBS 8
 
 struct idx_stats {
 	uint64_t files;         /* notes seen by the walk */
@@ -70,6 +75,8 @@ struct idx_info {
 	uint64_t notes, passages, bytes_on_disk, note_bytes;
 	int64_t last_indexed;   /* Unix time, 0 if never */
 	char *format;
+	size_t local_shards, remote_shards;
+	size_t unavailable;     /* remote shards that could not be reached (not counted) */
 };
 lec_status idx_info_read(const char *index_dir, struct idx_info *info, struct buf *err);
 void idx_info_release(struct idx_info *info);

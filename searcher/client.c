@@ -163,6 +163,24 @@ static void jp_hit(struct jp *p, const json_t *h, struct search_hit *hit)
 	hit->file_matches = (uint32_t)jp_uint(p, h, "file_matches", 1);
 }
 
+/* "warnings": an array of lines, kept as one newline-separated string. */
+static void jp_warnings(struct jp *p, const json_t *reply, struct search_result *res)
+{
+	const json_t *w = json_object_get(reply, "warnings"), *line;
+	struct buf b;
+	size_t i;
+	if (p->st || !json_is_array(w) || json_array_size(w) == 0)
+		return;
+	buf_init(&b, LEC_MAX_CLIENT_OUTPUT);
+	json_array_foreach(w, i, line) {
+		if (json_is_string(line))
+			buf_printf(&b, "%s%s", b.len ? "\n" : "", json_string_value(line));
+	}
+	if (b.len && !(res->warnings = buf_detach(&b)))
+		p->st = LEC_ENOMEM;
+	buf_release(&b);
+}
+
 lec_status client_result_from_json(const json_t *reply, struct search_result *res)
 {
 	struct jp p = { LEC_OK };
@@ -178,6 +196,7 @@ lec_status client_result_from_json(const json_t *reply, struct search_result *re
 	res->suggestion = jp_str(&p, reply, "suggestion", 1);
 	res->fixed = jp_bool(&p, reply, "fixed");
 	res->explain = jp_str(&p, reply, "explain", 1);
+	jp_warnings(&p, reply, res);
 	if (!p.st && json_array_size(hits) &&
 	    !(res->hits = calloc(json_array_size(hits), sizeof(*res->hits))))
 		p.st = LEC_ENOMEM;

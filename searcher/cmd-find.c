@@ -167,6 +167,10 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 		lec_error("find: %s", err.data ? err.data : lec_status_str(st));
 		goto done;
 	}
+	for (const char *p = res.warnings, *nl; p && *p; p = nl ? nl + 1 : p + strlen(p)) {
+		nl = strchr(p, '\n');
+		fprintf(stderr, "lectern: warning: %.*s\n", (int)(nl ? nl - p : (long)strlen(p)), p);
+	}
 	int color = want_color(fo->color);
 	print_notes(&res, fo, fmt, color);
 	struct emit_opts eo = { .format = fmt, .color = color, .cwd = cwd };

@@ -182,12 +182,26 @@ json_t *emit_hit_json(const struct search_hit *h, const struct emit_opts *o)
 	return j;
 }
 
+json_t *emit_warnings_json(const char *warnings)
+{
+	json_t *a = json_array();
+	for (const char *p = warnings; a && p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		json_array_append_new(a, json_stringn(p, n));
+		p += n + (nl != NULL);
+	}
+	return a ? a : json_null();
+}
+
 static void emit_json(struct buf *b, const struct search_result *res, const struct emit_opts *o)
 {
 	for (size_t i = 0; i < res->nhits; i++) {
 		json_t *j = emit_hit_json(&res->hits[i], o);
 		if (j && res->relaxed)
 			json_object_set_new(j, "relaxed", json_true());
+		if (j)
+			json_object_set_new(j, "warnings", emit_warnings_json(res->warnings));
 		char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 		if (!s) {
 			b->status = b->status ? b->status : LEC_ENOMEM;

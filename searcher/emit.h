@@ -24,4 +24,8 @@ void emit_result(struct buf *out, const struct search_result *res, const struct 
  * present). New reference owned by the caller; NULL when out of memory. */
 json_t *emit_hit_json(const struct search_hit *h, const struct emit_opts *o);
 
+/* The lines of search_result.warnings as a JSON array of strings ([] for
+ * NULL). New reference owned by the caller. */
+json_t *emit_warnings_json(const char *warnings);
+
 #endif

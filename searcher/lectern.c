@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{ "status", cmd_status, "show the index's roots, counts, size and freshness" },
 	{ "find", cmd_find, "search the notes" },
 	{ "serve", cmd_serve, "answer searches over a Unix socket (the daemon)" },
+	{ "shard", cmd_shard, "list the index's shards; add or remove remote ones" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

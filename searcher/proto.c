@@ -11,6 +11,7 @@
 #include "emit.h"
 #include "limits.h"
 #include "query.h"
+#include "shards.h"
 #include "tokenize.h"
 #include "xap.h"
 
@@ -117,16 +118,16 @@ static lec_status env_db(struct proto_env *e, struct buf *err)
 	if (e->db && xap_db_reopen(e->db) == LEC_OK)
 		return LEC_OK;
 	xap_db_free(e->db);
-	char *path = idx_db_path(e->index_dir);
-	e->db = xap_db_new();
-	lec_status st = path && e->db ? LEC_OK : LEC_ENOMEM;
-	if (!st && (st = xap_db_open(e->db, path, XAP_OPEN_READ)))
-		buf_printf(err, "cannot open index %s: %s", e->index_dir, xap_db_error(e->db));
-	if (st) {
-		xap_db_free(e->db);
-		e->db = NULL;
-	}
-	free(path);
+	e->db = NULL;
+	struct buf why, warnings;
+	buf_init(&why, 4096);
+	buf_init(&warnings, 4096);
+	lec_status st = shards_open_index(e->index_dir, &e->db, &warnings, &why);
+	if (st)
+		buf_printf(err, "cannot open index %s: %s", e->index_dir,
+			   why.len ? why.data : lec_status_str(st));
+	buf_release(&why);
+	buf_release(&warnings);
 	return st;
 }
 
@@ -402,6 +403,7 @@ json_t *proto_find_reply(const json_t *id, const char *index_dir, const struct s
 			 json_object_set_new(j, "suggestion", str_or_null(res->suggestion)) ||
 			 json_object_set_new(j, "fixed", json_boolean(res->fixed)) ||
 			 json_object_set_new(j, "explain", str_or_null(res->explain)) ||
+			 json_object_set_new(j, "warnings", emit_warnings_json(res->warnings)) ||
 			 json_object_set(j, "hits", hits);
 	json_decref(hits);
 	if (failed) {

@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <xxhash.h>
 
 #include "docbuild.h"
@@ -18,6 +20,7 @@
 #include "query.h"
 #include "record.h"
 #include "segmap.h"
+#include "shards.h"
 #include "snippet.h"
 #include "stem.h"
 #include "xap.h"
@@ -28,18 +31,25 @@
  * first): a note is one language, so a query matches a passage when it
  * matches in the passage's language. */
 struct searcher {
-	xap_db *db;
+	xap_db *db;             /* every shard that could be opened, as one */
 	char *index_dir;
 	stemmer *st[MAX_LANGS];
 	size_t nlangs;
+	char *warnings;         /* shards left out, one line each; NULL when none */
+	struct stat stub;       /* shards.stub as opened (st_ino 0: absent) */
+	time_t opened;
 };
 
-/* Stemmers for the languages listed in the index (english is always [0]). */
-static lec_status load_languages(struct searcher *s)
+/* How long a searcher missing a remote shard goes on without it before it
+ * tries to reach it again (the daemon asks at every request). */
+#define SHARD_RETRY_SECONDS 5
+
+/* Stemmers for the languages listed in one shard (english is always [0]). */
+static lec_status load_languages(struct searcher *s, xap_db *db)
 {
 	char *val = NULL;
 	size_t len = 0;
-	lec_status st = xap_db_get_metadata(s->db, LEC_META_LANGUAGES, strlen(LEC_META_LANGUAGES),
+	lec_status st = xap_db_get_metadata(db, LEC_META_LANGUAGES, strlen(LEC_META_LANGUAGES),
 					    &val, &len);
 	for (char *p = val, *nl; !st && p < val + len; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(val + len - p));
@@ -64,27 +74,70 @@ void search_req_init(struct search_req *r)
 	r->limit = 10;
 }
 
+static void stub_stat(const char *index_dir, struct stat *sb)
+{
+	char path[4096];
+	memset(sb, 0, sizeof(*sb));
+	snprintf(path, sizeof(path), "%s/%s", index_dir, SHARDS_STUB_NAME);
+	if (stat(path, sb) != 0)
+		memset(sb, 0, sizeof(*sb));
+}
+
+static lec_status on_shard(void *ctx, const struct shard_entry *e, xap_db *db)
+{
+	(void)e;
+	return load_languages(ctx, db);
+}
+
+/* (Re)open every shard of the index into s->db. */
+static lec_status open_shards(struct searcher *s, struct buf *err)
+{
+	struct shard_set set;
+	struct buf warn;
+	xap_db *db = NULL;
+	buf_init(&warn, 64 * 1024);
+	stub_stat(s->index_dir, &s->stub);
+	lec_status st = shards_load(s->index_dir, &set, err);
+	if (!st) {
+		st = shards_open_read(&set, on_shard, s, &db, &warn, err);
+		shards_release(&set);
+	}
+	if (st == LEC_ENOTFOUND && !err->len)
+		buf_printf(err, "no index at %s: run 'lectern index DIR' first", s->index_dir);
+	if (st && warn.len)
+		buf_printf(err, " (%s)", warn.data);
+	if (!st) {
+		xap_db_free(s->db);
+		s->db = db;
+		free(s->warnings);
+		s->warnings = warn.len ? buf_detach(&warn) : NULL;
+		s->opened = time(NULL);
+	}
+	buf_release(&warn);
+	return st;
+}
+
 lec_status searcher_open(const char *index_dir, struct searcher **out, struct buf *err)
 {
 	struct searcher *s = calloc(1, sizeof(*s));
-	char *path = idx_db_path(index_dir);
-	lec_status st = s && path ? LEC_OK : LEC_ENOMEM;
+	lec_status st = s ? LEC_OK : LEC_ENOMEM;
 	if (!st && !(s->index_dir = strdup(index_dir)))
-		st = LEC_ENOMEM;
-	if (!st && !(s->db = xap_db_new()))
 		st = LEC_ENOMEM;
 	if (!st && !(st = stemmer_new(STEM_DEFAULT_LANGUAGE, &s->st[0])))
 		s->nlangs = 1;
 	if (!st) {
-		st = xap_db_open(s->db, path, XAP_OPEN_READ);
-		if (st == LEC_ENOTFOUND)
+		struct buf why;
+		buf_init(&why, 64 * 1024);
+		st = open_shards(s, &why);
+		if (st == LEC_ENOTFOUND && strncmp(why.data ? why.data : "", "no index", 8) != 0)
 			buf_printf(err, "no index at %s: run 'lectern index DIR' first", index_dir);
 		else if (st)
-			buf_printf(err, "cannot open index %s: %s", index_dir, xap_db_error(s->db));
+			buf_printf(err, "cannot open index %s: %s", index_dir,
+				   why.len ? why.data : lec_status_str(st));
+		else if (why.len)
+			buf_put(err, why.data, why.len);
+		buf_release(&why);
 	}
-	if (!st)
-		st = load_languages(s);
-	free(path);
 	if (st) {
 		searcher_free(s);
 		return st;
@@ -100,14 +153,40 @@ void searcher_free(struct searcher *s)
 	xap_db_free(s->db);
 	for (size_t i = 0; i < s->nlangs; i++)
 		stemmer_free(s->st[i]);
+	free(s->warnings);
 	free(s->index_dir);
 	free(s);
 }
 
+const char *searcher_warnings(const struct searcher *s)
+{
+	return s->warnings;
+}
+
+/* Open everything again: the stub changed, a remote shard failed, or one
+ * that was down may be back. */
+static lec_status reopen_all(struct searcher *s)
+{
+	struct buf err;
+	buf_init(&err, 64 * 1024);
+	lec_status st = open_shards(s, &err);
+	buf_release(&err);
+	return st;
+}
+
 lec_status searcher_reopen(struct searcher *s)
 {
+	struct stat now;
+	stub_stat(s->index_dir, &now);
+	if (now.st_ino != s->stub.st_ino || now.st_dev != s->stub.st_dev ||
+	    now.st_size != s->stub.st_size || now.st_mtim.tv_sec != s->stub.st_mtim.tv_sec ||
+	    now.st_mtim.tv_nsec != s->stub.st_mtim.tv_nsec ||
+	    (s->warnings && time(NULL) - s->opened >= SHARD_RETRY_SECONDS))
+		return reopen_all(s);
 	lec_status st = xap_db_reopen(s->db);
-	return st ? st : load_languages(s);
+	if (st == LEC_ENETWORK)
+		return reopen_all(s);
+	return st ? st : load_languages(s, s->db);
 }
 
 /* ---- releasing ---------------------------------------------------------- */
@@ -143,6 +222,7 @@ void search_result_release(struct search_result *res)
 	free(res->relaxed_query);
 	free(res->suggestion);
 	free(res->explain);
+	free(res->warnings);
 	memset(res, 0, sizeof(*res));
 }
 
@@ -763,14 +843,17 @@ lec_status search_run(struct searcher *s, const struct search_req *req,
 		segmap_init(&r.map);
 		st = search_once(&r);
 		run_release(&r);
-		if (st != LEC_EMODIFIED)
+		if (st != LEC_EMODIFIED && st != LEC_ENETWORK)
 			break;
-		/* the index was committed under us: start again on the new revision */
+		/* the index was committed under us: start again on the new
+		 * revision; a remote shard failed: start again without it */
 		search_result_release(res);
 		buf_reset(err);
-		if ((st = searcher_reopen(s)))
+		if ((st = st == LEC_ENETWORK ? reopen_all(s) : searcher_reopen(s)))
 			break;
 	}
+	if (!st && s->warnings && !(res->warnings = strdup(s->warnings)))
+		st = LEC_ENOMEM;
 	if (st && !err->len)
 		buf_printf(err, "%s: %s", lec_status_str(st), xap_db_error(s->db));
 	return st;

@@ -16,12 +16,19 @@
 
 struct searcher;
 
-/* Open the index in `index_dir` read-only. *out owned by the caller
- * (searcher_free). LEC_ENOTFOUND with a message when there is no index. */
+/* Open the index in `index_dir` read-only: every shard of it (shards.h). *out
+ * owned by the caller (searcher_free). LEC_ENOTFOUND with a message when
+ * there is no index. A remote shard that cannot be reached is left out (see
+ * searcher_warnings). */
 lec_status searcher_open(const char *index_dir, struct searcher **out, struct buf *err);
 void searcher_free(struct searcher *s);
-/* Pick up the latest committed state of the index. */
+/* Pick up the latest committed state of the index (and of shards.stub; a
+ * remote shard that was down is tried again after a few seconds). */
 lec_status searcher_reopen(struct searcher *s);
+
+/* The shards left out because they could not be reached: lines of
+ * "shard NAME unavailable: WHY; results are from the other shards", or NULL. */
+const char *searcher_warnings(const struct searcher *s);
 
 struct search_req {
 	const char *query;      /* the query text */
@@ -84,6 +91,7 @@ struct search_result {
 	char *suggestion;       /* "did you mean": the corrected query text, or NULL */
 	int fixed;              /* the results are for the suggestion (req.fix) */
 	char *explain;          /* with req.explain */
+	char *warnings;         /* shards left out of this search, one line each, or NULL */
 };
 
 /* Run `req`. On failure the message is in err: LEC_ESYNTAX / LEC_ELIMIT for a

@@ -1,0 +1,170 @@
+/* cmd-shard.c - `lectern shard list|add|remove`: the databases an index is
+ * made of (common/shards.h). Local shards are fixed when the index is
+ * created (`lectern index --shards N`); remote ones, served by
+ * xapian-tcpsrv and indexed where they live, are added and removed here. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "commands.h"
+#include "exitcode.h"
+#include "options.h"
+#include "paths.h"
+#include "shards.h"
+#include "xap.h"
+
+static const char usage_line[] =
+	"lectern shard [options] list\n"
+	"   or: lectern shard [options] add tcp://HOST:PORT\n"
+	"   or: lectern shard [options] remove tcp://HOST:PORT";
+static const char summary[] =
+	"List the shards of the index (local ones, and remote ones served by\n"
+	"xapian-tcpsrv), or add and remove remote shards. find and serve search them all\n"
+	"as one; a remote shard that is down is left out with a warning. The list is\n"
+	"the Xapian stub file INDEX/shards.stub.";
+
+/* One line per database: NAME, kind, ok|unavailable, then the passage count
+ * or why it is unavailable. Exit 1 when any is unavailable. */
+static int shard_list(const struct shard_set *set)
+{
+	int down = 0;
+	for (size_t i = 0; i < set->n; i++) {
+		const struct shard_entry *e = &set->v[i];
+		struct buf why;
+		xap_db *db = NULL;
+		uint32_t docs = 0;
+		buf_init(&why, 1024);
+		lec_status st = shards_open_entry(e, &db, &why);
+		if (!st && (st = xap_db_doccount(db, &docs)))
+			buf_puts(&why, xap_db_error(db));
+		if (st) {
+			down = 1;
+			printf("%s\t%s\tunavailable\t%s\n", e->name, e->remote ? "remote" : "local",
+			       why.len ? why.data : lec_status_str(st));
+		} else {
+			printf("%s\t%s\tok\t%u passages\n", e->name, e->remote ? "remote" : "local",
+			       docs);
+		}
+		xap_db_free(db);
+		buf_release(&why);
+	}
+	return down ? LEC_EXIT_NOTHING : LEC_EXIT_OK;
+}
+
+/* Warn (only) when a new remote shard does not answer now. */
+static void probe(const char *host, unsigned port)
+{
+	struct shard_entry e = { .remote = 1, .host = (char *)host, .port = port,
+				 .name = (char *)"" };
+	struct buf why;
+	xap_db *db = NULL;
+	buf_init(&why, 1024);
+	if (shards_open_entry(&e, &db, &why))
+		fprintf(stderr, "lectern: warning: tcp://%s:%u does not answer now (%s); added "
+			"anyway: searches leave it out until it does\n", host, port,
+			why.len ? why.data : "unreachable");
+	xap_db_free(db);
+	buf_release(&why);
+}
+
+static int shard_edit(const char *index_dir, struct shard_set *set, int add, const char *spec)
+{
+	struct buf err;
+	char *host = NULL;
+	unsigned port = 0;
+	int code = LEC_EXIT_ERROR;
+	buf_init(&err, 4096);
+	lec_status st = paths_mkdir_p(index_dir, 0755);
+	if (st)
+		buf_printf(&err, "cannot create index directory %s", index_dir);
+	if (!st && add) {
+		st = shards_parse_remote(spec, &host, &port, &err);
+		if (!st && !set->from_stub) {
+			/* a new search head has no local database: keep only what exists */
+			char *db = NULL;
+			if (set->nlocal == 1 && (db = strdup(set->v[0].path)) &&
+			    access(db, F_OK) != 0) {
+				shards_release(set);
+				memset(set, 0, sizeof(*set));
+			}
+			free(db);
+		}
+		if (!st)
+			st = shards_add_remote(set, host, port, &err);
+	} else if (!st) {
+		st = shards_remove_remote(set, spec, &err);
+	}
+	if (!st && set->n == 0) {
+		buf_printf(&err, "that would leave the index without any database");
+		st = LEC_EINVAL;
+	}
+	if (!st)
+		st = shards_save(index_dir, set, &err);
+	if (st)
+		lec_error("shard: %s", err.len ? err.data : lec_status_str(st));
+	else
+		code = LEC_EXIT_OK;
+	if (!st && add)
+		probe(host, port);
+	free(host);
+	buf_release(&err);
+	return code;
+}
+
+int cmd_shard(int argc, char **argv)
+{
+	const char *index_opt = NULL;
+	const struct opt opts[] = {
+		OPT_STRING_(0, "index", &index_opt, "DIR", "the index directory (default: $LECTERN_INDEX, else $XDG_DATA_HOME/lectern)"),
+		OPT_END_(),
+	};
+	char **args = NULL, *index_dir = NULL, err[512];
+	size_t nargs = 0;
+	enum opt_result r = opt_parse(opts, argc, argv, &args, &nargs, err, sizeof(err));
+	if (r == OPT_HELP) {
+		opt_usage(stdout, usage_line, summary, opts);
+		free(args);
+		return LEC_EXIT_OK;
+	}
+	const char *verb = nargs ? args[0] : NULL;
+	int want = verb && !strcmp(verb, "list") ? 1 : 2;
+	if (r == OPT_ERROR || !verb ||
+	    (strcmp(verb, "list") && strcmp(verb, "add") && strcmp(verb, "remove")) ||
+	    nargs != (size_t)want) {
+		lec_error("shard: %s", r == OPT_ERROR ? err
+			  : !verb ? "say list, add or remove"
+			  : (strcmp(verb, "list") && strcmp(verb, "add") && strcmp(verb, "remove"))
+				? "unknown action (list, add or remove)"
+			  : want == 1 ? "list takes no argument" : "give one tcp://HOST:PORT");
+		opt_usage(stderr, usage_line, NULL, opts);
+		free(args);
+		return LEC_EXIT_ERROR;
+	}
+	if (paths_index_dir(index_opt, &index_dir)) {
+		lec_error("cannot locate the index: set --index, LECTERN_INDEX or HOME");
+		free(args);
+		return LEC_EXIT_ERROR;
+	}
+	struct shard_set set;
+	struct buf msg;
+	int code = LEC_EXIT_ERROR;
+	buf_init(&msg, 4096);
+	lec_status st = shards_load(index_dir, &set, &msg);
+	if (st) {
+		lec_error("shard: %s", msg.len ? msg.data : lec_status_str(st));
+	} else if (want == 1) {
+		if (!set.from_stub && access(set.v[0].path, F_OK) != 0)
+			lec_error("no index at %s: run 'lectern index DIR' first", index_dir);
+		else
+			code = shard_list(&set);
+	} else {
+		code = shard_edit(index_dir, &set, !strcmp(verb, "add"), args[1]);
+	}
+	shards_release(&set);
+	buf_release(&msg);
+	free(index_dir);
+	free(args);
+	return code;
+}
