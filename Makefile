@@ -168,3 +168,13 @@ $(BUILD)/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBLECTERN)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< tests/fuzz/replay.c $(LIBLECTERN) $(LDFLAGS) $(PKG_LIBS) -lstdc++ -lm
 
 -include $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_BINS:=.d)
+
+# ---- scaling benchmark ------------------------------------------------------
+#
+#   make bench-scale   shards (local and over xapian-tcpsrv) and corpus size
+#                      x1/x10/x40: bench/results/scaling.md (bench/scale.py;
+#                      SCALE_SIZES="1" for a short run). Never part of check.
+.PHONY: bench-scale
+bench-scale: deps
+	@$(MAKE) --no-print-directory lectern
+	@/usr/bin/python3 bench/scale.py
