@@ -10,6 +10,7 @@
 
 #include "emit.h"
 #include "limits.h"
+#include "log.h"
 #include "query.h"
 #include "shards.h"
 #include "tokenize.h"
@@ -106,11 +107,21 @@ void proto_job_release(struct proto_job *j)
  * revision when nothing changed. */
 static lec_status env_searcher(struct proto_env *e, struct buf *err)
 {
-	if (e->searcher && searcher_reopen(e->searcher) == LEC_OK)
-		return LEC_OK;
-	searcher_free(e->searcher);
-	e->searcher = NULL;
-	return searcher_open(e->index_dir, &e->searcher, err);
+	const char *w = e->searcher ? searcher_warnings(e->searcher) : NULL;
+	int was_missing = w != NULL;
+	lec_status st = LEC_OK;
+	if (!e->searcher || searcher_reopen(e->searcher) != LEC_OK) {
+		searcher_free(e->searcher);
+		e->searcher = NULL;
+		st = searcher_open(e->index_dir, &e->searcher, err);
+	}
+	/* the log says when a remote shard leaves the searches and comes back */
+	w = e->searcher ? searcher_warnings(e->searcher) : NULL;
+	if (w && !was_missing)
+		log_warn("%s", w);
+	else if (!w && was_missing && e->searcher)
+		log_info("every shard of the index answers again");
+	return st;
 }
 
 static lec_status env_db(struct proto_env *e, struct buf *err)
