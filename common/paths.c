@@ -188,28 +188,55 @@ lec_status paths_read_file(const char *path, size_t max, char **out, size_t *len
 	return LEC_OK;
 }
 
-lec_status paths_read_range(const char *path, uint64_t off, size_t len, char **out, size_t *got)
+lec_status paths_read_window(const char *path, size_t max, size_t lo, size_t hi, char **out,
+			     size_t *len, uint64_t *size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (fd < 0)
 		return errno == ENOENT ? LEC_ENOTFOUND : LEC_EIO;
-	char *data = malloc(len + 1);
+	struct stat sb;
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		int e = errno ? errno : EINVAL;
+		close(fd);
+		errno = e;
+		return LEC_EIO;
+	}
+	if ((uint64_t)sb.st_size > max) {
+		close(fd);
+		return LEC_ELIMIT;
+	}
+	if (hi > (size_t)sb.st_size)
+		hi = (size_t)sb.st_size;
+	if (lo > hi)
+		lo = hi;
+	/* as long as the file up to hi, so that offsets mean the same; only
+	 * [lo, hi) is written, and a large allocation's other pages are never
+	 * touched */
+	char *data = malloc(hi + 1);
 	if (!data) {
 		close(fd);
 		return LEC_ENOMEM;
 	}
-	size_t n = 0;
-	while (n < len) {
-		ssize_t r = pread(fd, data + n, len - n, (off_t)(off + n));
+	size_t n = lo;
+	while (n < hi) {
+		ssize_t r = pread(fd, data + n, hi - n, (off_t)n);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
-			break;
+		if (r < 0) {
+			int e = errno;
+			free(data);
+			close(fd);
+			errno = e;
+			return LEC_EIO;
+		}
+		if (r == 0)
+			break;   /* shrunk since fstat: the window ends early */
 		n += (size_t)r;
 	}
 	close(fd);
 	data[n] = 0;
 	*out = data;
-	*got = n;
+	*len = n;
+	*size = (uint64_t)sb.st_size;
 	return LEC_OK;
 }

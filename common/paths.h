@@ -29,8 +29,12 @@ const char *paths_display(const char *path, const char *cwd);
  * (NUL-terminated), caller frees. errno is kept for LEC_EIO/LEC_ENOTFOUND. */
 lec_status paths_read_file(const char *path, size_t max, char **out, size_t *len);
 
-/* Read bytes [off, off+len) of a file; fewer when the file is shorter. */
-lec_status paths_read_range(const char *path, uint64_t off, size_t len, char **out,
-			    size_t *got);
+/* Read bytes [lo, hi) of a regular file (at most `max` bytes long, else
+ * LEC_ELIMIT) into a buffer at the same offsets: (*out)[lo .. *len) hold
+ * them, *len = hi (less when the file is shorter), (*out)[*len] is NUL, and
+ * (*out)[0 .. lo) is allocated but never written: the caller must not read
+ * it. *size gets the file's size. *out malloc'd, caller frees. */
+lec_status paths_read_window(const char *path, size_t max, size_t lo, size_t hi, char **out,
+			     size_t *len, uint64_t *size);
 
 #endif

@@ -241,8 +241,10 @@ struct run {
 	struct match_text text;
 	struct segmap map;
 	/* the last file read, kept for the next hit in the same file */
-	char *fpath, *fdata;
+	char *fpath, *fdata;    /* the file of the current hit: all of it, or a window */
 	size_t flen;
+	int fwhole;             /* fdata is the whole file; else only [wlo, flen) */
+	size_t wstart, wend;    /* the passage the window was read for */
 	lec_status fstatus;
 };
 
@@ -259,28 +261,72 @@ static void free_asts(struct run *r)
 	r->mq = NULL;
 }
 
+static void drop_file(struct run *r);
+
 static void run_release(struct run *r)
 {
 	free_asts(r);
 	match_text_release(&r->text);
 	segmap_release(&r->map);
+	drop_file(r);
+}
+
+static void drop_file(struct run *r)
+{
 	free(r->fpath);
 	free(r->fdata);
+	r->fpath = r->fdata = NULL;
+	r->flen = 0;
+	r->fwhole = 0;
 }
 
 static lec_status load_file(struct run *r, const char *path)
 {
-	if (r->fpath && strcmp(r->fpath, path) == 0)
+	if (r->fpath && r->fwhole && strcmp(r->fpath, path) == 0)
 		return r->fstatus;
-	free(r->fpath);
-	free(r->fdata);
-	r->fdata = NULL;
-	r->flen = 0;
+	drop_file(r);
 	r->fpath = strdup(path);
 	if (!r->fpath)
 		return LEC_ENOMEM;
+	r->fwhole = 1;
 	r->fstatus = paths_read_file(path, LEC_MAX_NOTE_BYTES, &r->fdata, &r->flen);
 	return r->fstatus;
+}
+
+/* Bytes read around a passage: enough to reach the start of its first line
+ * and the end of its last one in all but very long lines. */
+#define WINDOW_SLACK 4096
+
+/* What a hit needs of its file: the lines of the passage [start, end), read
+ * at their offsets (paths_read_window), instead of a whole note that may be
+ * hundreds of kilobytes for one sentence. Lines longer than the slack, and
+ * context lines, take the whole file. */
+static lec_status load_window(struct run *r, const char *path, size_t start, size_t end)
+{
+	if (r->fpath && strcmp(r->fpath, path) == 0 &&
+	    (r->fwhole || (r->wstart == start && r->wend == end)))
+		return r->fstatus;
+	if (r->req->context || start > end)
+		return load_file(r, path);
+	drop_file(r);
+	r->fpath = strdup(path);
+	if (!r->fpath)
+		return LEC_ENOMEM;
+	size_t lo = start > WINDOW_SLACK ? start - WINDOW_SLACK : 0;
+	size_t hi = end + WINDOW_SLACK < end ? end : end + WINDOW_SLACK;
+	uint64_t size = 0;
+	r->fstatus = paths_read_window(path, LEC_MAX_NOTE_BYTES, lo, hi, &r->fdata, &r->flen,
+				       &size);
+	if (r->fstatus || end > r->flen)
+		return r->fstatus;   /* a shorter file: stale, found again with the whole */
+	int head = lo == 0 || memrchr(r->fdata + lo, '\n', start - lo) != NULL;
+	int tail = r->flen == size || memchr(r->fdata + end, '\n', r->flen - end) != NULL;
+	if (!head || !tail)
+		return load_file(r, path);
+	r->fwhole = lo == 0 && r->flen == size;
+	r->wstart = start;
+	r->wend = end;
+	return LEC_OK;
 }
 
 static char *dup_or_null(const char *s)
@@ -401,7 +447,7 @@ static lec_status locate(struct run *r, const struct record *rec, struct located
 	const char *segs = rec_get(rec, "segs", &slen);
 	const char *hash = rec_get(rec, "hash", NULL);
 	*stale = 0;
-	lec_status st = load_file(r, path);
+	lec_status st = load_window(r, path, start, end);
 	if (st == LEC_ENOMEM)
 		return st;
 	if (st) {
@@ -421,6 +467,12 @@ static lec_status locate(struct run *r, const struct record *rec, struct located
 		return words_of(r, start, end, loc);
 	}
 	int found;
+	if ((st = load_file(r, path)) == LEC_ENOMEM)
+		return st;
+	if (st) {
+		*stale = 1;
+		return LEC_OK;
+	}
 	st = relocate(r, path, loc, &found);
 	*stale = !found;
 	return st;

@@ -3,6 +3,9 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cmocka.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -223,6 +226,44 @@ static void test_paths(void **state)
 	free(p);
 }
 
+/* A window holds the file's bytes at their own offsets; the range is
+ * clipped to the file, a FIFO is refused without blocking, and a file over
+ * the limit is LEC_ELIMIT. */
+static void test_read_window(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/lectern-test-window-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	char text[10000];
+	for (size_t i = 0; i < sizeof(text); i++)
+		text[i] = (char)('a' + i % 26);
+	assert_int_equal(write(fd, text, sizeof(text)), (ssize_t)sizeof(text));
+	close(fd);
+	char *d;
+	size_t len;
+	uint64_t size;
+	assert_int_equal(paths_read_window(path, 1 << 20, 5000, 5100, &d, &len, &size), LEC_OK);
+	assert_int_equal(len, 5100);
+	assert_int_equal(size, sizeof(text));
+	assert_memory_equal(d + 5000, text + 5000, 100);
+	assert_int_equal(d[len], 0);
+	free(d);
+	assert_int_equal(paths_read_window(path, 1 << 20, 9990, 20000, &d, &len, &size), LEC_OK);
+	assert_int_equal(len, sizeof(text));
+	assert_memory_equal(d + 9990, text + 9990, 10);
+	free(d);
+	assert_int_equal(paths_read_window(path, 1 << 20, 30000, 40000, &d, &len, &size), LEC_OK);
+	assert_int_equal(len, sizeof(text));
+	free(d);
+	assert_int_equal(paths_read_window(path, 100, 0, 10, &d, &len, &size), LEC_ELIMIT);
+	unlink(path);
+	assert_int_equal(paths_read_window(path, 1 << 20, 0, 10, &d, &len, &size), LEC_ENOTFOUND);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(paths_read_window(path, 1 << 20, 0, 10, &d, &len, &size), LEC_EIO);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +274,7 @@ int main(void)
 		cmocka_unit_test(test_hmap),
 		cmocka_unit_test(test_buf_cap_and_sticky),
 		cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_read_window),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
