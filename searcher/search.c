@@ -38,11 +38,15 @@ struct searcher {
 	char *warnings;         /* shards left out, one line each; NULL when none */
 	struct stat stub;       /* shards.stub as opened (st_ino 0: absent) */
 	time_t opened;
+	unsigned retry_after;   /* seconds before a missing shard is tried again */
 };
 
 /* How long a searcher missing a remote shard goes on without it before it
- * tries to reach it again (the daemon asks at every request). */
+ * tries to reach it again (the daemon asks at every request): 5 seconds,
+ * doubling while it stays away, up to a minute, since a shard that is slow
+ * rather than down costs a timeout at each try. */
 #define SHARD_RETRY_SECONDS 5
+#define SHARD_RETRY_MAX_SECONDS 60
 
 /* Stemmers for the languages listed in one shard (english is always [0]). */
 static lec_status load_languages(struct searcher *s, xap_db *db)
@@ -109,6 +113,11 @@ static lec_status open_shards(struct searcher *s, struct buf *err)
 	if (!st) {
 		xap_db_free(s->db);
 		s->db = db;
+		if (!warn.len)
+			s->retry_after = SHARD_RETRY_SECONDS;
+		else if (s->warnings)
+			s->retry_after = s->retry_after * 2 > SHARD_RETRY_MAX_SECONDS
+						 ? SHARD_RETRY_MAX_SECONDS : s->retry_after * 2;
 		free(s->warnings);
 		s->warnings = warn.len ? buf_detach(&warn) : NULL;
 		s->opened = time(NULL);
@@ -123,6 +132,8 @@ lec_status searcher_open(const char *index_dir, struct searcher **out, struct bu
 	lec_status st = s ? LEC_OK : LEC_ENOMEM;
 	if (!st && !(s->index_dir = strdup(index_dir)))
 		st = LEC_ENOMEM;
+	if (!st)
+		s->retry_after = SHARD_RETRY_SECONDS;
 	if (!st && !(st = stemmer_new(STEM_DEFAULT_LANGUAGE, &s->st[0])))
 		s->nlangs = 1;
 	if (!st) {
@@ -181,7 +192,7 @@ lec_status searcher_reopen(struct searcher *s)
 	if (now.st_ino != s->stub.st_ino || now.st_dev != s->stub.st_dev ||
 	    now.st_size != s->stub.st_size || now.st_mtim.tv_sec != s->stub.st_mtim.tv_sec ||
 	    now.st_mtim.tv_nsec != s->stub.st_mtim.tv_nsec ||
-	    (s->warnings && time(NULL) - s->opened >= SHARD_RETRY_SECONDS))
+	    (s->warnings && time(NULL) - s->opened >= (time_t)s->retry_after))
 		return reopen_all(s);
 	lec_status st = xap_db_reopen(s->db);
 	if (st == LEC_ENETWORK)
