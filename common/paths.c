@@ -240,3 +240,11 @@ lec_status paths_read_window(const char *path, size_t max, size_t lo, size_t hi,
 	*size = (uint64_t)sb.st_size;
 	return LEC_OK;
 }
+
+int paths_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (n == 1 && dir[0] == '/')
+		return path[0] == '/';
+	return strncmp(path, dir, n) == 0 && (path[n] == 0 || path[n] == '/');
+}

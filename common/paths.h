@@ -37,4 +37,8 @@ lec_status paths_read_file(const char *path, size_t max, char **out, size_t *len
 lec_status paths_read_window(const char *path, size_t max, size_t lo, size_t hi, char **out,
 			     size_t *len, uint64_t *size);
 
+/* Nonzero when `path` is `dir` or inside it, by bytes (both absolute and
+ * normalised: paths_absolute). "/" holds every absolute path. */
+int paths_under(const char *path, const char *dir);
+
 #endif

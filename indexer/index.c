@@ -135,14 +135,6 @@ char *idx_db_path(const char *index_dir)
 	return p;
 }
 
-static int under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	if (n == 1 && dir[0] == '/')
-		return 1;
-	return strncmp(path, dir, n) == 0 && (path[n] == 0 || path[n] == '/');
-}
-
 static lec_status strv_push(char ***v, size_t *n, const char *s)
 {
 	char **nv = realloc(*v, (*n + 1) * sizeof(char *));
@@ -187,7 +179,7 @@ static const char *lang_for_path(const struct run *r, const char *path)
 	size_t best_len = 0;
 	for (size_t i = 0; i < r->nroots; i++) {
 		size_t n = strlen(r->roots[i]);
-		if (under(path, r->roots[i]) && n >= best_len && root_lang_of(r, r->roots[i])) {
+		if (paths_under(path, r->roots[i]) && n >= best_len && root_lang_of(r, r->roots[i])) {
 			best = root_lang_of(r, r->roots[i]);
 			best_len = n;
 		}
@@ -286,7 +278,7 @@ static lec_status apply_lang(struct run *r, char *const *paths, size_t npaths, i
 static int relang(const struct run *r, const char *path)
 {
 	for (size_t i = 0; i < r->nrelang; i++)
-		if (under(path, r->relang[i]))
+		if (paths_under(path, r->relang[i]))
 			return 1;
 	return 0;
 }
@@ -371,12 +363,12 @@ static lec_status plan_scopes(struct run *r, char *const *paths, size_t npaths, 
 		}
 		int inside = 0;
 		for (size_t k = 0; k < r->nroots; k++)
-			inside |= under(paths[i], r->roots[k]);
+			inside |= paths_under(paths[i], r->roots[k]);
 		if (!inside) {
 			/* a new root; roots it contains are folded into it */
 			size_t w = 0;
 			for (size_t k = 0; k < r->nroots; k++) {
-				if (under(r->roots[k], paths[i]))
+				if (paths_under(r->roots[k], paths[i]))
 					free(r->roots[k]);
 				else
 					r->roots[w++] = r->roots[k];
@@ -797,7 +789,7 @@ static lec_status process_file(struct worker *w, struct found_file *f)
 static int is_failed(const struct run *r, const char *path)
 {
 	for (size_t i = 0; i < r->nfailed; i++)
-		if (under(path, r->failed_dirs[i]))
+		if (paths_under(path, r->failed_dirs[i]))
 			return 1;
 	return 0;
 }
@@ -805,7 +797,7 @@ static int is_failed(const struct run *r, const char *path)
 static int in_scope(const struct run *r, const char *path)
 {
 	for (size_t i = 0; i < r->nscopes; i++)
-		if (under(path, r->scopes[i]))
+		if (paths_under(path, r->scopes[i]))
 			return 1;
 	return 0;
 }
@@ -814,10 +806,10 @@ static int in_scope(const struct run *r, const char *path)
 static int forgotten(const struct run *r, const char *path)
 {
 	for (size_t i = 0; i < r->nforgotten; i++) {
-		if (!under(path, r->forgotten[i]))
+		if (!paths_under(path, r->forgotten[i]))
 			continue;
 		for (size_t k = 0; k < r->nroots; k++)
-			if (under(path, r->roots[k]))
+			if (paths_under(path, r->roots[k]))
 				return 0;
 		return 1;
 	}

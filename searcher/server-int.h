@@ -93,7 +93,6 @@ struct server {
 
 /* server.c */
 long long srv_now_ms(void);
-int srv_under(const char *path, const char *dir);
 void srv_worker_enqueue(struct server *s, struct job *j);
 
 /* watch.c: inotify on every directory under the roots (--watch) */

@@ -21,6 +21,7 @@
 #include "index.h"
 #include "limits.h"
 #include "log.h"
+#include "paths.h"
 #include "proto.h"
 #include "sock.h"
 #include "server-int.h"
@@ -143,12 +144,6 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int srv_under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
-}
-
 /* A watcher's "dir\0name": the file if it exists, else its directory (a
  * deleted or renamed-away file vanishes from the index when its directory
  * is refreshed), else NULL. Runs in the worker: as late as possible. */
@@ -184,7 +179,7 @@ static void resolve_watch_job(struct job *j)
 	qsort(j->paths, j->npaths, sizeof(char *), cmp_str);
 	w = 0;
 	for (size_t i = 0; i < j->npaths; i++) {
-		if (w && srv_under(j->paths[i], j->paths[w - 1]))
+		if (w && paths_under(j->paths[i], j->paths[w - 1]))
 			free(j->paths[i]);
 		else
 			j->paths[w++] = j->paths[i];

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "paths.h"
 #include "server-int.h"
 
 /* ---- the watcher -------------------------------------------------------- */
@@ -83,7 +84,7 @@ static void watch_add_tree(struct server *s, const char *dir, int depth)
 static void watch_remove_tree(struct watch *wt, const char *dir)
 {
 	for (size_t i = 0; i < wt->ndirs; i++) {
-		if (wt->dirs[i] && srv_under(wt->dirs[i], dir)) {
+		if (wt->dirs[i] && paths_under(wt->dirs[i], dir)) {
 			inotify_rm_watch(wt->fd, (int)i);
 			free(wt->dirs[i]);
 			wt->dirs[i] = NULL;
