@@ -2,8 +2,11 @@
  *
  * A thin wrapper: it picks the algorithm (Snowball names and ISO 639-1
  * codes), keeps words with digits or CJK characters as they are, and copies
- * each result into a buffer the stemmer owns, so that the result does not
- * depend on the lifetime of the caller's word.
+ * each result into memory the stemmer owns, so that the result does not
+ * depend on the lifetime of the caller's word. Results are cached per word:
+ * the searcher stems every word of each passage it shows, mostly the same
+ * few thousand words, and a Snowball run costs far more than a lookup (a
+ * daemon's stemmers live as long as it does).
  */
 #include "stem.h"
 
@@ -14,7 +17,11 @@
 #include <libstemmer.h>
 #include <utf8proc.h>
 
+#include "hmap.h"
 #include "tokenize.h"
+
+/* Past this many words the cache starts over: bounded memory. */
+#define STEM_CACHE_MAX 65536
 
 /* Longest language name we look at; longer names are unknown. */
 #define STEM_MAX_NAME 32
@@ -24,7 +31,16 @@ struct stemmer {
 	const char *language; /* a static string from sb_stemmer_list() */
 	char *buf;            /* the last result, NUL-terminated */
 	size_t cap;
+	struct hmap cache;    /* word -> malloc'd NUL-terminated stem */
 };
+
+static void cache_release(struct hmap *m)
+{
+	struct hmap_entry *e;
+	for (size_t i = 0; hmap_next(m, &i, &e);)
+		free(e->value);
+	hmap_release(m);
+}
 
 /* ISO 639-1 codes for the Snowball algorithms that have one. */
 static const struct {
@@ -106,6 +122,7 @@ lec_status stemmer_new(const char *language, stemmer **out)
 		return LEC_ENOMEM;
 	}
 	st->language = name;
+	hmap_init(&st->cache);
 	*out = st;
 	return LEC_OK;
 }
@@ -115,6 +132,7 @@ void stemmer_free(stemmer *st)
 	if (!st)
 		return;
 	sb_stemmer_delete(st->sb);
+	cache_release(&st->cache);
 	free(st->buf);
 	free(st);
 }
@@ -196,10 +214,33 @@ lec_status stemmer_stem(stemmer *st, const char *word, size_t len,
 		res = (const sb_symbol *)word;
 		rlen = len;
 	} else {
+		struct hmap_entry *e = hmap_get(&st->cache, word, len);
+		if (e) {
+			*out = e->value;
+			*out_len = strlen(e->value);
+			return LEC_OK;
+		}
 		res = sb_stemmer_stem(st->sb, (const sb_symbol *)word, (int)len);
 		if (!res)
 			return LEC_ENOMEM;
 		rlen = (size_t)sb_stemmer_length(st->sb);
+		if (st->cache.n >= STEM_CACHE_MAX) {
+			cache_release(&st->cache);
+			hmap_init(&st->cache);
+		}
+		char *copy = malloc(rlen + 1);
+		if (copy) {
+			memcpy(copy, res, rlen);
+			copy[rlen] = 0;
+			if (hmap_put(&st->cache, word, len, &e, NULL) == LEC_OK) {
+				e->value = copy;
+				*out = copy;
+				*out_len = rlen;
+				return LEC_OK;
+			}
+			free(copy);
+		}
+		/* no memory for the cache: the result still stands */
 	}
 	rc = keep_result(st, res, rlen);
 	if (rc != LEC_OK)

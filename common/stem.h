@@ -24,7 +24,7 @@ const char *stemmer_language(const stemmer *st);
 
 /* Stem a normalised word (tokenizer output). The result is valid until the
  * next call on this stemmer; *out_len excludes the NUL. Words with digits or
- * CJK characters are returned unchanged. */
+ * CJK characters are returned unchanged. Results are cached (bounded). */
 lec_status stemmer_stem(stemmer *st, const char *word, size_t len,
 			const char **out, size_t *out_len);
 

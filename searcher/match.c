@@ -7,10 +7,6 @@
 #include "hmap.h"
 #include "tokenize.h"
 
-/* Stems cached per match_query; past this many words the cache starts over,
- * so a long-lived daemon query cannot grow without bound. */
-#define STEM_CACHE_MAX 65536
-
 /* ---- match_text --------------------------------------------------------- */
 
 void match_text_init(struct match_text *t)
@@ -81,7 +77,6 @@ struct match_query {
 	struct seq *nears;
 	size_t nnears, cnears;
 	const struct qp_node *single;     /* the one WORD or PHRASE, if that is all */
-	struct hmap cache;                /* passage word -> malloc'd stem */
 };
 
 static int grow(void **v, size_t *cap, size_t n, size_t elem)
@@ -180,7 +175,6 @@ lec_status match_query_new(const qp_ast *ast, stemmer *st, match_query **out)
 	if (!(mq = calloc(1, sizeof(*mq))))
 		return LEC_ENOMEM;
 	mq->st = st;
-	hmap_init(&mq->cache);
 	if (collect(mq, root)) {
 		match_query_free(mq);
 		return LEC_ENOMEM;
@@ -190,20 +184,10 @@ lec_status match_query_new(const qp_ast *ast, stemmer *st, match_query **out)
 	return LEC_OK;
 }
 
-static void cache_release(struct hmap *m)
-{
-	struct hmap_entry *e;
-
-	for (size_t i = 0; hmap_next(m, &i, &e);)
-		free(e->value);
-	hmap_release(m);
-}
-
 void match_query_free(match_query *mq)
 {
 	if (!mq)
 		return;
-	cache_release(&mq->cache);
 	free(mq->stems);
 	free(mq->prefixes);
 	free(mq->phrases);
@@ -238,39 +222,17 @@ static int same_word(const struct seg_word *w, const struct qp_word *q)
 	return is_term(w) && w->len == q->len && memcmp(w->word, q->word, q->len) == 0;
 }
 
-/* The stem of a passage word, through the cache. *out is NUL-terminated and
- * valid until the next call. */
+/* The stem of a passage word (the stemmer caches them). *out is
+ * NUL-terminated and valid until the next call. */
 static lec_status stem_of(match_query *mq, const struct seg_word *w, const char **out,
 			  size_t *len)
 {
-	struct hmap_entry *e = hmap_get(&mq->cache, w->word, w->len);
-	const char *s;
-	char *copy;
-
 	if (!mq->st) {
 		*out = w->word;
 		*len = w->len;
 		return LEC_OK;
 	}
-	if (!e) {
-		if (mq->cache.n >= STEM_CACHE_MAX) {
-			cache_release(&mq->cache);
-			hmap_init(&mq->cache);
-		}
-		lec_status st = stemmer_stem(mq->st, w->word, w->len, &s, len);
-		if (st != LEC_OK)
-			return st;
-		if (!(copy = strndup(s, *len)))
-			return LEC_ENOMEM;
-		if (hmap_put(&mq->cache, w->word, w->len, &e, NULL) != LEC_OK) {
-			free(copy);
-			return LEC_ENOMEM;
-		}
-		e->value = copy;
-	}
-	*out = e->value;
-	*len = strlen(e->value);
-	return LEC_OK;
+	return stemmer_stem(mq->st, w->word, w->len, out, len);
 }
 
 /* Does word i match query word q by stem? */
@@ -297,9 +259,14 @@ static lec_status find_words(match_query *mq, const struct seg_word *words, size
 	lec_status st;
 
 	for (size_t i = 0; i < n && mq->nstems; i++) {
+		const char *s;
+		size_t len;
+		if (!is_term(&words[i]))
+			continue;
+		if ((st = stem_of(mq, &words[i], &s, &len)) != LEC_OK)
+			return st;
 		for (size_t k = 0; k < mq->nstems; k++) {
-			if ((st = stem_match(mq, &words[i], mq->stems[k], &yes)) != LEC_OK)
-				return st;
+			yes = len == mq->stems[k]->stem_len && memcmp(s, mq->stems[k]->stem, len) == 0;
 			if (yes) {
 				if (hit(h, i, i, MATCH_WORD))
 					return LEC_ENOMEM;
