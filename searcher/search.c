@@ -257,7 +257,28 @@ struct run {
 	int fwhole;             /* fdata is the whole file; else only [wlo, flen) */
 	size_t wstart, wend;    /* the passage the window was read for */
 	lec_status fstatus;
+	/* term frequencies best_hit asked Xapian for: the same few words come
+	 * back in every hit */
+	struct { char word[32]; size_t len; uint32_t tf; } tf[16];
+	size_t ntf;
 };
+
+/* Xapian's term frequency of a word, through the run's small cache. */
+static uint32_t termfreq(struct run *r, const char *word, size_t len)
+{
+	for (size_t i = 0; i < r->ntf; i++)
+		if (r->tf[i].len == len && memcmp(r->tf[i].word, word, len) == 0)
+			return r->tf[i].tf;
+	uint32_t tf = 0;
+	if (xap_db_termfreq(r->s->db, word, len, &tf))
+		tf = UINT32_MAX - 1;
+	if (len < sizeof(r->tf[0].word) && r->ntf < sizeof(r->tf) / sizeof(r->tf[0])) {
+		memcpy(r->tf[r->ntf].word, word, len);
+		r->tf[r->ntf].len = len;
+		r->tf[r->ntf++].tf = tf;
+	}
+	return tf;
+}
 
 static void free_asts(struct run *r)
 {
@@ -585,11 +606,9 @@ static size_t best_hit(struct run *r, const struct located *loc)
 	uint32_t best_tf = UINT32_MAX;
 	for (size_t i = 0; i < loc->nhits; i++) {
 		const struct seg_word *w = &r->text.words[loc->hits[i].first];
-		uint32_t tf = 0;
 		if (loc->hits[i].kind == MATCH_PHRASE)
 			return i;
-		if (xap_db_termfreq(r->s->db, w->word, w->len, &tf))
-			tf = UINT32_MAX - 1;
+		uint32_t tf = termfreq(r, w->word, w->len);
 		if (tf < best_tf) {
 			best_tf = tf;
 			best = i;
