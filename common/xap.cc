@@ -8,6 +8,7 @@
  */
 #include <xapian.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -1014,6 +1015,42 @@ XAP_API xap_query *xap_query_wildcard(lec_status *rc, const char *prefix, size_t
 			max_expansion = LEC_MAX_WILDCARD_EXPANSION;
 		return Xapian::Query(Xapian::Query::OP_WILDCARD, std::string(prefix, len),
 				     max_expansion, Xapian::Query::WILDCARD_LIMIT_MOST_FREQUENT);
+	});
+}
+
+XAP_API xap_query *xap_query_wildcard_in(lec_status *rc, xap_db *db, const char *prefix,
+					 size_t len, uint32_t max_expansion)
+{
+	return qguard(rc, [&]() {
+		if (!prefix || len == 0)
+			bad_arg("xap_query_wildcard_in: empty prefix");
+		if (!db || !db->db)
+			bad_arg("xap_query_wildcard_in: database is not open");
+		if (max_expansion == 0)
+			max_expansion = LEC_MAX_WILDCARD_EXPANSION;
+		std::string pfx(prefix, len);
+		/* (termfreq, term) of every match; the most frequent are kept, as
+		 * WILDCARD_LIMIT_MOST_FREQUENT does, ties by term */
+		std::vector<std::pair<Xapian::doccount, std::string>> terms;
+		for (auto t = db->db->allterms_begin(pfx); t != db->db->allterms_end(pfx); ++t)
+			terms.emplace_back(t.get_termfreq(), *t);
+		if (terms.size() > max_expansion) {
+			std::partial_sort(terms.begin(), terms.begin() + max_expansion, terms.end(),
+					  [](const auto &a, const auto &b) {
+						  return a.first != b.first ? a.first > b.first
+									    : a.second < b.second;
+					  });
+			terms.resize(max_expansion);
+			std::sort(terms.begin(), terms.end(),
+				  [](const auto &a, const auto &b) { return a.second < b.second; });
+		}
+		if (terms.empty())
+			return Xapian::Query(Xapian::Query::MatchNothing);
+		std::vector<Xapian::Query> subs;
+		subs.reserve(terms.size());
+		for (const auto &t : terms)
+			subs.emplace_back(t.second);
+		return Xapian::Query(Xapian::Query::OP_SYNONYM, subs.begin(), subs.end());
 	});
 }
 

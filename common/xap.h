@@ -194,6 +194,13 @@ xap_query *xap_query_near(lec_status *rc, const char *const *terms, const size_t
  * (most frequent kept); 0 = LEC_MAX_WILDCARD_EXPANSION. */
 xap_query *xap_query_wildcard(lec_status *rc, const char *prefix, size_t len,
 			      uint32_t max_expansion);
+/* The same over the terms `db` holds now: the `max_expansion` most frequent
+ * terms starting with `prefix` (0 = LEC_MAX_WILDCARD_EXPANSION), as one
+ * synonym. Xapian expands OP_WILDCARD in each shard of a multi-database on
+ * its own, so the weights of xap_query_wildcard differ between one index and
+ * its shards; expanding here over the whole set keeps them equal. */
+xap_query *xap_query_wildcard_in(lec_status *rc, xap_db *db, const char *prefix, size_t len,
+				 uint32_t max_expansion);
 /* Documents whose value in `slot` is within [lo, hi] by byte order. A NULL
  * lo or hi leaves that end open. */
 xap_query *xap_query_value_range(lec_status *rc, unsigned slot, const char *lo, const char *hi);

@@ -21,6 +21,8 @@
 struct ctx {
 	const char *stem_pfx;   /* NULL: WORD is matched unstemmed */
 	const char *word_pfx;
+	xap_db *db;             /* wildcards are expanded over it (NULL: by Xapian) */
+	const struct ctx *fields; /* this query's contexts, by field */
 };
 
 static const struct ctx field_ctx[] = {
@@ -113,6 +115,8 @@ static xap_query *wildcard_query(const struct qp_node *n, const struct ctx *cx, 
 
 	if (!len)
 		return xap_query_match_nothing(rc);
+	if (cx->db)
+		return xap_query_wildcard_in(rc, cx->db, buf, len, 0);
 	return xap_query_wildcard(rc, buf, len, 0);
 }
 
@@ -292,7 +296,7 @@ static xap_query *build(const struct qp_node *n, const struct ctx *cx, lec_statu
 	case QP_NOT:
 		return build_and((const struct qp_node *const *)&n, 1, cx, rc);
 	case QP_FIELD:
-		return build(n->kids[0], &field_ctx[n->field], rc);
+		return build(n->kids[0], &cx->fields[n->field], rc);
 	case QP_TAG:
 	case QP_YEAR:
 	case QP_DATE:
@@ -302,9 +306,15 @@ static xap_query *build(const struct qp_node *n, const struct ctx *cx, lec_statu
 	return NULL;
 }
 
-xap_query *qp_to_xapian(const qp_ast *ast, lec_status *rc)
+xap_query *qp_to_xapian(const qp_ast *ast, xap_db *db, lec_status *rc)
 {
 	const struct qp_node *root = qp_root(ast);
+	struct ctx fields[sizeof(field_ctx) / sizeof(field_ctx[0])];
+	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		fields[i] = field_ctx[i];
+		fields[i].db = db;
+		fields[i].fields = fields;
+	}
 
 	if (!rc || *rc != LEC_OK)
 		return NULL;
@@ -314,6 +324,6 @@ xap_query *qp_to_xapian(const qp_ast *ast, lec_status *rc)
 	}
 	/* a lone filter or negation is a conjunction of one: FILTER(all, ...) */
 	if (qp_is_filter(root) || root->kind == QP_NOT)
-		return build_and(&root, 1, &field_ctx[QP_FIELD_BODY], rc);
-	return build(root, &field_ctx[QP_FIELD_BODY], rc);
+		return build_and(&root, 1, &fields[QP_FIELD_BODY], rc);
+	return build(root, &fields[QP_FIELD_BODY], rc);
 }

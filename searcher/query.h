@@ -134,7 +134,9 @@ lec_status qp_words(const qp_ast *ast, qp_word_cb cb, void *ctx);
 
 /* The Xapian query for `ast` (query-xap.c). Sticky rc (xap.h): does nothing
  * and returns NULL when *rc is not LEC_OK. The result is owned by the caller
- * (xap_query_free). An empty query gives the match-nothing query. */
-xap_query *qp_to_xapian(const qp_ast *ast, lec_status *rc);
+ * (xap_query_free). An empty query gives the match-nothing query. With a
+ * `db`, wildcards are expanded over its terms (xap_query_wildcard_in: equal
+ * weights whatever the sharding); NULL leaves them to Xapian. */
+xap_query *qp_to_xapian(const qp_ast *ast, xap_db *db, lec_status *rc);
 
 #endif

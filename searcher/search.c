@@ -654,14 +654,14 @@ static lec_status fill_hit(struct run *r, struct search_hit *h, const char *data
 static xap_query *build_query(struct run *r, lec_status *rc)
 {
 	if (r->nasts == 1)
-		return qp_to_xapian(r->asts[0], rc);
+		return qp_to_xapian(r->asts[0], r->s->db, rc);
 	xap_query *parts[MAX_LANGS] = { 0 };
 	size_t n = 0;
 	for (size_t i = 0; i < r->nasts && !*rc; i++) {
 		const char *lang = stemmer_language(r->s->st[i]);
 		char term[64];
 		snprintf(term, sizeof(term), "%s%s", LEC_PFX_LANG, lang);
-		xap_query *q = qp_to_xapian(r->asts[i], rc);
+		xap_query *q = qp_to_xapian(r->asts[i], r->s->db, rc);
 		xap_query *f = xap_query_term(rc, term, strlen(term), 0);
 		xap_query *pair[2] = { q, f };
 		parts[n] = xap_query_combine(rc, XAP_OP_FILTER, pair, 2);

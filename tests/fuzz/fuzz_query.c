@@ -76,7 +76,7 @@ static void use_ast(const qp_ast *ast, size_t qlen)
 	CHECK(qp_words(ast, on_word, &qlen) == LEC_OK);
 
 	lec_status rc = LEC_OK;
-	xap_query *xq = qp_to_xapian(ast, &rc);
+	xap_query *xq = qp_to_xapian(ast, NULL, &rc);
 	CHECK((rc == LEC_OK) == (xq != NULL));
 	xap_query_free(xq);
 

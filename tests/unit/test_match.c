@@ -368,7 +368,7 @@ static void cross_check(xap_db *db, struct match_text *texts, const char *query)
 	qp_ast *ast;
 	match_query *mq = compile(query, &ast);
 	lec_status rc = LEC_OK;
-	xap_query *q = qp_to_xapian(ast, &rc);
+	xap_query *q = qp_to_xapian(ast, NULL, &rc);
 	struct xap_search_opts o;
 	xap_mset *ms;
 	char found[NDOCS + 1];

@@ -93,7 +93,7 @@ static char *explain(const char *q, unsigned flags)
 static char *describe(const qp_ast *ast)
 {
 	lec_status rc = LEC_OK;
-	xap_query *q = qp_to_xapian(ast, &rc);
+	xap_query *q = qp_to_xapian(ast, NULL, &rc);
 	char *d;
 
 	assert_int_equal(rc, LEC_OK);
@@ -439,7 +439,7 @@ static void test_bad_arguments(void **state)
 	assert_int_equal(qp_parse(NULL, 0, 0, english, &ast, NULL), LEC_OK);
 	assert_true(qp_is_empty(ast));
 	/* sticky rc: nothing built when rc is already set */
-	assert_null(qp_to_xapian(ast, &rc));
+	assert_null(qp_to_xapian(ast, NULL, &rc));
 	assert_int_equal(rc, LEC_ENOMEM);
 	qp_free(ast);
 	qp_free(NULL);

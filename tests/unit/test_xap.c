@@ -917,6 +917,28 @@ static void test_wildcard_and_ranges(void **state)
 	EXPECT(db, q, 0);
 	xap_query_free(q);
 
+	/* expanded over the database: the same documents, and the weights of
+	 * Xapian's own expansion on one database */
+	q = xap_query_wildcard_in(&rc, db, S("fo"), 0);
+	EXPECT(db, q, 1, 2, 3, 4);
+	{
+		xap_query *x = xap_query_wildcard(&rc, S("fo"), 0);
+		double a = weight_of(db, q, 3), b = weight_of(db, x, 3);
+		assert_true(a > 0 && a / b > 0.999999 && a / b < 1.000001);
+		xap_query_free(x);
+	}
+	xap_query_free(q);
+	q = xap_query_wildcard_in(&rc, db, S("fo"), 1);
+	EXPECT(db, q, 1, 2, 4);
+	xap_query_free(q);
+	q = xap_query_wildcard_in(&rc, db, S("zzz"), 0);
+	EXPECT(db, q, 0);
+	xap_query_free(q);
+	assert_int_equal(rc, LEC_OK);
+	assert_null(xap_query_wildcard_in(&rc, NULL, S("fo"), 0));
+	assert_int_equal(rc, LEC_EINVAL);
+	rc = LEC_OK;
+
 	q = xap_query_value_range(&rc, 0, "20230601", NULL);
 	EXPECT(db, q, 2, 3);
 	xap_query_free(q);
