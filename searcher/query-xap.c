@@ -26,10 +26,10 @@ struct ctx {
 };
 
 static const struct ctx field_ctx[] = {
-	[QP_FIELD_BODY] = { LEC_PFX_STEM, "" },
-	[QP_FIELD_TITLE] = { LEC_PFX_TITLE_STEM, LEC_PFX_TITLE },
-	[QP_FIELD_PATH] = { NULL, LEC_PFX_PATH },
-	[QP_FIELD_SPEAKER] = { NULL, LEC_PFX_SPEAKER },
+	[QP_FIELD_BODY] = { .stem_pfx = LEC_PFX_STEM, .word_pfx = "" },
+	[QP_FIELD_TITLE] = { .stem_pfx = LEC_PFX_TITLE_STEM, .word_pfx = LEC_PFX_TITLE },
+	[QP_FIELD_PATH] = { .stem_pfx = NULL, .word_pfx = LEC_PFX_PATH },
+	[QP_FIELD_SPEAKER] = { .stem_pfx = NULL, .word_pfx = LEC_PFX_SPEAKER },
 };
 
 static xap_query *build(const struct qp_node *n, const struct ctx *cx, lec_status *rc);
