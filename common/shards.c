@@ -354,19 +354,41 @@ lec_status shards_open_entry(const struct shard_entry *e, xap_db **out, struct b
 	return LEC_OK;
 }
 
+/* Is this remote entry the one a Xapian NetworkError names? Its context
+ * reads "remote:tcp(HOST:PORT)". */
+static int named_by(const struct shard_entry *e, const char *failed)
+{
+	char ctx[300];
+	if (!failed || !e->remote)
+		return 0;
+	snprintf(ctx, sizeof(ctx), "remote:tcp(%s:%u)", e->host, e->port);
+	return strstr(failed, ctx) != NULL;
+}
+
 lec_status shards_open_read(const struct shard_set *s, shards_each_cb each, void *ctx,
-			    xap_db **out, struct buf *warnings, struct buf *err)
+			    const char *failed, xap_db **out, struct buf *warnings,
+			    struct buf *err)
 {
 	xap_db *all = xap_db_new();
 	size_t opened = 0;
 	lec_status st = all ? LEC_OK : LEC_ENOMEM, last = LEC_OK;
+	struct buf down;        /* "shard NAME unavailable: WHY" lines */
+	buf_init(&down, 64 * 1024);
 	*out = NULL;
 	for (size_t i = 0; !st && i < s->n; i++) {
 		const struct shard_entry *e = &s->v[i];
 		struct buf why;
 		xap_db *one = NULL;
 		buf_init(&why, 1024);
-		lec_status est = shards_open_entry(e, &one, &why);
+		lec_status est;
+		if (named_by(e, failed)) {
+			/* it just failed a search: trying it again now would cost
+			 * another timeout; the next reopen tries it */
+			buf_puts(&why, failed);
+			est = LEC_ENETWORK;
+		} else {
+			est = shards_open_entry(e, &one, &why);
+		}
 		if (!est && each)
 			est = each(ctx, e, one);
 		if (!est)
@@ -375,8 +397,7 @@ lec_status shards_open_read(const struct shard_set *s, shards_each_cb each, void
 			opened++;
 		} else if (e->remote && est != LEC_ENOMEM) {
 			/* a remote shard is somebody else's machine: search without it */
-			buf_printf(warnings, "%sshard %s unavailable: %s; results are from the "
-				   "other shards", warnings->len ? "\n" : "", e->name,
+			buf_printf(&down, "%sshard %s unavailable: %s", down.len ? "\n" : "", e->name,
 				   why.len ? why.data : lec_status_str(est));
 			last = est;
 		} else {
@@ -391,9 +412,17 @@ lec_status shards_open_read(const struct shard_set *s, shards_each_cb each, void
 		xap_db_free(one);
 	}
 	if (!st && opened == 0) {
-		buf_printf(err, "no shard of the index could be opened");
+		buf_printf(err, "no shard of the index could be opened%s%s", down.len ? ": " : "",
+			   down.len ? down.data : "");
 		st = last ? last : LEC_ENOTFOUND;
+	} else if (!st && down.len) {
+		for (const char *p = down.data, *nl; p && *p; p = nl ? nl + 1 : NULL) {
+			nl = strchr(p, '\n');
+			buf_printf(warnings, "%s%.*s; results are from the other shards",
+				   warnings->len ? "\n" : "", (int)(nl ? nl - p : (long)strlen(p)), p);
+		}
 	}
+	buf_release(&down);
 	if (st) {
 		xap_db_free(all);
 		return st;
@@ -408,7 +437,7 @@ lec_status shards_open_index(const char *index_dir, xap_db **out, struct buf *wa
 	struct shard_set set;
 	lec_status st = shards_load(index_dir, &set, err);
 	if (!st) {
-		st = shards_open_read(&set, NULL, NULL, out, warnings, err);
+		st = shards_open_read(&set, NULL, NULL, NULL, out, warnings, err);
 		shards_release(&set);
 	}
 	return st;

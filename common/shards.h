@@ -84,10 +84,13 @@ lec_status shards_open_entry(const struct shard_entry *e, xap_db **out, struct b
  * why; results are from the other shards"), unless it is a local shard or
  * every entry failed: then the whole open fails. `each`, when not NULL, is
  * called with every entry's own handle before it is added (to read per-shard
- * metadata). *out is freed with xap_db_free. */
+ * metadata). `failed`, when not NULL, is the message of a NetworkError a
+ * search just got: the remote shard it names is left out without another
+ * try (that would cost a second timeout). *out is freed with xap_db_free. */
 typedef lec_status (*shards_each_cb)(void *ctx, const struct shard_entry *e, xap_db *db);
 lec_status shards_open_read(const struct shard_set *s, shards_each_cb each, void *ctx,
-			    xap_db **out, struct buf *warnings, struct buf *err);
+			    const char *failed, xap_db **out, struct buf *warnings,
+			    struct buf *err);
 
 /* shards_load + shards_open_read, for readers that need no per-shard work. */
 lec_status shards_open_index(const char *index_dir, xap_db **out, struct buf *warnings,

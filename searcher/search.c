@@ -93,8 +93,9 @@ static lec_status on_shard(void *ctx, const struct shard_entry *e, xap_db *db)
 	return load_languages(ctx, db);
 }
 
-/* (Re)open every shard of the index into s->db. */
-static lec_status open_shards(struct searcher *s, struct buf *err)
+/* (Re)open every shard of the index into s->db; `failed` names a remote
+ * shard to leave out at once (shards_open_read). */
+static lec_status open_shards(struct searcher *s, const char *failed, struct buf *err)
 {
 	struct shard_set set;
 	struct buf warn;
@@ -103,7 +104,7 @@ static lec_status open_shards(struct searcher *s, struct buf *err)
 	stub_stat(s->index_dir, &s->stub);
 	lec_status st = shards_load(s->index_dir, &set, err);
 	if (!st) {
-		st = shards_open_read(&set, on_shard, s, &db, &warn, err);
+		st = shards_open_read(&set, on_shard, s, failed, &db, &warn, err);
 		shards_release(&set);
 	}
 	if (st == LEC_ENOTFOUND && !err->len)
@@ -139,7 +140,7 @@ lec_status searcher_open(const char *index_dir, struct searcher **out, struct bu
 	if (!st) {
 		struct buf why;
 		buf_init(&why, 64 * 1024);
-		st = open_shards(s, &why);
+		st = open_shards(s, NULL, &why);
 		if (st == LEC_ENOTFOUND && strncmp(why.data ? why.data : "", "no index", 8) != 0)
 			buf_printf(err, "no index at %s: run 'lectern index DIR' first", index_dir);
 		else if (st)
@@ -176,11 +177,11 @@ const char *searcher_warnings(const struct searcher *s)
 
 /* Open everything again: the stub changed, a remote shard failed, or one
  * that was down may be back. */
-static lec_status reopen_all(struct searcher *s)
+static lec_status reopen_all(struct searcher *s, const char *failed)
 {
 	struct buf err;
 	buf_init(&err, 64 * 1024);
-	lec_status st = open_shards(s, &err);
+	lec_status st = open_shards(s, failed, &err);
 	buf_release(&err);
 	return st;
 }
@@ -193,10 +194,14 @@ lec_status searcher_reopen(struct searcher *s)
 	    now.st_size != s->stub.st_size || now.st_mtim.tv_sec != s->stub.st_mtim.tv_sec ||
 	    now.st_mtim.tv_nsec != s->stub.st_mtim.tv_nsec ||
 	    (s->warnings && time(NULL) - s->opened >= (time_t)s->retry_after))
-		return reopen_all(s);
+		return reopen_all(s, NULL);
 	lec_status st = xap_db_reopen(s->db);
-	if (st == LEC_ENETWORK)
-		return reopen_all(s);
+	if (st == LEC_ENETWORK) {
+		char *failed = strdup(xap_db_error(s->db));
+		st = reopen_all(s, failed);
+		free(failed);
+		return st;
+	}
 	return st ? st : load_languages(s, s->db);
 }
 
@@ -931,7 +936,14 @@ lec_status search_run(struct searcher *s, const struct search_req *req,
 		 * revision; a remote shard failed: start again without it */
 		search_result_release(res);
 		buf_reset(err);
-		if ((st = st == LEC_ENETWORK ? reopen_all(s) : searcher_reopen(s)))
+		if (st == LEC_ENETWORK) {
+			char *failed = strdup(xap_db_error(s->db));
+			st = reopen_all(s, failed);
+			free(failed);
+		} else {
+			st = searcher_reopen(s);
+		}
+		if (st)
 			break;
 	}
 	if (!st && s->warnings && !(res->warnings = strdup(s->warnings)))

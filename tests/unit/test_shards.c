@@ -272,7 +272,7 @@ static void test_open_read(void **state)
 	/* port 1 on loopback: nobody listens there in a test */
 	write_stub("auto xapian\nremote 127.0.0.1:1\n");
 	assert_int_equal(shards_load(dir, &s, &err), LEC_OK);
-	assert_int_equal(shards_open_read(&s, NULL, NULL, &db, &warn, &err), LEC_OK);
+	assert_int_equal(shards_open_read(&s, NULL, NULL, NULL, &db, &warn, &err), LEC_OK);
 	assert_non_null(warn.data);
 	assert_non_null(strstr(warn.data, "shard tcp://127.0.0.1:1 unavailable: "));
 	assert_non_null(strstr(warn.data, "results are from the other shards"));
@@ -284,13 +284,13 @@ static void test_open_read(void **state)
 	buf_reset(&warn);
 	write_stub("auto xapian\nauto xapian.1\n");
 	assert_int_equal(shards_load(dir, &s, &err), LEC_OK);
-	assert_int_not_equal(shards_open_read(&s, NULL, NULL, &db, &warn, &err), LEC_OK);
+	assert_int_not_equal(shards_open_read(&s, NULL, NULL, NULL, &db, &warn, &err), LEC_OK);
 	assert_non_null(strstr(err.data, "shard xapian.1"));
 	shards_release(&s);
 	write_stub("remote 127.0.0.1:1\n");
 	buf_reset(&err);
 	assert_int_equal(shards_load(dir, &s, &err), LEC_OK);
-	assert_int_equal(shards_open_read(&s, NULL, NULL, &db, &warn, &err), LEC_ENETWORK);
+	assert_int_equal(shards_open_read(&s, NULL, NULL, NULL, &db, &warn, &err), LEC_ENETWORK);
 	assert_non_null(strstr(err.data, "no shard of the index could be opened"));
 	shards_release(&s);
 	buf_release(&warn);
