@@ -588,8 +588,8 @@ static lec_status maybe_commit(struct run *r, struct shard_w *sh)
 {
 	uint64_t limit = (uint64_t)1 << (20 + (sh->ncommits < 8 ? sh->ncommits : 8));
 	uint64_t most = LEC_BATCH_BYTES / r->nshards;
-	if (most < ((uint64_t)4 << 20))
-		most = (uint64_t)4 << 20;
+	if (most < ((uint64_t)1 << 20))
+		most = (uint64_t)1 << 20;
 	if (limit > most)
 		limit = most;
 	if (sh->tx_bytes >= limit || sh->tx_files >= LEC_BATCH_FILES)
