@@ -157,6 +157,7 @@ static void jp_hit(struct jp *p, const json_t *h, struct search_hit *hit)
 	hit->date = jp_str(p, h, "date", 1);
 	hit->speakers = jp_strv(p, h, "speakers", &hit->nspeakers);
 	hit->stale = jp_bool(p, h, "stale");
+	hit->missing = json_is_true(json_object_get(h, "missing"));
 	jp_occurrences(p, h, hit);
 	hit->ctx_first = (uint32_t)jp_uint(p, h, "context_first_line", 1);
 	hit->context = jp_strv(p, h, "context", &hit->ncontext);

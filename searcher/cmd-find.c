@@ -175,6 +175,17 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 	print_notes(&res, fo, fmt, color);
 	struct emit_opts eo = { .format = fmt, .color = color, .cwd = cwd };
 	emit_result(&out, &res, &eo);
+	/* vimgrep lists occurrences, and a stale hit has none to list: say so
+	 * rather than print nothing for a query --count says matches */
+	if (fmt == EMIT_VIMGREP) {
+		size_t stale = 0;
+		for (size_t i = 0; i < res.nhits; i++)
+			stale += res.hits[i].stale;
+		if (stale)
+			fprintf(stderr, "lectern: %zu matching passage%s left out: %s changed or "
+				"missing since indexing (run 'lectern index')\n", stale,
+				stale == 1 ? "" : "s", stale == 1 ? "its file" : "their files");
+	}
 	if (out.len)
 		fwrite(out.data, 1, out.len, stdout);
 	code = (fmt == EMIT_COUNT ? res.total : res.nhits) ? LEC_EXIT_OK : LEC_EXIT_NOTHING;

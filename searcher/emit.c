@@ -83,7 +83,9 @@ static void emit_text_hit(struct buf *b, const struct search_hit *h, const struc
 	}
 	if (h->stale) {
 		put_color(b, o, C_DIM);
-		buf_puts(b, "  [stale: the file changed since it was indexed]");
+		buf_puts(b, h->missing ? "  [missing: no such file here (moved, deleted, or "
+					 "indexed on another machine)]"
+				       : "  [stale: the file changed since it was indexed]");
 		put_color(b, o, C_OFF);
 	}
 	buf_putc(b, '\n');
@@ -163,6 +165,8 @@ json_t *emit_hit_json(const struct search_hit *h, const struct emit_opts *o)
 			      "title", jstr(h->title), "date", jstr(h->date),
 			      "speakers", str_array(h->speakers, h->nspeakers),
 			      "stale", h->stale);
+	if (j)
+		json_object_set_new(j, "missing", json_boolean(h->missing));
 	if (j && h->nocc) {
 		json_t *occ = json_array();
 		for (size_t i = 0; i < h->nocc; i++)

@@ -473,8 +473,8 @@ static lec_status relocate(struct run *r, const char *path, struct located *loc,
 	return st;
 }
 
-/* Find the passage's words and hits in the current file; *stale when the
- * file changed and the place is gone. */
+/* Find the passage's words and hits in the current file; *stale 1 when the
+ * file changed and the place is gone, 2 when there is no such file here. */
 static lec_status locate(struct run *r, const struct record *rec, struct located *loc,
 			 int *stale)
 {
@@ -488,7 +488,7 @@ static lec_status locate(struct run *r, const struct record *rec, struct located
 	if (st == LEC_ENOMEM)
 		return st;
 	if (st) {
-		*stale = 1;
+		*stale = st == LEC_ENOTFOUND ? 2 : 1;
 		return LEC_OK;
 	}
 	char want[20];
@@ -507,7 +507,7 @@ static lec_status locate(struct run *r, const struct record *rec, struct located
 	if ((st = load_file(r, path)) == LEC_ENOMEM)
 		return st;
 	if (st) {
-		*stale = 1;
+		*stale = st == LEC_ENOTFOUND ? 2 : 1;
 		return LEC_OK;
 	}
 	st = relocate(r, path, loc, &found);
@@ -632,7 +632,8 @@ static lec_status fill_hit(struct run *r, struct search_hit *h, const char *data
 		return st;
 	if (!(st = hit_from_record(h, &rec)) && !(st = use_language(r, rec_get(&rec, "lang", NULL))))
 		st = locate(r, &rec, &loc, &stale);
-	h->stale = stale;
+	h->stale = stale != 0;
+	h->missing = stale == 2;
 	if (!st && !stale) {
 		size_t best = best_hit(r, &loc);
 		size_t off = loc.nhits ? r->text.words[loc.hits[best].first].off

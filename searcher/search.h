@@ -71,6 +71,8 @@ struct search_hit {
 	char **speakers;
 	size_t nspeakers;
 	int stale;              /* the file changed and the place could not be found again */
+	int missing;            /* stale because the file is not here (moved, deleted, or
+	                         * indexed on another machine: a remote shard) */
 	struct search_occurrence *occ;  /* with req.occurrences */
 	size_t nocc;
 	char **context;         /* with req.context: lines ctx_first .. */
