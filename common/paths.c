@@ -127,23 +127,37 @@ const char *paths_display(const char *path, const char *cwd)
 	return path;
 }
 
-lec_status paths_read_file(const char *path, size_t max, char **out, size_t *len)
+/* Open a regular file of at most `max` bytes for reading, without blocking
+ * on a FIFO or a device: *fd and its *size, or a status (errno kept). */
+static lec_status open_regular(const char *path, size_t max, int *fd, uint64_t *size)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
+	*fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+	if (*fd < 0)
 		return errno == ENOENT ? LEC_ENOTFOUND : LEC_EIO;
 	struct stat sb;
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		int e = S_ISREG(sb.st_mode) ? errno : EINVAL;
-		close(fd);
+	int ok = fstat(*fd, &sb) == 0;
+	if (!ok || !S_ISREG(sb.st_mode)) {
+		int e = ok ? EINVAL : errno;
+		close(*fd);
 		errno = e;
 		return LEC_EIO;
 	}
 	if ((uint64_t)sb.st_size > max) {
-		close(fd);
+		close(*fd);
 		return LEC_ELIMIT;
 	}
-	size_t cap = (size_t)sb.st_size + 1, n = 0;
+	*size = (uint64_t)sb.st_size;
+	return LEC_OK;
+}
+
+lec_status paths_read_file(const char *path, size_t max, char **out, size_t *len)
+{
+	int fd;
+	uint64_t fsize;
+	lec_status st = open_regular(path, max, &fd, &fsize);
+	if (st)
+		return st;
+	size_t cap = (size_t)fsize + 1, n = 0;
 	char *data = malloc(cap + 1);
 	if (!data) {
 		close(fd);
@@ -191,22 +205,13 @@ lec_status paths_read_file(const char *path, size_t max, char **out, size_t *len
 lec_status paths_read_window(const char *path, size_t max, size_t lo, size_t hi, char **out,
 			     size_t *len, uint64_t *size)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return errno == ENOENT ? LEC_ENOTFOUND : LEC_EIO;
-	struct stat sb;
-	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		int e = errno ? errno : EINVAL;
-		close(fd);
-		errno = e;
-		return LEC_EIO;
-	}
-	if ((uint64_t)sb.st_size > max) {
-		close(fd);
-		return LEC_ELIMIT;
-	}
-	if (hi > (size_t)sb.st_size)
-		hi = (size_t)sb.st_size;
+	int fd;
+	uint64_t fsize;
+	lec_status st = open_regular(path, max, &fd, &fsize);
+	if (st)
+		return st;
+	if (hi > fsize)
+		hi = (size_t)fsize;
 	if (lo > hi)
 		lo = hi;
 	/* as long as the file up to hi, so that offsets mean the same; only
@@ -237,7 +242,7 @@ lec_status paths_read_window(const char *path, size_t max, size_t lo, size_t hi,
 	data[n] = 0;
 	*out = data;
 	*len = n;
-	*size = (uint64_t)sb.st_size;
+	*size = fsize;
 	return LEC_OK;
 }
 

@@ -83,13 +83,8 @@ static int shard_edit(const char *index_dir, struct shard_set *set, int add, con
 		st = shards_parse_remote(spec, &host, &port, &err);
 		if (!st && !set->from_stub) {
 			/* a new search head has no local database: keep only what exists */
-			char *db = NULL;
-			if (set->nlocal == 1 && (db = strdup(set->v[0].path)) &&
-			    access(db, F_OK) != 0) {
+			if (set->nlocal == 1 && access(set->v[0].path, F_OK) != 0)
 				shards_release(set);
-				memset(set, 0, sizeof(*set));
-			}
-			free(db);
 		}
 		if (!st)
 			st = shards_add_remote(set, host, port, &err);

@@ -392,3 +392,8 @@ _shard_exit() {
 	_t_cleanup
 }
 trap _shard_exit EXIT
+
+# stub_entries DIR: the non-comment lines of DIR/shards.stub
+stub_entries() {
+	grep -v -e '^#' -e '^[[:space:]]*$' "$1/shards.stub"
+}

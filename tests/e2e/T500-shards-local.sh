@@ -30,10 +30,6 @@ SINGLE=$TEST_TMP/single
 SHARDED=$TEST_TMP/sharded
 shard_notes "$NOTES" || t_skip "cannot copy the notes"
 
-# stub_entries DIR: the non-comment lines of DIR/shards.stub
-stub_entries() {
-	grep -v -e '^#' -e '^[[:space:]]*$' "$1/shards.stub"
-}
 # summary: "added updated removed unchanged" of the last --json index run
 summary() {
 	jq -r '"\(.added) \(.updated) \(.removed) \(.unchanged)"' <<<"$T_OUT"

@@ -30,9 +30,6 @@ SINGLE=$TEST_TMP/single
 SHARDED=$TEST_TMP/sharded
 HEAD=$TEST_TMP/head
 shard_notes "$NOTES" || t_skip "cannot copy the notes"
-stub_entries() {
-	grep -v -e '^#' -e '^[[:space:]]*$' "$1/shards.stub"
-}
 
 t_ok "index the notes as a single database" "$LECTERN" index --index "$SINGLE" --no-progress "$NOTES"
 t_ok "index them again as 2 shards" "$LECTERN" index --index "$SHARDED" --shards 2 --no-progress "$NOTES"
