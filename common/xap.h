@@ -198,7 +198,8 @@ xap_query *xap_query_wildcard(lec_status *rc, const char *prefix, size_t len,
  * terms starting with `prefix` (0 = LEC_MAX_WILDCARD_EXPANSION), as one
  * synonym. Xapian expands OP_WILDCARD in each shard of a multi-database on
  * its own, so the weights of xap_query_wildcard differ between one index and
- * its shards; expanding here over the whole set keeps them equal. */
+ * its shards; expanding here over the whole set, into a synonym whose shape
+ * no shard can change (see synonym_tree in xap.cc), keeps them equal. */
 xap_query *xap_query_wildcard_in(lec_status *rc, xap_db *db, const char *prefix, size_t len,
 				 uint32_t max_expansion);
 /* Documents whose value in `slot` is within [lo, hi] by byte order. A NULL
