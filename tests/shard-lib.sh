@@ -47,7 +47,7 @@ QUERIES=(
 )
 # The queries whose ten best hits are compared score by score.
 TOP_QUERIES=('proxy' 'temporal' 'bigint OR biginteger' 'decorat*' 'weakmap NEAR/5 symbol'
-	'year:2019 realms' '"top-level await"' 'speaker:Harband weakref')
+	'year:2019 realms' '"top-level await"' 'speaker:Harband weakref' 'pro*' 'sym* weak*')
 # The same for the five notes of corpus/ alone.
 CORPUS_QUERIES=(
 	'cattle, not pets'
