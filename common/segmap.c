@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "limits.h"
 #include "tokenize.h"
+#include "vec.h"
 
 void segmap_init(struct segmap *m)
 {
@@ -30,29 +31,16 @@ void segmap_release(struct segmap *m)
 	segmap_init(m);
 }
 
-static lec_status grow(void **p, size_t *cap, size_t need, size_t elem)
-{
-	if (need <= *cap)
-		return LEC_OK;
-	size_t ncap = *cap ? *cap * 2 : 16;
-	while (ncap < need)
-		ncap *= 2;
-	void *np = realloc(*p, ncap * elem);
-	if (!np)
-		return LEC_ENOMEM;
-	*p = np;
-	*cap = ncap;
-	return LEC_OK;
-}
-
 lec_status segmap_begin_block(struct segmap *m)
 {
 	/* an empty block is no block: nothing to separate */
 	size_t cur_start = m->nblocks > 1 ? m->block_end[m->nblocks - 2] : 0;
 	if (m->nblocks && m->block_end[m->nblocks - 1] == cur_start)
 		return LEC_OK;
-	if (grow((void **)&m->block_end, &m->bcap, m->nblocks + 1, sizeof(size_t)))
+	size_t *ends = vec_reserve(m->block_end, &m->bcap, m->nblocks + 1, sizeof(*ends), 16);
+	if (!ends)
 		return LEC_ENOMEM;
+	m->block_end = ends;
 	m->block_end[m->nblocks++] = m->nsegs;
 	return LEC_OK;
 }
@@ -61,8 +49,10 @@ lec_status segmap_add(struct segmap *m, size_t off, size_t len, const char *repl
 {
 	if (!m->nblocks && segmap_begin_block(m))
 		return LEC_ENOMEM;
-	if (grow((void **)&m->segs, &m->cap, m->nsegs + 1, sizeof(*m->segs)))
+	struct segmap_seg *segs = vec_reserve(m->segs, &m->cap, m->nsegs + 1, sizeof(*segs), 16);
+	if (!segs)
 		return LEC_ENOMEM;
+	m->segs = segs;
 	struct segmap_seg *s = &m->segs[m->nsegs];
 	s->off = off;
 	s->len = len;

@@ -13,6 +13,7 @@
  * word buffer fixed-size: a word never needs more than LEC_MAX_WORD_BYTES.
  */
 #include "tokenize.h"
+#include "vec.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -520,17 +521,13 @@ static int norm_append(void *ctx, const tok_token *tok)
 	struct norm_buf *b = ctx;
 	size_t need = b->len + tok->len + 2; /* space + NUL */
 
-	if (need > b->cap) {
-		size_t cap = b->cap * 2 > need ? b->cap * 2 : need;
-		char *p = realloc(b->data, cap);
+	char *p = vec_reserve(b->data, &b->cap, need, 1, need);
 
-		if (!p) {
-			b->oom = 1;
-			return 1;
-		}
-		b->data = p;
-		b->cap = cap;
+	if (!p) {
+		b->oom = 1;
+		return 1;
 	}
+	b->data = p;
 	if (b->len)
 		b->data[b->len++] = ' ';
 	memcpy(b->data + b->len, tok->word, tok->len);

@@ -14,6 +14,7 @@
 #include "shards.h"
 #include "options.h"
 #include "paths.h"
+#include "vec.h"
 
 static const char usage_line[] = "lectern index [options] [DIR|FILE...]";
 static const char summary[] =
@@ -147,13 +148,6 @@ static int absolute_args(char **args, size_t n, char ***out)
 	return 0;
 }
 
-static void free_strv(char **v, size_t n)
-{
-	for (size_t i = 0; v && i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 int cmd_index(int argc, char **argv)
 {
 	const char *index_opt = NULL, *lang = NULL;
@@ -231,8 +225,8 @@ int cmd_index(int argc, char **argv)
 	buf_release(&msg);
 	json_decref(ui.warnings);
 out:
-	free_strv(abs_args, nargs);
-	free_strv(abs_forget, forget.n);
+	strv_free(abs_args, nargs);
+	strv_free(abs_forget, forget.n);
 	free(forget.items);
 	free(args);
 	free(index_dir);

@@ -10,6 +10,7 @@
 #include "frontmatter.h"
 #include "limits.h"
 #include "note-internal.h"
+#include "vec.h"
 
 /* libyaml's work per token grows with the flow nesting depth ("[[[[..."),
  * quadratic in all; real front matter has a handful of brackets. */
@@ -66,26 +67,17 @@ bool fm_find(const char *src, size_t len, size_t from, size_t *yaml, size_t *yam
 	return false;
 }
 
-/* Append a trimmed, whitespace-collapsed copy of s[0..len) to *v. */
-static lec_status strv_push(char ***v, size_t *n, const char *s, size_t len)
+/* Append a trimmed, whitespace-collapsed copy of s[0..len) to *v; an
+ * empty one is dropped. */
+static lec_status push_collapsed(char ***v, size_t *n, const char *s, size_t len)
 {
-	char **nv;
 	char *copy = note_collapse(s, len, LEC_FRONT_MATTER_MAX_BYTES);
 
-	if (!copy)
-		return LEC_ENOMEM;
-	if (!*copy) {
+	if (copy && !*copy) {
 		free(copy);
 		return LEC_OK;
 	}
-	nv = realloc(*v, (*n + 1) * sizeof(*nv));
-	if (!nv) {
-		free(copy);
-		return LEC_ENOMEM;
-	}
-	nv[(*n)++] = copy;
-	*v = nv;
-	return LEC_OK;
+	return strv_take(v, n, copy);
 }
 
 /* Push a scalar as one item, or split at commas when `split`. */
@@ -98,11 +90,11 @@ static lec_status push_scalar(char ***v, size_t *n, const char *s, size_t len, b
 
 		if (!comma)
 			break;
-		st = strv_push(v, n, s, (size_t)(comma - s));
+		st = push_collapsed(v, n, s, (size_t)(comma - s));
 		len -= (size_t)(comma - s) + 1;
 		s = comma + 1;
 	}
-	return st ? st : strv_push(v, n, s, len);
+	return st ? st : push_collapsed(v, n, s, len);
 }
 
 /* A scalar value, or a sequence of scalars, pushed to *v. */

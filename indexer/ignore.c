@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "ignore.h"
+#include "vec.h"
 
 struct ign_rule {
 	char *base; /* owned (one block with pat): directory, "" for the root */
@@ -352,15 +353,11 @@ static lec_status add_rule(struct ign_set *set, const char *base, size_t base_le
 	struct ign_rule *nr;
 	char *block;
 
-	if (set->n == set->cap) {
-		size_t cap = set->cap ? set->cap * 2 : 16;
-		struct ign_rule *grown = realloc(set->rules, cap * sizeof(*grown));
+	struct ign_rule *grown = vec_reserve(set->rules, &set->cap, set->n + 1, sizeof(*grown), 16);
 
-		if (!grown)
-			return LEC_ENOMEM;
-		set->rules = grown;
-		set->cap = cap;
-	}
+	if (!grown)
+		return LEC_ENOMEM;
+	set->rules = grown;
 	block = malloc(base_len + 1 + r->pat_len + 1);
 	if (!block)
 		return LEC_ENOMEM;

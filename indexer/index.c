@@ -21,8 +21,10 @@
 #include "note.h"
 #include "paths.h"
 #include "people.h"
+#include "roots.h"
 #include "shards.h"
 #include "stem.h"
+#include "vec.h"
 #include "walk.h"
 #include "xap.h"
 
@@ -65,17 +67,9 @@ struct run {
 	struct shard_w *shards;
 	size_t nshards;         /* opened: shards[0 .. nshards) */
 	struct hmap known;      /* path -> struct known_file*; read-only while workers run */
-	char **roots;           /* absolute roots, as remembered */
-	size_t nroots;
-	struct hmap root_lang;  /* root -> malloc'd stemming language (absent: default) */
-	char **relang;          /* roots whose language changed: their notes are redone */
-	size_t nrelang;
+	struct roots roots;     /* the roots, their languages, what this run walks */
 	struct hmap languages;  /* stemming languages of the notes in the index (under mu) */
 	unsigned langs_gen;     /* bumped when `languages` gains one */
-	char **scopes;          /* what this run walks */
-	size_t nscopes;
-	char **forgotten;       /* dropped roots: their notes are removed, not walked */
-	size_t nforgotten;
 	char **failed_dirs;     /* walk problems under which nothing is removed */
 	size_t nfailed;
 	struct found_file *found;
@@ -133,154 +127,6 @@ char *idx_db_path(const char *index_dir)
 	if (asprintf(&p, "%s/%s", index_dir, LEC_DB_SUBDIR) < 0)
 		return NULL;
 	return p;
-}
-
-static lec_status strv_push(char ***v, size_t *n, const char *s)
-{
-	char **nv = realloc(*v, (*n + 1) * sizeof(char *));
-	if (!nv)
-		return LEC_ENOMEM;
-	*v = nv;
-	if (!(nv[*n] = strdup(s)))
-		return LEC_ENOMEM;
-	(*n)++;
-	return LEC_OK;
-}
-
-static void strv_free(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
-/* ---- roots -------------------------------------------------------------- */
-
-static lec_status set_root_lang(struct run *r, const char *root, const char *lang)
-{
-	struct hmap_entry *e;
-	if (hmap_put(&r->root_lang, root, strlen(root), &e, NULL))
-		return LEC_ENOMEM;
-	free(e->value);
-	e->value = lang ? strdup(lang) : NULL;
-	return lang && !e->value ? LEC_ENOMEM : LEC_OK;
-}
-
-static const char *root_lang_of(const struct run *r, const char *root)
-{
-	struct hmap_entry *e = hmap_get(&r->root_lang, root, strlen(root));
-	return e ? e->value : NULL;
-}
-
-/* The stemming language of the root holding path (the longest match). */
-static const char *lang_for_path(const struct run *r, const char *path)
-{
-	const char *best = NULL;
-	size_t best_len = 0;
-	for (size_t i = 0; i < r->nroots; i++) {
-		size_t n = strlen(r->roots[i]);
-		if (paths_under(path, r->roots[i]) && n >= best_len && root_lang_of(r, r->roots[i])) {
-			best = root_lang_of(r, r->roots[i]);
-			best_len = n;
-		}
-	}
-	return best;
-}
-
-/* Roots are lines of "path" or "path<TAB>language". */
-static lec_status load_roots(struct run *r)
-{
-	char *val;
-	size_t len;
-	lec_status st = xap_db_get_metadata(r->shards[0].db, LEC_META_ROOTS, strlen(LEC_META_ROOTS),
-					    &val, &len);
-	if (st)
-		return st;
-	for (char *p = val, *nl; p < val + len && !st; p = nl + 1) {
-		nl = memchr(p, '\n', (size_t)(val + len - p));
-		if (!nl)
-			nl = val + len;
-		*nl = 0;
-		char *tab = strchr(p, '\t');
-		if (tab)
-			*tab = 0;
-		if (*p && !(st = strv_push(&r->roots, &r->nroots, p)) && tab && tab[1])
-			st = set_root_lang(r, p, tab + 1);
-	}
-	free(val);
-	return st;
-}
-
-static lec_status save_roots(struct run *r)
-{
-	struct buf b;
-	buf_init(&b, 0);
-	for (size_t i = 0; i < r->nroots; i++) {
-		const char *lang = root_lang_of(r, r->roots[i]);
-		buf_puts(&b, r->roots[i]);
-		if (lang)
-			buf_printf(&b, "\t%s", lang);
-		buf_putc(&b, '\n');
-	}
-	if (b.status)
-		return LEC_ENOMEM;
-	lec_status st = xap_db_set_metadata(r->shards[0].db, LEC_META_ROOTS, strlen(LEC_META_ROOTS),
-					    b.data ? b.data : "", b.len);
-	buf_release(&b);
-	return st;
-}
-
-/* --lang LANG applies to the roots named on the command line; a root whose
- * language changes has its notes indexed again. */
-static lec_status apply_lang(struct run *r, char *const *paths, size_t npaths, int *roots_changed)
-{
-	const char *lang = r->opts->language;
-	if (!lang)
-		return LEC_OK;
-	if (!stemmer_known(lang)) {
-		buf_printf(r->err, "--lang %s: not a Snowball language (e.g. english, french, de)", lang);
-		return LEC_EINVAL;
-	}
-	if (npaths == 0) {
-		buf_printf(r->err, "--lang applies to the roots given with it: "
-			   "lectern index --lang %s DIR", lang);
-		return LEC_EINVAL;
-	}
-	/* remember the canonical name ("fr" -> "french") */
-	stemmer *canon;
-	if (stemmer_new(lang, &canon))
-		return LEC_ENOMEM;
-	char name[64];
-	snprintf(name, sizeof(name), "%s", stemmer_language(canon));
-	stemmer_free(canon);
-	lang = name;
-	for (size_t i = 0; i < npaths; i++) {
-		int is_root = 0;
-		for (size_t k = 0; k < r->nroots; k++)
-			is_root |= strcmp(r->roots[k], paths[i]) == 0;
-		if (!is_root) {
-			buf_printf(r->err, "--lang applies to roots, and %s is inside a root", paths[i]);
-			return LEC_EINVAL;
-		}
-		const char *old = root_lang_of(r, paths[i]);
-		if (old && strcmp(old, lang) == 0)
-			continue;
-		lec_status st = set_root_lang(r, paths[i], lang);
-		if (!st)
-			st = strv_push(&r->relang, &r->nrelang, paths[i]);
-		if (st)
-			return st;
-		*roots_changed = 1;
-	}
-	return LEC_OK;
-}
-
-static int relang(const struct run *r, const char *path)
-{
-	for (size_t i = 0; i < r->nrelang; i++)
-		if (paths_under(path, r->relang[i]))
-			return 1;
-	return 0;
 }
 
 /* ---- languages of the notes ---------------------------------------------- */
@@ -343,69 +189,6 @@ static lec_status save_languages(struct run *r, struct shard_w *sh)
 	if (!st)
 		sh->langs_saved = gen;
 	return st;
-}
-
-/* Decide what this run walks, adding new roots. */
-static lec_status plan_scopes(struct run *r, char *const *paths, size_t npaths, int *roots_changed)
-{
-	lec_status st = LEC_OK;
-	*roots_changed = 0;
-	if (npaths == 0) {
-		for (size_t i = 0; i < r->nroots && !st; i++)
-			st = strv_push(&r->scopes, &r->nscopes, r->roots[i]);
-		return st;
-	}
-	for (size_t i = 0; i < npaths && !st; i++) {
-		struct stat sb;
-		if (stat(paths[i], &sb) != 0) {
-			buf_printf(r->err, "%s: %s", paths[i], strerror(errno));
-			return LEC_ENOTFOUND;
-		}
-		int inside = 0;
-		for (size_t k = 0; k < r->nroots; k++)
-			inside |= paths_under(paths[i], r->roots[k]);
-		if (!inside) {
-			/* a new root; roots it contains are folded into it */
-			size_t w = 0;
-			for (size_t k = 0; k < r->nroots; k++) {
-				if (paths_under(r->roots[k], paths[i]))
-					free(r->roots[k]);
-				else
-					r->roots[w++] = r->roots[k];
-			}
-			r->nroots = w;
-			st = strv_push(&r->roots, &r->nroots, paths[i]);
-			*roots_changed = 1;
-		}
-		if (!st)
-			st = strv_push(&r->scopes, &r->nscopes, paths[i]);
-	}
-	return st;
-}
-
-/* Drop forgotten roots: their notes are removed like vanished files. */
-static lec_status forget_roots(struct run *r, int *roots_changed)
-{
-	for (size_t i = 0; i < r->opts->nforget; i++) {
-		const char *f = r->opts->forget[i];
-		size_t w = 0, before = r->nroots;
-		for (size_t k = 0; k < r->nroots; k++) {
-			if (strcmp(r->roots[k], f) == 0)
-				free(r->roots[k]);
-			else
-				r->roots[w++] = r->roots[k];
-		}
-		r->nroots = w;
-		if (w == before) {
-			buf_printf(r->err, "%s: not a root of this index", f);
-			return LEC_ENOTFOUND;
-		}
-		*roots_changed = 1;
-		lec_status st = strv_push(&r->forgotten, &r->nforgotten, f);
-		if (st)
-			return st;
-	}
-	return LEC_OK;
 }
 
 /* ---- known files -------------------------------------------------------- */
@@ -529,24 +312,24 @@ static void on_walk_warn(void *ctx, const char *path, const char *message)
 	 * the index; a broken link or a FIFO is simply not a note. */
 	struct stat sb;
 	if (stat(path, &sb) == 0 && (S_ISDIR(sb.st_mode) || (S_ISREG(sb.st_mode) && access(path, R_OK))))
-		strv_push(&r->failed_dirs, &r->nfailed, path);
+		strv_add(&r->failed_dirs, &r->nfailed, path);
 }
 
 static lec_status walk_scopes(struct run *r)
 {
-	for (size_t i = 0; i < r->nscopes; i++) {
+	for (size_t i = 0; i < r->roots.nscopes; i++) {
 		struct stat sb;
-		if (stat(r->scopes[i], &sb) != 0) {
-			warn(r, r->scopes[i], "root is missing; its notes are kept (use --forget)");
-			strv_push(&r->failed_dirs, &r->nfailed, r->scopes[i]);
+		if (stat(r->roots.scopes[i], &sb) != 0) {
+			warn(r, r->roots.scopes[i], "root is missing; its notes are kept (use --forget)");
+			strv_add(&r->failed_dirs, &r->nfailed, r->roots.scopes[i]);
 			continue;
 		}
-		lec_status st = walk_root(r->scopes[i], on_found, on_walk_warn, r);
+		lec_status st = walk_root(r->roots.scopes[i], on_found, on_walk_warn, r);
 		if (st == LEC_ESTOP)
 			return LEC_ENOMEM;
 		if (st && st != LEC_ENOTFOUND) {
-			warn(r, r->scopes[i], lec_status_str(st));
-			strv_push(&r->failed_dirs, &r->nfailed, r->scopes[i]);
+			warn(r, r->roots.scopes[i], lec_status_str(st));
+			strv_add(&r->failed_dirs, &r->nfailed, r->roots.scopes[i]);
 		}
 	}
 	return LEC_OK;
@@ -662,7 +445,7 @@ static lec_status reindex_file(struct worker *w, const struct found_file *f, con
 	w->cur_path = f->path;
 	w->build.give_docs = !stream;
 	if (!stream)
-		st = docbuild_file(&w->build, f->path, data, len, lang_for_path(r, f->path),
+		st = docbuild_file(&w->build, f->path, data, len, roots_lang_of(&r->roots, f->path),
 				   collect_doc, on_note_warning, w, &passages, &used);
 	if (st) {
 		drop_docs(w);
@@ -676,7 +459,7 @@ static lec_status reindex_file(struct worker *w, const struct found_file *f, con
 	}
 	if (!st && stream) {
 		w->sink_shard = sh;
-		st = docbuild_file(&w->build, f->path, data, len, lang_for_path(r, f->path),
+		st = docbuild_file(&w->build, f->path, data, len, roots_lang_of(&r->roots, f->path),
 				   collect_doc, on_note_warning, w, &passages, &used);
 		w->sink_shard = NULL;
 	}
@@ -736,7 +519,7 @@ static lec_status process_file(struct worker *w, struct found_file *f)
 	struct run *r = w->r;
 	struct hmap_entry *e = hmap_get(&r->known, f->path, strlen(f->path));
 	struct known_file *k = e ? e->value : NULL;
-	int force = relang(r, f->path);
+	int force = roots_relang(&r->roots, f->path);
 	if (k && !force && k->size == f->size && k->mtime_ns == f->mtime_ns) {
 		k->seen = 1;
 		w->st.unchanged++;
@@ -794,28 +577,6 @@ static int is_failed(const struct run *r, const char *path)
 	return 0;
 }
 
-static int in_scope(const struct run *r, const char *path)
-{
-	for (size_t i = 0; i < r->nscopes; i++)
-		if (paths_under(path, r->scopes[i]))
-			return 1;
-	return 0;
-}
-
-/* Under a forgotten root and under no remaining root. */
-static int forgotten(const struct run *r, const char *path)
-{
-	for (size_t i = 0; i < r->nforgotten; i++) {
-		if (!paths_under(path, r->forgotten[i]))
-			continue;
-		for (size_t k = 0; k < r->nroots; k++)
-			if (paths_under(path, r->roots[k]))
-				return 0;
-		return 1;
-	}
-	return 0;
-}
-
 /* Known files under the walked scopes that the walk did not find (after the
  * workers: one thread). */
 static lec_status remove_vanished(struct run *r)
@@ -824,8 +585,8 @@ static lec_status remove_vanished(struct run *r)
 	struct hmap_entry *e;
 	while (hmap_next(&r->known, &it, &e)) {
 		struct known_file *k = e->value;
-		if (!forgotten(r, e->key) &&
-		    (k->seen || !in_scope(r, e->key) || is_failed(r, e->key)))
+		if (!roots_forgotten(&r->roots, e->key) &&
+		    (k->seen || !roots_in_scope(&r->roots, e->key) || is_failed(r, e->key)))
 			continue;
 		r->stats->removed++;
 		if (r->opts->check_only)
@@ -1152,14 +913,14 @@ static lec_status check_format(struct run *r)
 
 /* New roots go into the first transaction, so that a run killed later
  * leaves notes that belong to a known root. */
-static lec_status early_roots(struct run *r, int roots_changed)
+static lec_status early_roots(struct run *r)
 {
-	if (r->opts->check_only || !roots_changed)
+	if (r->opts->check_only || !r->roots.changed)
 		return LEC_OK;
 	struct shard_w *sh = &r->shards[0];
 	lec_status st = tx_begin(r, sh);
 	if (!st)
-		st = save_roots(r);
+		st = roots_save(&r->roots, sh->db);
 	sh->wrote = 1;
 	return st;
 }
@@ -1214,14 +975,7 @@ static void run_release(struct run *r)
 	free(r->found);
 	free(r->order);
 	free(r->unit_start);
-	strv_free(r->roots, r->nroots);
-	strv_free(r->scopes, r->nscopes);
-	strv_free(r->forgotten, r->nforgotten);
-	strv_free(r->relang, r->nrelang);
-	it = 0;
-	while (hmap_next(&r->root_lang, &it, &e))
-		free(e->value);
-	hmap_release(&r->root_lang);
+	roots_release(&r->roots);
 	hmap_release(&r->languages);
 	strv_free(r->failed_dirs, r->nfailed);
 	people_release(&r->people);
@@ -1233,7 +987,6 @@ lec_status idx_run(const char *index_dir, char *const *paths, size_t npaths,
 		   struct idx_stats *stats, struct buf *err)
 {
 	struct run r;
-	int roots_changed = 0;
 	memset(&r, 0, sizeof(r));
 	memset(stats, 0, sizeof(*stats));
 	r.opts = opts;
@@ -1242,7 +995,7 @@ lec_status idx_run(const char *index_dir, char *const *paths, size_t npaths,
 	r.err = err;
 	clock_gettime(CLOCK_MONOTONIC, &r.t0);
 	hmap_init(&r.known);
-	hmap_init(&r.root_lang);
+	roots_init(&r.roots);
 	hmap_init(&r.languages);
 	people_init(&r.people);
 	pthread_mutex_init(&r.mu, NULL);
@@ -1259,28 +1012,25 @@ lec_status idx_run(const char *index_dir, char *const *paths, size_t npaths,
 	if (!st)
 		st = check_format(&r);
 	if (!st)
-		st = load_roots(&r);
+		st = roots_load(&r.roots, r.shards[0].db);
 	if (!st)
 		st = load_languages(&r);
 	if (!st)
 		st = people_load(&r.people, r.shards[0].db);
 	if (!st)
-		st = forget_roots(&r, &roots_changed);
-	if (!st) {
-		int added = 0;
-		st = plan_scopes(&r, paths, npaths, &added);
-		roots_changed |= added;
-		if (!st)
-			st = apply_lang(&r, paths, npaths, &roots_changed);
-	}
-	if (!st && r.nroots == 0 && r.nscopes == 0) {
+		st = roots_forget(&r.roots, opts->forget, opts->nforget, err);
+	if (!st)
+		st = roots_plan(&r.roots, paths, npaths, err);
+	if (!st)
+		st = roots_apply_lang(&r.roots, opts->language, paths, npaths, err);
+	if (!st && r.roots.n == 0 && r.roots.nscopes == 0) {
 		buf_printf(err, "no roots to index: give a directory, e.g. 'lectern index ~/notes'");
 		st = LEC_ENOTFOUND;
 	}
 	if (!st)
 		st = load_known(&r);
 	if (!st)
-		st = early_roots(&r, roots_changed);
+		st = early_roots(&r);
 	if (!st)
 		st = walk_scopes(&r);
 	if (!st)

@@ -14,6 +14,7 @@
 #include "note-internal.h"
 #include "note.h"
 #include "speakers.h"
+#include "vec.h"
 
 /* Replacement strings live in chunks so that one note makes few mallocs. */
 #define ARENA_CHUNK_BYTES 4096
@@ -42,22 +43,14 @@ static struct note_priv *priv(const struct note *note)
 	return note->arena;
 }
 
-/* Grow *arr (elements of `size` bytes, *cap of them) to hold n + 1. */
-static lec_status grow(void **arr, size_t *cap, size_t n, size_t size)
+/* Room for one more segment. */
+static lec_status reserve_seg(struct note *note, struct note_priv *np)
 {
-	size_t ncap;
-	void *p;
-
-	if (n < *cap)
-		return LEC_OK;
-	ncap = *cap ? *cap * 2 : 16;
-	if (ncap > SIZE_MAX / size)
+	struct note_segment *segs =
+		vec_reserve(note->segs, &np->cap_segs, note->nsegs + 1, sizeof(*segs), 16);
+	if (!segs)
 		return LEC_ENOMEM;
-	p = realloc(*arr, ncap * size);
-	if (!p)
-		return LEC_ENOMEM;
-	*arr = p;
-	*cap = ncap;
+	note->segs = segs;
 	return LEC_OK;
 }
 
@@ -88,8 +81,11 @@ lec_status note_add_block(struct note *note, const struct note_block *block)
 {
 	struct note_priv *np = priv(note);
 
-	if (grow((void **)&note->blocks, &np->cap_blocks, note->nblocks, sizeof(*note->blocks)))
+	struct note_block *blocks =
+		vec_reserve(note->blocks, &np->cap_blocks, note->nblocks + 1, sizeof(*blocks), 16);
+	if (!blocks)
 		return LEC_ENOMEM;
+	note->blocks = blocks;
 	note->blocks[note->nblocks++] = *block;
 	np->seg_floor = note->nsegs;
 	return LEC_OK;
@@ -109,7 +105,7 @@ lec_status note_add_seg(struct note *note, size_t off, size_t len)
 		last->len += len;
 		return LEC_OK;
 	}
-	if (grow((void **)&note->segs, &np->cap_segs, note->nsegs, sizeof(*note->segs)))
+	if (reserve_seg(note, np))
 		return LEC_ENOMEM;
 	note->segs[note->nsegs++] = (struct note_segment){ off, len, NULL, 0 };
 	return LEC_OK;
@@ -121,7 +117,7 @@ lec_status note_add_repl(struct note *note, size_t off, size_t len, const char *
 	struct note_priv *np = priv(note);
 	char *copy;
 
-	if (grow((void **)&note->segs, &np->cap_segs, note->nsegs, sizeof(*note->segs)))
+	if (reserve_seg(note, np))
 		return LEC_ENOMEM;
 	copy = arena_copy(np, repl, repl_len);
 	if (!copy)
@@ -229,8 +225,11 @@ lec_status note_person_add(struct note *note, const char *name, size_t name_len,
 		return note_warn(note, "more than %d people named; the rest are ignored",
 				 LEC_MAX_SPEAKERS_PER_FILE);
 	}
-	if (grow((void **)&note->people, &np->cap_people, note->npeople, sizeof(*note->people)))
+	struct note_person *people =
+		vec_reserve(note->people, &np->cap_people, note->npeople + 1, sizeof(*people), 16);
+	if (!people)
 		return LEC_ENOMEM;
+	note->people = people;
 	if (name_len && !(p.name = strndup(name, name_len)))
 		return LEC_ENOMEM;
 	if (ini_len && !(p.initials = strndup(ini, ini_len)))
@@ -736,13 +735,6 @@ lec_status note_parse(const char *path, const char *src, size_t len, enum note_f
 	return st;
 }
 
-static void free_strv(char **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 void note_release(struct note *note)
 {
 	struct note_priv *np;
@@ -770,9 +762,9 @@ void note_release(struct note *note)
 	free(note->title);
 	free(note->date);
 	free(note->lang);
-	free_strv(note->tags, note->ntags);
-	free_strv(note->speakers, note->nspeakers);
-	free_strv(note->warnings, note->nwarnings);
+	strv_free(note->tags, note->ntags);
+	strv_free(note->speakers, note->nspeakers);
+	strv_free(note->warnings, note->nwarnings);
 	memset(note, 0, sizeof(*note));
 }
 

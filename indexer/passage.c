@@ -7,6 +7,7 @@
 #include "buf.h"
 #include "limits.h"
 #include "tokenize.h"
+#include "vec.h"
 
 static int count_word(void *ctx, const tok_token *t)
 {
@@ -167,14 +168,10 @@ static lec_status flush_passage(struct builder *bd)
 {
 	if (!bd->open)
 		return LEC_OK;
-	if (bd->n == bd->cap) {
-		size_t ncap = bd->cap ? bd->cap * 2 : 16;
-		struct passage *nl = realloc(bd->list, ncap * sizeof(*nl));
-		if (!nl)
-			return LEC_ENOMEM;
-		bd->list = nl;
-		bd->cap = ncap;
-	}
+	struct passage *nl = vec_reserve(bd->list, &bd->cap, bd->n + 1, sizeof(*nl), 16);
+	if (!nl)
+		return LEC_ENOMEM;
+	bd->list = nl;
 	bd->list[bd->n++] = bd->cur;
 	memset(&bd->cur, 0, sizeof(bd->cur));
 	bd->open = 0;

@@ -22,6 +22,7 @@
 #include "ignore.h"
 #include "limits.h"
 #include "walk.h"
+#include "vec.h"
 
 #define IGNORE_FILE ".lecternignore"
 /* room to build (and name in a warning) a path one name over the limit */
@@ -215,27 +216,16 @@ static lec_status names_add(struct names *nm, const char *name)
 {
 	size_t len = strlen(name) + 1;
 
-	if (nm->len + len > nm->cap) {
-		size_t cap = nm->cap ? nm->cap * 2 : 4096;
-		char *grown;
+	char *buf = vec_reserve(nm->buf, &nm->cap, nm->len + len, 1, 4096);
 
-		while (cap < nm->len + len)
-			cap *= 2;
-		grown = realloc(nm->buf, cap);
-		if (!grown)
-			return LEC_ENOMEM;
-		nm->buf = grown;
-		nm->cap = cap;
-	}
-	if (nm->n == nm->ncap) {
-		size_t ncap = nm->ncap ? nm->ncap * 2 : 64;
-		size_t *grown = realloc(nm->offs, ncap * sizeof(*grown));
+	if (!buf)
+		return LEC_ENOMEM;
+	nm->buf = buf;
+	size_t *offs = vec_reserve(nm->offs, &nm->ncap, nm->n + 1, sizeof(*offs), 64);
 
-		if (!grown)
-			return LEC_ENOMEM;
-		nm->offs = grown;
-		nm->ncap = ncap;
-	}
+	if (!offs)
+		return LEC_ENOMEM;
+	nm->offs = offs;
 	memcpy(nm->buf + nm->len, name, len);
 	nm->offs[nm->n++] = nm->len;
 	nm->len += len;

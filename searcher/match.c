@@ -6,6 +6,7 @@
 
 #include "hmap.h"
 #include "tokenize.h"
+#include "vec.h"
 
 /* ---- match_text --------------------------------------------------------- */
 
@@ -36,15 +37,11 @@ int match_text_add(void *ctx, const struct seg_word *w)
 
 	if (t->status != LEC_OK)
 		return 1;
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		struct seg_word *v = realloc(t->words, cap * sizeof(*v));
+	struct seg_word *v = vec_reserve(t->words, &t->cap, t->n + 1, sizeof(*v), 64);
 
-		if (!v)
-			goto oom;
-		t->words = v;
-		t->cap = cap;
-	}
+	if (!v)
+		goto oom;
+	t->words = v;
 	if (!(copy = malloc(w->len + 1)))
 		goto oom;
 	memcpy(copy, w->word, w->len);
@@ -79,40 +76,33 @@ struct match_query {
 	const struct qp_node *single;     /* the one WORD or PHRASE, if that is all */
 };
 
-static int grow(void **v, size_t *cap, size_t n, size_t elem)
-{
-	if (n < *cap)
-		return 0;
-	size_t c = *cap ? *cap * 2 : 8;
-	void *nv = realloc(*v, c * elem);
-
-	if (!nv)
-		return -1;
-	*v = nv;
-	*cap = c;
-	return 0;
-}
-
 static int add_stem(match_query *mq, const struct qp_word *w)
 {
-	if (grow((void **)&mq->stems, &mq->cstems, mq->nstems, sizeof(*mq->stems)))
+	const struct qp_word **v = vec_reserve(mq->stems, &mq->cstems, mq->nstems + 1, sizeof(*v), 8);
+	if (!v)
 		return -1;
+	mq->stems = v;
 	mq->stems[mq->nstems++] = w;
 	return 0;
 }
 
 static int add_prefix(match_query *mq, const struct qp_word *w)
 {
-	if (grow((void **)&mq->prefixes, &mq->cprefixes, mq->nprefixes, sizeof(*mq->prefixes)))
+	const struct qp_word **v =
+		vec_reserve(mq->prefixes, &mq->cprefixes, mq->nprefixes + 1, sizeof(*v), 8);
+	if (!v)
 		return -1;
+	mq->prefixes = v;
 	mq->prefixes[mq->nprefixes++] = w;
 	return 0;
 }
 
 static int add_seq(struct seq **v, size_t *n, size_t *cap, const struct qp_node *node)
 {
-	if (grow((void **)v, cap, *n, sizeof(**v)))
+	struct seq *grown = vec_reserve(*v, cap, *n + 1, sizeof(*grown), 8);
+	if (!grown)
 		return -1;
+	*v = grown;
 	(*v)[*n].words = node->words;
 	(*v)[*n].n = node->nwords;
 	(*v)[*n].span = node->kind == QP_NEAR ? node->distance + (uint32_t)node->nwords - 2 : 0;
@@ -204,8 +194,10 @@ struct hits {
 
 static int hit(struct hits *h, size_t first, size_t last, enum match_kind kind)
 {
-	if (grow((void **)&h->v, &h->cap, h->n, sizeof(*h->v)))
+	struct match_hit *v = vec_reserve(h->v, &h->cap, h->n + 1, sizeof(*v), 8);
+	if (!v)
 		return -1;
+	h->v = v;
 	h->v[h->n].first = first;
 	h->v[h->n].last = last;
 	h->v[h->n++].kind = kind;
@@ -458,8 +450,10 @@ lec_status match_find(match_query *mq, const struct seg_word *words, size_t n,
 
 static int push_index(size_t **v, size_t *n, size_t *cap, size_t i)
 {
-	if (grow((void **)v, cap, *n, sizeof(**v)))
+	size_t *grown = vec_reserve(*v, cap, *n + 1, sizeof(*grown), 8);
+	if (!grown)
 		return -1;
+	*v = grown;
 	(*v)[(*n)++] = i;
 	return 0;
 }

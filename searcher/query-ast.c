@@ -9,6 +9,7 @@
 
 #include "buf.h"
 #include "query-int.h"
+#include "vec.h"
 
 /* ---- arena: every node and string of one AST -------------------------- */
 
@@ -163,15 +164,11 @@ struct qp_node *qp_wrap_node(qp_ast *a, enum qp_kind kind, struct qp_node *kid)
 
 int qp_nodevec_push(struct nodevec *nv, struct qp_node *n)
 {
-	if (nv->n == nv->cap) {
-		size_t cap = nv->cap ? nv->cap * 2 : 8;
-		struct qp_node **v = realloc(nv->v, cap * sizeof(*v));
+	struct qp_node **v = vec_reserve(nv->v, &nv->cap, nv->n + 1, sizeof(*v), 8);
 
-		if (!v)
-			return -1;
-		nv->v = v;
-		nv->cap = cap;
-	}
+	if (!v)
+		return -1;
+	nv->v = v;
 	nv->v[nv->n++] = n;
 	return 0;
 }

@@ -26,6 +26,7 @@
 #include "limits.h"
 #include "query-int.h"
 #include "tokenize.h"
+#include "vec.h"
 
 /* ---- lexer ------------------------------------------------------------- */
 
@@ -163,17 +164,13 @@ static int strict(const struct parser *p)
 
 static struct lex *lex_push(struct parser *p, enum lex_type type, size_t off, size_t len)
 {
-	if (p->ntoks == p->tcap) {
-		size_t cap = p->tcap ? p->tcap * 2 : 32;
-		struct lex *v = realloc(p->toks, cap * sizeof(*v));
+	struct lex *v = vec_reserve(p->toks, &p->tcap, p->ntoks + 1, sizeof(*v), 32);
 
-		if (!v) {
-			fail(p, LEC_ENOMEM, SIZE_MAX, "out of memory");
-			return NULL;
-		}
-		p->toks = v;
-		p->tcap = cap;
+	if (!v) {
+		fail(p, LEC_ENOMEM, SIZE_MAX, "out of memory");
+		return NULL;
 	}
+	p->toks = v;
 	struct lex *t = &p->toks[p->ntoks++];
 	memset(t, 0, sizeof(*t));
 	t->type = type;
@@ -347,15 +344,11 @@ static int word_cb(void *ctx, const tok_token *tok)
 		fail(p, LEC_ELIMIT, SIZE_MAX, "query has more than %d terms", LEC_MAX_QUERY_TERMS);
 		return 1;
 	}
-	if (p->wn == p->wcap) {
-		size_t cap = p->wcap ? p->wcap * 2 : 16;
-		struct qp_word *v = realloc(p->wv, cap * sizeof(*v));
+	struct qp_word *v = vec_reserve(p->wv, &p->wcap, p->wn + 1, sizeof(*v), 16);
 
-		if (!v)
-			goto oom;
-		p->wv = v;
-		p->wcap = cap;
-	}
+	if (!v)
+		goto oom;
+	p->wv = v;
 	if (tok->flags & TOK_LONG)
 		p->wlong = 1;
 	if (p->st && stemmer_stem(p->st, tok->word, tok->len, &stem, &slen) != LEC_OK)

@@ -23,6 +23,7 @@
 #include "shards.h"
 #include "snippet.h"
 #include "stem.h"
+#include "vec.h"
 #include "xap.h"
 
 #define MAX_LANGS 8
@@ -207,26 +208,19 @@ lec_status searcher_reopen(struct searcher *s)
 
 /* ---- releasing ---------------------------------------------------------- */
 
-static void free_strv(char **v, size_t n)
-{
-	for (size_t i = 0; v && i < n; i++)
-		free(v[i]);
-	free(v);
-}
-
 static void hit_release(struct search_hit *h)
 {
 	free(h->path);
-	free_strv(h->headings, h->nheadings);
+	strv_free(h->headings, h->nheadings);
 	free(h->snippet);
 	free(h->highlights);
 	free(h->title);
 	free(h->date);
-	free_strv(h->speakers, h->nspeakers);
+	strv_free(h->speakers, h->nspeakers);
 	for (size_t i = 0; i < h->nocc; i++)
 		free(h->occ[i].line_text);
 	free(h->occ);
-	free_strv(h->context, h->ncontext);
+	strv_free(h->context, h->ncontext);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -371,18 +365,6 @@ static char *dup_or_null(const char *s)
 	return s ? strdup(s) : NULL;
 }
 
-static lec_status push_str(char ***v, size_t *n, const char *s, size_t len)
-{
-	char **nv = realloc(*v, (*n + 1) * sizeof(char *));
-	if (!nv)
-		return LEC_ENOMEM;
-	*v = nv;
-	if (!(nv[*n] = strndup(s, len)))
-		return LEC_ENOMEM;
-	(*n)++;
-	return LEC_OK;
-}
-
 /* Record fields into the hit (path, headings, title, date, speakers). */
 static lec_status hit_from_record(struct search_hit *h, const struct record *rec)
 {
@@ -395,9 +377,9 @@ static lec_status hit_from_record(struct search_hit *h, const struct record *rec
 	for (size_t i = 0; i < rec->n && !st; i++) {
 		const struct rec_field *f = &rec->fields[i];
 		if (!strcmp(f->key, "h"))
-			st = push_str(&h->headings, &h->nheadings, f->val, f->vlen);
+			st = strv_push(&h->headings, &h->nheadings, f->val, f->vlen);
 		else if (!strcmp(f->key, "speaker"))
-			st = push_str(&h->speakers, &h->nspeakers, f->val, f->vlen);
+			st = strv_push(&h->speakers, &h->nspeakers, f->val, f->vlen);
 	}
 	h->line = (uint32_t)rec_get_u64(rec, "line", 1);
 	h->col = 1;
@@ -589,7 +571,7 @@ static lec_status add_context(struct run *r, struct search_hit *h, uint32_t n, s
 			e++;
 		if (at == r->flen && i > 0)
 			break;
-		if (push_str(&h->context, &h->ncontext, r->fdata + at, e - at))
+		if (strv_push(&h->context, &h->ncontext, r->fdata + at, e - at))
 			return LEC_ENOMEM;
 		at = e + 1;
 		if (e >= r->flen)

@@ -1,4 +1,4 @@
-/* test_common.c - segmap, record, hmap, buf and paths. */
+/* test_common.c - segmap, record, hmap, buf, vec and paths. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +18,7 @@
 #include "paths.h"
 #include "record.h"
 #include "segmap.h"
+#include "vec.h"
 
 struct collected {
 	char words[32][32];
@@ -146,6 +147,50 @@ static void test_record_round_trip(void **state)
 	buf_release(&b);
 }
 
+static void test_vec(void **state)
+{
+	(void)state;
+	int *v = NULL;
+	size_t n = 0, cap = 0;
+	for (int i = 0; i < 1000; i++) {
+		int *g = vec_reserve(v, &cap, n + 1, sizeof(*g), 16);
+		assert_non_null(g);
+		v = g;
+		assert_true(cap >= n + 1);
+		v[n++] = i;
+	}
+	assert_int_equal(cap, 1024); /* 16 doubled six times */
+	for (size_t i = 0; i < n; i++)
+		assert_int_equal(v[i], (int)i);
+	/* room already there: the same array, the same capacity */
+	assert_ptr_equal(vec_reserve(v, &cap, 10, sizeof(*v), 16), v);
+	assert_int_equal(cap, 1024);
+	/* a size that cannot be allocated: NULL, and the array is untouched */
+	assert_null(vec_reserve(v, &cap, SIZE_MAX / 2, sizeof(*v), 16));
+	assert_int_equal(cap, 1024);
+	assert_int_equal(v[999], 999);
+	free(v);
+	/* first == need on an empty array: exactly that */
+	cap = 0;
+	char *b = vec_reserve(NULL, &cap, 100, 1, 100);
+	assert_non_null(b);
+	assert_int_equal(cap, 100);
+	free(b);
+
+	char **sv = NULL;
+	size_t sn = 0;
+	assert_int_equal(strv_add(&sv, &sn, "one"), LEC_OK);
+	assert_int_equal(strv_push(&sv, &sn, "twofold", 3), LEC_OK);
+	assert_int_equal(strv_take(&sv, &sn, strdup("three")), LEC_OK);
+	assert_int_equal(strv_take(&sv, &sn, NULL), LEC_ENOMEM);
+	assert_int_equal(sn, 3);
+	assert_string_equal(sv[0], "one");
+	assert_string_equal(sv[1], "two");
+	assert_string_equal(sv[2], "three");
+	strv_free(sv, sn);
+	strv_free(NULL, 5);
+}
+
 static void test_hmap(void **state)
 {
 	(void)state;
@@ -272,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_segmap_truncated_text),
 		cmocka_unit_test(test_record_round_trip),
 		cmocka_unit_test(test_hmap),
+		cmocka_unit_test(test_vec),
 		cmocka_unit_test(test_buf_cap_and_sticky),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_read_window),
