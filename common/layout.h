@@ -6,6 +6,8 @@
 
 #define LEC_INDEX_FORMAT "1"
 #define LEC_DB_SUBDIR "xapian"
+/* beside each local shard while a first run compacts it (indexer/index.c) */
+#define LEC_COMPACT_SUFFIX ".compacting"
 
 /* term prefixes */
 #define LEC_PFX_STEM "Z"

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,4 +253,29 @@ int paths_under(const char *path, const char *dir)
 	if (n == 1 && dir[0] == '/')
 		return path[0] == '/';
 	return strncmp(path, dir, n) == 0 && (path[n] == 0 || path[n] == '/');
+}
+
+lec_status paths_exchange(const char *a, const char *b)
+{
+	if (renameat2(AT_FDCWD, a, AT_FDCWD, b, RENAME_EXCHANGE) == 0)
+		return LEC_OK;
+	return errno == EINVAL || errno == ENOSYS || errno == ENOTSUP ? LEC_EUNIMPL : LEC_EIO;
+}
+
+static int remove_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
+{
+	(void)sb;
+	(void)ftw;
+	int dir = type == FTW_DP || type == FTW_DNR;
+	return (dir ? rmdir(path) : unlink(path)) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+lec_status paths_remove_tree(const char *path)
+{
+	struct stat sb;
+	if (lstat(path, &sb) != 0)
+		return errno == ENOENT ? LEC_OK : LEC_EIO;
+	if (!S_ISDIR(sb.st_mode))
+		return unlink(path) == 0 || errno == ENOENT ? LEC_OK : LEC_EIO;
+	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0 ? LEC_OK : LEC_EIO;
 }

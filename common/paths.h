@@ -37,6 +37,15 @@ lec_status paths_read_file(const char *path, size_t max, char **out, size_t *len
 lec_status paths_read_window(const char *path, size_t max, size_t lo, size_t hi, char **out,
 			     size_t *len, uint64_t *size);
 
+/* Swap two paths in one step (renameat2 RENAME_EXCHANGE): every moment,
+ * each name is one of the two. LEC_EUNIMPL where the filesystem cannot;
+ * LEC_EIO otherwise, errno kept. */
+lec_status paths_exchange(const char *a, const char *b);
+
+/* rm -rf: remove `path` and everything below it, following no symlink.
+ * LEC_OK when it is gone (or was never there); else LEC_EIO, errno kept. */
+lec_status paths_remove_tree(const char *path);
+
 /* Nonzero when `path` is `dir` or inside it, by bytes (both absolute and
  * normalised: paths_absolute). "/" holds every absolute path. */
 int paths_under(const char *path, const char *dir);

@@ -499,6 +499,20 @@ XAP_API lec_status xap_db_commit(xap_db *db)
 	return on_writer(db, [](Xapian::WritableDatabase &w) { w.commit(); });
 }
 
+XAP_API lec_status xap_db_compact(xap_db *db, const char *out_dir)
+{
+	lec_status st = need_open(db);
+
+	if (st != LEC_OK)
+		return st;
+	if (!out_dir || !*out_dir)
+		return fail(&db->err, LEC_EINVAL, "xap_db_compact: no output directory");
+	return guard(&db->err, [&]() -> lec_status {
+		db->db->compact(out_dir, Xapian::DBCOMPACT_NO_RENUMBER);
+		return LEC_OK;
+	});
+}
+
 /* ---- statistics --------------------------------------------------------- */
 
 XAP_API lec_status xap_db_doccount(xap_db *db, uint32_t *out)

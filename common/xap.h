@@ -84,6 +84,13 @@ lec_status xap_db_commit_transaction(xap_db *db);
 lec_status xap_db_cancel_transaction(xap_db *db);
 lec_status xap_db_commit(xap_db *db);
 
+/* Write a compacted copy of the committed revision of `db` (any handle on a
+ * single local database) to the new directory `out_dir`, keeping docids and
+ * metadata: Xapian fills every block, where an index written in many
+ * commits leaves them about half full. `db` is unchanged. On failure
+ * `out_dir` may hold a partial copy; the caller removes it. */
+lec_status xap_db_compact(xap_db *db, const char *out_dir);
+
 /* ---- statistics --------------------------------------------------------- */
 
 lec_status xap_db_doccount(xap_db *db, uint32_t *out);

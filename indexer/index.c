@@ -84,6 +84,7 @@ struct run {
 	pthread_mutex_t mu;     /* stats, warnings, progress, languages, the first error */
 	uint64_t done_files, done_bytes;
 	atomic_int failed;      /* a worker failed: the others stop */
+	int fresh;              /* every shard was empty when the run began */
 };
 
 /* A worker parses and builds documents on its own and writes them into the
@@ -775,6 +776,87 @@ static lec_status process_all(struct run *r)
 	return remove_vanished(r);
 }
 
+/* ---- compacting a first index --------------------------------------------- */
+
+/* Compacted copies are written beside the shards; one left by a run killed
+ * while compacting is removed by the next run, under the shard's lock. */
+static char *compact_path(const struct shard_entry *e)
+{
+	char *p = NULL;
+	return asprintf(&p, "%s%s", e->path, LEC_COMPACT_SUFFIX) < 0 ? NULL : p;
+}
+
+static void remove_leftovers(struct run *r)
+{
+	for (size_t i = 0; i < r->nshards && !r->opts->check_only; i++) {
+		char *tmp = compact_path(&r->layout.v[i]);
+		if (tmp && paths_remove_tree(tmp))
+			warn(r, tmp, "cannot remove this leftover of an interrupted compaction");
+		free(tmp);
+	}
+}
+
+/* A first index is written in many commits, each merging its batch into the
+ * B-trees and leaving their blocks about half full; Xapian's compaction
+ * fills them (tc39-notes: 140 MB before, 78 MB after, in under a second).
+ * Only a first run does it: later runs change a little at a time. The copy
+ * is written beside the shard and swapped in by one atomic exchange while
+ * this run still holds the shard's write lock, so the shard's name always
+ * holds a complete database, and a reader that opened the old one keeps
+ * reading it (searcher_reopen notices the new directory). A compaction that
+ * fails leaves the index as it was, complete, with a warning. */
+static void compact_shard(struct run *r, struct shard_w *sh, const struct shard_entry *e)
+{
+	char *tmp = compact_path(e);
+	if (!tmp)
+		return;
+	char why[512] = "";
+	lec_status st = xap_db_compact(sh->db, tmp);
+	if (st)
+		snprintf(why, sizeof(why), "%s", xap_db_error(sh->db));
+	else if ((st = paths_exchange(e->path, tmp)))
+		snprintf(why, sizeof(why), "%s", st == LEC_EUNIMPL
+			 ? "the filesystem cannot swap two directories in one step"
+			 : strerror(errno));
+	if (st) {
+		char msg[700];
+		snprintf(msg, sizeof(msg), "not compacted (%s); the index is complete, only "
+			 "larger", why);
+		warn(r, e->path, msg);
+	} else {
+		/* the handle now points at the old copy: let its lock go first */
+		xap_db_close(sh->db);
+	}
+	if (paths_remove_tree(tmp))
+		warn(r, tmp, "cannot remove the old copy of a compacted shard");
+	free(tmp);
+}
+
+static void compact_fresh(struct run *r)
+{
+	if (!r->fresh || r->opts->check_only || stop_requested(r))
+		return;
+	for (size_t i = 0; i < r->nshards && !stop_requested(r); i++)
+		if (r->shards[i].ncommits > 1)
+			compact_shard(r, &r->shards[i], &r->layout.v[i]);
+}
+
+/* Whether every shard is empty: a first run (or one after a run that
+ * committed nothing). */
+static lec_status note_fresh(struct run *r)
+{
+	r->fresh = 1;
+	for (size_t i = 0; i < r->nshards; i++) {
+		uint32_t n = 0;
+		lec_status st = xap_db_doccount(r->shards[i].db, &n);
+		if (st)
+			return st;
+		if (n)
+			r->fresh = 0;
+	}
+	return LEC_OK;
+}
+
 /* ---- opening ------------------------------------------------------------ */
 
 static int index_exists(const char *index_dir)
@@ -1012,6 +1094,10 @@ lec_status idx_run(const char *index_dir, char *const *paths, size_t npaths,
 	if (!st)
 		st = check_format(&r);
 	if (!st)
+		st = note_fresh(&r);
+	if (!st)
+		remove_leftovers(&r);
+	if (!st)
 		st = roots_load(&r.roots, r.shards[0].db);
 	if (!st)
 		st = load_languages(&r);
@@ -1037,6 +1123,8 @@ lec_status idx_run(const char *index_dir, char *const *paths, size_t npaths,
 		st = process_all(&r);
 	if (!st)
 		st = finish(&r);
+	if (!st)
+		compact_fresh(&r);
 	if (st && !err->len) {
 		const char *msg = r.nshards ? xap_db_error(r.shards[0].db) : "";
 		buf_printf(err, "%s%s%s", lec_status_str(st), *msg ? ": " : "", msg);

@@ -38,6 +38,11 @@ struct searcher {
 	size_t nlangs;
 	char *warnings;         /* shards left out, one line each; NULL when none */
 	struct stat stub;       /* shards.stub as opened (st_ino 0: absent) */
+	/* the local shard directories as opened: a first index swaps in its
+	 * compacted copy (indexer/index.c), which a reopen must not mix with
+	 * the tables it already has open */
+	struct { char *path; dev_t dev; ino_t ino; } dirs[SHARDS_MAX];
+	size_t ndirs;
 	time_t opened;
 	unsigned retry_after;   /* seconds before a missing shard is tried again */
 };
@@ -88,6 +93,50 @@ static void stub_stat(const char *index_dir, struct stat *sb)
 		memset(sb, 0, sizeof(*sb));
 }
 
+static void dirs_release(struct searcher *s)
+{
+	for (size_t i = 0; i < s->ndirs; i++)
+		free(s->dirs[i].path);
+	s->ndirs = 0;
+}
+
+static void dir_id(const char *path, dev_t *dev, ino_t *ino)
+{
+	struct stat sb;
+	if (!path || stat(path, &sb) != 0)
+		memset(&sb, 0, sizeof(sb));
+	*dev = sb.st_dev;
+	*ino = sb.st_ino;
+}
+
+/* Remember the local shard directories of `set` (a path that cannot be
+ * copied is kept as NULL: never "changed"). */
+static void dirs_note(struct searcher *s, const struct shard_set *set)
+{
+	dirs_release(s);
+	for (size_t i = 0; i < set->nlocal && i < SHARDS_MAX; i++) {
+		s->dirs[i].path = strdup(set->v[i].path);
+		dir_id(s->dirs[i].path, &s->dirs[i].dev, &s->dirs[i].ino);
+		s->ndirs++;
+	}
+}
+
+/* A local shard directory is not the one opened: replaced, or gone. (The
+ * list itself changes only with shards.stub, which is checked first.) */
+static int dirs_changed(const struct searcher *s)
+{
+	for (size_t i = 0; i < s->ndirs; i++) {
+		dev_t dev;
+		ino_t ino;
+		if (!s->dirs[i].path)
+			continue;
+		dir_id(s->dirs[i].path, &dev, &ino);
+		if (dev != s->dirs[i].dev || ino != s->dirs[i].ino)
+			return 1;
+	}
+	return 0;
+}
+
 static lec_status on_shard(void *ctx, const struct shard_entry *e, xap_db *db)
 {
 	(void)e;
@@ -105,6 +154,7 @@ static lec_status open_shards(struct searcher *s, const char *failed, struct buf
 	stub_stat(s->index_dir, &s->stub);
 	lec_status st = shards_load(s->index_dir, &set, err);
 	if (!st) {
+		dirs_note(s, &set);
 		st = shards_open_read(&set, on_shard, s, failed, &db, &warn, err);
 		shards_release(&set);
 	}
@@ -164,6 +214,7 @@ void searcher_free(struct searcher *s)
 	if (!s)
 		return;
 	xap_db_free(s->db);
+	dirs_release(s);
 	for (size_t i = 0; i < s->nlangs; i++)
 		stemmer_free(s->st[i]);
 	free(s->warnings);
@@ -194,7 +245,7 @@ lec_status searcher_reopen(struct searcher *s)
 	if (now.st_ino != s->stub.st_ino || now.st_dev != s->stub.st_dev ||
 	    now.st_size != s->stub.st_size || now.st_mtim.tv_sec != s->stub.st_mtim.tv_sec ||
 	    now.st_mtim.tv_nsec != s->stub.st_mtim.tv_nsec ||
-	    (s->warnings && time(NULL) - s->opened >= (time_t)s->retry_after))
+	    (s->warnings && time(NULL) - s->opened >= (time_t)s->retry_after) || dirs_changed(s))
 		return reopen_all(s, NULL);
 	lec_status st = xap_db_reopen(s->db);
 	if (st == LEC_ENETWORK) {
@@ -913,7 +964,10 @@ lec_status search_run(struct searcher *s, const struct search_req *req,
 		segmap_init(&r.map);
 		st = search_once(&r);
 		run_release(&r);
-		if (st != LEC_EMODIFIED && st != LEC_ENETWORK)
+		/* a first index swapped its compacted copy in while we searched:
+		 * whatever that did to this search, the new one is complete */
+		int replaced = st && st != LEC_EMODIFIED && st != LEC_ENETWORK && dirs_changed(s);
+		if (st != LEC_EMODIFIED && st != LEC_ENETWORK && !replaced)
 			break;
 		/* the index was committed under us: start again on the new
 		 * revision; a remote shard failed: start again without it */
@@ -923,6 +977,8 @@ lec_status search_run(struct searcher *s, const struct search_req *req,
 			char *failed = strdup(xap_db_error(s->db));
 			st = reopen_all(s, failed);
 			free(failed);
+		} else if (replaced) {
+			st = reopen_all(s, NULL);
 		} else {
 			st = searcher_reopen(s);
 		}

@@ -3,7 +3,8 @@
 # socket 0600; SIGTERM and SIGINT remove the socket and exit 0 (answering an
 # in-flight reindex first); a stale socket is replaced, a live one refused
 # (exit 2); symlinks and non-sockets at the socket path are refused; a peer
-# with another uid is refused (SO_PEERCRED).
+# with another uid is refused (SO_PEERCRED); an index directory replaced
+# under the daemon is followed.
 # shellcheck source=tests/test-lib.sh
 . "$(dirname "$0")/../test-lib.sh"
 t_need python3
@@ -141,4 +142,24 @@ t_eq "without XDG_RUNTIME_DIR the socket is INDEX/run/lectern.sock" socket "$(st
 t_eq "...in a 0700 directory" 700 "$(stat -c %a "$LECTERN_INDEX/run")"
 kill -TERM "$FPID"
 wait "$FPID"
+
+# The index directory replaced under a running daemon (a first index swaps
+# in its compacted copy so): the next request reads the new one, whole.
+start_serve "$TEST_TMP/serve4.log"
+t_eq "serve starts again" 0 $?
+mkdir -p "$TEST_TMP/other-notes"
+printf '# Wombats\n\nThe wombat census was discussed.\n' >"$TEST_TMP/other-notes/wombat.md"
+LECTERN_INDEX=$TEST_TMP/other-index "$LECTERN" index --no-progress -q "$TEST_TMP/other-notes"
+find_count() {
+	jget "$(rpc "$SOCK" "{\"id\":1,\"op\":\"find\",\"query\":\"$1\"}")" 'j.get("total", "error")'
+}
+t_eq "before: the daemon finds the corpus" 1 "$(find_count cattle)"
+t_eq "before: and no wombat" 0 "$(find_count wombat)"
+mv "$LECTERN_INDEX/xapian" "$LECTERN_INDEX/xapian.old"
+mv "$TEST_TMP/other-index/xapian" "$LECTERN_INDEX/xapian"
+t_eq "after the swap: the wombat of the new directory" 1 "$(find_count wombat)"
+t_eq "after the swap: nothing of the old one" 0 "$(find_count cattle)"
+rm -rf "$LECTERN_INDEX/xapian.old"
+t_eq "the old directory removed: still answering" 1 "$(find_count wombat)"
+stop_serve
 t_done

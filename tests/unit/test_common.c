@@ -274,6 +274,49 @@ static void test_paths(void **state)
 /* A window holds the file's bytes at their own offsets; the range is
  * clipped to the file, a FIFO is refused without blocking, and a file over
  * the limit is LEC_ELIMIT. */
+/* paths_exchange swaps two directories; paths_remove_tree removes a tree
+ * without following a symlink out of it. */
+static void test_exchange_and_remove(void **state)
+{
+	(void)state;
+	char top[] = "/tmp/lectern-test-tree-XXXXXX";
+	char a[128], b[128], f[160], outside[] = "/tmp/lectern-test-outside-XXXXXX";
+	struct stat sb;
+	assert_non_null(mkdtemp(top));
+	assert_non_null(mkdtemp(outside));
+	snprintf(a, sizeof(a), "%s/a", top);
+	snprintf(b, sizeof(b), "%s/b", top);
+	assert_int_equal(mkdir(a, 0755), 0);
+	assert_int_equal(mkdir(b, 0755), 0);
+	snprintf(f, sizeof(f), "%s/only-in-a", a);
+	FILE *fp = fopen(f, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	lec_status st = paths_exchange(a, b);
+	if (st == LEC_EUNIMPL) {
+		skip(); /* a filesystem without RENAME_EXCHANGE */
+	}
+	assert_int_equal(st, LEC_OK);
+	snprintf(f, sizeof(f), "%s/only-in-a", b);
+	assert_int_equal(stat(f, &sb), 0);
+	snprintf(f, sizeof(f), "%s/only-in-a", a);
+	assert_int_not_equal(stat(f, &sb), 0);
+	snprintf(f, sizeof(f), "%s/missing", top);
+	assert_int_equal(paths_exchange(a, f), LEC_EIO);
+
+	/* a deep tree with a symlink to a directory outside: the link goes,
+	 * what it points to stays */
+	snprintf(f, sizeof(f), "%s/x/y/z", b);
+	assert_int_equal(paths_mkdir_p(f, 0755), LEC_OK);
+	snprintf(f, sizeof(f), "%s/x/link", b);
+	assert_int_equal(symlink(outside, f), 0);
+	assert_int_equal(paths_remove_tree(top), LEC_OK);
+	assert_int_not_equal(lstat(top, &sb), 0);
+	assert_int_equal(stat(outside, &sb), 0);
+	assert_int_equal(paths_remove_tree(top), LEC_OK); /* already gone */
+	assert_int_equal(rmdir(outside), 0);
+}
+
 static void test_read_window(void **state)
 {
 	(void)state;
@@ -321,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_buf_cap_and_sticky),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_read_window),
+		cmocka_unit_test(test_exchange_and_remove),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

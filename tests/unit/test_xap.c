@@ -680,6 +680,62 @@ static void test_stub_and_add_database(void **state)
 	xap_db_free(db);
 }
 
+/* A compacted copy: the same documents under the same docids (a gap left
+ * by a deletion stays), the same metadata, and the source untouched. */
+static void test_compact(void **state)
+{
+	struct fixture *f = *state;
+	char src[LEC_MAX_PATH_BYTES], out[LEC_MAX_PATH_BYTES];
+	xap_db *db;
+	char *val = NULL;
+	size_t len = 0;
+	xap_docid last = 0;
+
+	snprintf(src, sizeof(src), "%s", path_in(f, "src"));
+	snprintf(out, sizeof(out), "%s", path_in(f, "out"));
+	db = open_db(src, XAP_OPEN_OVERWRITE);
+	for (int batch = 0; batch < 3; batch++) { /* several commits */
+		for (int i = 0; i < 50; i++)
+			add_text(db, i % 2 ? "odd words here" : "even words there", "d");
+		assert_int_equal(xap_db_commit(db), LEC_OK);
+	}
+	assert_int_equal(xap_db_delete_document(db, 1), LEC_OK);
+	assert_int_equal(xap_db_set_metadata(db, S("k"), S("v")), LEC_OK);
+	assert_int_equal(xap_db_commit(db), LEC_OK);
+	add_text(db, "uncommitted", "d");
+	/* Xapian compacts a committed revision: a writer commits first */
+	assert_int_equal(xap_db_compact(db, out), LEC_EINVAL);
+	assert_non_null(strstr(xap_db_error(db), "uncommitted changes"));
+	assert_int_equal(xap_db_commit(db), LEC_OK);
+	assert_int_equal(xap_db_compact(db, out), LEC_OK);
+	assert_int_equal(doccount(db), 150);
+	xap_db_free(db);
+
+	db = open_db(out, XAP_OPEN_READ);
+	assert_int_equal(doccount(db), 150);
+	assert_int_equal(xap_db_lastdocid(db, &last), LEC_OK);
+	assert_int_equal(last, 151); /* docid 1 stays a gap: nothing renumbered */
+	uint32_t tf = 0;
+	assert_int_equal(xap_db_termfreq(db, S("odd"), &tf), LEC_OK);
+	assert_int_equal(tf, 75);
+	assert_int_equal(xap_db_termfreq(db, S("even"), &tf), LEC_OK);
+	assert_int_equal(tf, 74);
+	expect_hits(db, "uncommitted", 1);
+	assert_int_equal(xap_db_get_metadata(db, S("k"), &val, &len), LEC_OK);
+	assert_int_equal(len, 1);
+	assert_memory_equal(val, "v", 1);
+	free(val);
+	char *data = data_of(db, 2);
+	assert_string_equal(data, "d");
+	free(data);
+	xap_db_free(db);
+
+	db = open_db(src, XAP_OPEN_READ);
+	assert_int_equal(xap_db_compact(db, ""), LEC_EINVAL);
+	assert_int_equal(xap_db_compact(NULL, out), LEC_EINVAL);
+	xap_db_free(db);
+}
+
 /* ---- queries -------------------------------------------------------------- */
 
 /* The query corpus. Slot 0 holds a date, slot 1 a collapse key. */
@@ -1262,6 +1318,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_metadata, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stub_and_add_database, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_compact, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_boolean_queries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_positional_queries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wildcard_and_ranges, setup, teardown),
