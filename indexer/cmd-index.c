@@ -94,7 +94,7 @@ static void print_summary(const struct idx_stats *s, const struct idx_opts *o, s
 {
 	if (ui->json) {
 		json_t *j = json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-				      "s:f, s:b, s:o}",
+				      "s:I, s:f, s:b, s:o}",
 				      "index", index_dir, "check", o->check_only,
 				      "files", (json_int_t)s->files, "added", (json_int_t)s->added,
 				      "updated", (json_int_t)s->updated,
@@ -104,7 +104,8 @@ static void print_summary(const struct idx_stats *s, const struct idx_opts *o, s
 				      "skipped", (json_int_t)s->skipped,
 				      "warnings", (json_int_t)s->warnings,
 				      "passages", (json_int_t)s->passages,
-				      "bytes", (json_int_t)s->bytes, "seconds", s->seconds,
+				      "bytes", (json_int_t)s->bytes,
+				      "compacted", (json_int_t)s->compacted, "seconds", s->seconds,
 				      "interrupted", s->interrupted, "warning_list",
 				      json_incref(ui->warnings));
 		char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
@@ -134,6 +135,10 @@ static void print_summary(const struct idx_stats *s, const struct idx_opts *o, s
 	       (unsigned long long)s->unchanged, (unsigned long long)s->skipped,
 	       (unsigned long long)s->warnings, (unsigned long long)s->passages,
 	       (double)s->bytes / 1e6, s->seconds);
+	/* said when asked for; a first run's own compaction goes unremarked */
+	if (o->compact)
+		printf("compacted %llu shard%s\n", (unsigned long long)s->compacted,
+		       s->compacted == 1 ? "" : "s");
 }
 
 /* Absolute forms of the arguments (lexical: symlinked roots stay as named). */
@@ -151,7 +156,7 @@ static int absolute_args(char **args, size_t n, char ***out)
 int cmd_index(int argc, char **argv)
 {
 	const char *index_opt = NULL, *lang = NULL;
-	int check = 0, json = 0, strict = 0, quiet = 0, no_progress = 0;
+	int check = 0, json = 0, strict = 0, quiet = 0, no_progress = 0, compact = 0;
 	long shards = 0, jobs = 0;
 	struct opt_list forget = { 0 };
 	const struct opt opts[] = {
@@ -161,6 +166,7 @@ int cmd_index(int argc, char **argv)
 		OPT_STRING_(0, "lang", &lang, "LANG", "stemming language of the DIRs given, remembered (default english; a note's lang: key wins)"),
 		OPT_INT_(0, "shards", &shards, "N", "a new index of N shards, written in parallel (default 1; fixed once created)", 1, SHARDS_MAX),
 		OPT_INT_('j', "jobs", &jobs, "N", "worker threads (default: one per CPU, at most 8)", 1, IDX_MAX_JOBS),
+		OPT_FLAG_(0, "compact", &compact, "compact the index at the end (a first run does by itself)"),
 		OPT_FLAG_(0, "json", &json, "print the summary as one JSON object"),
 		OPT_FLAG_(0, "strict", &strict, "exit 1 when there were warnings"),
 		OPT_FLAG_('q', "quiet", &quiet, "print warnings only"),
@@ -183,8 +189,16 @@ int cmd_index(int argc, char **argv)
 		opt_usage(stderr, usage_line, NULL, opts);
 		return LEC_EXIT_ERROR;
 	}
+	if (check && compact) {
+		lec_error("index: --compact rewrites the index and --check changes nothing: "
+			  "give one of them");
+		free(args);
+		free(forget.items);
+		return LEC_EXIT_ERROR;
+	}
 	struct idx_opts io = { .check_only = check, .language = lang,
-			       .shards = (unsigned)shards, .jobs = (unsigned)jobs };
+			       .shards = (unsigned)shards, .jobs = (unsigned)jobs,
+			       .compact = compact };
 	char **abs_forget = NULL;
 	if (absolute_args(args, nargs, &abs_args) || absolute_args((char **)forget.items, forget.n, &abs_forget)) {
 		lec_error("out of memory");

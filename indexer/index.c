@@ -826,18 +826,22 @@ static void compact_shard(struct run *r, struct shard_w *sh, const struct shard_
 	} else {
 		/* the handle now points at the old copy: let its lock go first */
 		xap_db_close(sh->db);
+		r->stats->compacted++;
 	}
 	if (paths_remove_tree(tmp))
 		warn(r, tmp, "cannot remove the old copy of a compacted shard");
 	free(tmp);
 }
 
-static void compact_fresh(struct run *r)
+/* A first run compacts the shards it wrote in several commits; --compact,
+ * every shard. */
+static void compact_at_end(struct run *r)
 {
-	if (!r->fresh || r->opts->check_only || stop_requested(r))
+	int forced = r->opts->compact;
+	if (r->opts->check_only || stop_requested(r) || !(r->fresh || forced))
 		return;
 	for (size_t i = 0; i < r->nshards && !stop_requested(r); i++)
-		if (r->shards[i].ncommits > 1)
+		if (forced || r->shards[i].ncommits > 1)
 			compact_shard(r, &r->shards[i], &r->layout.v[i]);
 }
 
@@ -1124,7 +1128,7 @@ lec_status idx_run(const char *index_dir, char *const *paths, size_t npaths,
 	if (!st)
 		st = finish(&r);
 	if (!st)
-		compact_fresh(&r);
+		compact_at_end(&r);
 	if (st && !err->len) {
 		const char *msg = r.nshards ? xap_db_error(r.shards[0].db) : "";
 		buf_printf(err, "%s%s%s", lec_status_str(st), *msg ? ": " : "", msg);

@@ -25,6 +25,8 @@ struct idx_opts {
 	unsigned shards;        /* local shards of a new index (0: 1); an existing
 	                         * index must have this many */
 	unsigned jobs;          /* worker threads (0: one per CPU, at most IDX_MAX_JOBS) */
+	int compact;            /* compact every local shard at the end (a first
+	                         * run compacts a new index by itself) */
 };
 
 #define IDX_MAX_JOBS 8
@@ -39,6 +41,7 @@ struct idx_stats {
 	uint64_t bytes;         /* bytes of notes (re)indexed in this run */
 	uint64_t bytes_total;   /* bytes of all notes seen */
 	int interrupted;        /* stopped early by the stop flag; work so far committed */
+	uint64_t compacted;     /* local shards compacted at the end of the run */
 	double seconds;
 };
 

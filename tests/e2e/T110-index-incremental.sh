@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # T110-index-incremental - re-runs read and write only what changed: nothing,
 # an edit, a touch, a fresh checkout (all mtimes reset), a delete, a rename,
-# a new file. Over a few tc39 meetings plus notes written here.
+# a new file; then --compact. Over a few tc39 meetings plus notes written here.
 # shellcheck source=tests/test-lib.sh
 . "$(dirname "$0")/../test-lib.sh"
 t_need jq
@@ -141,6 +141,26 @@ N=$((N + 1))
 t_ok "a re-run after adding a file succeeds" "$LECTERN" index --json
 t_eq "... 1 added" "1 0 0 $((N - 1))" "$(counts)"
 t_eq "... and found" "new.txt " "$(files_with quokka)"
+
+# ---- --compact: a long-lived index compacted on demand ----
+before_hits=$("$LECTERN" find --all --format vimgrep 'quokka OR dromedary OR aardvark OR proposal')
+t_exit 2 "--compact with --check is refused" "$LECTERN" index --compact --check
+t_contains "... saying why" "--check changes nothing" "$T_ERR"
+t_ok "index --compact succeeds" "$LECTERN" index --compact --json
+t_eq "... compacts the one shard, changing no note" "1 0 0 0" \
+	"$(jq -r '"\(.compacted) \(.added) \(.updated) \(.removed)"' <<<"$T_OUT")"
+t_ok "index --compact says so" "$LECTERN" index --compact
+t_contains "... compacted 1 shard" "compacted 1 shard" "$T_OUT"
+t_eq "... nothing left beside the index" "" "$(find "$LECTERN_INDEX" -maxdepth 1 -name '*.compacting')"
+t_eq "... every hit the same" "$before_hits" \
+	"$("$LECTERN" find --all --format vimgrep 'quokka OR dromedary OR aardvark OR proposal')"
+if command -v xapian-check >/dev/null; then
+	t_ok "... and xapian-check finds it sound" xapian-check "$LECTERN_INDEX/xapian"
+fi
+printf 'after compaction: a numbat\n' >>"$MINE/new.txt"
+t_ok "a re-run after compaction succeeds" "$LECTERN" index --json
+t_eq "... 1 updated" "0 1 0 $((N - 1))" "$(counts)"
+t_eq "... and found" "new.txt " "$(files_with numbat)"
 
 t_ok "status at the end" "$LECTERN" status --json
 t_eq "... counts every file" "$N" "$(jq -r .notes <<<"$T_OUT")"

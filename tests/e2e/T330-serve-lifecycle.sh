@@ -161,5 +161,8 @@ t_eq "after the swap: the wombat of the new directory" 1 "$(find_count wombat)"
 t_eq "after the swap: nothing of the old one" 0 "$(find_count cattle)"
 rm -rf "$LECTERN_INDEX/xapian.old"
 t_eq "the old directory removed: still answering" 1 "$(find_count wombat)"
+t_ok "index --compact under the running daemon" "$LECTERN" index --compact --no-progress
+t_contains "... compacts the shard" "compacted 1 shard" "$T_OUT"
+t_eq "... and the daemon answers from the compacted copy" 1 "$(find_count wombat)"
 stop_serve
 t_done
