@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "compact.h"
 #include "docbuild.h"
 #include "hmap.h"
 #include "layout.h"
@@ -778,18 +779,12 @@ static lec_status process_all(struct run *r)
 
 /* ---- compacting a first index --------------------------------------------- */
 
-/* Compacted copies are written beside the shards; one left by a run killed
- * while compacting is removed by the next run, under the shard's lock. */
-static char *compact_path(const struct shard_entry *e)
-{
-	char *p = NULL;
-	return asprintf(&p, "%s%s", e->path, LEC_COMPACT_SUFFIX) < 0 ? NULL : p;
-}
-
+/* A copy left beside a shard by a run killed while compacting is removed
+ * by the next run, under the shard's lock. */
 static void remove_leftovers(struct run *r)
 {
 	for (size_t i = 0; i < r->nshards && !r->opts->check_only; i++) {
-		char *tmp = compact_path(&r->layout.v[i]);
+		char *tmp = compact_copy_path(r->layout.v[i].path);
 		if (tmp && paths_remove_tree(tmp))
 			warn(r, tmp, "cannot remove this leftover of an interrupted compaction");
 		free(tmp);
@@ -799,33 +794,23 @@ static void remove_leftovers(struct run *r)
 /* A first index is written in many commits, each merging its batch into the
  * B-trees and leaving their blocks about half full; Xapian's compaction
  * fills them (tc39-notes: 140 MB before, 78 MB after, in under a second).
- * Only a first run does it: later runs change a little at a time. The copy
- * is written beside the shard and swapped in by one atomic exchange while
- * this run still holds the shard's write lock, so the shard's name always
- * holds a complete database, and a reader that opened the old one keeps
- * reading it (searcher_reopen notices the new directory). A compaction that
- * fails leaves the index as it was, complete, with a warning. */
+ * Only a first run does it (or --compact): later runs change a little at a
+ * time. compact_in_place keeps a complete database at the shard's name
+ * throughout, and a reader that opened the old one keeps reading it
+ * (searcher_reopen notices the new directory). A compaction that fails
+ * leaves the index as it was, complete, with a warning. */
 static void compact_shard(struct run *r, struct shard_w *sh, const struct shard_entry *e)
 {
-	char *tmp = compact_path(e);
+	char *tmp = compact_copy_path(e->path);
 	if (!tmp)
 		return;
 	char why[512] = "";
-	lec_status st = xap_db_compact(sh->db, tmp);
-	if (st)
-		snprintf(why, sizeof(why), "%s", xap_db_error(sh->db));
-	else if ((st = paths_exchange(e->path, tmp)))
-		snprintf(why, sizeof(why), "%s", st == LEC_EUNIMPL
-			 ? "the filesystem cannot swap two directories in one step"
-			 : strerror(errno));
-	if (st) {
+	if (compact_in_place(sh->db, e->path, tmp, why, sizeof(why))) {
 		char msg[700];
 		snprintf(msg, sizeof(msg), "not compacted (%s); the index is complete, only "
 			 "larger", why);
 		warn(r, e->path, msg);
 	} else {
-		/* the handle now points at the old copy: let its lock go first */
-		xap_db_close(sh->db);
 		r->stats->compacted++;
 	}
 	if (paths_remove_tree(tmp))

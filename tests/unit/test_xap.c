@@ -1,7 +1,6 @@
 /* test_xap.c - unit tests of the C API over Xapian (common/xap.h).
  *
  * Each test works in its own mkdtemp() directory, removed afterwards. */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +13,7 @@
 #include <cmocka.h>
 
 #include "limits.h"
+#include "paths.h"
 #include "xap.h"
 
 #define S(lit) (lit), (sizeof(lit) - 1) /* a literal as (bytes, length) */
@@ -39,21 +39,13 @@ static int setup(void **state)
 	return 0;
 }
 
-static int rm_entry(const char *path, const struct stat *sb, int type, struct FTW *ftw)
-{
-	(void)sb;
-	(void)type;
-	(void)ftw;
-	return remove(path);
-}
-
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	int rc = nftw(f->dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	lec_status st = paths_remove_tree(f->dir);
 
 	free(f);
-	return rc;
+	return st == LEC_OK ? 0 : -1;
 }
 
 static const char *path_in(struct fixture *f, const char *name)
