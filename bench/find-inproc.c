@@ -3,6 +3,8 @@
  *
  *   build/bench/find-inproc INDEX RUNS QUERY...
  *
+ * With LECTERN_INPROC_REOPEN=1 in the environment each run first reopens
+ * the searcher, as the daemon does before every request.
  * Each QUERY is one argument, understood as `lectern find QUERY` would (one
  * argument with several words is a phrase). Prints, per query, the median
  * and p99 over RUNS runs in microseconds, and the number of hits. A benchmark,
@@ -43,6 +45,8 @@ int main(int argc, char **argv)
 		fprintf(stderr, "find-inproc: %s\n", err.data ? err.data : "bad RUNS");
 		return 2;
 	}
+	const char *ro = getenv("LECTERN_INPROC_REOPEN");
+	int reopen = ro && *ro == '1';
 	double *t = calloc((size_t)runs, sizeof(double));
 	printf("%-40s %10s %10s %8s\n", "query", "p50_us", "p99_us", "hits");
 	for (int q = 3; q < argc && t; q++) {
@@ -56,7 +60,11 @@ int main(int argc, char **argv)
 			struct search_result res;
 			buf_reset(&err);
 			double t0 = now_us();
-			lec_status st = search_run(s, &req, &res, &err);
+			lec_status st = reopen ? searcher_reopen(s) : LEC_OK;
+			if (!st)
+				st = search_run(s, &req, &res, &err);
+			else
+				memset(&res, 0, sizeof(res));
 			t[i] = now_us() - t0;
 			hits = res.nhits;
 			search_result_release(&res);

@@ -10,6 +10,7 @@
 #include "log.h"
 #include "options.h"
 #include "paths.h"
+#include "pool.h"
 #include "server.h"
 #include "sock.h"
 
@@ -22,7 +23,7 @@ static const char summary[] =
 
 struct serve_opts {
 	const char *index, *socket, *log_level;
-	long idle;
+	long idle, threads;
 	int watch;
 };
 
@@ -48,6 +49,7 @@ static int serve(const struct serve_opts *so)
 		.strict_dir = so->socket == NULL,
 		.watch = so->watch,
 		.idle_timeout_sec = (unsigned)so->idle,
+		.search_threads = (unsigned)so->threads,
 	};
 	st = srv_run(&cfg, &err);
 	if (st) {
@@ -70,6 +72,9 @@ int cmd_serve(int argc, char **argv)
 		OPT_FLAG_(0, "watch", &so.watch, "reindex notes as they are saved (inotify)"),
 		OPT_INT_(0, "idle-timeout", &so.idle, "SEC",
 			 "close connections idle for SEC seconds (default 300; 0: never)", 0, 86400),
+		OPT_INT_(0, "threads", &so.threads, "N",
+			 "search threads (default: the processors online, at most 8)", 1,
+			 POOL_MAX_THREADS),
 		OPT_STRING_(0, "log-level", &so.log_level, "LEVEL", "debug, info (default), warn or error"),
 		OPT_STRING_(0, "index", &so.index, "DIR", "the index directory"),
 		OPT_END_(),

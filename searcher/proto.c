@@ -30,6 +30,7 @@ struct proto_arg {
 struct proto_op {
 	const char *name;
 	const struct proto_arg *args;
+	int pooled;             /* a search: may run in the server's search threads */
 };
 
 #define ARG_END { NULL, ARG_BOOL, 0, 0, 0 }
@@ -70,8 +71,8 @@ static const struct proto_arg reindex_args[] = {
 static const struct proto_op ops[PROTO_NOPS] = {
 	[PROTO_OP_PING] = { "ping", no_args },
 	[PROTO_OP_STATUS] = { "status", no_args },
-	[PROTO_OP_FIND] = { "find", find_args },
-	[PROTO_OP_SUGGEST] = { "suggest", suggest_args },
+	[PROTO_OP_FIND] = { "find", find_args, 1 },
+	[PROTO_OP_SUGGEST] = { "suggest", suggest_args, 1 },
 	[PROTO_OP_REINDEX] = { "reindex", reindex_args },
 };
 
@@ -96,6 +97,7 @@ void proto_env_release(struct proto_env *e)
 void proto_job_release(struct proto_job *j)
 {
 	json_decref(j->id);
+	json_decref(j->request);
 	for (size_t i = 0; i < j->npaths; i++)
 		free(j->paths[i]);
 	free(j->paths);
@@ -117,6 +119,8 @@ static lec_status env_searcher(struct proto_env *e, struct buf *err)
 	}
 	/* the log says when a remote shard leaves the searches and comes back */
 	w = e->searcher ? searcher_warnings(e->searcher) : NULL;
+	if (e->quiet)
+		return st;
 	if (w && !was_missing)
 		log_warn("%s", w);
 	else if (!w && was_missing && e->searcher)
@@ -609,10 +613,11 @@ static json_t *daemon_json(const struct proto_env *e)
 	json_t *o = json_object();
 	for (int i = 0; o && i < PROTO_NOPS; i++)
 		json_object_set_new(o, ops[i].name, json_integer((json_int_t)e->op_count[i]));
-	return json_pack("{s:I, s:I, s:I, s:I, s:o, s:i, s:b, s:b, s:I}", "pid",
+	return json_pack("{s:I, s:I, s:I, s:I, s:o, s:i, s:i, s:b, s:b, s:I}", "pid",
 			 (json_int_t)getpid(), "uptime_sec", (json_int_t)(time(NULL) - e->started),
 			 "requests", (json_int_t)e->requests, "errors", (json_int_t)e->errors,
-			 "ops", o ? o : json_null(), "clients", (int)e->clients, "watching",
+			 "ops", o ? o : json_null(), "clients", (int)e->clients, "search_threads",
+			 (int)e->search_threads, "watching",
 			 e->watching, "reindexing", e->reindexing, "reindexes",
 			 (json_int_t)e->reindexes);
 }
@@ -749,13 +754,35 @@ static json_t *dispatch(struct proto_env *e, const json_t *rq, struct proto_job 
 		e->op_count[op]++;
 		if (op == PROTO_OP_REINDEX) {
 			r = make_job(id, rq, job);
+			job->op = op;
 			*out = r ? PROTO_REPLY : PROTO_DEFER;
+		} else if (e->pooled && ops[op].pooled) {
+			job->op = op;
+			job->id = json_incref((json_t *)id);
+			job->request = json_incref((json_t *)rq);
+			*out = PROTO_DEFER;
 		} else {
 			r = handlers[op](e, id, rq);
 		}
 	}
 	buf_release(&err);
 	return r;
+}
+
+json_t *proto_run(struct proto_env *e, const struct proto_job *job)
+{
+	json_t *r = NULL;
+	if (job->op < PROTO_NOPS && ops[job->op].pooled && job->request)
+		r = handlers[job->op](e, job->id, job->request);
+	else
+		r = proto_error(job->id, PROTO_E_INTERNAL, "not a search request");
+	return r ? r : proto_error(job->id, PROTO_E_INTERNAL, "out of memory");
+}
+
+void proto_count_reply(struct proto_env *e, const json_t *reply)
+{
+	if (reply && json_is_false(json_object_get(reply, "ok")))
+		e->errors++;
 }
 
 enum proto_outcome proto_handle(struct proto_env *e, const char *line, size_t len,
@@ -776,8 +803,7 @@ enum proto_outcome proto_handle(struct proto_env *e, const char *line, size_t le
 		*reply = dispatch(e, rq, job, &out);
 	if (out == PROTO_REPLY && !*reply)
 		*reply = proto_error(usable_id(rq), PROTO_E_INTERNAL, "out of memory");
-	if (*reply && json_is_false(json_object_get(*reply, "ok")))
-		e->errors++;
+	proto_count_reply(e, *reply);
 	json_decref(rq);
 	return out;
 }

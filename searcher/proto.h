@@ -54,8 +54,12 @@ struct proto_env {
 	time_t started;
 	uint64_t requests, errors;
 	uint64_t op_count[PROTO_NOPS];
+	/* set by the server: find and suggest come back as PROTO_DEFER jobs for
+	 * its search threads (each with an env of its own, quiet: the server
+	 * logs a shard leaving or rejoining the searches, once) */
+	int pooled, quiet;
 	/* set by the server, shown by status */
-	unsigned clients;
+	unsigned clients, search_threads;
 	int watching, reindexing;
 	uint64_t reindexes;
 };
@@ -64,10 +68,12 @@ struct proto_env {
 lec_status proto_env_init(struct proto_env *e, const char *index_dir);
 void proto_env_release(struct proto_env *e);
 
-/* A reindex to run off the loop; filled by proto_handle. */
+/* A request to run off the loop; filled by proto_handle. */
 struct proto_job {
+	enum proto_op_id op;    /* PROTO_OP_REINDEX, or find/suggest with env->pooled */
 	json_t *id;             /* the request's id (a reference: json_decref) */
-	char **paths;           /* absolute, malloc'd; none: every root */
+	json_t *request;        /* find/suggest: the checked request (a reference) */
+	char **paths;           /* reindex: absolute, malloc'd; none: every root */
 	size_t npaths;
 };
 void proto_job_release(struct proto_job *j);
@@ -78,9 +84,17 @@ enum proto_outcome { PROTO_REPLY, PROTO_DEFER };
  * response (a new reference, owned by the caller; never NULL: an
  * allocation failure gives a static error object). PROTO_DEFER: *job holds
  * a reindex for the server (owned by the caller); *reply is NULL. A blank
- * line gives PROTO_REPLY with *reply NULL: nothing to answer. */
+ * line gives PROTO_REPLY with *reply NULL: nothing to answer. With
+ * e->pooled, find and suggest are deferred too (job->op says which). */
 enum proto_outcome proto_handle(struct proto_env *e, const char *line, size_t len,
 				json_t **reply, struct proto_job *job);
+
+/* Run a deferred find or suggest against e (a search thread's own env):
+ * the response, a new reference owned by the caller, never NULL. */
+json_t *proto_run(struct proto_env *e, const struct proto_job *job);
+
+/* Count a deferred op's response in e's counters (status's "errors"). */
+void proto_count_reply(struct proto_env *e, const json_t *reply);
 
 /* The response to a finished reindex (st, stats and idx_run's message). New
  * reference owned by the caller. */

@@ -13,6 +13,7 @@
 #include "buf.h"
 #include "index.h"
 #include "limits.h"
+#include "pool.h"
 #include "proto.h"
 #include "server.h"
 #include "sock.h"
@@ -37,7 +38,7 @@ struct client {
 	struct buf out;         /* replies; [out_sent, out.len) not yet written */
 	size_t out_sent;
 	long long last_ms;      /* last time bytes moved */
-	int waiting;            /* a reindex of ours is queued or running: later lines wait */
+	int waiting;            /* a request of ours runs off the loop: later lines wait */
 	int backlog;            /* complete lines left for a later turn (fairness) */
 	int eof, closing, dead;
 };
@@ -81,6 +82,8 @@ struct server {
 	size_t nclients;
 	uint64_t next_serial;
 	struct worker w;
+	struct pool pool;               /* the search threads */
+	int shards_missing;             /* a search thread last saw a shard left out */
 	struct watch wt;
 	int sig_pipe[2];
 	int stopping;

@@ -308,6 +308,39 @@ static void worker_done(struct server *s)
 	worker_start_next(s);
 }
 
+/* ---- the search threads ------------------------------------------------ */
+
+/* The log says when a remote shard leaves the searches and comes back:
+ * once for the daemon, not once per search thread. */
+static void note_shards(struct server *s, const char *warning)
+{
+	if (warning && !s->shards_missing)
+		log_warn("%s", warning);
+	else if (!warning && s->shards_missing)
+		log_info("every shard of the index answers again");
+	s->shards_missing = warning != NULL;
+}
+
+/* Finished searches: answer each client, and go on with its next line. */
+static void pool_done(struct server *s)
+{
+	struct pool_job *list = pool_take(&s->pool);
+	for (struct pool_job *j = list, *next; j; j = next) {
+		next = j->next;
+		proto_count_reply(&s->env, j->reply);
+		note_shards(s, j->shard_warning);
+		struct client *c = client_by_serial(s, j->client);
+		if (c) {
+			client_reply(c, j->reply);
+			j->reply = NULL;  /* client_reply took it */
+			c->waiting = 0;
+			client_process(s, c);
+			client_flush(c);
+		}
+		pool_job_free(j);
+	}
+}
+
 /* ---- clients: input ----------------------------------------------------- */
 
 static void handle_line(struct server *s, struct client *c, const char *line, size_t len)
@@ -316,6 +349,20 @@ static void handle_line(struct server *s, struct client *c, const char *line, si
 	struct proto_job pj;
 	if (proto_handle(&s->env, line, len, &reply, &pj) == PROTO_REPLY) {
 		client_reply(c, reply);
+		return;
+	}
+	if (pj.op != PROTO_OP_REINDEX) {
+		/* a search: to the pool; it runs even while stopping (it is short) */
+		struct pool_job *sj = calloc(1, sizeof(*sj));
+		if (!sj) {
+			client_reply(c, proto_error(pj.id, PROTO_E_INTERNAL, "out of memory"));
+			proto_job_release(&pj);
+			return;
+		}
+		sj->client = c->serial;
+		sj->pj = pj;
+		c->waiting = 1;
+		pool_submit(&s->pool, sj);
 		return;
 	}
 	if (s->stopping) {
@@ -552,7 +599,7 @@ static void sweep(struct server *s)
 
 /* ---- the loop ----------------------------------------------------------- */
 
-enum { PF_LISTEN, PF_SIGNAL, PF_WORKER, PF_WATCH, PF_CLIENTS };
+enum { PF_LISTEN, PF_SIGNAL, PF_WORKER, PF_POOL, PF_WATCH, PF_CLIENTS };
 
 static int poll_timeout(const struct server *s)
 {
@@ -591,7 +638,7 @@ static void begin_stop(struct server *s)
 /* Done stopping: nothing running, every answer written (or out of time). */
 static int stop_done(const struct server *s)
 {
-	if (s->w.busy)
+	if (s->w.busy || pool_busy(&s->pool))
 		return 0;
 	if (srv_now_ms() - s->stop_ms > SHUTDOWN_GRACE_MS)
 		return 1;
@@ -632,6 +679,7 @@ static void fill_polls(struct server *s, struct pollfd *pf)
 	pf[PF_LISTEN] = (struct pollfd){ .fd = listen ? s->lis.fd : -1, .events = POLLIN };
 	pf[PF_SIGNAL] = (struct pollfd){ .fd = s->sig_pipe[0], .events = POLLIN };
 	pf[PF_WORKER] = (struct pollfd){ .fd = s->w.pipe[0], .events = POLLIN };
+	pf[PF_POOL] = (struct pollfd){ .fd = pool_fd(&s->pool), .events = POLLIN };
 	pf[PF_WATCH] = (struct pollfd){ .fd = s->stopping ? -1 : s->wt.fd, .events = POLLIN };
 	for (size_t i = 0; i < s->nclients; i++) {
 		struct client *c = s->clients[i];
@@ -661,6 +709,8 @@ static void loop(struct server *s)
 				handle_signal_pipe(s);
 			if (pf[PF_WORKER].revents)
 				worker_done(s);
+			if (pf[PF_POOL].revents)
+				pool_done(s);
 			if (pf[PF_WATCH].revents)
 				watch_read(s);
 			handle_clients(s, pf + PF_CLIENTS, n);
@@ -691,7 +741,12 @@ static void raise_fd_limit(void)
 
 static lec_status setup(struct server *s, struct buf *err)
 {
+	unsigned threads = s->cfg->search_threads ? s->cfg->search_threads : pool_default_threads();
 	lec_status st = proto_env_init(&s->env, s->cfg->index_dir);
+	if (!st && !(st = pool_start(&s->pool, s->cfg->index_dir, threads, err))) {
+		s->env.pooled = 1;
+		s->env.search_threads = threads;
+	}
 	if (!st)
 		st = sock_prepare_dir(s->cfg->socket_path, s->cfg->strict_dir, err);
 	if (!st)
@@ -711,6 +766,7 @@ static void teardown(struct server *s)
 {
 	if (s->w.busy)
 		pthread_join(s->w.thread, NULL);
+	pool_stop(&s->pool);
 	job_free(s->w.cur);
 	for (struct job *j = s->w.queue, *next; j; j = next) {
 		next = j->next;
@@ -743,9 +799,10 @@ lec_status srv_run(const struct srv_config *cfg, struct buf *err)
 	raise_fd_limit();
 	lec_status st = setup(s, err);
 	if (!st) {
-		log_info("lectern %s serving %s on %s (protocol %d%s, idle timeout %us)",
-			 LECTERN_VERSION, cfg->index_dir, cfg->socket_path, PROTO_VERSION,
-			 cfg->watch ? ", watching the roots" : "", cfg->idle_timeout_sec);
+		log_info("lectern %s serving %s on %s (protocol %d%s, %u search threads, "
+			 "idle timeout %us)", LECTERN_VERSION, cfg->index_dir, cfg->socket_path,
+			 PROTO_VERSION, cfg->watch ? ", watching the roots" : "",
+			 s->env.search_threads, cfg->idle_timeout_sec);
 		loop(s);
 		signals_restore(s);
 	}

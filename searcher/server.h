@@ -7,11 +7,12 @@
  * longer line gets a too_large error and the connection is closed after
  * it), an output buffer capped at LEC_MAX_CLIENT_OUTPUT (a client that does
  * not read and reaches it is dropped), and an idle timer. Requests of a
- * connection are answered in order. find, suggest, status and ping run on
- * the loop; reindex runs in one worker thread at a time (later ones wait
- * their turn, in order) and its answer is sent when it is done; meanwhile
- * the loop keeps answering, and its read-only searcher reopens on each
- * request so that committed changes are seen.
+ * connection are answered in order. status and ping run on the loop; find
+ * and suggest run in a pool of search threads (pool.h), each with its own
+ * read-only searcher that reopens on each request so that committed changes
+ * are seen; reindex runs in one worker thread at a time (later ones wait
+ * their turn, in order). A connection's next request waits until the
+ * answer to its last one is queued; other connections go on meanwhile.
  */
 #ifndef LECTERN_SERVER_H
 #define LECTERN_SERVER_H
@@ -25,6 +26,7 @@ struct srv_config {
 	int strict_dir;                 /* the socket's directory must be ours and 0700 */
 	int watch;                      /* inotify on the roots, reindex saved notes */
 	unsigned idle_timeout_sec;      /* close connections idle this long (0: never) */
+	unsigned search_threads;        /* 1..POOL_MAX_THREADS; 0: pool_default_threads() */
 };
 
 /* Serve until SIGTERM or SIGINT: then finish in-flight requests (a running

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # T320-serve-clients - many clients at once: 64 concurrent `lectern find`s and
-# 64 concurrent protocol clients answered correctly; a stalled client does not
+# 64 concurrent protocol clients answered correctly; search threads
+# (--threads) answer as --no-daemon does, in order; a stalled client does not
 # delay the others; idle connections time out (--idle-timeout); a client that
 # never reads is dropped at its output cap; memory stays bounded over 1000
 # clients that disconnect abruptly.
@@ -131,6 +132,69 @@ PY
 )
 t_eq "a client that never reads is dropped; the daemon answers others" "7 dropped" "$out"
 t_contains "...with a log line" "does not read" "$(cat "$TEST_TMP/serve.log")"
+
+# search threads (--threads): each thread has its own searcher; answers are
+# the same whichever thread gives them, and a connection's answers stay in
+# the order of its requests
+stop_serve
+t_exit 2 "serve --threads 0 is refused" "$LECTERN" serve --threads 0
+t_exit 2 "serve --threads 65 is refused" "$LECTERN" serve --threads 65
+start_serve "$TEST_TMP/serve-threads.log" --threads 4
+t_eq "serve --threads 4 starts" 0 $?
+t_eq "status reports 4 search threads" 4 \
+	"$(jget "$(rpc "$SOCK" '{"id":1,"op":"status"}')" 'j["daemon"]["search_threads"]')"
+t_contains "...and so does the log" "4 search threads" "$(cat "$TEST_TMP/serve-threads.log")"
+queries=(cloud "cattle, not pets" 'pets OR servers' 'title:keynote' 'instan*' 'serverless -lambda'
+	 '"don’t name your instances"' microservices)
+for i in "${!queries[@]}"; do
+	"$LECTERN" find --no-daemon --json --limit 20 "${queries[$i]}" >"$TEST_TMP/q$i.exp" 2>&1
+done
+pids=()
+for round in 1 2 3; do
+	for i in "${!queries[@]}"; do
+		"$LECTERN" find --json --limit 20 "${queries[$i]}" >"$TEST_TMP/q$i.$round" 2>&1 &
+		pids+=($!)
+	done
+done
+wait "${pids[@]}"
+same=0
+for round in 1 2 3; do
+	for i in "${!queries[@]}"; do
+		cmp -s "$TEST_TMP/q$i.exp" "$TEST_TMP/q$i.$round" && same=$((same + 1))
+	done
+done
+t_eq "24 concurrent finds over 4 threads: each identical to --no-daemon" 24 "$same"
+out=$(python3 - "$SOCK" <<'PY'
+import socket, sys, json, threading
+path = sys.argv[1]
+qs = ["cloud", "pets", "servers", "keynote", "lambda", "containers"]
+def one(k, results):
+    s = socket.socket(socket.AF_UNIX); s.settimeout(30); s.connect(path)
+    reqs = []
+    for i in range(24):
+        if i % 3 == 2:
+            reqs.append('{"id":"%d-%d","op":"ping"}' % (k, i))
+        elif i % 3 == 1:
+            reqs.append('{"id":"%d-%d","op":"suggest","prefix":"%s"}' % (k, i, qs[(k + i) % 6][:3]))
+        else:
+            reqs.append('{"id":"%d-%d","op":"find","query":"%s","limit":2}' % (k, i, qs[(k + i) % 6]))
+    s.sendall(("\n".join(reqs) + "\n").encode())
+    f = s.makefile("rb")
+    results[k] = sum(json.loads(f.readline()).get("id") == "%d-%d" % (k, i) for i in range(24))
+results = [0] * 16
+ts = [threading.Thread(target=one, args=(k, results)) for k in range(16)]
+for t in ts: t.start()
+for t in ts: t.join()
+print(sum(results))
+PY
+)
+t_eq "16 clients x 24 pipelined find/suggest/ping over 4 threads: every answer in order" 384 "$out"
+stop_serve
+t_eq "SIGTERM with 4 search threads: exit 0" 0 $?
+start_serve "$TEST_TMP/serve-1thread.log" --threads 1
+t_eq "serve --threads 1 starts" 0 $?
+"$LECTERN" find --json --limit 20 "${queries[1]}" >"$TEST_TMP/q1.one" 2>&1
+t_eq "...and answers as --no-daemon does" "" "$(cmp "$TEST_TMP/q1.exp" "$TEST_TMP/q1.one" 2>&1)"
 
 # memory per connection is bounded: 1000 clients that vanish mid-request
 # (a daemon without the short idle timeout: vanished clients must be noticed

@@ -1,0 +1,80 @@
+/* pool.h - the daemon's search threads: find and suggest off the loop.
+ *
+ * A Xapian Database object is not to be shared between threads, so each
+ * thread owns a proto_env with its own searcher on the index, reopened on
+ * each request as the loop's was. The loop hands over whole requests
+ * (parsed and checked by proto_handle) and takes back whole replies: a job
+ * belongs to the loop or to one thread, never to both, and the hand-off
+ * under the pool's mutex orders every access to its JSON. A finished job
+ * wakes the loop through a pipe (pool_fd).
+ */
+#ifndef LECTERN_POOL_H
+#define LECTERN_POOL_H
+
+#include <jansson.h>
+#include <pthread.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "proto.h"
+#include "status.h"
+
+/* Most threads `lectern serve --threads` takes. */
+#define POOL_MAX_THREADS 64
+
+struct pool_job {
+	struct pool_job *next;
+	uint64_t client;        /* the asking client's serial */
+	struct proto_job pj;    /* the request (owned) */
+	json_t *reply;          /* set by the thread: the response (owned) */
+	char *shard_warning;    /* set by the thread: its searcher's warning, or NULL */
+};
+
+struct pool;
+
+struct pool_thread {
+	struct pool *pool;
+	pthread_t id;
+	struct proto_env env;           /* this thread's searcher: touched by it alone */
+};
+
+struct pool {
+	pthread_mutex_t mu;
+	pthread_cond_t ready;           /* a job is waiting, or stop */
+	struct pool_thread threads[POOL_MAX_THREADS];
+	unsigned nthreads;              /* running */
+	int inited;                     /* mu, ready and pipe exist */
+	struct pool_job *todo, *done;   /* FIFO, LIFO: the loop answers each job on its own */
+	struct pool_job **todo_tail;
+	unsigned busy;                  /* submitted, not yet taken back: the loop's alone */
+	int stop;
+	int pipe[2];                    /* a byte per finished job */
+};
+
+/* The default thread count: the processors online, at most 8. */
+unsigned pool_default_threads(void);
+
+/* Start n (1..POOL_MAX_THREADS) threads searching index_dir. On failure
+ * nothing is left running; the message is in err. */
+lec_status pool_start(struct pool *p, const char *index_dir, unsigned n, struct buf *err);
+
+/* Queue a job (the pool owns it until pool_take gives it back). */
+void pool_submit(struct pool *p, struct pool_job *j);
+
+/* The finished jobs, as a list (the caller owns them), after draining the
+ * wake-up pipe; NULL when none. */
+struct pool_job *pool_take(struct pool *p);
+
+/* Jobs submitted and not yet taken back. */
+unsigned pool_busy(const struct pool *p);
+
+/* Readable when a job has finished. */
+int pool_fd(const struct pool *p);
+
+/* Let the running jobs finish, drop the queued ones, join the threads and
+ * free what is left. Safe on a pool that never started. */
+void pool_stop(struct pool *p);
+
+void pool_job_free(struct pool_job *j);
+
+#endif
