@@ -142,6 +142,15 @@ const char *stemmer_language(const stemmer *st)
 	return st ? st->language : NULL;
 }
 
+int stemmer_keeps_first_byte(const stemmer *st)
+{
+	/* Snowball's english.sbl and porter.sbl: suffix steps, a prelude that
+	 * only marks y (undone at the end) and drops a leading apostrophe, and
+	 * exceptions (skies, dying, gently...) that keep the first letter.
+	 * test_stem checks it over the corpus's every word. */
+	return st && (!strcmp(st->language, "english") || !strcmp(st->language, "porter"));
+}
+
 static int flags_cb(void *ctx, const tok_token *tok)
 {
 	*(unsigned *)ctx |= tok->flags;
@@ -160,7 +169,13 @@ static int word_keeps(const char *word, size_t len)
 	unsigned flags = 0;
 	size_t i;
 
-	for (i = 0; i < len; i += (size_t)n) {
+	/* ASCII first, without utf8proc: its only numbers are 0-9 (Nd) */
+	for (i = 0; i < len && p[i] < 0x80; i++)
+		if (p[i] >= '0' && p[i] <= '9')
+			return 1;
+	if (i == len)
+		return 0;
+	for (; i < len; i += (size_t)n) {
 		n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &cp);
 		if (n <= 0)
 			return 1; /* not tokenizer output: leave it alone */

@@ -28,6 +28,14 @@ const char *stemmer_language(const stemmer *st);
 lec_status stemmer_stem(stemmer *st, const char *word, size_t len,
 			const char **out, size_t *out_len);
 
+/* Nonzero when every non-empty stem of a word starts with the word's first
+ * byte, a word starting with an apostrophe aside (porter stems "s" to ""):
+ * true of english and porter, which
+ * only rewrite a word's end (and drop a leading apostrophe); not of german
+ * (it folds umlauts), indonesian (it strips prefixes) and others. Matching
+ * uses it to skip the words that cannot stem to a query's stems. */
+int stemmer_keeps_first_byte(const stemmer *st);
+
 /* Nonzero if `language` names a Snowball algorithm libstemmer knows. */
 int stemmer_known(const char *language);
 

@@ -10,6 +10,15 @@
 
 /* ---- match_text --------------------------------------------------------- */
 
+/* Bytes for the words of a passage: a list of blocks filled in turn. */
+struct match_block {
+	struct match_block *next;
+	size_t used, size;
+	char data[];
+};
+
+#define MATCH_BLOCK_BYTES 8192
+
 void match_text_init(struct match_text *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -17,17 +26,54 @@ void match_text_init(struct match_text *t)
 
 void match_text_clear(struct match_text *t)
 {
-	for (size_t i = 0; i < t->n; i++)
-		free((char *)t->words[i].word);
+	for (struct match_block *b = t->blocks; b; b = b->next)
+		b->used = 0;
+	t->cur = t->blocks;
 	t->n = 0;
 	t->status = LEC_OK;
 }
 
 void match_text_release(struct match_text *t)
 {
-	match_text_clear(t);
+	for (struct match_block *b = t->blocks, *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
 	free(t->words);
 	match_text_init(t);
+}
+
+/* A NUL-terminated copy of s in the text's blocks; NULL when out of memory. */
+static char *text_copy(struct match_text *t, const char *s, size_t len)
+{
+	size_t need = len + 1;
+	struct match_block *b = t->cur;
+	if (b && b->size - b->used < need) {
+		/* the next block (emptied by match_text_clear) if the word fits */
+		b = b->next && b->next->size >= need ? b->next : NULL;
+		if (b)
+			t->cur = b;
+	}
+	if (!b) {
+		size_t size = need > MATCH_BLOCK_BYTES ? need : MATCH_BLOCK_BYTES;
+		if (!(b = malloc(sizeof(*b) + size)))
+			return NULL;
+		b->used = 0;
+		b->size = size;
+		if (t->cur) {
+			b->next = t->cur->next;
+			t->cur->next = b;
+		} else {
+			b->next = t->blocks;
+			t->blocks = b;
+		}
+		t->cur = b;
+	}
+	char *copy = b->data + b->used;
+	memcpy(copy, s, len);
+	copy[len] = '\0';
+	b->used += need;
+	return copy;
 }
 
 int match_text_add(void *ctx, const struct seg_word *w)
@@ -42,10 +88,8 @@ int match_text_add(void *ctx, const struct seg_word *w)
 	if (!v)
 		goto oom;
 	t->words = v;
-	if (!(copy = malloc(w->len + 1)))
+	if (!(copy = text_copy(t, w->word, w->len)))
 		goto oom;
-	memcpy(copy, w->word, w->len);
-	copy[w->len] = '\0';
 	t->words[t->n] = *w;
 	t->words[t->n++].word = copy;
 	return 0;
@@ -74,7 +118,36 @@ struct match_query {
 	struct seq *nears;
 	size_t nnears, cnears;
 	const struct qp_node *single;     /* the one WORD or PHRASE, if that is all */
+	/* With a stemmer that keeps a word's first byte (english): the first
+	 * bytes of the stems; a word starting with none of them is not stemmed. */
+	int by_first_byte;
+	unsigned char first_bytes[32];
 };
+
+static void first_byte_add(match_query *mq, unsigned char c)
+{
+	mq->first_bytes[c >> 3] |= (unsigned char)(1u << (c & 7));
+}
+
+/* Could the word's stem start like one of the query's stems? (A word
+ * starting with an apostrophe may lose it to the stemmer: always maybe.) */
+static int first_byte_may_match(const match_query *mq, const struct seg_word *w)
+{
+	unsigned char c = (unsigned char)w->word[0];
+	return !mq->by_first_byte || c == '\'' || (mq->first_bytes[c >> 3] >> (c & 7)) & 1;
+}
+
+static void first_byte_filter(match_query *mq)
+{
+	mq->by_first_byte = mq->st && stemmer_keeps_first_byte(mq->st);
+	for (size_t i = 0; i < mq->nstems && mq->by_first_byte; i++) {
+		if (mq->stems[i]->stem_len == 0)
+			mq->by_first_byte = 0;  /* an empty stem starts with nothing */
+		else
+			first_byte_add(mq, (unsigned char)mq->stems[i]->stem[0]);
+	}
+	/* mq->single, a WORD, is one of mq->stems: stem_match filters by them too */
+}
 
 static int add_stem(match_query *mq, const struct qp_word *w)
 {
@@ -170,6 +243,7 @@ lec_status match_query_new(const qp_ast *ast, stemmer *st, match_query **out)
 		return LEC_ENOMEM;
 	}
 	mq->single = single_part(root);
+	first_byte_filter(mq);
 	*out = mq;
 	return LEC_OK;
 }
@@ -236,7 +310,7 @@ static lec_status stem_match(match_query *mq, const struct seg_word *w,
 	lec_status st;
 
 	*yes = 0;
-	if (!is_term(w))
+	if (!is_term(w) || !first_byte_may_match(mq, w))
 		return LEC_OK;
 	if ((st = stem_of(mq, w, &s, &len)) != LEC_OK)
 		return st;
@@ -253,7 +327,7 @@ static lec_status find_words(match_query *mq, const struct seg_word *words, size
 	for (size_t i = 0; i < n && mq->nstems; i++) {
 		const char *s;
 		size_t len;
-		if (!is_term(&words[i]))
+		if (!is_term(&words[i]) || !first_byte_may_match(mq, &words[i]))
 			continue;
 		if ((st = stem_of(mq, &words[i], &s, &len)) != LEC_OK)
 			return st;

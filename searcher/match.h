@@ -27,10 +27,15 @@
 
 /* ---- a passage's words, copied out of segmap_words' callback ---------- */
 
+struct match_block;
+
 struct match_text {
 	struct seg_word *words;  /* words[i].word is owned by the match_text */
 	size_t n, cap;
 	lec_status status;       /* sticky: the first failure of match_text_add */
+	/* the words' bytes, in blocks that never move (no malloc per word);
+	 * kept from passage to passage */
+	struct match_block *blocks, *cur;
 };
 
 void match_text_init(struct match_text *t);

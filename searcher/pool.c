@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "limits.h"
 #include "search.h"
 
 unsigned pool_default_threads(void)
@@ -21,7 +22,7 @@ void pool_job_free(struct pool_job *j)
 	if (!j)
 		return;
 	proto_job_release(&j->pj);
-	json_decref(j->reply);
+	buf_release(&j->line);
 	free(j->shard_warning);
 	free(j);
 }
@@ -61,7 +62,11 @@ static void *thread_main(void *arg)
 	struct pool_thread *t = arg;
 	struct pool_job *j;
 	while ((j = next_job(t->pool))) {
-		j->reply = proto_run(&t->env, &j->pj);
+		json_t *reply = proto_run(&t->env, &j->pj);
+		j->failed = json_is_false(json_object_get(reply, "ok"));
+		buf_init(&j->line, LEC_MAX_CLIENT_OUTPUT * 2);
+		j->line_status = proto_dump_line(reply, LEC_MAX_CLIENT_OUTPUT, &j->line);
+		json_decref(reply);
 		const char *w = t->env.searcher ? searcher_warnings(t->env.searcher) : NULL;
 		j->shard_warning = w ? strdup(w) : NULL;
 		finish_job(t->pool, j);

@@ -26,8 +26,12 @@ struct pool_job {
 	struct pool_job *next;
 	uint64_t client;        /* the asking client's serial */
 	struct proto_job pj;    /* the request (owned) */
-	json_t *reply;          /* set by the thread: the response (owned) */
-	char *shard_warning;    /* set by the thread: its searcher's warning, or NULL */
+	/* set by the thread: the response as one line (serialised there, off
+	 * the loop), whether it is an error, and its searcher's shard warning */
+	struct buf line;
+	lec_status line_status; /* LEC_ENOMEM: no line */
+	int failed;
+	char *shard_warning;    /* or NULL */
 };
 
 struct pool;

@@ -779,12 +779,6 @@ json_t *proto_run(struct proto_env *e, const struct proto_job *job)
 	return r ? r : proto_error(job->id, PROTO_E_INTERNAL, "out of memory");
 }
 
-void proto_count_reply(struct proto_env *e, const json_t *reply)
-{
-	if (reply && json_is_false(json_object_get(reply, "ok")))
-		e->errors++;
-}
-
 enum proto_outcome proto_handle(struct proto_env *e, const char *line, size_t len,
 				json_t **reply, struct proto_job *job)
 {
@@ -803,7 +797,8 @@ enum proto_outcome proto_handle(struct proto_env *e, const char *line, size_t le
 		*reply = dispatch(e, rq, job, &out);
 	if (out == PROTO_REPLY && !*reply)
 		*reply = proto_error(usable_id(rq), PROTO_E_INTERNAL, "out of memory");
-	proto_count_reply(e, *reply);
+	if (*reply && json_is_false(json_object_get(*reply, "ok")))
+		e->errors++;
 	json_decref(rq);
 	return out;
 }

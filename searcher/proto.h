@@ -93,9 +93,6 @@ enum proto_outcome proto_handle(struct proto_env *e, const char *line, size_t le
  * the response, a new reference owned by the caller, never NULL. */
 json_t *proto_run(struct proto_env *e, const struct proto_job *job);
 
-/* Count a deferred op's response in e's counters (status's "errors"). */
-void proto_count_reply(struct proto_env *e, const json_t *reply);
-
 /* The response to a finished reindex (st, stats and idx_run's message). New
  * reference owned by the caller. */
 json_t *proto_reindex_reply(const json_t *id, lec_status st, const struct idx_stats *s,

@@ -111,19 +111,39 @@ static void client_flush(struct client *c)
 	}
 }
 
-/* Queue a reply; a client that never reads hits the cap and is dropped. */
-static void client_reply(struct client *c, json_t *reply)
+/* A client that never reads its replies hits the cap and is dropped. */
+static void client_check_output(struct client *c, lec_status st)
 {
-	if (!reply || c->dead)
-		return;
-	lec_status st = proto_dump_line(reply, LEC_MAX_CLIENT_OUTPUT, &c->out);
-	json_decref(reply);
 	if (st) {
 		client_drop(c, "out of memory for a reply");
 		return;
 	}
 	if (c->out.len - c->out_sent > LEC_MAX_CLIENT_OUTPUT)
 		client_drop(c, "unread replies over LEC_MAX_CLIENT_OUTPUT (it does not read)");
+}
+
+/* Queue a reply (taking the reference). */
+static void client_reply(struct client *c, json_t *reply)
+{
+	if (!reply || c->dead) {
+		json_decref(reply);
+		return;
+	}
+	lec_status st = proto_dump_line(reply, LEC_MAX_CLIENT_OUTPUT, &c->out);
+	json_decref(reply);
+	client_check_output(c, st);
+}
+
+/* Queue a reply a search thread has already made a line of. */
+static void client_reply_line(struct client *c, const struct buf *line, lec_status st)
+{
+	if (c->dead)
+		return;
+	if (!st) {
+		buf_put(&c->out, line->data, line->len);
+		st = c->out.status;
+	}
+	client_check_output(c, st);
 }
 
 /* ---- the reindex worker ------------------------------------------------- */
@@ -327,12 +347,11 @@ static void pool_done(struct server *s)
 	struct pool_job *list = pool_take(&s->pool);
 	for (struct pool_job *j = list, *next; j; j = next) {
 		next = j->next;
-		proto_count_reply(&s->env, j->reply);
+		s->env.errors += (uint64_t)j->failed;
 		note_shards(s, j->shard_warning);
 		struct client *c = client_by_serial(s, j->client);
 		if (c) {
-			client_reply(c, j->reply);
-			j->reply = NULL;  /* client_reply took it */
+			client_reply_line(c, &j->line, j->line_status);
 			c->waiting = 0;
 			client_process(s, c);
 			client_flush(c);

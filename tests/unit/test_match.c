@@ -301,6 +301,46 @@ static void test_occurrences(void **state)
 	assert_int_equal(occurrences("year:2015", "a", got, sizeof(got)), LEC_EINVAL);
 }
 
+/* The words' bytes live in blocks that never move: many words, a word
+ * larger than a block, and reuse after a clear keep every earlier word. */
+static void test_text_blocks(void **state)
+{
+	struct match_text mt;
+	size_t big = 20000;
+	char *huge = malloc(big + 1);
+
+	(void)state;
+	assert_non_null(huge);
+	memset(huge, 'h', big);
+	huge[big] = 0;
+	match_text_init(&mt);
+	for (int round = 0; round < 3; round++) {
+		match_text_clear(&mt);
+		for (size_t i = 0; i < 5000; i++) {
+			char word[32];
+			struct seg_word w = { .word = word, .pos = (uint32_t)i + 1 };
+			if (i == 1234 || (round == 2 && i == 7))
+				w.word = huge;
+			else
+				snprintf(word, sizeof(word), "w%zu-%d", i, round);
+			w.len = strlen(w.word);
+			assert_int_equal(match_text_add(&mt, &w), 0);
+		}
+		assert_int_equal(mt.n, 5000);
+		for (size_t i = 0; i < 5000; i++) {
+			char want[32];
+			if (i == 1234 || (round == 2 && i == 7)) {
+				assert_int_equal(strlen(mt.words[i].word), big);
+				continue;
+			}
+			snprintf(want, sizeof(want), "w%zu-%d", i, round);
+			assert_string_equal(mt.words[i].word, want);
+		}
+	}
+	match_text_release(&mt);
+	free(huge);
+}
+
 static void test_text_copies_words(void **state)
 {
 	struct match_text mt;
@@ -454,6 +494,7 @@ int main(void)
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_occurrences),
 		cmocka_unit_test(test_text_copies_words),
+		cmocka_unit_test(test_text_blocks),
 		cmocka_unit_test(test_agrees_with_xapian),
 	};
 
