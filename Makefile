@@ -4,6 +4,7 @@
 #   make demo       install deps, build, index corpus/, run a search
 #   make check      install deps, build, run every test; ends "N passed, M failed"
 #   make check SANITIZE=1   the same under ASan + UBSan
+#   make check-tsan the threaded tests under ThreadSanitizer
 #   make bench      benchmarks (never part of check)
 #   make install PREFIX=/usr/local
 #   make clean
@@ -57,7 +58,7 @@ LIBLECTERN := $(BUILD)/liblectern.a
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 
-.PHONY: all lectern demo check check-slow check-unit check-e2e bench install uninstall clean deps
+.PHONY: all lectern demo check check-tsan check-slow check-unit check-e2e bench install uninstall clean deps
 all: lectern
 
 # ./lectern always points at the plain build; a SANITIZE=1 build stays in
@@ -101,6 +102,16 @@ check: deps
 	@$(MAKE) --no-print-directory lectern $(UNIT_BINS)
 	@BUILD=$(BUILD) tests/run
 
+# The tests that run threads (the indexer's workers and shards, the daemon's
+# search threads and reindex worker, commits under a live daemon) against a
+# ThreadSanitizer build in build-tsan/: a race aborts the program
+# (halt_on_error), and the test that ran it fails.
+TSAN_TESTS := T100 T110 T300 T310 T320 T330 T340 T500 T860
+check-tsan: deps
+	@$(MAKE) --no-print-directory BUILD=build-tsan OPT="-O1 -g -fsanitize=thread" \
+		LDFLAGS=-fsanitize=thread build-tsan/lectern
+	@BUILD=build-tsan TSAN_OPTIONS="halt_on_error=1 $${TSAN_OPTIONS:-}" tests/run $(TSAN_TESTS)
+
 check-slow: deps
 	@$(MAKE) --no-print-directory lectern $(UNIT_BINS)
 	@BUILD=$(BUILD) LECTERN_SLOW=1 tests/run
@@ -118,7 +129,7 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/lectern $(DESTDIR)$(PREFIX)/share/man/man1/lectern.1
 
 clean:
-	rm -rf build build-san lectern .lectern-demo
+	rm -rf build build-san build-tsan lectern .lectern-demo
 
 # ---- fuzzing (tests/fuzz/README.md) ---------------------------------------
 #
