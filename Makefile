@@ -35,7 +35,7 @@ OPT ?= -O2 -g
 # -iquote, not -I: common/limits.h must not shadow the system <limits.h>.
 CPPFLAGS += -iquote common -iquote indexer -iquote searcher -D_GNU_SOURCE -DLECTERN_VERSION='"$(VERSION)"'
 CFLAGS += -std=c11 $(WARN) $(OPT)
-CXXFLAGS += -std=c++17 $(WARN) $(OPT) -fvisibility=hidden
+CXXFLAGS += -std=c++17 $(WARN) $(OPT) -fvisibility=hidden -fPIC
 LDFLAGS +=
 
 ifeq ($(SANITIZE),1)
@@ -48,12 +48,23 @@ endif
 
 # Every .c/.cc under common/ indexer/ searcher/ is part of lectern; main is in
 # searcher/lectern.c and stays out of the library the unit tests link.
+#
+# The lectern executable does not link libxapian (common/xap-load.h): it has
+# stubs of the xap.h functions that load $(BUILD)/liblectern-xap.so (xap.cc
+# and its table, with libxapian) on first use. liblectern.a, for the unit
+# tests, benches and fuzzers, has xap.o itself and no stubs.
+XAP_DL_SRCS := common/xap-stubs.c common/xap-load.c common/xap-export.c
 LIB_SRCS := $(sort $(wildcard common/*.c indexer/*.c searcher/*.c))
-LIB_SRCS := $(filter-out searcher/lectern.c,$(LIB_SRCS))
+LIB_SRCS := $(filter-out searcher/lectern.c $(XAP_DL_SRCS),$(LIB_SRCS))
 CXX_SRCS := common/xap.cc
-LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(CXX_SRCS:%.cc=$(BUILD)/%.o)
+CORE_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+XAP_OBJ := $(CXX_SRCS:%.cc=$(BUILD)/%.o)
+LIB_OBJS := $(CORE_OBJS) $(XAP_OBJ)
+STUB_OBJS := $(BUILD)/common/xap-stubs.o $(BUILD)/common/xap-load.o
 MAIN_OBJ := $(BUILD)/searcher/lectern.o
 LIBLECTERN := $(BUILD)/liblectern.a
+LIBCORE := $(BUILD)/liblectern-core.a
+XAP_SO := $(BUILD)/liblectern-xap.so
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -66,10 +77,22 @@ all: lectern
 lectern: $(BUILD)/lectern
 	@if [ "$(SANITIZE)" != 1 ]; then ln -sf $(BUILD)/lectern lectern; fi
 
-$(BUILD)/lectern: $(MAIN_OBJ) $(LIBLECTERN)
-	$(CXX) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(LIBLECTERN) $(PKG_LIBS)
+# linked by the C compiler: no libstdc++, no libxapian
+$(BUILD)/lectern: $(MAIN_OBJ) $(STUB_OBJS) $(LIBCORE) $(XAP_SO)
+	$(CC) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(STUB_OBJS) $(LIBCORE) $(SMALL_LIBS) -ldl -lpthread -lm
+
+$(XAP_SO): $(XAP_OBJ) $(BUILD)/common/xap-export.o common/xap-export.map
+	$(CXX) $(LDFLAGS) -shared -Wl,--version-script=common/xap-export.map -Wl,-z,defs \
+		-o $@ $(XAP_OBJ) $(BUILD)/common/xap-export.o \
+		$(shell pkg-config --libs xapian-core 2>/dev/null)
+
+$(BUILD)/common/xap-export.o: CFLAGS += -fPIC
 
 $(LIBLECTERN): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(LIBCORE): $(CORE_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
@@ -89,7 +112,8 @@ $(BUILD)/bench/find-inproc: bench/find-inproc.c $(LIBLECTERN)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(LIBLECTERN) $(LDFLAGS) $(PKG_LIBS) -lstdc++ -lm
 
--include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_BINS:=.d)
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_BINS:=.d) $(STUB_OBJS:.o=.d) \
+	$(BUILD)/common/xap-export.d
 
 deps:
 	@scripts/install-deps
@@ -121,12 +145,16 @@ bench: deps
 	@bench/run
 
 install: $(BUILD)/lectern
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/lectern \
+		$(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/lectern $(DESTDIR)$(PREFIX)/bin/lectern
+	install -m 644 $(XAP_SO) $(DESTDIR)$(PREFIX)/lib/lectern/liblectern-xap.so
 	install -m 644 docs/lectern.1 $(DESTDIR)$(PREFIX)/share/man/man1/lectern.1
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/lectern $(DESTDIR)$(PREFIX)/share/man/man1/lectern.1
+	rm -f $(DESTDIR)$(PREFIX)/lib/lectern/liblectern-xap.so
+	-rmdir $(DESTDIR)$(PREFIX)/lib/lectern
 
 clean:
 	rm -rf build build-san build-tsan lectern .lectern-demo

@@ -145,7 +145,7 @@ struct pool_job *pool_take(struct pool *p)
 
 unsigned pool_busy(const struct pool *p)
 {
-	return p->busy;  /* only the loop's thread counts: submit and take */
+	return p->busy; /* only the loop's thread counts: submit and take */
 }
 
 int pool_fd(const struct pool *p)

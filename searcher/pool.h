@@ -24,14 +24,14 @@
 
 struct pool_job {
 	struct pool_job *next;
-	uint64_t client;        /* the asking client's serial */
-	struct proto_job pj;    /* the request (owned) */
+	uint64_t client;     /* the asking client's serial */
+	struct proto_job pj; /* the request (owned) */
 	/* set by the thread: the response as one line (serialised there, off
 	 * the loop), whether it is an error, and its searcher's shard warning */
 	struct buf line;
 	lec_status line_status; /* LEC_ENOMEM: no line */
 	int failed;
-	char *shard_warning;    /* or NULL */
+	char *shard_warning; /* or NULL */
 };
 
 struct pool;
@@ -39,20 +39,20 @@ struct pool;
 struct pool_thread {
 	struct pool *pool;
 	pthread_t id;
-	struct proto_env env;           /* this thread's searcher: touched by it alone */
+	struct proto_env env; /* this thread's searcher: touched by it alone */
 };
 
 struct pool {
 	pthread_mutex_t mu;
-	pthread_cond_t ready;           /* a job is waiting, or stop */
+	pthread_cond_t ready; /* a job is waiting, or stop */
 	struct pool_thread threads[POOL_MAX_THREADS];
-	unsigned nthreads;              /* running */
-	int inited;                     /* mu, ready and pipe exist */
-	struct pool_job *todo, *done;   /* FIFO, LIFO: the loop answers each job on its own */
+	unsigned nthreads;            /* running */
+	int inited;                   /* mu, ready and pipe exist */
+	struct pool_job *todo, *done; /* FIFO, LIFO: the loop answers each job on its own */
 	struct pool_job **todo_tail;
-	unsigned busy;                  /* submitted, not yet taken back: the loop's alone */
+	unsigned busy; /* submitted, not yet taken back: the loop's alone */
 	int stop;
-	int pipe[2];                    /* a byte per finished job */
+	int pipe[2]; /* a byte per finished job */
 };
 
 /* The default thread count: the processors online, at most 8. */
