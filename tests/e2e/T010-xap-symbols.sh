@@ -31,6 +31,10 @@ LECTERN_XAP_LIB=$TEST_TMP/missing.so t_exit 2 "index without the library exits 2
 t_contains "...naming the library and why" "cannot load liblectern-xap.so" "$T_ERR"
 t_contains "...with the loader's reason" "missing.so" "$T_ERR"
 LECTERN_XAP_LIB=$TEST_TMP/missing.so t_exit 0 "--help does not need it" "$LECTERN" find --help
+LECTERN_XAP_LIB=$TEST_TMP/missing.so t_exit 2 "serve without it exits 2 at once" timeout 20 "$LECTERN" serve
+t_contains "...saying why" "cannot load liblectern-xap.so" "$T_ERR"
+t_eq "...and leaves no socket behind" "no" \
+	"$([[ -e $XDG_RUNTIME_DIR/lectern/lectern.sock ]] && echo yes || echo no)"
 echo "not a library" >"$TEST_TMP/bad.so"
 LECTERN_XAP_LIB=$TEST_TMP/bad.so t_exit 2 "a file that is not a library: exit 2" \
 	"$LECTERN" find --no-daemon cattle
