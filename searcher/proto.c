@@ -69,11 +69,11 @@ static const struct proto_arg reindex_args[] = {
 };
 
 static const struct proto_op ops[PROTO_NOPS] = {
-	[PROTO_OP_PING] = { "ping", no_args },
-	[PROTO_OP_STATUS] = { "status", no_args },
+	[PROTO_OP_PING] = { "ping", no_args, 0 },
+	[PROTO_OP_STATUS] = { "status", no_args, 0 },
 	[PROTO_OP_FIND] = { "find", find_args, 1 },
 	[PROTO_OP_SUGGEST] = { "suggest", suggest_args, 1 },
-	[PROTO_OP_REINDEX] = { "reindex", reindex_args },
+	[PROTO_OP_REINDEX] = { "reindex", reindex_args, 0 },
 };
 
 /* ---- environment -------------------------------------------------------- */
