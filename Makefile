@@ -50,17 +50,17 @@ endif
 # searcher/lectern.c and stays out of the library the unit tests link.
 #
 # The lectern executable does not link libxapian (common/xap-load.h): it has
-# stubs of the xap.h functions that load $(BUILD)/liblectern-xap.so (xap.cc
+# forwarders of the xap.h functions that load $(BUILD)/liblectern-xap.so (xap.cc
 # and its table, with libxapian) on first use. liblectern.a, for the unit
-# tests, benches and fuzzers, has xap.o itself and no stubs.
-XAP_DL_SRCS := common/xap-stubs.c common/xap-load.c common/xap-export.c
+# tests, benches and fuzzers, has xap.o itself and no forwarders.
+XAP_DL_SRCS := common/xap-dl.c common/xap-load.c common/xap-export.c
 LIB_SRCS := $(sort $(wildcard common/*.c indexer/*.c searcher/*.c))
 LIB_SRCS := $(filter-out searcher/lectern.c $(XAP_DL_SRCS),$(LIB_SRCS))
 CXX_SRCS := common/xap.cc
 CORE_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 XAP_OBJ := $(CXX_SRCS:%.cc=$(BUILD)/%.o)
 LIB_OBJS := $(CORE_OBJS) $(XAP_OBJ)
-STUB_OBJS := $(BUILD)/common/xap-stubs.o $(BUILD)/common/xap-load.o
+DL_OBJS := $(BUILD)/common/xap-dl.o $(BUILD)/common/xap-load.o
 MAIN_OBJ := $(BUILD)/searcher/lectern.o
 LIBLECTERN := $(BUILD)/liblectern.a
 LIBCORE := $(BUILD)/liblectern-core.a
@@ -78,8 +78,8 @@ lectern: $(BUILD)/lectern
 	@if [ "$(SANITIZE)" != 1 ]; then ln -sf $(BUILD)/lectern lectern; fi
 
 # linked by the C compiler: no libstdc++, no libxapian
-$(BUILD)/lectern: $(MAIN_OBJ) $(STUB_OBJS) $(LIBCORE) $(XAP_SO)
-	$(CC) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(STUB_OBJS) $(LIBCORE) $(SMALL_LIBS) -ldl -lpthread -lm
+$(BUILD)/lectern: $(MAIN_OBJ) $(DL_OBJS) $(LIBCORE) $(XAP_SO)
+	$(CC) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(DL_OBJS) $(LIBCORE) $(SMALL_LIBS) -ldl -lpthread -lm
 
 $(XAP_SO): $(XAP_OBJ) $(BUILD)/common/xap-export.o common/xap-export.map
 	$(CXX) $(LDFLAGS) -shared -Wl,--version-script=common/xap-export.map -Wl,-z,defs \

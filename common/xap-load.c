@@ -81,9 +81,3 @@ const struct xap_table *xap_table(void)
 	}
 	return loaded;
 }
-
-int xap_loaded(void)
-{
-	pthread_once(&once, load);
-	return loaded != NULL;
-}

@@ -1,7 +1,7 @@
 /* xap-load.h - Xapian, loaded when it is first needed.
  *
  * The lectern executable does not link libxapian: the xap.h functions in it
- * are stubs (xap-stubs.c, generated) that call the real ones in
+ * forwarders (xap-dl.c, generated) that call the real ones in
  * liblectern-xap.so, which this loads on the first call. libxapian and
  * libstdc++ cost a process about a millisecond of loading and relocation at
  * start-up; a `lectern find` that the daemon answers, `--help` and the like
@@ -23,9 +23,5 @@ struct xap_table;
 /* The loaded table; loads it on the first call (thread-safe). Never NULL:
  * exits the process when the library cannot be loaded. */
 const struct xap_table *xap_table(void);
-
-/* Nonzero once the library is loaded (for tests: `find` through the
- * daemon must not load it). */
-int xap_loaded(void);
 
 #endif

@@ -12,7 +12,7 @@ t_ok "exported symbols of xap.o equal the functions of xap.h" \
 t_eq "no C++ file but common/xap.cc in the tree" "common/xap.cc" \
 	"$(cd "$REPO" && find common indexer searcher -name '*.cc' -o -name '*.cpp' -o -name '*.cxx' | sort | tr '\n' ' ' | sed 's/ $//')"
 
-t_ok "the generated xap-table.h, xap-export.c and xap-stubs.c match xap.h" \
+t_ok "the generated xap-table.h, xap-export.c and xap-dl.c match xap.h" \
 	"$REPO/scripts/gen-xap-table" --check
 needed=$(readelf -d "$LECTERN" | awk '/NEEDED/ { print $NF }' | tr -d '[]' | sort | tr '\n' ' ')
 t_lacks "lectern does not link libxapian" "libxapian" "$needed"
