@@ -130,7 +130,7 @@ check: deps
 # search threads and reindex worker, commits under a live daemon) against a
 # ThreadSanitizer build in build-tsan/: a race aborts the program
 # (halt_on_error), and the test that ran it fails.
-TSAN_TESTS := T100 T110 T300 T310 T320 T330 T340 T500 T860
+TSAN_TESTS := T100 T110 T300 T310 T320 T330 T340 T500 T510 T860
 check-tsan: deps
 	@$(MAKE) --no-print-directory BUILD=build-tsan OPT="-O1 -g -fsanitize=thread" \
 		LDFLAGS=-fsanitize=thread build-tsan/lectern

@@ -27,8 +27,8 @@ void pool_job_free(struct pool_job *j)
 	free(j);
 }
 
-/* The next job, or NULL when stopping. */
-static struct pool_job *next_job(struct pool *p)
+/* The next job, or NULL when stopping; *gen: the pool's shards_gen. */
+static struct pool_job *next_job(struct pool *p, unsigned *gen)
 {
 	pthread_mutex_lock(&p->mu);
 	while (!p->todo && !p->stop)
@@ -40,6 +40,7 @@ static struct pool_job *next_job(struct pool *p)
 			p->todo_tail = &p->todo;
 		j->next = NULL;
 	}
+	*gen = p->shards_gen;
 	pthread_mutex_unlock(&p->mu);
 	return j;
 }
@@ -61,7 +62,12 @@ static void *thread_main(void *arg)
 {
 	struct pool_thread *t = arg;
 	struct pool_job *j;
-	while ((j = next_job(t->pool))) {
+	unsigned gen;
+	while ((j = next_job(t->pool, &gen))) {
+		if (gen != t->shards_gen) {
+			searcher_retry_now(t->env.searcher);
+			t->shards_gen = gen;
+		}
 		json_t *reply = proto_run(&t->env, &j->pj);
 		j->failed = json_is_false(json_object_get(reply, "ok"));
 		buf_init(&j->line, LEC_MAX_CLIENT_OUTPUT * 2);
@@ -116,6 +122,13 @@ lec_status pool_start(struct pool *p, const char *index_dir, unsigned n, struct 
 	if (st)
 		pool_stop(p);
 	return st;
+}
+
+void pool_shards_changed(struct pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->shards_gen++;
+	pthread_mutex_unlock(&p->mu);
 }
 
 void pool_submit(struct pool *p, struct pool_job *j)

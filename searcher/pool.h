@@ -40,6 +40,7 @@ struct pool_thread {
 	struct pool *pool;
 	pthread_t id;
 	struct proto_env env; /* this thread's searcher: touched by it alone */
+	unsigned shards_gen;  /* the pool's, when this thread last looked */
 };
 
 struct pool {
@@ -52,6 +53,7 @@ struct pool {
 	struct pool_job **todo_tail;
 	unsigned busy; /* submitted, not yet taken back: the loop's alone */
 	int stop;
+	unsigned shards_gen;            /* pool_shards_changed: bumped by the loop */
 	int pipe[2]; /* a byte per finished job */
 };
 
@@ -61,6 +63,13 @@ unsigned pool_default_threads(void);
 /* Start n (1..POOL_MAX_THREADS) threads searching index_dir. On failure
  * nothing is left running; the message is in err. */
 lec_status pool_start(struct pool *p, const char *index_dir, unsigned n, struct buf *err);
+
+/* A search thread saw a remote shard leave the searches or come back:
+ * every thread whose searcher left shards out tries them again on its next
+ * request, instead of at its own retry time (each thread has its own
+ * searcher, and they must not disagree for long about a shard that is
+ * back). Called by the loop. */
+void pool_shards_changed(struct pool *p);
 
 /* Queue a job (the pool owns it until pool_take gives it back). */
 void pool_submit(struct pool *p, struct pool_job *j);

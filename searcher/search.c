@@ -45,6 +45,7 @@ struct searcher {
 	size_t ndirs;
 	time_t opened;
 	unsigned retry_after;   /* seconds before a missing shard is tried again */
+	int retry_now;          /* searcher_retry_now: try them on the next reopen */
 };
 
 /* How long a searcher missing a remote shard goes on without it before it
@@ -173,6 +174,7 @@ static lec_status open_shards(struct searcher *s, const char *failed, struct buf
 		free(s->warnings);
 		s->warnings = warn.len ? buf_detach(&warn) : NULL;
 		s->opened = time(NULL);
+		s->retry_now = 0;
 	}
 	buf_release(&warn);
 	return st;
@@ -227,6 +229,12 @@ const char *searcher_warnings(const struct searcher *s)
 	return s->warnings;
 }
 
+void searcher_retry_now(struct searcher *s)
+{
+	if (s && s->warnings)
+		s->retry_now = 1;
+}
+
 /* Open everything again: the stub changed, a remote shard failed, or one
  * that was down may be back. */
 static lec_status reopen_all(struct searcher *s, const char *failed)
@@ -245,7 +253,8 @@ lec_status searcher_reopen(struct searcher *s)
 	if (now.st_ino != s->stub.st_ino || now.st_dev != s->stub.st_dev ||
 	    now.st_size != s->stub.st_size || now.st_mtim.tv_sec != s->stub.st_mtim.tv_sec ||
 	    now.st_mtim.tv_nsec != s->stub.st_mtim.tv_nsec ||
-	    (s->warnings && time(NULL) - s->opened >= (time_t)s->retry_after) || dirs_changed(s))
+	    (s->warnings && (s->retry_now || time(NULL) - s->opened >= (time_t)s->retry_after)) ||
+	    dirs_changed(s))
 		return reopen_all(s, NULL);
 	lec_status st = xap_db_reopen(s->db);
 	if (st == LEC_ENETWORK) {

@@ -30,6 +30,11 @@ lec_status searcher_reopen(struct searcher *s);
  * "shard NAME unavailable: WHY; results are from the other shards", or NULL. */
 const char *searcher_warnings(const struct searcher *s);
 
+/* Try the shards left out again on the next searcher_reopen, without
+ * waiting for their retry time: the daemon's other search threads found
+ * them back. No-op when none is left out. */
+void searcher_retry_now(struct searcher *s);
+
 struct search_req {
 	const char *query;      /* the query text */
 	size_t query_len;

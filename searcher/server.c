@@ -331,14 +331,18 @@ static void worker_done(struct server *s)
 /* ---- the search threads ------------------------------------------------ */
 
 /* The log says when a remote shard leaves the searches and comes back:
- * once for the daemon, not once per search thread. */
+ * once for the daemon, not once per search thread; and the other threads
+ * try a shard that is back at once (pool_shards_changed). */
 static void note_shards(struct server *s, const char *warning)
 {
 	if (warning && !s->shards_missing)
 		log_warn("%s", warning);
 	else if (!warning && s->shards_missing)
 		log_info("every shard of the index answers again");
+	else
+		return;
 	s->shards_missing = warning != NULL;
+	pool_shards_changed(&s->pool);
 }
 
 /* Finished searches: answer each client, and go on with its next line. */

@@ -233,8 +233,9 @@ check_partial "server killed mid-query (timeout 20 s)" "$TEST_TMP/mq" "$SLACK_MS
 # ---- a daemon on the head ----------------------------------------------------------
 t_ok "restart shard 1's server" serve_shard 1
 SERVE_SOCK=$TEST_TMP/head.sock
-LECTERN_REMOTE_TIMEOUT=1500 start_serve "$TEST_TMP/serve.log" --index "$HEAD" --socket "$SERVE_SOCK"
-t_eq "lectern serve starts on the head (LECTERN_REMOTE_TIMEOUT=1500)" 0 $?
+LECTERN_REMOTE_TIMEOUT=1500 start_serve "$TEST_TMP/serve.log" --index "$HEAD" --socket "$SERVE_SOCK" \
+	--threads 3
+t_eq "lectern serve starts on the head (LECTERN_REMOTE_TIMEOUT=1500, 3 search threads)" 0 $?
 FULL=$("$LECTERN" find --index "$SINGLE" --no-daemon --count proxy)
 dfind() { # dfind ARGS...: the daemon's find reply
 	rpc "$SERVE_SOCK" "$(jq -cn --arg q "$1" '{id: 1, op: "find", query: $q, all: true}')" >"$TEST_TMP/r.json"
@@ -257,6 +258,13 @@ t_eq "lectern find through the daemon: shard 0's results" "$(cat "$TEST_TMP/exp.
 t_contains "... and the warning on stderr" "lectern: warning: shard $R1 unavailable: " "$(cat "$TEST_TMP/d.err")"
 out=$(rpc "$SERVE_SOCK" '{"id":7,"op":"ping"}')
 t_eq "the daemon still answers a ping" True "$(jget "$out" 'j["ok"]')"
+# concurrent finds: each search thread (its own searcher) learns it is gone
+pids=()
+for i in 1 2 3 4 5 6; do
+	rpc "$SERVE_SOCK" '{"id":1,"op":"find","query":"proxy","all":true}' >/dev/null &
+	pids+=($!)
+done
+wait "${pids[@]}"   # not the servers
 t_ok "restart shard 1's server on the same port" serve_shard 1
 # wait_full: poll the daemon until it answers proxy in full, without warning
 # (it retries a missing shard after 5 s, then 10 s, ...: allow 25 s)
@@ -277,6 +285,15 @@ lfind "$SINGLE" "$TEST_TMP/e" --all --format vimgrep proxy
 "$LECTERN" find --index "$HEAD" --socket "$SERVE_SOCK" --all --format vimgrep proxy >"$TEST_TMP/d.out" 2>"$TEST_TMP/d.err"
 t_eq "... lectern find through it prints what the single index does" "$(cat "$TEST_TMP/e.out")" "$(cat "$TEST_TMP/d.out")"
 t_eq "... with nothing on stderr" "" "$(cat "$TEST_TMP/d.err")"
+# one thread found the shard back: the others try it at once, not at their
+# own retry time, so the answers do not depend on which thread gives them
+agree=0
+for i in $(seq 9); do
+	dfind proxy
+	[[ $(jq -r '"\(.hits | length) \(.warnings | tojson)"' "$TEST_TMP/r.json") == "$FULL []" ]] &&
+		agree=$((agree + 1))
+done
+t_eq "... and so do the next 9 finds, whichever thread answers" 9 "$agree"
 # the server stops while the daemon holds a connection to it
 srv_signal tcpsrv1 STOP
 T0=$(ms_now)
