@@ -112,7 +112,7 @@ $(BUILD)/bench/find-inproc: bench/find-inproc.c $(LIBLECTERN)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(LIBLECTERN) $(LDFLAGS) $(PKG_LIBS) -lstdc++ -lm
 
--include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_BINS:=.d) $(STUB_OBJS:.o=.d) \
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_BINS:=.d) $(DL_OBJS:.o=.d) \
 	$(BUILD)/common/xap-export.d
 
 deps:

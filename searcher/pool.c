@@ -31,13 +31,13 @@ void pool_job_free(struct pool_job *j)
 static struct pool_job *next_job(struct pool *p, unsigned *gen)
 {
 	pthread_mutex_lock(&p->mu);
-	while (!p->todo && !p->stop)
+	while (!p->waiting && !p->stop)
 		pthread_cond_wait(&p->ready, &p->mu);
-	struct pool_job *j = p->stop ? NULL : p->todo;
+	struct pool_job *j = p->stop ? NULL : p->waiting;
 	if (j) {
-		p->todo = j->next;
-		if (!p->todo)
-			p->todo_tail = &p->todo;
+		p->waiting = j->next;
+		if (!p->waiting)
+			p->waiting_tail = &p->waiting;
 		j->next = NULL;
 	}
 	*gen = p->shards_gen;
@@ -84,7 +84,7 @@ lec_status pool_start(struct pool *p, const char *index_dir, unsigned n, struct 
 {
 	memset(p, 0, sizeof(*p));
 	p->pipe[0] = p->pipe[1] = -1;
-	p->todo_tail = &p->todo;
+	p->waiting_tail = &p->waiting;
 	if (n < 1 || n > POOL_MAX_THREADS) {
 		buf_printf(err, "search threads: %u is not in 1..%d", n, POOL_MAX_THREADS);
 		return LEC_EINVAL;
@@ -135,8 +135,8 @@ void pool_submit(struct pool *p, struct pool_job *j)
 {
 	j->next = NULL;
 	pthread_mutex_lock(&p->mu);
-	*p->todo_tail = j;
-	p->todo_tail = &j->next;
+	*p->waiting_tail = j;
+	p->waiting_tail = &j->next;
 	pthread_cond_signal(&p->ready);
 	pthread_mutex_unlock(&p->mu);
 	p->busy++;
@@ -187,10 +187,10 @@ void pool_stop(struct pool *p)
 		proto_env_release(&p->threads[i].env);
 	}
 	p->nthreads = 0;
-	free_list(p->todo);
+	free_list(p->waiting);
 	free_list(p->done);
-	p->todo = p->done = NULL;
-	p->todo_tail = &p->todo;
+	p->waiting = p->done = NULL;
+	p->waiting_tail = &p->waiting;
 	p->busy = 0;
 	close(p->pipe[0]);
 	close(p->pipe[1]);

@@ -47,14 +47,14 @@ struct pool {
 	pthread_mutex_t mu;
 	pthread_cond_t ready; /* a job is waiting, or stop */
 	struct pool_thread threads[POOL_MAX_THREADS];
-	unsigned nthreads;            /* running */
-	int inited;                   /* mu, ready and pipe exist */
-	struct pool_job *todo, *done; /* FIFO, LIFO: the loop answers each job on its own */
-	struct pool_job **todo_tail;
+	unsigned nthreads;               /* running */
+	int inited;                      /* mu, ready and pipe exist */
+	struct pool_job *waiting, *done; /* FIFO for the threads; LIFO back (each answered alone) */
+	struct pool_job **waiting_tail;
 	unsigned busy; /* submitted, not yet taken back: the loop's alone */
 	int stop;
-	unsigned shards_gen;            /* pool_shards_changed: bumped by the loop */
-	int pipe[2]; /* a byte per finished job */
+	unsigned shards_gen; /* pool_shards_changed: bumped by the loop */
+	int pipe[2];         /* a byte per finished job */
 };
 
 /* The default thread count: the processors online, at most 8. */
