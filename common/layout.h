@@ -4,7 +4,7 @@
 #ifndef LECTERN_LAYOUT_H
 #define LECTERN_LAYOUT_H
 
-#define LEC_INDEX_FORMAT "1"
+#define LEC_INDEX_FORMAT "2"
 #define LEC_DB_SUBDIR "xapian"
 /* beside each local shard while a first run compacts it (indexer/index.c) */
 #define LEC_COMPACT_SUFFIX ".compacting"
@@ -22,8 +22,16 @@
 
 /* value slots */
 #define LEC_SLOT_DATE 0
-#define LEC_SLOT_FILE 1
-#define LEC_SLOT_PASSAGE 2
+#define LEC_SLOT_PASSAGES 1     /* the passage table (common/ptable.h) */
+#define LEC_SLOT_PASSAGE0 16    /* passage i's record is in slot LEC_SLOT_PASSAGE0 + i */
+
+/* keys of the note record (the document data, common/record.h) */
+#define LEC_REC_PATH "path"
+#define LEC_REC_TITLE "title"
+#define LEC_REC_DATE "date"
+#define LEC_REC_FORMAT "fmt"
+#define LEC_REC_LANG "lang"
+#define LEC_REC_PASSAGES "passages"
 
 /* metadata keys */
 #define LEC_META_FORMAT "lectern:format"
@@ -31,6 +39,9 @@
 #define LEC_META_LAST_INDEXED "lectern:last-indexed"
 #define LEC_META_FILE_PREFIX "f:"
 #define LEC_META_LANGUAGES "lectern:languages"
+/* per shard: "PASSAGES WORDS", the passages of its notes and their terms
+ * (the average passage length of BM25) */
+#define LEC_META_PASSAGES "lectern:passages"
 
 /* heading path separator for display */
 #define LEC_HEADING_SEP " \xe2\x80\xba "   /* " › " */

@@ -13,7 +13,11 @@
                                         * longer per-path keys are hashed */
 
 /* Index layout */
-#define LEC_BLOCK_POSITION_GAP 100     /* positions skipped between blocks: no phrase, no NEAR crosses */
+/* Positions skipped between blocks (and so between passages): wider than
+ * the widest NEAR window (distance + words - 1), so that no phrase and no
+ * NEAR ever crosses a block, in Xapian's note-wide match as in a passage. */
+#define LEC_BLOCK_POSITION_GAP (LEC_MAX_NEAR_DISTANCE + LEC_MAX_PHRASE_WORDS)
+#define LEC_MAX_POSITION 0x7fffffffu   /* a note needing more positions is not indexed */
 #define LEC_PASSAGE_TARGET_WORDS 300   /* a long section splits at block boundaries near this */
 #define LEC_HEADING_WDF_BOOST 5        /* extra wdf for stems of heading words */
 #define LEC_MAX_HEADING_DEPTH 6
@@ -36,6 +40,9 @@
 #define LEC_MAX_PHRASE_WORDS 64
 #define LEC_MAX_NEAR_DISTANCE 64
 #define LEC_MAX_WILDCARD_EXPANSION 1000
+/* Candidate notes are taken in Xapian's order in tiers of this many: every
+ * passage of a tier is ranked before the next tier's (search.c) */
+#define LEC_TIER_NOTES 20
 
 /* Daemon */
 #define LEC_MAX_REQUEST_LINE (1u << 20)

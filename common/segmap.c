@@ -6,9 +6,12 @@
 #include <string.h>
 
 #include "buf.h"
+#include "pack.h"
 #include "limits.h"
 #include "tokenize.h"
 #include "vec.h"
+
+static lec_status bpos_reserve(struct segmap *m, size_t n);
 
 void segmap_init(struct segmap *m)
 {
@@ -28,6 +31,7 @@ void segmap_release(struct segmap *m)
 	segmap_clear(m);
 	free(m->segs);
 	free(m->block_end);
+	free(m->bpos);
 	segmap_init(m);
 }
 
@@ -42,7 +46,7 @@ lec_status segmap_begin_block(struct segmap *m)
 		return LEC_ENOMEM;
 	m->block_end = ends;
 	m->block_end[m->nblocks++] = m->nsegs;
-	return LEC_OK;
+	return m->bpos ? bpos_reserve(m, m->nblocks) : LEC_OK;
 }
 
 lec_status segmap_add(struct segmap *m, size_t off, size_t len, const char *repl, size_t repl_len)
@@ -71,116 +75,76 @@ lec_status segmap_add(struct segmap *m, size_t off, size_t len, const char *repl
 	return LEC_OK;
 }
 
-lec_status segmap_encode(const struct segmap *m, char **out, size_t *len)
+/* Binary form (docs/index-layout.md): varint block count; per block the
+ * position before its first word (delta from the previous block's), the
+ * segment count, then per segment its offset (delta from the previous
+ * segment's, zigzag: segments are in source order but entities may share
+ * a start), length, and replacement (length-prefixed; empty = none). */
+static uint64_t zigzag(int64_t v)
 {
-	struct buf b;
-	buf_init(&b, 0);
-	size_t seg = 0;
+	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
+}
+
+static int64_t unzigzag(uint64_t v)
+{
+	return (int64_t)(v >> 1) ^ -(int64_t)(v & 1);
+}
+
+void segmap_pack(const struct segmap *m, struct buf *b)
+{
+	size_t seg = 0, prev_off = 0;
+	uint32_t prev_pos = 0;
+	pk_put_uint(b, m->nblocks);
 	for (size_t bl = 0; bl < m->nblocks; bl++) {
-		if (bl)
-			buf_putc(&b, '|');
-		for (size_t first = seg; seg < m->block_end[bl]; seg++) {
+		uint32_t pos = m->bpos ? m->bpos[bl] : 0;
+		pk_put_uint(b, pos - prev_pos);
+		prev_pos = pos;
+		pk_put_uint(b, m->block_end[bl] - seg);
+		for (; seg < m->block_end[bl]; seg++) {
 			const struct segmap_seg *s = &m->segs[seg];
-			if (seg != first)
-				buf_putc(&b, ',');
-			buf_printf(&b, "%zu+%zu", s->off, s->len);
-			if (s->repl) {
-				buf_putc(&b, '=');
-				for (size_t i = 0; i < s->repl_len; i++)
-					buf_printf(&b, "%02x", (unsigned char)s->repl[i]);
-			}
+			pk_put_uint(b, zigzag((int64_t)s->off - (int64_t)prev_off));
+			prev_off = s->off;
+			pk_put_uint(b, s->len);
+			pk_put_bytes(b, s->repl, s->repl ? s->repl_len : 0);
 		}
 	}
-	if (b.status) {
-		buf_release(&b);
+}
+
+/* Room for a block's position in m->bpos. */
+static lec_status bpos_reserve(struct segmap *m, size_t n)
+{
+	uint32_t *v = vec_reserve(m->bpos, &m->pcap, n, sizeof(*v), 16);
+	if (!v)
 		return LEC_ENOMEM;
-	}
-	*len = b.len;
-	*out = buf_detach(&b);
-	return *out ? LEC_OK : LEC_ENOMEM;
-}
-
-static int parse_num(const char **p, const char *end, size_t *out)
-{
-	size_t v = 0;
-	const char *s = *p;
-	if (s >= end || *s < '0' || *s > '9')
-		return -1;
-	while (s < end && *s >= '0' && *s <= '9') {
-		if (v > (SIZE_MAX - 9) / 10)
-			return -1;
-		v = v * 10 + (size_t)(*s - '0');
-		s++;
-	}
-	*p = s;
-	*out = v;
-	return 0;
-}
-
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-static lec_status decode_repl(struct segmap *m, const char **p, const char *end,
-			      size_t off, size_t len)
-{
-	const char *s = *p;
-	size_t n = 0;
-	while (s + n < end && hexval(s[n]) >= 0)
-		n++;
-	if (n == 0 || n % 2)
-		return LEC_ECORRUPT;
-	char small[64], *tmp = n / 2 < sizeof(small) ? small : malloc(n / 2 + 1);
-	if (!tmp)
-		return LEC_ENOMEM;
-	for (size_t i = 0; i < n / 2; i++)
-		tmp[i] = (char)(hexval(s[2 * i]) * 16 + hexval(s[2 * i + 1]));
-	lec_status st = segmap_add(m, off, len, tmp, n / 2);
-	if (tmp != small)
-		free(tmp);
-	*p = s + n;
-	return st;
-}
-
-lec_status segmap_decode(struct segmap *m, const char *text, size_t len)
-{
-	const char *p = text, *end = text + len;
-	segmap_clear(m);
-	if (len == 0)
-		return LEC_OK;
-	if (segmap_begin_block(m))
-		return LEC_ENOMEM;
-	while (p < end) {
-		size_t off, slen;
-		lec_status st;
-		if (parse_num(&p, end, &off) || p >= end || *p++ != '+' || parse_num(&p, end, &slen))
-			return LEC_ECORRUPT;
-		if (p < end && *p == '=') {
-			p++;
-			st = decode_repl(m, &p, end, off, slen);
-		} else {
-			st = segmap_add(m, off, slen, NULL, 0);
-		}
-		if (st)
-			return st;
-		if (p == end)
-			break;
-		if (*p == '|') {
-			if (segmap_begin_block(m))
-				return LEC_ENOMEM;
-		} else if (*p != ',') {
-			return LEC_ECORRUPT;
-		}
-		p++;
-		if (p == end)
-			return LEC_ECORRUPT;
-	}
+	m->bpos = v;
 	return LEC_OK;
+}
+
+lec_status segmap_unpack(struct segmap *m, struct pk_reader *r, size_t plen)
+{
+	segmap_clear(m);
+	size_t nblocks = (size_t)pk_get_uint(r, plen + 1), prev_off = 0;
+	uint64_t pos = 0;
+	lec_status st = pk_ok(r) ? bpos_reserve(m, nblocks) : LEC_ECORRUPT;
+	for (size_t bl = 0; !st && bl < nblocks; bl++) {
+		pos += pk_get_uint(r, UINT32_MAX);
+		size_t nsegs = (size_t)pk_get_uint(r, plen + 1);
+		if (!pk_ok(r) || pos > UINT32_MAX || nsegs == 0)
+			return LEC_ECORRUPT;
+		if ((st = segmap_begin_block(m)))
+			return st;
+		m->bpos[m->nblocks - 1] = (uint32_t)pos;
+		for (size_t i = 0; !st && i < nsegs; i++) {
+			int64_t off = (int64_t)prev_off + unzigzag(pk_get_uint(r, UINT64_MAX));
+			size_t len = (size_t)pk_get_uint(r, plen), rlen;
+			const char *repl = pk_get_bytes(r, &rlen);
+			if (!pk_ok(r) || off < 0 || (uint64_t)off > plen || len > plen - (size_t)off)
+				return LEC_ECORRUPT;
+			prev_off = (size_t)off;
+			st = segmap_add(m, (size_t)off, len, rlen ? repl : NULL, rlen);
+		}
+	}
+	return st;
 }
 
 /* Tokenizer callback state: turns tokens into positioned words. */
@@ -202,17 +166,22 @@ static int on_token(void *vctx, const tok_token *t)
 	return c->cb(c->ctx, &w);
 }
 
-lec_status segmap_words(const struct segmap *m, const char *text, size_t tlen, size_t pstart,
-			seg_word_cb cb, void *ctx)
+/* Tokenize blocks [from, to) of m, the position before the first block's
+ * first word being pos0; bpos_out (may be NULL) gets each block's. */
+static lec_status run_blocks(const struct segmap *m, size_t from, size_t to, uint32_t pos0,
+			     uint32_t *bpos_out, const char *text, size_t tlen, size_t pstart,
+			     seg_word_cb cb, void *ctx)
 {
-	struct words_ctx c = { .cb = cb, .ctx = ctx, .pos = 0, .block = 0 };
+	struct words_ctx c = { .cb = cb, .ctx = ctx, .pos = pos0, .block = 0 };
 	tok_stream ts;
 	tok_stream_init(&ts, on_token, &c);
-	size_t seg = 0;
-	for (size_t bl = 0; bl < m->nblocks; bl++) {
+	size_t seg = from ? m->block_end[from - 1] : 0;
+	for (size_t bl = from; bl < to; bl++) {
 		c.block = (uint32_t)bl;
-		if (bl)
+		if (bl > from)
 			c.pos += LEC_BLOCK_POSITION_GAP;
+		if (bpos_out)
+			bpos_out[bl] = c.pos;
 		for (; seg < m->block_end[bl]; seg++) {
 			const struct segmap_seg *s = &m->segs[seg];
 			lec_status st;
@@ -235,4 +204,47 @@ lec_status segmap_words(const struct segmap *m, const char *text, size_t tlen, s
 			return st;
 	}
 	return LEC_OK;
+}
+
+lec_status segmap_words(const struct segmap *m, const char *text, size_t tlen, size_t pstart,
+			seg_word_cb cb, void *ctx)
+{
+	return run_blocks(m, 0, m->nblocks, 0, NULL, text, tlen, pstart, cb, ctx);
+}
+
+lec_status segmap_words_numbered(struct segmap *m, const char *text, size_t tlen, size_t pstart,
+				 seg_word_cb cb, void *ctx)
+{
+	lec_status st = bpos_reserve(m, m->nblocks ? m->nblocks : 1);
+	if (st)
+		return st;
+	return run_blocks(m, 0, m->nblocks, 0, m->bpos, text, tlen, pstart, cb, ctx);
+}
+
+size_t segmap_block_at(const struct segmap *m, uint32_t pos)
+{
+	size_t lo = 0, hi = m->nblocks;
+	if (!m->bpos || !m->nblocks)
+		return 0;
+	/* the last block whose position before its first word is below pos */
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (m->bpos[mid] < pos)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+lec_status segmap_words_blocks(const struct segmap *m, size_t from, size_t to, const char *text,
+			       size_t tlen, size_t pstart, seg_word_cb cb, void *ctx)
+{
+	if (to > m->nblocks)
+		to = m->nblocks;
+	if (from >= to)
+		return LEC_OK;
+	if (!m->bpos)
+		return from ? LEC_EINVAL : segmap_words(m, text, tlen, pstart, cb, ctx);
+	return run_blocks(m, from, to, m->bpos[from], NULL, text, tlen, pstart, cb, ctx);
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "status.h"
 
 struct segmap_seg {
@@ -24,6 +25,11 @@ struct segmap {
 	size_t nsegs, cap;
 	size_t *block_end;      /* block i ends before segs[block_end[i]] */
 	size_t nblocks, bcap;
+	/* per block, the position before its first word (its words are at
+	 * bpos[i] + 1, ...): set by segmap_words_numbered and segmap_unpack,
+	 * NULL until then */
+	uint32_t *bpos;
+	size_t pcap;
 };
 
 void segmap_init(struct segmap *m);
@@ -35,11 +41,13 @@ lec_status segmap_begin_block(struct segmap *m);
  * it is copied. */
 lec_status segmap_add(struct segmap *m, size_t off, size_t len, const char *repl, size_t repl_len);
 
-/* Text form: "0+12,14+3|20+5=c3a9". *out malloc'd, owned by the caller. */
-lec_status segmap_encode(const struct segmap *m, char **out, size_t *len);
-/* Parse the text form into an initialised map (cleared first). LEC_ECORRUPT
- * on malformed input. */
-lec_status segmap_decode(struct segmap *m, const char *text, size_t len);
+struct pk_reader;
+/* The binary form stored in a passage record (docs/index-layout.md), with
+ * each block's position (bpos; 0 when not numbered). Appends to b (sticky). */
+void segmap_pack(const struct segmap *m, struct buf *b);
+/* Read the binary form into m (cleared first); `plen` is the passage's byte
+ * length, which no segment may pass. LEC_ECORRUPT on malformed input. */
+lec_status segmap_unpack(struct segmap *m, struct pk_reader *r, size_t plen);
 
 /* A word of a passage: what the tokenizer gave, plus its position. */
 struct seg_word {
@@ -58,5 +66,15 @@ typedef int (*seg_word_cb)(void *ctx, const struct seg_word *w);
  * Segments reaching past tlen are cut (a file changed since indexing). */
 lec_status segmap_words(const struct segmap *m, const char *text, size_t tlen, size_t pstart,
 			seg_word_cb cb, void *ctx);
+/* The same, recording each block's position in m->bpos (the indexer). */
+lec_status segmap_words_numbered(struct segmap *m, const char *text, size_t tlen, size_t pstart,
+				 seg_word_cb cb, void *ctx);
+/* Only blocks [from, to), with the positions they have in the whole passage
+ * (needs m->bpos, except from 0): the words around one match without the
+ * rest of a long passage. */
+lec_status segmap_words_blocks(const struct segmap *m, size_t from, size_t to, const char *text,
+			       size_t tlen, size_t pstart, seg_word_cb cb, void *ctx);
+/* The block holding passage position pos (by m->bpos; 0 without it). */
+size_t segmap_block_at(const struct segmap *m, uint32_t pos);
 
 #endif

@@ -885,6 +885,71 @@ XAP_API lec_status xap_db_spelling_suggest(xap_db *db, const char *word, size_t 
 	});
 }
 
+/* ---- synonyms ----------------------------------------------------------- */
+
+XAP_API lec_status xap_db_add_synonym(xap_db *db, const char *term, size_t len, const char *syn,
+				      size_t slen)
+{
+	lec_status st = need_writable(db);
+
+	if (st != LEC_OK)
+		return st;
+	if (!term || !len || !syn || !slen)
+		return fail(&db->err, LEC_EINVAL, "xap_db_add_synonym: empty argument");
+	return on_writer(db, [&](Xapian::WritableDatabase &w) {
+		w.add_synonym(bytes(term, len), bytes(syn, slen));
+	});
+}
+
+XAP_API lec_status xap_db_synonyms(xap_db *db, const char *term, size_t len, xap_term_cb cb,
+				   void *ctx)
+{
+	lec_status st = need_open(db);
+
+	if (st != LEC_OK)
+		return st;
+	if (!cb || !term || !len)
+		return fail(&db->err, LEC_EINVAL, "xap_db_synonyms: NULL argument");
+	return guard(&db->err, [&]() -> lec_status {
+		const std::string t = bytes(term, len);
+		Xapian::TermIterator end = db->db->synonyms_end(t);
+
+		for (Xapian::TermIterator it = db->db->synonyms_begin(t); it != end; ++it) {
+			const std::string syn = *it;
+			if (cb(ctx, syn.data(), syn.size(), 0))
+				return LEC_ESTOP;
+		}
+		return LEC_OK;
+	});
+}
+
+/* ---- the terms of one document ------------------------------------------ */
+
+XAP_API lec_status xap_db_doc_terms(xap_db *db, xap_docid docid, const char *prefix, size_t plen,
+				    xap_term_cb cb, void *ctx)
+{
+	lec_status st = need_open(db);
+
+	if (st != LEC_OK)
+		return st;
+	if (!cb || !bytes_ok(prefix, plen))
+		return fail(&db->err, LEC_EINVAL, "xap_db_doc_terms: NULL argument");
+	return guard(&db->err, [&]() -> lec_status {
+		const std::string pfx = bytes(prefix, plen);
+		Xapian::TermIterator end = db->db->termlist_end(docid);
+		Xapian::TermIterator it = db->db->termlist_begin(docid);
+
+		for (it.skip_to(pfx); it != end; ++it) {
+			const std::string t = *it;
+			if (t.compare(0, pfx.size(), pfx) != 0)
+				break;
+			if (cb(ctx, t.data(), t.size(), it.get_wdf()))
+				return LEC_ESTOP;
+		}
+		return LEC_OK;
+	});
+}
+
 /* ---- queries ------------------------------------------------------------ */
 
 namespace

@@ -25,8 +25,8 @@ static const char summary[] =
 	"as one; a remote shard that is down is left out with a warning. The list is\n"
 	"the Xapian stub file INDEX/shards.stub.";
 
-/* One line per database: NAME, kind, ok|unavailable, then the passage count
- * or why it is unavailable. Exit 1 when any is unavailable. */
+/* One line per database: NAME, kind, ok|unavailable, then the notes it
+ * holds or why it is unavailable. Exit 1 when any is unavailable. */
 static int shard_list(const struct shard_set *set)
 {
 	int down = 0;
@@ -44,7 +44,7 @@ static int shard_list(const struct shard_set *set)
 			printf("%s\t%s\tunavailable\t%s\n", e->name, e->remote ? "remote" : "local",
 			       why.len ? why.data : lec_status_str(st));
 		} else {
-			printf("%s\t%s\tok\t%u passages\n", e->name, e->remote ? "remote" : "local",
+			printf("%s\t%s\tok\t%u notes\n", e->name, e->remote ? "remote" : "local",
 			       docs);
 		}
 		xap_db_free(db);

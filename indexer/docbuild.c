@@ -12,6 +12,7 @@
 #include "limits.h"
 #include "note.h"
 #include "passage.h"
+#include "ptable.h"
 #include "record.h"
 #include "segmap.h"
 #include "stem.h"
@@ -23,6 +24,10 @@ lec_status docbuild_init(struct docbuild *b, const char *default_language)
 	b->default_language = default_language ? default_language : STEM_DEFAULT_LANGUAGE;
 	hmap_init(&b->stems);
 	hmap_init(&b->spelling);
+	hmap_init(&b->synonyms);
+	buf_init(&b->rec, 0);
+	const char *sp = getenv("LECTERN_STEM_POSITIONS");
+	b->stem_positions = sp && *sp == '1';
 	b->doc = xap_doc_new();
 	if (!b->doc)
 		return LEC_ENOMEM;
@@ -42,6 +47,8 @@ void docbuild_release(struct docbuild *b)
 		free(e->value);
 	hmap_release(&b->stems);
 	hmap_release(&b->spelling);
+	hmap_release(&b->synonyms);
+	buf_release(&b->rec);
 	for (size_t k = 0; k < b->nstemmers; k++) {
 		stemmer_free(b->stemmers[k]);
 		free(b->stemmer_names[k]);
@@ -134,7 +141,33 @@ static void count_spelling(struct docbuild *b, const char *w, size_t len, unsign
 		e->value = (void *)((uintptr_t)e->value + 1);
 }
 
-lec_status docbuild_flush_spelling(struct docbuild *b, xap_db *db)
+static void set_error(struct docbuild *b, const char *msg)
+{
+	free(b->err);
+	b->err = strdup(msg);
+}
+
+const char *docbuild_error(const struct docbuild *b)
+{
+	return b->err ? b->err : "";
+}
+
+/* Remember that word stems to the Z term `zterm` (flushed with the
+ * spelling). */
+static lec_status note_synonym(struct docbuild *b, const char *zterm, size_t zlen,
+			       const char *word, size_t wlen)
+{
+	char key[2 * LEC_MAX_TERM_BYTES + 16];
+	if (zlen + 1 + wlen > sizeof(key))
+		return LEC_OK;
+	memcpy(key, zterm, zlen);
+	key[zlen] = 0;
+	memcpy(key + zlen + 1, word, wlen);
+	struct hmap_entry *e;
+	return hmap_put(&b->synonyms, key, zlen + 1 + wlen, &e, NULL);
+}
+
+lec_status docbuild_flush_spelling(struct docbuild *b, xap_db *db, struct hmap *given)
 {
 	size_t i = 0;
 	struct hmap_entry *e;
@@ -143,40 +176,24 @@ lec_status docbuild_flush_spelling(struct docbuild *b, xap_db *db)
 		st = xap_db_add_spelling(db, e->key, e->klen, (uint32_t)(uintptr_t)e->value);
 	hmap_release(&b->spelling);
 	hmap_init(&b->spelling);
+	for (i = 0; !st && hmap_next(&b->synonyms, &i, &e);) {
+		size_t zlen = strlen(e->key);
+		int created = 1;
+		struct hmap_entry *d;
+		if (given && (st = hmap_put(given, e->key, e->klen, &d, &created)))
+			break;
+		if (created)
+			st = xap_db_add_synonym(db, e->key, zlen, e->key + zlen + 1,
+						e->klen - zlen - 1);
+	}
+	hmap_release(&b->synonyms);
+	hmap_init(&b->synonyms);
 	return st;
 }
 
-/* ---- one passage -------------------------------------------------------- */
+/* ---- the note's document ------------------------------------------------ */
 
-struct pass_ctx {
-	struct docbuild *b;
-	stemmer *st;
-	const unsigned char *heading_block;   /* per segmap block: 1 if a heading */
-	size_t nblocks;
-	char term[LEC_MAX_TERM_BYTES + 8];
-	lec_status status;
-};
-
-static int on_passage_word(void *vctx, const struct seg_word *w)
-{
-	struct pass_ctx *c = vctx;
-	if (w->flags & TOK_LONG)
-		return 0;
-	xap_doc_add_posting(c->b->doc, w->word, w->len, w->pos, 1);
-	const char *s;
-	size_t sl;
-	c->status = cached_stem(c->b, c->st, w->word, w->len, &s, &sl);
-	if (c->status)
-		return 1;
-	int heading = w->block < c->nblocks && c->heading_block[w->block];
-	c->term[0] = 'Z';
-	memcpy(c->term + 1, s, sl);
-	xap_doc_add_term(c->b->doc, c->term, sl + 1, 1 + (heading ? LEC_HEADING_WDF_BOOST : 0));
-	count_spelling(c->b, w->word, w->len, w->flags);
-	return 0;
-}
-
-/* Terms shared by every passage of the note: title, path, tags, year, file. */
+/* Terms of the note as a whole: title, path, tags, year, file, language. */
 struct shared_terms {
 	struct buf terms;       /* NUL-separated "term" entries, each preceded by a 4-byte pos (0 = no pos) */
 	char *date_value;       /* YYYYMMDD or NULL */
@@ -286,7 +303,6 @@ static void shared_apply(const struct shared_terms *sh, xap_doc *doc)
 		p += len + 1;
 	}
 	xap_doc_add_boolean_term(doc, sh->file_term, strlen(sh->file_term));
-	xap_doc_set_value(doc, LEC_SLOT_FILE, sh->file_term + 1, strlen(sh->file_term + 1));
 	if (sh->date_value)
 		xap_doc_set_value(doc, LEC_SLOT_DATE, sh->date_value, 8);
 }
@@ -297,28 +313,136 @@ static void shared_release(struct shared_terms *sh)
 	free(sh->date_value);
 }
 
-/* Speaker terms of a passage: every word of each name, and the initials. */
-static void add_speaker_terms(struct docbuild *b, const struct note_person *p, struct buf *data)
+/* The XS terms of each person of the note: every word of the name and the
+ * initials, NUL-separated (tokenized once per note). */
+struct people_terms {
+	struct shared_terms *of;   /* [note.npeople] */
+	size_t n;
+};
+
+static lec_status people_terms_build(struct people_terms *pt, struct docbuild *b,
+				     const struct note *n)
 {
-	struct shared_terms tmp;
-	buf_init(&tmp.terms, 0);
-	if (p->name)
-		tokenize_shared(&tmp, b, b->stemmers[0], p->name, LEC_PFX_SPEAKER, NULL);
-	if (p->initials)
-		tokenize_shared(&tmp, b, b->stemmers[0], p->initials, LEC_PFX_SPEAKER, NULL);
-	const char *s = tmp.terms.data, *end = s + tmp.terms.len;
+	pt->n = 0;
+	pt->of = calloc(n->npeople ? n->npeople : 1, sizeof(*pt->of));
+	if (!pt->of)
+		return LEC_ENOMEM;
+	for (size_t i = 0; i < n->npeople; i++, pt->n++) {
+		const struct note_person *p = &n->people[i];
+		buf_init(&pt->of[i].terms, 0);
+		if (p->name)
+			tokenize_shared(&pt->of[i], b, b->stemmers[0], p->name, LEC_PFX_SPEAKER, NULL);
+		if (p->initials)
+			tokenize_shared(&pt->of[i], b, b->stemmers[0], p->initials, LEC_PFX_SPEAKER,
+					NULL);
+		if (pt->of[i].terms.status)
+			return LEC_ENOMEM;
+	}
+	return LEC_OK;
+}
+
+static void people_terms_release(struct people_terms *pt)
+{
+	for (size_t i = 0; i < pt->n; i++)
+		buf_release(&pt->of[i].terms);
+	free(pt->of);
+	pt->of = NULL;
+	pt->n = 0;
+}
+
+/* The speaker terms of person i at note position pos. */
+static void post_speaker(xap_doc *doc, const struct people_terms *pt, size_t i, uint32_t pos)
+{
+	if (i >= pt->n)
+		return;
+	const char *s = pt->of[i].terms.data, *end = s + pt->of[i].terms.len;
 	while (s && s < end) {
 		s += sizeof(uint32_t);
 		size_t len = strlen(s);
-		xap_doc_add_term(b->doc, s, len, 1);
+		xap_doc_add_posting(doc, s, len, pos, 1);
 		s += len + 1;
 	}
-	buf_release(&tmp.terms);
-	rec_puts(data, "speaker", p->name ? p->name : p->initials);
+}
+
+/* One passage's words, while its terms go into the note's document. */
+struct pass_ctx {
+	struct docbuild *b;
+	stemmer *st;
+	xap_doc *doc;
+	const struct note *note;
+	const struct passage *p;
+	const struct people_terms *people;
+	const size_t *map_block;   /* per segmap block: its note block */
+	size_t nblocks;
+	uint32_t base;          /* note position before the passage */
+	uint32_t last;          /* passage position of the last word so far */
+	uint32_t words;         /* terms so far */
+	uint32_t heading;       /* last position of the opening heading (0: none) */
+	long cur_block;         /* segmap block of the last word (-1: none yet) */
+	char term[LEC_MAX_TERM_BYTES + 8];
+	lec_status status;
+};
+
+/* The speakers of a passage are posted where they speak: a "JHD: ..." turn
+ * at its first word; a presenter named under an earlier heading, who has no
+ * turn in this passage, at the passage's first word. So `speaker:x` means
+ * the passage's speaker, and a hit lands on the turn. */
+static void post_speakers(struct pass_ctx *c, const struct seg_word *w)
+{
+	const struct note *n = c->note;
+	if (c->cur_block < 0) {
+		for (size_t i = 0; i < c->p->nspeakers; i++) {
+			size_t who = c->p->speakers[i];
+			int speaks = 0;
+			for (size_t k = 0; k < c->p->nblocks && !speaks; k++)
+				speaks = n->blocks[c->p->first_block + k].speaker == (int)who;
+			if (!speaks)
+				post_speaker(c->doc, c->people, who, c->base + w->pos);
+		}
+	}
+	if ((long)w->block != c->cur_block && w->block < c->nblocks) {
+		int who = n->blocks[c->map_block[w->block]].speaker;
+		if (who >= 0)
+			post_speaker(c->doc, c->people, (size_t)who, c->base + w->pos);
+	}
+	c->cur_block = (long)w->block;
+}
+
+static int on_passage_word(void *vctx, const struct seg_word *w)
+{
+	struct pass_ctx *c = vctx;
+	uint32_t pos = c->base + w->pos;
+	post_speakers(c, w);
+	c->last = w->pos;
+	if (w->flags & TOK_LONG)
+		return 0;
+	c->words++;
+	xap_doc_add_posting(c->doc, w->word, w->len, pos, 1);
+	const char *s;
+	size_t sl;
+	c->status = cached_stem(c->b, c->st, w->word, w->len, &s, &sl);
+	if (c->status)
+		return 1;
+	const struct note_block *nb = w->block < c->nblocks ? &c->note->blocks[c->map_block[w->block]]
+							   : NULL;
+	int in_heading = nb && nb->kind == NOTE_BLOCK_HEADING;
+	uint32_t wdf = 1 + (in_heading ? LEC_HEADING_WDF_BOOST : 0);
+	if (in_heading && w->block == 0)
+		c->heading = w->pos;
+	c->term[0] = LEC_PFX_STEM[0];
+	memcpy(c->term + 1, s, sl);
+	if (c->b->stem_positions)
+		xap_doc_add_posting(c->doc, c->term, sl + 1, pos, wdf);
+	else
+		xap_doc_add_term(c->doc, c->term, sl + 1, wdf);
+	count_spelling(c->b, w->word, w->len, w->flags);
+	if (!c->b->stem_positions && (sl != w->len || memcmp(s, w->word, sl) != 0))
+		c->status = note_synonym(c->b, c->term, sl + 1, w->word, w->len);
+	return c->status != LEC_OK;
 }
 
 lec_status docbuild_passage_segmap(const struct note *n, const struct passage *p,
-				   struct segmap *m, unsigned char *heading, size_t *nblocks)
+				   struct segmap *m, size_t *map_block, size_t *nblocks)
 {
 	size_t nb = 0;
 	for (size_t i = 0; i < p->nblocks; i++) {
@@ -329,12 +453,12 @@ lec_status docbuild_passage_segmap(const struct note *n, const struct passage *p
 			if (s->off < p->start || s->off + s->len > p->end)
 				continue;
 			/* a map block only with a segment: an empty block has no
-			 * text form segmap_decode accepts */
+			 * stored form */
 			if (!begun) {
 				if (segmap_begin_block(m))
 					return LEC_ENOMEM;
-				if (heading)
-					heading[nb] = bl->kind == NOTE_BLOCK_HEADING;
+				if (map_block)
+					map_block[nb] = p->first_block + i;
 				nb++;
 				begun = 1;
 			}
@@ -347,70 +471,129 @@ lec_status docbuild_passage_segmap(const struct note *n, const struct passage *p
 	return LEC_OK;
 }
 
-static void put_data(struct buf *d, const char *path, const struct note *n,
-		     const struct passage *p, size_t index, const char *segs, size_t seglen,
-		     const char *lang)
+/* The record of passage p (into b->rec), its value slot set on the doc. */
+static lec_status passage_record(struct docbuild *b, xap_doc *doc, const struct note *n,
+				 const struct passage *p, size_t index, struct segmap *m)
 {
-	rec_puts(d, "path", path);
-	rec_put_u64(d, "start", p->start);
-	rec_put_u64(d, "end", p->end);
-	rec_put_u64(d, "line", p->line);
-	for (size_t i = 0; i < p->nheadings; i++)
-		rec_puts(d, "h", p->headings[i]);
-	if (n->title)
-		rec_puts(d, "title", n->title);
-	if (n->date)
-		rec_puts(d, "date", n->date);
-	buf_printf(d, "hash\t%016" PRIx64 "\n",
-		   (uint64_t)XXH3_64bits(n->src + p->start, p->end - p->start));
-	rec_put(d, "segs", segs, seglen);
-	rec_puts(d, "fmt", n->format == NOTE_MARKDOWN ? "md" : "txt");
-	if (lang)
-		rec_puts(d, "lang", lang);
-	rec_put_u64(d, "n", index);
+	struct precord rec;
+	precord_init(&rec);
+	rec.start = p->start;
+	rec.end = p->end;
+	rec.line = p->line;
+	rec.hash = XXH3_64bits(n->src + p->start, p->end - p->start);
+	rec.headings = p->headings;
+	rec.nheadings = p->nheadings;
+	/* borrowed: the map and the headings stay the caller's */
+	rec.map = *m;
+	char *names[64];
+	size_t nn = 0;
+	for (size_t i = 0; i < p->nspeakers && nn < sizeof(names) / sizeof(names[0]); i++) {
+		const struct note_person *who = p->speakers[i] < n->npeople ? &n->people[p->speakers[i]]
+									   : NULL;
+		if (who && (who->name || who->initials))
+			names[nn++] = who->name ? who->name : who->initials;
+	}
+	rec.speakers = names;
+	rec.nspeakers = nn;
+	buf_reset(&b->rec);
+	precord_encode(&rec, &b->rec);
+	if (b->rec.status)
+		return b->rec.status;
+	xap_doc_set_value(doc, LEC_SLOT_PASSAGE0 + (unsigned)index, b->rec.data, b->rec.len);
+	return LEC_OK;
 }
 
-static lec_status passage_doc(struct docbuild *b, stemmer *st, const char *path,
-			      const struct note *n, const struct passage *p, size_t index,
-			      const struct shared_terms *sh)
+/* Passage p's words into the doc at positions after *base; its table entry
+ * and record. *base moves past it. */
+static lec_status passage_terms(struct docbuild *b, stemmer *st, xap_doc *doc,
+				const struct note *n, const struct passage *p, size_t index,
+				const struct people_terms *people, struct ptable *table,
+				uint32_t *base)
 {
 	struct segmap m;
-	struct buf data;
-	unsigned char *heading = NULL;
-	size_t nblocks = 0, seglen = 0;
-	char *segs = NULL;
 	segmap_init(&m);
+	size_t *map_block = malloc((p->nblocks + 1) * sizeof(*map_block)), nblocks = 0;
+	lec_status rc = map_block ? docbuild_passage_segmap(n, p, &m, map_block, &nblocks)
+				  : LEC_ENOMEM;
+	struct pass_ctx c = { .b = b, .st = st, .doc = doc, .note = n, .p = p, .people = people,
+			      .map_block = map_block, .nblocks = nblocks, .base = *base,
+			      .cur_block = -1 };
+	if (!rc)
+		rc = segmap_words_numbered(&m, n->src + p->start, p->end - p->start, p->start,
+					   on_passage_word, &c);
+	if (rc == LEC_ESTOP)
+		rc = c.status;
+	if (!rc && (uint64_t)*base + c.last + 2u * LEC_BLOCK_POSITION_GAP > LEC_MAX_POSITION) {
+		set_error(b, "the note has too many words and blocks for one document "
+			     "(over LEC_MAX_POSITION positions)");
+		rc = LEC_ELIMIT;
+	}
+	struct ptable_entry e = { *base, c.last, c.words, c.heading };
+	if (!rc)
+		rc = ptable_add(table, &e);
+	if (!rc)
+		rc = passage_record(b, doc, n, p, index, &m);
+	*base += c.last + LEC_BLOCK_POSITION_GAP;
+	free(map_block);
+	segmap_release(&m);
+	return rc;
+}
+
+static void put_note_record(struct buf *d, const char *path, const struct note *n,
+			    size_t npassages, const char *lang)
+{
+	rec_puts(d, LEC_REC_PATH, path);
+	if (n->title)
+		rec_puts(d, LEC_REC_TITLE, n->title);
+	if (n->date)
+		rec_puts(d, LEC_REC_DATE, n->date);
+	rec_puts(d, LEC_REC_FORMAT, n->format == NOTE_MARKDOWN ? "md" : "txt");
+	rec_puts(d, LEC_REC_LANG, lang);
+	rec_put_u64(d, LEC_REC_PASSAGES, npassages);
+}
+
+/* The note's document: every passage's terms at its own positions, the
+ * shared terms once, the passage table, the records and the note record. */
+static lec_status note_doc(struct docbuild *b, stemmer *st, const char *path,
+			   const struct note *n, const struct passage *ps, size_t np,
+			   uint32_t *nwords)
+{
+	struct shared_terms sh;
+	struct people_terms people = { 0 };
+	struct ptable table;
+	struct buf data;
+	uint32_t base = 0;
+	memset(&sh, 0, sizeof(sh));
+	ptable_init(&table);
 	buf_init(&data, 0);
 	if (!b->doc && !(b->doc = xap_doc_new()))
 		return LEC_ENOMEM;
 	xap_doc_clear(b->doc);
-	heading = malloc(p->nblocks + 1);
-	lec_status rc = heading ? docbuild_passage_segmap(n, p, &m, heading, &nblocks) : LEC_ENOMEM;
-	struct pass_ctx c = { .b = b, .st = st, .heading_block = heading, .nblocks = nblocks };
+	lec_status rc = shared_build(&sh, b, st, path, n);
 	if (!rc)
-		rc = segmap_words(&m, n->src + p->start, p->end - p->start, p->start,
-				  on_passage_word, &c);
-	if (rc == LEC_ESTOP)
-		rc = c.status;
-	if (!rc)
-		rc = segmap_encode(&m, &segs, &seglen);
+		rc = people_terms_build(&people, b, n);
+	for (size_t i = 0; !rc && i < np; i++)
+		rc = passage_terms(b, st, b->doc, n, &ps[i], i, &people, &table, &base);
 	if (!rc) {
-		shared_apply(sh, b->doc);
-		put_data(&data, path, n, p, index, segs, seglen, sh->lang);
-		for (size_t i = 0; i < p->nspeakers; i++)
-			if (p->speakers[i] < n->npeople)
-				add_speaker_terms(b, &n->people[p->speakers[i]], &data);
-		uint32_t be = (uint32_t)index;
-		unsigned char pv[4] = { be >> 24, be >> 16, be >> 8, be };
-		xap_doc_set_value(b->doc, LEC_SLOT_PASSAGE, (const char *)pv, 4);
+		shared_apply(&sh, b->doc);
+		buf_reset(&b->rec);
+		ptable_encode(&table, &b->rec);
+		rc = b->rec.status;
+	}
+	if (!rc) {
+		xap_doc_set_value(b->doc, LEC_SLOT_PASSAGES, b->rec.data, b->rec.len);
+		put_note_record(&data, path, n, np, sh.lang);
 		rc = data.status;
 	}
 	if (!rc)
 		xap_doc_set_data(b->doc, data.data, data.len);
-	free(segs);
-	free(heading);
+	*nwords = 0;
+	for (size_t i = 0; !rc && i < table.n; i++)
+		*nwords += table.v[i].words;
 	buf_release(&data);
-	segmap_release(&m);
+	ptable_release(&table);
+	people_terms_release(&people);
+	shared_release(&sh);
 	return rc;
 }
 
@@ -433,13 +616,13 @@ static void resolve_people(struct docbuild *b, const char *path, struct note *n)
 
 lec_status docbuild_file(struct docbuild *b, const char *path, const char *data, size_t len,
 			 const char *lang_hint, docbuild_sink sink, docbuild_warn warn, void *ctx,
-			 uint32_t *npassages, const char **used)
+			 struct docbuild_counts *counts, const char **used)
 {
 	struct note n;
 	struct passage *ps = NULL;
 	size_t np = 0;
-	struct shared_terms sh;
-	*npassages = 0;
+	uint32_t words = 0;
+	memset(counts, 0, sizeof(*counts));
 	lec_status rc = note_parse(path, data, len, note_format_for_path(path), &n);
 	if (rc)
 		return rc;
@@ -449,20 +632,17 @@ lec_status docbuild_file(struct docbuild *b, const char *path, const char *data,
 	stemmer *st = stemmer_for(b, n.lang ? n.lang : lang_hint);
 	if (used)
 		*used = stemmer_language(st);
-	memset(&sh, 0, sizeof(sh));
 	rc = passages_build(&n, &ps, &np);
 	if (!rc)
-		rc = shared_build(&sh, b, st, path, &n);
-	for (size_t i = 0; !rc && i < np; i++) {
-		rc = passage_doc(b, st, path, &n, &ps[i], i, &sh);
-		if (!rc)
-			rc = sink(ctx, b->doc);
-		if (!rc && b->give_docs)
-			b->doc = NULL;
-	}
+		rc = note_doc(b, st, path, &n, ps, np, &words);
 	if (!rc)
-		*npassages = (uint32_t)np;
-	shared_release(&sh);
+		rc = sink(ctx, b->doc);
+	if (!rc && b->give_docs)
+		b->doc = NULL;
+	if (!rc) {
+		counts->passages = (uint32_t)np;
+		counts->words = words;
+	}
 	passages_free(ps, np);
 	note_release(&n);
 	return rc;

@@ -1,5 +1,6 @@
-/* docbuild.h - turn one note file into Xapian documents (one per passage),
- * with the terms, values and data of docs/index-layout.md.
+/* docbuild.h - turn one note file into its Xapian document, with the
+ * terms, values and data of docs/index-layout.md: one document per note,
+ * its passages kept as position ranges (common/ptable.h).
  *
  * A builder is single-threaded; it caches stemmers and stems, and collects
  * spelling data until the writer flushes it at a commit.
@@ -10,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "hmap.h"
 #include "status.h"
 #include "xap.h"
@@ -32,6 +34,9 @@ struct docbuild {
 	const char *default_language;
 	struct hmap stems;      /* "lang\0word" -> malloc'd stem */
 	struct hmap spelling;   /* word -> (uintptr_t) count */
+	struct hmap synonyms;   /* "Zstem\0word" pairs not yet given to the database */
+	int stem_positions;     /* stems get positions (else: a stem -> words synonym) */
+	struct buf rec;         /* scratch for the stored passage forms */
 	struct stemmer *stemmers[8];
 	char *stemmer_names[8];  /* the name each was asked for ("fr", "french"...) */
 	size_t nstemmers;
@@ -45,31 +50,43 @@ struct docbuild {
 lec_status docbuild_init(struct docbuild *b, const char *default_language);
 void docbuild_release(struct docbuild *b);
 
-/* Called for each passage document; the document is reused after the call
+/* Called with the note's document; the document is reused after the call
  * unless the builder's give_docs is set. */
 typedef lec_status (*docbuild_sink)(void *ctx, xap_doc *doc);
 /* Called for each warning of the note parser ("line 3: ..."). */
 typedef void (*docbuild_warn)(void *ctx, const char *message);
 
-/* Parse `data` (the file's bytes) and emit its passages. The stemming
- * language is the note's `lang:` front matter, else `lang_hint` (the root's
- * language, may be NULL), else english; *used gets its canonical name
- * (static storage). *npassages gets the count. */
+struct docbuild_counts {
+	uint32_t passages;      /* passages of the note */
+	uint32_t words;         /* their terms: the note's BM25 length */
+};
+
+/* Parse `data` (the file's bytes) and give its document to `sink`. The
+ * stemming language is the note's `lang:` front matter, else `lang_hint`
+ * (the root's language, may be NULL), else english; *used gets its
+ * canonical name (static storage). LEC_ELIMIT with docbuild_error() when
+ * the note is past a bound of limits.h. */
 lec_status docbuild_file(struct docbuild *b, const char *path, const char *data, size_t len,
 			 const char *lang_hint, docbuild_sink sink, docbuild_warn warn, void *ctx,
-			 uint32_t *npassages, const char **used);
+			 struct docbuild_counts *counts, const char **used);
+
+/* The message of the last failure ("" if none). */
+const char *docbuild_error(const struct docbuild *b);
 
 struct note;
 struct passage;
 struct segmap;
 /* The segment map of passage p of note n, as indexed: blocks without
- * segments are left out. heading (may be NULL) gets, per map block, 1 for a
- * heading; *nblocks (may be NULL) the number of map blocks. */
+ * segments are left out. map_block (may be NULL; room for p->nblocks) gets,
+ * per map block, the note block it is; *nblocks (may be NULL) the number of
+ * map blocks. */
 lec_status docbuild_passage_segmap(const struct note *n, const struct passage *p,
-				   struct segmap *m, unsigned char *heading, size_t *nblocks);
+				   struct segmap *m, size_t *map_block, size_t *nblocks);
 
-/* Hand the collected spelling counts to `db` and forget them. */
-lec_status docbuild_flush_spelling(struct docbuild *b, xap_db *db);
+/* Hand the collected spelling counts and stem synonyms to `db` and forget
+ * them. `given` (may be NULL) holds the synonym pairs this run gave `db`
+ * already, which are not given again; the caller keeps one per database. */
+lec_status docbuild_flush_spelling(struct docbuild *b, xap_db *db, struct hmap *given);
 
 /* The file id term ("F" + 16 hex digits) of a path into out[20]. */
 void docbuild_file_term(const char *path, char out[20]);

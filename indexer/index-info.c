@@ -35,11 +35,18 @@ static uint64_t dir_bytes(const char *dir)
 static int on_file_record(void *ctx, const char *key, size_t klen, const char *val, size_t vlen)
 {
 	struct idx_info *info = ctx;
+	unsigned long long size = 0, hash, words;
+	long long mtime;
+	unsigned passages = 0;
 	(void)key;
 	(void)klen;
 	(void)vlen;
+	/* "size mtime hash passages words" (docs/index-layout.md) */
+	if (sscanf(val, "%llu %lld %llx %u %llu", &size, &mtime, &hash, &passages, &words) < 4)
+		passages = 0;
 	info->notes++;
-	info->note_bytes += strtoull(val, NULL, 10);
+	info->note_bytes += size;
+	info->passages += passages;
 	return 0;
 }
 
@@ -74,14 +81,10 @@ static lec_status read_roots(xap_db *db, struct idx_info *info)
 /* Counts of one shard; the index-wide keys come from the first one. */
 static lec_status read_shard(xap_db *db, int first, struct idx_info *info)
 {
-	uint32_t docs = 0;
 	lec_status st = first ? read_roots(db, info) : LEC_OK;
-	if (!st)
-		st = xap_db_doccount(db, &docs);
 	if (!st)
 		st = xap_db_metadata_each(db, LEC_META_FILE_PREFIX, strlen(LEC_META_FILE_PREFIX),
 					  on_file_record, info);
-	info->passages += docs;
 	char *val = NULL;
 	size_t len;
 	if (!st && first &&

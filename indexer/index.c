@@ -35,6 +35,7 @@ struct known_file {
 	int64_t mtime_ns;
 	uint64_t hash;
 	uint32_t passages;
+	uint64_t words;         /* terms of its passages */
 	int seen;               /* found by this run's walk (or kept on purpose) */
 };
 
@@ -57,6 +58,11 @@ struct shard_w {
 	unsigned ncommits;
 	unsigned langs_saved;   /* the run's langs_gen last written here */
 	int wrote;
+	/* the passages of the shard's notes and their terms
+	 * (LEC_META_PASSAGES), kept up to date with each note written */
+	uint64_t passages, words;
+	int totals_changed;
+	struct hmap synonyms;   /* stem -> word pairs given to db in this run */
 };
 
 struct run {
@@ -95,9 +101,7 @@ struct worker {
 	pthread_t tid;
 	struct docbuild build;
 	const char *cur_path;
-	struct shard_w *sink_shard;     /* streaming a large note straight into it */
-	xap_doc **docs;                 /* a note's passages, built before locking */
-	size_t ndocs, capdocs;
+	xap_doc *doc;                   /* the note's document, built before locking */
 	struct idx_stats st;            /* counts, merged after the run */
 	lec_status status;
 };
@@ -216,10 +220,10 @@ static int on_known(void *ctx, const char *key, size_t klen, const char *val, si
 		path = val + nl + 1;
 		path_len = vlen - nl - 1;
 	}
-	unsigned long long size, hash;
+	unsigned long long size, hash, words;
 	long long mtime;
 	unsigned passages;
-	if (sscanf(rec, "%llu %lld %llx %u", &size, &mtime, &hash, &passages) != 4)
+	if (sscanf(rec, "%llu %lld %llx %u %llu", &size, &mtime, &hash, &passages, &words) != 5)
 		return 0;
 	struct known_file *k = calloc(1, sizeof(*k));
 	if (!k)
@@ -228,6 +232,7 @@ static int on_known(void *ctx, const char *key, size_t klen, const char *val, si
 	k->mtime_ns = mtime;
 	k->hash = hash;
 	k->passages = passages;
+	k->words = words;
 	struct hmap_entry *e;
 	if (hmap_put(&r->known, path, path_len, &e, NULL)) {
 		free(k);
@@ -238,30 +243,71 @@ static int on_known(void *ctx, const char *key, size_t klen, const char *val, si
 	return 0;
 }
 
+static struct shard_w *shard_of(struct run *r, const char *path)
+{
+	return &r->shards[shards_of_path(path, r->nshards)];
+}
+
+/* Each shard's passage totals, from the records of its notes. */
+static void sum_totals(struct run *r)
+{
+	size_t it = 0;
+	struct hmap_entry *e;
+	while (hmap_next(&r->known, &it, &e)) {
+		const struct known_file *k = e->value;
+		struct shard_w *sh = shard_of(r, e->key);
+		sh->passages += k->passages;
+		sh->words += k->words;
+	}
+}
+
 static lec_status load_known(struct run *r)
 {
 	lec_status st = LEC_OK;
 	for (size_t i = 0; !st && i < r->nshards; i++)
 		st = xap_db_metadata_each(r->shards[i].db, LEC_META_FILE_PREFIX,
 					  strlen(LEC_META_FILE_PREFIX), on_known, r);
+	if (!st)
+		sum_totals(r);
 	return st == LEC_ESTOP ? LEC_ENOMEM : st;
 }
 
-static struct shard_w *shard_of(struct run *r, const char *path)
+/* A note's passages leave (sign -1) or join (+1) its shard's totals. */
+static void count_totals(struct shard_w *sh, int sign, uint64_t passages, uint64_t words)
 {
-	return &r->shards[shards_of_path(path, r->nshards)];
+	if (sign < 0) {
+		sh->passages -= passages < sh->passages ? passages : sh->passages;
+		sh->words -= words < sh->words ? words : sh->words;
+	} else {
+		sh->passages += passages;
+		sh->words += words;
+	}
+	sh->totals_changed = 1;
+}
+
+static lec_status save_totals(struct shard_w *sh)
+{
+	char val[64];
+	if (!sh->totals_changed)
+		return LEC_OK;
+	int n = snprintf(val, sizeof(val), "%" PRIu64 " %" PRIu64, sh->passages, sh->words);
+	lec_status st = xap_db_set_metadata(sh->db, LEC_META_PASSAGES, strlen(LEC_META_PASSAGES),
+					    val, (size_t)n);
+	if (!st)
+		sh->totals_changed = 0;
+	return st;
 }
 
 static lec_status set_known(struct shard_w *sh, const char *path, uint64_t size, int64_t mtime,
-			    uint64_t hash, uint32_t passages)
+			    uint64_t hash, uint32_t passages, uint64_t words)
 {
 	char key[META_KEY_MAX];
 	size_t plen = strlen(path);
 	size_t kl = meta_key(LEC_META_FILE_PREFIX, path, plen, key);
 	struct buf val;
 	buf_init(&val, 0);
-	buf_printf(&val, "%" PRIu64 " %" PRId64 " %016" PRIx64 " %" PRIu32, size, mtime, hash,
-		   passages);
+	buf_printf(&val, "%" PRIu64 " %" PRId64 " %016" PRIx64 " %" PRIu32 " %" PRIu64, size,
+		   mtime, hash, passages, words);
 	if (kl != strlen(LEC_META_FILE_PREFIX) + plen) {
 		buf_putc(&val, '\t');
 		buf_put(&val, path, plen);
@@ -360,6 +406,8 @@ static lec_status tx_commit(struct run *r, struct shard_w *sh)
 	if (!st)
 		st = save_languages(r, sh);
 	if (!st)
+		st = save_totals(sh);
+	if (!st)
 		st = xap_db_commit_transaction(sh->db);
 	sh->in_tx = 0;
 	sh->ncommits++;
@@ -398,28 +446,13 @@ static lec_status run_fail(struct run *r, struct shard_w *sh, lec_status st)
 	return st;
 }
 
-static lec_status collect_doc(void *ctx, xap_doc *doc)
+/* The builder gives the note's document away (give_docs): the worker adds
+ * it under the shard's lock. */
+static lec_status keep_doc(void *ctx, xap_doc *doc)
 {
 	struct worker *w = ctx;
-	if (w->sink_shard)
-		return xap_db_add_document(w->sink_shard->db, doc, NULL);
-	if (w->ndocs == w->capdocs) {
-		size_t ncap = w->capdocs ? w->capdocs * 2 : 64;
-		xap_doc **nd = realloc(w->docs, ncap * sizeof(*nd));
-		if (!nd)
-			return LEC_ENOMEM;
-		w->docs = nd;
-		w->capdocs = ncap;
-	}
-	w->docs[w->ndocs++] = doc;  /* the builder starts a new one (give_docs) */
+	w->doc = doc;
 	return LEC_OK;
-}
-
-static void drop_docs(struct worker *w)
-{
-	for (size_t i = 0; i < w->ndocs; i++)
-		xap_doc_free(w->docs[i]);
-	w->ndocs = 0;
 }
 
 static void on_note_warning(void *ctx, const char *message)
@@ -428,50 +461,51 @@ static void on_note_warning(void *ctx, const char *message)
 	warn(w->r, w->cur_path, message);
 }
 
-/* Notes up to this size are parsed and built outside the shard's lock; a
- * larger one is streamed into the shard under the lock, so that its
- * documents are never held twice in memory. */
-#define COLLECT_MAX_BYTES ((size_t)8 << 20)
+/* A note the builder refused for a bound of limits.h: skipped with the
+ * reason (a known one keeps its indexed version), the run goes on. */
+static lec_status refuse_note(struct worker *w, const struct found_file *f, int was_known)
+{
+	char msg[512];
+	snprintf(msg, sizeof(msg), "%s; %s", docbuild_error(&w->build),
+		 was_known ? "the indexed version is kept" : "skipped");
+	warn(w->r, f->path, msg);
+	w->st.skipped++;
+	return LEC_OK;
+}
 
-/* Re-index one file whose content changed (or is new). */
+/* Re-index one file whose content changed (or is new); k is what the index
+ * knew of it (NULL: new). */
 static lec_status reindex_file(struct worker *w, const struct found_file *f, const char *data,
-			       size_t len, uint64_t hash, int was_known)
+			       size_t len, uint64_t hash, const struct known_file *k)
 {
 	struct run *r = w->r;
 	struct shard_w *sh = shard_of(r, f->path);
 	char term[20];
-	uint32_t passages = 0;
+	struct docbuild_counts counts;
 	const char *used = NULL;
-	int stream = len > COLLECT_MAX_BYTES;
-	lec_status st = LEC_OK;
 	w->cur_path = f->path;
-	w->build.give_docs = !stream;
-	if (!stream)
-		st = docbuild_file(&w->build, f->path, data, len, roots_lang_of(&r->roots, f->path),
-				   collect_doc, on_note_warning, w, &passages, &used);
-	if (st) {
-		drop_docs(w);
+	w->build.give_docs = 1;
+	lec_status st = docbuild_file(&w->build, f->path, data, len,
+				      roots_lang_of(&r->roots, f->path), keep_doc, on_note_warning, w,
+				      &counts, &used);
+	if (st == LEC_ELIMIT)
+		return refuse_note(w, f, k != NULL);
+	if (st)
 		return st;
-	}
 	pthread_mutex_lock(&sh->mu);
 	st = tx_begin(r, sh);
-	if (!st && was_known) {
-		docbuild_file_term(f->path, term);
-		st = xap_db_delete_documents_by_term(sh->db, term, strlen(term));
-	}
-	if (!st && stream) {
-		w->sink_shard = sh;
-		st = docbuild_file(&w->build, f->path, data, len, roots_lang_of(&r->roots, f->path),
-				   collect_doc, on_note_warning, w, &passages, &used);
-		w->sink_shard = NULL;
-	}
-	for (size_t i = 0; !st && i < w->ndocs; i++)
-		st = xap_db_add_document(sh->db, w->docs[i], NULL);
+	docbuild_file_term(f->path, term);
 	if (!st)
-		st = docbuild_flush_spelling(&w->build, sh->db);
+		st = k ? xap_db_replace_document_by_term(sh->db, term, strlen(term), w->doc, NULL)
+		       : xap_db_add_document(sh->db, w->doc, NULL);
 	if (!st)
-		st = set_known(sh, f->path, f->size, f->mtime_ns, hash, passages);
+		st = docbuild_flush_spelling(&w->build, sh->db, &sh->synonyms);
+	if (!st)
+		st = set_known(sh, f->path, f->size, f->mtime_ns, hash, counts.passages, counts.words);
 	if (!st) {
+		if (k)
+			count_totals(sh, -1, k->passages, k->words);
+		count_totals(sh, +1, counts.passages, counts.words);
 		sh->tx_bytes += len;
 		sh->tx_files++;
 		sh->wrote = 1;
@@ -480,25 +514,26 @@ static lec_status reindex_file(struct worker *w, const struct found_file *f, con
 	if (st)
 		run_fail(r, sh, st);
 	pthread_mutex_unlock(&sh->mu);
-	drop_docs(w);
+	xap_doc_free(w->doc);
+	w->doc = NULL;
 	if (st)
 		return st;
 	note_language(r, used);
-	w->st.passages += passages;
+	w->st.passages += counts.passages;
 	w->st.bytes += len;
 	return LEC_OK;
 }
 
 /* Only the mtime changed: refresh the record. */
 static lec_status touch_file(struct worker *w, const struct found_file *f, uint64_t hash,
-			     uint32_t passages)
+			     const struct known_file *k)
 {
 	struct run *r = w->r;
 	struct shard_w *sh = shard_of(r, f->path);
 	pthread_mutex_lock(&sh->mu);
 	lec_status st = tx_begin(r, sh);
 	if (!st)
-		st = set_known(sh, f->path, f->size, f->mtime_ns, hash, passages);
+		st = set_known(sh, f->path, f->size, f->mtime_ns, hash, k->passages, k->words);
 	sh->wrote = 1;
 	if (!st)
 		st = maybe_commit(r, sh);
@@ -555,7 +590,7 @@ static lec_status process_file(struct worker *w, struct found_file *f)
 		w->st.touched++;
 		w->st.unchanged++;
 		if (!r->opts->check_only)
-			st = touch_file(w, f, hash, k->passages);
+			st = touch_file(w, f, hash, k);
 		free(data);
 		return st;
 	}
@@ -564,7 +599,7 @@ static lec_status process_file(struct worker *w, struct found_file *f)
 	else
 		w->st.added++;
 	if (!r->opts->check_only)
-		st = reindex_file(w, f, data, len, hash, k != NULL);
+		st = reindex_file(w, f, data, len, hash, k);
 	free(data);
 	if (st && !atomic_load(&r->failed))
 		run_fail(r, NULL, st);
@@ -599,6 +634,7 @@ static lec_status remove_vanished(struct run *r)
 			st = drop_known(sh, e->key);
 		if (st)
 			return run_fail(r, sh, st);
+		count_totals(sh, -1, k->passages, k->words);
 		sh->wrote = 1;
 		if (stop_requested(r))
 			break;
@@ -762,8 +798,7 @@ static lec_status process_all(struct run *r)
 		merge_stats(r->stats, &ws[i].st);
 		if (!st && ws[i].status)
 			st = ws[i].status;
-		drop_docs(&ws[i]);
-		free(ws[i].docs);
+		xap_doc_free(ws[i].doc);
 		docbuild_release(&ws[i].build);
 	}
 	free(ws);
@@ -943,6 +978,7 @@ static lec_status open_shards(struct run *r, const char *index_dir)
 		if (!(sh->db = xap_db_new()))
 			return LEC_ENOMEM;
 		pthread_mutex_init(&sh->mu, NULL);
+		hmap_init(&sh->synonyms);
 		r->nshards++;
 		st = xap_db_open(sh->db, e->path, r->opts->check_only ? XAP_OPEN_READ
 								      : XAP_OPEN_CREATE);
@@ -1032,6 +1068,7 @@ static void run_release(struct run *r)
 			xap_db_cancel_transaction(sh->db);
 		xap_db_close(sh->db);
 		xap_db_free(sh->db);
+		hmap_release(&sh->synonyms);
 		pthread_mutex_destroy(&sh->mu);
 	}
 	free(r->shards);

@@ -22,6 +22,7 @@ struct ctx {
 	const char *stem_pfx;   /* NULL: WORD is matched unstemmed */
 	const char *word_pfx;
 	xap_db *db;             /* wildcards are expanded over it (NULL: by Xapian) */
+	int notes;              /* the candidate notes: negations do not exclude */
 	const struct ctx *fields; /* this query's contexts, by field */
 };
 
@@ -209,8 +210,11 @@ static xap_query *build_and(const struct qp_node *const *kids, size_t n, const s
 		goto out;
 	}
 	for (size_t i = 0; i < n && *rc == LEC_OK; i++) {
-		if (kids[i]->kind == QP_NOT)
-			neg[nn++] = build(kids[i]->kids[0], cx, rc);
+		if (kids[i]->kind == QP_NOT) {
+			/* a note whose other passages hold the word is still a candidate */
+			if (!cx->notes)
+				neg[nn++] = build(kids[i]->kids[0], cx, rc);
+		}
 		else if (qp_is_filter(kids[i]))
 			filt[nf++] = filter_query(kids[i], rc);
 		else
@@ -306,13 +310,14 @@ static xap_query *build(const struct qp_node *n, const struct ctx *cx, lec_statu
 	return NULL;
 }
 
-xap_query *qp_to_xapian(const qp_ast *ast, xap_db *db, lec_status *rc)
+static xap_query *to_xapian(const qp_ast *ast, xap_db *db, int notes, lec_status *rc)
 {
 	const struct qp_node *root = qp_root(ast);
 	struct ctx fields[sizeof(field_ctx) / sizeof(field_ctx[0])];
 	for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
 		fields[i] = field_ctx[i];
 		fields[i].db = db;
+		fields[i].notes = notes;
 		fields[i].fields = fields;
 	}
 
@@ -326,4 +331,14 @@ xap_query *qp_to_xapian(const qp_ast *ast, xap_db *db, lec_status *rc)
 	if (qp_is_filter(root) || root->kind == QP_NOT)
 		return build_and(&root, 1, &fields[QP_FIELD_BODY], rc);
 	return build(root, &fields[QP_FIELD_BODY], rc);
+}
+
+xap_query *qp_to_xapian(const qp_ast *ast, xap_db *db, lec_status *rc)
+{
+	return to_xapian(ast, db, 0, rc);
+}
+
+xap_query *qp_to_xapian_notes(const qp_ast *ast, xap_db *db, lec_status *rc)
+{
+	return to_xapian(ast, db, 1, rc);
 }

@@ -139,4 +139,10 @@ lec_status qp_words(const qp_ast *ast, qp_word_cb cb, void *ctx);
  * weights whatever the sharding); NULL leaves them to Xapian. */
 xap_query *qp_to_xapian(const qp_ast *ast, xap_db *db, lec_status *rc);
 
+/* The query for the candidate notes of `ast` (the index holds one document
+ * per note): the same, except that negations exclude nothing, since a note
+ * holding a negated word may hold passages without it. Every note with a
+ * matching passage matches it; the passages are checked by pmatch.h. */
+xap_query *qp_to_xapian_notes(const qp_ast *ast, xap_db *db, lec_status *rc);
+
 #endif

@@ -84,13 +84,15 @@ struct search_hit {
 	size_t ncontext;
 	uint32_t ctx_first;
 	uint32_t file_matches;  /* with req.files: matching passages in the file */
+	int partial;            /* holds only some of the query's words (a page the
+	                         * matching passages left short) */
 };
 
 struct search_result {
 	struct search_hit *hits;
 	size_t nhits;
-	uint64_t total;         /* matching passages (files with req.files); exact with
-	                         * all/count_only, else Xapian's estimate */
+	uint64_t total;         /* matching passages (files with req.files); exact
+	                         * when total_exact, else an estimate */
 	int total_exact;
 	int relaxed;            /* no passage matched the query as written: these match
 	                         * some of its words */

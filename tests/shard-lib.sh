@@ -270,7 +270,7 @@ file_ids() {
 	xapian-delve -A F -1 "$1" | sed -n 's/^F//p' | sort
 }
 
-# doc_count DB: the number of documents (passages) in database DB.
+# doc_count DB: the number of documents (notes) in database DB.
 doc_count() {
 	xapian-delve "$1" | sed -n 's/^number of documents = //p'
 }

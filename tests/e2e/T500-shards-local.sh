@@ -61,7 +61,7 @@ t_eq "shard 1 exactly those whose hash is odd" \
 P0=$(doc_count "$SHARDED/xapian")
 P1=$(doc_count "$SHARDED/xapian.1")
 PALL=$(doc_count "$SINGLE/xapian")
-t_eq "the shards' passages add up to the single index's" "$PALL" "$((P0 + P1))"
+t_eq "the shards' notes add up to the single index's" "$PALL" "$((P0 + P1))"
 t_match "... both shards have some" '^[1-9][0-9]* [1-9][0-9]*$' "$P0 $P1"
 
 # quest (xapian-tools) opens the stub as one database, with BM25 combined
@@ -114,7 +114,7 @@ note_map "$SINGLE/xapian" >"$TEST_TMP/map"
 t_eq "after the changes, shard 0 holds exactly its notes" \
 	"$(shard_of_map "$TEST_TMP/map" 2 0)" "$(file_ids "$SHARDED/xapian")"
 t_eq "... and shard 1 its" "$(shard_of_map "$TEST_TMP/map" 2 1)" "$(file_ids "$SHARDED/xapian.1")"
-t_eq "... and the passages still add up" "$(doc_count "$SINGLE/xapian")" \
+t_eq "... and the notes still add up" "$(doc_count "$SINGLE/xapian")" \
 	"$(($(doc_count "$SHARDED/xapian") + $(doc_count "$SHARDED/xapian.1")))"
 t_ok "the edited note's new words are found in the sharded index" \
 	"$LECTERN" find --index "$SHARDED" --no-daemon --all --files --color=never wildebeest
@@ -140,11 +140,11 @@ t_match "... shows the note count" "notes: +$NFILES " "$T_OUT"
 P0=$(doc_count "$SHARDED/xapian")
 P1=$(doc_count "$SHARDED/xapian.1")
 t_ok "shard list on the sharded index" "$LECTERN" shard list --index "$SHARDED"
-t_eq "... one line per local shard, ok, with its passages" \
-	"$(printf 'xapian\tlocal\tok\t%s passages\nxapian.1\tlocal\tok\t%s passages' "$P0" "$P1")" "$T_OUT"
-t_eq "the shards' passages add up to status' passages" "$(jq -r '.[1]' <<<"$S_ONE")" "$((P0 + P1))"
+t_eq "... one line per local shard, ok, with its notes" \
+	"$(printf 'xapian\tlocal\tok\t%s notes\nxapian.1\tlocal\tok\t%s notes' "$P0" "$P1")" "$T_OUT"
+t_eq "the shards' notes add up to status' notes" "$(jq -r '.[0]' <<<"$S_ONE")" "$((P0 + P1))"
 t_ok "shard list on the single index" "$LECTERN" shard list --index "$SINGLE"
-t_eq "... its one database" "$(printf 'xapian\tlocal\tok\t%s passages' "$(doc_count "$SINGLE/xapian")")" "$T_OUT"
+t_eq "... its one database" "$(printf 'xapian\tlocal\tok\t%s notes' "$(doc_count "$SINGLE/xapian")")" "$T_OUT"
 
 # ---- the shard count is fixed once chosen ------------------------------------
 cp "$SHARDED/shards.stub" "$TEST_TMP/stub.before"
@@ -184,11 +184,11 @@ for i in 0 1 2 3; do
 		c=0
 	fi
 	sum=$((sum + c))
-	expect_list+=$(printf '%s\tlocal\tok\t%s passages\n' "$n" "$c")$'\n'
+	expect_list+=$(printf '%s\tlocal\tok\t%s notes\n' "$n" "$c")$'\n'
 done
-t_eq "4 shards: the passages add up" "$(doc_count "$TEST_TMP/small1/xapian")" "$sum"
+t_eq "4 shards: the notes add up" "$(doc_count "$TEST_TMP/small1/xapian")" "$sum"
 t_ok "4 shards: shard list" "$LECTERN" shard list --index "$TEST_TMP/small4"
-t_eq "... four ok lines with their passages" "${expect_list%$'\n'}" "$T_OUT"
+t_eq "... four ok lines with their notes" "${expect_list%$'\n'}" "$T_OUT"
 compare_queries "4 shards" "$TEST_TMP/small1" "$TEST_TMP/small4" "${CORPUS_QUERIES[@]}"
 for q in cloud keynote 'amazon OR aws' 'insta*'; do
 	same_hits top "4 shards: the 10 best of '$q'" "$TEST_TMP/small1" "$TEST_TMP/small4" "$q"

@@ -16,6 +16,7 @@
 #include "limits.h"
 #include "note.h"
 #include "passage.h"
+#include "pack.h"
 #include "segmap.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -95,21 +96,29 @@ static void check_segmap(const struct segmap *m, size_t plen, size_t nb)
 		CHECK(m->segs[i].off <= plen && m->segs[i].len <= plen - m->segs[i].off);
 }
 
-/* encode -> decode -> encode gives the same text */
-static void check_roundtrip(const struct segmap *m)
+/* pack -> unpack -> pack gives the same bytes */
+static void check_roundtrip(const struct segmap *m, size_t plen)
 {
-	char *a = NULL, *b = NULL;
-	size_t alen = 0, blen = 0;
+	struct buf a, b;
 	struct segmap d;
+	struct pk_reader r;
+	buf_init(&a, 0);
+	buf_init(&b, 0);
 	segmap_init(&d);
-	if (segmap_encode(m, &a, &alen) == LEC_OK) {
-		CHECK(segmap_decode(&d, a, alen) == LEC_OK);
-		CHECK(d.nsegs == m->nsegs);
-		if (segmap_encode(&d, &b, &blen) == LEC_OK)
-			CHECK(blen == alen && memcmp(a, b, alen) == 0);
+	segmap_pack(m, &a);
+	if (a.status == LEC_OK) {
+		pk_reader_init(&r, a.data, a.len);
+		lec_status st = segmap_unpack(&d, &r, plen);
+		CHECK(st == LEC_OK || st == LEC_ENOMEM);
+		if (st == LEC_OK) {
+			CHECK(pk_done(&r));
+			CHECK(d.nsegs == m->nsegs);
+			segmap_pack(&d, &b);
+			CHECK(b.status != LEC_OK || (b.len == a.len && memcmp(a.data, b.data, a.len) == 0));
+		}
 	}
-	free(a);
-	free(b);
+	buf_release(&a);
+	buf_release(&b);
 	segmap_release(&d);
 }
 
@@ -125,22 +134,24 @@ static void check_passage(const struct note *n, const struct passage *p, size_t 
 	for (size_t i = 0; i < p->nspeakers; i++)
 		CHECK(p->speakers[i] < n->npeople);
 
-	unsigned char *heading = malloc(p->nblocks + 1);
-	if (!heading)
+	size_t *map_block = malloc((p->nblocks + 1) * sizeof(*map_block));
+	if (!map_block)
 		return;
 	struct segmap m;
 	size_t nb = 0;
 	segmap_init(&m);
-	if (docbuild_passage_segmap(n, p, &m, heading, &nb) == LEC_OK) {
+	if (docbuild_passage_segmap(n, p, &m, map_block, &nb) == LEC_OK) {
 		check_segmap(&m, p->end - p->start, nb);
-		check_roundtrip(&m);
+		for (size_t i = 0; i < nb; i++)
+			CHECK(map_block[i] >= p->first_block && map_block[i] < p->first_block + p->nblocks);
 		struct wcheck c = { .start = p->start, .end = p->end, .nblocks = nb };
-		lec_status st = segmap_words(&m, n->src + p->start, p->end - p->start, p->start,
-					     check_word, &c);
+		lec_status st = segmap_words_numbered(&m, n->src + p->start, p->end - p->start,
+						      p->start, check_word, &c);
 		CHECK(st == LEC_OK || st == LEC_ENOMEM);
+		check_roundtrip(&m, p->end - p->start);
 	}
 	segmap_release(&m);
-	free(heading);
+	free(map_block);
 
 	for (size_t b = 0; b < p->nblocks; b++) {
 		char *text = NULL;

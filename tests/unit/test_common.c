@@ -17,6 +17,8 @@
 #include "limits.h"
 #include "paths.h"
 #include "record.h"
+#include "pack.h"
+#include "ptable.h"
 #include "segmap.h"
 #include "vec.h"
 
@@ -75,15 +77,32 @@ static void test_segmap_blocks_and_gaps(void **state)
 	assert_int_equal(c.off[3], 29);
 	assert_int_equal(c.len[3], 11);
 
-	/* encode / decode round trip keeps blocks and replacements */
-	char *text;
-	size_t tlen;
-	assert_int_equal(segmap_encode(&m, &text, &tlen), LEC_OK);
-	assert_string_equal(text, "1+3,15+6|22+8,30+8=c3a9");
+	/* pack / unpack round trip keeps blocks, replacements and positions */
+	segmap_release(&m);
+	segmap_init(&m);
+	assert_int_equal(segmap_add(&m, 1, 3, NULL, 0), LEC_OK);
+	assert_int_equal(segmap_add(&m, 15, 6, NULL, 0), LEC_OK);
+	assert_int_equal(segmap_begin_block(&m), LEC_OK);
+	assert_int_equal(segmap_add(&m, 22, 8, NULL, 0), LEC_OK);
+	assert_int_equal(segmap_add(&m, 30, 8, "\xc3\xa9", 2), LEC_OK);
+	struct collected cn = { 0 };
+	assert_int_equal(segmap_words_numbered(&m, file + 2, strlen(file) - 2, 2, collect, &cn),
+			 LEC_OK);
+	assert_int_equal(m.bpos[0], 0);
+	assert_int_equal(m.bpos[1], 2 + LEC_BLOCK_POSITION_GAP);
+	struct buf b;
+	buf_init(&b, 0);
+	segmap_pack(&m, &b);
+	assert_int_equal(b.status, LEC_OK);
 	struct segmap d;
 	segmap_init(&d);
-	assert_int_equal(segmap_decode(&d, text, tlen), LEC_OK);
+	struct pk_reader rd;
+	pk_reader_init(&rd, b.data, b.len);
+	assert_int_equal(segmap_unpack(&d, &rd, strlen(file) - 2), LEC_OK);
+	assert_true(pk_done(&rd));
 	assert_int_equal(d.nblocks, 2);
+	assert_int_equal(d.bpos[1], m.bpos[1]);
+	assert_string_equal(d.segs[3].repl, "\xc3\xa9");
 	struct collected c2 = { 0 };
 	assert_int_equal(segmap_words(&d, file + 2, strlen(file) - 2, 2, collect, &c2), LEC_OK);
 	assert_int_equal(c2.n, c.n);
@@ -92,23 +111,108 @@ static void test_segmap_blocks_and_gaps(void **state)
 		assert_int_equal(c2.pos[i], c.pos[i]);
 		assert_int_equal(c2.off[i], c.off[i]);
 	}
-	free(text);
+	/* the second block alone, at the positions it has in the passage */
+	struct collected c3 = { 0 };
+	assert_int_equal(segmap_words_blocks(&d, 1, 2, file + 2, strlen(file) - 2, 2, collect, &c3),
+			 LEC_OK);
+	assert_int_equal(c3.n, 2);
+	assert_string_equal(c3.words[0], "fast");
+	assert_int_equal(c3.pos[0], c.pos[2]);
+	assert_int_equal(segmap_block_at(&d, c.pos[3]), 1);
+	assert_int_equal(segmap_block_at(&d, c.pos[1]), 0);
+	/* a stored map cut short, or with a segment past the passage, is damage */
+	for (size_t cut = 0; cut < b.len; cut++) {
+		pk_reader_init(&rd, b.data, cut);
+		assert_int_equal(segmap_unpack(&d, &rd, strlen(file) - 2), LEC_ECORRUPT);
+	}
+	pk_reader_init(&rd, b.data, b.len);
+	assert_int_equal(segmap_unpack(&d, &rd, 10), LEC_ECORRUPT);
+	buf_release(&b);
 	segmap_release(&d);
 	segmap_release(&m);
 }
 
-static void test_segmap_decode_rejects_garbage(void **state)
+/* The passage table: round trip, lookup by position, damage refused. */
+static void test_ptable(void **state)
 {
 	(void)state;
-	const char *bad[] = { "x", "1+", "1+2,", "1+2|", "1+2=z", "1+2=abc", "+3", "1-2",
-			      "99999999999999999999999+1" };
-	struct segmap m;
-	segmap_init(&m);
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-		assert_int_equal(segmap_decode(&m, bad[i], strlen(bad[i])), LEC_ECORRUPT);
-	assert_int_equal(segmap_decode(&m, "", 0), LEC_OK);
-	assert_int_equal(m.nblocks, 0);
-	segmap_release(&m);
+	struct ptable t, d;
+	struct buf b;
+	ptable_init(&t);
+	ptable_init(&d);
+	buf_init(&b, 0);
+	struct ptable_entry e[] = { { 0, 10, 9, 2 }, { 138, 0, 0, 0 }, { 266, 300, 250, 0 } };
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(ptable_add(&t, &e[i]), LEC_OK);
+	ptable_encode(&t, &b);
+	assert_int_equal(b.status, LEC_OK);
+	assert_int_equal(ptable_decode(&d, b.data, b.len), LEC_OK);
+	assert_int_equal(d.n, 3);
+	for (size_t i = 0; i < 3; i++)
+		assert_memory_equal(&d.v[i], &e[i], sizeof(e[i]));
+	assert_int_equal(ptable_find(&d, 0), -1);   /* before the first word */
+	assert_int_equal(ptable_find(&d, 1), 0);
+	assert_int_equal(ptable_find(&d, 10), 0);
+	assert_int_equal(ptable_find(&d, 11), -1);  /* in the gap */
+	assert_int_equal(ptable_find(&d, 138), -1); /* a passage without words */
+	assert_int_equal(ptable_find(&d, 267), 2);
+	assert_int_equal(ptable_find(&d, 566), 2);
+	assert_int_equal(ptable_find(&d, 567), -1);
+	for (size_t cut = 0; cut < b.len; cut++)
+		assert_int_equal(ptable_decode(&d, b.data, cut), LEC_ECORRUPT);
+	buf_putc(&b, 0);
+	assert_int_equal(ptable_decode(&d, b.data, b.len), LEC_ECORRUPT);  /* trailing bytes */
+	/* more words than positions */
+	buf_reset(&b);
+	pk_put_uint(&b, 1);
+	pk_put_uint(&b, 0);
+	pk_put_uint(&b, 5);
+	pk_put_uint(&b, 6);
+	pk_put_uint(&b, 0);
+	assert_int_equal(ptable_decode(&d, b.data, b.len), LEC_ECORRUPT);
+	buf_release(&b);
+	ptable_release(&t);
+	ptable_release(&d);
+}
+
+/* A passage record: round trip, and damage refused at every cut. */
+static void test_precord(void **state)
+{
+	(void)state;
+	struct precord p, d;
+	struct buf b;
+	precord_init(&p);
+	precord_init(&d);
+	buf_init(&b, 0);
+	p.start = 100;
+	p.end = 160;
+	p.line = 7;
+	p.hash = 0x0123456789abcdefULL;
+	assert_int_equal(strv_add(&p.headings, &p.nheadings, "Day 1"), LEC_OK);
+	assert_int_equal(strv_add(&p.headings, &p.nheadings, "Keynote \xe2\x80\x93 AWS"), LEC_OK);
+	assert_int_equal(strv_add(&p.speakers, &p.nspeakers, "Werner Vogels"), LEC_OK);
+	assert_int_equal(segmap_add(&p.map, 0, 20, NULL, 0), LEC_OK);
+	assert_int_equal(segmap_begin_block(&p.map), LEC_OK);
+	assert_int_equal(segmap_add(&p.map, 22, 5, "&", 1), LEC_OK);
+	precord_encode(&p, &b);
+	assert_int_equal(b.status, LEC_OK);
+	assert_int_equal(precord_decode(&d, b.data, b.len), LEC_OK);
+	assert_int_equal(d.start, 100);
+	assert_int_equal(d.end, 160);
+	assert_int_equal(d.line, 7);
+	assert_true(d.hash == p.hash);
+	assert_int_equal(d.nheadings, 2);
+	assert_string_equal(d.headings[1], p.headings[1]);
+	assert_int_equal(d.nspeakers, 1);
+	assert_string_equal(d.speakers[0], "Werner Vogels");
+	assert_int_equal(d.map.nblocks, 2);
+	assert_int_equal(d.map.nsegs, 2);
+	assert_string_equal(d.map.segs[1].repl, "&");
+	for (size_t cut = 0; cut < b.len; cut++)
+		assert_int_equal(precord_decode(&d, b.data, cut), LEC_ECORRUPT);
+	buf_release(&b);
+	precord_release(&p);
+	precord_release(&d);
 }
 
 /* A passage cut short (the file shrank) never reads past the text. */
@@ -356,8 +460,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_segmap_blocks_and_gaps),
-		cmocka_unit_test(test_segmap_decode_rejects_garbage),
 		cmocka_unit_test(test_segmap_truncated_text),
+		cmocka_unit_test(test_ptable),
+		cmocka_unit_test(test_precord),
 		cmocka_unit_test(test_record_round_trip),
 		cmocka_unit_test(test_hmap),
 		cmocka_unit_test(test_vec),

@@ -1,0 +1,52 @@
+/* hit.h - a matching passage as a result: its file, line, column, heading
+ * path, snippet and highlights.
+ *
+ * The index gives the passage's record (byte range, hash, segment map,
+ * headings; common/ptable.h) and the positions of its matches
+ * (searcher/pmatch.h); the bytes come from the file itself. Only the blocks
+ * that hold a match are tokenized again, to turn positions into byte
+ * offsets (SQLite FTS5's way). A file that changed since indexing is
+ * parsed again and the passage found by matching its text (match.h).
+ */
+#ifndef LECTERN_HIT_H
+#define LECTERN_HIT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "match.h"
+#include "pmatch.h"
+#include "search.h"
+#include "xap.h"
+
+struct hit_reader;
+
+/* *out owned by the caller (hit_reader_free); one per search (one thread). */
+lec_status hit_reader_new(struct hit_reader **out);
+void hit_reader_free(struct hit_reader *r);
+
+/* What a hit is made from. */
+struct hit_src {
+	xap_db *db;
+	xap_docid docid;
+	const struct ptable_entry *entry;  /* the passage's positions */
+	uint32_t index;                    /* its number in the note */
+	const struct pm_span *spans;       /* where it matches (may be none) */
+	size_t nspans;
+	match_query *mq;                   /* the query as text matching, for a changed file */
+	const struct qp_node *root;        /* the query (occurrences of a single phrase) */
+};
+
+/* The note record of src->docid: the language its passages were stemmed
+ * in (static or the reader's storage; NULL when unknown). */
+lec_status hit_note_language(struct hit_reader *r, xap_db *db, xap_docid docid,
+			     const char **lang);
+
+/* Fill h (zeroed by the caller) from src: path, title, date, headings,
+ * speakers, line, column, snippet, highlights; occurrences and context
+ * lines as `req` asks. A file that is gone or changed beyond finding the
+ * passage gives a stale hit (h->stale, h->missing), not an error. */
+lec_status hit_fill(struct hit_reader *r, const struct hit_src *src, const struct search_req *req,
+		    struct search_hit *h);
+
+#endif
