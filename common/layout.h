@@ -39,6 +39,8 @@
 #define LEC_META_LAST_INDEXED "lectern:last-indexed"
 #define LEC_META_FILE_PREFIX "f:"
 #define LEC_META_LANGUAGES "lectern:languages"
+/* + stem: the words of the database's notes with that stem (common/stemdict.h) */
+#define LEC_META_STEM_PREFIX "z:"
 /* per shard: "PASSAGES WORDS", the passages of its notes and their terms
  * (the average passage length of BM25) */
 #define LEC_META_PASSAGES "lectern:passages"

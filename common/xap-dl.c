@@ -234,14 +234,9 @@ lec_status xap_db_spelling_suggest(xap_db *db, const char *word, size_t len, uns
 	return xap_table()->xap_db_spelling_suggest(db, word, len, max_edit_distance, out);
 }
 
-lec_status xap_db_add_synonym(xap_db *db, const char *term, size_t len, const char *syn, size_t slen)
+lec_status xap_db_metadata_parts(xap_db *db, const char *key, size_t klen, xap_kv_cb cb, void *ctx)
 {
-	return xap_table()->xap_db_add_synonym(db, term, len, syn, slen);
-}
-
-lec_status xap_db_synonyms(xap_db *db, const char *term, size_t len, xap_term_cb cb, void *ctx)
-{
-	return xap_table()->xap_db_synonyms(db, term, len, cb, ctx);
+	return xap_table()->xap_db_metadata_parts(db, key, klen, cb, ctx);
 }
 
 lec_status xap_db_doc_terms(xap_db *db, xap_docid docid, const char *prefix, size_t plen, xap_term_cb cb, void *ctx)

@@ -9,7 +9,7 @@
 
 /* Changes with any prototype of xap.h: a library built from another
  * xap.h is refused. */
-#define XAP_TABLE_ABI "0e2da24e576bb20b"
+#define XAP_TABLE_ABI "33c7a10fa0c749fe"
 
 /* The one symbol liblectern-xap.so exports. */
 #define XAP_TABLE_SYMBOL "lectern_xap_table"
@@ -63,8 +63,7 @@ struct xap_table {
 	lec_status (*xap_db_metadata_each)(xap_db *db, const char *prefix, size_t plen, xap_kv_cb cb, void *ctx);
 	lec_status (*xap_db_add_spelling)(xap_db *db, const char *word, size_t len, uint32_t freqinc);
 	lec_status (*xap_db_spelling_suggest)(xap_db *db, const char *word, size_t len, unsigned max_edit_distance, char **out);
-	lec_status (*xap_db_add_synonym)(xap_db *db, const char *term, size_t len, const char *syn, size_t slen);
-	lec_status (*xap_db_synonyms)(xap_db *db, const char *term, size_t len, xap_term_cb cb, void *ctx);
+	lec_status (*xap_db_metadata_parts)(xap_db *db, const char *key, size_t klen, xap_kv_cb cb, void *ctx);
 	lec_status (*xap_db_doc_terms)(xap_db *db, xap_docid docid, const char *prefix, size_t plen, xap_term_cb cb, void *ctx);
 	void (*xap_query_free)(xap_query *q);
 	xap_query *(*xap_query_term)(lec_status *rc, const char *term, size_t len, uint32_t wqf);

@@ -17,6 +17,7 @@
 #include <new>
 #include <string>
 #include <type_traits>
+#include <vector>
 #include <utility>
 #include <vector>
 
@@ -33,6 +34,19 @@ struct xap_db {
 	 * pointer to the base serves readers and writers. NULL when closed. */
 	Xapian::Database *db = nullptr;
 	bool writable = false;
+	/* The databases xap_db_add_db combined into `db`, each on its own: they
+	 * share Xapian's internals with `db` (a reopen of `db` reopens them),
+	 * and answer what a combined handle answers from its first database
+	 * only (metadata). Empty for a handle opened on one database. */
+	std::vector<Xapian::Database> parts;
+	/* The documents read last, on a read-only handle: a search reads a
+	 * note's passage table, then (ranking a tier of notes) the records and
+	 * data of its passages, and Xapian's remote backend sends the whole
+	 * document at each get_document. Dropped at reopen and close. */
+	static constexpr unsigned DOC_CACHE = 32;
+	Xapian::Document doc[DOC_CACHE];
+	Xapian::docid doc_id[DOC_CACHE] = {};
+	unsigned doc_next = 0;  /* the slot to replace */
 	std::string err;
 };
 
@@ -323,6 +337,33 @@ template <class F> lec_status on_writer(xap_db *db, F f) noexcept
 /* A writer is closed explicitly so that its lock goes now, even while an
  * MSet still refers to it (that MSet's documents then fail). A reader is
  * only released: MSets keep its shards open until they are freed. */
+void forget_docs(xap_db *db) noexcept
+{
+	for (unsigned i = 0; i < xap_db::DOC_CACHE; i++) {
+		db->doc[i] = Xapian::Document();
+		db->doc_id[i] = 0;
+	}
+}
+
+/* Document `docid`, from the handle's cache when it can be (a writable
+ * handle's documents change under it: never cached). */
+const Xapian::Document &read_doc(xap_db *db, Xapian::docid docid)
+{
+	unsigned slot = 0;
+	if (!db->writable)
+		for (unsigned i = 0; i < xap_db::DOC_CACHE; i++)
+			if (db->doc_id[i] == docid)
+				return db->doc[i];
+	if (!db->writable) {
+		slot = db->doc_next;
+		db->doc_next = (db->doc_next + 1) % xap_db::DOC_CACHE;
+	}
+	db->doc_id[slot] = 0;
+	db->doc[slot] = db->db->get_document(docid);
+	db->doc_id[slot] = db->writable ? 0 : docid;
+	return db->doc[slot];
+}
+
 void close_db(xap_db *db) noexcept
 {
 	if (db->writable) {
@@ -334,6 +375,8 @@ void close_db(xap_db *db) noexcept
 	}
 	delete db->db; /* virtual ~Database; ~WritableDatabase swallows errors */
 	db->db = nullptr;
+	db->parts.clear();
+	forget_docs(db);
 	db->writable = false;
 }
 
@@ -426,7 +469,12 @@ XAP_API lec_status xap_db_add_db(xap_db *db, const xap_db *src)
 	return guard(&db->err, [&]() -> lec_status {
 		if (!db->db)
 			db->db = new Xapian::Database();
+		if (src->parts.empty())
+			db->parts.push_back(*src->db);
+		else
+			db->parts.insert(db->parts.end(), src->parts.begin(), src->parts.end());
 		db->db->add_database(*src->db);
+		forget_docs(db); /* docids are numbered anew over the databases */
 		return LEC_OK;
 	});
 }
@@ -438,6 +486,7 @@ XAP_API lec_status xap_db_reopen(xap_db *db)
 	if (st != LEC_OK)
 		return st;
 	return guard(&db->err, [&]() -> lec_status {
+		forget_docs(db);
 		db->db->reopen();
 		return LEC_OK;
 	});
@@ -794,7 +843,7 @@ XAP_API lec_status xap_db_delete_documents_by_term(xap_db *db, const char *term,
 XAP_API lec_status xap_db_document_data(xap_db *db, xap_docid docid, char **out, size_t *len)
 {
 	return on_string(db, out, len, "xap_db_document_data: NULL argument",
-			 [&] { return db->db->get_document(docid).get_data(); });
+			 [&] { return read_doc(db, docid).get_data(); });
 }
 
 /* `len` may be NULL. */
@@ -802,7 +851,7 @@ XAP_API lec_status xap_db_document_value(xap_db *db, xap_docid docid, unsigned s
 					 size_t *len)
 {
 	return on_string(db, out, len, "xap_db_document_value: NULL argument",
-			 [&] { return db->db->get_document(docid).get_value(slot); });
+			 [&] { return read_doc(db, docid).get_value(slot); });
 }
 
 /* ---- metadata ----------------------------------------------------------- */
@@ -885,40 +934,28 @@ XAP_API lec_status xap_db_spelling_suggest(xap_db *db, const char *word, size_t 
 	});
 }
 
-/* ---- synonyms ----------------------------------------------------------- */
+/* ---- metadata of every database ----------------------------------------- */
 
-XAP_API lec_status xap_db_add_synonym(xap_db *db, const char *term, size_t len, const char *syn,
-				      size_t slen)
-{
-	lec_status st = need_writable(db);
-
-	if (st != LEC_OK)
-		return st;
-	if (!term || !len || !syn || !slen)
-		return fail(&db->err, LEC_EINVAL, "xap_db_add_synonym: empty argument");
-	return on_writer(db, [&](Xapian::WritableDatabase &w) {
-		w.add_synonym(bytes(term, len), bytes(syn, slen));
-	});
-}
-
-XAP_API lec_status xap_db_synonyms(xap_db *db, const char *term, size_t len, xap_term_cb cb,
-				   void *ctx)
+XAP_API lec_status xap_db_metadata_parts(xap_db *db, const char *key, size_t klen, xap_kv_cb cb,
+					 void *ctx)
 {
 	lec_status st = need_open(db);
 
 	if (st != LEC_OK)
 		return st;
-	if (!cb || !term || !len)
-		return fail(&db->err, LEC_EINVAL, "xap_db_synonyms: NULL argument");
+	if (!cb || !key || !klen)
+		return fail(&db->err, LEC_EINVAL, "xap_db_metadata_parts: NULL argument");
 	return guard(&db->err, [&]() -> lec_status {
-		const std::string t = bytes(term, len);
-		Xapian::TermIterator end = db->db->synonyms_end(t);
-
-		for (Xapian::TermIterator it = db->db->synonyms_begin(t); it != end; ++it) {
-			const std::string syn = *it;
-			if (cb(ctx, syn.data(), syn.size(), 0))
+		const std::string k = bytes(key, klen);
+		auto visit = [&](const Xapian::Database &one) {
+			const std::string val = one.get_metadata(k);
+			return !val.empty() && cb(ctx, k.data(), k.size(), val.data(), val.size());
+		};
+		if (db->parts.empty())
+			return visit(*db->db) ? LEC_ESTOP : LEC_OK;
+		for (const Xapian::Database &one : db->parts)
+			if (visit(one))
 				return LEC_ESTOP;
-		}
 		return LEC_OK;
 	});
 }

@@ -170,14 +170,12 @@ lec_status xap_db_add_spelling(xap_db *db, const char *word, size_t len, uint32_
 lec_status xap_db_spelling_suggest(xap_db *db, const char *word, size_t len,
 				   unsigned max_edit_distance, char **out);
 
-/* ---- synonyms ----------------------------------------------------------- */
-
-/* Record that `syn` is a synonym of `term` (a set: adding twice is once). */
-lec_status xap_db_add_synonym(xap_db *db, const char *term, size_t len, const char *syn,
-			      size_t slen);
-/* Visit every synonym of `term` (all databases of a handle; none from a
- * remote one); cb's termfreq is 0. */
-lec_status xap_db_synonyms(xap_db *db, const char *term, size_t len, xap_term_cb cb, void *ctx);
+/* Visit the value of `key` in every database of the handle (each shard of
+ * a combined handle, remote ones included; a combined handle's own
+ * xap_db_get_metadata answers from its first database only), skipping
+ * databases without it. */
+lec_status xap_db_metadata_parts(xap_db *db, const char *key, size_t klen, xap_kv_cb cb,
+				 void *ctx);
 
 /* Visit the terms of document `docid` that start with `prefix`, in byte
  * order, with their wdf in place of the termfreq. LEC_ENOTFOUND for a

@@ -16,6 +16,7 @@
 #include "record.h"
 #include "segmap.h"
 #include "stem.h"
+#include "stemdict.h"
 #include "tokenize.h"
 
 lec_status docbuild_init(struct docbuild *b, const char *default_language)
@@ -167,25 +168,92 @@ static lec_status note_synonym(struct docbuild *b, const char *zterm, size_t zle
 	return hmap_put(&b->synonyms, key, zlen + 1 + wlen, &e, NULL);
 }
 
+/* The pairs of b->synonyms ("Zstem\0word") not in `given`, sorted: each
+ * stem's new words together. */
+static int cmp_pair(const void *a, const void *b)
+{
+	const struct hmap_entry *x = *(const struct hmap_entry *const *)a;
+	const struct hmap_entry *y = *(const struct hmap_entry *const *)b;
+	size_t n = x->klen < y->klen ? x->klen : y->klen;
+	int c = memcmp(x->key, y->key, n);
+	return c ? c : (x->klen > y->klen) - (x->klen < y->klen);
+}
+
+static lec_status new_pairs(struct docbuild *b, struct hmap *given, struct hmap_entry ***out,
+			    size_t *nout)
+{
+	struct hmap_entry **v = malloc((b->synonyms.n ? b->synonyms.n : 1) * sizeof(*v));
+	struct hmap_entry *e;
+	size_t n = 0, i = 0;
+	lec_status st = v ? LEC_OK : LEC_ENOMEM;
+	while (!st && hmap_next(&b->synonyms, &i, &e)) {
+		int created = 1;
+		struct hmap_entry *d;
+		if (given)
+			st = hmap_put(given, e->key, e->klen, &d, &created);
+		if (!st && created)
+			v[n++] = e;
+	}
+	if (!st && n > 1)
+		qsort(v, n, sizeof(*v), cmp_pair);
+	*out = v;
+	*nout = n;
+	return st;
+}
+
+/* Add words[0..n) to the dictionary entry of stem (the Z term's text). */
+static lec_status add_stem_words(xap_db *db, const char *stem, size_t slen,
+				 const char *const *words, const size_t *lens, size_t n,
+				 struct buf *val)
+{
+	char key[LEC_MAX_TERM_BYTES + 16];
+	size_t klen = stemdict_key(stem, slen, key);
+	char *old = NULL;
+	size_t oldlen = 0;
+	int changed = 0;
+	if (!klen)
+		return LEC_OK;
+	lec_status st = xap_db_get_metadata(db, key, klen, &old, &oldlen);
+	if (!st) {
+		stemdict_merge(old, oldlen, words, lens, n, val, &changed);
+		st = val->status;
+	}
+	if (!st && changed)
+		st = xap_db_set_metadata(db, key, klen, val->data, val->len);
+	free(old);
+	return st;
+}
+
 lec_status docbuild_flush_spelling(struct docbuild *b, xap_db *db, struct hmap *given)
 {
-	size_t i = 0;
-	struct hmap_entry *e;
+	size_t i = 0, n = 0;
+	struct hmap_entry *e, **pairs = NULL;
 	lec_status st = LEC_OK;
 	while (!st && hmap_next(&b->spelling, &i, &e))
 		st = xap_db_add_spelling(db, e->key, e->klen, (uint32_t)(uintptr_t)e->value);
 	hmap_release(&b->spelling);
 	hmap_init(&b->spelling);
-	for (i = 0; !st && hmap_next(&b->synonyms, &i, &e);) {
-		size_t zlen = strlen(e->key);
-		int created = 1;
-		struct hmap_entry *d;
-		if (given && (st = hmap_put(given, e->key, e->klen, &d, &created)))
-			break;
-		if (created)
-			st = xap_db_add_synonym(db, e->key, zlen, e->key + zlen + 1,
-						e->klen - zlen - 1);
+	if (!st)
+		st = new_pairs(b, given, &pairs, &n);
+	const char **words = st ? NULL : malloc((n ? n : 1) * sizeof(*words));
+	size_t *lens = st ? NULL : malloc((n ? n : 1) * sizeof(*lens));
+	if (!st && (!words || !lens))
+		st = LEC_ENOMEM;
+	struct buf val;
+	buf_init(&val, 0);
+	for (size_t a = 0, z; !st && a < n; a = z) {
+		/* pairs[a..z): one stem ("Zstem"), its words after the NUL */
+		size_t slen = strlen(pairs[a]->key);
+		for (z = a; z < n && strcmp(pairs[z]->key, pairs[a]->key) == 0; z++) {
+			words[z - a] = pairs[z]->key + slen + 1;
+			lens[z - a] = pairs[z]->klen - slen - 1;
+		}
+		st = add_stem_words(db, pairs[a]->key + 1, slen - 1, words, lens, z - a, &val);
 	}
+	buf_release(&val);
+	free(words);
+	free(lens);
+	free(pairs);
 	hmap_release(&b->synonyms);
 	hmap_init(&b->synonyms);
 	return st;

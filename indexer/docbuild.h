@@ -34,7 +34,7 @@ struct docbuild {
 	const char *default_language;
 	struct hmap stems;      /* "lang\0word" -> malloc'd stem */
 	struct hmap spelling;   /* word -> (uintptr_t) count */
-	struct hmap synonyms;   /* "Zstem\0word" pairs not yet given to the database */
+	struct hmap synonyms;   /* "Zstem\0word" pairs not yet in the stem dictionary */
 	int stem_positions;     /* stems get positions (else: a stem -> words synonym) */
 	struct buf rec;         /* scratch for the stored passage forms */
 	struct stemmer *stemmers[8];
@@ -83,9 +83,10 @@ struct segmap;
 lec_status docbuild_passage_segmap(const struct note *n, const struct passage *p,
 				   struct segmap *m, size_t *map_block, size_t *nblocks);
 
-/* Hand the collected spelling counts and stem synonyms to `db` and forget
- * them. `given` (may be NULL) holds the synonym pairs this run gave `db`
- * already, which are not given again; the caller keeps one per database. */
+/* Hand the collected spelling counts and stem words (the stem dictionary,
+ * common/stemdict.h) to `db` and forget them. `given` (may be NULL) holds
+ * the stem-word pairs this run gave `db` already, which are not given
+ * again; the caller keeps one per database. */
 lec_status docbuild_flush_spelling(struct docbuild *b, xap_db *db, struct hmap *given);
 
 /* The file id term ("F" + 16 hex digits) of a path into out[20]. */

@@ -6,8 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hmap.h"
 #include "layout.h"
 #include "limits.h"
+#include "stemdict.h"
 #include "vec.h"
 
 /* Ranking constants of the passage score (tuned on the judged tc39 set,
@@ -45,10 +47,13 @@ struct part {
 	size_t nterms;
 	uint32_t window;        /* NEAR: its words lie within max - min < window */
 	const char *lo, *hi;    /* DATE bounds (the AST's) */
-	char *stem;             /* a bare word's stem (owned): its class in a note
-	                         * whose database has no synonyms (a remote one) */
+	struct remote_terms *remote;  /* NOTE_TERM, NOTE_PREFIX, WILDCARD in
+	                               * remote notes (owned; made when needed) */
 	double idf;
 };
+
+static void remote_terms_free(struct remote_terms *r);
+static void held_release(struct hmap *held);
 
 enum node_kind { N_PART, N_AND, N_OR, N_NOT, N_TRUE, N_FALSE };
 
@@ -69,7 +74,17 @@ struct pm_plan {
 	const struct pm_stats *stats;
 	stemmer *st;
 	xap_db *db;
+	struct hmap held;       /* term -> struct docids: the notes holding it,
+	                         * read once for the notes of remote databases */
 	lec_status status;      /* sticky while building */
+};
+
+/* The note being evaluated, and where it is. */
+struct note_src {
+	pm_plan *p;
+	xap_db *db;
+	xap_docid did;
+	int remote;             /* in a remote database (pm_eval) */
 };
 
 /* The state of one part in the note being evaluated. */
@@ -88,12 +103,17 @@ static double idf_of(const pm_plan *p, double n)
 	return log(1.0 + (N - n + 0.5) / (n + 0.5));
 }
 
-static double term_idf(pm_plan *p, const char *term)
+static double term_idf_n(pm_plan *p, const char *term, size_t len)
 {
 	uint32_t tf = 0;
-	if (xap_db_termfreq(p->db, term, strlen(term), &tf))
+	if (xap_db_termfreq(p->db, term, len, &tf))
 		tf = 0;
 	return idf_of(p, tf);
+}
+
+static double term_idf(pm_plan *p, const char *term)
+{
+	return term_idf_n(p, term, strlen(term));
 }
 
 static size_t new_part(pm_plan *p, enum part_kind kind, int negated)
@@ -149,9 +169,10 @@ static size_t part_node(pm_plan *p, size_t part)
 	return n;
 }
 
-/* The words a bare word stands for: the synonyms of its Z term that stem to
- * it with this query's stemmer (a note of another language may have given
- * the same Z term to other words), and the stem itself as a word. */
+/* The words a bare word stands for: the stem dictionary's words of its
+ * stem in every database (stemdict.h) that stem to it with this query's
+ * stemmer (a note of another language may have given the same stem to
+ * other words), and the stem itself as a word. */
 struct syn_ctx {
 	pm_plan *p;
 	size_t part;
@@ -168,15 +189,32 @@ static int stems_to(pm_plan *p, const char *word, size_t len, const char *stem, 
 	return sl == slen && memcmp(s, stem, slen) == 0;
 }
 
-static int on_synonym(void *vctx, const char *term, size_t len, uint32_t tf)
+static int have_term(const struct part *pt, const char *word, size_t len)
+{
+	for (size_t i = 0; i < pt->nterms; i++)
+		if (strlen(pt->terms[i]) == len && memcmp(pt->terms[i], word, len) == 0)
+			return 1;
+	return 0;
+}
+
+static int on_stem_word(void *vctx, const char *word, size_t len)
 {
 	struct syn_ctx *c = vctx;
-	(void)tf;
 	if (c->p->parts[c->part].nterms >= LEC_MAX_WILDCARD_EXPANSION)
 		return 1;
-	if (stems_to(c->p, term, len, c->stem, c->slen))
-		part_term(c->p, c->part, "", term, len);
+	if (stems_to(c->p, word, len, c->stem, c->slen) &&
+	    !have_term(&c->p->parts[c->part], word, len))
+		part_term(c->p, c->part, "", word, len);
 	return c->p->status != LEC_OK;
+}
+
+static int on_stem_entry(void *vctx, const char *key, size_t klen, const char *val, size_t vlen)
+{
+	struct syn_ctx *c = vctx;
+	(void)key;
+	(void)klen;
+	/* a damaged entry: the words before the damage still count */
+	return stemdict_each(val, vlen, on_stem_word, c) == LEC_ESTOP;
 }
 
 static size_t word_part(pm_plan *p, const struct qp_word *w, int negated)
@@ -185,22 +223,20 @@ static size_t word_part(pm_plan *p, const struct qp_word *w, int negated)
 	if (p->status)
 		return 0;
 	p->parts[part].mkind = MATCH_WORD;
-	if (!(p->parts[part].stem = strndup(w->stem, w->stem_len))) {
-		p->status = LEC_ENOMEM;
-		return 0;
-	}
 	if (stems_to(p, w->stem, w->stem_len, w->stem, w->stem_len))
 		part_term(p, part, "", w->stem, w->stem_len);
-	char zterm[LEC_MAX_TERM_BYTES + 2];
+	char key[LEC_MAX_TERM_BYTES + 16], zterm[LEC_MAX_TERM_BYTES + 2];
+	size_t klen = stemdict_key(w->stem, w->stem_len, key);
+	if (klen && !p->status) {
+		struct syn_ctx c = { p, part, w->stem, w->stem_len };
+		lec_status st = xap_db_metadata_parts(p->db, key, klen, on_stem_entry, &c);
+		if (st && st != LEC_ESTOP && !p->status)
+			p->status = st;
+	}
 	if (w->stem_len + 1 <= LEC_MAX_TERM_BYTES) {
 		zterm[0] = LEC_PFX_STEM[0];
 		memcpy(zterm + 1, w->stem, w->stem_len);
-		zterm[w->stem_len + 1] = 0;
-		struct syn_ctx c = { p, part, w->stem, w->stem_len };
-		lec_status st = xap_db_synonyms(p->db, zterm, w->stem_len + 1, on_synonym, &c);
-		if (st && st != LEC_ESTOP && !p->status)
-			p->status = st;
-		p->parts[part].idf = term_idf(p, zterm);
+		p->parts[part].idf = term_idf_n(p, zterm, w->stem_len + 1);
 	}
 	return part;
 }
@@ -400,6 +436,7 @@ lec_status pm_plan_new(const qp_ast *ast, stemmer *st, xap_db *db, const struct 
 	p->stats = stats;
 	p->st = st;
 	p->db = db;
+	hmap_init(&p->held);
 	p->root = build(p, qp_root(ast), QP_FIELD_BODY, 0);
 	lec_status s = p->status;
 	if (s) {
@@ -416,8 +453,9 @@ void pm_plan_free(pm_plan *p)
 		return;
 	for (size_t i = 0; i < p->nparts; i++) {
 		strv_free(p->parts[i].terms, p->parts[i].nterms);
-		free(p->parts[i].stem);
+		remote_terms_free(p->parts[i].remote);
 	}
+	held_release(&p->held);
 	for (size_t i = 0; i < p->nnodes; i++)
 		free(p->nodes[i].kids);
 	free(p->parts);
@@ -460,12 +498,18 @@ static lec_status pos_push(struct pm_part_state *s, uint32_t pos)
 }
 
 /* Append the positions of term in the note to `s`. */
-static lec_status add_term_positions(xap_db *db, xap_docid did, const char *term, size_t len,
+static lec_status remote_holds(const struct note_src *ns, const char *term, size_t len,
+				int *out);
+
+static lec_status add_term_positions(const struct note_src *ns, const char *term, size_t len,
 				     struct pm_part_state *s)
 {
 	uint32_t *pos = NULL;
 	size_t n = 0;
-	lec_status st = xap_db_positions(db, did, term, len, &pos, &n);
+	int held = 1;
+	lec_status st = ns->remote ? remote_holds(ns, term, len, &held) : LEC_OK;
+	if (!st && held)
+		st = xap_db_positions(ns->db, ns->did, term, len, &pos, &n);
 	if (!st && n) {
 		uint32_t *v = vec_reserve(s->pos, &s->cap, s->npos + n, sizeof(*v), 32);
 		if (v) {
@@ -514,12 +558,12 @@ static int has_pos(const uint32_t *v, size_t n, uint32_t x)
 }
 
 /* Each term's positions, in lists[i] (malloc'd; the caller frees). */
-static lec_status term_lists(xap_db *db, xap_docid did, const struct part *pt,
+static lec_status term_lists(const struct note_src *ns, const struct part *pt,
 			     struct pm_part_state *lists)
 {
 	lec_status st = LEC_OK;
 	for (size_t i = 0; i < pt->nterms && !st; i++)
-		st = add_term_positions(db, did, pt->terms[i], strlen(pt->terms[i]), &lists[i]);
+		st = add_term_positions(ns, pt->terms[i], strlen(pt->terms[i]), &lists[i]);
 	return st;
 }
 
@@ -531,13 +575,13 @@ static void free_lists(struct pm_part_state *lists, size_t n)
 }
 
 /* PHRASE (and NOTE_PHRASE): the starts p of word 0 with word i at p + i. */
-static lec_status phrase_starts(xap_db *db, xap_docid did, const struct part *pt,
+static lec_status phrase_starts(const struct note_src *ns, const struct part *pt,
 				struct pm_part_state *s)
 {
 	struct pm_part_state *lists = calloc(pt->nterms, sizeof(*lists));
 	if (!lists)
 		return LEC_ENOMEM;
-	lec_status st = term_lists(db, did, pt, lists);
+	lec_status st = term_lists(ns, pt, lists);
 	for (size_t k = 0; !st && k < lists[0].npos; k++) {
 		uint32_t p0 = lists[0].pos[k];
 		int ok = 1;
@@ -552,13 +596,13 @@ static lec_status phrase_starts(xap_db *db, xap_docid did, const struct part *pt
 }
 
 /* SPEAKER: the positions where every term is (one turn of one person). */
-static lec_status speaker_turns(xap_db *db, xap_docid did, const struct part *pt,
+static lec_status speaker_turns(const struct note_src *ns, const struct part *pt,
 				struct pm_part_state *s)
 {
 	struct pm_part_state *lists = calloc(pt->nterms, sizeof(*lists));
 	if (!lists)
 		return LEC_ENOMEM;
-	lec_status st = term_lists(db, did, pt, lists);
+	lec_status st = term_lists(ns, pt, lists);
 	for (size_t k = 0; !st && k < lists[0].npos; k++) {
 		int ok = 1;
 		for (size_t i = 1; i < pt->nterms && ok; i++)
@@ -583,14 +627,14 @@ static int cmp_tagged(const void *a, const void *b)
 	return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
-static lec_status near_hits(xap_db *db, xap_docid did, const struct part *pt,
+static lec_status near_hits(const struct note_src *ns, const struct part *pt,
 			    struct pm_part_state *s)
 {
 	struct pm_part_state *lists = calloc(pt->nterms, sizeof(*lists));
 	struct tagged *all = NULL;
 	unsigned char *mark = NULL, *have = calloc(pt->nterms, 1);
 	size_t n = 0;
-	lec_status st = lists && have ? term_lists(db, did, pt, lists) : LEC_ENOMEM;
+	lec_status st = lists && have ? term_lists(ns, pt, lists) : LEC_ENOMEM;
 	for (size_t i = 0; !st && i < pt->nterms; i++)
 		n += lists[i].npos;
 	if (!st && n) {
@@ -628,8 +672,7 @@ static lec_status near_hits(xap_db *db, xap_docid did, const struct part *pt,
 
 /* WILDCARD: the note's own words with the prefix. */
 struct wild_ctx {
-	xap_db *db;
-	xap_docid did;
+	const struct note_src *ns;
 	struct pm_part_state *s;
 	size_t seen;
 	lec_status st;
@@ -641,15 +684,15 @@ static int on_wild_term(void *vctx, const char *term, size_t len, uint32_t wdf)
 	(void)wdf;
 	if (++c->seen > LEC_MAX_WILDCARD_EXPANSION)
 		return 1;
-	c->st = add_term_positions(c->db, c->did, term, len, c->s);
+	c->st = add_term_positions(c->ns, term, len, c->s);
 	return c->st != LEC_OK;
 }
 
-static lec_status doc_prefix(xap_db *db, xap_docid did, const char *prefix,
+static lec_status doc_prefix(const struct note_src *ns, const char *prefix,
 			     struct pm_part_state *s, int *any)
 {
-	struct wild_ctx c = { db, did, s, 0, LEC_OK };
-	lec_status st = xap_db_doc_terms(db, did, prefix, strlen(prefix), on_wild_term, &c);
+	struct wild_ctx c = { ns, s, 0, LEC_OK };
+	lec_status st = xap_db_doc_terms(ns->db, ns->did, prefix, strlen(prefix), on_wild_term, &c);
 	if (any)
 		*any = c.seen > 0;
 	if (st == LEC_ESTOP)
@@ -700,83 +743,174 @@ static lec_status note_date(xap_db *db, xap_docid did, const struct part *pt, in
 	return st;
 }
 
-/* A bare word in a note of a database without synonyms (xapian-tcpsrv
- * serves none): the note's own words that stem to it. Stems of english
- * keep a word's first byte (stem.h), so only those words are stemmed. */
-struct class_ctx {
-	const pm_plan *p;
-	const struct part *pt;
-	struct wild_ctx w;
+/* ---- notes of a remote database ---------------------------------------------- */
+
+/* Xapian's remote backend sends a note's termlist whole (14 ms for a tc39
+ * note over loopback), a posting list once for every note and a position
+ * list in 0.06 ms, while it answers a position list of a term the note
+ * does not hold as slowly as any other. So for the notes of a remote
+ * database, each term's posting list is read once per plan (p->held) and
+ * only the positions of terms a note holds are asked for; prefixes are
+ * expanded once per plan (part->remote) rather than from each termlist. */
+struct docids {
+	xap_docid *v;
+	size_t n;
 };
 
-static int on_class_term(void *vctx, const char *term, size_t len, uint32_t wdf)
+struct remote_terms {
+	char **terms;           /* the expansion of a prefix */
+	size_t nterms;
+};
+
+static void remote_terms_free(struct remote_terms *r)
 {
-	struct class_ctx *c = vctx;
-	(void)wdf;
-	if (term[0] >= 'A' && term[0] <= 'Z')
-		return 0;   /* a prefixed term: not a word of the text */
-	if (!stems_to((pm_plan *)c->p, term, len, c->pt->stem, strlen(c->pt->stem)))
-		return 0;
-	return on_wild_term(&c->w, term, len, wdf);
+	if (!r)
+		return;
+	strv_free(r->terms, r->nterms);
+	free(r);
 }
 
-static lec_status class_positions(const pm_plan *p, xap_db *db, xap_docid did,
-				  const struct part *pt, struct pm_part_state *s)
+static void held_release(struct hmap *held)
 {
-	char first[2] = { pt->stem[0], 0 };
-	const char *prefix = p->st && stemmer_keeps_first_byte(p->st) && pt->stem[0] ? first : "";
-	struct class_ctx c = { p, pt, { db, did, s, 0, LEC_OK } };
-	lec_status st = xap_db_doc_terms(db, did, prefix, strlen(prefix), on_class_term, &c);
-	if (st == LEC_ESTOP)
-		st = c.w.st;
-	if (!st)
+	size_t i = 0;
+	struct hmap_entry *e;
+	while (hmap_next(held, &i, &e)) {
+		struct docids *d = e->value;
+		if (d)
+			free(d->v);
+		free(d);
+	}
+	hmap_release(held);
+}
+
+static int has_doc(const xap_docid *v, size_t n, xap_docid did)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v[mid] < did)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo] == did;
+}
+
+static lec_status remote_holds(const struct note_src *ns, const char *term, size_t len, int *out)
+{
+	struct hmap_entry *e;
+	int created = 0;
+	lec_status st = hmap_put(&ns->p->held, term, len, &e, &created);
+	*out = 0;
+	if (st)
+		return st;
+	if (created) {
+		struct docids *d = calloc(1, sizeof(*d));
+		if (!d)
+			return LEC_ENOMEM;
+		if ((st = xap_db_postings(ns->db, term, len, &d->v, &d->n))) {
+			free(d);
+			return st;
+		}
+		e->value = d;
+	}
+	const struct docids *d = e->value;
+	if (!d)
+		return LEC_ENOMEM;   /* an earlier failure left the entry empty */
+	*out = has_doc(d->v, d->n, ns->did);
+	return LEC_OK;
+}
+
+static int on_expand(void *vctx, const char *term, size_t len, uint32_t tf)
+{
+	struct remote_terms *r = vctx;
+	(void)tf;
+	if (r->nterms >= LEC_MAX_WILDCARD_EXPANSION)
+		return 1;
+	return strv_push(&r->terms, &r->nterms, term, len) != LEC_OK;
+}
+
+static lec_status remote_expand(xap_db *db, struct part *pt)
+{
+	struct remote_terms *r = calloc(1, sizeof(*r));
+	lec_status st = r ? xap_db_allterms(db, pt->terms[0], strlen(pt->terms[0]), on_expand, r)
+			  : LEC_ENOMEM;
+	if (st == LEC_ESTOP && r->nterms <= LEC_MAX_WILDCARD_EXPANSION)
+		st = LEC_OK;
+	if (st) {
+		remote_terms_free(r);
+		return st == LEC_ESTOP ? LEC_ENOMEM : st;
+	}
+	pt->remote = r;
+	return LEC_OK;
+}
+
+/* NOTE_PREFIX and WILDCARD in a remote note: the plan's expansion. */
+static lec_status remote_prefix(const struct note_src *ns, struct part *pt,
+				struct pm_part_state *s)
+{
+	lec_status st = pt->remote ? LEC_OK : remote_expand(ns->db, pt);
+	for (size_t i = 0; !st && pt->remote && i < pt->remote->nterms; i++) {
+		const char *t = pt->remote->terms[i];
+		int held = 0;
+		st = remote_holds(ns, t, strlen(t), &held);
+		if (st || !held)
+			continue;
+		s->note_true = 1;
+		if (pt->kind != PART_WILDCARD)
+			break;
+		st = add_term_positions(ns, t, strlen(t), s);
+	}
+	if (!st && pt->kind == PART_WILDCARD)
 		sort_unique(s);
 	return st;
 }
 
-static lec_status gather(const pm_plan *p, xap_db *db, xap_docid did, int no_synonyms,
-			 const struct part *pt, struct pm_part_state *s)
+static lec_status gather(const struct note_src *ns, struct part *pt, struct pm_part_state *s)
 {
 	lec_status st = LEC_OK;
 	int any = 0;
 	s->npos = 0;
 	s->note_true = 0;
 	s->len = 1;
-	if (pt->stem && no_synonyms)
-		return class_positions(p, db, did, pt, s);
 	if (!pt->nterms && pt->kind != NOTE_DATE)
 		return LEC_OK;
+	if (ns->remote && (pt->kind == NOTE_PREFIX || pt->kind == PART_WILDCARD))
+		return remote_prefix(ns, pt, s);
 	switch (pt->kind) {
 	case PART_TERMS:
 		for (size_t i = 0; i < pt->nterms && !st; i++)
-			st = add_term_positions(db, did, pt->terms[i], strlen(pt->terms[i]), s);
+			st = add_term_positions(ns, pt->terms[i], strlen(pt->terms[i]), s);
 		if (pt->nterms > 1)
 			sort_unique(s);
 		return st;
 	case PART_PHRASE:
-		return phrase_starts(db, did, pt, s);
+		return phrase_starts(ns, pt, s);
 	case PART_WILDCARD:
-		if ((st = doc_prefix(db, did, pt->terms[0], s, NULL)))
+		if ((st = doc_prefix(ns, pt->terms[0], s, NULL)))
 			return st;
 		sort_unique(s);
 		return LEC_OK;
 	case PART_NEAR:
-		return near_hits(db, did, pt, s);
+		return near_hits(ns, pt, s);
 	case PART_SPEAKER:
-		return speaker_turns(db, did, pt, s);
+		return speaker_turns(ns, pt, s);
 	case NOTE_TERM:
-		return note_has(db, did, pt->terms[0], &s->note_true);
+		if (ns->remote)
+			return remote_holds(ns, pt->terms[0], strlen(pt->terms[0]), &s->note_true);
+		return note_has(ns->db, ns->did, pt->terms[0], &s->note_true);
 	case NOTE_PREFIX:
-		st = xap_db_doc_terms(db, did, pt->terms[0], strlen(pt->terms[0]), on_any_term, &any);
+		st = xap_db_doc_terms(ns->db, ns->did, pt->terms[0], strlen(pt->terms[0]),
+				      on_any_term, &any);
 		s->note_true = any;
 		return st == LEC_ESTOP ? LEC_OK : st;
 	case NOTE_PHRASE:
-		st = phrase_starts(db, did, pt, s);
+		st = phrase_starts(ns, pt, s);
 		s->note_true = s->npos > 0;
 		s->npos = 0;
 		return st;
 	case NOTE_DATE:
-		return note_date(db, did, pt, &s->note_true);
+		return note_date(ns->db, ns->did, pt, &s->note_true);
 	}
 	return LEC_EINTERNAL;
 }
@@ -945,15 +1079,16 @@ static lec_status note_state(const pm_plan *p, struct pm_note *n)
 	return LEC_OK;
 }
 
-lec_status pm_eval(pm_plan *p, xap_db *db, xap_docid docid, int no_synonyms, struct pm_note *n)
+lec_status pm_eval(pm_plan *p, xap_db *db, xap_docid docid, int remote, struct pm_note *n)
 {
+	const struct note_src ns = { p, db, docid, remote };
 	n->docid = docid;
 	n->n = 0;
 	lec_status st = load_table(db, docid, &n->table);
 	if (!st)
 		st = note_state(p, n);
 	for (size_t i = 0; !st && i < p->nparts; i++) {
-		st = gather(p, db, docid, no_synonyms, &p->parts[i], &n->parts[i]);
+		st = gather(&ns, &p->parts[i], &n->parts[i]);
 		if (!st && !note_level(p->parts[i].kind))
 			count_hits(&n->parts[i], &n->table, n->counts + i * n->table.n);
 	}

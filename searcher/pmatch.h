@@ -13,8 +13,9 @@
  *    passages);
  *  - title:, path:, tag:, year: and date: are the note's, true or false for
  *    all of its passages.
- * A bare word stands for every word of the same stem: the synonyms the
- * indexer recorded for its Z term, checked against the query's stemmer.
+ * A bare word stands for every word of the same stem: the words the
+ * indexer recorded for its stem (the stem dictionary, stemdict.h), checked
+ * against the query's stemmer.
  *
  * Scores: each passage gets BM25 over its own term frequencies and length
  * (the idf of each part from the notes that hold it), plus a reward for
@@ -47,8 +48,8 @@ struct pm_stats {
 };
 
 /* Compile `ast` (parsed with stemmer `st`, NULL = no stemming) for notes of
- * that language in `db`. Reads the synonyms of each bare word's stem and
- * the term frequencies for the idf. *out owned by the caller (pm_plan_free). */
+ * that language in `db`. Reads the stem dictionary's words of each bare
+ * word's stem and the term frequencies for the idf. *out owned by the caller (pm_plan_free). */
 lec_status pm_plan_new(const qp_ast *ast, stemmer *st, xap_db *db, const struct pm_stats *stats,
 		       pm_plan **out);
 void pm_plan_free(pm_plan *p);
@@ -81,11 +82,12 @@ void pm_note_init(struct pm_note *n);
 void pm_note_release(struct pm_note *n);
 
 /* Evaluate note `docid` of db: n->table is its passage table, n->v the
- * passages that match the query (with their scores). `no_synonyms`: the
- * note's database gives no synonyms (a remote shard): bare words are found
- * by stemming the note's own words. LEC_ECORRUPT when the note's stored
- * passage table is damaged; others from Xapian. */
-lec_status pm_eval(pm_plan *p, xap_db *db, xap_docid docid, int no_synonyms, struct pm_note *n);
+ * passages that match the query (with their scores). `remote`: the note
+ * is in a remote database, where its termlist would cost a whole transfer:
+ * note-level terms and wildcards are then answered from posting lists the
+ * plan reads once. LEC_ECORRUPT when the note's stored passage table is
+ * damaged; others from Xapian. */
+lec_status pm_eval(pm_plan *p, xap_db *db, xap_docid docid, int remote, struct pm_note *n);
 
 /* Whether passage `index` of the evaluated note matches (n->v holds only
  * those; this answers for any passage). */

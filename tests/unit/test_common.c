@@ -14,12 +14,14 @@
 
 #include "buf.h"
 #include "hmap.h"
+#include "layout.h"
 #include "limits.h"
 #include "paths.h"
 #include "record.h"
 #include "pack.h"
 #include "ptable.h"
 #include "segmap.h"
+#include "stemdict.h"
 #include "vec.h"
 
 struct collected {
@@ -251,6 +253,63 @@ static void test_record_round_trip(void **state)
 	buf_release(&b);
 }
 
+/* The stem dictionary's stored form: merges keep the words sorted and
+ * unique, say whether anything was added, and survive a damaged value. */
+static int collect_word(void *ctx, const char *word, size_t len)
+{
+	struct buf *b = ctx;
+	buf_put(b, word, len);
+	buf_putc(b, ',');
+	return 0;
+}
+
+static void test_stemdict(void **state)
+{
+	(void)state;
+	char key[LEC_MAX_TERM_BYTES + 16];
+	assert_int_equal(stemdict_key("propos", 6, key), strlen(LEC_META_STEM_PREFIX) + 6);
+	assert_string_equal(key + strlen(LEC_META_STEM_PREFIX), "propos");
+	assert_int_equal(stemdict_key("", 0, key), 0);
+
+	struct buf v, seen;
+	buf_init(&v, 0);
+	buf_init(&seen, 0);
+	int changed = 0;
+	const char *w1[] = { "proposal", "proposed" };
+	size_t l1[] = { 8, 8 };
+	stemdict_merge("", 0, w1, l1, 2, &v, &changed);
+	assert_true(changed);
+	assert_string_equal(v.data, "proposal\nproposed\n");
+
+	/* into an existing value: before, between, after, and one already there */
+	char *old = strdup(v.data);
+	const char *w2[] = { "propos", "proposals", "proposed", "proposing" };
+	size_t l2[] = { 6, 9, 8, 9 };
+	stemdict_merge(old, strlen(old), w2, l2, 4, &v, &changed);
+	assert_true(changed);
+	assert_string_equal(v.data, "propos\nproposal\nproposals\nproposed\nproposing\n");
+	free(old);
+
+	old = strdup(v.data);
+	stemdict_merge(old, strlen(old), w2 + 2, l2 + 2, 1, &v, &changed);
+	assert_false(changed);
+	assert_string_equal(v.data, old);
+
+	assert_int_equal(stemdict_each(old, strlen(old), collect_word, &seen), LEC_OK);
+	assert_string_equal(seen.data, "propos,proposal,proposals,proposed,proposing,");
+
+	/* a damaged value: the words before the damage, and LEC_ECORRUPT */
+	buf_reset(&seen);
+	assert_int_equal(stemdict_each("abc\nde", 6, collect_word, &seen), LEC_ECORRUPT);
+	assert_string_equal(seen.data, "abc,");
+	/* a merge drops the damaged tail and keeps the rest */
+	stemdict_merge("abc\nde", 6, w1, l1, 1, &v, &changed);
+	assert_string_equal(v.data, "abc\nproposal\n");
+	free(old);
+	buf_release(&v);
+	buf_release(&seen);
+}
+
 static void test_vec(void **state)
 {
 	(void)state;
@@ -466,6 +525,7 @@ int main(void)
 		cmocka_unit_test(test_record_round_trip),
 		cmocka_unit_test(test_hmap),
 		cmocka_unit_test(test_vec),
+		cmocka_unit_test(test_stemdict),
 		cmocka_unit_test(test_buf_cap_and_sticky),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_read_window),
