@@ -8,6 +8,7 @@ sample to one JSON file that bench/report.py turns into tables and plots.
 
 Configuration comes from the environment (bench/README.md): BENCH_SIZES,
 BENCH_RUNS_<size>, BENCH_QUERY_RUNS_<size>, BENCH_DAEMON_ROUNDS_<size>,
+BENCH_TOP1000_ROUNDS_<size>, BENCH_VIMGREP_RUNS_<size>, BENCH_QUALITY,
 BENCH_TOOLS, BENCH_TMP. Processes are timed with posix_spawn + wait4, which
 gives wall time, CPU time (user + system, children included) and peak RSS
 of each run.
@@ -367,14 +368,25 @@ def sockload(t, reqfile, clients, rounds):
     return summary, lat
 
 
-def inproc_xapian(t, qfile, rounds):
-    # Debian's python3-xapian is for Debian's python3, whatever runs this script
-    py = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
-    r = subprocess.run([py, os.path.join(BENCH, "xapian_inproc.py"), t.xdb,
-                        qfile, str(rounds)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+# Debian's python3-xapian is for Debian's python3, whatever runs this script
+PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+
+
+def inproc(script, db, qfile, rounds, top):
+    """bench/xapian_inproc.py or bench/fts5_inproc.py: {"lat": {query index:
+    [µs]}, "size": {query index: results}, "seconds": the timed loop}."""
+    r = subprocess.run([PY, os.path.join(BENCH, script), db, qfile, str(rounds), str(top)],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     if r.returncode != 0:
-        raise RuntimeError("xapian_inproc: " + r.stderr.decode())
-    return {int(k): v for k, v in json.loads(r.stdout).items()}
+        raise RuntimeError("%s (exit %d): %s" % (script, r.returncode, r.stderr.decode()))
+    o = json.loads(r.stdout)
+    o["lat"] = {int(k): v for k, v in o["lat"].items()}
+    o["size"] = {int(k): v for k, v in o["size"].items()}
+    return o
+
+
+def inproc_xapian(t, qfile, rounds, top=10):
+    return inproc("xapian_inproc.py", t.xdb, qfile, rounds, top)["lat"]
 
 
 # ---- the figures ---------------------------------------------------------
@@ -478,6 +490,152 @@ def bench_daemon(t, queries, rounds, res):
         d.stop()
 
 
+def snippets_off(t):
+    """{"snippets": false} when the daemon takes such a field (docs/protocol.md
+    has none yet: an unknown field is a bad_request), else {}."""
+    try:
+        r = rpc(t.sock, {"id": 0, "op": "find", "query": "consensus", "limit": 1,
+                         "snippets": False})
+        return {"snippets": False} if r.get("ok") else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def fts5_cli_top(t, fqueries, rounds, top):
+    """The sqlite3 CLI's fallback when python's sqlite3 has no FTS5: one
+    process runs every query `rounds` times; only the total time is known."""
+    sql = os.path.join(t.tmp, "fts5-top.sql")
+    with open(sql, "w", encoding="utf-8") as f:
+        for _ in range(rounds):
+            for q in fqueries:
+                f.write("SELECT path FROM docs WHERE docs MATCH '%s' ORDER BY rank LIMIT %d;\n"
+                        % (q.replace("'", "''"), top))
+    with open(sql) as fin:
+        m = timed(["/bin/sh", "-c", 'exec sqlite3 -readonly "$0" < "$1"', t.fdb, sql])
+    return {"lat": {}, "size": {}, "seconds": m["wall"], "cli": True,
+            "requests": rounds * len(fqueries)}
+
+
+def bench_top1000(t, queries, rounds, tools, res):
+    """Top 1,000 ranked files per query: lectern's daemon ({"files": true,
+    "limit": 1000}, 1 client, bench/sockload.c) against in-process Xapian
+    (get_mset(0, 1000), every document's data read) and in-process FTS5
+    (ORDER BY rank LIMIT 1000, every row fetched), A/B interleaved in blocks."""
+    top = 1000
+    out = res.setdefault("top1000", {})
+    d = Daemon(t)
+    try:
+        extra = snippets_off(t)
+        out["snippets_off"] = bool(extra)
+        reqfile = os.path.join(t.tmp, "requests-top.jsonl")
+        sizes = out.setdefault("size", {})
+        with open(reqfile, "w") as f:
+            for i, q in enumerate(queries):
+                req = dict(daemon_request(q), limit=top, files=True, **extra)
+                f.write(json.dumps(req, ensure_ascii=False) + "\n")
+                out.setdefault("request", req)
+                try:
+                    a = rpc(t.sock, dict(req, id=i + 1), 60.0)
+                    sizes.setdefault("daemon", {})[str(i)] = len(a.get("hits", [])) \
+                        if a.get("ok") else None
+                except (OSError, ValueError):
+                    sizes.setdefault("daemon", {})[str(i)] = None
+        qfile = os.path.join(t.tmp, "quest-queries.txt")
+        ffile = os.path.join(t.tmp, "fts5-queries.txt")
+        with open(qfile, "w") as f:
+            f.write("".join(q["quest"] + "\n" for q in queries))
+        with open(ffile, "w") as f:
+            f.write("".join(q["fts5"] + "\n" for q in queries))
+        peers = [x for x in ["xapian", "fts5"] if {"xapian": "omindex"}.get(x, x) in tools]
+
+        def run(tool, n):
+            if tool == "daemon":
+                s, lat = sockload(t, reqfile, 1, n)
+                return {"lat": lat, "seconds": s["seconds"], "requests": s["requests"],
+                        "errors": s["errors"]}
+            if tool == "xapian":
+                o = inproc("xapian_inproc.py", t.xdb, qfile, n, top)
+            else:
+                try:
+                    o = inproc("fts5_inproc.py", t.fdb, ffile, n, top)
+                except RuntimeError as e:
+                    if "(exit 3)" not in str(e):
+                        raise
+                    o = fts5_cli_top(t, [q["fts5"] for q in queries], n, top)
+            o.setdefault("requests", sum(len(v) for v in o["lat"].values()))
+            return o
+
+        for tool in ["daemon"] + peers:     # warm up, and the peers' result counts
+            o = run(tool, 1)
+            if tool != "daemon":
+                sizes[tool] = {str(k): v for k, v in o["size"].items()}
+        blocks = max(1, min(4, rounds))
+        per = max(1, rounds // blocks)
+        for b in range(blocks):
+            for tool in rotate(["daemon"] + peers, b):
+                o = run(tool, per)
+                r = out.setdefault(tool, {"lat": {}, "blocks": []})
+                for i, v in o["lat"].items():
+                    r["lat"].setdefault(str(i), []).extend(v)
+                r["blocks"].append({"requests": o["requests"], "seconds": o["seconds"],
+                                    "cli": o.get("cli", False), "errors": o.get("errors", 0)})
+            log("size x%d top-1000 block %d/%d: daemon %.0f q/s%s" % (
+                t.size, b + 1, blocks, out["daemon"]["blocks"][-1]["requests"] /
+                out["daemon"]["blocks"][-1]["seconds"], "".join(
+                    ", %s %.0f q/s" % (p, out[p]["blocks"][-1]["requests"] /
+                                       out[p]["blocks"][-1]["seconds"]) for p in peers)))
+    finally:
+        d.stop()
+
+
+def vimgrep_cmd(t, tool, word):
+    if tool == "rg":
+        return ["rg", "-w", "--vimgrep", word, t.corpus]
+    daemon = ["--socket", t.sock] if tool == "lectern+daemon" else no_daemon_flag()
+    return [LECTERN, "find", "--index", t.lidx, "--all", "--format", "vimgrep",
+            "--color", "never"] + daemon + ["--", word]
+
+
+def bench_vimgrep(t, tools, runs, res, word="consensus"):
+    """`lectern find --all --format vimgrep WORD` against `rg -w --vimgrep
+    WORD`, whole processes on the same files. The output goes to a file, not
+    /dev/null (ripgrep may take /dev/null as leave to stop early); its line
+    count is kept, so that a difference in what they find shows."""
+    out = res.setdefault("vimgrep", {"word": word, "wall": {}, "lines": {}, "rc": {}})
+    path = os.path.join(t.tmp, "vimgrep.out")
+    for r in range(runs):
+        for tool in rotate(tools, r):
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            try:
+                m = timed(vimgrep_cmd(t, tool, word), env=t.env, stdout=fd)
+            finally:
+                os.close(fd)
+            out["wall"].setdefault(tool, []).append(m["wall"])
+            out["rc"][tool] = m["rc"]
+            if r == 0:
+                with open(path, "rb") as f:
+                    out["lines"][tool] = sum(1 for _ in f)
+    log("size x%d vimgrep %s: %s" % (t.size, word, ", ".join(
+        "%s %.3f s (%d lines)" % (x, sorted(out["wall"][x])[len(out["wall"][x]) // 2],
+                                  out["lines"][x]) for x in tools)))
+
+
+def bench_quality(t, tools, res):
+    """Ranking quality on bench/judged/ (bench/quality.py), x1 only."""
+    r = subprocess.run([PY, os.path.join(BENCH, "quality.py"), os.path.join(BENCH, "judged"),
+                        t.corpus, LECTERN, t.lidx if "lectern" in tools else "-",
+                        t.xdb if "omindex" in tools else "-",
+                        t.fdb if "fts5" in tools else "-"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=t.env)
+    if r.returncode != 0:
+        raise RuntimeError("quality.py: " + r.stderr.decode())
+    res["quality"] = json.loads(r.stdout)
+    q = res["quality"]
+    log("size x%d ranking quality, %d judged queries: nDCG@10 %s" % (
+        t.size, q["queries"], ", ".join("%s %.3f" % (k, v["all"]["ndcg10"])
+                                        for k, v in q["files"].items())))
+
+
 def bench_watch(t, trials, res):
     """Save-to-searchable: write a new note, poll the daemon until found."""
     d = Daemon(t, watch=True)
@@ -522,7 +680,7 @@ def main():
     raw = sys.argv[1] if len(sys.argv) > 1 else os.path.join(tmp, "raw.json")
     sizes = [int(s) for s in os.environ.get("BENCH_SIZES", "1 10 40").split()]
     want = os.environ.get("BENCH_TOOLS", "lectern omindex recoll fts5 rg").split()
-    defaults = {1: (5, 20, 400), 10: (2, 8, 200), 40: (1, 4, 100)}
+    defaults = {1: (5, 20, 400, 20, 10), 10: (2, 8, 200, 10, 4), 40: (1, 4, 100, 5, 2)}
     queries = load_queries()
     has_daemon = daemon_available()
     result = {"started": time.strftime("%Y-%m-%d %H:%M:%S %z"), "sizes": {},
@@ -530,36 +688,58 @@ def main():
               "daemon_available": has_daemon, "tools": want}
     log("daemon: " + ("available" if has_daemon else "n/a (lectern serve not available)"))
     for size in sizes:
-        d_runs, d_q, d_rounds = defaults.get(size, (1, 4, 100))
+        d_runs, d_q, d_rounds, d_top, d_vg = defaults.get(size, (1, 4, 100, 5, 2))
         runs = env_int("BENCH_RUNS_%d" % size, d_runs)
         qruns = env_int("BENCH_QUERY_RUNS_%d" % size, d_q)
         rounds = env_int("BENCH_DAEMON_ROUNDS_%d" % size, d_rounds)
+        trounds = env_int("BENCH_TOP1000_ROUNDS_%d" % size, d_top)
+        vruns = env_int("BENCH_VIMGREP_RUNS_%d" % size, d_vg)
         t0 = time.time()
         corpus, nfiles, nbytes = make_corpus(tmp, size)
         log("size x%d: %d files, %.1f MB in %s" % (size, nfiles, nbytes / 1e6, corpus))
         t = Tools(tmp, size, corpus)
         res = {"files": nfiles, "bytes": nbytes, "runs": runs, "query_runs": qruns,
-               "daemon_rounds": rounds}
+               "daemon_rounds": rounds, "top1000_rounds": trounds, "vimgrep_runs": vruns}
         indexers = [x for x in INDEXERS if x in want]
         bench_index(t, indexers, runs, res)
         if size == 1:
             bench_reindex(t, [x for x in REINDEXERS if x in want], runs, res)
         qtools = [x for x in ["lectern"] + PEERS if x in want]
+        vtools = [x for x in ["lectern", "rg"] if x in want]
         if has_daemon and "lectern" in want:
             qtools.insert(1, "lectern+daemon")
+            vtools.insert(1, "lectern+daemon")
             d = Daemon(t)       # serves lectern+daemon during the one-shot rounds
             try:
                 bench_oneshot(t, qtools, queries, qruns, res)
+                if "lectern" in want and vruns > 0:
+                    bench_vimgrep(t, vtools, vruns, res)
             finally:
                 d.stop()
         else:
             bench_oneshot(t, qtools, queries, qruns, res)
+            if "lectern" in want and vruns > 0:
+                bench_vimgrep(t, vtools, vruns, res)
         if has_daemon and "lectern" in want and "omindex" in want:
             try:
                 bench_daemon(t, queries, rounds, res)
             except RuntimeError as e:
                 log("daemon figures failed: %s" % e)
                 res["daemon_error"] = str(e)
+        if has_daemon and "lectern" in want and trounds > 0:
+            try:
+                bench_top1000(t, queries, trounds, want, res)
+            except RuntimeError as e:
+                log("top-1000 figures failed: %s" % e)
+                res["top1000_error"] = str(e)
+        # before the watch trials, which add notes to the index
+        if size == 1 and "lectern" in want and env_int("BENCH_QUALITY", 1):
+            try:
+                bench_quality(t, want, res)
+            except RuntimeError as e:
+                log("ranking quality failed: %s" % e)
+                res["quality_error"] = str(e)
+        if has_daemon and "lectern" in want and "omindex" in want:
             if size == 1:
                 try:
                     bench_watch(t, env_int("BENCH_WATCH_TRIALS", 10), res)

@@ -28,7 +28,7 @@
 
 #define MAX_REQUESTS 1024
 #define MAX_CLIENTS 64
-#define RESP_BUF (1 << 20)
+#define RESP_BUF (16 << 20)     /* LEC_MAX_CLIENT_OUTPUT: a top-1,000 answer is large */
 
 struct client {
 	pthread_t thread;
