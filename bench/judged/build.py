@@ -3,7 +3,8 @@
 
 usage: build.py [TC39_NOTES_DIR [OUT_DIR]]
        (defaults: ../shared/corpora/tc39-notes beside the repository, and
-       bench/judged)
+       bench/judged; JUDGED_SEED=S draws another sample, default 1: the
+       committed files)
 
 Writes OUT_DIR/queries.tsv and OUT_DIR/qrels.tsv (method, format and limits:
 bench/judged/README.md). Deterministic: the same corpus gives the same files
@@ -65,6 +66,7 @@ reaching reach toward towards remaining remains possible potential problem
 problems idea ideas thoughts thing things way ways more less again also
 """.split())
 
+SEED = os.environ.get("JUDGED_SEED", "1")
 FILE_FORMS_MIN = 20         # a word form must occur this often to be swapped in
 
 WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
@@ -72,7 +74,8 @@ WORD_RE = re.compile(r"[^\W_]+", re.UNICODE)
 
 def seeded(key):
     """A stable pseudo-random integer for key (the seed of every choice)."""
-    return int.from_bytes(hashlib.sha256(("lectern-judged-1:" + key).encode()).digest()[:8], "big")
+    return int.from_bytes(hashlib.sha256(("lectern-judged-%s:%s" % (SEED, key)).encode())
+                          .digest()[:8], "big")
 
 
 class Rng:
@@ -371,8 +374,8 @@ def main():
         sp = os.path.join(top, "SOURCE")
         if os.path.exists(sp):
             src = open(sp, encoding="utf-8").read().split("\n")[0]
-        head = "# made by bench/judged/build.py from %s\n# %s\n" % (
-            os.path.basename(top), src)
+        head = "# made by bench/judged/build.py from %s%s\n# %s\n" % (
+            os.path.basename(top), "" if SEED == "1" else " (JUDGED_SEED=%s)" % SEED, src)
         fq.write(head + "# qid\tkind\tquery\tnotes holding all its words\t"
                  "notes where they meet in one paragraph\tsource: note:line\t"
                  "source heading\n")
