@@ -6,6 +6,10 @@
 
 #define LEC_INDEX_FORMAT "2"
 #define LEC_DB_SUBDIR "xapian"
+/* a fresh build of the index, installed when complete (indexer/build.h) */
+#define LEC_BUILD_SUBDIR ".build"
+/* the roots of the index, outside its databases (common/rootmap.h) */
+#define LEC_ROOTS_FILE "roots"
 /* beside each local shard while a first run compacts it (indexer/index.c) */
 #define LEC_COMPACT_SUFFIX ".compacting"
 

@@ -1,6 +1,7 @@
 /* paths.c - index location and path helpers. */
 #include "paths.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
@@ -278,4 +279,57 @@ lec_status paths_remove_tree(const char *path)
 	if (!S_ISDIR(sb.st_mode))
 		return unlink(path) == 0 || errno == ENOENT ? LEC_OK : LEC_EIO;
 	return nftw(path, remove_entry, 16, FTW_DEPTH | FTW_PHYS) == 0 ? LEC_OK : LEC_EIO;
+}
+
+static lec_status sync_fd_path(int dirfd, const char *name, int flags)
+{
+	int fd = openat(dirfd, name, flags | O_CLOEXEC);
+	if (fd < 0)
+		return LEC_EIO;
+	int rc = fsync(fd);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return rc == 0 ? LEC_OK : LEC_EIO;
+}
+
+lec_status paths_sync_dir(const char *dir)
+{
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return LEC_EIO;
+	int dup_fd = dup(dfd);
+	DIR *d = dup_fd >= 0 ? fdopendir(dup_fd) : NULL;
+	lec_status st = d ? LEC_OK : LEC_EIO;
+	if (!d && dup_fd >= 0)
+		close(dup_fd);
+	struct dirent *de;
+	while (!st && d && (de = readdir(d)) != NULL) {
+		struct stat sb;
+		if (fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(sb.st_mode))
+			st = sync_fd_path(dfd, de->d_name, O_RDONLY);
+	}
+	if (d)
+		closedir(d);
+	if (!st && fsync(dfd) != 0)
+		st = LEC_EIO;
+	int saved = errno;
+	close(dfd);
+	errno = saved;
+	return st;
+}
+
+lec_status paths_sync_parent(const char *path)
+{
+	char *copy = strdup(path);
+	if (!copy)
+		return LEC_ENOMEM;
+	char *slash = strrchr(copy, '/');
+	if (slash == copy)
+		slash[1] = 0;
+	else if (slash)
+		*slash = 0;
+	lec_status st = sync_fd_path(AT_FDCWD, slash ? copy : ".", O_RDONLY | O_DIRECTORY);
+	free(copy);
+	return st;
 }

@@ -42,6 +42,14 @@ lec_status paths_read_window(const char *path, size_t max, size_t lo, size_t hi,
  * LEC_EIO otherwise, errno kept. */
 lec_status paths_exchange(const char *a, const char *b);
 
+/* fsync every regular file directly in directory `dir`, then the
+ * directory itself (a database written without syncing, before it is
+ * renamed into place). LEC_EIO with errno kept. */
+lec_status paths_sync_dir(const char *dir);
+
+/* fsync the directory holding `path` (after a rename inside it). */
+lec_status paths_sync_parent(const char *path);
+
 /* rm -rf: remove `path` and everything below it, following no symlink.
  * LEC_OK when it is gone (or was never there); else LEC_EIO, errno kept. */
 lec_status paths_remove_tree(const char *path);

@@ -400,7 +400,9 @@ XAP_API lec_status xap_db_open(xap_db *db, const char *path, enum xap_open_mode 
 	return guard(&db->err, [&]() -> lec_status {
 		int action;
 
-		switch (enum_bits(mode)) {
+		const int no_sync = (enum_bits(mode) & XAP_OPEN_NO_SYNC) ? Xapian::DB_NO_SYNC : 0;
+
+		switch (enum_bits(mode) & ~XAP_OPEN_NO_SYNC) {
 		case XAP_OPEN_READ:
 			db->db = new Xapian::Database(path);
 			db->writable = false;
@@ -417,7 +419,7 @@ XAP_API lec_status xap_db_open(xap_db *db, const char *path, enum xap_open_mode 
 		default:
 			return fail(&db->err, LEC_EINVAL, "xap_db_open: bad mode");
 		}
-		db->db = new Xapian::WritableDatabase(path, action);
+		db->db = new Xapian::WritableDatabase(path, action | no_sync);
 		db->writable = true;
 		return LEC_OK;
 	});

@@ -41,6 +41,11 @@ enum xap_open_mode {
 	XAP_OPEN_WRITE,           /* writable, must exist */
 	XAP_OPEN_CREATE,          /* writable, create if missing, open if present */
 	XAP_OPEN_OVERWRITE,       /* writable, create anew */
+	/* or'ed into a writable mode: commits are not synced to disk (Xapian's
+	 * DB_NO_SYNC). For a database nothing reads until it is copied into
+	 * place by a compaction, which syncs: a killed process loses nothing
+	 * committed, a lost machine may. */
+	XAP_OPEN_NO_SYNC = 0x100,
 };
 
 /* Allocate an unopened handle; NULL when out of memory. Free with xap_db_free. */

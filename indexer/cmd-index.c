@@ -56,6 +56,18 @@ static void ui_warn(void *ctx, const char *path, const char *message)
 	lec_warning("%s: %s", path ? path : "", message);
 }
 
+static void ui_info(void *ctx, const char *message)
+{
+	struct ui *ui = ctx;
+	if (ui->quiet || ui->json)
+		return;
+	if (ui->bar_shown) {
+		fputs("\r\033[K", stderr);
+		ui->bar_shown = 0;
+	}
+	fprintf(stderr, "lectern: %s\n", message);
+}
+
 static void ui_progress(void *ctx, const struct idx_progress *p)
 {
 	struct ui *ui = ctx;
@@ -156,7 +168,7 @@ static int absolute_args(char **args, size_t n, char ***out)
 int cmd_index(int argc, char **argv)
 {
 	const char *index_opt = NULL, *lang = NULL;
-	int check = 0, json = 0, strict = 0, quiet = 0, no_progress = 0, compact = 0;
+	int check = 0, json = 0, strict = 0, quiet = 0, no_progress = 0, compact = 0, rebuild = 0;
 	long shards = 0, jobs = 0;
 	struct opt_list forget = { 0 };
 	const struct opt opts[] = {
@@ -167,6 +179,7 @@ int cmd_index(int argc, char **argv)
 		OPT_INT_(0, "shards", &shards, "N", "a new index of N shards, written in parallel (default 1; fixed once created)", 1, SHARDS_MAX),
 		OPT_INT_('j', "jobs", &jobs, "N", "worker threads (default: one per CPU, at most 8)", 1, IDX_MAX_JOBS),
 		OPT_FLAG_(0, "compact", &compact, "compact the index at the end (a first run does by itself)"),
+		OPT_FLAG_(0, "rebuild", &rebuild, "build the index anew from its notes, beside it; it is swapped in when complete (roots kept)"),
 		OPT_FLAG_(0, "json", &json, "print the summary as one JSON object"),
 		OPT_FLAG_(0, "strict", &strict, "exit 1 when there were warnings"),
 		OPT_FLAG_('q', "quiet", &quiet, "print warnings only"),
@@ -189,16 +202,16 @@ int cmd_index(int argc, char **argv)
 		opt_usage(stderr, usage_line, NULL, opts);
 		return LEC_EXIT_ERROR;
 	}
-	if (check && compact) {
-		lec_error("index: --compact rewrites the index and --check changes nothing: "
-			  "give one of them");
+	if (check && (compact || rebuild)) {
+		lec_error("index: --%s rewrites the index and --check changes nothing: "
+			  "give one of them", compact ? "compact" : "rebuild");
 		free(args);
 		free(forget.items);
 		return LEC_EXIT_ERROR;
 	}
 	struct idx_opts io = { .check_only = check, .language = lang,
 			       .shards = (unsigned)shards, .jobs = (unsigned)jobs,
-			       .compact = compact };
+			       .compact = compact, .rebuild = rebuild };
 	char **abs_forget = NULL;
 	if (absolute_args(args, nargs, &abs_args) || absolute_args((char **)forget.items, forget.n, &abs_forget)) {
 		lec_error("out of memory");
@@ -213,7 +226,8 @@ int cmd_index(int argc, char **argv)
 	struct ui ui = { .tty = isatty(2) && !no_progress, .quiet = quiet, .json = json,
 			 .no_progress = no_progress,
 			 .warnings = json_array() };
-	struct idx_hooks hooks = { .ctx = &ui, .warn = ui_warn, .progress = ui_progress,
+	struct idx_hooks hooks = { .ctx = &ui, .warn = ui_warn, .info = ui_info,
+				   .progress = ui_progress,
 				   .stop = &stop_flag };
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
@@ -223,7 +237,11 @@ int cmd_index(int argc, char **argv)
 	struct buf msg;
 	buf_init(&msg, 4096);
 	lec_status st = idx_run(index_dir, abs_args, nargs, &io, &hooks, &stats, &msg);
-	if (st) {
+	if (st == LEC_EVERSION && check) {
+		/* an index of another format is out of date: 'lectern index' mends it */
+		lec_error("index: %s", msg.data);
+		code = LEC_EXIT_NOTHING;
+	} else if (st) {
 		lec_error("index: %s", msg.data ? msg.data : lec_status_str(st));
 	} else {
 		print_summary(&stats, &io, &ui, index_dir);

@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "commands.h"
@@ -35,22 +37,27 @@ static void ignore_warning(void *ctx, const char *path, const char *message)
 }
 
 /* Compare the index with its roots without writing: 1 if out of date, 0 if
- * not, -1 when unknown. */
-static int freshness(const char *index_dir, struct idx_stats *s)
+ * not, -1 when unknown (why in `why`: a missing root, say). */
+static int freshness(const char *index_dir, struct idx_stats *s, struct buf *why)
 {
 	struct idx_opts io = { .check_only = 1 };
 	struct idx_hooks hooks = { .warn = ignore_warning };
-	struct buf err;
-	buf_init(&err, 1024);
-	lec_status st = idx_run(index_dir, NULL, 0, &io, &hooks, s, &err);
-	buf_release(&err);
+	lec_status st = idx_run(index_dir, NULL, 0, &io, &hooks, s, why);
 	if (st)
 		return -1;
 	return s->added + s->updated + s->removed ? 1 : 0;
 }
 
+static const char *root_state(const char *root)
+{
+	struct stat sb;
+	if (stat(root, &sb) != 0)
+		return " (missing)";
+	return access(root, R_OK | X_OK) != 0 ? " (unreadable)" : "";
+}
+
 static void print_text(const char *index_dir, const struct idx_info *info, int stale,
-		       const struct idx_stats *s)
+		       const struct idx_stats *s, const char *why)
 {
 	char disk[32], notes[32], when[64] = "never";
 	human_bytes(info->bytes_on_disk, disk, sizeof(disk));
@@ -60,8 +67,12 @@ static void print_text(const char *index_dir, const struct idx_info *info, int s
 		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S %z", localtime(&t));
 	}
 	printf("index:        %s\n", index_dir);
-	for (size_t i = 0; i < info->nroots; i++)
-		printf("%s %s\n", i ? "             " : "roots:       ", info->roots[i]);
+	for (size_t i = 0; i < info->nroots; i++) {
+		printf("%s %s", i ? "             " : "roots:       ", info->roots[i]);
+		if (info->root_langs[i])
+			printf(" (%s)", info->root_langs[i]);
+		printf("%s\n", root_state(info->roots[i]));
+	}
 	if (!info->nroots)
 		printf("roots:        (none)\n");
 	printf("notes:        %llu (%s)\n", (unsigned long long)info->notes, notes);
@@ -72,10 +83,14 @@ static void print_text(const char *index_dir, const struct idx_info *info, int s
 		       info->remote_shards, info->unavailable ? " (some unavailable: "
 		       "'lectern shard list')" : "");
 	printf("last indexed: %s\n", when);
-	if (stale == -2)
+	if (info->building)
+		printf("first index:  not finished (cut short): 'lectern index' resumes it\n");
+	if (stale == -3)
+		printf("up to date:   no (the first index is not finished)\n");
+	else if (stale == -2)
 		printf("up to date:   (no local shards: checked where the shards are indexed)\n");
 	else if (stale < 0)
-		printf("up to date:   unknown (a root could not be read)\n");
+		printf("up to date:   unknown (%s)\n", why && *why ? why : "a root could not be read");
 	else if (stale)
 		printf("up to date:   no (%llu to add, %llu to update, %llu to remove: "
 		       "run 'lectern index')\n",
@@ -85,7 +100,8 @@ static void print_text(const char *index_dir, const struct idx_info *info, int s
 		printf("up to date:   yes\n");
 }
 
-static void print_json(const char *index_dir, const struct idx_info *info, int stale)
+static void print_json(const char *index_dir, const struct idx_info *info, int stale,
+		       const char *why)
 {
 	json_t *roots = json_array();
 	for (size_t i = 0; i < info->nroots; i++)
@@ -96,7 +112,13 @@ static void print_json(const char *index_dir, const struct idx_info *info, int s
 			      "passages", (json_int_t)info->passages,
 			      "bytes_on_disk", (json_int_t)info->bytes_on_disk,
 			      "last_indexed", (json_int_t)info->last_indexed,
-			      "up_to_date", stale < 0 ? json_null() : json_boolean(!stale));
+			      "up_to_date", stale == -3 ? json_false()
+			      : stale < 0 ? json_null() : json_boolean(!stale));
+	if (j)
+		json_object_set_new(j, "first_index_unfinished", json_boolean(info->building));
+	if (j && stale == -1)
+		json_object_set_new(j, "up_to_date_unknown", json_string(why && *why ? why
+						: "a root could not be read"));
 	if (j)
 		json_object_set_new(j, "shards", json_pack("{s:I, s:I, s:I}",
 			"local", (json_int_t)info->local_shards,
@@ -149,11 +171,14 @@ int cmd_status(int argc, char **argv)
 	struct idx_stats s;
 	memset(&s, 0, sizeof(s));
 	/* a search head's shards are indexed (and checked) where they live */
-	int stale = info.local_shards ? freshness(index_dir, &s) : -2;
+	struct buf why;
+	buf_init(&why, 4096);
+	int stale = !info.local_shards ? -2 : info.building ? -3 : freshness(index_dir, &s, &why);
 	if (json)
-		print_json(index_dir, &info, stale);
+		print_json(index_dir, &info, stale, why.data);
 	else
-		print_text(index_dir, &info, stale, &s);
+		print_text(index_dir, &info, stale, &s, why.data);
+	buf_release(&why);
 	idx_info_release(&info);
 	buf_release(&msg);
 	free(index_dir);

@@ -14,6 +14,7 @@
 #include "passage.h"
 #include "ptable.h"
 #include "record.h"
+#include "rootmap.h"
 #include "segmap.h"
 #include "stem.h"
 #include "stemdict.h"
@@ -27,8 +28,6 @@ lec_status docbuild_init(struct docbuild *b, const char *default_language)
 	hmap_init(&b->spelling);
 	hmap_init(&b->synonyms);
 	buf_init(&b->rec, 0);
-	const char *sp = getenv("LECTERN_STEM_POSITIONS");
-	b->stem_positions = sp && *sp == '1';
 	b->doc = xap_doc_new();
 	if (!b->doc)
 		return LEC_ENOMEM;
@@ -330,11 +329,13 @@ static char *date_value(const char *date)
 }
 
 static lec_status shared_build(struct shared_terms *sh, struct docbuild *b, stemmer *st,
-			       const char *path, const struct note *n)
+			       const char *key, const struct note *n)
 {
+	const char *rel = rootmap_key_rel(key);
 	buf_init(&sh->terms, 0);
 	tokenize_shared(sh, b, st, n->title, LEC_PFX_TITLE, LEC_PFX_TITLE_STEM);
-	tokenize_shared(sh, b, st, path, LEC_PFX_PATH, NULL);
+	/* path: is the path inside the root, which moves with the note */
+	tokenize_shared(sh, b, st, rel ? rel : key, LEC_PFX_PATH, NULL);
 	for (size_t i = 0; i < n->ntags; i++) {
 		char *norm;
 		size_t nl;
@@ -347,7 +348,7 @@ static lec_status shared_build(struct shared_terms *sh, struct docbuild *b, stem
 	sh->date_value = date_value(n->date);
 	if (sh->date_value)
 		add_shared(sh, LEC_PFX_YEAR, sh->date_value, 4, 0);
-	docbuild_file_term(path, sh->file_term);
+	docbuild_file_term(key, sh->file_term);
 	const char *lang = stemmer_language(st);
 	add_shared(sh, LEC_PFX_LANG, lang, strlen(lang), 0);
 	sh->lang = lang;
@@ -499,12 +500,10 @@ static int on_passage_word(void *vctx, const struct seg_word *w)
 		c->heading = w->pos;
 	c->term[0] = LEC_PFX_STEM[0];
 	memcpy(c->term + 1, s, sl);
-	if (c->b->stem_positions)
-		xap_doc_add_posting(c->doc, c->term, sl + 1, pos, wdf);
-	else
-		xap_doc_add_term(c->doc, c->term, sl + 1, wdf);
+	/* stems have no positions: a bare word's are its words' (stemdict.h) */
+	xap_doc_add_term(c->doc, c->term, sl + 1, wdf);
 	count_spelling(c->b, w->word, w->len, w->flags);
-	if (!c->b->stem_positions && (sl != w->len || memcmp(s, w->word, sl) != 0))
+	if (sl != w->len || memcmp(s, w->word, sl) != 0)
 		c->status = note_synonym(c->b, c->term, sl + 1, w->word, w->len);
 	return c->status != LEC_OK;
 }
@@ -607,10 +606,10 @@ static lec_status passage_terms(struct docbuild *b, stemmer *st, xap_doc *doc,
 	return rc;
 }
 
-static void put_note_record(struct buf *d, const char *path, const struct note *n,
+static void put_note_record(struct buf *d, const char *key, const struct note *n,
 			    size_t npassages, const char *lang)
 {
-	rec_puts(d, LEC_REC_PATH, path);
+	rec_puts(d, LEC_REC_PATH, key);
 	if (n->title)
 		rec_puts(d, LEC_REC_TITLE, n->title);
 	if (n->date)
@@ -622,7 +621,7 @@ static void put_note_record(struct buf *d, const char *path, const struct note *
 
 /* The note's document: every passage's terms at its own positions, the
  * shared terms once, the passage table, the records and the note record. */
-static lec_status note_doc(struct docbuild *b, stemmer *st, const char *path,
+static lec_status note_doc(struct docbuild *b, stemmer *st, const char *key,
 			   const struct note *n, const struct passage *ps, size_t np,
 			   uint32_t *nwords)
 {
@@ -637,7 +636,7 @@ static lec_status note_doc(struct docbuild *b, stemmer *st, const char *path,
 	if (!b->doc && !(b->doc = xap_doc_new()))
 		return LEC_ENOMEM;
 	xap_doc_clear(b->doc);
-	lec_status rc = shared_build(&sh, b, st, path, n);
+	lec_status rc = shared_build(&sh, b, st, key, n);
 	if (!rc)
 		rc = people_terms_build(&people, b, n);
 	for (size_t i = 0; !rc && i < np; i++)
@@ -650,7 +649,7 @@ static lec_status note_doc(struct docbuild *b, stemmer *st, const char *path,
 	}
 	if (!rc) {
 		xap_doc_set_value(b->doc, LEC_SLOT_PASSAGES, b->rec.data, b->rec.len);
-		put_note_record(&data, path, n, np, sh.lang);
+		put_note_record(&data, key, n, np, sh.lang);
 		rc = data.status;
 	}
 	if (!rc)
@@ -665,7 +664,8 @@ static lec_status note_doc(struct docbuild *b, stemmer *st, const char *path,
 	return rc;
 }
 
-/* Give initials-only speakers the name the directory's other notes know. */
+/* Give initials-only speakers the name the directory's other notes know
+ * (the directory of the note's key). */
 static void resolve_people(struct docbuild *b, const char *path, struct note *n)
 {
 	if (b->people.learn)
@@ -682,8 +682,8 @@ static void resolve_people(struct docbuild *b, const char *path, struct note *n)
 	}
 }
 
-lec_status docbuild_file(struct docbuild *b, const char *path, const char *data, size_t len,
-			 const char *lang_hint, docbuild_sink sink, docbuild_warn warn, void *ctx,
+lec_status docbuild_file(struct docbuild *b, const char *path, const char *key,
+			 const char *data, size_t len, const char *lang_hint, docbuild_sink sink, docbuild_warn warn, void *ctx,
 			 struct docbuild_counts *counts, const char **used)
 {
 	struct note n;
@@ -696,13 +696,13 @@ lec_status docbuild_file(struct docbuild *b, const char *path, const char *data,
 		return rc;
 	for (size_t i = 0; warn && i < n.nwarnings; i++)
 		warn(ctx, n.warnings[i]);
-	resolve_people(b, path, &n);
+	resolve_people(b, key, &n);
 	stemmer *st = stemmer_for(b, n.lang ? n.lang : lang_hint);
 	if (used)
 		*used = stemmer_language(st);
 	rc = passages_build(&n, &ps, &np);
 	if (!rc)
-		rc = note_doc(b, st, path, &n, ps, np, &words);
+		rc = note_doc(b, st, key, &n, ps, np, &words);
 	if (!rc)
 		rc = sink(ctx, b->doc);
 	if (!rc && b->give_docs)

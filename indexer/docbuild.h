@@ -35,7 +35,6 @@ struct docbuild {
 	struct hmap stems;      /* "lang\0word" -> malloc'd stem */
 	struct hmap spelling;   /* word -> (uintptr_t) count */
 	struct hmap synonyms;   /* "Zstem\0word" pairs not yet in the stem dictionary */
-	int stem_positions;     /* stems get positions (else: a stem -> words synonym) */
 	struct buf rec;         /* scratch for the stored passage forms */
 	struct stemmer *stemmers[8];
 	char *stemmer_names[8];  /* the name each was asked for ("fr", "french"...) */
@@ -61,14 +60,17 @@ struct docbuild_counts {
 	uint32_t words;         /* their terms: the note's BM25 length */
 };
 
-/* Parse `data` (the file's bytes) and give its document to `sink`. The
- * stemming language is the note's `lang:` front matter, else `lang_hint`
- * (the root's language, may be NULL), else english; *used gets its
- * canonical name (static storage). LEC_ELIMIT with docbuild_error() when
- * the note is past a bound of limits.h. */
-lec_status docbuild_file(struct docbuild *b, const char *path, const char *data, size_t len,
-			 const char *lang_hint, docbuild_sink sink, docbuild_warn warn, void *ctx,
-			 struct docbuild_counts *counts, const char **used);
+/* Parse `data` (the bytes of the file at `path`) and give its document to
+ * `sink`. `key` is the note's name in the index (common/rootmap.h): the
+ * document holds it, not the path, and the people of its directory are
+ * those of the key's. The stemming language is the note's `lang:` front
+ * matter, else `lang_hint` (the root's language, may be NULL), else
+ * english; *used gets its canonical name (static storage). LEC_ELIMIT with
+ * docbuild_error() when the note is past a bound of limits.h. */
+lec_status docbuild_file(struct docbuild *b, const char *path, const char *key,
+			 const char *data, size_t len, const char *lang_hint, docbuild_sink sink,
+			 docbuild_warn warn, void *ctx, struct docbuild_counts *counts,
+			 const char **used);
 
 /* The message of the last failure ("" if none). */
 const char *docbuild_error(const struct docbuild *b);
@@ -89,8 +91,8 @@ lec_status docbuild_passage_segmap(const struct note *n, const struct passage *p
  * again; the caller keeps one per database. */
 lec_status docbuild_flush_spelling(struct docbuild *b, xap_db *db, struct hmap *given);
 
-/* The file id term ("F" + 16 hex digits) of a path into out[20]. */
-void docbuild_file_term(const char *path, char out[20]);
+/* The file id term ("F" + 16 hex digits) of a note key into out[20]. */
+void docbuild_file_term(const char *key, char out[20]);
 
 /* Nonzero when the first bytes look binary (a NUL, or mostly control bytes). */
 int docbuild_is_binary(const char *data, size_t len);

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "build.h"
 #include "layout.h"
+#include "rootmap.h"
 #include "shards.h"
 #include "xap.h"
 
@@ -50,38 +52,42 @@ static int on_file_record(void *ctx, const char *key, size_t klen, const char *v
 	return 0;
 }
 
-static lec_status read_roots(xap_db *db, struct idx_info *info)
+/* The roots: the roots file, else (format 1) the copy in the first shard. */
+static lec_status read_roots(const char *index_dir, xap_db *db, struct idx_info *info,
+			     struct buf *err)
 {
-	char *val;
-	size_t len;
-	lec_status st = xap_db_get_metadata(db, LEC_META_ROOTS, strlen(LEC_META_ROOTS), &val, &len);
-	if (st)
-		return st;
-	for (char *p = val, *nl; p < val + len; p = nl + 1) {
-		nl = memchr(p, '\n', (size_t)(val + len - p));
-		if (!nl)
-			nl = val + len;
-		*nl = 0;
-		if (!*p)
-			continue;
-		char **nr = realloc(info->roots, (info->nroots + 1) * sizeof(char *));
-		if (!nr || !(nr[info->nroots] = strdup(p))) {
-			if (nr)
-				info->roots = nr;
-			free(val);
-			return LEC_ENOMEM;
-		}
-		info->roots = nr;
-		info->nroots++;
+	struct rootmap m;
+	rootmap_init(&m);
+	lec_status st = rootmap_load_file(&m, index_dir, err);
+	if (st == LEC_ENOTFOUND && !db) {
+		st = LEC_OK;
+	} else if (st == LEC_ENOTFOUND) {
+		char *val = NULL;
+		size_t len = 0;
+		st = xap_db_get_metadata(db, LEC_META_ROOTS, strlen(LEC_META_ROOTS), &val, &len);
+		if (!st)
+			st = rootmap_decode(&m, val, len, NULL, err);
+		free(val);
 	}
-	free(val);
-	return LEC_OK;
+	info->roots = st || !m.n ? NULL : calloc(m.n, sizeof(*info->roots));
+	info->root_langs = st || !m.n ? NULL : calloc(m.n, sizeof(*info->root_langs));
+	if (!st && m.n && (!info->roots || !info->root_langs))
+		st = LEC_ENOMEM;
+	for (size_t i = 0; !st && i < m.n; i++, info->nroots++) {
+		info->roots[i] = strdup(m.v[i].path);
+		info->root_langs[i] = m.v[i].lang ? strdup(m.v[i].lang) : NULL;
+		if (!info->roots[i] || (m.v[i].lang && !info->root_langs[i]))
+			st = LEC_ENOMEM;
+	}
+	rootmap_release(&m);
+	return st;
 }
 
 /* Counts of one shard; the index-wide keys come from the first one. */
-static lec_status read_shard(xap_db *db, int first, struct idx_info *info)
+static lec_status read_shard(const char *index_dir, xap_db *db, int first, struct idx_info *info,
+			     struct buf *err)
 {
-	lec_status st = first ? read_roots(db, info) : LEC_OK;
+	lec_status st = first ? read_roots(index_dir, db, info, err) : LEC_OK;
 	if (!st)
 		st = xap_db_metadata_each(db, LEC_META_FILE_PREFIX, strlen(LEC_META_FILE_PREFIX),
 					  on_file_record, info);
@@ -98,13 +104,36 @@ static lec_status read_shard(xap_db *db, int first, struct idx_info *info)
 	return st;
 }
 
+/* Where the counts are: the index, or (a first index cut short) its build. */
+static char *counted_dir(const char *index_dir, int *building)
+{
+	char *db = NULL, *stub = NULL;
+	struct stat sb;
+	*building = 0;
+	if (asprintf(&db, "%s/%s", index_dir, LEC_DB_SUBDIR) < 0)
+		return NULL;
+	if (asprintf(&stub, "%s/%s", index_dir, SHARDS_STUB_NAME) < 0) {
+		free(db);
+		return NULL;
+	}
+	*building = stat(db, &sb) != 0 && stat(stub, &sb) != 0 && build_pending(index_dir);
+	free(db);
+	free(stub);
+	return *building ? build_dir_of(index_dir) : strdup(index_dir);
+}
+
 lec_status idx_info_read(const char *index_dir, struct idx_info *info, struct buf *err)
 {
 	struct shard_set set;
 	memset(info, 0, sizeof(*info));
-	lec_status st = shards_load(index_dir, &set, err);
-	if (st)
+	char *dir = counted_dir(index_dir, &info->building);
+	if (!dir)
+		return LEC_ENOMEM;
+	lec_status st = shards_load(dir, &set, err);
+	if (st) {
+		free(dir);
 		return st;
+	}
 	info->local_shards = set.nlocal;
 	info->remote_shards = set.n - set.nlocal;
 	int first = 1;
@@ -117,6 +146,9 @@ lec_status idx_info_read(const char *index_dir, struct idx_info *info, struct bu
 		if (st && e->remote && st != LEC_ENOMEM) {
 			info->unavailable++;   /* counted without it */
 			st = LEC_OK;
+		} else if (st == LEC_ENOTFOUND && info->building) {
+			/* cut short before its first commit: no notes yet */
+			st = read_roots(index_dir, NULL, info, err);
 		} else if (st == LEC_ENOTFOUND && set.n == 1) {
 			buf_printf(err, "no index at %s: run 'lectern index DIR' first", index_dir);
 		} else if (st) {
@@ -124,9 +156,11 @@ lec_status idx_info_read(const char *index_dir, struct idx_info *info, struct bu
 				   set.n > 1 ? " shard " : "", set.n > 1 ? e->name : "",
 				   why.len ? why.data : lec_status_str(st));
 		} else {
-			st = read_shard(db, first, info);
+			size_t had = err->len;
+			/* the roots are the index's (a build's are there too) */
+			st = read_shard(index_dir, db, first, info, err);
 			first = 0;
-			if (st)
+			if (st && err->len == had)
 				buf_printf(err, "%s: %s", lec_status_str(st), xap_db_error(db));
 			else if (!e->remote)
 				info->bytes_on_disk += dir_bytes(e->path);
@@ -135,6 +169,7 @@ lec_status idx_info_read(const char *index_dir, struct idx_info *info, struct bu
 		xap_db_free(db);
 	}
 	shards_release(&set);
+	free(dir);
 	if (st)
 		idx_info_release(info);
 	return st;
@@ -142,9 +177,12 @@ lec_status idx_info_read(const char *index_dir, struct idx_info *info, struct bu
 
 void idx_info_release(struct idx_info *info)
 {
-	for (size_t i = 0; i < info->nroots; i++)
+	for (size_t i = 0; i < info->nroots; i++) {
 		free(info->roots[i]);
+		free(info->root_langs ? info->root_langs[i] : NULL);
+	}
 	free(info->roots);
+	free(info->root_langs);
 	free(info->format);
 	memset(info, 0, sizeof(*info));
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include <xxhash.h>
 
+#include "build.h"
 #include "compact.h"
 #include "docbuild.h"
 #include "hmap.h"
@@ -36,6 +37,8 @@ struct known_file {
 	uint64_t hash;
 	uint32_t passages;
 	uint64_t words;         /* terms of its passages */
+	char *key;              /* its name in the index, as stored (rootmap.h) */
+	int orphan;             /* its key names no root: removed by the run */
 	int seen;               /* found by this run's walk (or kept on purpose) */
 };
 
@@ -66,6 +69,12 @@ struct shard_w {
 };
 
 struct run {
+	const char *index_dir;  /* where this run writes: the index, or its build */
+	const char *target;     /* the index asked for */
+	char *build;            /* a fresh build's directory (build.h); NULL: in place */
+	xap_db **old;           /* a rebuild: the index's own shards, held locked
+	                         * until the build replaces them (NULL: damaged) */
+	size_t nold;
 	const struct idx_opts *opts;
 	const struct idx_hooks *hooks;
 	struct idx_stats *stats;
@@ -91,7 +100,6 @@ struct run {
 	pthread_mutex_t mu;     /* stats, warnings, progress, languages, the first error */
 	uint64_t done_files, done_bytes;
 	atomic_int failed;      /* a worker failed: the others stop */
-	int fresh;              /* every shard was empty when the run began */
 };
 
 /* A worker parses and builds documents on its own and writes them into the
@@ -199,6 +207,13 @@ static lec_status save_languages(struct run *r, struct shard_w *sh)
 
 /* ---- known files -------------------------------------------------------- */
 
+static void known_free(struct known_file *k)
+{
+	if (k)
+		free(k->key);
+	free(k);
+}
+
 static int on_known(void *ctx, const char *key, size_t klen, const char *val, size_t vlen)
 {
 	struct run *r = ctx;
@@ -211,14 +226,15 @@ static int on_known(void *ctx, const char *key, size_t klen, const char *val, si
 		return 0;
 	memcpy(rec, val, nl);
 	rec[nl] = 0;
-	/* the path: after the prefix, or after the TAB of a hashed key's record */
-	const char *path = key + pl;
-	size_t path_len = klen - pl;
+	/* the note key: after the prefix, or after the TAB of a hashed key's
+	 * record */
+	const char *nkey = key + pl;
+	size_t nkey_len = klen - pl;
 	if (klen > pl && key[pl] == '#') {
 		if (nl == vlen)
 			return 0;
-		path = val + nl + 1;
-		path_len = vlen - nl - 1;
+		nkey = val + nl + 1;
+		nkey_len = vlen - nl - 1;
 	}
 	unsigned long long size, hash, words;
 	long long mtime;
@@ -226,26 +242,42 @@ static int on_known(void *ctx, const char *key, size_t klen, const char *val, si
 	if (sscanf(rec, "%llu %lld %llx %u %llu", &size, &mtime, &hash, &passages, &words) != 5)
 		return 0;
 	struct known_file *k = calloc(1, sizeof(*k));
-	if (!k)
+	if (!k || !(k->key = strndup(nkey, nkey_len))) {
+		free(k);
 		return 1;
+	}
+	/* known files are found by path; a key whose root is gone (a damaged
+	 * roots file) is an orphan, under a name no path has */
+	char *path = NULL;
+	lec_status pst = roots_path_of_key(&r->roots, nkey, nkey_len, &path);
+	if (pst == LEC_ENOMEM || (pst && asprintf(&path, "\x01%s", k->key) < 0)) {
+		free(k->key);
+		free(k);
+		return 1;
+	}
+	k->orphan = pst != LEC_OK;
 	k->size = size;
 	k->mtime_ns = mtime;
 	k->hash = hash;
 	k->passages = passages;
 	k->words = words;
 	struct hmap_entry *e;
-	if (hmap_put(&r->known, path, path_len, &e, NULL)) {
+	lec_status st = hmap_put(&r->known, path, strlen(path), &e, NULL);
+	free(path);
+	if (st) {
+		free(k->key);
 		free(k);
 		return 1;
 	}
-	free(e->value);
+	known_free(e->value);
 	e->value = k;
 	return 0;
 }
 
-static struct shard_w *shard_of(struct run *r, const char *path)
+/* The shard of a note, by its key: a moved root moves no note. */
+static struct shard_w *shard_of(struct run *r, const char *key)
 {
-	return &r->shards[shards_of_path(path, r->nshards)];
+	return &r->shards[shards_of_path(key, r->nshards)];
 }
 
 /* Each shard's passage totals, from the records of its notes. */
@@ -255,7 +287,7 @@ static void sum_totals(struct run *r)
 	struct hmap_entry *e;
 	while (hmap_next(&r->known, &it, &e)) {
 		const struct known_file *k = e->value;
-		struct shard_w *sh = shard_of(r, e->key);
+		struct shard_w *sh = shard_of(r, k->key);
 		sh->passages += k->passages;
 		sh->words += k->words;
 	}
@@ -298,19 +330,19 @@ static lec_status save_totals(struct shard_w *sh)
 	return st;
 }
 
-static lec_status set_known(struct shard_w *sh, const char *path, uint64_t size, int64_t mtime,
+static lec_status set_known(struct shard_w *sh, const char *nkey, uint64_t size, int64_t mtime,
 			    uint64_t hash, uint32_t passages, uint64_t words)
 {
 	char key[META_KEY_MAX];
-	size_t plen = strlen(path);
-	size_t kl = meta_key(LEC_META_FILE_PREFIX, path, plen, key);
+	size_t plen = strlen(nkey);
+	size_t kl = meta_key(LEC_META_FILE_PREFIX, nkey, plen, key);
 	struct buf val;
 	buf_init(&val, 0);
 	buf_printf(&val, "%" PRIu64 " %" PRId64 " %016" PRIx64 " %" PRIu32 " %" PRIu64, size,
 		   mtime, hash, passages, words);
 	if (kl != strlen(LEC_META_FILE_PREFIX) + plen) {
 		buf_putc(&val, '\t');
-		buf_put(&val, path, plen);
+		buf_put(&val, nkey, plen);
 	}
 	lec_status st = val.status ? val.status
 				   : xap_db_set_metadata(sh->db, key, kl, val.data, val.len);
@@ -318,12 +350,12 @@ static lec_status set_known(struct shard_w *sh, const char *path, uint64_t size,
 	return st;
 }
 
-static lec_status drop_known(struct shard_w *sh, const char *path)
+static lec_status drop_known(struct shard_w *sh, const char *nkey)
 {
 	char key[META_KEY_MAX];
 	char term[20];
-	size_t kl = meta_key(LEC_META_FILE_PREFIX, path, strlen(path), key);
-	docbuild_file_term(path, term);
+	size_t kl = meta_key(LEC_META_FILE_PREFIX, nkey, strlen(nkey), key);
+	docbuild_file_term(nkey, term);
 	lec_status st = xap_db_delete_documents_by_term(sh->db, term, strlen(term));
 	if (!st)
 		st = xap_db_set_metadata(sh->db, key, kl, "", 0);
@@ -363,21 +395,47 @@ static void on_walk_warn(void *ctx, const char *path, const char *message)
 		strv_add(&r->failed_dirs, &r->nfailed, path);
 }
 
+/* A root that cannot be walked: an indexing run keeps its notes and goes
+ * on; a check cannot say the index is up to date, and fails. */
+static lec_status root_unreadable(struct run *r, const char *root, const char *why)
+{
+	if (r->opts->check_only) {
+		buf_printf(r->err, "root %s %s: the index cannot be checked against it "
+			   "('lectern index --forget %s' drops it)", root, why, root);
+		return LEC_ENOTFOUND;
+	}
+	char msg[512];
+	snprintf(msg, sizeof(msg), "root %s; its notes are kept (use --forget)", why);
+	warn(r, root, msg);
+	return strv_add(&r->failed_dirs, &r->nfailed, root);
+}
+
 static lec_status walk_scopes(struct run *r)
 {
 	for (size_t i = 0; i < r->roots.nscopes; i++) {
+		const char *root = r->roots.scopes[i];
 		struct stat sb;
-		if (stat(r->roots.scopes[i], &sb) != 0) {
-			warn(r, r->roots.scopes[i], "root is missing; its notes are kept (use --forget)");
-			strv_add(&r->failed_dirs, &r->nfailed, r->roots.scopes[i]);
+		lec_status st;
+		if (stat(root, &sb) != 0) {
+			char why[300];
+			snprintf(why, sizeof(why), "is missing (%s)", strerror(errno));
+			if ((st = root_unreadable(r, root, why)))
+				return st;
 			continue;
 		}
-		lec_status st = walk_root(r->roots.scopes[i], on_found, on_walk_warn, r);
+		if (access(root, S_ISDIR(sb.st_mode) ? R_OK | X_OK : R_OK) != 0) {
+			if ((st = root_unreadable(r, root, "cannot be read (permission denied)")))
+				return st;
+			continue;
+		}
+		st = walk_root(root, on_found, on_walk_warn, r);
 		if (st == LEC_ESTOP)
 			return LEC_ENOMEM;
 		if (st && st != LEC_ENOTFOUND) {
-			warn(r, r->roots.scopes[i], lec_status_str(st));
-			strv_add(&r->failed_dirs, &r->nfailed, r->roots.scopes[i]);
+			char why[300];
+			snprintf(why, sizeof(why), "cannot be walked (%s)", lec_status_str(st));
+			if ((st = root_unreadable(r, root, why)))
+				return st;
 		}
 	}
 	return LEC_OK;
@@ -475,33 +533,58 @@ static lec_status refuse_note(struct worker *w, const struct found_file *f, int 
 
 /* Re-index one file whose content changed (or is new); k is what the index
  * knew of it (NULL: new). */
-static lec_status reindex_file(struct worker *w, const struct found_file *f, const char *data,
-			       size_t len, uint64_t hash, const struct known_file *k)
+/* A known note under a new key (its root was folded into a new one): its
+ * old document and record go, from the old key's shard. */
+static lec_status drop_old_key(struct run *r, const struct known_file *k)
+{
+	struct shard_w *sh = shard_of(r, k->key);
+	pthread_mutex_lock(&sh->mu);
+	lec_status st = tx_begin(r, sh);
+	if (!st)
+		st = drop_known(sh, k->key);
+	if (!st) {
+		count_totals(sh, -1, k->passages, k->words);
+		sh->wrote = 1;
+	}
+	if (st)
+		run_fail(r, sh, st);
+	pthread_mutex_unlock(&sh->mu);
+	return st;
+}
+
+static lec_status reindex_file(struct worker *w, const struct found_file *f, const char *key,
+			       const char *data, size_t len, uint64_t hash,
+			       const struct known_file *k)
 {
 	struct run *r = w->r;
-	struct shard_w *sh = shard_of(r, f->path);
+	struct shard_w *sh = shard_of(r, key);
 	char term[20];
 	struct docbuild_counts counts;
 	const char *used = NULL;
 	w->cur_path = f->path;
 	w->build.give_docs = 1;
-	lec_status st = docbuild_file(&w->build, f->path, data, len,
+	lec_status st = docbuild_file(&w->build, f->path, key, data, len,
 				      roots_lang_of(&r->roots, f->path), keep_doc, on_note_warning, w,
 				      &counts, &used);
 	if (st == LEC_ELIMIT)
 		return refuse_note(w, f, k != NULL);
 	if (st)
 		return st;
+	if (k && strcmp(k->key, key) != 0) {
+		if ((st = drop_old_key(r, k)))
+			return st;
+		k = NULL;
+	}
 	pthread_mutex_lock(&sh->mu);
 	st = tx_begin(r, sh);
-	docbuild_file_term(f->path, term);
+	docbuild_file_term(key, term);
 	if (!st)
 		st = k ? xap_db_replace_document_by_term(sh->db, term, strlen(term), w->doc, NULL)
 		       : xap_db_add_document(sh->db, w->doc, NULL);
 	if (!st)
 		st = docbuild_flush_spelling(&w->build, sh->db, &sh->synonyms);
 	if (!st)
-		st = set_known(sh, f->path, f->size, f->mtime_ns, hash, counts.passages, counts.words);
+		st = set_known(sh, key, f->size, f->mtime_ns, hash, counts.passages, counts.words);
 	if (!st) {
 		if (k)
 			count_totals(sh, -1, k->passages, k->words);
@@ -529,11 +612,11 @@ static lec_status touch_file(struct worker *w, const struct found_file *f, uint6
 			     const struct known_file *k)
 {
 	struct run *r = w->r;
-	struct shard_w *sh = shard_of(r, f->path);
+	struct shard_w *sh = shard_of(r, k->key);
 	pthread_mutex_lock(&sh->mu);
 	lec_status st = tx_begin(r, sh);
 	if (!st)
-		st = set_known(sh, f->path, f->size, f->mtime_ns, hash, k->passages, k->words);
+		st = set_known(sh, k->key, f->size, f->mtime_ns, hash, k->passages, k->words);
 	sh->wrote = 1;
 	if (!st)
 		st = maybe_commit(r, sh);
@@ -550,13 +633,15 @@ static const char *read_problem(lec_status st)
 	       : NULL;
 }
 
-/* Compare one found file with the index and bring it up to date. */
-static lec_status process_file(struct worker *w, struct found_file *f)
+/* Compare one found file (named `key` in the index) with the index and
+ * bring it up to date. */
+static lec_status process_keyed(struct worker *w, struct found_file *f, const char *key)
 {
 	struct run *r = w->r;
 	struct hmap_entry *e = hmap_get(&r->known, f->path, strlen(f->path));
 	struct known_file *k = e ? e->value : NULL;
-	int force = roots_relang(&r->roots, f->path);
+	/* a note whose root was folded into a new one is written anew */
+	int force = roots_relang(&r->roots, f->path) || (k && strcmp(k->key, key) != 0);
 	if (k && !force && k->size == f->size && k->mtime_ns == f->mtime_ns) {
 		k->seen = 1;
 		w->st.unchanged++;
@@ -599,10 +684,21 @@ static lec_status process_file(struct worker *w, struct found_file *f)
 	else
 		w->st.added++;
 	if (!r->opts->check_only)
-		st = reindex_file(w, f, data, len, hash, k);
+		st = reindex_file(w, f, key, data, len, hash, k);
 	free(data);
 	if (st && !atomic_load(&r->failed))
 		run_fail(r, NULL, st);
+	return st;
+}
+
+static lec_status process_file(struct worker *w, struct found_file *f)
+{
+	char *key = NULL;
+	lec_status st = roots_key(&w->r->roots, f->path, &key);
+	if (st)   /* the walk goes only under roots */
+		return run_fail(w->r, NULL, st == LEC_ENOTFOUND ? LEC_EINTERNAL : st);
+	st = process_keyed(w, f, key);
+	free(key);
 	return st;
 }
 
@@ -622,16 +718,16 @@ static lec_status remove_vanished(struct run *r)
 	struct hmap_entry *e;
 	while (hmap_next(&r->known, &it, &e)) {
 		struct known_file *k = e->value;
-		if (!roots_forgotten(&r->roots, e->key) &&
+		if (!k->orphan && !roots_forgotten(&r->roots, e->key) &&
 		    (k->seen || !roots_in_scope(&r->roots, e->key) || is_failed(r, e->key)))
 			continue;
 		r->stats->removed++;
 		if (r->opts->check_only)
 			continue;
-		struct shard_w *sh = shard_of(r, e->key);
+		struct shard_w *sh = shard_of(r, k->key);
 		lec_status st = tx_begin(r, sh);
 		if (!st)
-			st = drop_known(sh, e->key);
+			st = drop_known(sh, k->key);
 		if (st)
 			return run_fail(r, sh, st);
 		count_totals(sh, -1, k->passages, k->words);
@@ -853,32 +949,175 @@ static void compact_shard(struct run *r, struct shard_w *sh, const struct shard_
 	free(tmp);
 }
 
-/* A first run compacts the shards it wrote in several commits; --compact,
- * every shard. */
+/* --compact: every shard, in place (a build is installed compacted). */
 static void compact_at_end(struct run *r)
 {
-	int forced = r->opts->compact;
-	if (r->opts->check_only || stop_requested(r) || !(r->fresh || forced))
+	if (r->opts->check_only || stop_requested(r) || !r->opts->compact || r->build)
 		return;
 	for (size_t i = 0; i < r->nshards && !stop_requested(r); i++)
-		if (forced || r->shards[i].ncommits > 1)
-			compact_shard(r, &r->shards[i], &r->layout.v[i]);
+		compact_shard(r, &r->shards[i], &r->layout.v[i]);
 }
 
-/* Whether every shard is empty: a first run (or one after a run that
- * committed nothing). */
-static lec_status note_fresh(struct run *r)
+/* ---- a fresh build (build.h) ------------------------------------------------- */
+
+/* A database of the index that cannot be read: say which, and what to do. */
+static lec_status damaged(struct run *r, const char *path, lec_status st, const char *why)
 {
-	r->fresh = 1;
-	for (size_t i = 0; i < r->nshards; i++) {
-		uint32_t n = 0;
-		lec_status st = xap_db_doccount(r->shards[i].db, &n);
-		if (st)
-			return st;
-		if (n)
-			r->fresh = 0;
+	buf_printf(r->err, "index %s: the database %s is damaged (%s): 'lectern index "
+		   "--rebuild' rebuilds the index from the notes, keeping its roots",
+		   r->target, path, why && *why ? why : lec_status_str(st));
+	return LEC_ECORRUPT;
+}
+
+static int is_damage(lec_status st)
+{
+	return st == LEC_ECORRUPT || st == LEC_EXAPIAN || st == LEC_EVERSION;
+}
+
+/* The format of the index asked for: *fmt "" when it has no database yet.
+ * A database that cannot be read is LEC_ECORRUPT, said in r->err. */
+static lec_status target_format(struct run *r, char **fmt)
+{
+	struct shard_set set;
+	size_t len = 0;
+	*fmt = NULL;
+	lec_status st = shards_load(r->target, &set, r->err);
+	if (st)
+		return st;
+	xap_db *db = set.nlocal ? xap_db_new() : NULL;
+	if (set.nlocal && !db)
+		st = LEC_ENOMEM;
+	else if (db && (st = xap_db_open(db, set.v[0].path, XAP_OPEN_READ)) == LEC_OK)
+		st = xap_db_get_metadata(db, LEC_META_FORMAT, strlen(LEC_META_FORMAT), fmt, &len);
+	if (st == LEC_ENOTFOUND || !db) {
+		free(*fmt);
+		*fmt = strdup("");
+		st = *fmt ? LEC_OK : LEC_ENOMEM;
+	} else if (is_damage(st) || st == LEC_EIO) {
+		st = damaged(r, set.v[0].path, st, xap_db_error(db));
 	}
-	return LEC_OK;
+	xap_db_free(db);
+	shards_release(&set);
+	return st;
+}
+
+/* Whether this run is a fresh build: a first index, --rebuild, an index of
+ * another format, or a build a killed run left. */
+static lec_status choose_build(struct run *r)
+{
+	const struct idx_opts *o = r->opts;
+	int build = o->rebuild || build_pending(r->target);
+	char *fmt = NULL;
+	lec_status st = LEC_OK;
+	if (o->check_only && build_pending(r->target)) {
+		/* out of date, as an index of another format is (check_format) */
+		buf_printf(r->err, "index %s: its first index is not finished: 'lectern index' "
+			   "resumes it", r->target);
+		return LEC_EVERSION;
+	}
+	if (o->check_only)
+		return LEC_OK;   /* compared in place; check_format says "rebuild" */
+	if (!build && !(st = target_format(r, &fmt)) && strcmp(fmt, LEC_INDEX_FORMAT) != 0) {
+		build = 1;
+		if (*fmt && r->hooks && r->hooks->info) {
+			char msg[256];
+			snprintf(msg, sizeof(msg), "index format %s is not this lectern's (%s): "
+				 "rebuilding it from its notes, keeping its roots", fmt,
+				 LEC_INDEX_FORMAT);
+			r->hooks->info(r->hooks->ctx, msg);
+		}
+	}
+	free(fmt);
+	if (st || !build)
+		return st;
+	if (!(r->build = build_dir_of(r->target)))
+		return LEC_ENOMEM;
+	if ((st = paths_mkdir_p(r->target, 0755))) {
+		buf_printf(r->err, "cannot create index directory %s: %s", r->target,
+			   strerror(errno));
+		return st;
+	}
+	return build_prepare(r->target, r->err);
+}
+
+/* A rebuild holds the index's own shards locked (so no other run writes
+ * them meanwhile) until the build replaces them; a shard that cannot be
+ * opened (damaged, or none yet) is not held. */
+static lec_status hold_target(struct run *r)
+{
+	struct shard_set set;
+	lec_status st = shards_load(r->target, &set, r->err);
+	if (st)
+		return st;
+	r->old = calloc(set.nlocal ? set.nlocal : 1, sizeof(*r->old));
+	if (!r->old)
+		st = LEC_ENOMEM;
+	else
+		r->nold = set.nlocal;
+	for (size_t i = 0; !st && i < set.nlocal; i++) {
+		xap_db *db = xap_db_new();
+		if (!db) {
+			st = LEC_ENOMEM;
+			break;
+		}
+		lec_status ost = xap_db_open(db, set.v[i].path, XAP_OPEN_WRITE);
+		if (ost == LEC_ELOCKED) {
+			buf_printf(r->err, "index %s is locked: another lectern index (or serve "
+				   "reindex) is writing it", r->target);
+			st = ost;
+		}
+		if (ost)
+			xap_db_free(db);
+		else
+			r->old[i] = db;
+	}
+	shards_release(&set);
+	return st;
+}
+
+static void release_target(struct run *r)
+{
+	for (size_t i = 0; r->old && i < r->nold; i++)
+		xap_db_free(r->old[i]);
+	free(r->old);
+	r->old = NULL;
+}
+
+/* Every shard of the build into its place in the index, the roots file,
+ * then the build directory goes. */
+static lec_status install_build(struct run *r)
+{
+	lec_status st = LEC_OK;
+	for (size_t i = 0; !st && i < r->nshards; i++) {
+		const struct shard_entry *e = &r->layout.v[i];
+		char *to = NULL, why[600];
+		int compacted = 0;
+		if (asprintf(&to, "%s/%s", r->target, e->name) < 0)
+			return LEC_ENOMEM;
+		xap_db *old = r->old && i < r->nold ? r->old[i] : NULL;
+		st = build_install_shard(r->shards[i].db, e->path, to, old, &compacted, why,
+					 sizeof(why));
+		if (old) {
+			xap_db_free(old);
+			r->old[i] = NULL;
+		}
+		if (st) {
+			buf_printf(r->err, "cannot put the new index in place at %s: %s", to, why);
+		} else if (compacted) {
+			r->stats->compacted++;
+		} else {
+			char msg[700];
+			snprintf(msg, sizeof(msg), "not compacted (%s); the index is complete, only "
+				 "larger", why);
+			warn(r, to, msg);
+		}
+		free(to);
+	}
+	if (!st)
+		st = roots_save_file(&r->roots, r->target, r->err);
+	if (!st)
+		st = build_finish(r->target, r->err);
+	return st;
 }
 
 /* ---- opening ------------------------------------------------------------ */
@@ -914,7 +1153,14 @@ static lec_status precheck(struct run *r, const char *index_dir, char *const *pa
 		buf_printf(r->err, "--shards %u: at most %d", r->opts->shards, SHARDS_MAX);
 		return LEC_EINVAL;
 	}
-	if (!index_exists(index_dir) && npaths == 0) {
+	/* an index whose first build was cut short is resumed */
+	char *roots = NULL;
+	struct stat rsb;
+	if (asprintf(&roots, "%s/%s", index_dir, LEC_ROOTS_FILE) < 0)
+		return LEC_ENOMEM;
+	int known = index_exists(index_dir) || build_pending(index_dir) || stat(roots, &rsb) == 0;
+	free(roots);
+	if (!known && npaths == 0) {
 		if (r->opts->check_only || r->opts->nforget == 0)
 			buf_printf(r->err, "no index at %s and no roots to index: give a directory, "
 				   "e.g. 'lectern index ~/notes'", index_dir);
@@ -980,13 +1226,14 @@ static lec_status open_shards(struct run *r, const char *index_dir)
 		pthread_mutex_init(&sh->mu, NULL);
 		hmap_init(&sh->synonyms);
 		r->nshards++;
-		st = xap_db_open(sh->db, e->path, r->opts->check_only ? XAP_OPEN_READ
-								      : XAP_OPEN_CREATE);
+		st = xap_db_open(sh->db, e->path,
+				 r->opts->check_only ? XAP_OPEN_READ
+				 : r->build ? XAP_OPEN_CREATE | XAP_OPEN_NO_SYNC : XAP_OPEN_CREATE);
 		if (st == LEC_ELOCKED)
 			buf_printf(r->err, "index %s is locked: another lectern index (or serve "
-				   "reindex) is writing it", index_dir);
+				   "reindex) is writing it", r->target);
 		else if (st)
-			buf_printf(r->err, "cannot open index %s%s%s: %s", index_dir,
+			buf_printf(r->err, "cannot open index %s%s%s: %s", r->target,
 				   r->layout.nlocal > 1 ? " shard " : "",
 				   r->layout.nlocal > 1 ? e->name : "", xap_db_error(sh->db));
 		if (st)
@@ -1009,8 +1256,10 @@ static lec_status check_format(struct run *r)
 			st = xap_db_set_metadata(db, LEC_META_FORMAT, strlen(LEC_META_FORMAT),
 						 LEC_INDEX_FORMAT, strlen(LEC_INDEX_FORMAT));
 		} else if (len && strcmp(val, LEC_INDEX_FORMAT) != 0) {
-			buf_printf(r->err, "index format %s is not this lectern's format %s: remove "
-				   "the index directory and index again", val, LEC_INDEX_FORMAT);
+			/* only a check gets here: an indexing run rebuilds it */
+			buf_printf(r->err, "index %s is in format %s, and this lectern reads format "
+				   "%s: 'lectern index' rebuilds it from its notes, keeping its roots",
+				   r->target, val, LEC_INDEX_FORMAT);
 			st = LEC_EVERSION;
 		}
 		free(val);
@@ -1018,18 +1267,55 @@ static lec_status check_format(struct run *r)
 	return st;
 }
 
-/* New roots go into the first transaction, so that a run killed later
- * leaves notes that belong to a known root. */
+/* New roots are written before any note, so that a run killed later
+ * leaves notes that belong to a known root, and the next run resumes the
+ * same job: the roots file at once, shard 0's copy in its first
+ * transaction (every shard's at the end: finish). */
 static lec_status early_roots(struct run *r)
 {
 	if (r->opts->check_only || !r->roots.changed)
 		return LEC_OK;
+	lec_status st = roots_save_file(&r->roots, r->index_dir, r->err);
+	/* a first index's roots are the index's at once (status shows them) */
+	if (!st && r->build)
+		st = roots_save_file(&r->roots, r->target, r->err);
 	struct shard_w *sh = &r->shards[0];
-	lec_status st = tx_begin(r, sh);
 	if (!st)
-		st = roots_save(&r->roots, sh->db);
+		st = tx_begin(r, sh);
+	if (!st)
+		st = roots_save_db(&r->roots, sh->db);
 	sh->wrote = 1;
 	return st;
+}
+
+/* The roots: a build's own (a resumed one may have new roots), else the
+ * index's: its roots file, else (format 1) the copy in its first shard. */
+static lec_status load_roots(struct run *r)
+{
+	if (r->build) {
+		char *file = NULL;
+		struct stat sb;
+		if (asprintf(&file, "%s/%s", r->build, LEC_ROOTS_FILE) < 0)
+			return LEC_ENOMEM;
+		int resumed = stat(file, &sb) == 0;
+		free(file);
+		if (resumed)
+			return roots_load(&r->roots, r->build, NULL, r->err);
+		return roots_load(&r->roots, r->target, r->old ? r->old[0] : NULL, r->err);
+	}
+	return roots_load(&r->roots, r->target, r->shards[0].db, r->err);
+}
+
+/* A root found at a new path is said once, not as a warning. */
+static void say_moved(struct run *r)
+{
+	for (size_t i = 0; i < r->roots.nmoved; i++)
+		if (r->hooks && r->hooks->info) {
+			char msg[8192];
+			snprintf(msg, sizeof(msg), "root moved: %s%s", r->roots.moved[i],
+				 r->opts->check_only ? " (not saved: --check)" : "");
+			r->hooks->info(r->hooks->ctx, msg);
+		}
 }
 
 /* Commit every shard; shard 0 last, with the time of this run. */
@@ -1045,6 +1331,8 @@ static lec_status finish(struct run *r)
 		struct shard_w *sh = &r->shards[i];
 		if (sh->langs_saved != r->langs_gen)
 			st = tx_begin(r, sh);
+		if (!st && r->roots.changed && !(st = tx_begin(r, sh)))
+			st = roots_save_db(&r->roots, sh->db);
 		if (!st && i == 0 && wrote) {
 			char now[32];
 			int n = snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
@@ -1062,6 +1350,8 @@ static lec_status finish(struct run *r)
 
 static void run_release(struct run *r)
 {
+	release_target(r);
+	free(r->build);
 	for (size_t i = 0; i < r->nshards; i++) {
 		struct shard_w *sh = &r->shards[i];
 		if (sh->in_tx)
@@ -1076,7 +1366,7 @@ static void run_release(struct run *r)
 	size_t it = 0;
 	struct hmap_entry *e;
 	while (hmap_next(&r->known, &it, &e))
-		free(e->value);
+		known_free(e->value);
 	hmap_release(&r->known);
 	for (size_t i = 0; i < r->nfound; i++)
 		free(r->found[i].path);
@@ -1097,6 +1387,7 @@ lec_status idx_run(const char *index_dir, char *const *paths, size_t npaths,
 	struct run r;
 	memset(&r, 0, sizeof(r));
 	memset(stats, 0, sizeof(*stats));
+	r.index_dir = r.target = index_dir;
 	r.opts = opts;
 	r.hooks = hooks;
 	r.stats = stats;
@@ -1116,15 +1407,19 @@ lec_status idx_run(const char *index_dir, char *const *paths, size_t npaths,
 	if (!st)
 		st = precheck(&r, index_dir, paths, npaths);
 	if (!st)
-		st = open_shards(&r, index_dir);
+		st = choose_build(&r);
+	if (!st && r.build) {
+		r.index_dir = r.build;
+		st = hold_target(&r);
+	}
+	if (!st)
+		st = open_shards(&r, r.index_dir);
 	if (!st)
 		st = check_format(&r);
 	if (!st)
-		st = note_fresh(&r);
-	if (!st)
 		remove_leftovers(&r);
 	if (!st)
-		st = roots_load(&r.roots, r.shards[0].db);
+		st = load_roots(&r);
 	if (!st)
 		st = load_languages(&r);
 	if (!st)
@@ -1135,7 +1430,9 @@ lec_status idx_run(const char *index_dir, char *const *paths, size_t npaths,
 		st = roots_plan(&r.roots, paths, npaths, err);
 	if (!st)
 		st = roots_apply_lang(&r.roots, opts->language, paths, npaths, err);
-	if (!st && r.roots.n == 0 && r.roots.nscopes == 0) {
+	if (!st)
+		say_moved(&r);
+	if (!st && r.roots.map.n == 0 && r.roots.nscopes == 0) {
 		buf_printf(err, "no roots to index: give a directory, e.g. 'lectern index ~/notes'");
 		st = LEC_ENOTFOUND;
 	}
@@ -1149,6 +1446,8 @@ lec_status idx_run(const char *index_dir, char *const *paths, size_t npaths,
 		st = process_all(&r);
 	if (!st)
 		st = finish(&r);
+	if (!st && r.build && !stats->interrupted)
+		st = install_build(&r);
 	if (!st)
 		compact_at_end(&r);
 	if (st && !err->len) {

@@ -25,8 +25,10 @@ struct idx_opts {
 	unsigned shards;        /* local shards of a new index (0: 1); an existing
 	                         * index must have this many */
 	unsigned jobs;          /* worker threads (0: one per CPU, at most IDX_MAX_JOBS) */
-	int compact;            /* compact every local shard at the end (a first
-	                         * run compacts a new index by itself) */
+	int compact;            /* compact every local shard at the end (a fresh
+	                         * build is installed compacted) */
+	int rebuild;            /* build the index anew from its roots, beside it,
+	                         * and put it in place when complete (build.h) */
 };
 
 #define IDX_MAX_JOBS 8
@@ -56,6 +58,9 @@ struct idx_hooks {
 	void *ctx;
 	/* a problem with one file (or root); the run goes on */
 	void (*warn)(void *ctx, const char *path, const char *message);
+	/* something the user should know that is no problem ("root moved:
+	 * OLD -> NEW"); may be NULL */
+	void (*info)(void *ctx, const char *message);
 	/* called now and then while files are processed (may be NULL) */
 	void (*progress)(void *ctx, const struct idx_progress *p);
 	/* when set and nonzero, stop after the current file and commit */
@@ -66,20 +71,27 @@ struct idx_hooks {
  * check_only). `paths` (absolute) are new roots or parts of known roots to
  * refresh; none refreshes every known root. Fatal problems return a status
  * with a message in `err` (LEC_ELOCKED: another writer; LEC_ENOTFOUND: a path
- * does not exist, or no roots are known). */
+ * or a root does not exist, or no roots are known; LEC_ECORRUPT: a database
+ * is damaged; with check_only, LEC_EVERSION: the index must be rebuilt
+ * (another format) or its first build finished, which an indexing run
+ * does). A first index, a rebuild, or an index of another format is built
+ * beside the index and put in place when complete (build.h). */
 lec_status idx_run(const char *index_dir, char *const *paths, size_t npaths,
 		   const struct idx_opts *opts, const struct idx_hooks *hooks,
 		   struct idx_stats *stats, struct buf *err);
 
 /* What `lectern status` shows. Strings malloc'd; idx_info_release frees. */
 struct idx_info {
-	char **roots;
+	char **roots;           /* absolute paths */
+	char **root_langs;      /* per root: its stemming language, or NULL */
 	size_t nroots;
 	uint64_t notes, passages, bytes_on_disk, note_bytes;
 	int64_t last_indexed;   /* Unix time, 0 if never */
 	char *format;
 	size_t local_shards, remote_shards;
 	size_t unavailable;     /* remote shards that could not be reached (not counted) */
+	int building;           /* a first index cut short: counts are of its build
+	                         * (build.h), which 'lectern index' resumes */
 };
 lec_status idx_info_read(const char *index_dir, struct idx_info *info, struct buf *err);
 void idx_info_release(struct idx_info *info);

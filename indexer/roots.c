@@ -16,109 +16,102 @@
 void roots_init(struct roots *rs)
 {
 	memset(rs, 0, sizeof(*rs));
-	hmap_init(&rs->lang);
+	rootmap_init(&rs->map);
+	rootmap_init(&rs->known);
 }
 
 void roots_release(struct roots *rs)
 {
-	size_t it = 0;
-	struct hmap_entry *e;
-
-	strv_free(rs->paths, rs->n);
+	rootmap_release(&rs->map);
+	rootmap_release(&rs->known);
 	strv_free(rs->scopes, rs->nscopes);
 	strv_free(rs->forgotten, rs->nforgotten);
 	strv_free(rs->relang, rs->nrelang);
-	while (hmap_next(&rs->lang, &it, &e))
-		free(e->value);
-	hmap_release(&rs->lang);
+	strv_free(rs->moved, rs->nmoved);
 	memset(rs, 0, sizeof(*rs));
 }
 
-static lec_status set_root_lang(struct roots *rs, const char *root, const char *lang)
+static lec_status copy_map(struct rootmap *to, const struct rootmap *from)
 {
-	struct hmap_entry *e;
-	if (hmap_put(&rs->lang, root, strlen(root), &e, NULL))
-		return LEC_ENOMEM;
-	free(e->value);
-	e->value = lang ? strdup(lang) : NULL;
-	return lang && !e->value ? LEC_ENOMEM : LEC_OK;
+	rootmap_release(to);
+	for (size_t i = 0; i < from->n; i++) {
+		struct root *r;
+		lec_status st = rootmap_add(to, from->v[i].path, from->v[i].lang, &r);
+		if (st)
+			return st;
+		r->id = from->v[i].id;
+	}
+	to->next_id = from->next_id;
+	return LEC_OK;
 }
 
-static const char *root_lang(const struct roots *rs, const char *root)
+lec_status roots_load(struct roots *rs, const char *index_dir, xap_db *db, struct buf *err)
 {
-	struct hmap_entry *e = hmap_get(&rs->lang, root, strlen(root));
-	return e ? e->value : NULL;
+	lec_status st = rootmap_load_file(&rs->map, index_dir, err);
+	if (st == LEC_ENOTFOUND && db) {
+		char *val = NULL;
+		size_t len = 0;
+		struct buf why;
+		buf_init(&why, 1024);
+		st = xap_db_get_metadata(db, LEC_META_ROOTS, strlen(LEC_META_ROOTS), &val, &len);
+		if (!st && (st = rootmap_decode(&rs->map, val, len, NULL, &why)))
+			buf_printf(err, "the roots kept in the index are damaged: %s", why.data);
+		buf_release(&why);
+		free(val);
+		rs->from_db = 1;
+		/* written to the file at the end of the run */
+		rs->changed = rs->map.n > 0;
+	} else if (st == LEC_ENOTFOUND) {
+		st = LEC_OK;
+	}
+	return st ? st : copy_map(&rs->known, &rs->map);
+}
+
+lec_status roots_save_file(const struct roots *rs, const char *index_dir, struct buf *err)
+{
+	return rootmap_save_file(&rs->map, index_dir, err);
+}
+
+lec_status roots_save_db(const struct roots *rs, xap_db *db)
+{
+	struct buf b;
+	buf_init(&b, 0);
+	rootmap_encode(&rs->map, NULL, &b);
+	lec_status st = b.status;
+	if (!st)
+		st = xap_db_set_metadata(db, LEC_META_ROOTS, strlen(LEC_META_ROOTS),
+					 b.data ? b.data : "", b.len);
+	buf_release(&b);
+	return st;
 }
 
 const char *roots_lang_of(const struct roots *rs, const char *path)
 {
 	const char *best = NULL;
 	size_t best_len = 0;
-	for (size_t i = 0; i < rs->n; i++) {
-		size_t n = strlen(rs->paths[i]);
-		const char *lang = root_lang(rs, rs->paths[i]);
-		if (lang && n >= best_len && paths_under(path, rs->paths[i])) {
-			best = lang;
+	for (size_t i = 0; i < rs->map.n; i++) {
+		const struct root *r = &rs->map.v[i];
+		size_t n = strlen(r->path);
+		if (r->lang && n >= best_len && paths_under(path, r->path)) {
+			best = r->lang;
 			best_len = n;
 		}
 	}
 	return best;
 }
 
-lec_status roots_load(struct roots *rs, xap_db *db)
-{
-	char *val;
-	size_t len;
-	lec_status st = xap_db_get_metadata(db, LEC_META_ROOTS, strlen(LEC_META_ROOTS), &val, &len);
-	if (st)
-		return st;
-	for (char *p = val, *nl; p < val + len && !st; p = nl + 1) {
-		nl = memchr(p, '\n', (size_t)(val + len - p));
-		if (!nl)
-			nl = val + len;
-		*nl = 0;
-		char *tab = strchr(p, '\t');
-		if (tab)
-			*tab = 0;
-		if (*p && !(st = strv_add(&rs->paths, &rs->n, p)) && tab && tab[1])
-			st = set_root_lang(rs, p, tab + 1);
-	}
-	free(val);
-	return st;
-}
-
-lec_status roots_save(const struct roots *rs, xap_db *db)
-{
-	struct buf b;
-	buf_init(&b, 0);
-	for (size_t i = 0; i < rs->n; i++) {
-		const char *lang = root_lang(rs, rs->paths[i]);
-		buf_puts(&b, rs->paths[i]);
-		if (lang)
-			buf_printf(&b, "\t%s", lang);
-		buf_putc(&b, '\n');
-	}
-	if (b.status)
-		return LEC_ENOMEM;
-	lec_status st = xap_db_set_metadata(db, LEC_META_ROOTS, strlen(LEC_META_ROOTS),
-					    b.data ? b.data : "", b.len);
-	buf_release(&b);
-	return st;
-}
-
 /* Remove the roots for which drop(root, arg) says so; their count. */
 static size_t remove_roots(struct roots *rs, int (*drop)(const char *root, const char *arg),
 			   const char *arg)
 {
-	size_t w = 0, before = rs->n;
-	for (size_t k = 0; k < rs->n; k++) {
-		if (drop(rs->paths[k], arg))
-			free(rs->paths[k]);
-		else
-			rs->paths[w++] = rs->paths[k];
+	size_t removed = 0;
+	for (size_t k = rs->map.n; k-- > 0;) {
+		if (drop(rs->map.v[k].path, arg)) {
+			rootmap_remove(&rs->map, k);
+			removed++;
+		}
 	}
-	rs->n = w;
-	return before - w;
+	return removed;
 }
 
 static int is_root(const char *root, const char *path)
@@ -146,32 +139,92 @@ lec_status roots_forget(struct roots *rs, char *const *forget, size_t n, struct 
 	return LEC_OK;
 }
 
+static int exists(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+/* The root that `path` (no root, inside none) is, moved: the only missing
+ * root of the same name, else the index's only root when it is missing. */
+static struct root *moved_root(struct roots *rs, const char *path)
+{
+	struct root *same = NULL;
+	size_t nsame = 0;
+	for (size_t i = 0; i < rs->map.n; i++) {
+		struct root *r = &rs->map.v[i];
+		if (!exists(r->path) && strcmp(base_name(r->path), base_name(path)) == 0) {
+			same = r;
+			nsame++;
+		}
+	}
+	if (nsame == 1)
+		return same;
+	if (nsame == 0 && rs->map.n == 1 && !exists(rs->map.v[0].path))
+		return &rs->map.v[0];
+	return NULL;
+}
+
+/* Root r is now at `path`, in both maps. */
+static lec_status move_root(struct roots *rs, struct root *r, const char *path)
+{
+	char *msg = NULL;
+	struct root *k = rootmap_by_id(&rs->known, r->id);
+	char *p1 = strdup(path), *p2 = strdup(path);
+	if (!p1 || !p2 || asprintf(&msg, "%s -> %s", r->path, path) < 0) {
+		free(p1);
+		free(p2);
+		return LEC_ENOMEM;
+	}
+	free(r->path);
+	r->path = p1;
+	if (k) {
+		free(k->path);
+		k->path = p2;
+	} else {
+		free(p2);
+	}
+	rs->changed = 1;
+	return strv_take(&rs->moved, &rs->nmoved, msg);
+}
+
+static lec_status plan_path(struct roots *rs, const char *path, struct buf *err)
+{
+	if (!exists(path)) {
+		buf_printf(err, "%s: %s", path, strerror(errno));
+		return LEC_ENOTFOUND;
+	}
+	lec_status st = LEC_OK;
+	if (!rootmap_holding(&rs->map, path)) {
+		struct root *moved = moved_root(rs, path);
+		if (moved) {
+			st = move_root(rs, moved, path);
+		} else {
+			/* a new root; roots it contains are folded into it */
+			remove_roots(rs, is_inside, path);
+			st = rootmap_add(&rs->map, path, NULL, NULL);
+			rs->changed = 1;
+		}
+	}
+	return st ? st : strv_add(&rs->scopes, &rs->nscopes, path);
+}
+
 lec_status roots_plan(struct roots *rs, char *const *paths, size_t npaths, struct buf *err)
 {
 	lec_status st = LEC_OK;
 	if (npaths == 0) {
-		for (size_t i = 0; i < rs->n && !st; i++)
-			st = strv_add(&rs->scopes, &rs->nscopes, rs->paths[i]);
+		for (size_t i = 0; i < rs->map.n && !st; i++)
+			st = strv_add(&rs->scopes, &rs->nscopes, rs->map.v[i].path);
 		return st;
 	}
-	for (size_t i = 0; i < npaths && !st; i++) {
-		struct stat sb;
-		if (stat(paths[i], &sb) != 0) {
-			buf_printf(err, "%s: %s", paths[i], strerror(errno));
-			return LEC_ENOTFOUND;
-		}
-		int inside = 0;
-		for (size_t k = 0; k < rs->n; k++)
-			inside |= paths_under(paths[i], rs->paths[k]);
-		if (!inside) {
-			/* a new root; roots it contains are folded into it */
-			remove_roots(rs, is_inside, paths[i]);
-			st = strv_add(&rs->paths, &rs->n, paths[i]);
-			rs->changed = 1;
-		}
-		if (!st)
-			st = strv_add(&rs->scopes, &rs->nscopes, paths[i]);
-	}
+	for (size_t i = 0; i < npaths && !st; i++)
+		st = plan_path(rs, paths[i], err);
 	return st;
 }
 
@@ -197,19 +250,22 @@ lec_status roots_apply_lang(struct roots *rs, const char *lang, char *const *pat
 	snprintf(name, sizeof(name), "%s", stemmer_language(canon));
 	stemmer_free(canon);
 	for (size_t i = 0; i < npaths; i++) {
-		int known = 0;
-		for (size_t k = 0; k < rs->n; k++)
-			known |= is_root(rs->paths[k], paths[i]);
-		if (!known) {
+		struct root *r = NULL;
+		for (size_t k = 0; k < rs->map.n && !r; k++)
+			if (is_root(rs->map.v[k].path, paths[i]))
+				r = &rs->map.v[k];
+		if (!r) {
 			buf_printf(err, "--lang applies to roots, and %s is inside a root", paths[i]);
 			return LEC_EINVAL;
 		}
-		const char *old = root_lang(rs, paths[i]);
-		if (old && strcmp(old, name) == 0)
+		if (r->lang && strcmp(r->lang, name) == 0)
 			continue;
-		lec_status st = set_root_lang(rs, paths[i], name);
-		if (!st)
-			st = strv_add(&rs->relang, &rs->nrelang, paths[i]);
+		char *copy = strdup(name);
+		if (!copy)
+			return LEC_ENOMEM;
+		free(r->lang);
+		r->lang = copy;
+		lec_status st = strv_add(&rs->relang, &rs->nrelang, paths[i]);
 		if (st)
 			return st;
 		rs->changed = 1;
@@ -237,5 +293,16 @@ int roots_in_scope(const struct roots *rs, const char *path)
 
 int roots_forgotten(const struct roots *rs, const char *path)
 {
-	return under_any(path, rs->forgotten, rs->nforgotten) && !under_any(path, rs->paths, rs->n);
+	return under_any(path, rs->forgotten, rs->nforgotten) &&
+	       !rootmap_holding(&rs->map, path);
+}
+
+lec_status roots_key(const struct roots *rs, const char *path, char **out)
+{
+	return rootmap_key(&rs->map, path, out);
+}
+
+lec_status roots_path_of_key(const struct roots *rs, const char *key, size_t klen, char **out)
+{
+	return rootmap_path(&rs->known, key, klen, out);
 }

@@ -27,7 +27,7 @@ static const char summary[] =
 struct find_opts {
 	const char *index, *format, *color, *socket;
 	long limit, offset, context;
-	int all, files, count, json, phrase, strict, explain, fix, no_daemon;
+	int all, files, count, json, phrase, strict, explain, fix, no_daemon, rank_all;
 };
 
 static int want_color(const char *when)
@@ -157,7 +157,9 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 	req.context = (uint32_t)fo->context;
 	req.fix = fo->fix;
 	req.explain = fo->explain;
-	lec_status st = fo->no_daemon ? LEC_ENOTFOUND : try_daemon(fo, index_dir, &req, &res);
+	req.rank_all = fo->rank_all;
+	lec_status st = fo->no_daemon || fo->rank_all ? LEC_ENOTFOUND
+						       : try_daemon(fo, index_dir, &req, &res);
 	if (st) {
 		st = searcher_open(index_dir, &s, &err);
 		if (!st)
@@ -224,6 +226,7 @@ int cmd_find(int argc, char **argv)
 		OPT_STRING_(0, "index", &fo.index, "DIR", "the index directory"),
 		OPT_STRING_(0, "socket", &fo.socket, "PATH", "the daemon's socket (default: lectern serve's)"),
 		OPT_FLAG_(0, "no-daemon", &fo.no_daemon, "open the index here even if a daemon runs"),
+		OPT_FLAG_(0, "rank-all", &fo.rank_all, "score every passage of every matching note before ranking (slow: to check the ranking; implies --no-daemon)"),
 		OPT_END_(),
 	};
 	char **args = NULL, err[512];

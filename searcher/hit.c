@@ -9,6 +9,7 @@
 
 #include "docbuild.h"
 #include "layout.h"
+#include "rootmap.h"
 #include "limits.h"
 #include "note.h"
 #include "passage.h"
@@ -473,13 +474,16 @@ lec_status hit_fill(struct hit_reader *r, const struct hit_src *src, const struc
 		st = load_passage(r, src);
 	if (st)
 		return st;
-	const char *path = rec_get(&r->rec, LEC_REC_PATH, NULL);
-	h->path = strdup(path);
+	/* the record names the note by its key: its path is its root's now */
+	const char *key = rec_get(&r->rec, LEC_REC_PATH, NULL);
+	if (!src->roots || rootmap_path(src->roots, key, strlen(key), &h->path) != LEC_OK)
+		h->path = strdup(key);
+	const char *path = h->path;
 	h->title = dup_or_null(rec_get(&r->rec, LEC_REC_TITLE, NULL));
 	h->date = dup_or_null(rec_get(&r->rec, LEC_REC_DATE, NULL));
 	h->line = r->prec.line;
 	h->col = 1;
-	if (!h->path || copy_names(h, &r->prec))
+	if (!path || copy_names(h, &r->prec))
 		return LEC_ENOMEM;
 	st = locate(r, src, path, req->context != 0, &loc, &stale);
 	h->stale = stale != 0;

@@ -16,6 +16,7 @@
 
 #include "match.h"
 #include "pmatch.h"
+#include "rootmap.h"
 #include "search.h"
 #include "xap.h"
 
@@ -35,6 +36,8 @@ struct hit_src {
 	size_t nspans;
 	match_query *mq;                   /* the query as text matching, for a changed file */
 	const struct qp_node *root;        /* the query (occurrences of a single phrase) */
+	const struct rootmap *roots;       /* the roots of the note's database: its key
+	                                    * to its path (NULL: the key is shown) */
 };
 
 /* The note record of src->docid: the language its passages were stemmed

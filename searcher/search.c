@@ -264,6 +264,7 @@ static lec_status notes_page(struct run *r, struct stream *s, uint64_t from, uin
 	o.offset = from > UINT32_MAX ? UINT32_MAX : (uint32_t)from;
 	o.limit = limit ? limit : docs;
 	o.sort_by_docid = by_docid;
+
 	return xap_db_search(r->s->db, s->xq, &o, out);
 }
 
@@ -416,7 +417,8 @@ static lec_status emit_item(struct run *r, const struct stream *s, const struct 
 	st = pm_spans(s->q->plans[lang], n, index, &spans, &nspans);
 	struct hit_src src = { .db = r->s->db, .docid = n->docid, .entry = &n->table.v[index],
 			       .index = index, .spans = spans, .nspans = nspans,
-			       .root = qp_root(s->q->asts[lang]) };
+			       .root = qp_root(s->q->asts[lang]),
+			       .roots = searcher_doc_roots(r->s, n->docid) };
 	if (!st)
 		st = text_matcher(r, s->q, lang, &src.mq);
 	if (!st)
@@ -454,17 +456,17 @@ static lec_status rank_tier(struct run *r, struct stream *s, xap_mset *m, uint32
 static lec_status run_stream(struct run *r, struct stream *s)
 {
 	lec_status st = LEC_OK;
-	int all = r->need == UINT64_MAX;
+	int all = r->need == UINT64_MAX || r->req->rank_all;
 	while (!st && !s->exhausted && r->rank < r->need) {
 		xap_mset *m = NULL;
 		st = notes_page(r, s, s->notes_done, all ? 0 : LEC_TIER_NOTES, 0, &m);
 		if (st)
 			break;
 		uint32_t size = xap_mset_size(m);
+		uint32_t tier = r->req->rank_all ? (size ? size : 1) : LEC_TIER_NOTES;
 		s->estimated = xap_mset_estimated(m) + s->notes_done;
-		for (uint32_t at = 0; !st && at < size && r->rank < r->need; at += LEC_TIER_NOTES)
-			st = rank_tier(r, s, m, at,
-				       size - at < LEC_TIER_NOTES ? size - at : LEC_TIER_NOTES);
+		for (uint32_t at = 0; !st && at < size && r->rank < r->need; at += tier)
+			st = rank_tier(r, s, m, at, size - at < tier ? size - at : tier);
 		if (all || size < LEC_TIER_NOTES)
 			s->exhausted = 1;
 		xap_mset_free(m);

@@ -49,6 +49,9 @@ struct search_req {
 	uint32_t context;       /* lines of context around the match */
 	int fix;                /* rerun with the spelling suggestion */
 	int explain;            /* fill result.explain */
+	int rank_all;           /* every candidate note in one tier: every passage of
+	                         * every matching note scored before any is ranked
+	                         * (docs/index-layout.md, "Searching") */
 };
 void search_req_init(struct search_req *r);
 

@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "rootmap.h"
 #include "search.h"
 #include "shards.h"
 #include "stem.h"
@@ -23,6 +24,7 @@ struct searcher {
 	size_t nlangs;
 	char *warnings;         /* shards left out, one line each; NULL when none */
 	struct stat stub;       /* shards.stub as opened (st_ino 0: absent) */
+	struct stat roots_file; /* the roots file as read (a root moved: read again) */
 	/* the local shard directories as opened: a first index swaps in its
 	 * compacted copy (indexer/index.c), which a reopen must not mix with
 	 * the tables it already has open */
@@ -38,7 +40,17 @@ struct searcher {
 	 * a document of database i of n as (its own docid - 1) * n + i + 1 */
 	unsigned char sub_remote[SHARDS_MAX_ENTRIES], opening_remote[SHARDS_MAX_ENTRIES];
 	size_t nsubs, opening_subs;
+	/* the roots notes are named under (common/rootmap.h): the index's own
+	 * for its local shards, each remote shard's own (its copy in the
+	 * database, NULL when it has none) */
+	struct rootmap roots, opening_roots;
+	int opening_roots_read;
+	char bad_format[16];    /* the format of a database refused for it */
+	struct rootmap *sub_roots[SHARDS_MAX_ENTRIES], *opening_sub_roots[SHARDS_MAX_ENTRIES];
 };
+
+/* The roots of the database document `did` lives in (NULL: unknown). */
+const struct rootmap *searcher_doc_roots(const struct searcher *s, xap_docid did);
 
 /* Nonzero when document `did` of the searcher's database lives in a remote
  * shard (which serves no synonyms). */

@@ -45,13 +45,26 @@ static lec_status load_languages(struct searcher *s, xap_db *db)
 	return st;
 }
 
-static void stub_stat(const char *index_dir, struct stat *sb)
+static void file_stat(const char *index_dir, const char *name, struct stat *sb)
 {
 	char path[4096];
 	memset(sb, 0, sizeof(*sb));
-	snprintf(path, sizeof(path), "%s/%s", index_dir, SHARDS_STUB_NAME);
+	snprintf(path, sizeof(path), "%s/%s", index_dir, name);
 	if (stat(path, sb) != 0)
 		memset(sb, 0, sizeof(*sb));
+}
+
+static void stub_stat(const char *index_dir, struct stat *sb)
+{
+	file_stat(index_dir, SHARDS_STUB_NAME, sb);
+}
+
+/* The file is not what it was (replaced, written, created or removed). */
+static int file_changed(const struct stat *was, const struct stat *now)
+{
+	return now->st_ino != was->st_ino || now->st_dev != was->st_dev ||
+	       now->st_size != was->st_size || now->st_mtim.tv_sec != was->st_mtim.tv_sec ||
+	       now->st_mtim.tv_nsec != was->st_mtim.tv_nsec;
 }
 
 static void dirs_release(struct searcher *s)
@@ -114,10 +127,91 @@ static lec_status add_passage_totals(struct searcher *s, xap_db *db)
 	return st;
 }
 
+static void free_sub_roots(struct rootmap **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (v[i])
+			rootmap_release(v[i]);
+		free(v[i]);
+		v[i] = NULL;
+	}
+}
+
+/* A remote shard's roots: its database's copy (absolute paths, as where it
+ * was indexed). None, or a damaged one: its notes show their keys. */
+static lec_status remote_roots(xap_db *db, struct rootmap **out)
+{
+	char *val = NULL;
+	size_t len = 0;
+	*out = NULL;
+	lec_status st = xap_db_get_metadata(db, LEC_META_ROOTS, strlen(LEC_META_ROOTS), &val, &len);
+	if (!st && len) {
+		struct buf why;
+		buf_init(&why, 1024);
+		struct rootmap *m = malloc(sizeof(*m));
+		if (m) {
+			rootmap_init(m);
+			if (rootmap_decode(m, val, len, NULL, &why) == LEC_OK) {
+				*out = m;
+				m = NULL;
+			}
+			free(m);
+		} else {
+			st = LEC_ENOMEM;
+		}
+		buf_release(&why);
+	}
+	free(val);
+	return st;
+}
+
+/* The index's own roots: its roots file, else the copy in its first local
+ * shard (an index of format 1). */
+static lec_status index_roots(struct searcher *s, xap_db *db)
+{
+	struct buf why;
+	buf_init(&why, 1024);
+	lec_status st = rootmap_load_file(&s->opening_roots, s->index_dir, &why);
+	buf_release(&why);
+	if (st != LEC_ENOTFOUND)
+		return st == LEC_ENOMEM ? st : LEC_OK;   /* damaged: keys are shown */
+	struct rootmap *m = NULL;
+	st = remote_roots(db, &m);
+	if (m) {
+		rootmap_release(&s->opening_roots);
+		s->opening_roots = *m;
+		free(m);
+	}
+	return st;
+}
+
+/* A database of another index format cannot be read right: refused, with
+ * its format kept for the message (searcher_open). */
+static lec_status check_format(struct searcher *s, xap_db *db)
+{
+	char *val = NULL;
+	size_t len = 0;
+	lec_status st = xap_db_get_metadata(db, LEC_META_FORMAT, strlen(LEC_META_FORMAT), &val, &len);
+	if (!st && len && strcmp(val, LEC_INDEX_FORMAT) != 0) {
+		snprintf(s->bad_format, sizeof(s->bad_format), "%s", val);
+		st = LEC_EVERSION;
+	}
+	free(val);
+	return st;
+}
+
 static lec_status on_shard(void *ctx, const struct shard_entry *e, xap_db *db)
 {
 	struct searcher *s = ctx;
-	lec_status st = load_languages(s, db);
+	lec_status st = check_format(s, db);
+	if (!st)
+		st = load_languages(s, db);
+	if (!st && e->remote && s->opening_subs < SHARDS_MAX_ENTRIES)
+		st = remote_roots(db, &s->opening_sub_roots[s->opening_subs]);
+	else if (!st && !s->opening_roots_read) {
+		st = index_roots(s, db);
+		s->opening_roots_read = 1;
+	}
 	if (!st && s->opening_subs < SHARDS_MAX_ENTRIES)
 		s->opening_remote[s->opening_subs++] = (unsigned char)e->remote;
 	return st ? st : add_passage_totals(s, db);
@@ -130,12 +224,47 @@ int searcher_doc_remote(const struct searcher *s, xap_docid did)
 	return s->sub_remote[(did - 1) % s->nsubs];
 }
 
+const struct rootmap *searcher_doc_roots(const struct searcher *s, xap_docid did)
+{
+	if (!did)
+		return NULL;
+	if (!s->nsubs)
+		return &s->roots;
+	size_t i = (did - 1) % s->nsubs;
+	return s->sub_remote[i] ? s->sub_roots[i] : &s->roots;
+}
+
 double searcher_avg_passage(const struct searcher *s)
 {
 	/* an index without totals (none written yet): a passage's usual size */
 	if (!s->passages || !s->passage_words)
 		return LEC_PASSAGE_TARGET_WORDS / 2.0;
 	return (double)s->passage_words / (double)s->passages;
+}
+
+/* The shards of the index; for an index whose first build is not finished
+ * (indexer/build.h), the shards written so far, with a warning: a search
+ * answers from what is indexed, and the next reopen finds the index once
+ * the build is put in place (its directory goes: searcher_dirs_changed). */
+static lec_status load_layout(struct searcher *s, struct shard_set *set, struct buf *warn,
+			      struct buf *err)
+{
+	lec_status st = shards_load(s->index_dir, set, err);
+	struct stat sb;
+	char build[4096];
+	if (st || set->from_stub || set->nlocal != 1 || stat(set->v[0].path, &sb) == 0)
+		return st;
+	snprintf(build, sizeof(build), "%s/%s", s->index_dir, LEC_BUILD_SUBDIR);
+	if (stat(build, &sb) != 0)
+		return st;
+	struct shard_set partial;
+	if (shards_load(build, &partial, err) != LEC_OK)
+		return st;
+	shards_release(set);
+	*set = partial;
+	buf_printf(warn, "the first index of %s is not finished: results are from the notes "
+		   "indexed so far ('lectern index' finishes it)", s->index_dir);
+	return LEC_OK;
 }
 
 /* (Re)open every shard of the index into s->db; `failed` names a remote
@@ -147,8 +276,12 @@ static lec_status open_shards(struct searcher *s, const char *failed, struct buf
 	xap_db *db = NULL;
 	buf_init(&warn, 64 * 1024);
 	stub_stat(s->index_dir, &s->stub);
-	lec_status st = shards_load(s->index_dir, &set, err);
+	file_stat(s->index_dir, LEC_ROOTS_FILE, &s->roots_file);
+	lec_status st = load_layout(s, &set, &warn, err);
 	s->opening_passages = s->opening_words = 0;
+	free_sub_roots(s->opening_sub_roots, SHARDS_MAX_ENTRIES);
+	rootmap_release(&s->opening_roots);
+	s->opening_roots_read = 0;
 	s->opening_subs = 0;
 	if (!st) {
 		dirs_note(s, &set);
@@ -166,6 +299,12 @@ static lec_status open_shards(struct searcher *s, const char *failed, struct buf
 		s->passage_words = s->opening_words;
 		s->nsubs = s->opening_subs;
 		memcpy(s->sub_remote, s->opening_remote, s->nsubs);
+		free_sub_roots(s->sub_roots, SHARDS_MAX_ENTRIES);
+		memcpy(s->sub_roots, s->opening_sub_roots, sizeof(s->sub_roots));
+		memset(s->opening_sub_roots, 0, sizeof(s->opening_sub_roots));
+		rootmap_release(&s->roots);
+		s->roots = s->opening_roots;
+		rootmap_init(&s->opening_roots);
 		if (!warn.len)
 			s->retry_after = SHARD_RETRY_SECONDS;
 		else if (s->warnings)
@@ -186,15 +325,22 @@ lec_status searcher_open(const char *index_dir, struct searcher **out, struct bu
 	lec_status st = s ? LEC_OK : LEC_ENOMEM;
 	if (!st && !(s->index_dir = strdup(index_dir)))
 		st = LEC_ENOMEM;
-	if (!st)
+	if (!st) {
 		s->retry_after = SHARD_RETRY_SECONDS;
+		rootmap_init(&s->roots);
+		rootmap_init(&s->opening_roots);
+	}
 	if (!st && !(st = stemmer_new(STEM_DEFAULT_LANGUAGE, &s->st[0])))
 		s->nlangs = 1;
 	if (!st) {
 		struct buf why;
 		buf_init(&why, 64 * 1024);
 		st = open_shards(s, NULL, &why);
-		if (st == LEC_ENOTFOUND && strncmp(why.data ? why.data : "", "no index", 8) != 0)
+		if (st == LEC_EVERSION && s->bad_format[0])
+			buf_printf(err, "index %s is in format %s, and this lectern reads format %s: "
+				   "'lectern index' rebuilds it from its notes, keeping its roots",
+				   index_dir, s->bad_format, LEC_INDEX_FORMAT);
+		else if (st == LEC_ENOTFOUND && strncmp(why.data ? why.data : "", "no index", 8) != 0)
 			buf_printf(err, "no index at %s: run 'lectern index DIR' first", index_dir);
 		else if (st)
 			buf_printf(err, "cannot open index %s: %s", index_dir,
@@ -217,6 +363,10 @@ void searcher_free(struct searcher *s)
 		return;
 	xap_db_free(s->db);
 	dirs_release(s);
+	free_sub_roots(s->sub_roots, SHARDS_MAX_ENTRIES);
+	free_sub_roots(s->opening_sub_roots, SHARDS_MAX_ENTRIES);
+	rootmap_release(&s->roots);
+	rootmap_release(&s->opening_roots);
 	for (size_t i = 0; i < s->nlangs; i++)
 		stemmer_free(s->st[i]);
 	free(s->warnings);
@@ -246,11 +396,10 @@ lec_status searcher_reopen_all(struct searcher *s, const char *failed)
 
 lec_status searcher_reopen(struct searcher *s)
 {
-	struct stat now;
+	struct stat now, roots;
 	stub_stat(s->index_dir, &now);
-	if (now.st_ino != s->stub.st_ino || now.st_dev != s->stub.st_dev ||
-	    now.st_size != s->stub.st_size || now.st_mtim.tv_sec != s->stub.st_mtim.tv_sec ||
-	    now.st_mtim.tv_nsec != s->stub.st_mtim.tv_nsec ||
+	file_stat(s->index_dir, LEC_ROOTS_FILE, &roots);
+	if (file_changed(&s->stub, &now) || file_changed(&s->roots_file, &roots) ||
 	    (s->warnings && (s->retry_now || time(NULL) - s->opened >= (time_t)s->retry_after)) ||
 	    searcher_dirs_changed(s))
 		return searcher_reopen_all(s, NULL);

@@ -248,9 +248,24 @@ EOF
 }
 
 # note_map DB: "HASH<TAB>PATH" for every note recorded in the (unsharded)
-# database DB, from its f: metadata keys.
+# database DB, from its f: metadata keys: a note is named by its root's ID
+# and its path inside the root ("1/a/b.md", docs/index-layout.md), hashed
+# into its file id, and shown at its root's path from the index's roots
+# file (beside DB).
 note_map() {
-	xapian-metadata list "$1" f: | sed 's/^f://' | "$XXH3" | sort
+	xapian-metadata list "$1" f: | sed 's/^f://' | "$XXH3" | python3 -c '
+import os, sys
+index = os.path.dirname(os.path.abspath(sys.argv[1]))
+roots = {}
+for line in open(os.path.join(index, "roots")):
+    if line.startswith("#") or not line.strip():
+        continue
+    f = line.rstrip("\n").split("\t")
+    roots[f[0]] = os.path.normpath(os.path.join(index, f[1]))
+for line in sys.stdin:
+    h, key = line.rstrip("\n").split("\t", 1)
+    rid, _, rel = key.partition("/")
+    print(h + "\t" + os.path.join(roots[rid], rel))' "$1" | sort
 }
 
 # shard_of_map MAP N I: the file ids of MAP's notes that belong in shard I

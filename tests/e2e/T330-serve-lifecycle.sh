@@ -155,8 +155,10 @@ find_count() {
 }
 t_eq "before: the daemon finds the corpus" 1 "$(find_count cattle)"
 t_eq "before: and no wombat" 0 "$(find_count wombat)"
+# (the roots file goes with the database: notes are named by their root)
 mv "$LECTERN_INDEX/xapian" "$LECTERN_INDEX/xapian.old"
 mv "$TEST_TMP/other-index/xapian" "$LECTERN_INDEX/xapian"
+mv "$TEST_TMP/other-index/roots" "$LECTERN_INDEX/roots"
 t_eq "after the swap: the wombat of the new directory" 1 "$(find_count wombat)"
 t_eq "after the swap: nothing of the old one" 0 "$(find_count cattle)"
 rm -rf "$LECTERN_INDEX/xapian.old"

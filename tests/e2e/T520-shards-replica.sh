@@ -60,9 +60,10 @@ round() {
 		t_ok "$mode: the master has a stub file" test -f "$master/shards.stub"
 		cp "$master/shards.stub" "$replica.stub"
 	fi
-	if [[ $mode != full ]]; then
-		t_match "$mode: the master keeps changesets" 'changes[0-9]' "$(find "$master/xapian" -name 'changes*')"
-	else
+	# (a first index is built beside the master's directory and swapped in
+	# compacted, docs/index-layout.md: its changesets start with the first
+	# update, checked below)
+	if [[ $mode == full ]]; then
 		t_eq "$mode: the master keeps no changesets" "" "$(find "$master/xapian" -name 'changes*')"
 	fi
 	free_port port || {
@@ -99,6 +100,9 @@ round() {
 	# a new note on the master
 	printf '# A %s sighting\n\nA %s was seen near the keynote stage.\n' "$word" "$word" >"$notes/new.md"
 	t_ok "$mode: re-index the master with a new note" "${envv[@]}" "$LECTERN" index --index "$master" --no-progress
+	if [[ $mode != full ]]; then
+		t_match "$mode: the master keeps changesets" 'changes[0-9]' "$(find "$master"/xapian* -name 'changes*')"
+	fi
 	t_ok "$mode: xapian-replicate -o again" replicate
 	if [[ $mode == changesets ]]; then
 		t_match "$mode: ... sends changesets, not a copy" '0 copies, [1-9][0-9]* changesets' "$T_OUT"

@@ -18,6 +18,7 @@
 #include "limits.h"
 #include "paths.h"
 #include "record.h"
+#include "rootmap.h"
 #include "pack.h"
 #include "ptable.h"
 #include "segmap.h"
@@ -310,6 +311,74 @@ static void test_stemdict(void **state)
 	buf_release(&seen);
 }
 
+/* Roots: keys name a note by root ID and path inside it; the stored form
+ * keeps a root that holds the index relative to it, reads format 1's
+ * lines, and refuses what it cannot read. */
+static void test_rootmap(void **state)
+{
+	(void)state;
+	struct rootmap m;
+	struct buf b, err;
+	char *key = NULL, *path = NULL;
+	rootmap_init(&m);
+	buf_init(&b, 0);
+	buf_init(&err, 0);
+	assert_int_equal(rootmap_add(&m, "/n/notes", NULL, NULL), LEC_OK);
+	assert_int_equal(rootmap_add(&m, "/n/notes/inner", "french", NULL), LEC_OK);
+	assert_int_equal(rootmap_add(&m, "/", NULL, NULL), LEC_OK);
+	assert_int_equal(rootmap_key(&m, "/n/notes/a/b.md", &key), LEC_OK);
+	assert_string_equal(key, "1/a/b.md");
+	assert_string_equal(rootmap_key_rel(key), "a/b.md");
+	free(key);
+	/* the innermost root */
+	assert_int_equal(rootmap_key(&m, "/n/notes/inner/c.md", &key), LEC_OK);
+	assert_string_equal(key, "2/c.md");
+	assert_int_equal(rootmap_path(&m, key, strlen(key), &path), LEC_OK);
+	assert_string_equal(path, "/n/notes/inner/c.md");
+	free(key);
+	free(path);
+	assert_int_equal(rootmap_key(&m, "/etc/x", &key), LEC_OK);
+	assert_string_equal(key, "3/etc/x");
+	assert_int_equal(rootmap_path(&m, key, strlen(key), &path), LEC_OK);
+	assert_string_equal(path, "/etc/x");
+	free(key);
+	free(path);
+	assert_int_equal(rootmap_path(&m, "9/x", 3, &path), LEC_ENOTFOUND);
+	assert_int_equal(rootmap_path(&m, "x/y", 3, &path), LEC_ECORRUPT);
+	assert_null(rootmap_key_rel("a/b"));
+
+	/* an index inside root 1: "..", and root 2 holds it not */
+	rootmap_remove(&m, 2);
+	rootmap_encode(&m, "/n/notes/.lectern", &b);
+	assert_string_equal(b.data, "1\t..\n2\t/n/notes/inner\tfrench\n");
+	struct rootmap back;
+	rootmap_init(&back);
+	assert_int_equal(rootmap_decode(&back, b.data, b.len, "/moved/notes/.lectern", &err),
+			 LEC_OK);
+	assert_int_equal(back.n, 2);
+	assert_string_equal(back.v[0].path, "/moved/notes");
+	assert_string_equal(back.v[1].lang, "french");
+	/* IDs go on from the highest, never reused */
+	assert_int_equal(back.next_id, 3);
+	buf_reset(&b);
+	rootmap_encode(&m, "/n/notes/x/.lectern", &b);
+	assert_string_equal(b.data, "1\t../..\n2\t/n/notes/inner\tfrench\n");
+
+	/* format 1's lines, as the database kept them */
+	assert_int_equal(rootmap_decode(&back, "/a\n/b\tgerman\n", 13, NULL, &err), LEC_OK);
+	assert_int_equal(back.n, 2);
+	assert_int_equal(back.v[0].id, 1);
+	assert_int_equal(back.v[1].id, 2);
+	assert_string_equal(back.v[1].lang, "german");
+	/* damage */
+	assert_int_equal(rootmap_decode(&back, "1\trelative\n", 11, NULL, &err), LEC_ECORRUPT);
+	assert_int_equal(rootmap_decode(&back, "1\t/a\n1\t/b\n", 10, NULL, &err), LEC_ECORRUPT);
+	rootmap_release(&back);
+	rootmap_release(&m);
+	buf_release(&b);
+	buf_release(&err);
+}
+
 static void test_vec(void **state)
 {
 	(void)state;
@@ -526,6 +595,7 @@ int main(void)
 		cmocka_unit_test(test_hmap),
 		cmocka_unit_test(test_vec),
 		cmocka_unit_test(test_stemdict),
+		cmocka_unit_test(test_rootmap),
 		cmocka_unit_test(test_buf_cap_and_sticky),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_read_window),
