@@ -785,7 +785,20 @@ static lec_status setup(struct server *s, struct buf *err)
 	return st;
 }
 
-static void teardown(struct server *s)
+/* What happened to the socket at exit, for the log. */
+static void log_socket_close(enum sock_close what, const char *path)
+{
+	if (what == SOCK_CLOSE_REMOVED)
+		log_info("stopped; socket removed");
+	else if (what == SOCK_CLOSE_GONE)
+		log_info("stopped; the socket %s was already gone", path);
+	else if (what == SOCK_CLOSE_NOT_OURS)
+		log_warn("stopped; %s is no longer our socket (replaced): left alone", path);
+	else if (what == SOCK_CLOSE_FAILED)
+		log_warn("stopped; cannot remove the socket %s: %s", path, strerror(errno));
+}
+
+static enum sock_close teardown(struct server *s)
 {
 	if (s->w.busy)
 		pthread_join(s->w.thread, NULL);
@@ -804,8 +817,11 @@ static void teardown(struct server *s)
 	}
 	buf_release(&s->w.err);
 	watch_release(&s->wt);
-	sock_listener_close(&s->lis);
+	enum sock_close what = sock_listener_close(&s->lis);
+	int e = errno;
 	proto_env_release(&s->env);
+	errno = e;
+	return what;
 }
 
 lec_status srv_run(const struct srv_config *cfg, struct buf *err)
@@ -829,9 +845,9 @@ lec_status srv_run(const struct srv_config *cfg, struct buf *err)
 		loop(s);
 		signals_restore(s);
 	}
-	teardown(s);
+	enum sock_close what = teardown(s);
 	if (!st)
-		log_info("stopped; socket removed");
+		log_socket_close(what, cfg->socket_path);
 	free(s);
 	return st;
 }
