@@ -164,9 +164,11 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* A watcher's "dir\0name": the file if it exists, else its directory (a
- * deleted or renamed-away file vanishes from the index when its directory
- * is refreshed), else NULL. Runs in the worker: as late as possible. */
+/* A watcher's "dir\0name": the file if it is a note or a directory, else
+ * its directory (a deleted or renamed-away file vanishes from the index
+ * when its directory is refreshed, and a FIFO, socket or device put where a
+ * note was gets the walk's warning, "is a FIFO, not a regular file"), else
+ * NULL. Runs in the worker: as late as possible. */
 static char *resolve_event(const char *pair)
 {
 	const char *dir = pair, *name = pair + strlen(pair) + 1;
@@ -176,7 +178,7 @@ static char *resolve_event(const char *pair)
 		return NULL;  /* "refresh everything" (queue overflow, retries) */
 	if (asprintf(&path, "%s/%s", dir, name) < 0)
 		return NULL;
-	if (lstat(path, &sb) == 0)
+	if (stat(path, &sb) == 0 && (S_ISREG(sb.st_mode) || S_ISDIR(sb.st_mode)))
 		return path;
 	free(path);
 	return lstat(dir, &sb) == 0 ? strdup(dir) : NULL;
