@@ -298,6 +298,26 @@ static void log_reindex(const struct job *j, lec_status st, const struct idx_sta
 		 t->interrupted ? " (interrupted)" : "");
 }
 
+/* A watch reindex that meets another writer's lock (a `lectern index`
+ * running) is tried again every LOCKED_RETRY_MS: that is waiting, not
+ * failing, so it is logged once when it starts and once when it is over,
+ * not every second. */
+static void log_watch_wait(struct server *s, const struct job *j, lec_status st)
+{
+	if (!j->from_watch)
+		return;
+	if (st == LEC_ELOCKED && !s->stopping) {
+		if (!s->wt.waiting_lock)
+			log_info("watch: waiting for another indexer's lock on %s; the changes are "
+				 "reindexed when it is released", s->cfg->index_dir);
+		s->wt.waiting_lock = 1;
+	} else if (s->wt.waiting_lock) {
+		log_info("watch: the other indexer is done with %s: reindexing what waited",
+			 s->cfg->index_dir);
+		s->wt.waiting_lock = 0;
+	}
+}
+
 /* The worker's byte arrived: answer, and start the next job. */
 static void worker_done(struct server *s)
 {
@@ -314,7 +334,9 @@ static void worker_done(struct server *s)
 	if (!j)
 		return;
 	s->env.reindexes++;
-	log_reindex(j, w->st, &w->stats, w->err.data);
+	log_watch_wait(s, j, w->st);
+	if (!(j->from_watch && w->st == LEC_ELOCKED && !s->stopping))
+		log_reindex(j, w->st, &w->stats, w->err.data);
 	struct client *c = client_by_serial(s, j->client);
 	if (c) {
 		client_reply(c, proto_reindex_reply(j->id, w->st, &w->stats, w->err.data));
