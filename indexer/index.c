@@ -1080,16 +1080,24 @@ static lec_status check_format(struct run *r)
 	return st;
 }
 
-/* New roots go into the first transaction, so that a run killed later
- * leaves notes that belong to a known root. */
+/* New roots are committed first, on their own: a run killed later, even
+ * before its first batch of notes, leaves notes that belong to a known
+ * root and an index that knows its roots, so that `status` shows them and
+ * the next `lectern index` resumes the same job. This commit is not a batch
+ * (ncommits kept): batches still grow from the first, and a first run is
+ * compacted only when its notes took several commits. */
 static lec_status early_roots(struct run *r)
 {
 	if (r->opts->check_only || !r->roots.changed)
 		return LEC_OK;
 	struct shard_w *sh = &r->shards[0];
+	unsigned ncommits = sh->ncommits;
 	lec_status st = tx_begin(r, sh);
 	if (!st)
 		st = roots_save(&r->roots, sh->db);
+	if (!st)
+		st = tx_commit(r, sh);
+	sh->ncommits = ncommits;
 	sh->wrote = 1;
 	return st;
 }
