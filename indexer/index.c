@@ -1006,7 +1006,8 @@ static lec_status open_failed(struct run *r, const char *index_dir, const struct
 			      lec_status st, const char *why)
 {
 	char what[4096];
-	int err = st == LEC_ELOCKED || st == LEC_EIO ? write_refused(e->path, what, sizeof(what)) : 0;
+	int err =
+		st == LEC_ELOCKED || st == LEC_EIO ? write_refused(e->path, what, sizeof(what)) : 0;
 	if (err == EROFS) {
 		buf_printf(r->err, "read-only file system: %s (indexing writes the index %s)", what,
 			   index_dir);

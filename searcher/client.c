@@ -318,14 +318,15 @@ static lec_status check_peer(int fd, const char *socket_path, struct buf *err)
 		buf_printf(err, "cannot tell who listens on %s (SO_PEERCRED failed): refusing it",
 			   socket_path);
 	else
-		buf_printf(err, "the process listening on %s runs as uid %u, not as us (uid %u) or "
-			   "root: refusing its answers", socket_path, (unsigned)uid,
-			   (unsigned)geteuid());
+		buf_printf(err,
+			   "the process listening on %s runs as uid %u, not as us (uid %u) or "
+			   "root: refusing its answers",
+			   socket_path, (unsigned)uid, (unsigned)geteuid());
 	return LEC_EPERM;
 }
 
-lec_status client_find(const char *socket_path, const char *index_dir,
-		       const struct search_req *req, struct search_result *res, struct buf *err)
+lec_status client_find(const char *socket_path, const char *index_dir, const struct search_req *req,
+		       struct search_result *res, struct buf *err)
 {
 	struct buf out, in;
 	struct timespec deadline;

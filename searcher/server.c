@@ -309,7 +309,8 @@ static void log_watch_wait(struct server *s, const struct job *j, lec_status st)
 	if (st == LEC_ELOCKED && !s->stopping) {
 		if (!s->wt.waiting_lock)
 			log_info("watch: waiting for another indexer's lock on %s; the changes are "
-				 "reindexed when it is released", s->cfg->index_dir);
+				 "reindexed when it is released",
+				 s->cfg->index_dir);
 		s->wt.waiting_lock = 1;
 	} else if (s->wt.waiting_lock) {
 		log_info("watch: the other indexer is done with %s: reindexing what waited",

@@ -52,15 +52,18 @@ static lec_status check_writers(const char *dir, const struct stat *sb, struct b
 {
 	uid_t me = geteuid();
 	if (sb->st_uid != me && sb->st_uid != 0) {
-		buf_printf(err, "the socket directory %s belongs to uid %u, not to us (uid %u) or root: "
-			   "its owner could put any socket there", dir, (unsigned)sb->st_uid,
-			   (unsigned)me);
+		buf_printf(err,
+			   "the socket directory %s belongs to uid %u, not to us (uid %u) or root: "
+			   "its owner could put any socket there",
+			   dir, (unsigned)sb->st_uid, (unsigned)me);
 		return LEC_EPERM;
 	}
 	if (sb->st_mode & 022) {
-		buf_printf(err, "the socket directory %s (mode %04o, owner uid %u) can be written by "
+		buf_printf(err,
+			   "the socket directory %s (mode %04o, owner uid %u) can be written by "
 			   "others: anyone could put their own socket there; use a directory only "
-			   "you can write", dir, (unsigned)(sb->st_mode & 07777), (unsigned)sb->st_uid);
+			   "you can write",
+			   dir, (unsigned)(sb->st_mode & 07777), (unsigned)sb->st_uid);
 		return LEC_EPERM;
 	}
 	return LEC_OK;
@@ -271,10 +274,10 @@ enum sock_close sock_listener_close(struct sock_listener *l)
 			what = SOCK_CLOSE_GONE;
 		else if (!S_ISSOCK(sb.st_mode) || sb.st_dev != l->dev || sb.st_ino != l->ino)
 			what = SOCK_CLOSE_NOT_OURS;
+		else if (unlink(l->path) == 0)
+			what = SOCK_CLOSE_REMOVED;
 		else
-			what = unlink(l->path) == 0 ? SOCK_CLOSE_REMOVED
-			       : errno == ENOENT    ? SOCK_CLOSE_GONE
-						    : SOCK_CLOSE_FAILED;
+			what = errno == ENOENT ? SOCK_CLOSE_GONE : SOCK_CLOSE_FAILED;
 	}
 	if (l->lock_fd >= 0)
 		close(l->lock_fd);

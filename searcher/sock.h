@@ -57,12 +57,14 @@ struct sock_listener {
  * sock_listener_close. */
 lec_status sock_listen(const char *path, int backlog, struct sock_listener *l,
 		       struct buf *err);
+
+/* What sock_listener_close did with the socket's path. */
 enum sock_close {
-	SOCK_CLOSE_NONE,        /* there was no listener */
-	SOCK_CLOSE_REMOVED,     /* our socket, unlinked */
-	SOCK_CLOSE_GONE,        /* nothing at the path any more */
-	SOCK_CLOSE_NOT_OURS,    /* another file is at the path now: left alone */
-	SOCK_CLOSE_FAILED,      /* ours, but unlink(2) failed (errno kept) */
+	SOCK_CLOSE_NONE,     /* there was no listener */
+	SOCK_CLOSE_REMOVED,  /* our socket, unlinked */
+	SOCK_CLOSE_GONE,     /* nothing at the path any more */
+	SOCK_CLOSE_NOT_OURS, /* another file is at the path now: left alone */
+	SOCK_CLOSE_FAILED,   /* ours, but unlink(2) failed (errno kept) */
 };
 
 /* Close; unlink the socket only if the inode at its path is still the one
