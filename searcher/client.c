@@ -325,8 +325,8 @@ static lec_status check_peer(int fd, const char *socket_path, struct buf *err)
 	return LEC_EPERM;
 }
 
-lec_status client_find(const char *socket_path, const char *index_dir, const struct search_req *req,
-		       struct search_result *res, struct buf *err)
+lec_status client_find(const char *socket_path, int chosen, const char *index_dir,
+		       const struct search_req *req, struct search_result *res, struct buf *err)
 {
 	struct buf out, in;
 	struct timespec deadline;
@@ -336,7 +336,7 @@ lec_status client_find(const char *socket_path, const char *index_dir, const str
 	buf_init(&in, LEC_MAX_CLIENT_OUTPUT * 2 + 2);
 	lec_status st = requests(req, index_dir, &out);
 	if (!st)
-		st = sock_check_dir(socket_path, err);
+		st = sock_check_dir(socket_path, chosen, err);
 	if (!st)
 		st = sock_connect(socket_path, CLIENT_CONNECT_MS, &fd);
 	if (!st)

@@ -111,7 +111,7 @@ static lec_status try_daemon(const struct find_opts *fo, const char *index_dir,
 	lec_status st = fo->socket ? paths_absolute(fo->socket, &path) :
 				     sock_default_path(index_dir, &path);
 	if (!st)
-		st = client_find(path, index_dir, req, res, err);
+		st = client_find(path, fo->socket != NULL, index_dir, req, res, err);
 	free(path);
 	return st;
 }

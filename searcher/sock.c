@@ -112,7 +112,7 @@ lec_status sock_prepare_dir(const char *path, int strict, struct buf *err)
 	return st;
 }
 
-lec_status sock_check_dir(const char *path, struct buf *err)
+lec_status sock_check_dir(const char *path, int chosen, struct buf *err)
 {
 	char *dir = dir_of(path);
 	struct stat sb;
@@ -120,6 +120,8 @@ lec_status sock_check_dir(const char *path, struct buf *err)
 		return LEC_ENOMEM;
 	/* a directory we cannot see holds no daemon we could reach either */
 	lec_status st = stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode) ? LEC_OK : LEC_ENOTFOUND;
+	if (!st && !chosen && sb.st_uid != geteuid() && sb.st_uid != 0 && !(sb.st_mode & 022))
+		st = LEC_ENOTFOUND;
 	if (!st)
 		st = check_writers(dir, &sb, err);
 	free(dir);

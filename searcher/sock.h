@@ -39,9 +39,11 @@ lec_status sock_prepare_dir(const char *path, int strict, struct buf *err);
 
 /* The client's side of the same rule, before it connects to `path`: its
  * directory must belong to us or root and be writable by no one else.
- * LEC_OK: safe; LEC_ENOTFOUND: no such directory (so no daemon there);
- * LEC_EPERM: unsafe, message in err. */
-lec_status sock_check_dir(const char *path, struct buf *err);
+ * LEC_OK: safe. LEC_ENOTFOUND: no such directory, so no daemon there; or,
+ * unless `chosen` (the user named this path), a directory of another user:
+ * a daemon there is theirs and would refuse us anyway (a shared index's
+ * INDEX/run). LEC_EPERM: unsafe, message in err. */
+lec_status sock_check_dir(const char *path, int chosen, struct buf *err);
 
 struct sock_listener {
 	int fd;                 /* listening, non-blocking, close-on-exec */

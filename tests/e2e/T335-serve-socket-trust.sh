@@ -6,8 +6,10 @@
 # when it runs as another uid, at a --socket path or at the default one. A
 # socket directory others can write (1777, 0777, 0775) or that belongs to
 # another user is refused by `serve --socket` (exit 2, naming the directory,
-# its mode and owner, creating nothing) and by `find --socket`. At exit the
-# daemon removes its socket only if the inode there is still its own.
+# its mode and owner, creating nothing) and by `find --socket`; the default
+# socket of a shared index in another user's INDEX/run is their daemon, not
+# ours: find searches the index itself. At exit the daemon removes its
+# socket only if the inode there is still its own.
 # shellcheck source=tests/test-lib.sh
 . "$(dirname "$0")/../test-lib.sh"
 t_need python3
@@ -160,6 +162,23 @@ if [[ $STRANGER == 1 ]]; then
 	t_lacks "... printing no forged hit" "FORGED" "$T_OUT"
 	t_contains "... naming the directory's owner" "$D belongs to uid 65534" "$T_ERR"
 	fake_stop "$D/s.sock"
+
+	# the default socket of a shared index (no XDG_RUNTIME_DIR: INDEX/run)
+	# in another user's directory: their daemon, never ours (it would refuse
+	# us), so no daemon for us: find searches the index itself, quietly
+	RUN=$LECTERN_INDEX/run
+	mkdir -m 700 "$RUN" && chown 65534:65534 "$RUN"
+	fake_as_stranger "$RUN/lectern.sock"
+	t_exit 0 "the default socket in another user's INDEX/run: find searches here" \
+		env -u XDG_RUNTIME_DIR "$LECTERN" find cattle
+	t_lacks "... with no forged hit" "FORGED" "$T_OUT"
+	t_contains "... but the real one" "cattle" "$T_OUT"
+	t_eq "... and no complaint" "" "$T_ERR"
+	t_exit 2 "the same socket named with --socket is refused" \
+		"$LECTERN" find --socket "$RUN/lectern.sock" cattle
+	t_contains "... naming the directory's owner" "$RUN belongs to uid 65534" "$T_ERR"
+	fake_stop "$RUN/lectern.sock"
+	rm -rf "$RUN"
 fi
 # a missing --socket directory is created 0700, and is fine
 SERVE_SOCK=$TEST_TMP/new/dir/s.sock start_serve "$TEST_TMP/serve-new.log" \
