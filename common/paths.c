@@ -129,20 +129,61 @@ const char *paths_display(const char *path, const char *cwd)
 	return path;
 }
 
+const char *paths_kind(unsigned mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG:
+		return "a regular file";
+	case S_IFDIR:
+		return "a directory";
+	case S_IFIFO:
+		return "a FIFO";
+	case S_IFSOCK:
+		return "a socket";
+	case S_IFCHR:
+		return "a character device";
+	case S_IFBLK:
+		return "a block device";
+	case S_IFLNK:
+		return "a symbolic link";
+	default:
+		return "a special file";
+	}
+}
+
+const char *paths_kind_at(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 ? paths_kind(sb.st_mode) : "something else";
+}
+
+/* Not a regular file: LEC_EINVAL, errno EINVAL. */
+static lec_status not_regular(void)
+{
+	errno = EINVAL;
+	return LEC_EINVAL;
+}
+
 /* Open a regular file of at most `max` bytes for reading, without blocking
- * on a FIFO or a device: *fd and its *size, or a status (errno kept). */
+ * on a FIFO or a device: *fd and its *size, or a status (errno kept). A
+ * FIFO or device is not opened at all (opening some devices does things);
+ * one swapped in between the stat and the open is opened non-blocking and
+ * refused by the fstat. */
 static lec_status open_regular(const char *path, size_t max, int *fd, uint64_t *size)
 {
+	struct stat sb;
+	*fd = -1;
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return not_regular();
 	*fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
 	if (*fd < 0)
 		return errno == ENOENT ? LEC_ENOTFOUND : LEC_EIO;
-	struct stat sb;
 	int ok = fstat(*fd, &sb) == 0;
 	if (!ok || !S_ISREG(sb.st_mode)) {
-		int e = ok ? EINVAL : errno;
+		int e = errno;
 		close(*fd);
 		errno = e;
-		return LEC_EIO;
+		return ok ? not_regular() : LEC_EIO;
 	}
 	if ((uint64_t)sb.st_size > max) {
 		close(*fd);

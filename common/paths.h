@@ -25,15 +25,27 @@ lec_status paths_absolute(const char *path, char **out);
  * the path itself. Returns a pointer into `path` or `path` itself. */
 const char *paths_display(const char *path, const char *cwd);
 
+/* What a file of this st_mode is, for messages: "a FIFO", "a directory",
+ * "a socket", "a character device", "a block device", "a symbolic link",
+ * "a regular file" or "a special file". Static. */
+const char *paths_kind(unsigned mode);
+/* paths_kind of what is at `path` now (symlinks followed); "something
+ * else" when it cannot be looked at. For the message after a LEC_EINVAL of
+ * paths_read_file. */
+const char *paths_kind_at(const char *path);
+
 /* Read a whole file (at most `max` bytes, else LEC_ELIMIT). *out malloc'd
- * (NUL-terminated), caller frees. errno is kept for LEC_EIO/LEC_ENOTFOUND. */
+ * (NUL-terminated), caller frees. errno is kept for LEC_EIO/LEC_ENOTFOUND.
+ * LEC_EINVAL: not a regular file (a FIFO, a directory, a device...; never
+ * blocks on one, and opens none unless it was swapped in meanwhile). */
 lec_status paths_read_file(const char *path, size_t max, char **out, size_t *len);
 
 /* Read bytes [lo, hi) of a regular file (at most `max` bytes long, else
  * LEC_ELIMIT) into a buffer at the same offsets: (*out)[lo .. *len) hold
  * them, *len = hi (less when the file is shorter), (*out)[*len] is NUL, and
  * (*out)[0 .. lo) is allocated but never written: the caller must not read
- * it. *size gets the file's size. *out malloc'd, caller frees. */
+ * it. *size gets the file's size. *out malloc'd, caller frees. LEC_EINVAL:
+ * not a regular file, as for paths_read_file. */
 lec_status paths_read_window(const char *path, size_t max, size_t lo, size_t hi, char **out,
 			     size_t *len, uint64_t *size);
 

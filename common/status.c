@@ -18,6 +18,7 @@ static const char *const status_names[LEC_STATUS_COUNT] = {
 	[LEC_EXAPIAN] = "Xapian error",
 	[LEC_EINTERNAL] = "internal error",
 	[LEC_ESTOP] = "stopped",
+	[LEC_EPERM] = "permission denied",
 };
 
 const char *lec_status_str(lec_status st)

@@ -2,6 +2,7 @@
 #include "index.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -633,6 +634,29 @@ static const char *read_problem(lec_status st)
 	       : NULL;
 }
 
+/* A found file that could not be read: a warning saying why, skipped. A
+ * file that is no regular file any more (swapped for a FIFO or a directory
+ * since the walk) leaves the index as the walk would have it; after another
+ * failure the indexed version is kept rather than lost. */
+static lec_status read_failed(struct worker *w, const struct found_file *f, struct known_file *k,
+			      lec_status st)
+{
+	struct run *r = w->r;
+	const char *why = read_problem(st);
+	char msg[256];
+	if (st == LEC_EINVAL)
+		snprintf(msg, sizeof(msg), "is %s, not a regular file; %s", paths_kind_at(f->path),
+			 k ? "no longer indexed" : "skipped");
+	else
+		snprintf(msg, sizeof(msg), "%s; %s", why ? why : strerror(errno),
+			 k ? "the indexed version is kept" : "skipped");
+	warn(r, f->path, why ? why : msg);
+	w->st.skipped++;
+	if (k && st != LEC_EINVAL)
+		k->seen = 1;   /* keep what we have rather than lose it */
+	return st == LEC_ENOMEM ? run_fail(r, NULL, st) : LEC_OK;
+}
+
 /* Compare one found file (named `key` in the index) with the index and
  * bring it up to date. */
 static lec_status process_keyed(struct worker *w, struct found_file *f, const char *key)
@@ -650,17 +674,8 @@ static lec_status process_keyed(struct worker *w, struct found_file *f, const ch
 	char *data = NULL;
 	size_t len = 0;
 	lec_status st = paths_read_file(f->path, LEC_MAX_NOTE_BYTES, &data, &len);
-	if (st) {
-		const char *why = read_problem(st);
-		char msg[256];
-		snprintf(msg, sizeof(msg), "%s; %s", why ? why : strerror(errno),
-			 k ? "the indexed version is kept" : "skipped");
-		warn(r, f->path, why ? why : msg);
-		w->st.skipped++;
-		if (k)
-			k->seen = 1;   /* keep what we have rather than lose it */
-		return st == LEC_ENOMEM ? run_fail(r, NULL, st) : LEC_OK;
-	}
+	if (st)
+		return read_failed(w, f, k, st);
 	if (docbuild_is_binary(data, len)) {
 		/* not a note (any more): a known one is removed below */
 		warn(r, f->path, k ? "binary file; no longer indexed" : "binary file; skipped");
@@ -1145,7 +1160,8 @@ static lec_status precheck(struct run *r, const char *index_dir, char *const *pa
 			return LEC_ENOTFOUND;
 		}
 		if (!S_ISDIR(sb.st_mode) && !S_ISREG(sb.st_mode)) {
-			buf_printf(r->err, "%s: not a directory or a regular file", paths[i]);
+			buf_printf(r->err, "%s: is %s, not a directory or a regular file", paths[i],
+				   paths_kind(sb.st_mode));
 			return LEC_EINVAL;
 		}
 	}
@@ -1204,6 +1220,60 @@ static lec_status plan_layout(struct run *r, const char *index_dir)
 	return LEC_OK;
 }
 
+/* Why the system would refuse us writing the database at `path`: EACCES,
+ * EPERM, EROFS, or 0 (it would not). `what` (cap bytes) gets the path
+ * refused: the database directory, its lock file, or, when the database is
+ * not there yet, the nearest directory above it that is. */
+static int write_refused(const char *path, char *what, size_t cap)
+{
+	int e = 0;
+	snprintf(what, cap, "%s", path);
+	if (faccessat(AT_FDCWD, what, W_OK, AT_EACCESS) != 0) {
+		e = errno;
+		for (char *slash; e == ENOENT && (slash = strrchr(what, '/')) && slash != what;) {
+			*slash = '\0';
+			e = faccessat(AT_FDCWD, what, W_OK, AT_EACCESS) != 0 ? errno : 0;
+		}
+	} else {
+		/* "flintlock": the lock file of Xapian's glass databases */
+		snprintf(what, cap, "%s/flintlock", path);
+		if (faccessat(AT_FDCWD, what, W_OK, AT_EACCESS) != 0)
+			e = errno;
+	}
+	return e == EACCES || e == EPERM || e == EROFS ? e : 0;
+}
+
+/* Xapian reports a lock it could not even try (its lock file cannot be
+ * opened: a user who may not write the index, a read-only filesystem) as
+ * DatabaseLockError, like a lock another writer holds; and a directory it
+ * cannot create as an I/O error. Ask the system which it is, so that the
+ * message says what happened. */
+static lec_status open_failed(struct run *r, const char *index_dir, const struct shard_entry *e,
+			      lec_status st, const char *why)
+{
+	char what[4096];
+	int err =
+		st == LEC_ELOCKED || st == LEC_EIO ? write_refused(e->path, what, sizeof(what)) : 0;
+	if (err == EROFS) {
+		buf_printf(r->err, "read-only file system: %s (indexing writes the index %s)", what,
+			   index_dir);
+		return LEC_EIO;
+	}
+	if (err) {
+		buf_printf(r->err, "permission denied: %s (uid %u cannot write the index %s)", what,
+			   (unsigned)geteuid(), index_dir);
+		return LEC_EPERM;
+	}
+	if (st == LEC_ELOCKED)
+		buf_printf(r->err, "index %s is locked: another lectern index (or serve "
+			   "reindex) is writing it", index_dir);
+	else
+		buf_printf(r->err, "cannot open index %s%s%s: %s", index_dir,
+			   r->layout.nlocal > 1 ? " shard " : "",
+			   r->layout.nlocal > 1 ? e->name : "", why);
+	return st;
+}
+
 static lec_status open_shards(struct run *r, const char *index_dir)
 {
 	lec_status st = plan_layout(r, index_dir);
@@ -1229,15 +1299,8 @@ static lec_status open_shards(struct run *r, const char *index_dir)
 		st = xap_db_open(sh->db, e->path,
 				 r->opts->check_only ? XAP_OPEN_READ
 				 : r->build ? XAP_OPEN_CREATE | XAP_OPEN_NO_SYNC : XAP_OPEN_CREATE);
-		if (st == LEC_ELOCKED)
-			buf_printf(r->err, "index %s is locked: another lectern index (or serve "
-				   "reindex) is writing it", r->target);
-		else if (st)
-			buf_printf(r->err, "cannot open index %s%s%s: %s", r->target,
-				   r->layout.nlocal > 1 ? " shard " : "",
-				   r->layout.nlocal > 1 ? e->name : "", xap_db_error(sh->db));
 		if (st)
-			return st;
+			return open_failed(r, r->target, e, st, xap_db_error(sh->db));
 	}
 	return LEC_OK;
 }
@@ -1267,10 +1330,12 @@ static lec_status check_format(struct run *r)
 	return st;
 }
 
-/* New roots are written before any note, so that a run killed later
- * leaves notes that belong to a known root, and the next run resumes the
- * same job: the roots file at once, shard 0's copy in its first
- * transaction (every shard's at the end: finish). */
+/* New roots are written before any note: a run killed later, even
+ * before its first batch of notes, leaves notes that belong to a known
+ * root and an index that knows its roots, so that `status` shows them and
+ * the next `lectern index` resumes the same job. The roots file at once;
+ * shard 0's copy committed on its own, which is not a batch (ncommits
+ * kept); every shard's copy at the end (finish). */
 static lec_status early_roots(struct run *r)
 {
 	if (r->opts->check_only || !r->roots.changed)
@@ -1280,10 +1345,14 @@ static lec_status early_roots(struct run *r)
 	if (!st && r->build)
 		st = roots_save_file(&r->roots, r->target, r->err);
 	struct shard_w *sh = &r->shards[0];
+	unsigned ncommits = sh->ncommits;
 	if (!st)
 		st = tx_begin(r, sh);
 	if (!st)
 		st = roots_save_db(&r->roots, sh->db);
+	if (!st)
+		st = tx_commit(r, sh);
+	sh->ncommits = ncommits;
 	sh->wrote = 1;
 	return st;
 }

@@ -95,17 +95,18 @@ static void warn_errno(struct walker *w, int err)
 		warn(w, strerror_r(err, buf, sizeof(buf)));
 }
 
+/* Say what it is: "is a FIFO, not a regular file; skipped". */
 static const char *type_name(mode_t mode)
 {
 	if (S_ISFIFO(mode))
-		return "not a regular file (fifo)";
+		return "is a FIFO, not a regular file; skipped";
 	if (S_ISSOCK(mode))
-		return "not a regular file (socket)";
+		return "is a socket, not a regular file; skipped";
 	if (S_ISBLK(mode))
-		return "not a regular file (block device)";
+		return "is a block device, not a regular file; skipped";
 	if (S_ISCHR(mode))
-		return "not a regular file (character device)";
-	return "not a regular file";
+		return "is a character device, not a regular file; skipped";
+	return "is not a regular file; skipped";
 }
 
 /* ---- the path buffer ---- */

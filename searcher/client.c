@@ -307,8 +307,26 @@ static lec_status parse_find(const char *line, size_t len, struct search_result 
 	return st ? LEC_EIO : LEC_OK;
 }
 
-lec_status client_find(const char *socket_path, const char *index_dir,
-		       const struct search_req *req, struct search_result *res)
+/* The daemon is whoever called listen(2) on the path: us or root, or its
+ * answers could be anything (forged hits pointing anywhere). */
+static lec_status check_peer(int fd, const char *socket_path, struct buf *err)
+{
+	uid_t uid;
+	if (sock_peer_allowed(fd, &uid))
+		return LEC_OK;
+	if (uid == (uid_t)-1)
+		buf_printf(err, "cannot tell who listens on %s (SO_PEERCRED failed): refusing it",
+			   socket_path);
+	else
+		buf_printf(err,
+			   "the process listening on %s runs as uid %u, not as us (uid %u) or "
+			   "root: refusing its answers",
+			   socket_path, (unsigned)uid, (unsigned)geteuid());
+	return LEC_EPERM;
+}
+
+lec_status client_find(const char *socket_path, int chosen, const char *index_dir,
+		       const struct search_req *req, struct search_result *res, struct buf *err)
 {
 	struct buf out, in;
 	struct timespec deadline;
@@ -318,7 +336,11 @@ lec_status client_find(const char *socket_path, const char *index_dir,
 	buf_init(&in, LEC_MAX_CLIENT_OUTPUT * 2 + 2);
 	lec_status st = requests(req, index_dir, &out);
 	if (!st)
+		st = sock_check_dir(socket_path, chosen, err);
+	if (!st)
 		st = sock_connect(socket_path, CLIENT_CONNECT_MS, &fd);
+	if (!st)
+		st = check_peer(fd, socket_path, err);
 	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += CLIENT_REPLY_MS / 1000;
 	if (!st)

@@ -11,17 +11,24 @@
 
 #include <jansson.h>
 
+#include "buf.h"
 #include "search.h"
 #include "status.h"
 
 /* Run req on the daemon at socket_path, which must serve index_dir (an
- * absolute path) and speak PROTO_VERSION. LEC_OK: *res filled (release with
- * search_result_release). Anything else means "search locally": no daemon
+ * absolute path) and speak PROTO_VERSION; `chosen`: the user named the
+ * socket (--socket), so another user's directory is an error, not "no
+ * daemon" (sock_check_dir). LEC_OK: *res filled (release with
+ * search_result_release). LEC_EPERM: refused, message in err: the socket's
+ * directory can be written by others (sock_check_dir), or the process
+ * listening runs as another user than us or root (SO_PEERCRED); the path
+ * may then be a stranger's, so the caller must not carry on as if there
+ * were no daemon. Anything else means "search locally": no daemon
  * (LEC_ENOTFOUND), another index or protocol (LEC_EVERSION), the daemon
  * answered with an error or something unreadable (LEC_EIO). *res is empty
- * then. */
-lec_status client_find(const char *socket_path, const char *index_dir,
-		       const struct search_req *req, struct search_result *res);
+ * unless LEC_OK. */
+lec_status client_find(const char *socket_path, int chosen, const char *index_dir,
+		       const struct search_req *req, struct search_result *res, struct buf *err);
 
 /* A find response (proto_find_reply's form) into *res; on failure *res is
  * released. LEC_EINVAL when a member is missing or mistyped. */

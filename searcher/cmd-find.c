@@ -100,16 +100,18 @@ static void print_notes(const struct search_result *res, const struct find_opts 
 		fputc('\n', out);
 }
 
-/* Ask a running daemon for the same index; LEC_OK with *res filled, any
+/* Ask a running daemon for the same index; LEC_OK with *res filled;
+ * LEC_EPERM: a socket we must not trust (message in err), an error; any
  * other status: search locally (the output is the same either way). */
 static lec_status try_daemon(const struct find_opts *fo, const char *index_dir,
-			     const struct search_req *req, struct search_result *res)
+			     const struct search_req *req, struct search_result *res,
+			     struct buf *err)
 {
 	char *path = NULL;
 	lec_status st = fo->socket ? paths_absolute(fo->socket, &path) :
 				     sock_default_path(index_dir, &path);
 	if (!st)
-		st = client_find(path, index_dir, req, res);
+		st = client_find(path, fo->socket != NULL, index_dir, req, res, err);
 	free(path);
 	return st;
 }
@@ -159,7 +161,14 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 	req.explain = fo->explain;
 	req.rank_all = fo->rank_all;
 	lec_status st = fo->no_daemon || fo->rank_all ? LEC_ENOTFOUND
-						       : try_daemon(fo, index_dir, &req, &res);
+						       : try_daemon(fo, index_dir, &req, &res, &err);
+	/* A stranger may hold the socket path: say so and stop, rather than
+	 * quietly search here and leave the squatter unnoticed (--no-daemon
+	 * searches here on purpose). */
+	if (st == LEC_EPERM) {
+		lec_error("find: %s (--no-daemon searches without a daemon)", err.data);
+		goto done;
+	}
 	if (st) {
 		st = searcher_open(index_dir, &s, &err);
 		if (!st)

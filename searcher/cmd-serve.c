@@ -11,6 +11,7 @@
 #include "options.h"
 #include "paths.h"
 #include "pool.h"
+#include "search.h"
 #include "server.h"
 #include "sock.h"
 #include "xap.h"
@@ -28,6 +29,24 @@ struct serve_opts {
 	int watch;
 };
 
+/* A daemon for an index that is not there (a typo in --index) would answer
+ * every find with an error, and, with the socket in INDEX/run, create the
+ * directory: open it once as find does and refuse with find's message.
+ * Other trouble (a remote shard down, damage) is left to the requests, so
+ * that a daemon can start while a shard is away. */
+static int index_missing(const char *index_dir)
+{
+	struct searcher *s = NULL;
+	struct buf err;
+	buf_init(&err, 4096);
+	lec_status st = searcher_open(index_dir, &s, &err);
+	if (st == LEC_ENOTFOUND)
+		lec_error("serve: %s", err.len ? err.data : lec_status_str(st));
+	searcher_free(s);
+	buf_release(&err);
+	return st == LEC_ENOTFOUND;
+}
+
 static int serve(const struct serve_opts *so)
 {
 	char *index_dir = NULL, *sock_path = NULL;
@@ -38,6 +57,8 @@ static int serve(const struct serve_opts *so)
 		lec_error("cannot locate the index: set --index, LECTERN_INDEX or HOME");
 		goto done;
 	}
+	if (index_missing(index_dir))
+		goto done;
 	lec_status st = so->socket ? paths_absolute(so->socket, &sock_path) :
 				     sock_default_path(index_dir, &sock_path);
 	if (st) {

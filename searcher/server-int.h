@@ -72,6 +72,7 @@ struct watch {
 	size_t npending;
 	long long first_ms, due_ms;  /* 0: nothing pending */
 	int warned_full;
+	int waiting_lock;       /* a watch reindex waits for another writer (logged once) */
 };
 
 struct server {

@@ -164,9 +164,11 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* A watcher's "dir\0name": the file if it exists, else its directory (a
- * deleted or renamed-away file vanishes from the index when its directory
- * is refreshed), else NULL. Runs in the worker: as late as possible. */
+/* A watcher's "dir\0name": the file if it is a note or a directory, else
+ * its directory (a deleted or renamed-away file vanishes from the index
+ * when its directory is refreshed, and a FIFO, socket or device put where a
+ * note was gets the walk's warning, "is a FIFO, not a regular file"), else
+ * NULL. Runs in the worker: as late as possible. */
 static char *resolve_event(const char *pair)
 {
 	const char *dir = pair, *name = pair + strlen(pair) + 1;
@@ -176,7 +178,7 @@ static char *resolve_event(const char *pair)
 		return NULL;  /* "refresh everything" (queue overflow, retries) */
 	if (asprintf(&path, "%s/%s", dir, name) < 0)
 		return NULL;
-	if (lstat(path, &sb) == 0)
+	if (stat(path, &sb) == 0 && (S_ISREG(sb.st_mode) || S_ISDIR(sb.st_mode)))
 		return path;
 	free(path);
 	return lstat(dir, &sb) == 0 ? strdup(dir) : NULL;
@@ -296,6 +298,27 @@ static void log_reindex(const struct job *j, lec_status st, const struct idx_sta
 		 t->interrupted ? " (interrupted)" : "");
 }
 
+/* A watch reindex that meets another writer's lock (a `lectern index`
+ * running) is tried again every LOCKED_RETRY_MS: that is waiting, not
+ * failing, so it is logged once when it starts and once when it is over,
+ * not every second. */
+static void log_watch_wait(struct server *s, const struct job *j, lec_status st)
+{
+	if (!j->from_watch)
+		return;
+	if (st == LEC_ELOCKED && !s->stopping) {
+		if (!s->wt.waiting_lock)
+			log_info("watch: waiting for another indexer's lock on %s; the changes are "
+				 "reindexed when it is released",
+				 s->cfg->index_dir);
+		s->wt.waiting_lock = 1;
+	} else if (s->wt.waiting_lock) {
+		log_info("watch: the other indexer is done with %s: reindexing what waited",
+			 s->cfg->index_dir);
+		s->wt.waiting_lock = 0;
+	}
+}
+
 /* The worker's byte arrived: answer, and start the next job. */
 static void worker_done(struct server *s)
 {
@@ -312,7 +335,9 @@ static void worker_done(struct server *s)
 	if (!j)
 		return;
 	s->env.reindexes++;
-	log_reindex(j, w->st, &w->stats, w->err.data);
+	log_watch_wait(s, j, w->st);
+	if (!(j->from_watch && w->st == LEC_ELOCKED && !s->stopping))
+		log_reindex(j, w->st, &w->stats, w->err.data);
 	struct client *c = client_by_serial(s, j->client);
 	if (c) {
 		client_reply(c, proto_reindex_reply(j->id, w->st, &w->stats, w->err.data));
@@ -785,7 +810,20 @@ static lec_status setup(struct server *s, struct buf *err)
 	return st;
 }
 
-static void teardown(struct server *s)
+/* What happened to the socket at exit, for the log. */
+static void log_socket_close(enum sock_close what, const char *path)
+{
+	if (what == SOCK_CLOSE_REMOVED)
+		log_info("stopped; socket removed");
+	else if (what == SOCK_CLOSE_GONE)
+		log_info("stopped; the socket %s was already gone", path);
+	else if (what == SOCK_CLOSE_NOT_OURS)
+		log_warn("stopped; %s is no longer our socket (replaced): left alone", path);
+	else if (what == SOCK_CLOSE_FAILED)
+		log_warn("stopped; cannot remove the socket %s: %s", path, strerror(errno));
+}
+
+static enum sock_close teardown(struct server *s)
 {
 	if (s->w.busy)
 		pthread_join(s->w.thread, NULL);
@@ -804,8 +842,11 @@ static void teardown(struct server *s)
 	}
 	buf_release(&s->w.err);
 	watch_release(&s->wt);
-	sock_listener_close(&s->lis);
+	enum sock_close what = sock_listener_close(&s->lis);
+	int e = errno;
 	proto_env_release(&s->env);
+	errno = e;
+	return what;
 }
 
 lec_status srv_run(const struct srv_config *cfg, struct buf *err)
@@ -829,9 +870,9 @@ lec_status srv_run(const struct srv_config *cfg, struct buf *err)
 		loop(s);
 		signals_restore(s);
 	}
-	teardown(s);
+	enum sock_close what = teardown(s);
 	if (!st)
-		log_info("stopped; socket removed");
+		log_socket_close(what, cfg->socket_path);
 	free(s);
 	return st;
 }

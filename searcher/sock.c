@@ -42,6 +42,33 @@ static char *dir_of(const char *path)
 	return strndup(path, (size_t)(slash - path));
 }
 
+/* A directory we did not choose (--socket): whoever can write it can put
+ * their own socket at the path before we bind, or rename ours away and put
+ * theirs in its place. So it must belong to us or root (root can do that
+ * anyway) and have no group or other write bit. The sticky bit (/tmp) is no
+ * help: it keeps others from removing our socket, not from taking the name
+ * first. Only the directory itself is checked, as tmux and git do. */
+static lec_status check_writers(const char *dir, const struct stat *sb, struct buf *err)
+{
+	uid_t me = geteuid();
+	if (sb->st_uid != me && sb->st_uid != 0) {
+		buf_printf(err,
+			   "the socket directory %s belongs to uid %u, not to us (uid %u) or root: "
+			   "its owner could put any socket there",
+			   dir, (unsigned)sb->st_uid, (unsigned)me);
+		return LEC_EPERM;
+	}
+	if (sb->st_mode & 022) {
+		buf_printf(err,
+			   "the socket directory %s (mode %04o, owner uid %u) can be written by "
+			   "others: anyone could put their own socket there; use a directory only "
+			   "you can write",
+			   dir, (unsigned)(sb->st_mode & 07777), (unsigned)sb->st_uid);
+		return LEC_EPERM;
+	}
+	return LEC_OK;
+}
+
 static lec_status check_dir(const char *dir, int strict, struct buf *err)
 {
 	struct stat sb;
@@ -55,16 +82,16 @@ static lec_status check_dir(const char *dir, int strict, struct buf *err)
 		return LEC_EINVAL;
 	}
 	if (!strict)
-		return LEC_OK;
+		return check_writers(dir, &sb, err);
 	if (sb.st_uid != geteuid()) {
 		buf_printf(err, "%s belongs to uid %u, not to us (uid %u): refusing to use it",
 			   dir, (unsigned)sb.st_uid, (unsigned)geteuid());
-		return LEC_EINVAL;
+		return LEC_EPERM;
 	}
 	if (sb.st_mode & 077) {
 		buf_printf(err, "%s has mode %03o: it must be 0700 (chmod 700 it)", dir,
 			   (unsigned)(sb.st_mode & 0777));
-		return LEC_EINVAL;
+		return LEC_EPERM;
 	}
 	return LEC_OK;
 }
@@ -81,6 +108,22 @@ lec_status sock_prepare_dir(const char *path, int strict, struct buf *err)
 	}
 	if (!st)
 		st = check_dir(dir, strict, err);
+	free(dir);
+	return st;
+}
+
+lec_status sock_check_dir(const char *path, int chosen, struct buf *err)
+{
+	char *dir = dir_of(path);
+	struct stat sb;
+	if (!dir)
+		return LEC_ENOMEM;
+	/* a directory we cannot see holds no daemon we could reach either */
+	lec_status st = stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode) ? LEC_OK : LEC_ENOTFOUND;
+	if (!st && !chosen && sb.st_uid != geteuid() && sb.st_uid != 0 && !(sb.st_mode & 022))
+		st = LEC_ENOTFOUND;
+	if (!st)
+		st = check_writers(dir, &sb, err);
 	free(dir);
 	return st;
 }
@@ -219,20 +262,31 @@ lec_status sock_listen(const char *path, int backlog, struct sock_listener *l, s
 	return LEC_OK;
 }
 
-void sock_listener_close(struct sock_listener *l)
+enum sock_close sock_listener_close(struct sock_listener *l)
 {
+	enum sock_close what = SOCK_CLOSE_NONE;
 	struct stat sb;
 	if (l->fd >= 0)
 		close(l->fd);
-	/* only our own socket: another daemon may have replaced it meanwhile */
-	if (l->path && lstat(l->path, &sb) == 0 && S_ISSOCK(sb.st_mode) && sb.st_dev == l->dev &&
-	    sb.st_ino == l->ino)
-		unlink(l->path);
+	/* only our own socket: another daemon, or anyone who could write the
+	 * directory, may have replaced it meanwhile. (A swap between this lstat
+	 * and the unlink is not caught; the directory rule makes it ours to do.) */
+	if (l->path) {
+		if (lstat(l->path, &sb) != 0)
+			what = SOCK_CLOSE_GONE;
+		else if (!S_ISSOCK(sb.st_mode) || sb.st_dev != l->dev || sb.st_ino != l->ino)
+			what = SOCK_CLOSE_NOT_OURS;
+		else if (unlink(l->path) == 0)
+			what = SOCK_CLOSE_REMOVED;
+		else
+			what = errno == ENOENT ? SOCK_CLOSE_GONE : SOCK_CLOSE_FAILED;
+	}
 	if (l->lock_fd >= 0)
 		close(l->lock_fd);
 	free(l->path);
 	memset(l, 0, sizeof(*l));
 	l->fd = l->lock_fd = -1;
+	return what;
 }
 
 static long ms_since(const struct timespec *t0)

@@ -579,9 +579,21 @@ static void test_read_window(void **state)
 	assert_int_equal(paths_read_window(path, 100, 0, 10, &d, &len, &size), LEC_ELIMIT);
 	unlink(path);
 	assert_int_equal(paths_read_window(path, 1 << 20, 0, 10, &d, &len, &size), LEC_ENOTFOUND);
+	/* not a regular file: LEC_EINVAL at once (a FIFO with no writer would
+	 * block an open without O_NONBLOCK), and paths_kind_at says what it is */
 	assert_int_equal(mkfifo(path, 0600), 0);
-	assert_int_equal(paths_read_window(path, 1 << 20, 0, 10, &d, &len, &size), LEC_EIO);
+	assert_int_equal(paths_read_window(path, 1 << 20, 0, 10, &d, &len, &size), LEC_EINVAL);
+	assert_int_equal(paths_read_file(path, 1 << 20, &d, &len), LEC_EINVAL);
+	assert_string_equal(paths_kind_at(path), "a FIFO");
 	unlink(path);
+	assert_int_equal(mkdir(path, 0700), 0);
+	assert_int_equal(paths_read_file(path, 1 << 20, &d, &len), LEC_EINVAL);
+	assert_string_equal(paths_kind_at(path), "a directory");
+	rmdir(path);
+	assert_string_equal(paths_kind_at(path), "something else");
+	assert_string_equal(paths_kind(S_IFSOCK | 0600), "a socket");
+	assert_string_equal(paths_kind(S_IFCHR | 0600), "a character device");
+	assert_string_equal(paths_kind(S_IFREG | 0600), "a regular file");
 }
 
 int main(void)

@@ -41,7 +41,7 @@ static const char *status_name(lec_status st)
 		[LEC_EMODIFIED] = "EMODIFIED", [LEC_ECORRUPT] = "ECORRUPT",
 		[LEC_EVERSION] = "EVERSION", [LEC_ELIMIT] = "ELIMIT", [LEC_ESYNTAX] = "ESYNTAX",
 		[LEC_ENETWORK] = "ENETWORK", [LEC_EUNIMPL] = "EUNIMPL", [LEC_EXAPIAN] = "EXAPIAN",
-		[LEC_EINTERNAL] = "EINTERNAL", [LEC_ESTOP] = "ESTOP",
+		[LEC_EINTERNAL] = "EINTERNAL", [LEC_ESTOP] = "ESTOP", [LEC_EPERM] = "EPERM",
 	};
 	return (unsigned)st < LEC_STATUS_COUNT ? names[st] : "?";
 }

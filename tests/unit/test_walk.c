@@ -430,7 +430,7 @@ static void test_fifo_not_opened(void **state)
 	assert_int_equal(walk(root, &r), LEC_OK);
 	alarm(0);
 	assert_files(&r, want, ARRAY_LEN(want));
-	assert_warning(&r, root, "pipe", "not a regular file (fifo)");
+	assert_warning(&r, root, "pipe", "is a FIFO, not a regular file; skipped");
 	assert_warning(&r, root, "sub/.lecternignore", "ignore file is not a regular file");
 	result_free(&r);
 }
