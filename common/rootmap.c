@@ -111,6 +111,11 @@ static lec_status decode_line(struct rootmap *m, char *line, const char *base, s
 	const char *after;
 	unsigned id = parse_id(line, &after);
 	char *path = id && *after == '\t' ? (char *)after + 1 : line;
+	/* format 1's lines (no ID) are only in a database's copy (no base) */
+	if (!id && base) {
+		buf_printf(err, "a root line without an ID: \"%s\"", line);
+		return LEC_ECORRUPT;
+	}
 	char *tab = strchr(path, '\t');
 	const char *lang = NULL;
 	if (tab) {

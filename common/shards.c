@@ -442,3 +442,31 @@ lec_status shards_open_index(const char *index_dir, xap_db **out, struct buf *wa
 	}
 	return st;
 }
+
+void shards_explain_damage(const char *index_dir, struct buf *msg)
+{
+	struct shard_set set;
+	struct buf err;
+	int found = 0;
+	buf_init(&err, 4096);
+	if (shards_load(index_dir, &set, &err) == LEC_OK) {
+		for (size_t i = 0; i < set.nlocal && !found; i++) {
+			size_t errors = 0;
+			char *what = NULL, *table = NULL;
+			if (xap_check(set.v[i].path, &errors, &what, &table) == LEC_OK && errors) {
+				buf_printf(msg, "index %s is damaged: the database %s%s%s: %s", index_dir,
+					   set.v[i].path, table ? ", file " : "", table ? table : "",
+					   what ? what : "damaged");
+				found = 1;
+			}
+			free(what);
+			free(table);
+		}
+		shards_release(&set);
+	}
+	buf_release(&err);
+	if (!found)
+		buf_printf(msg, "index %s holds a damaged record (its databases check out)", index_dir);
+	buf_printf(msg, ". 'lectern status --verify' lists the damage; 'lectern index --rebuild' "
+		   "builds the index again from its notes, keeping its roots");
+}

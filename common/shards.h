@@ -96,4 +96,12 @@ lec_status shards_open_read(const struct shard_set *s, shards_each_cb each, void
 lec_status shards_open_index(const char *index_dir, xap_db **out, struct buf *warnings,
 			     struct buf *err);
 
+/* An index found damaged (LEC_ECORRUPT): what to tell the user. Runs
+ * Xapian's check over the index's local shards until one fails and
+ * appends to `msg` "index DIR is damaged: the database PATH, file FILE:
+ * WHAT" (or, when every shard checks out, that a stored record is
+ * damaged), then what to do: 'lectern status --verify' to see it all,
+ * 'lectern index --rebuild' to rebuild from the notes. */
+void shards_explain_damage(const char *index_dir, struct buf *msg);
+
 #endif

@@ -57,7 +57,7 @@ lec_status stemdict_each(const char *val, size_t len, stemdict_cb cb, void *ctx)
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		if (!nl)
 			return LEC_ECORRUPT;
-		if (nl > p && cb(ctx, p, (size_t)(nl - p)))
+		if (nl > p && cb && cb(ctx, p, (size_t)(nl - p)))
 			return LEC_ESTOP;
 		p = nl + 1;
 	}

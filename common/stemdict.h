@@ -31,7 +31,7 @@ size_t stemdict_key(const char *stem, size_t len, char *out);
 void stemdict_merge(const char *old, size_t oldlen, const char *const *words, const size_t *lens,
 		    size_t n, struct buf *out, int *changed);
 
-/* Visit each word of a stored value; cb returns nonzero to stop
+/* Visit each word of a stored value (cb NULL: only check it); cb returns nonzero to stop
  * (LEC_ESTOP). A damaged value (no final '\n') gives LEC_ECORRUPT. */
 typedef int (*stemdict_cb)(void *ctx, const char *word, size_t len);
 lec_status stemdict_each(const char *val, size_t len, stemdict_cb cb, void *ctx);

@@ -74,6 +74,11 @@ lec_status xap_db_compact(xap_db *db, const char *out_dir)
 	return xap_table()->xap_db_compact(db, out_dir);
 }
 
+lec_status xap_check(const char *path, size_t *errors, char **what, char **table)
+{
+	return xap_table()->xap_check(path, errors, what, table);
+}
+
 lec_status xap_db_doccount(xap_db *db, uint32_t *out)
 {
 	return xap_table()->xap_db_doccount(db, out);

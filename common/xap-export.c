@@ -23,6 +23,7 @@ const struct xap_table *lectern_xap_table(void)
 		.xap_db_cancel_transaction = xap_db_cancel_transaction,
 		.xap_db_commit = xap_db_commit,
 		.xap_db_compact = xap_db_compact,
+		.xap_check = xap_check,
 		.xap_db_doccount = xap_db_doccount,
 		.xap_db_lastdocid = xap_db_lastdocid,
 		.xap_db_avlength = xap_db_avlength,

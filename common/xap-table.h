@@ -9,7 +9,7 @@
 
 /* Changes with any prototype of xap.h: a library built from another
  * xap.h is refused. */
-#define XAP_TABLE_ABI "33c7a10fa0c749fe"
+#define XAP_TABLE_ABI "e4441ab64fad9a48"
 
 /* The one symbol liblectern-xap.so exports. */
 #define XAP_TABLE_SYMBOL "lectern_xap_table"
@@ -31,6 +31,7 @@ struct xap_table {
 	lec_status (*xap_db_cancel_transaction)(xap_db *db);
 	lec_status (*xap_db_commit)(xap_db *db);
 	lec_status (*xap_db_compact)(xap_db *db, const char *out_dir);
+	lec_status (*xap_check)(const char *path, size_t *errors, char **what, char **table);
 	lec_status (*xap_db_doccount)(xap_db *db, uint32_t *out);
 	lec_status (*xap_db_lastdocid)(xap_db *db, xap_docid *out);
 	lec_status (*xap_db_avlength)(xap_db *db, double *out);

@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <sstream>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -127,6 +128,14 @@ lec_status translate(std::string *msg) noexcept
 		set_xapian_msg(msg, e);
 		return LEC_EIO;
 	} catch (const Xapian::DatabaseCorruptError &e) {
+		set_xapian_msg(msg, e);
+		return LEC_ECORRUPT;
+	} catch (const Xapian::DatabaseClosedError &e) {
+		set_xapian_msg(msg, e);
+		return LEC_EINVAL;
+	} catch (const Xapian::DatabaseError &e) {
+		/* what is left of DatabaseError: a table that cannot be read as
+		 * a B-tree ("EOF reading block 4"), i.e. damage */
 		set_xapian_msg(msg, e);
 		return LEC_ECORRUPT;
 	} catch (const Xapian::DocNotFoundError &e) {
@@ -548,6 +557,95 @@ XAP_API lec_status xap_db_cancel_transaction(xap_db *db)
 XAP_API lec_status xap_db_commit(xap_db *db)
 {
 	return on_writer(db, [](Xapian::WritableDatabase &w) { w.commit(); });
+}
+
+namespace
+{
+
+/* The table Xapian's check was reading when it stopped or complained:
+ * the last "NAME:" header line of its report before `upto`. */
+std::string checked_table(const std::string &report, size_t upto)
+{
+	std::string table;
+	size_t pos = 0;
+	while (pos < upto && pos < report.size()) {
+		size_t nl = report.find('\n', pos);
+		if (nl == std::string::npos)
+			nl = report.size();
+		std::string line = report.substr(pos, nl - pos);
+		if (!line.empty() && line.back() == ':' && line.find(' ') == std::string::npos)
+			table = line.substr(0, line.size() - 1);
+		pos = nl + 1;
+	}
+	return table;
+}
+
+/* The first line of the report that says something is wrong. */
+size_t first_problem(const std::string &report)
+{
+	size_t pos = 0;
+	while (pos < report.size()) {
+		size_t nl = report.find('\n', pos);
+		if (nl == std::string::npos)
+			nl = report.size();
+		std::string line = report.substr(pos, nl - pos);
+		if (line.find("rror") != std::string::npos || line.find("not in sorted") !=
+		    std::string::npos || line.find("orrupt") != std::string::npos)
+			return pos;
+		pos = nl + 1;
+	}
+	return std::string::npos;
+}
+
+} // namespace
+
+XAP_API lec_status xap_check(const char *path, size_t *errors, char **what, char **table)
+{
+	if (!path || !errors)
+		return LEC_EINVAL;
+	*errors = 0;
+	if (what)
+		*what = nullptr;
+	if (table)
+		*table = nullptr;
+	std::ostringstream out;
+	std::string why;
+	try {
+		*errors = Xapian::Database::check(path, 0, &out);
+	} catch (const Xapian::DatabaseOpeningError &e) {
+		why = e.get_type() + std::string(": ") + e.get_msg();
+		*errors = 1;
+	} catch (const Xapian::Error &e) {
+		/* a check that cannot go on (a truncated file, a block out of
+		 * order) is damage too */
+		why = e.get_msg();
+		*errors = 1;
+	} catch (const std::bad_alloc &) {
+		return LEC_ENOMEM;
+	} catch (...) {
+		why = "unknown C++ exception";
+		*errors = 1;
+	}
+	if (!*errors)
+		return LEC_OK;
+	try {
+		std::string report = out.str();
+		size_t at = why.empty() ? first_problem(report) : report.size();
+		if (why.empty() && at != std::string::npos) {
+			size_t nl = report.find('\n', at);
+			why = report.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
+		}
+		std::string t = checked_table(report, at == std::string::npos ? report.size() : at);
+		if (!t.empty())
+			t += ".glass";
+		if (what && !(*what = strdup(why.empty() ? "damaged" : why.c_str())))
+			return LEC_ENOMEM;
+		if (table && !t.empty() && !(*table = strdup(t.c_str())))
+			return LEC_ENOMEM;
+	} catch (...) {
+		return LEC_ENOMEM;
+	}
+	return LEC_OK;
 }
 
 XAP_API lec_status xap_db_compact(xap_db *db, const char *out_dir)

@@ -96,6 +96,16 @@ lec_status xap_db_commit(xap_db *db);
  * `out_dir` may hold a partial copy; the caller removes it. */
 lec_status xap_db_compact(xap_db *db, const char *out_dir);
 
+/* ---- checking ------------------------------------------------------------ */
+
+/* Xapian's consistency check (Xapian::Database::check) of the local
+ * database at `path`: *errors the problems found (0: none; a check that
+ * cannot go on, as on a truncated file, counts one). *what (may be NULL)
+ * gets the first problem in Xapian's words and *table (may be NULL) the
+ * file it is in ("postlist.glass"; NULL when not known); both malloc'd,
+ * owned by the caller, NULL when there is no problem. */
+lec_status xap_check(const char *path, size_t *errors, char **what, char **table);
+
 /* ---- statistics --------------------------------------------------------- */
 
 lec_status xap_db_doccount(xap_db *db, uint32_t *out);

@@ -238,11 +238,21 @@ int cmd_index(int argc, char **argv)
 	buf_init(&msg, 4096);
 	lec_status st = idx_run(index_dir, abs_args, nargs, &io, &hooks, &stats, &msg);
 	if (st == LEC_EVERSION && check) {
-		/* an index of another format is out of date: 'lectern index' mends it */
-		lec_error("index: %s", msg.data);
+		/* an index of another format, or a first index not finished, is
+		 * out of date: 'lectern index' mends it */
+		if (json) {
+			json_t *j = json_pack("{s:s, s:b, s:b, s:s}", "index", index_dir, "check", 1,
+					      "up_to_date", 0, "reason", msg.data);
+			char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+			if (text)
+				puts(text);
+			free(text);
+			json_decref(j);
+		} else if (!quiet)
+			printf("out of date: %s\n", msg.data);
 		code = LEC_EXIT_NOTHING;
 	} else if (st) {
-		lec_error("index: %s", msg.data ? msg.data : lec_status_str(st));
+		lec_error_index("index", st, index_dir, msg.data);
 	} else {
 		print_summary(&stats, &io, &ui, index_dir);
 		if (stats.interrupted)

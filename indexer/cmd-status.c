@@ -11,13 +11,17 @@
 #include "commands.h"
 #include "exitcode.h"
 #include "index.h"
+#include "verify.h"
 #include "options.h"
 #include "paths.h"
 
 static const char usage_line[] = "lectern status [options]";
 static const char summary[] =
 	"Show the index's roots, how many notes and passages it holds, its size on disk,\n"
-	"when it was last indexed, and whether it is up to date with its roots.";
+	"when it was last indexed, and whether it is up to date with its roots.\n"
+	"With --verify, check that the index is whole: Xapian's consistency check of\n"
+	"every local shard, then every note's record and document; exit 1 when\n"
+	"something is damaged ('lectern index --rebuild' mends it).";
 
 static void human_bytes(uint64_t b, char *out, size_t n)
 {
@@ -131,13 +135,61 @@ static void print_json(const char *index_dir, const struct idx_info *info, int s
 	json_decref(j);
 }
 
+struct verify_out {
+	int json;
+	json_t *list;
+};
+
+static void on_problem(void *ctx, const char *where, const char *what)
+{
+	struct verify_out *o = ctx;
+	if (o->json)
+		json_array_append_new(o->list, json_pack("{s:s, s:s}", "where", where, "what", what));
+	else
+		printf("damaged: %s: %s\n", where, what);
+}
+
+/* status --verify: 0 whole, 1 damaged, 2 could not check. */
+static int run_verify(const char *index_dir, int json)
+{
+	struct verify_out o = { json, json_array() };
+	struct buf err;
+	size_t problems = 0;
+	buf_init(&err, 4096);
+	lec_status st = idx_verify(index_dir, on_problem, &o, &problems, &err);
+	int code = LEC_EXIT_ERROR;
+	if (st) {
+		lec_error_index("status", st, index_dir, err.data);
+	} else if (json) {
+		json_t *j = json_pack("{s:s, s:b, s:I, s:O}", "index", index_dir, "whole", !problems,
+				      "problems", (json_int_t)problems, "damage", o.list);
+		char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+		if (text)
+			puts(text);
+		free(text);
+		json_decref(j);
+		code = problems ? LEC_EXIT_NOTHING : LEC_EXIT_OK;
+	} else {
+		if (problems)
+			printf("%zu problem%s: 'lectern index --rebuild' builds the index again from its "
+			       "notes, keeping its roots\n", problems, problems == 1 ? "" : "s");
+		else
+			printf("index %s is whole\n", index_dir);
+		code = problems ? LEC_EXIT_NOTHING : LEC_EXIT_OK;
+	}
+	json_decref(o.list);
+	buf_release(&err);
+	return code;
+}
+
 int cmd_status(int argc, char **argv)
 {
 	const char *index_opt = NULL;
-	int json = 0;
+	int json = 0, verify = 0;
 	const struct opt opts[] = {
 		OPT_STRING_(0, "index", &index_opt, "DIR", "the index directory"),
 		OPT_FLAG_(0, "json", &json, "print one JSON object"),
+		OPT_FLAG_(0, "verify", &verify, "check that the index is whole (reads all of it); exit 1 if not"),
 		OPT_END_(),
 	};
 	char **args = NULL, *index_dir = NULL, err[512];
@@ -158,12 +210,17 @@ int cmd_status(int argc, char **argv)
 		lec_error("cannot locate the index: set --index, LECTERN_INDEX or HOME");
 		return LEC_EXIT_ERROR;
 	}
+	if (verify) {
+		int code = run_verify(index_dir, json);
+		free(index_dir);
+		return code;
+	}
 	struct idx_info info;
 	struct buf msg;
 	buf_init(&msg, 4096);
 	lec_status st = idx_info_read(index_dir, &info, &msg);
 	if (st) {
-		lec_error("status: %s", msg.data ? msg.data : lec_status_str(st));
+		lec_error_index("status", st, index_dir, msg.data);
 		buf_release(&msg);
 		free(index_dir);
 		return LEC_EXIT_ERROR;

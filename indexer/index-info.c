@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "build.h"
+#include "filerec.h"
 #include "layout.h"
 #include "rootmap.h"
 #include "shards.h"
@@ -37,18 +38,14 @@ static uint64_t dir_bytes(const char *dir)
 static int on_file_record(void *ctx, const char *key, size_t klen, const char *val, size_t vlen)
 {
 	struct idx_info *info = ctx;
-	unsigned long long size = 0, hash, words;
-	long long mtime;
-	unsigned passages = 0;
-	(void)key;
-	(void)klen;
-	(void)vlen;
-	/* "size mtime hash passages words" (docs/index-layout.md) */
-	if (sscanf(val, "%llu %lld %llx %u %llu", &size, &mtime, &hash, &passages, &words) < 4)
-		passages = 0;
+	struct filerec fr;
+	const char *nkey;
+	size_t nkey_len;
+	if (filerec_decode(key, klen, val, vlen, &fr, &nkey, &nkey_len))
+		return 0;   /* not a record: 'lectern status --verify' says so */
 	info->notes++;
-	info->note_bytes += size;
-	info->passages += passages;
+	info->note_bytes += fr.size;
+	info->passages += fr.passages;
 	return 0;
 }
 

@@ -20,7 +20,7 @@
 #include "hmap.h"
 #include "layout.h"
 #include "limits.h"
-#include "metakey.h"
+#include "filerec.h"
 #include "note.h"
 #include "paths.h"
 #include "people.h"
@@ -218,30 +218,11 @@ static void known_free(struct known_file *k)
 static int on_known(void *ctx, const char *key, size_t klen, const char *val, size_t vlen)
 {
 	struct run *r = ctx;
-	size_t pl = strlen(LEC_META_FILE_PREFIX);
-	char rec[128];
-	size_t nl = 0;
-	while (nl < vlen && val[nl] != '\t')
-		nl++;
-	if (nl >= sizeof(rec))
-		return 0;
-	memcpy(rec, val, nl);
-	rec[nl] = 0;
-	/* the note key: after the prefix, or after the TAB of a hashed key's
-	 * record */
-	const char *nkey = key + pl;
-	size_t nkey_len = klen - pl;
-	if (klen > pl && key[pl] == '#') {
-		if (nl == vlen)
-			return 0;
-		nkey = val + nl + 1;
-		nkey_len = vlen - nl - 1;
-	}
-	unsigned long long size, hash, words;
-	long long mtime;
-	unsigned passages;
-	if (sscanf(rec, "%llu %lld %llx %u %llu", &size, &mtime, &hash, &passages, &words) != 5)
-		return 0;
+	struct filerec fr;
+	const char *nkey;
+	size_t nkey_len;
+	if (filerec_decode(key, klen, val, vlen, &fr, &nkey, &nkey_len))
+		return 0;   /* not a record: 'lectern status --verify' says so */
 	struct known_file *k = calloc(1, sizeof(*k));
 	if (!k || !(k->key = strndup(nkey, nkey_len))) {
 		free(k);
@@ -257,11 +238,11 @@ static int on_known(void *ctx, const char *key, size_t klen, const char *val, si
 		return 1;
 	}
 	k->orphan = pst != LEC_OK;
-	k->size = size;
-	k->mtime_ns = mtime;
-	k->hash = hash;
-	k->passages = passages;
-	k->words = words;
+	k->size = fr.size;
+	k->mtime_ns = fr.mtime_ns;
+	k->hash = fr.hash;
+	k->passages = fr.passages;
+	k->words = fr.words;
 	struct hmap_entry *e;
 	lec_status st = hmap_put(&r->known, path, strlen(path), &e, NULL);
 	free(path);
@@ -335,16 +316,11 @@ static lec_status set_known(struct shard_w *sh, const char *nkey, uint64_t size,
 			    uint64_t hash, uint32_t passages, uint64_t words)
 {
 	char key[META_KEY_MAX];
-	size_t plen = strlen(nkey);
-	size_t kl = meta_key(LEC_META_FILE_PREFIX, nkey, plen, key);
+	size_t kl = filerec_key(nkey, key);
+	struct filerec fr = { size, mtime, hash, passages, words };
 	struct buf val;
 	buf_init(&val, 0);
-	buf_printf(&val, "%" PRIu64 " %" PRId64 " %016" PRIx64 " %" PRIu32 " %" PRIu64, size,
-		   mtime, hash, passages, words);
-	if (kl != strlen(LEC_META_FILE_PREFIX) + plen) {
-		buf_putc(&val, '\t');
-		buf_put(&val, nkey, plen);
-	}
+	filerec_encode(&fr, nkey, &val);
 	lec_status st = val.status ? val.status
 				   : xap_db_set_metadata(sh->db, key, kl, val.data, val.len);
 	buf_release(&val);
@@ -355,7 +331,7 @@ static lec_status drop_known(struct shard_w *sh, const char *nkey)
 {
 	char key[META_KEY_MAX];
 	char term[20];
-	size_t kl = meta_key(LEC_META_FILE_PREFIX, nkey, strlen(nkey), key);
+	size_t kl = filerec_key(nkey, key);
 	docbuild_file_term(nkey, term);
 	lec_status st = xap_db_delete_documents_by_term(sh->db, term, strlen(term));
 	if (!st)

@@ -175,7 +175,7 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 			st = search_run(s, &req, &res, &err);
 	}
 	if (st) {
-		lec_error("find: %s", err.data ? err.data : lec_status_str(st));
+		lec_error_index("find", st, index_dir, err.data);
 		goto done;
 	}
 	for (const char *p = res.warnings, *nl; p && *p; p = nl ? nl + 1 : p + strlen(p)) {

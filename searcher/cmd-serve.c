@@ -29,22 +29,23 @@ struct serve_opts {
 	int watch;
 };
 
-/* A daemon for an index that is not there (a typo in --index) would answer
- * every find with an error, and, with the socket in INDEX/run, create the
- * directory: open it once as find does and refuse with find's message.
- * Other trouble (a remote shard down, damage) is left to the requests, so
- * that a daemon can start while a shard is away. */
+/* A daemon for an index that is not there (a typo in --index), damaged or
+ * of another format would answer every find with an error, and, with the
+ * socket in INDEX/run, create the directory: open it once as find does and
+ * refuse with find's message. A remote shard that is down is left to the
+ * requests, so that a daemon can start while a shard is away. */
 static int index_missing(const char *index_dir)
 {
 	struct searcher *s = NULL;
 	struct buf err;
 	buf_init(&err, 4096);
 	lec_status st = searcher_open(index_dir, &s, &err);
-	if (st == LEC_ENOTFOUND)
-		lec_error("serve: %s", err.len ? err.data : lec_status_str(st));
+	int unusable = st == LEC_ENOTFOUND || st == LEC_ECORRUPT || st == LEC_EVERSION;
+	if (unusable)
+		lec_error_index("serve", st, index_dir, err.data);
 	searcher_free(s);
 	buf_release(&err);
-	return st == LEC_ENOTFOUND;
+	return unusable;
 }
 
 static int serve(const struct serve_opts *so)

@@ -8,6 +8,7 @@
 #include <xxhash.h>
 
 #include "docbuild.h"
+#include "filerec.h"
 #include "layout.h"
 #include "rootmap.h"
 #include "limits.h"
@@ -326,8 +327,42 @@ static lec_status relocate(struct hit_reader *r, const struct hit_src *src, cons
 	return st;
 }
 
+/* The f: record of note `key` (in whichever database of the handle holds
+ * it: a combined handle reads metadata from its first database only). */
+struct rec_find {
+	struct filerec fr;
+	int found;
+};
+
+static int on_filerec(void *ctx, const char *key, size_t klen, const char *val, size_t vlen)
+{
+	struct rec_find *f = ctx;
+	const char *nkey;
+	size_t nlen;
+	f->found = filerec_decode(key, klen, val, vlen, &f->fr, &nkey, &nlen) == LEC_OK;
+	return f->found;
+}
+
+/* The passage's stored hash disagrees with the file: a changed file, or a
+ * damaged record? The file as a whole is what was indexed (its f: record's
+ * content hash) only in the second case, which is an error, not a stale
+ * hit. */
+static int record_damaged(struct hit_reader *r, const struct hit_src *src)
+{
+	const char *nkey = rec_get(&r->rec, LEC_REC_PATH, NULL);
+	char key[META_KEY_MAX];
+	struct rec_find f = { .found = 0 };
+	if (!nkey)
+		return 1;
+	size_t kl = filerec_key(nkey, key);
+	if (xap_db_metadata_parts(src->db, key, kl, on_filerec, &f) == LEC_ENOMEM || !f.found)
+		return 0;
+	return f.fr.size == r->flen && f.fr.hash == XXH3_64bits(r->fdata, r->flen);
+}
+
 /* Find the passage's words and hits in the current file; *stale 1 when the
- * file changed and the place is gone, 2 when there is no such file here. */
+ * file changed and the place is gone, 2 when there is no such file here.
+ * LEC_ECORRUPT when the passage's record is damaged. */
 static lec_status locate(struct hit_reader *r, const struct hit_src *src, const char *path,
 			 int context, struct located *loc, int *stale)
 {
@@ -354,6 +389,8 @@ static lec_status locate(struct hit_reader *r, const struct hit_src *src, const 
 		*stale = st == LEC_ENOTFOUND ? 2 : 1;
 		return LEC_OK;
 	}
+	if (record_damaged(r, src))
+		return LEC_ECORRUPT;
 	st = relocate(r, src, path, loc, &found);
 	*stale = !found;
 	return st;

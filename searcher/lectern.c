@@ -4,8 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
 #include "commands.h"
 #include "exitcode.h"
+#include "shards.h"
 
 struct command {
 	const char *name;
@@ -41,6 +43,20 @@ void lec_warning(const char *fmt, ...)
 	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
 	va_end(ap);
+}
+
+void lec_error_index(const char *cmd, lec_status st, const char *index_dir, const char *msg)
+{
+	if (st != LEC_ECORRUPT || !index_dir) {
+		lec_error("%s: %s", cmd, msg && *msg ? msg : lec_status_str(st));
+		return;
+	}
+	struct buf why;
+	buf_init(&why, 0);
+	shards_explain_damage(index_dir, &why);
+	lec_error("%s: %s (%s)", cmd, why.data ? why.data : lec_status_str(st),
+		  msg && *msg ? msg : "damaged");
+	buf_release(&why);
 }
 
 static void usage(FILE *out)

@@ -707,7 +707,11 @@ lec_status search_run(struct searcher *s, const struct search_req *req,
 	}
 	if (!st && s->warnings && !(res->warnings = strdup(s->warnings)))
 		st = LEC_ENOMEM;
-	if (st && !err->len)
-		buf_printf(err, "%s: %s", lec_status_str(st), xap_db_error(s->db));
+	if (st && !err->len) {
+		/* a failure of lectern's own reading (a damaged record) leaves no
+		 * Xapian message */
+		const char *x = st == LEC_ECORRUPT || st == LEC_EXAPIAN ? xap_db_error(s->db) : "";
+		buf_printf(err, "%s%s%s", lec_status_str(st), *x ? ": " : "", x);
+	}
 	return st;
 }
