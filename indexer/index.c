@@ -1333,6 +1333,49 @@ static lec_status early_roots(struct run *r)
 	return st;
 }
 
+/* Whether directory `dir` holds root r's notes as the index knows them:
+ * of (up to) the first COPY_SAMPLE records of the root, more than half
+ * are files of the same size at the same place under dir. */
+#define COPY_SAMPLE 64
+
+struct copy_check {
+	const char *dir;
+	size_t seen, same;
+};
+
+static int on_copy_record(void *ctx, const char *key, size_t klen, const char *val, size_t vlen)
+{
+	struct copy_check *c = ctx;
+	struct filerec fr;
+	const char *nkey, *rel;
+	size_t nlen;
+	char *path = NULL;
+	struct stat sb;
+	if (filerec_decode(key, klen, val, vlen, &fr, &nkey, &nlen))
+		return 0;
+	char *k = strndup(nkey, nlen);
+	if (!k)
+		return 1;
+	rel = rootmap_key_rel(k);
+	if (rel && asprintf(&path, "%s/%s", c->dir, rel) >= 0) {
+		c->same += stat(path, &sb) == 0 && (uint64_t)sb.st_size == fr.size;
+		free(path);
+	}
+	free(k);
+	return ++c->seen >= COPY_SAMPLE;
+}
+
+static int is_copy(void *ctx, const struct root *root, const char *dir)
+{
+	struct run *r = ctx;
+	struct copy_check c = { dir, 0, 0 };
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "%s%u/", LEC_META_FILE_PREFIX, root->id);
+	for (size_t i = 0; i < r->nshards && c.seen < COPY_SAMPLE; i++)
+		xap_db_metadata_each(r->shards[i].db, prefix, strlen(prefix), on_copy_record, &c);
+	return c.seen && c.same * 2 > c.seen;
+}
+
 /* The roots: a build's own (a resumed one may have new roots), else the
  * index's: its roots file, else (format 1) the copy in its first shard. */
 static lec_status load_roots(struct run *r)
@@ -1471,8 +1514,11 @@ lec_status idx_run(const char *index_dir, char *const *paths, size_t npaths,
 		st = people_load(&r.people, r.shards[0].db);
 	if (!st)
 		st = roots_forget(&r.roots, opts->forget, opts->nforget, err);
-	if (!st)
+	if (!st) {
+		r.roots.is_copy = is_copy;
+		r.roots.is_copy_ctx = &r;
 		st = roots_plan(&r.roots, paths, npaths, err);
+	}
 	if (!st)
 		st = roots_apply_lang(&r.roots, opts->language, paths, npaths, err);
 	if (!st)

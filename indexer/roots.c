@@ -152,23 +152,31 @@ static const char *base_name(const char *path)
 }
 
 /* The root that `path` (no root, inside none) is, moved: the only missing
- * root of the same name, else the index's only root when it is missing. */
+ * root of the same name, else the index's only root when it is missing,
+ * else a root of the same name that still exists but whose notes `path`
+ * holds too (a copy: a clone in another directory, a CI checkout), as
+ * rs->is_copy says. */
 static struct root *moved_root(struct roots *rs, const char *path)
 {
-	struct root *same = NULL;
-	size_t nsame = 0;
+	struct root *same = NULL, *copy = NULL;
+	size_t nsame = 0, ncopy = 0;
 	for (size_t i = 0; i < rs->map.n; i++) {
 		struct root *r = &rs->map.v[i];
-		if (!exists(r->path) && strcmp(base_name(r->path), base_name(path)) == 0) {
+		if (strcmp(base_name(r->path), base_name(path)) != 0)
+			continue;
+		if (!exists(r->path)) {
 			same = r;
 			nsame++;
+		} else if (rs->is_copy && rs->is_copy(rs->is_copy_ctx, r, path)) {
+			copy = r;
+			ncopy++;
 		}
 	}
 	if (nsame == 1)
 		return same;
 	if (nsame == 0 && rs->map.n == 1 && !exists(rs->map.v[0].path))
 		return &rs->map.v[0];
-	return NULL;
+	return nsame == 0 && ncopy == 1 ? copy : NULL;
 }
 
 /* Root r is now at `path`, in both maps. */
@@ -177,7 +185,10 @@ static lec_status move_root(struct roots *rs, struct root *r, const char *path)
 	char *msg = NULL;
 	struct root *k = rootmap_by_id(&rs->known, r->id);
 	char *p1 = strdup(path), *p2 = strdup(path);
-	if (!p1 || !p2 || asprintf(&msg, "%s -> %s", r->path, path) < 0) {
+	int still = exists(r->path);
+	if (!p1 || !p2 || asprintf(&msg, "%s -> %s%s", r->path, path,
+				   still ? " (the old directory is still there: a copy; 'lectern "
+					   "index OLD' makes it a root of its own)" : "") < 0) {
 		free(p1);
 		free(p2);
 		return LEC_ENOMEM;

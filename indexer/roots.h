@@ -23,6 +23,10 @@ struct roots {
 	size_t nforgotten;
 	char **moved;           /* "OLD -> NEW" for each root found at a new path */
 	size_t nmoved;
+	/* set by the caller of roots_plan (may be NULL): whether directory
+	 * `dir` holds the notes of root r as the index knows them (a copy) */
+	int (*is_copy)(void *ctx, const struct root *r, const char *dir);
+	void *is_copy_ctx;
 	int changed;            /* the list changed: save it */
 	int from_db;            /* loaded from a database, not the roots file */
 };
@@ -45,8 +49,9 @@ lec_status roots_forget(struct roots *rs, char *const *forget, size_t n, struct 
 /* What this run walks: every root when npaths is 0, else the paths given,
  * each a new root unless it is inside one (roots inside a new root are
  * folded into it). A path given that is no root, while a root of the same
- * name (or the index's only root) no longer exists, is that root moved:
- * it keeps its ID and its notes (rs->moved says so). A missing path is
+ * name (or the index's only root) no longer exists, or is still there but
+ * `path` holds its notes too (rs->is_copy), is that root moved: it keeps
+ * its ID and its notes (rs->moved says so). A missing path is
  * LEC_ENOTFOUND. */
 lec_status roots_plan(struct roots *rs, char *const *paths, size_t npaths, struct buf *err);
 

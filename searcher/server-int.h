@@ -73,6 +73,7 @@ struct watch {
 	long long first_ms, due_ms;  /* 0: nothing pending */
 	int warned_full;
 	int waiting_lock;       /* a watch reindex waits for another writer (logged once) */
+	int index_wd;           /* the index directory itself: its roots file (-1: none) */
 };
 
 struct server {

@@ -855,7 +855,7 @@ lec_status srv_run(const struct srv_config *cfg, struct buf *err)
 	if (!s)
 		return LEC_ENOMEM;
 	s->cfg = cfg;
-	s->lis.fd = s->lis.lock_fd = s->wt.fd = -1;
+	s->lis.fd = s->lis.lock_fd = s->wt.fd = s->wt.index_wd = -1;
 	s->w.pipe[0] = s->w.pipe[1] = -1;
 	s->w.index_dir = cfg->index_dir;
 	buf_init(&s->w.err, 4096);

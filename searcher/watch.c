@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "layout.h"
 #include "log.h"
 #include "paths.h"
 #include "server-int.h"
@@ -166,6 +167,13 @@ static void watch_event(struct server *s, const struct inotify_event *ev)
 		watch_note(wt, s->env.index_dir, "");  /* cannot resolve: a full refresh */
 		return;
 	}
+	if (ev->wd >= 0 && ev->wd == wt->index_wd) {
+		/* `lectern index DIR` in another process added a root (or
+		 * moved one): watch it from now on */
+		if (ev->len && !strcmp(ev->name, LEC_ROOTS_FILE))
+			watch_refresh_roots(s);
+		return;
+	}
 	if (ev->wd < 0 || (size_t)ev->wd >= wt->ndirs || !wt->dirs[ev->wd])
 		return;
 	if (ev->mask & IN_IGNORED) {
@@ -247,6 +255,11 @@ lec_status watch_start(struct server *s, struct buf *err)
 		return LEC_EIO;
 	}
 	s->env.watching = 1;
+	/* the roots file is replaced (rename) when roots change */
+	s->wt.index_wd = inotify_add_watch(s->wt.fd, s->env.index_dir, IN_CLOSE_WRITE | IN_MOVED_TO);
+	if (s->wt.index_wd < 0)
+		log_warn("watch: %s: %s (roots added later are not watched)", s->env.index_dir,
+			 strerror(errno));
 	watch_refresh_roots(s);
 	return LEC_OK;
 }
