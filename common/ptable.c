@@ -30,7 +30,8 @@ lec_status ptable_add(struct ptable *t, const struct ptable_entry *e)
 }
 
 /* Stored form: varint count; per passage the gap from the previous one's
- * last position, its span, its length and its heading's span. */
+ * last position, its span, its length, its heading's span, and how many
+ * passages back its parent is (0: none). */
 void ptable_encode(const struct ptable *t, struct buf *b)
 {
 	uint32_t prev_end = 0;
@@ -41,6 +42,7 @@ void ptable_encode(const struct ptable *t, struct buf *b)
 		pk_put_uint(b, e->span);
 		pk_put_uint(b, e->words);
 		pk_put_uint(b, e->heading);
+		pk_put_uint(b, e->parent ? i + 1 - e->parent : 0);
 		prev_end = e->first + e->span;
 	}
 }
@@ -50,8 +52,8 @@ lec_status ptable_decode(struct ptable *t, const char *data, size_t len)
 	struct pk_reader r;
 	pk_reader_init(&r, data, len);
 	t->n = 0;
-	/* each passage takes at least four bytes */
-	size_t n = (size_t)pk_get_uint(&r, len / 4);
+	/* each passage takes at least five bytes */
+	size_t n = (size_t)pk_get_uint(&r, len / 5);
 	if (!pk_ok(&r))
 		return LEC_ECORRUPT;
 	struct ptable_entry *v = vec_reserve(t->v, &t->cap, n ? n : 1, sizeof(*v), 16);
@@ -64,11 +66,13 @@ lec_status ptable_decode(struct ptable *t, const char *data, size_t len)
 		uint64_t span = pk_get_uint(&r, LEC_MAX_POSITION);
 		uint64_t words = pk_get_uint(&r, span);
 		uint64_t heading = pk_get_uint(&r, span);
+		uint64_t back = pk_get_uint(&r, i);
 		end = first + span;
 		if (!pk_ok(&r) || end > LEC_MAX_POSITION)
 			return LEC_ECORRUPT;
 		t->v[i] = (struct ptable_entry){ (uint32_t)first, (uint32_t)span, (uint32_t)words,
-						 (uint32_t)heading };
+						 (uint32_t)heading,
+						 back ? (uint32_t)(i + 1 - back) : 0 };
 	}
 	if (!pk_done(&r))
 		return LEC_ECORRUPT;

@@ -28,6 +28,11 @@ struct ptable_entry {
 	uint32_t words;         /* terms in the passage: its BM25 length */
 	uint32_t heading;       /* positions first+1 .. first+heading are its opening
 	                         * heading's words (0: it opens with no heading) */
+	uint32_t parent;        /* 1 + the index of the passage whose opening heading
+	                         * is the innermost of this one's heading path (its
+	                         * section's, for a passage that opens with none; the
+	                         * enclosing section's, for one that opens with its
+	                         * own); 0: none. Always an earlier passage. */
 };
 
 struct ptable {

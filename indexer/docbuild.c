@@ -574,8 +574,8 @@ static lec_status passage_record(struct docbuild *b, xap_doc *doc, const struct 
  * and record. *base moves past it. */
 static lec_status passage_terms(struct docbuild *b, stemmer *st, xap_doc *doc,
 				const struct note *n, const struct passage *p, size_t index,
-				const struct people_terms *people, struct ptable *table,
-				uint32_t *base)
+				uint32_t parent, const struct people_terms *people,
+				struct ptable *table, uint32_t *base)
 {
 	struct segmap m;
 	segmap_init(&m);
@@ -595,7 +595,7 @@ static lec_status passage_terms(struct docbuild *b, stemmer *st, xap_doc *doc,
 			     "(over LEC_MAX_POSITION positions)");
 		rc = LEC_ELIMIT;
 	}
-	struct ptable_entry e = { *base, c.last, c.words, c.heading };
+	struct ptable_entry e = { *base, c.last, c.words, c.heading, parent };
 	if (!rc)
 		rc = ptable_add(table, &e);
 	if (!rc)
@@ -619,6 +619,30 @@ static void put_note_record(struct buf *d, const char *key, const struct note *n
 	rec_put_u64(d, LEC_REC_PASSAGES, npassages);
 }
 
+/* Each passage's parent (ptable.h): the innermost heading of its path is
+ * that of the passage that opened its section, found with a stack of the
+ * open sections by heading level. parents[] has room for np. */
+static void passage_parents(const struct note *n, const struct passage *ps, size_t np,
+			    uint32_t *parents)
+{
+	struct { int level; uint32_t at; } open[LEC_MAX_HEADING_DEPTH + 1];
+	size_t depth = 0;
+	for (size_t i = 0; i < np; i++) {
+		const struct note_block *first = ps[i].nblocks ? &n->blocks[ps[i].first_block] : NULL;
+		if (first && first->kind == NOTE_BLOCK_HEADING) {
+			while (depth && open[depth - 1].level >= first->level)
+				depth--;
+			parents[i] = depth ? open[depth - 1].at : 0;
+			if (depth == sizeof(open) / sizeof(open[0]))
+				depth--;   /* deeper than headings go: the innermost wins */
+			open[depth].level = first->level;
+			open[depth++].at = (uint32_t)i + 1;
+		} else {
+			parents[i] = depth ? open[depth - 1].at : 0;
+		}
+	}
+}
+
 /* The note's document: every passage's terms at its own positions, the
  * shared terms once, the passage table, the records and the note record. */
 static lec_status note_doc(struct docbuild *b, stemmer *st, const char *key,
@@ -636,11 +660,15 @@ static lec_status note_doc(struct docbuild *b, stemmer *st, const char *key,
 	if (!b->doc && !(b->doc = xap_doc_new()))
 		return LEC_ENOMEM;
 	xap_doc_clear(b->doc);
-	lec_status rc = shared_build(&sh, b, st, key, n);
+	uint32_t *parents = malloc((np ? np : 1) * sizeof(*parents));
+	lec_status rc = parents ? shared_build(&sh, b, st, key, n) : LEC_ENOMEM;
 	if (!rc)
 		rc = people_terms_build(&people, b, n);
+	if (!rc)
+		passage_parents(n, ps, np, parents);
 	for (size_t i = 0; !rc && i < np; i++)
-		rc = passage_terms(b, st, b->doc, n, &ps[i], i, &people, &table, &base);
+		rc = passage_terms(b, st, b->doc, n, &ps[i], i, parents[i], &people, &table, &base);
+	free(parents);
 	if (!rc) {
 		shared_apply(&sh, b->doc);
 		buf_reset(&b->rec);

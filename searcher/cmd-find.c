@@ -20,9 +20,10 @@ static const char usage_line[] = "lectern find [options] QUERY...";
 static const char summary[] =
 	"Search the notes. One argument with several words is a phrase (as you quoted it);\n"
 	"several arguments are words that must all occur in a passage. Quotes (\"...\" or\n"
-	"\xe2\x80\x9c...\xe2\x80\x9d), OR, AND, NOT, -word, +word, (...), a NEAR/5 b, prefix*, title:, path:,\n"
-	"speaker:, tag:, year:2017, year:2012..2015 and date:2019-06.. are understood: see\n"
-	"lectern(1) and docs/query-language.md. Exit status: 0 found, 1 nothing, 2 error.";
+	"\xe2\x80\x9c...\xe2\x80\x9d), OR, AND, NOT, -word, +word, (...), a NEAR/5 b, prefix*, title:\n"
+	"(the note's title), heading: (a heading above the passage), path:, speaker:, tag:,\n"
+	"year:2017, year:2012..2015, date:2019-06.., date:2w and date:today are understood:\n"
+	"see lectern(1) and docs/query-language.md. Exit status: 0 found, 1 nothing, 2 error.";
 
 struct find_opts {
 	const char *index, *format, *color, *socket;

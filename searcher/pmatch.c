@@ -42,6 +42,8 @@ struct part {
 	enum part_kind kind;
 	int scoring;            /* a positive body part: BM25, proximity, held */
 	int located;            /* not negated: its hits are shown */
+	int in_heading;         /* heading: only its positions in a heading of the
+	                         * passage's heading path count (ptable parents) */
 	enum match_kind mkind;
 	char **terms;           /* see part_kind; owned */
 	size_t nterms;
@@ -270,7 +272,7 @@ static size_t words_part(pm_plan *p, enum part_kind kind, const char *pfx,
 
 static size_t build(pm_plan *p, const struct qp_node *n, enum qp_field field, int negated);
 
-static size_t body_leaf(pm_plan *p, const struct qp_node *n, int negated)
+static size_t body_leaf(pm_plan *p, const struct qp_node *n, int negated, int heading)
 {
 	size_t part = 0;
 	switch (n->kind) {
@@ -302,7 +304,9 @@ static size_t body_leaf(pm_plan *p, const struct qp_node *n, int negated)
 	}
 	if (p->status)
 		return 0;
-	if (!negated) {
+	/* heading: selects passages; the words that score are the body's */
+	p->parts[part].in_heading = heading;
+	if (!negated && !heading) {
 		p->parts[part].scoring = 1;
 		p->nscoring++;
 	}
@@ -404,9 +408,9 @@ static size_t build(pm_plan *p, const struct qp_node *n, enum qp_field field, in
 	case QP_NEAR:
 		if (field == QP_FIELD_SPEAKER)
 			return speaker_field(p, n, negated);
-		if (field != QP_FIELD_BODY)
+		if (field != QP_FIELD_BODY && field != QP_FIELD_HEADING)
 			return note_field(p, n, field, negated);
-		return body_leaf(p, n, negated);
+		return body_leaf(p, n, negated, field == QP_FIELD_HEADING);
 	case QP_AND:
 		if (field == QP_FIELD_SPEAKER)
 			return speaker_field(p, n, negated);
@@ -497,17 +501,21 @@ static lec_status pos_push(struct pm_part_state *s, uint32_t pos)
 	return LEC_OK;
 }
 
-/* Append the positions of term in the note to `s`. */
-static lec_status remote_holds(const struct note_src *ns, const char *term, size_t len,
+static lec_status note_holds(const struct note_src *ns, const char *term, size_t len,
 				int *out);
 
-static lec_status add_term_positions(const struct note_src *ns, const char *term, size_t len,
-				     struct pm_part_state *s)
+/* Append the positions of term in the note to `s`. With `filter` (or in a
+ * remote note) the term's posting list, read once per plan, says first
+ * whether the note holds it: each position list costs Xapian a cursor and
+ * two block reads, even for a term the note does not hold, and most words
+ * of a stem class (proposal, proposals, proposed...) are in few notes. */
+static lec_status term_positions(const struct note_src *ns, const char *term, size_t len,
+				 struct pm_part_state *s, int filter)
 {
 	uint32_t *pos = NULL;
 	size_t n = 0;
 	int held = 1;
-	lec_status st = ns->remote ? remote_holds(ns, term, len, &held) : LEC_OK;
+	lec_status st = ns->remote || filter ? note_holds(ns, term, len, &held) : LEC_OK;
 	if (!st && held)
 		st = xap_db_positions(ns->db, ns->did, term, len, &pos, &n);
 	if (!st && n) {
@@ -541,6 +549,12 @@ static void sort_unique(struct pm_part_state *s)
 		if (s->pos[i] != s->pos[m - 1])
 			s->pos[m++] = s->pos[i];
 	s->npos = m;
+}
+
+static lec_status add_term_positions(const struct note_src *ns, const char *term, size_t len,
+				     struct pm_part_state *s)
+{
+	return term_positions(ns, term, len, s, 0);
 }
 
 /* Nonzero when the sorted list v[0..n) holds x. */
@@ -796,7 +810,7 @@ static int has_doc(const xap_docid *v, size_t n, xap_docid did)
 	return lo < n && v[lo] == did;
 }
 
-static lec_status remote_holds(const struct note_src *ns, const char *term, size_t len, int *out)
+static lec_status note_holds(const struct note_src *ns, const char *term, size_t len, int *out)
 {
 	struct hmap_entry *e;
 	int created = 0;
@@ -853,7 +867,7 @@ static lec_status remote_prefix(const struct note_src *ns, struct part *pt,
 	for (size_t i = 0; !st && pt->remote && i < pt->remote->nterms; i++) {
 		const char *t = pt->remote->terms[i];
 		int held = 0;
-		st = remote_holds(ns, t, strlen(t), &held);
+		st = note_holds(ns, t, strlen(t), &held);
 		if (st || !held)
 			continue;
 		s->note_true = 1;
@@ -880,7 +894,8 @@ static lec_status gather(const struct note_src *ns, struct part *pt, struct pm_p
 	switch (pt->kind) {
 	case PART_TERMS:
 		for (size_t i = 0; i < pt->nterms && !st; i++)
-			st = add_term_positions(ns, pt->terms[i], strlen(pt->terms[i]), s);
+			st = term_positions(ns, pt->terms[i], strlen(pt->terms[i]), s,
+					    pt->nterms > 1);
 		if (pt->nterms > 1)
 			sort_unique(s);
 		return st;
@@ -897,7 +912,7 @@ static lec_status gather(const struct note_src *ns, struct part *pt, struct pm_p
 		return speaker_turns(ns, pt, s);
 	case NOTE_TERM:
 		if (ns->remote)
-			return remote_holds(ns, pt->terms[0], strlen(pt->terms[0]), &s->note_true);
+			return note_holds(ns, pt->terms[0], strlen(pt->terms[0]), &s->note_true);
 		return note_has(ns->db, ns->did, pt->terms[0], &s->note_true);
 	case NOTE_PREFIX:
 		st = xap_db_doc_terms(ns->db, ns->did, pt->terms[0], strlen(pt->terms[0]),
@@ -935,6 +950,27 @@ static void count_hits(const struct pm_part_state *s, const struct ptable *t, ui
 		if (pos > t->v[pi].first)
 			counts[pi]++;
 	}
+}
+
+/* A heading: part: the passages with one of its positions in their own
+ * opening heading, then (parents come first) every passage whose heading
+ * path goes through one of those. counts[] is 1 or 0 per passage. */
+static void count_heading_hits(const struct pm_part_state *s, const struct ptable *t,
+			       uint32_t *counts)
+{
+	size_t pi = 0;
+	for (size_t i = 0; i < s->npos; i++) {
+		uint32_t pos = s->pos[i];
+		while (pi < t->n && pos > t->v[pi].first + t->v[pi].span)
+			pi++;
+		if (pi == t->n)
+			break;
+		if (pos > t->v[pi].first && pos <= t->v[pi].first + t->v[pi].heading)
+			counts[pi] = 1;
+	}
+	for (size_t i = 0; i < t->n; i++)
+		if (!counts[i] && t->v[i].parent)
+			counts[i] = counts[t->v[i].parent - 1];
 }
 
 static int eval_node(const pm_plan *p, const struct pm_note *n, size_t node, size_t passage)
@@ -1090,7 +1126,8 @@ lec_status pm_eval(pm_plan *p, xap_db *db, xap_docid docid, int remote, struct p
 	for (size_t i = 0; !st && i < p->nparts; i++) {
 		st = gather(&ns, &p->parts[i], &n->parts[i]);
 		if (!st && !note_level(p->parts[i].kind))
-			count_hits(&n->parts[i], &n->table, n->counts + i * n->table.n);
+			(p->parts[i].in_heading ? count_heading_hits : count_hits)(
+				&n->parts[i], &n->table, n->counts + i * n->table.n);
 	}
 	for (size_t pi = 0; !st && pi < n->table.n; pi++) {
 		if (!eval_node(p, n, p->root, pi))
@@ -1143,6 +1180,9 @@ lec_status pm_spans(const pm_plan *p, const struct pm_note *n, uint32_t index,
 				}
 				v = nv2;
 				uint32_t first = n->parts[i].pos[k];
+				/* heading: shows its words in the passage's own heading */
+				if (pt->in_heading && first > e->first + e->heading)
+					continue;
 				v[nv++] = (struct pm_span){ first, first + n->parts[i].len - 1,
 							    pt->mkind, pt->idf };
 			}

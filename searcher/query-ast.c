@@ -211,6 +211,7 @@ static int textual(const struct qp_node *n)
 static const char *const field_labels[] = {
 	[QP_FIELD_BODY] = "body", [QP_FIELD_TITLE] = "title",
 	[QP_FIELD_PATH] = "path", [QP_FIELD_SPEAKER] = "speaker",
+	[QP_FIELD_HEADING] = "heading",
 };
 
 static void explain_words(struct buf *b, const struct qp_node *n)
@@ -237,7 +238,7 @@ static void explain_word(struct buf *b, const struct qp_node *n, enum qp_field f
 {
 	const struct qp_word *w = &n->words[0];
 
-	if (field == QP_FIELD_BODY || field == QP_FIELD_TITLE)
+	if (field == QP_FIELD_BODY || field == QP_FIELD_TITLE || field == QP_FIELD_HEADING)
 		buf_printf(b, "WORD(%s~%s)", w->word, w->stem);
 	else
 		buf_printf(b, "WORD(%s)", w->word);
@@ -276,6 +277,11 @@ static void explain_node(struct buf *b, const struct qp_node *n, enum qp_field f
 		buf_printf(b, "DATE(%s..%s)", n->lo ? n->lo : "", n->hi ? n->hi : "");
 		break;
 	}
+}
+
+const char *qp_warnings(const qp_ast *ast)
+{
+	return ast ? ast->warnings : NULL;
 }
 
 char *qp_explain(const qp_ast *ast)

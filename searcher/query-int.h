@@ -14,6 +14,7 @@ struct qp_chunk;
 struct qp_ast {
 	struct qp_node *root;
 	struct qp_chunk *chunks;
+	char *warnings;         /* in the arena; NULL when none (qp_warnings) */
 };
 
 /* A new, empty AST (root NULL); NULL when out of memory. qp_free frees it. */

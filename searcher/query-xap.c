@@ -31,6 +31,8 @@ static const struct ctx field_ctx[] = {
 	[QP_FIELD_TITLE] = { .stem_pfx = LEC_PFX_TITLE_STEM, .word_pfx = LEC_PFX_TITLE },
 	[QP_FIELD_PATH] = { .stem_pfx = NULL, .word_pfx = LEC_PFX_PATH },
 	[QP_FIELD_SPEAKER] = { .stem_pfx = NULL, .word_pfx = LEC_PFX_SPEAKER },
+	/* heading words are body words: lectern checks where they are */
+	[QP_FIELD_HEADING] = { .stem_pfx = LEC_PFX_STEM, .word_pfx = "" },
 };
 
 static xap_query *build(const struct qp_node *n, const struct ctx *cx, lec_status *rc);

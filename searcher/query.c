@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "layout.h"
 #include "limits.h"
@@ -35,11 +36,11 @@ enum lex_type {
 	L_AND, L_OR, L_NOT, L_NEAR, L_MINUS, L_PLUS, L_FIELD,
 };
 
-enum fname { F_TITLE, F_PATH, F_SPEAKER, F_TAG, F_YEAR, F_DATE };
+enum fname { F_TITLE, F_PATH, F_SPEAKER, F_TAG, F_YEAR, F_DATE, F_HEADING };
 
 static const char *const field_names[] = {
 	[F_TITLE] = "title", [F_PATH] = "path", [F_SPEAKER] = "speaker",
-	[F_TAG] = "tag", [F_YEAR] = "year", [F_DATE] = "date",
+	[F_TAG] = "tag", [F_YEAR] = "year", [F_DATE] = "date", [F_HEADING] = "heading",
 };
 
 struct lex {
@@ -160,6 +161,34 @@ static void fail(struct parser *p, lec_status st, size_t off, const char *fmt, .
 static int strict(const struct parser *p)
 {
 	return p->flags & QP_STRICT;
+}
+
+static struct qp_node *oom(struct parser *p);
+
+/* A line for qp_warnings: what was not taken as written, and where. */
+static void warn_at(struct parser *p, size_t off, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void warn_at(struct parser *p, size_t off, const char *fmt, ...)
+{
+	char line[300];
+	va_list ap;
+	size_t n = (size_t)snprintf(line, sizeof(line), "column %zu: ", column_of(p->text, off));
+	va_start(ap, fmt);
+	vsnprintf(line + n, sizeof(line) - n, fmt, ap);
+	va_end(ap);
+	const char *old = p->ast->warnings;
+	size_t ol = old ? strlen(old) : 0, ll = strlen(line);
+	char *w = qp_arena_alloc(p->ast, ol + ll + 2);
+	if (!w) {
+		oom(p);
+		return;
+	}
+	if (old)
+		memcpy(w, old, ol);
+	if (old)
+		w[ol++] = '\n';
+	memcpy(w + ol, line, ll + 1);
+	p->ast->warnings = w;
 }
 
 static struct lex *lex_push(struct parser *p, enum lex_type type, size_t off, size_t len)
@@ -528,12 +557,60 @@ static int parse_date(const char *s, size_t n, int year_only, char lo[9], char h
 	return 1;
 }
 
+/* A date people type (date: only): today, yesterday, or N days, weeks,
+ * months or years ago (3d, 2w, 6m, 1y), as one day (lo = hi = YYYYMMDD),
+ * in local time. *since: a count ago (alone, it means from then on). */
+static int parse_relative(const char *s, size_t n, char lo[9], char hi[9], int *since)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	*since = 0;
+	if (n == 5 && !strncasecmp(s, "today", 5)) {
+	} else if (n == 9 && !strncasecmp(s, "yesterday", 9)) {
+		tm.tm_mday -= 1;
+	} else if (n >= 2 && n <= 5 && strchr("dwmy", s[n - 1] | 0x20)) {
+		unsigned long k = 0;
+		for (size_t i = 0; i + 1 < n; i++) {
+			if (s[i] < '0' || s[i] > '9')
+				return 0;
+			k = k * 10 + (unsigned long)(s[i] - '0');
+		}
+		switch (s[n - 1] | 0x20) {
+		case 'd': tm.tm_mday -= (int)k; break;
+		case 'w': tm.tm_mday -= (int)(7 * k); break;
+		case 'm': tm.tm_mon -= (int)k; break;
+		default: tm.tm_year -= (int)k; break;
+		}
+		*since = 1;
+	} else {
+		return 0;
+	}
+	tm.tm_hour = 12;   /* mktime normalises the day; noon steers clear of DST */
+	if (mktime(&tm) == (time_t)-1 || tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
+		return 0;
+	snprintf(lo, 9, "%04u%02u%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
+		 (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u);
+	memcpy(hi, lo, 9);
+	return 1;
+}
+
+/* One end of a date: a written date, or (date: only) a relative one. */
+static int parse_end(const char *s, size_t n, int year_only, char lo[9], char hi[9], int *since)
+{
+	*since = 0;
+	if (parse_date(s, n, year_only, lo, hi))
+		return 1;
+	return !year_only && parse_relative(s, n, lo, hi, since);
+}
+
 /* year: and date: values. Nonzero when valid; a single year for year: is a
  * YEAR term (lo empty), everything else a DATE range. */
 static int parse_date_value(const char *s, size_t n, int year_only, char lo[9], char hi[9])
 {
 	const char *dots = NULL;
 	char l2[9], h2[9];
+	int since = 0, ignored;
 
 	for (size_t i = 0; i + 1 < n; i++)
 		if (s[i] == '.' && s[i + 1] == '.') {
@@ -541,19 +618,24 @@ static int parse_date_value(const char *s, size_t n, int year_only, char lo[9], 
 			break;
 		}
 	lo[0] = hi[0] = '\0';
-	if (!dots)
-		return parse_date(s, n, year_only, lo, hi);
+	if (!dots) {
+		if (!parse_end(s, n, year_only, lo, hi, &since))
+			return 0;
+		if (since)
+			hi[0] = '\0';   /* date:2w is date:2w.. */
+		return 1;
+	}
 	size_t ln = (size_t)(dots - s), rn = n - ln - 2;
 	if (ln == 0 && rn == 0)
 		return 0;
-	if (ln && !parse_date(s, ln, year_only, lo, h2))
+	if (ln && !parse_end(s, ln, year_only, lo, h2, &ignored))
 		return 0;
-	if (rn && !parse_date(dots + 2, rn, year_only, l2, hi))
+	if (rn && !parse_end(dots + 2, rn, year_only, l2, hi, &ignored))
 		return 0;
 	if (ln && rn && strcmp(lo, hi) > 0) {
 		/* written backwards (2015..2012): the same span */
-		parse_date(dots + 2, rn, year_only, lo, h2);
-		parse_date(s, ln, year_only, l2, hi);
+		parse_end(dots + 2, rn, year_only, lo, h2, &ignored);
+		parse_end(s, ln, year_only, l2, hi, &ignored);
 	}
 	return 1;
 }
@@ -565,13 +647,18 @@ static struct qp_node *date_node(struct parser *p, const struct lex *t)
 	struct qp_node *n;
 
 	if (!parse_date_value(v, t->vlen, t->field == F_YEAR, lo, hi)) {
+		const char *want = t->field == F_YEAR
+					   ? "a year (YYYY or YYYY..YYYY)"
+					   : "a date (YYYY[-MM[-DD]], today, yesterday, Nd, Nw, Nm, Ny) "
+					     "or a range D..D";
+		int shown = (int)(t->vlen > 40 ? 40 : t->vlen);
 		if (strict(p)) {
 			fail(p, LEC_ESYNTAX, t->off, "%s:%.*s is not %s", field_names[t->field],
-			     (int)(t->vlen > 40 ? 40 : t->vlen), v,
-			     t->field == F_YEAR ? "YYYY or YYYY..YYYY" :
-						  "a date (YYYY[-MM[-DD]]) or a range D..D");
+			     shown, v, want);
 			return NULL;
 		}
+		warn_at(p, t->off, "%s:%.*s is not %s: searched as words", field_names[t->field],
+			shown, v, want);
 		return text_node(p, t->off, t->len, QP_FIELD_BODY);
 	}
 	if (++p->nterms > LEC_MAX_QUERY_TERMS) {
@@ -620,6 +707,7 @@ static struct qp_node *tag_node(struct parser *p, const struct lex *t)
 
 static const enum qp_field text_fields[] = {
 	[F_TITLE] = QP_FIELD_TITLE, [F_PATH] = QP_FIELD_PATH, [F_SPEAKER] = QP_FIELD_SPEAKER,
+	[F_HEADING] = QP_FIELD_HEADING,
 };
 
 static struct qp_node *field_node(struct parser *p, const struct lex *t)

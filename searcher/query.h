@@ -52,6 +52,8 @@ enum qp_field {
 	QP_FIELD_TITLE,    /* title:  WORD -> ZS+stem, PHRASE -> S+words */
 	QP_FIELD_PATH,     /* path:   XP+words, several words a phrase */
 	QP_FIELD_SPEAKER,  /* speaker: XS+words, several words AND'ed */
+	QP_FIELD_HEADING,  /* heading: body words, in a heading of the passage's
+	                    * heading path (its own or a section's it is in) */
 };
 
 /* Node flags. */
@@ -102,6 +104,12 @@ lec_status qp_parse(const char *text, size_t len, unsigned flags, stemmer *st,
 		    qp_ast **out, struct qp_error *err);
 
 void qp_free(qp_ast *ast);
+
+/* What the forgiving parser did with what it could not take as written,
+ * one line each ("column 1: year:abc is not a year (YYYY or YYYY..YYYY):
+ * searched as words"), or NULL. Owned by the AST. QP_STRICT makes these
+ * errors instead. */
+const char *qp_warnings(const qp_ast *ast);
 
 /* The root node; never NULL for a parsed AST (QP_EMPTY when nothing). */
 const struct qp_node *qp_root(const qp_ast *ast);

@@ -631,6 +631,10 @@ static lec_status search_once(struct run *r)
 	lec_status st = parse(r, req->query, req->query_len, &r->exact);
 	if (st)
 		return st;
+	/* what the forgiving parser did with what it could not take */
+	const char *qw = qp_warnings(r->exact.asts[0]);
+	if (qw && !(res->warnings = strdup(qw)))
+		return LEC_ENOMEM;
 	if (qp_is_empty(r->exact.asts[0])) {
 		buf_printf(r->err, "nothing to search for: the query has no words");
 		return LEC_ESYNTAX;
@@ -705,8 +709,15 @@ lec_status search_run(struct searcher *s, const struct search_req *req,
 		if (st)
 			break;
 	}
-	if (!st && s->warnings && !(res->warnings = strdup(s->warnings)))
-		st = LEC_ENOMEM;
+	if (!st && s->warnings) {
+		/* the shards' warnings, then the query's */
+		char *all = NULL;
+		if (asprintf(&all, "%s%s%s", s->warnings, res->warnings ? "\n" : "",
+			     res->warnings ? res->warnings : "") < 0)
+			st = LEC_ENOMEM;
+		free(res->warnings);
+		res->warnings = st ? NULL : all;
+	}
 	if (st && !err->len) {
 		/* a failure of lectern's own reading (a damaged record) leaves no
 		 * Xapian message */
