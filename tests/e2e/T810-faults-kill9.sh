@@ -52,7 +52,7 @@ results() {
 		# stale hits (a note changed but not yet reindexed) are listed
 		# nowhere by vimgrep; its note about them on stderr is not a hit
 		"$LECTERN" find --no-daemon --all --format vimgrep "$@" "$q" 2>&1 |
-			grep -Ev '^lectern: [0-9]+ matching passages? left out: ' | sort
+			grep -Ev '^lectern: ([0-9]+ matching passages? left out: |warning: )' | sort
 		echo "exit ${PIPESTATUS[0]}"
 	done
 }
