@@ -18,6 +18,15 @@ void hmap_release(struct hmap *m)
 	hmap_init(m);
 }
 
+void hmap_clear(struct hmap *m)
+{
+	for (size_t i = 0; i < m->cap; i++) {
+		free(m->slots[i].key);
+		m->slots[i].key = NULL;
+	}
+	m->n = 0;
+}
+
 static struct hmap_entry *probe(const struct hmap *m, const char *key, size_t klen, uint64_t h)
 {
 	size_t mask = m->cap - 1;

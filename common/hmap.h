@@ -27,6 +27,9 @@ struct hmap {
 void hmap_init(struct hmap *m);
 /* Frees keys and the table; values are the caller's (free them first). */
 void hmap_release(struct hmap *m);
+/* Empty the map, keeping its table (for a map filled again and again);
+ * values are the caller's (free them first). */
+void hmap_clear(struct hmap *m);
 /* The entry for key, or NULL. */
 struct hmap_entry *hmap_get(const struct hmap *m, const char *key, size_t klen);
 /* The entry for key, inserted with value NULL if absent (*created = 1). */

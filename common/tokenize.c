@@ -494,6 +494,25 @@ lec_status tok_stream_finish(tok_stream *ts)
 	return st;
 }
 
+int tok_word_spellable(const char *word, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)word;
+	size_t i = 0, chars = 0;
+	int cjk = 0;
+	if (len < 2 || len > 32)
+		return 0;
+	while (i < len) {
+		int32_t cp;
+		size_t n = utf8_decode(p + i, len - i, &cp);
+		if (!n || is_digit(cp))
+			return 0;
+		cjk |= in_cjk_ranges(cp);
+		chars++;
+		i += n;
+	}
+	return !(chars == 1 && cjk);
+}
+
 lec_status tok_text(const char *text, size_t len, size_t base, tok_cb cb, void *ctx)
 {
 	tok_stream ts;

@@ -44,6 +44,14 @@ typedef struct tok_token {
 	unsigned flags;         /* enum tok_flags */
 } tok_token;
 
+/* Whether a word the tokenizer gave (normalised) is material for spelling
+ * suggestions: 2 to 32 bytes, no digit of any script (ids, "word123" and
+ * numbers are not misspelt words, and a corpus of them grows Xapian's
+ * fragment lists into tags glass cannot read back), not a lone CJK
+ * character. One rule for the indexer's counts and a build's pass over
+ * its vocabulary. */
+int tok_word_spellable(const char *word, size_t len);
+
 /* Return nonzero to stop tokenizing; the tokenizer then returns LEC_ESTOP. */
 typedef int (*tok_cb)(void *ctx, const tok_token *tok);
 

@@ -27,6 +27,7 @@ lec_status docbuild_init(struct docbuild *b, const char *default_language)
 	hmap_init(&b->stems);
 	hmap_init(&b->spelling);
 	hmap_init(&b->synonyms);
+	hmap_init(&b->zterms);
 	buf_init(&b->rec, 0);
 	b->doc = xap_doc_new();
 	if (!b->doc)
@@ -48,6 +49,7 @@ void docbuild_release(struct docbuild *b)
 	hmap_release(&b->stems);
 	hmap_release(&b->spelling);
 	hmap_release(&b->synonyms);
+	hmap_release(&b->zterms);
 	buf_release(&b->rec);
 	for (size_t k = 0; k < b->nstemmers; k++) {
 		stemmer_free(b->stemmers[k]);
@@ -128,14 +130,11 @@ static lec_status cached_stem(struct docbuild *b, stemmer *st, const char *w, si
 
 static void count_spelling(struct docbuild *b, const char *w, size_t len, unsigned flags)
 {
-	if (flags & (TOK_NUMERIC | TOK_CJK | TOK_LONG) || len < 2 || len > 32)
+	/* a fresh build spells its whole vocabulary once, at the end
+	 * (docbuild_spell_vocabulary) */
+	if (b->no_spelling || flags & (TOK_NUMERIC | TOK_CJK | TOK_LONG) ||
+	    !tok_word_spellable(w, len))
 		return;
-	/* Words with digits (ids, "word123") are not spelling material, and a
-	 * corpus of many of them grows Xapian's spelling fragment lists into
-	 * tags that glass cannot read back ("Too few chunks of compressed data"). */
-	for (size_t i = 0; i < len; i++)
-		if (w[i] >= '0' && w[i] <= '9')
-			return;
 	struct hmap_entry *e;
 	if (hmap_put(&b->spelling, w, len, &e, NULL) == LEC_OK)
 		e->value = (void *)((uintptr_t)e->value + 1);
@@ -221,6 +220,34 @@ static lec_status add_stem_words(xap_db *db, const char *stem, size_t slen,
 		st = xap_db_set_metadata(db, key, klen, val->data, val->len);
 	free(old);
 	return st;
+}
+
+/* A word of the vocabulary: its spelling entry, with its occurrences. */
+struct spell_ctx {
+	xap_db *db;
+	lec_status st;
+};
+
+static int on_vocabulary(void *vctx, const char *term, size_t len, uint32_t tf)
+{
+	struct spell_ctx *c = vctx;
+	uint64_t occurrences = 0;
+	(void)tf;
+	/* prefixed terms (Z, S, XP...) start with a capital; words never do */
+	if (!len || (term[0] >= 'A' && term[0] <= 'Z') || !tok_word_spellable(term, len))
+		return 0;
+	c->st = xap_db_collection_freq(c->db, term, len, &occurrences);
+	if (!c->st && occurrences)
+		c->st = xap_db_add_spelling(c->db, term, len,
+					    occurrences > UINT32_MAX ? UINT32_MAX : (uint32_t)occurrences);
+	return c->st != LEC_OK;
+}
+
+lec_status docbuild_spell_vocabulary(xap_db *db)
+{
+	struct spell_ctx c = { db, LEC_OK };
+	lec_status st = xap_db_allterms(db, "", 0, on_vocabulary, &c);
+	return st == LEC_ESTOP ? c.st : st;
 }
 
 lec_status docbuild_flush_spelling(struct docbuild *b, xap_db *db, struct hmap *given)
@@ -500,8 +527,14 @@ static int on_passage_word(void *vctx, const struct seg_word *w)
 		c->heading = w->pos;
 	c->term[0] = LEC_PFX_STEM[0];
 	memcpy(c->term + 1, s, sl);
-	/* stems have no positions: a bare word's are its words' (stemdict.h) */
-	xap_doc_add_term(c->doc, c->term, sl + 1, wdf);
+	/* stems have no positions: a bare word's are its words' (stemdict.h).
+	 * Summed here and given once per note (zterms_apply): Xapian keeps a
+	 * document's terms in a std::map, a lookup per call. */
+	struct hmap_entry *ze;
+	c->status = hmap_put(&c->b->zterms, c->term, sl + 1, &ze, NULL);
+	if (c->status)
+		return 1;
+	ze->value = (void *)((uintptr_t)ze->value + wdf);
 	count_spelling(c->b, w->word, w->len, w->flags);
 	if (sl != w->len || memcmp(s, w->word, sl) != 0)
 		c->status = note_synonym(c->b, c->term, sl + 1, w->word, w->len);
@@ -619,6 +652,17 @@ static void put_note_record(struct buf *d, const char *key, const struct note *n
 	rec_put_u64(d, LEC_REC_PASSAGES, npassages);
 }
 
+/* The note's stem terms, each once with its summed wdf; the table is
+ * emptied for the next note (its memory kept). */
+static void zterms_apply(struct docbuild *b, xap_doc *doc)
+{
+	size_t i = 0;
+	struct hmap_entry *e;
+	while (hmap_next(&b->zterms, &i, &e))
+		xap_doc_add_term(doc, e->key, e->klen, (uint32_t)(uintptr_t)e->value);
+	hmap_clear(&b->zterms);
+}
+
 /* Each passage's parent (ptable.h): the innermost heading of its path is
  * that of the passage that opened its section, found with a stack of the
  * open sections by heading level. parents[] has room for np. */
@@ -660,6 +704,7 @@ static lec_status note_doc(struct docbuild *b, stemmer *st, const char *key,
 	if (!b->doc && !(b->doc = xap_doc_new()))
 		return LEC_ENOMEM;
 	xap_doc_clear(b->doc);
+	hmap_clear(&b->zterms);   /* a note that failed half-way left some */
 	uint32_t *parents = malloc((np ? np : 1) * sizeof(*parents));
 	lec_status rc = parents ? shared_build(&sh, b, st, key, n) : LEC_ENOMEM;
 	if (!rc)
@@ -669,6 +714,8 @@ static lec_status note_doc(struct docbuild *b, stemmer *st, const char *key,
 	for (size_t i = 0; !rc && i < np; i++)
 		rc = passage_terms(b, st, b->doc, n, &ps[i], i, parents[i], &people, &table, &base);
 	free(parents);
+	if (!rc)
+		zterms_apply(b, b->doc);
 	if (!rc) {
 		shared_apply(&sh, b->doc);
 		buf_reset(&b->rec);

@@ -35,12 +35,16 @@ struct docbuild {
 	struct hmap stems;      /* "lang\0word" -> malloc'd stem */
 	struct hmap spelling;   /* word -> (uintptr_t) count */
 	struct hmap synonyms;   /* "Zstem\0word" pairs not yet in the stem dictionary */
+	struct hmap zterms;     /* the note's "Zstem" terms -> (uintptr_t) wdf, given to
+	                         * its document once each when it is complete */
 	struct buf rec;         /* scratch for the stored passage forms */
 	struct stemmer *stemmers[8];
 	char *stemmer_names[8];  /* the name each was asked for ("fr", "french"...) */
 	size_t nstemmers;
 	xap_doc *doc;
-	int give_docs;          /* the sink owns each document (xap_doc_free) and the
+	int give_docs;
+	int no_spelling;        /* count no spelling (a fresh build spells its whole
+	                         * vocabulary at the end: docbuild_spell_vocabulary) */          /* the sink owns each document (xap_doc_free) and the
 	                         * builder starts a new one; else it is reused */
 	struct docbuild_people people;  /* optional (all NULL: none) */
 	char *err;              /* last error message (malloc'd) */
@@ -90,6 +94,12 @@ lec_status docbuild_passage_segmap(const struct note *n, const struct passage *p
  * the stem-word pairs this run gave `db` already, which are not given
  * again; the caller keeps one per database. */
 lec_status docbuild_flush_spelling(struct docbuild *b, xap_db *db, struct hmap *given);
+
+/* Add every word of db's vocabulary to its spelling data, with its
+ * occurrences (the words count_spelling would have counted, all at once:
+ * a build that spells per batch rewrites Xapian's fragment lists at each
+ * commit, and compresses each again). Inside the caller's transaction. */
+lec_status docbuild_spell_vocabulary(xap_db *db);
 
 /* The file id term ("F" + 16 hex digits) of a note key into out[20]. */
 void docbuild_file_term(const char *key, char out[20]);

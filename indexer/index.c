@@ -867,6 +867,7 @@ static lec_status process_all(struct run *r)
 	for (unsigned i = 0; i < n && !st; i++) {
 		ws[i].r = r;
 		st = docbuild_init(&ws[i].build, NULL);
+		ws[i].build.no_spelling = r->build != NULL;
 		ws[i].build.people = (struct docbuild_people){
 			.ctx = &r->people, .resolve = idx_people_resolve,
 			.learn = r->opts->check_only ? NULL : idx_people_learn };
@@ -992,6 +993,22 @@ static lec_status target_format(struct run *r, char **fmt)
 	return st;
 }
 
+static lec_status say_refused(struct run *r, const char *path, const char *index_dir);
+
+/* Make directory `dir` of the index (mkdir -p), saying why it could not. */
+static lec_status make_dir(struct run *r, const char *dir)
+{
+	if (!paths_mkdir_p(dir, 0755))
+		return LEC_OK;
+	int e = errno;
+	lec_status st = say_refused(r, dir, r->target);
+	if (!st) {
+		buf_printf(r->err, "cannot create %s: %s", dir, strerror(e));
+		st = LEC_EIO;
+	}
+	return st;
+}
+
 /* Whether this run is a fresh build: a first index, --rebuild, an index of
  * another format, or a build a killed run left. */
 static lec_status choose_build(struct run *r)
@@ -1023,11 +1040,8 @@ static lec_status choose_build(struct run *r)
 		return st;
 	if (!(r->build = build_dir_of(r->target)))
 		return LEC_ENOMEM;
-	if ((st = paths_mkdir_p(r->target, 0755))) {
-		buf_printf(r->err, "cannot create index directory %s: %s", r->target,
-			   strerror(errno));
+	if ((st = make_dir(r, r->target)) || (st = make_dir(r, r->build)))
 		return st;
-	}
 	return build_prepare(r->target, r->err);
 }
 
@@ -1074,11 +1088,28 @@ static void release_target(struct run *r)
 	r->old = NULL;
 }
 
+/* A build's spelling data: its whole vocabulary at once, per shard
+ * (docbuild_spell_vocabulary), in a commit of its own. */
+static lec_status spell_build(struct run *r)
+{
+	lec_status st = LEC_OK;
+	for (size_t i = 0; !st && i < r->nshards; i++) {
+		struct shard_w *sh = &r->shards[i];
+		if (!(st = tx_begin(r, sh)))
+			st = docbuild_spell_vocabulary(sh->db);
+		if (!st)
+			st = tx_commit(r, sh);
+		if (st)
+			run_fail(r, sh, st);
+	}
+	return st;
+}
+
 /* Every shard of the build into its place in the index, the roots file,
  * then the build directory goes. */
 static lec_status install_build(struct run *r)
 {
-	lec_status st = LEC_OK;
+	lec_status st = spell_build(r);
 	for (size_t i = 0; !st && i < r->nshards; i++) {
 		const struct shard_entry *e = &r->layout.v[i];
 		char *to = NULL, why[600];
@@ -1224,12 +1255,13 @@ static int write_refused(const char *path, char *what, size_t cap)
  * DatabaseLockError, like a lock another writer holds; and a directory it
  * cannot create as an I/O error. Ask the system which it is, so that the
  * message says what happened. */
-static lec_status open_failed(struct run *r, const char *index_dir, const struct shard_entry *e,
-			      lec_status st, const char *why)
+/* "permission denied: PATH (...)" or "read-only file system: PATH (...)"
+ * when the system says so of path (or the nearest existing directory
+ * above it); 0 when it does not. */
+static lec_status say_refused(struct run *r, const char *path, const char *index_dir)
 {
 	char what[4096];
-	int err =
-		st == LEC_ELOCKED || st == LEC_EIO ? write_refused(e->path, what, sizeof(what)) : 0;
+	int err = write_refused(path, what, sizeof(what));
 	if (err == EROFS) {
 		buf_printf(r->err, "read-only file system: %s (indexing writes the index %s)", what,
 			   index_dir);
@@ -1240,6 +1272,16 @@ static lec_status open_failed(struct run *r, const char *index_dir, const struct
 			   (unsigned)geteuid(), index_dir);
 		return LEC_EPERM;
 	}
+	return LEC_OK;
+}
+
+static lec_status open_failed(struct run *r, const char *index_dir, const struct shard_entry *e,
+			      lec_status st, const char *why)
+{
+	lec_status refused = st == LEC_ELOCKED || st == LEC_EIO ? say_refused(r, e->path, index_dir)
+								 : LEC_OK;
+	if (refused)
+		return refused;
 	if (st == LEC_ELOCKED)
 		buf_printf(r->err, "index %s is locked: another lectern index (or serve "
 			   "reindex) is writing it", index_dir);

@@ -92,7 +92,7 @@ if command -v unshare >/dev/null && unshare -m true 2>/dev/null &&
 		"read-only file system: $RO/index/xapian" "$out"
 	t_lacks "... not that it is locked" "locked" "$out"
 	t_contains "a new index on it: the directory cannot be created, and why" \
-		"cannot create index directory $RO/fresh: Read-only file system" "$out"
+		"read-only file system: $RO (indexing writes the index $RO/fresh)" "$out"
 	t_contains "... while find still reads it" "find exit 0" "$out"
 else
 	echo "# cannot mount a tmpfs in a private mount namespace here: read-only checks skipped"

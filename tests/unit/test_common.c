@@ -144,7 +144,8 @@ static void test_ptable(void **state)
 	ptable_init(&t);
 	ptable_init(&d);
 	buf_init(&b, 0);
-	struct ptable_entry e[] = { { 0, 10, 9, 2 }, { 138, 0, 0, 0 }, { 266, 300, 250, 0 } };
+	/* the second and third passages are in the first's section */
+	struct ptable_entry e[] = { { 0, 10, 9, 2, 0 }, { 138, 0, 0, 0, 1 }, { 266, 300, 250, 0, 1 } };
 	for (size_t i = 0; i < 3; i++)
 		assert_int_equal(ptable_add(&t, &e[i]), LEC_OK);
 	ptable_encode(&t, &b);
@@ -172,6 +173,16 @@ static void test_ptable(void **state)
 	pk_put_uint(&b, 5);
 	pk_put_uint(&b, 6);
 	pk_put_uint(&b, 0);
+	pk_put_uint(&b, 0);
+	assert_int_equal(ptable_decode(&d, b.data, b.len), LEC_ECORRUPT);
+	/* a parent that is not an earlier passage */
+	buf_reset(&b);
+	pk_put_uint(&b, 1);
+	pk_put_uint(&b, 0);
+	pk_put_uint(&b, 5);
+	pk_put_uint(&b, 5);
+	pk_put_uint(&b, 0);
+	pk_put_uint(&b, 1);
 	assert_int_equal(ptable_decode(&d, b.data, b.len), LEC_ECORRUPT);
 	buf_release(&b);
 	ptable_release(&t);
