@@ -504,6 +504,32 @@ static lec_status pos_push(struct pm_part_state *s, uint32_t pos)
 static lec_status note_holds(const struct note_src *ns, const char *term, size_t len,
 				int *out);
 
+/* Merge the ascending positions pos[0..n) into s's ascending list (several
+ * words' lists make one: a stem class, a wildcard). A list of a term is
+ * ascending and a position is one word's, so nothing repeats. */
+static lec_status merge_positions(struct pm_part_state *s, const uint32_t *pos, size_t n)
+{
+	uint32_t *v = vec_reserve(s->pos, &s->cap, s->npos + n, sizeof(*v), 32);
+	if (!v)
+		return LEC_ENOMEM;
+	s->pos = v;
+	if (!s->npos || v[s->npos - 1] < pos[0]) {
+		memcpy(v + s->npos, pos, n * sizeof(*pos));
+		s->npos += n;
+		return LEC_OK;
+	}
+	/* from the back: both lists ascending, the larger one goes last */
+	size_t a = s->npos, b = n, w = s->npos + n;
+	while (b) {
+		if (a && v[a - 1] > pos[b - 1])
+			v[--w] = v[--a];
+		else
+			v[--w] = pos[--b];
+	}
+	s->npos += n;
+	return LEC_OK;
+}
+
 /* Append the positions of term in the note to `s`. With `filter` (or in a
  * remote note) the term's posting list, read once per plan, says first
  * whether the note holds it: each position list costs Xapian a cursor and
@@ -518,37 +544,10 @@ static lec_status term_positions(const struct note_src *ns, const char *term, si
 	lec_status st = ns->remote || filter ? note_holds(ns, term, len, &held) : LEC_OK;
 	if (!st && held)
 		st = xap_db_positions(ns->db, ns->did, term, len, &pos, &n);
-	if (!st && n) {
-		uint32_t *v = vec_reserve(s->pos, &s->cap, s->npos + n, sizeof(*v), 32);
-		if (v) {
-			s->pos = v;
-			memcpy(s->pos + s->npos, pos, n * sizeof(*pos));
-			s->npos += n;
-		} else {
-			st = LEC_ENOMEM;
-		}
-	}
+	if (!st && n)
+		st = merge_positions(s, pos, n);
 	free(pos);
 	return st;
-}
-
-static int cmp_u32(const void *a, const void *b)
-{
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return (x > y) - (x < y);
-}
-
-/* Sort and drop duplicates (several words' lists appended). */
-static void sort_unique(struct pm_part_state *s)
-{
-	if (s->npos < 2)
-		return;
-	qsort(s->pos, s->npos, sizeof(*s->pos), cmp_u32);
-	size_t m = 1;
-	for (size_t i = 1; i < s->npos; i++)
-		if (s->pos[i] != s->pos[m - 1])
-			s->pos[m++] = s->pos[i];
-	s->npos = m;
 }
 
 static lec_status add_term_positions(const struct note_src *ns, const char *term, size_t len,
@@ -875,8 +874,6 @@ static lec_status remote_prefix(const struct note_src *ns, struct part *pt,
 			break;
 		st = add_term_positions(ns, t, strlen(t), s);
 	}
-	if (!st && pt->kind == PART_WILDCARD)
-		sort_unique(s);
 	return st;
 }
 
@@ -896,16 +893,11 @@ static lec_status gather(const struct note_src *ns, struct part *pt, struct pm_p
 		for (size_t i = 0; i < pt->nterms && !st; i++)
 			st = term_positions(ns, pt->terms[i], strlen(pt->terms[i]), s,
 					    pt->nterms > 1);
-		if (pt->nterms > 1)
-			sort_unique(s);
 		return st;
 	case PART_PHRASE:
 		return phrase_starts(ns, pt, s);
 	case PART_WILDCARD:
-		if ((st = doc_prefix(ns, pt->terms[0], s, NULL)))
-			return st;
-		sort_unique(s);
-		return LEC_OK;
+		return doc_prefix(ns, pt->terms[0], s, NULL);
 	case PART_NEAR:
 		return near_hits(ns, pt, s);
 	case PART_SPEAKER:

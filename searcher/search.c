@@ -431,6 +431,45 @@ static lec_status emit_item(struct run *r, const struct stream *s, const struct 
 	return st;
 }
 
+/* The k best items of v[0..n) at its front, in order (the rest after
+ * them, in no order): a heap of the k best so far, whose root is the worst
+ * of them. A page needs its 10 best of a tier's thousand passages, and
+ * sorting them all was a quarter of a query's work. */
+static void heap_down(struct item *v, size_t k, size_t i, int *partial)
+{
+	for (;;) {
+		size_t w = i, l = 2 * i + 1, r = l + 1;
+		if (l < k && cmp_item(&v[l], &v[w], partial) > 0)
+			w = l;
+		if (r < k && cmp_item(&v[r], &v[w], partial) > 0)
+			w = r;
+		if (w == i)
+			return;
+		struct item tmp = v[i];
+		v[i] = v[w];
+		v[w] = tmp;
+		i = w;
+	}
+}
+
+static void select_best(struct item *v, size_t n, size_t k, int *partial)
+{
+	if (k < n && k > 0) {
+		for (size_t i = k / 2; i-- > 0;)
+			heap_down(v, k, i, partial);
+		for (size_t i = k; i < n; i++) {
+			if (cmp_item(&v[i], &v[0], partial) >= 0)
+				continue;
+			struct item tmp = v[0];
+			v[0] = v[i];
+			v[i] = tmp;
+			heap_down(v, k, 0, partial);
+		}
+	}
+	if (k)
+		qsort_r(v, k < n ? k : n, sizeof(*v), cmp_item, partial);
+}
+
 /* Rank one tier of the stream (notes [from, from + n) of mset m), and make
  * the hits of the ranks wanted. */
 static lec_status rank_tier(struct run *r, struct stream *s, xap_mset *m, uint32_t from,
@@ -443,10 +482,14 @@ static lec_status rank_tier(struct run *r, struct stream *s, xap_mset *m, uint32
 		st = eval_note(r, s, m, from + k, k);
 	if (st)
 		return st;
-	qsort_r(t->items, t->nitems, sizeof(*t->items), cmp_item, &s->partial);
-	for (size_t i = 0; i < t->nitems && !st; i++, r->rank++)
-		if (r->rank >= r->req->offset && r->rank < r->need)
+	/* only the ranks up to `need` are made into hits */
+	size_t wanted = r->rank >= r->need ? 0
+			: r->need - r->rank < t->nitems ? (size_t)(r->need - r->rank) : t->nitems;
+	select_best(t->items, t->nitems, wanted, (int *)&s->partial);
+	for (size_t i = 0; i < wanted && !st; i++)
+		if (r->rank + i >= r->req->offset)
 			st = emit_item(r, s, &t->items[i]);
+	r->rank += t->nitems;
 	s->passages += t->nitems;
 	s->notes_done += n;
 	return st;
