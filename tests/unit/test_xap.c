@@ -1163,6 +1163,41 @@ static void test_describe(void **state)
 
 /* ---- searching ------------------------------------------------------------ */
 
+/* Xapian's check, through xap_check: a whole database has no problem; a
+ * truncated table is one, named with its file. */
+static void test_check(void **state)
+{
+	struct fixture *f = *state;
+	char dir[LEC_MAX_PATH_BYTES], table[LEC_MAX_PATH_BYTES + 32];
+	size_t errors = 99;
+	char *what = NULL, *file = NULL;
+
+	snprintf(dir, sizeof(dir), "%s", path_in(f, "checked"));
+	xap_db *db = open_db(dir, XAP_OPEN_OVERWRITE);
+	for (int i = 0; i < 200; i++)
+		add_text(db, i % 2 ? "odd words here" : "even words there", "some data");
+	assert_int_equal(xap_db_commit(db), LEC_OK);
+	xap_db_free(db);
+	assert_int_equal(xap_check(dir, &errors, &what, &file), LEC_OK);
+	assert_int_equal(errors, 0);
+	assert_null(what);
+	assert_null(file);
+
+	snprintf(table, sizeof(table), "%s/postlist.glass", dir);
+	FILE *t = fopen(table, "w");   /* truncated to nothing */
+	assert_non_null(t);
+	fclose(t);
+	assert_int_equal(xap_check(dir, &errors, &what, &file), LEC_OK);
+	assert_true(errors >= 1);
+	assert_non_null(what);
+	assert_non_null(file);
+	assert_string_equal(file, "postlist.glass");
+	free(what);
+	free(file);
+	assert_int_equal(xap_check(path_in(f, "nothing-here"), &errors, NULL, NULL), LEC_OK);
+	assert_int_equal(errors, 1);   /* a database that cannot be opened is damage too */
+}
+
 static void test_search(void **state)
 {
 	xap_db *db = query_db(*state);
@@ -1312,6 +1347,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stub_and_add_database, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_compact, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_boolean_queries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_positional_queries, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wildcard_and_ranges, setup, teardown),
