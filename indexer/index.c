@@ -429,7 +429,10 @@ static lec_status walk_scopes(struct run *r)
 				return st;
 			continue;
 		}
-		st = walk_root(root, on_found, on_walk_warn, r);
+		/* a part of a root is walked as the walk of its root reaches it */
+		const struct root *top = rootmap_holding(&r->roots.map, root);
+		struct walk_opts wo = { .top = top ? top->path : NULL };
+		st = walk_tree(root, &wo, on_found, on_walk_warn, r);
 		if (st == LEC_ESTOP)
 			return LEC_ENOMEM;
 		if (st && st != LEC_ENOTFOUND) {
