@@ -22,6 +22,7 @@
 #include "limits.h"
 #include "metakey.h"
 #include "note.h"
+#include "notefile.h"
 #include "paths.h"
 #include "people.h"
 #include "roots.h"
@@ -676,7 +677,9 @@ static lec_status process_keyed(struct worker *w, struct found_file *f, const ch
 	}
 	char *data = NULL;
 	size_t len = 0;
-	lec_status st = paths_read_file(f->path, LEC_MAX_NOTE_BYTES, &data, &len);
+	/* the note's text: a UTF-16 file decoded (notefile.h); its hash is
+	 * of the text too, as every offset the index keeps is */
+	lec_status st = notefile_read(f->path, LEC_MAX_NOTE_BYTES, &data, &len, NULL);
 	if (st)
 		return read_failed(w, f, k, st);
 	if (docbuild_is_binary(data, len)) {
