@@ -27,6 +27,7 @@
 #include "people.h"
 #include "roots.h"
 #include "shards.h"
+#include "skips.h"
 #include "stem.h"
 #include "vec.h"
 #include "walk.h"
@@ -49,6 +50,7 @@ struct found_file {
 	char *path;
 	uint64_t size;
 	int64_t mtime_ns;
+	int err;                /* the walk could not read it: why (errno); 0 */
 };
 
 /* One local shard being written. Every call on `db` holds `mu`: workers
@@ -85,6 +87,8 @@ struct run {
 	struct shard_w *shards;
 	size_t nshards;         /* opened: shards[0 .. nshards) */
 	struct hmap known;      /* path -> struct known_file*; read-only while workers run */
+	struct hmap skips;      /* path -> struct skip_rec*: files skipped before (skips.h);
+	                         * read-only while workers run */
 	struct roots roots;     /* the roots, their languages, what this run walks */
 	struct hmap languages;  /* stemming languages of the notes in the index (under mu) */
 	unsigned langs_gen;     /* bumped when `languages` gains one */
@@ -111,6 +115,8 @@ struct worker {
 	pthread_t tid;
 	struct docbuild build;
 	const char *cur_path;
+	const char *cur_key;            /* the note key of cur_path */
+	int skipped;                    /* the current file was skipped (skip_note) */
 	xap_doc *doc;                   /* the note's document, built before locking */
 	struct idx_stats st;            /* counts, merged after the run */
 	lec_status status;
@@ -301,6 +307,8 @@ static lec_status load_known(struct run *r)
 	for (size_t i = 0; !st && i < r->nshards; i++)
 		st = xap_db_metadata_each(r->shards[i].db, LEC_META_FILE_PREFIX,
 					  strlen(LEC_META_FILE_PREFIX), on_known, r);
+	for (size_t i = 0; !st && i < r->nshards; i++)
+		st = skips_load(&r->skips, r->shards[i].db, &r->roots);
 	if (!st)
 		sum_totals(r);
 	return st == LEC_ESTOP ? LEC_ENOMEM : st;
@@ -366,9 +374,8 @@ static lec_status drop_known(struct shard_w *sh, const char *nkey)
 
 /* ---- walking ------------------------------------------------------------ */
 
-static int on_found(void *ctx, const struct walk_entry *e)
+static int add_found(struct run *r, const char *path, uint64_t size, int64_t mtime_ns, int err)
 {
-	struct run *r = ctx;
 	if (r->nfound == r->capfound) {
 		size_t ncap = r->capfound ? r->capfound * 2 : 256;
 		struct found_file *nf = realloc(r->found, ncap * sizeof(*nf));
@@ -378,17 +385,38 @@ static int on_found(void *ctx, const struct walk_entry *e)
 		r->capfound = ncap;
 	}
 	struct found_file *f = &r->found[r->nfound];
-	if (!(f->path = strdup(e->path)))
+	if (!(f->path = strdup(path)))
 		return 1;
-	f->size = e->size;
-	f->mtime_ns = e->mtime_ns;
+	f->size = size;
+	f->mtime_ns = mtime_ns;
+	f->err = err;
 	r->nfound++;
 	return 0;
+}
+
+static int on_found(void *ctx, const struct walk_entry *e)
+{
+	return add_found(ctx, e->path, e->size, e->mtime_ns, 0);
+}
+
+/* A note the walk found but could not read: the workers skip it, warning
+ * once (skips.h), and keep an indexed version. False if it is none. */
+static int found_unreadable(struct run *r, const char *path)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    faccessat(AT_FDCWD, path, R_OK, AT_EACCESS) == 0)
+		return 0;
+	int err = errno;
+	return add_found(r, path, (uint64_t)sb.st_size,
+			 (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec, err) == 0;
 }
 
 static void on_walk_warn(void *ctx, const char *path, const char *message)
 {
 	struct run *r = ctx;
+	if (found_unreadable(r, path))
+		return;
 	warn(r, path, message);
 	/* Nothing under a directory or file we could not read is removed from
 	 * the index; a broken link or a FIFO is simply not a note. */
@@ -524,6 +552,78 @@ static void on_note_warning(void *ctx, const char *message)
 	warn(w->r, w->cur_path, message);
 }
 
+/* ---- files skipped (skips.h) ---------------------------------------------- */
+
+/* Write (reason) or delete (NULL) the "s:" record of note `key`, in its
+ * shard's transaction, as the "f:" records are written. */
+static lec_status skip_write(struct run *r, const char *key, const struct found_file *f,
+			     const char *reason)
+{
+	struct shard_w *sh = shard_of(r, key);
+	pthread_mutex_lock(&sh->mu);
+	lec_status st = tx_begin(r, sh);
+	if (!st)
+		st = reason ? skips_put(sh->db, key, f->size, f->mtime_ns, reason)
+			    : skips_drop(sh->db, key);
+	if (!st) {
+		sh->wrote = 1;
+		st = maybe_commit(r, sh);
+	}
+	if (st)
+		run_fail(r, sh, st);
+	pthread_mutex_unlock(&sh->mu);
+	return st;
+}
+
+/* The current file is skipped for `reason` (SKIP_*): counted, and warned
+ * about with msg unless the last run that saw it as it is now skipped it
+ * for the same reason; remembered (except with --check). */
+static lec_status skip_note(struct worker *w, const struct found_file *f, const char *reason,
+			    const char *msg)
+{
+	struct run *r = w->r;
+	struct skip_rec *old = skips_get(&r->skips, f->path);
+	int same = old && old->size == f->size && old->mtime_ns == f->mtime_ns &&
+		   strcmp(old->reason, reason) == 0;
+	int moved = old && strcmp(old->key, w->cur_key) != 0;   /* its root was folded */
+	w->st.skipped++;
+	w->skipped = 1;
+	if (!same)
+		warn(r, f->path, msg);
+	if (r->opts->check_only || (same && !moved))
+		return LEC_OK;
+	lec_status st = moved ? skip_write(r, old->key, f, NULL) : LEC_OK;
+	return st ? st : skip_write(r, w->cur_key, f, reason);
+}
+
+/* The reason to skip the current file again without reading it: its record
+ * says it was skipped for what its content decides, and it is as it was
+ * (same size and mtime). A known note keeps its indexed version, as it did
+ * then, unless it turned binary. NULL: look at it. */
+static const char *skip_again(struct worker *w, const struct found_file *f, struct known_file *k)
+{
+	struct skip_rec *old = skips_get(&w->r->skips, f->path);
+	if (!old || old->size != f->size || old->mtime_ns != f->mtime_ns ||
+	    !skips_by_content(old->reason))
+		return NULL;
+	if (k && strcmp(old->reason, SKIP_BINARY) != 0)
+		k->seen = 1;
+	return old->reason;
+}
+
+/* The current file was looked at: a record of a skip it no longer earns
+ * goes (it is a note now, or no file to skip). */
+static lec_status skip_forget(struct worker *w, const struct found_file *f)
+{
+	struct skip_rec *old = skips_get(&w->r->skips, f->path);
+	if (!old)
+		return LEC_OK;
+	old->seen = 1;
+	if (w->skipped || w->r->opts->check_only)
+		return LEC_OK;
+	return skip_write(w->r, old->key, f, NULL);
+}
+
 /* A note the builder refused for a bound of limits.h: skipped with the
  * reason (a known one keeps its indexed version), the run goes on. */
 static lec_status refuse_note(struct worker *w, const struct found_file *f, int was_known)
@@ -531,9 +631,7 @@ static lec_status refuse_note(struct worker *w, const struct found_file *f, int 
 	char msg[512];
 	snprintf(msg, sizeof(msg), "%s; %s", docbuild_error(&w->build),
 		 was_known ? "the indexed version is kept" : "skipped");
-	warn(w->r, f->path, msg);
-	w->st.skipped++;
-	return LEC_OK;
+	return skip_note(w, f, SKIP_REFUSED, msg);
 }
 
 /* Re-index one file whose content changed (or is new); k is what the index
@@ -647,17 +745,26 @@ static lec_status read_failed(struct worker *w, const struct found_file *f, stru
 {
 	struct run *r = w->r;
 	const char *why = read_problem(st);
+	int err = errno;
 	char msg[256];
 	if (st == LEC_EINVAL)
 		snprintf(msg, sizeof(msg), "is %s, not a regular file; %s", paths_kind_at(f->path),
 			 k ? "no longer indexed" : "skipped");
 	else
-		snprintf(msg, sizeof(msg), "%s; %s", why ? why : strerror(errno),
+		snprintf(msg, sizeof(msg), "%s; %s", why ? why : strerror(err),
 			 k ? "the indexed version is kept" : "skipped");
-	warn(r, f->path, why ? why : msg);
-	w->st.skipped++;
 	if (k && st != LEC_EINVAL)
 		k->seen = 1;   /* keep what we have rather than lose it */
+	if (st == LEC_ELIMIT || st == LEC_EIO) {
+		/* the same next time, if nothing changes: warned once */
+		char reason[SKIP_REASON_MAX];
+		snprintf(reason, sizeof(reason), "%s", SKIP_TOO_LARGE);
+		if (st == LEC_EIO)
+			snprintf(reason, sizeof(reason), "%s%d", SKIP_UNREADABLE, err);
+		return skip_note(w, f, reason, why ? why : msg);
+	}
+	warn(r, f->path, why ? why : msg);
+	w->st.skipped++;
 	return st == LEC_ENOMEM ? run_fail(r, NULL, st) : LEC_OK;
 }
 
@@ -670,11 +777,18 @@ static lec_status process_keyed(struct worker *w, struct found_file *f, const ch
 	struct known_file *k = e ? e->value : NULL;
 	/* a note whose root was folded into a new one is written anew */
 	int force = roots_relang(&r->roots, f->path) || (k && strcmp(k->key, key) != 0);
+	if (f->err) {
+		errno = f->err;
+		return read_failed(w, f, k, LEC_EIO);
+	}
 	if (k && !force && k->size == f->size && k->mtime_ns == f->mtime_ns) {
 		k->seen = 1;
 		w->st.unchanged++;
 		return LEC_OK;
 	}
+	const char *again = skip_again(w, f, k);
+	if (again)
+		return skip_note(w, f, again, NULL);
 	char *data = NULL;
 	size_t len = 0;
 	/* the note's text: a UTF-16 file decoded (notefile.h); its hash is
@@ -684,10 +798,9 @@ static lec_status process_keyed(struct worker *w, struct found_file *f, const ch
 		return read_failed(w, f, k, st);
 	if (docbuild_is_binary(data, len)) {
 		/* not a note (any more): a known one is removed below */
-		warn(r, f->path, k ? "binary file; no longer indexed" : "binary file; skipped");
-		w->st.skipped++;
 		free(data);
-		return LEC_OK;
+		return skip_note(w, f, SKIP_BINARY,
+				 k ? "binary file; no longer indexed" : "binary file; skipped");
 	}
 	uint64_t hash = XXH3_64bits(data, len);
 	if (k)
@@ -718,7 +831,12 @@ static lec_status process_file(struct worker *w, struct found_file *f)
 	lec_status st = roots_key(&w->r->roots, f->path, &key);
 	if (st)   /* the walk goes only under roots */
 		return run_fail(w->r, NULL, st == LEC_ENOTFOUND ? LEC_EINTERNAL : st);
+	w->cur_key = key;
+	w->skipped = 0;
 	st = process_keyed(w, f, key);
+	if (!st)
+		st = skip_forget(w, f);
+	w->cur_key = NULL;
 	free(key);
 	return st;
 }
@@ -731,12 +849,34 @@ static int is_failed(const struct run *r, const char *path)
 	return 0;
 }
 
+/* Records of files the walk no longer finds (after the workers: one
+ * thread), under the same rules as their notes (remove_vanished). */
+static lec_status forget_vanished_skips(struct run *r)
+{
+	size_t it = 0;
+	struct hmap_entry *e;
+	const struct found_file none = { 0 };
+	while (hmap_next(&r->skips, &it, &e)) {
+		struct skip_rec *s = e->value;
+		if (!s->orphan && !roots_forgotten(&r->roots, e->key) &&
+		    (s->seen || !roots_in_scope(&r->roots, e->key) || is_failed(r, e->key)))
+			continue;
+		lec_status st = r->opts->check_only ? LEC_OK : skip_write(r, s->key, &none, NULL);
+		if (st)
+			return st;
+	}
+	return LEC_OK;
+}
+
 /* Known files under the walked scopes that the walk did not find (after the
  * workers: one thread). */
 static lec_status remove_vanished(struct run *r)
 {
 	size_t it = 0;
 	struct hmap_entry *e;
+	lec_status sst = forget_vanished_skips(r);
+	if (sst)
+		return sst;
 	while (hmap_next(&r->known, &it, &e)) {
 		struct known_file *k = e->value;
 		if (!k->orphan && !roots_forgotten(&r->roots, e->key) &&
@@ -1443,6 +1583,7 @@ static void run_release(struct run *r)
 	while (hmap_next(&r->known, &it, &e))
 		known_free(e->value);
 	hmap_release(&r->known);
+	skips_release(&r->skips);
 	for (size_t i = 0; i < r->nfound; i++)
 		free(r->found[i].path);
 	free(r->found);
