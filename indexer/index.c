@@ -51,6 +51,7 @@ struct found_file {
 	uint64_t size;
 	int64_t mtime_ns;
 	int err;                /* the walk could not read it: why (errno); 0 */
+	uint64_t work;          /* its bytes if the run is to read it (live.h), else 0 */
 };
 
 /* One local shard being written. Every call on `db` holds `mu`: workers
@@ -136,6 +137,11 @@ static void warn(struct run *r, const char *path, const char *msg)
 	if (r->hooks && r->hooks->warn)
 		r->hooks->warn(r->hooks->ctx, path, msg);
 	pthread_mutex_unlock(&r->mu);
+}
+
+static struct idx_live *live_of(const struct run *r)
+{
+	return r->hooks ? r->hooks->live : NULL;
 }
 
 static int stop_requested(const struct run *r)
@@ -390,7 +396,9 @@ static int add_found(struct run *r, const char *path, uint64_t size, int64_t mti
 	f->size = size;
 	f->mtime_ns = mtime_ns;
 	f->err = err;
+	f->work = 0;
 	r->nfound++;
+	idx_live_found(live_of(r));
 	return 0;
 }
 
@@ -442,6 +450,7 @@ static lec_status root_unreadable(struct run *r, const char *root, const char *w
 
 static lec_status walk_scopes(struct run *r)
 {
+	idx_live_phase(live_of(r), IDX_PHASE_WALK);
 	for (size_t i = 0; i < r->roots.nscopes; i++) {
 		const char *root = r->roots.scopes[i];
 		struct stat sb;
@@ -980,6 +989,7 @@ static void *worker_main(void *arg)
 			if (stop_requested(r) || atomic_load(&r->failed))
 				return NULL;
 			struct found_file *f = &r->found[r->order[i]];
+			idx_live_begin(live_of(r), f->path, f->size);
 			pthread_mutex_lock(&r->mu);
 			if ((r->done_files & 15) == 0)
 				report_progress(r, f->path);
@@ -993,6 +1003,7 @@ static void *worker_main(void *arg)
 			r->done_files++;
 			r->done_bytes += f->size;
 			pthread_mutex_unlock(&r->mu);
+			idx_live_end(live_of(r), f->work);
 		}
 	}
 	return NULL;
@@ -1021,11 +1032,32 @@ static void merge_stats(struct idx_stats *to, const struct idx_stats *from)
 	to->bytes += from->bytes;
 }
 
+/* The bytes the run expects to read, for a byte-based ETA (live.h): those
+ * of the files the index does not know as they are (size and mtime). */
+static void plan_work(struct run *r)
+{
+	uint64_t total = 0;
+	for (size_t i = 0; i < r->nfound; i++) {
+		struct found_file *f = &r->found[i];
+		struct hmap_entry *e = hmap_get(&r->known, f->path, strlen(f->path));
+		const struct known_file *k = e ? e->value : NULL;
+		const struct skip_rec *s = skips_get(&r->skips, f->path);
+		int as_known = (k && k->size == f->size && k->mtime_ns == f->mtime_ns) ||
+			       (s && s->size == f->size && s->mtime_ns == f->mtime_ns &&
+				skips_by_content(s->reason));
+		f->work = as_known || f->err ? 0 : f->size;
+		total += f->work;
+	}
+	idx_live_plan(live_of(r), r->nfound, total);
+	idx_live_phase(live_of(r), IDX_PHASE_INDEX);
+}
+
 static lec_status process_all(struct run *r)
 {
 	for (size_t i = 0; i < r->nfound; i++)
 		r->stats->bytes_total += r->found[i].size;
 	r->stats->files = r->nfound;
+	plan_work(r);
 	lec_status st = plan_units(r);
 	if (st)
 		return st;
@@ -1051,6 +1083,7 @@ static lec_status process_all(struct run *r)
 		worker_main(&ws[0]);
 	for (unsigned i = 1; i < threads; i++)
 		pthread_join(ws[i].tid, NULL);
+	idx_live_phase(live_of(r), IDX_PHASE_FINISH);
 	for (unsigned i = 0; i < started; i++) {
 		merge_stats(r->stats, &ws[i].st);
 		if (!st && ws[i].status)

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "live.h"
 #include "status.h"
 
 struct idx_opts {
@@ -65,6 +66,9 @@ struct idx_hooks {
 	void (*progress)(void *ctx, const struct idx_progress *p);
 	/* when set and nonzero, stop after the current file and commit */
 	volatile sig_atomic_t *stop;
+	/* may be NULL: how far the run is, kept up to date for a display that
+	 * redraws on its own clock from another thread (live.h) */
+	struct idx_live *live;
 };
 
 /* Update the index in `index_dir` (created if missing, except with
