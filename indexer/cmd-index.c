@@ -135,9 +135,10 @@ static int term_width(void)
 
 /* The seconds left: the bytes to do at the rate of those done. The bytes of
  * a file count when it is done, so a long one would stall the count and
- * make the rate sink; instead the file being indexed is taken to go at that
- * rate since the last bytes were done (up to 90% of it: it is not done
- * yet), and the time since is not counted against the rate. */
+ * make the rate sink; instead the rate is of the time until the last bytes
+ * were done, and the file indexed for the longest is taken to go at that
+ * rate (up to 90% of it: it is not done yet), so that the time left counts
+ * down through a long note. */
 static void format_eta(char *eta, size_t cap, const struct idx_live_view *v, double rate)
 {
 	double left = (double)(v->total_bytes - v->bytes) / 1e6;
@@ -149,7 +150,7 @@ static void format_eta(char *eta, size_t cap, const struct idx_live_view *v, dou
 		snprintf(eta, cap, "ETA --");
 		return;
 	}
-	double flight = rate * (v->phase_seconds - v->done_seconds);
+	double flight = rate * v->path_seconds;
 	double most = 0.9 * (double)v->path_size / 1e6;
 	if (flight > most)
 		flight = most;

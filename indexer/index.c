@@ -117,6 +117,7 @@ struct worker {
 	struct docbuild build;
 	const char *cur_path;
 	const char *cur_key;            /* the note key of cur_path */
+	unsigned slot;                  /* its number (live.h) */
 	int skipped;                    /* the current file was skipped (skip_note) */
 	xap_doc *doc;                   /* the note's document, built before locking */
 	struct idx_stats st;            /* counts, merged after the run */
@@ -989,7 +990,7 @@ static void *worker_main(void *arg)
 			if (stop_requested(r) || atomic_load(&r->failed))
 				return NULL;
 			struct found_file *f = &r->found[r->order[i]];
-			idx_live_begin(live_of(r), f->path, f->size);
+			idx_live_begin(live_of(r), w->slot, f->path, f->size);
 			pthread_mutex_lock(&r->mu);
 			if ((r->done_files & 15) == 0)
 				report_progress(r, f->path);
@@ -1003,7 +1004,7 @@ static void *worker_main(void *arg)
 			r->done_files++;
 			r->done_bytes += f->size;
 			pthread_mutex_unlock(&r->mu);
-			idx_live_end(live_of(r), f->work);
+			idx_live_end(live_of(r), w->slot, f->work);
 		}
 	}
 	return NULL;
@@ -1068,6 +1069,7 @@ static lec_status process_all(struct run *r)
 	unsigned started = 0;
 	for (unsigned i = 0; i < n && !st; i++) {
 		ws[i].r = r;
+		ws[i].slot = i;
 		st = docbuild_init(&ws[i].build, NULL);
 		ws[i].build.people = (struct docbuild_people){
 			.ctx = &r->people, .resolve = idx_people_resolve,

@@ -33,6 +33,7 @@ struct idx_opts {
 };
 
 #define IDX_MAX_JOBS 8
+_Static_assert(IDX_MAX_JOBS <= IDX_LIVE_SLOTS, "a slot of struct idx_live per worker");
 
 struct idx_stats {
 	uint64_t files;         /* notes seen by the walk */

@@ -14,10 +14,11 @@ static int64_t now_ns(void)
 
 void idx_live_init(struct idx_live *l)
 {
+	int64_t t = now_ns();
 	memset(l, 0, sizeof(*l));
 	atomic_init(&l->phase, IDX_PHASE_START);
-	atomic_init(&l->phase_ns, now_ns());
-	atomic_init(&l->done_ns, atomic_load(&l->phase_ns));
+	atomic_init(&l->phase_ns, t);
+	atomic_init(&l->done_ns, t);
 	pthread_mutex_init(&l->mu, NULL);
 }
 
@@ -26,11 +27,23 @@ void idx_live_release(struct idx_live *l)
 	pthread_mutex_destroy(&l->mu);
 }
 
+/* The busy slot that began first, or NULL. The caller holds l->mu. */
+static const struct idx_live_file *oldest(const struct idx_live *l)
+{
+	const struct idx_live_file *o = NULL;
+	for (size_t i = 0; i < IDX_LIVE_SLOTS; i++) {
+		const struct idx_live_file *f = &l->slots[i];
+		if (f->path[0] && (!o || f->start_ns < o->start_ns))
+			o = f;
+	}
+	return o;
+}
+
 void idx_live_view(struct idx_live *l, struct idx_live_view *v)
 {
+	int64_t now = now_ns(), start = atomic_load(&l->phase_ns);
 	v->phase = (enum idx_phase)atomic_load(&l->phase);
-	int64_t start = atomic_load(&l->phase_ns);
-	v->phase_seconds = (double)(now_ns() - start) / 1e9;
+	v->phase_seconds = (double)(now - start) / 1e9;
 	v->done_seconds = (double)(atomic_load(&l->done_ns) - start) / 1e9;
 	if (v->done_seconds < 0)
 		v->done_seconds = 0;
@@ -39,8 +52,10 @@ void idx_live_view(struct idx_live *l, struct idx_live_view *v)
 	v->bytes = atomic_load(&l->bytes);
 	v->total_bytes = atomic_load(&l->total_bytes);
 	pthread_mutex_lock(&l->mu);
-	memcpy(v->path, l->path, sizeof(v->path));
-	v->path_size = l->path_size;
+	const struct idx_live_file *f = oldest(l);
+	snprintf(v->path, sizeof(v->path), "%s", f ? f->path : "");
+	v->path_size = f ? f->size : 0;
+	v->path_seconds = f ? (double)(now - f->start_ns) / 1e9 : 0;
 	pthread_mutex_unlock(&l->mu);
 }
 
@@ -52,8 +67,6 @@ void idx_live_phase(struct idx_live *l, enum idx_phase phase)
 	atomic_store(&l->phase_ns, t);
 	atomic_store(&l->done_ns, t);
 	atomic_store(&l->phase, phase);
-	if (phase != IDX_PHASE_INDEX)
-		idx_live_begin(l, "", 0);
 }
 
 void idx_live_found(struct idx_live *l)
@@ -72,20 +85,27 @@ void idx_live_plan(struct idx_live *l, uint64_t files, uint64_t bytes)
 	atomic_store(&l->total_bytes, bytes);
 }
 
-void idx_live_begin(struct idx_live *l, const char *path, uint64_t size)
+void idx_live_begin(struct idx_live *l, unsigned slot, const char *path, uint64_t size)
 {
-	if (!l)
+	if (!l || slot >= IDX_LIVE_SLOTS)
 		return;
 	pthread_mutex_lock(&l->mu);
-	snprintf(l->path, sizeof(l->path), "%s", path);
-	l->path_size = size;
+	struct idx_live_file *f = &l->slots[slot];
+	snprintf(f->path, sizeof(f->path), "%s", path);
+	f->size = size;
+	f->start_ns = now_ns();
 	pthread_mutex_unlock(&l->mu);
 }
 
-void idx_live_end(struct idx_live *l, uint64_t bytes)
+void idx_live_end(struct idx_live *l, unsigned slot, uint64_t bytes)
 {
 	if (!l)
 		return;
+	if (slot < IDX_LIVE_SLOTS) {
+		pthread_mutex_lock(&l->mu);
+		l->slots[slot].path[0] = '\0';
+		pthread_mutex_unlock(&l->mu);
+	}
 	atomic_fetch_add(&l->files, 1);
 	if (bytes) {
 		atomic_fetch_add(&l->bytes, bytes);
