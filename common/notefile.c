@@ -65,13 +65,14 @@ static size_t utf16_to_utf8(const unsigned char *p, size_t n, int big, char *o)
 			uint32_t lo = unit_at(p + i, big);
 			if (lo >= 0xDC00 && lo <= 0xDFFF) {
 				i += 2;
-				w += put_utf8(o + w, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
+				w += put_utf8(o + w,
+					      0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
 				continue;
 			}
 		}
 		w += put_utf8(o + w, u >= 0xD800 && u <= 0xDFFF ? REPLACEMENT : u);
 	}
-	if (i < n)   /* an odd last byte: half a code unit */
+	if (i < n) /* an odd last byte: half a code unit */
 		w += put_utf8(o + w, REPLACEMENT);
 	return w;
 }
@@ -154,8 +155,8 @@ static size_t read_head(int fd, char *head)
 	return r > 0 ? (size_t)r : 0;
 }
 
-static lec_status read_text_fd(int fd, uint64_t fsize, size_t max, size_t lo, size_t hi,
-			       char **out, size_t *len, uint64_t *size, int *whole)
+static lec_status read_text_fd(int fd, uint64_t fsize, size_t max, size_t lo, size_t hi, char **out,
+			       size_t *len, uint64_t *size, int *whole)
 {
 	char head[NOTEFILE_SNIFF_BYTES];
 	enum notefile_enc enc = notefile_sniff(head, read_head(fd, head));

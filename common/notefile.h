@@ -21,10 +21,10 @@
 #include "status.h"
 
 enum notefile_enc {
-	NOTEFILE_UTF8 = 0,      /* no byte-order mark: the bytes are the text */
-	NOTEFILE_UTF8_BOM,      /* EF BB BF, dropped */
-	NOTEFILE_UTF16LE,       /* FF FE, decoded */
-	NOTEFILE_UTF16BE,       /* FE FF, decoded */
+	NOTEFILE_UTF8 = 0, /* no byte-order mark: the bytes are the text */
+	NOTEFILE_UTF8_BOM, /* EF BB BF, dropped */
+	NOTEFILE_UTF16LE,  /* FF FE, decoded */
+	NOTEFILE_UTF16BE,  /* FE FF, decoded */
 };
 
 /* The bytes a byte-order-mark check needs from the start of a file. */

@@ -32,7 +32,7 @@ static int on_record(void *ctx, const char *key, size_t klen, const char *val, s
 	while (nl < vlen && val[nl] != '\t')
 		nl++;
 	if (nl >= sizeof(text))
-		return 0;   /* not one of ours: left alone */
+		return 0; /* not one of ours: left alone */
 	memcpy(text, val, nl);
 	text[nl] = 0;
 	const char *nkey = key + pl;
@@ -117,8 +117,8 @@ lec_status skips_put(xap_db *db, const char *key, uint64_t size, int64_t mtime_n
 		buf_putc(&val, '\t');
 		buf_put(&val, key, plen);
 	}
-	lec_status st = val.status ? val.status
-				   : xap_db_set_metadata(db, mkey, kl, val.data, val.len);
+	lec_status st =
+		val.status ? val.status : xap_db_set_metadata(db, mkey, kl, val.data, val.len);
 	buf_release(&val);
 	return st;
 }

@@ -23,18 +23,18 @@
  * the same size and mtime is not read again); an unreadable file is tried
  * again each run, and it is the same reason when the error is the same. */
 #define SKIP_BINARY "binary"
-#define SKIP_TOO_LARGE "too-large"     /* over LEC_MAX_NOTE_BYTES */
-#define SKIP_REFUSED "refused"         /* past another bound (positions...) */
-#define SKIP_UNREADABLE "unreadable:"  /* + errno */
+#define SKIP_TOO_LARGE "too-large"    /* over LEC_MAX_NOTE_BYTES */
+#define SKIP_REFUSED "refused"        /* past another bound (positions...) */
+#define SKIP_UNREADABLE "unreadable:" /* + errno */
 #define SKIP_REASON_MAX 32
 
 struct skip_rec {
 	uint64_t size;
 	int64_t mtime_ns;
 	char reason[SKIP_REASON_MAX];
-	char *key;              /* the note key it is stored under (owned) */
-	int orphan;             /* its key names no root */
-	int seen;               /* found by this run's walk */
+	char *key;  /* the note key it is stored under (owned) */
+	int orphan; /* its key names no root */
+	int seen;   /* found by this run's walk */
 };
 
 /* Add the records of db to `skips` (path -> struct skip_rec *, the path

@@ -5,6 +5,7 @@
 # column (of the text in UTF-8), with the same snippet; a changed UTF-16 note
 # is placed again; the content hash is of the text, so a note converted to
 # UTF-8 is not indexed again.
+# shellcheck disable=SC1111 # the curly quotes are the point
 # shellcheck source=tests/test-lib.sh
 . "$(dirname "$0")/../test-lib.sh"
 t_need jq

@@ -92,6 +92,7 @@ if [[ $(id -u) -ne 0 ]] || ! command -v setpriv >/dev/null; then
 	echo "# not root or no setpriv: unreadable files not tested"
 	t_done
 fi
+# shellcheck disable=SC2317 # called through t_ok
 as_nobody() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
 }

@@ -38,6 +38,7 @@ note(root + "/b/huge.md", 55_000_000)
 EOF
 t_eq "the long note is 55 MB" "55" "$(($(stat -c %s "$N/b/huge.md") / 1000000))"
 
+# shellcheck disable=SC2317 # called through t_ok
 # on_tty OUT CMD...: run CMD with stdin, stdout and stderr on a new
 # pseudo-terminal (120 columns), all it writes into OUT; exits as CMD does
 on_tty() {
