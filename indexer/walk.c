@@ -434,6 +434,11 @@ static bool is_index_dir(int dfd)
 		is_at(dfd, SHARDS_STUB_NAME, S_IFREG) || is_at(dfd, LEC_BUILD_SUBDIR, S_IFDIR));
 }
 
+int walk_is_index_dir(int dfd)
+{
+	return is_index_dir(dfd);
+}
+
 /* ---- the walk ---- */
 
 static bool is_ignored(const struct walker *w, bool is_dir)

@@ -73,6 +73,11 @@ struct walk_opts {
 	const struct ign_set *rules;
 };
 
+/* Nonzero when directory dfd is a lectern index (above): the walk does not
+ * enter one, and `serve --watch` does not watch one (its own writes would
+ * wake it). */
+int walk_is_index_dir(int dfd);
+
 /* walk_root() with options (opts may be NULL). */
 lec_status walk_tree(const char *path, const struct walk_opts *opts, walk_file_cb on_file,
 		     walk_warn_cb on_warn, void *ctx);

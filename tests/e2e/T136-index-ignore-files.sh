@@ -107,4 +107,25 @@ t_ok "a rebuild of it" "$LECTERN" index --json --rebuild --index "$M/idx"
 t_eq "... two notes (its .build/ is not walked either)" "2" "$(jq -r .added <<<"$T_OUT")"
 t_ok "--check of it" "$LECTERN" index --check --index "$M/idx"
 
+# ---- nor is it watched: its own commits would wake the watcher for ever ----
+# shellcheck source=tests/serve-lib.sh
+. "$REPO/tests/serve-lib.sh"
+if [[ -d /proc/$$/fdinfo ]]; then
+	t_ok "serve --watch of meetings/, its index at meetings/idx" \
+		start_serve "$TEST_TMP/serve.log" --watch --index "$M/idx"
+	# the inodes the daemon's inotify watches (hex), from /proc
+	watched=$(sed -n 's/^inotify wd:[0-9]* ino:\([0-9a-f]*\) .*/\1/p' /proc/"$SERVE_PID"/fdinfo/* | sort)
+	hex() { printf '%x\n' "$(stat -c %i "$1")"; }
+	t_contains "... watches meetings/" "$(hex "$M")" "$watched"
+	t_lacks "... not meetings/idx" "$(hex "$M/idx")" "$watched"
+	t_lacks "... nor meetings/idx/xapian" "$(hex "$M/idx/xapian")" "$watched"
+	printf 'zebu a note saved while watched: dibatag\n' >"$M/three.md"
+	until "$LECTERN" find --index "$M/idx" --all -l dibatag >/dev/null 2>&1; do sleep 0.1; done
+	t_ok "... a note saved is indexed (a hang is the runner's timeout)" \
+		"$LECTERN" find --index "$M/idx" --all -l dibatag
+	stop_serve
+else
+	echo "# no /proc/PID/fdinfo: the watch set not checked"
+fi
+
 t_done
