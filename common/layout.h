@@ -42,6 +42,8 @@
 #define LEC_META_ROOTS "lectern:roots"
 #define LEC_META_LAST_INDEXED "lectern:last-indexed"
 #define LEC_META_FILE_PREFIX "f:"
+/* + note key: "size mtime_ns reason" of a file skipped (indexer/skips.h) */
+#define LEC_META_SKIP_PREFIX "s:"
 #define LEC_META_LANGUAGES "lectern:languages"
 /* + stem: the words of the database's notes with that stem (common/stemdict.h) */
 #define LEC_META_STEM_PREFIX "z:"

@@ -169,7 +169,7 @@ static lec_status not_regular(void)
  * FIFO or device is not opened at all (opening some devices does things);
  * one swapped in between the stat and the open is opened non-blocking and
  * refused by the fstat. */
-static lec_status open_regular(const char *path, size_t max, int *fd, uint64_t *size)
+lec_status paths_open_regular(const char *path, size_t max, int *fd, uint64_t *size)
 {
 	struct stat sb;
 	*fd = -1;
@@ -182,55 +182,55 @@ static lec_status open_regular(const char *path, size_t max, int *fd, uint64_t *
 	if (!ok || !S_ISREG(sb.st_mode)) {
 		int e = errno;
 		close(*fd);
+		*fd = -1;
 		errno = e;
 		return ok ? not_regular() : LEC_EIO;
 	}
 	if ((uint64_t)sb.st_size > max) {
 		close(*fd);
+		*fd = -1;
 		return LEC_ELIMIT;
 	}
 	*size = (uint64_t)sb.st_size;
 	return LEC_OK;
 }
 
-lec_status paths_read_file(const char *path, size_t max, char **out, size_t *len)
+/* close() that keeps errno: a read error is what the caller reports. */
+static void close_keep_errno(int fd)
 {
-	int fd;
-	uint64_t fsize;
-	lec_status st = open_regular(path, max, &fd, &fsize);
-	if (st)
-		return st;
+	int e = errno;
+	close(fd);
+	errno = e;
+}
+
+lec_status paths_read_fd(int fd, uint64_t fsize, size_t max, char **out, size_t *len)
+{
 	size_t cap = (size_t)fsize + 1, n = 0;
 	char *data = malloc(cap + 1);
-	if (!data) {
-		close(fd);
+	if (!data)
 		return LEC_ENOMEM;
-	}
 	for (;;) {
 		if (n == cap) {
 			/* the file grew while we read it: take what fits the limit */
 			if (cap >= max) {
 				free(data);
-				close(fd);
 				return LEC_ELIMIT;
 			}
 			size_t ncap = cap * 2 > max ? max : cap * 2;
 			char *nd = realloc(data, ncap + 1);
 			if (!nd) {
 				free(data);
-				close(fd);
 				return LEC_ENOMEM;
 			}
 			data = nd;
 			cap = ncap;
 		}
-		ssize_t r = read(fd, data + n, cap - n);
+		ssize_t r = pread(fd, data + n, cap - n, (off_t)n);
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
 			int e = errno;
 			free(data);
-			close(fd);
 			errno = e;
 			return LEC_EIO;
 		}
@@ -238,7 +238,52 @@ lec_status paths_read_file(const char *path, size_t max, char **out, size_t *len
 			break;
 		n += (size_t)r;
 	}
-	close(fd);
+	data[n] = 0;
+	*out = data;
+	*len = n;
+	return LEC_OK;
+}
+
+lec_status paths_read_file(const char *path, size_t max, char **out, size_t *len)
+{
+	int fd;
+	uint64_t fsize;
+	lec_status st = paths_open_regular(path, max, &fd, &fsize);
+	if (st)
+		return st;
+	st = paths_read_fd(fd, fsize, max, out, len);
+	close_keep_errno(fd);
+	return st;
+}
+
+lec_status paths_read_fd_window(int fd, uint64_t fsize, size_t lo, size_t hi, char **out,
+				size_t *len)
+{
+	if (hi > fsize)
+		hi = (size_t)fsize;
+	if (lo > hi)
+		lo = hi;
+	/* as long as the file up to hi, so that offsets mean the same; only
+	 * [lo, hi) is written, and a large allocation's other pages are never
+	 * touched */
+	char *data = malloc(hi + 1);
+	if (!data)
+		return LEC_ENOMEM;
+	size_t n = lo;
+	while (n < hi) {
+		ssize_t r = pread(fd, data + n, hi - n, (off_t)n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			free(data);
+			errno = e;
+			return LEC_EIO;
+		}
+		if (r == 0)
+			break;   /* shrunk since fstat: the window ends early */
+		n += (size_t)r;
+	}
 	data[n] = 0;
 	*out = data;
 	*len = n;
@@ -250,43 +295,14 @@ lec_status paths_read_window(const char *path, size_t max, size_t lo, size_t hi,
 {
 	int fd;
 	uint64_t fsize;
-	lec_status st = open_regular(path, max, &fd, &fsize);
+	lec_status st = paths_open_regular(path, max, &fd, &fsize);
 	if (st)
 		return st;
-	if (hi > fsize)
-		hi = (size_t)fsize;
-	if (lo > hi)
-		lo = hi;
-	/* as long as the file up to hi, so that offsets mean the same; only
-	 * [lo, hi) is written, and a large allocation's other pages are never
-	 * touched */
-	char *data = malloc(hi + 1);
-	if (!data) {
-		close(fd);
-		return LEC_ENOMEM;
-	}
-	size_t n = lo;
-	while (n < hi) {
-		ssize_t r = pread(fd, data + n, hi - n, (off_t)n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			free(data);
-			close(fd);
-			errno = e;
-			return LEC_EIO;
-		}
-		if (r == 0)
-			break;   /* shrunk since fstat: the window ends early */
-		n += (size_t)r;
-	}
-	close(fd);
-	data[n] = 0;
-	*out = data;
-	*len = n;
-	*size = fsize;
-	return LEC_OK;
+	st = paths_read_fd_window(fd, fsize, lo, hi, out, len);
+	close_keep_errno(fd);
+	if (!st)
+		*size = fsize;
+	return st;
 }
 
 int paths_under(const char *path, const char *dir)

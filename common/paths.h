@@ -49,6 +49,18 @@ lec_status paths_read_file(const char *path, size_t max, char **out, size_t *len
 lec_status paths_read_window(const char *path, size_t max, size_t lo, size_t hi, char **out,
 			     size_t *len, uint64_t *size);
 
+/* The pieces of the two above, for a reader that looks at a file before
+ * deciding how to read it (common/notefile.h). paths_open_regular opens a
+ * regular file of at most `max` bytes (statuses as paths_read_file; the
+ * caller closes *fd, which is -1 after a failure) and gives its *size;
+ * paths_read_fd reads all of it, as paths_read_file, and
+ * paths_read_fd_window bytes [lo, hi), as paths_read_window (both with
+ * pread: the fd's offset is not used). */
+lec_status paths_open_regular(const char *path, size_t max, int *fd, uint64_t *size);
+lec_status paths_read_fd(int fd, uint64_t size, size_t max, char **out, size_t *len);
+lec_status paths_read_fd_window(int fd, uint64_t size, size_t lo, size_t hi, char **out,
+				size_t *len);
+
 /* Swap two paths in one step (renameat2 RENAME_EXCHANGE): every moment,
  * each name is one of the two. LEC_EUNIMPL where the filesystem cannot;
  * LEC_EIO otherwise, errno kept. */

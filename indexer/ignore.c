@@ -439,3 +439,15 @@ bool ign_match_line(const char *line, const char *relpath, bool is_dir, bool *ne
 		name--;
 	return rule_matches(&r, relpath, len, name, is_dir);
 }
+
+enum ign_verdict ign_check_first(const struct ign_set *const *sets, size_t n, const char *relpath,
+				 bool is_dir)
+{
+	for (size_t i = 0; i < n; i++) {
+		enum ign_verdict v = ign_check(sets[i], relpath, is_dir);
+
+		if (v != IGN_NONE)
+			return v;
+	}
+	return IGN_NONE;
+}

@@ -1,11 +1,14 @@
 /* ignore.h - gitignore-syntax rules deciding which paths the walk skips.
  *
  * A rule set is an ordered list of rules. Each rule comes from a rules text
- * (a `.lecternignore` file, or settings the caller supplies) and carries the
- * directory that text applies to, relative to the walk root ("" for the root
+ * (an ignore file, or settings the caller supplies) and carries the
+ * directory that text applies to, as a path relative to some fixed top (the
+ * walk uses "/": absolute paths without their leading slash; "" is the top
  * itself). The last rule that matches a path decides: an ordinary pattern
  * excludes, a `!pattern` re-includes. Deeper files are added after their
- * parents', so deeper rules win, as in git.
+ * parents', so deeper rules win, as in git. Files of different kinds
+ * (`.lecternignore`, `.ignore`, `.gitignore`) go in sets of their own,
+ * combined by ign_check_first().
  *
  * Syntax (as gitignore(5)):
  *   - blank lines and lines starting with `#` are ignored; `\#` is a literal #;
@@ -34,7 +37,6 @@
 #include <stddef.h>
 
 #include "status.h"
-#include "walk.h"
 
 struct ign_set;
 
@@ -81,11 +83,10 @@ bool ign_is_ignored(const struct ign_set *set, const char *relpath, bool is_dir)
  * tests and tools; `negated` may be NULL. */
 bool ign_match_line(const char *line, const char *relpath, bool is_dir, bool *negated);
 
-/* walk_root() (walk.h) with extra caller rules, e.g. per-root settings:
- * `rules` (may be NULL; borrowed, not modified) rank below every
- * `.lecternignore` found during the walk. Declared here because walk.h does
- * not yet carry it; it belongs there. */
-lec_status walk_root_rules(const char *root, const struct ign_set *rules, walk_file_cb on_file,
-			   walk_warn_cb on_warn, void *ctx);
+/* The verdict of the first of sets[0 .. n) (NULL entries are skipped)
+ * that has a rule matching `relpath`: how ignore files of different kinds
+ * combine, the more specific kind first (walk.h). IGN_NONE when none does. */
+enum ign_verdict ign_check_first(const struct ign_set *const *sets, size_t n, const char *relpath,
+				 bool is_dir);
 
 #endif

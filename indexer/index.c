@@ -22,10 +22,12 @@
 #include "limits.h"
 #include "filerec.h"
 #include "note.h"
+#include "notefile.h"
 #include "paths.h"
 #include "people.h"
 #include "roots.h"
 #include "shards.h"
+#include "skips.h"
 #include "stem.h"
 #include "vec.h"
 #include "walk.h"
@@ -48,6 +50,8 @@ struct found_file {
 	char *path;
 	uint64_t size;
 	int64_t mtime_ns;
+	int err;                /* the walk could not read it: why (errno); 0 */
+	uint64_t work;          /* its bytes if the run is to read it (live.h), else 0 */
 };
 
 /* One local shard being written. Every call on `db` holds `mu`: workers
@@ -84,6 +88,8 @@ struct run {
 	struct shard_w *shards;
 	size_t nshards;         /* opened: shards[0 .. nshards) */
 	struct hmap known;      /* path -> struct known_file*; read-only while workers run */
+	struct hmap skips;      /* path -> struct skip_rec*: files skipped before (skips.h);
+	                         * read-only while workers run */
 	struct roots roots;     /* the roots, their languages, what this run walks */
 	struct hmap languages;  /* stemming languages of the notes in the index (under mu) */
 	unsigned langs_gen;     /* bumped when `languages` gains one */
@@ -110,6 +116,9 @@ struct worker {
 	pthread_t tid;
 	struct docbuild build;
 	const char *cur_path;
+	const char *cur_key;            /* the note key of cur_path */
+	unsigned slot;                  /* its number (live.h) */
+	int skipped;                    /* the current file was skipped (skip_note) */
 	xap_doc *doc;                   /* the note's document, built before locking */
 	struct idx_stats st;            /* counts, merged after the run */
 	lec_status status;
@@ -129,6 +138,11 @@ static void warn(struct run *r, const char *path, const char *msg)
 	if (r->hooks && r->hooks->warn)
 		r->hooks->warn(r->hooks->ctx, path, msg);
 	pthread_mutex_unlock(&r->mu);
+}
+
+static struct idx_live *live_of(const struct run *r)
+{
+	return r->hooks ? r->hooks->live : NULL;
 }
 
 static int stop_requested(const struct run *r)
@@ -281,6 +295,8 @@ static lec_status load_known(struct run *r)
 	for (size_t i = 0; !st && i < r->nshards; i++)
 		st = xap_db_metadata_each(r->shards[i].db, LEC_META_FILE_PREFIX,
 					  strlen(LEC_META_FILE_PREFIX), on_known, r);
+	for (size_t i = 0; !st && i < r->nshards; i++)
+		st = skips_load(&r->skips, r->shards[i].db, &r->roots);
 	if (!st)
 		sum_totals(r);
 	return st == LEC_ESTOP ? LEC_ENOMEM : st;
@@ -341,9 +357,8 @@ static lec_status drop_known(struct shard_w *sh, const char *nkey)
 
 /* ---- walking ------------------------------------------------------------ */
 
-static int on_found(void *ctx, const struct walk_entry *e)
+static int add_found(struct run *r, const char *path, uint64_t size, int64_t mtime_ns, int err)
 {
-	struct run *r = ctx;
 	if (r->nfound == r->capfound) {
 		size_t ncap = r->capfound ? r->capfound * 2 : 256;
 		struct found_file *nf = realloc(r->found, ncap * sizeof(*nf));
@@ -353,17 +368,40 @@ static int on_found(void *ctx, const struct walk_entry *e)
 		r->capfound = ncap;
 	}
 	struct found_file *f = &r->found[r->nfound];
-	if (!(f->path = strdup(e->path)))
+	if (!(f->path = strdup(path)))
 		return 1;
-	f->size = e->size;
-	f->mtime_ns = e->mtime_ns;
+	f->size = size;
+	f->mtime_ns = mtime_ns;
+	f->err = err;
+	f->work = 0;
 	r->nfound++;
+	idx_live_found(live_of(r));
 	return 0;
+}
+
+static int on_found(void *ctx, const struct walk_entry *e)
+{
+	return add_found(ctx, e->path, e->size, e->mtime_ns, 0);
+}
+
+/* A note the walk found but could not read: the workers skip it, warning
+ * once (skips.h), and keep an indexed version. False if it is none. */
+static int found_unreadable(struct run *r, const char *path)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+	    faccessat(AT_FDCWD, path, R_OK, AT_EACCESS) == 0)
+		return 0;
+	int err = errno;
+	return add_found(r, path, (uint64_t)sb.st_size,
+			 (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec, err) == 0;
 }
 
 static void on_walk_warn(void *ctx, const char *path, const char *message)
 {
 	struct run *r = ctx;
+	if (found_unreadable(r, path))
+		return;
 	warn(r, path, message);
 	/* Nothing under a directory or file we could not read is removed from
 	 * the index; a broken link or a FIFO is simply not a note. */
@@ -389,6 +427,7 @@ static lec_status root_unreadable(struct run *r, const char *root, const char *w
 
 static lec_status walk_scopes(struct run *r)
 {
+	idx_live_phase(live_of(r), IDX_PHASE_WALK);
 	for (size_t i = 0; i < r->roots.nscopes; i++) {
 		const char *root = r->roots.scopes[i];
 		struct stat sb;
@@ -405,7 +444,10 @@ static lec_status walk_scopes(struct run *r)
 				return st;
 			continue;
 		}
-		st = walk_root(root, on_found, on_walk_warn, r);
+		/* a part of a root is walked as the walk of its root reaches it */
+		const struct root *top = rootmap_holding(&r->roots.map, root);
+		struct walk_opts wo = { .top = top ? top->path : NULL };
+		st = walk_tree(root, &wo, on_found, on_walk_warn, r);
 		if (st == LEC_ESTOP)
 			return LEC_ENOMEM;
 		if (st && st != LEC_ENOTFOUND) {
@@ -496,6 +538,78 @@ static void on_note_warning(void *ctx, const char *message)
 	warn(w->r, w->cur_path, message);
 }
 
+/* ---- files skipped (skips.h) ---------------------------------------------- */
+
+/* Write (reason) or delete (NULL) the "s:" record of note `key`, in its
+ * shard's transaction, as the "f:" records are written. */
+static lec_status skip_write(struct run *r, const char *key, const struct found_file *f,
+			     const char *reason)
+{
+	struct shard_w *sh = shard_of(r, key);
+	pthread_mutex_lock(&sh->mu);
+	lec_status st = tx_begin(r, sh);
+	if (!st)
+		st = reason ? skips_put(sh->db, key, f->size, f->mtime_ns, reason)
+			    : skips_drop(sh->db, key);
+	if (!st) {
+		sh->wrote = 1;
+		st = maybe_commit(r, sh);
+	}
+	if (st)
+		run_fail(r, sh, st);
+	pthread_mutex_unlock(&sh->mu);
+	return st;
+}
+
+/* The current file is skipped for `reason` (SKIP_*): counted, and warned
+ * about with msg unless the last run that saw it as it is now skipped it
+ * for the same reason; remembered (except with --check). */
+static lec_status skip_note(struct worker *w, const struct found_file *f, const char *reason,
+			    const char *msg)
+{
+	struct run *r = w->r;
+	struct skip_rec *old = skips_get(&r->skips, f->path);
+	int same = old && old->size == f->size && old->mtime_ns == f->mtime_ns &&
+		   strcmp(old->reason, reason) == 0;
+	int moved = old && strcmp(old->key, w->cur_key) != 0;   /* its root was folded */
+	w->st.skipped++;
+	w->skipped = 1;
+	if (!same)
+		warn(r, f->path, msg);
+	if (r->opts->check_only || (same && !moved))
+		return LEC_OK;
+	lec_status st = moved ? skip_write(r, old->key, f, NULL) : LEC_OK;
+	return st ? st : skip_write(r, w->cur_key, f, reason);
+}
+
+/* The reason to skip the current file again without reading it: its record
+ * says it was skipped for what its content decides, and it is as it was
+ * (same size and mtime). A known note keeps its indexed version, as it did
+ * then, unless it turned binary. NULL: look at it. */
+static const char *skip_again(struct worker *w, const struct found_file *f, struct known_file *k)
+{
+	struct skip_rec *old = skips_get(&w->r->skips, f->path);
+	if (!old || old->size != f->size || old->mtime_ns != f->mtime_ns ||
+	    !skips_by_content(old->reason))
+		return NULL;
+	if (k && strcmp(old->reason, SKIP_BINARY) != 0)
+		k->seen = 1;
+	return old->reason;
+}
+
+/* The current file was looked at: a record of a skip it no longer earns
+ * goes (it is a note now, or no file to skip). */
+static lec_status skip_forget(struct worker *w, const struct found_file *f)
+{
+	struct skip_rec *old = skips_get(&w->r->skips, f->path);
+	if (!old)
+		return LEC_OK;
+	old->seen = 1;
+	if (w->skipped || w->r->opts->check_only)
+		return LEC_OK;
+	return skip_write(w->r, old->key, f, NULL);
+}
+
 /* A note the builder refused for a bound of limits.h: skipped with the
  * reason (a known one keeps its indexed version), the run goes on. */
 static lec_status refuse_note(struct worker *w, const struct found_file *f, int was_known)
@@ -503,9 +617,7 @@ static lec_status refuse_note(struct worker *w, const struct found_file *f, int 
 	char msg[512];
 	snprintf(msg, sizeof(msg), "%s; %s", docbuild_error(&w->build),
 		 was_known ? "the indexed version is kept" : "skipped");
-	warn(w->r, f->path, msg);
-	w->st.skipped++;
-	return LEC_OK;
+	return skip_note(w, f, SKIP_REFUSED, msg);
 }
 
 /* Re-index one file whose content changed (or is new); k is what the index
@@ -619,17 +731,26 @@ static lec_status read_failed(struct worker *w, const struct found_file *f, stru
 {
 	struct run *r = w->r;
 	const char *why = read_problem(st);
+	int err = errno;
 	char msg[256];
 	if (st == LEC_EINVAL)
 		snprintf(msg, sizeof(msg), "is %s, not a regular file; %s", paths_kind_at(f->path),
 			 k ? "no longer indexed" : "skipped");
 	else
-		snprintf(msg, sizeof(msg), "%s; %s", why ? why : strerror(errno),
+		snprintf(msg, sizeof(msg), "%s; %s", why ? why : strerror(err),
 			 k ? "the indexed version is kept" : "skipped");
-	warn(r, f->path, why ? why : msg);
-	w->st.skipped++;
 	if (k && st != LEC_EINVAL)
 		k->seen = 1;   /* keep what we have rather than lose it */
+	if (st == LEC_ELIMIT || st == LEC_EIO) {
+		/* the same next time, if nothing changes: warned once */
+		char reason[SKIP_REASON_MAX];
+		snprintf(reason, sizeof(reason), "%s", SKIP_TOO_LARGE);
+		if (st == LEC_EIO)
+			snprintf(reason, sizeof(reason), "%s%d", SKIP_UNREADABLE, err);
+		return skip_note(w, f, reason, why ? why : msg);
+	}
+	warn(r, f->path, why ? why : msg);
+	w->st.skipped++;
 	return st == LEC_ENOMEM ? run_fail(r, NULL, st) : LEC_OK;
 }
 
@@ -642,22 +763,30 @@ static lec_status process_keyed(struct worker *w, struct found_file *f, const ch
 	struct known_file *k = e ? e->value : NULL;
 	/* a note whose root was folded into a new one is written anew */
 	int force = roots_relang(&r->roots, f->path) || (k && strcmp(k->key, key) != 0);
+	if (f->err) {
+		errno = f->err;
+		return read_failed(w, f, k, LEC_EIO);
+	}
 	if (k && !force && k->size == f->size && k->mtime_ns == f->mtime_ns) {
 		k->seen = 1;
 		w->st.unchanged++;
 		return LEC_OK;
 	}
+	const char *again = skip_again(w, f, k);
+	if (again)
+		return skip_note(w, f, again, NULL);
 	char *data = NULL;
 	size_t len = 0;
-	lec_status st = paths_read_file(f->path, LEC_MAX_NOTE_BYTES, &data, &len);
+	/* the note's text: a UTF-16 file decoded (notefile.h); its hash is
+	 * of the text too, as every offset the index keeps is */
+	lec_status st = notefile_read(f->path, LEC_MAX_NOTE_BYTES, &data, &len, NULL);
 	if (st)
 		return read_failed(w, f, k, st);
 	if (docbuild_is_binary(data, len)) {
 		/* not a note (any more): a known one is removed below */
-		warn(r, f->path, k ? "binary file; no longer indexed" : "binary file; skipped");
-		w->st.skipped++;
 		free(data);
-		return LEC_OK;
+		return skip_note(w, f, SKIP_BINARY,
+				 k ? "binary file; no longer indexed" : "binary file; skipped");
 	}
 	uint64_t hash = XXH3_64bits(data, len);
 	if (k)
@@ -688,7 +817,12 @@ static lec_status process_file(struct worker *w, struct found_file *f)
 	lec_status st = roots_key(&w->r->roots, f->path, &key);
 	if (st)   /* the walk goes only under roots */
 		return run_fail(w->r, NULL, st == LEC_ENOTFOUND ? LEC_EINTERNAL : st);
+	w->cur_key = key;
+	w->skipped = 0;
 	st = process_keyed(w, f, key);
+	if (!st)
+		st = skip_forget(w, f);
+	w->cur_key = NULL;
 	free(key);
 	return st;
 }
@@ -701,12 +835,34 @@ static int is_failed(const struct run *r, const char *path)
 	return 0;
 }
 
+/* Records of files the walk no longer finds (after the workers: one
+ * thread), under the same rules as their notes (remove_vanished). */
+static lec_status forget_vanished_skips(struct run *r)
+{
+	size_t it = 0;
+	struct hmap_entry *e;
+	const struct found_file none = { 0 };
+	while (hmap_next(&r->skips, &it, &e)) {
+		struct skip_rec *s = e->value;
+		if (!s->orphan && !roots_forgotten(&r->roots, e->key) &&
+		    (s->seen || !roots_in_scope(&r->roots, e->key) || is_failed(r, e->key)))
+			continue;
+		lec_status st = r->opts->check_only ? LEC_OK : skip_write(r, s->key, &none, NULL);
+		if (st)
+			return st;
+	}
+	return LEC_OK;
+}
+
 /* Known files under the walked scopes that the walk did not find (after the
  * workers: one thread). */
 static lec_status remove_vanished(struct run *r)
 {
 	size_t it = 0;
 	struct hmap_entry *e;
+	lec_status sst = forget_vanished_skips(r);
+	if (sst)
+		return sst;
 	while (hmap_next(&r->known, &it, &e)) {
 		struct known_file *k = e->value;
 		if (!k->orphan && !roots_forgotten(&r->roots, e->key) &&
@@ -810,6 +966,7 @@ static void *worker_main(void *arg)
 			if (stop_requested(r) || atomic_load(&r->failed))
 				return NULL;
 			struct found_file *f = &r->found[r->order[i]];
+			idx_live_begin(live_of(r), w->slot, f->path, f->size);
 			pthread_mutex_lock(&r->mu);
 			if ((r->done_files & 15) == 0)
 				report_progress(r, f->path);
@@ -823,6 +980,7 @@ static void *worker_main(void *arg)
 			r->done_files++;
 			r->done_bytes += f->size;
 			pthread_mutex_unlock(&r->mu);
+			idx_live_end(live_of(r), w->slot, f->work);
 		}
 	}
 	return NULL;
@@ -851,11 +1009,32 @@ static void merge_stats(struct idx_stats *to, const struct idx_stats *from)
 	to->bytes += from->bytes;
 }
 
+/* The bytes the run expects to read, for a byte-based ETA (live.h): those
+ * of the files the index does not know as they are (size and mtime). */
+static void plan_work(struct run *r)
+{
+	uint64_t total = 0;
+	for (size_t i = 0; i < r->nfound; i++) {
+		struct found_file *f = &r->found[i];
+		struct hmap_entry *e = hmap_get(&r->known, f->path, strlen(f->path));
+		const struct known_file *k = e ? e->value : NULL;
+		const struct skip_rec *s = skips_get(&r->skips, f->path);
+		int as_known = (k && k->size == f->size && k->mtime_ns == f->mtime_ns) ||
+			       (s && s->size == f->size && s->mtime_ns == f->mtime_ns &&
+				skips_by_content(s->reason));
+		f->work = as_known || f->err ? 0 : f->size;
+		total += f->work;
+	}
+	idx_live_plan(live_of(r), r->nfound, total);
+	idx_live_phase(live_of(r), IDX_PHASE_INDEX);
+}
+
 static lec_status process_all(struct run *r)
 {
 	for (size_t i = 0; i < r->nfound; i++)
 		r->stats->bytes_total += r->found[i].size;
 	r->stats->files = r->nfound;
+	plan_work(r);
 	lec_status st = plan_units(r);
 	if (st)
 		return st;
@@ -866,6 +1045,7 @@ static lec_status process_all(struct run *r)
 	unsigned started = 0;
 	for (unsigned i = 0; i < n && !st; i++) {
 		ws[i].r = r;
+		ws[i].slot = i;
 		st = docbuild_init(&ws[i].build, NULL);
 		ws[i].build.no_spelling = r->build != NULL;
 		ws[i].build.people = (struct docbuild_people){
@@ -882,6 +1062,7 @@ static lec_status process_all(struct run *r)
 		worker_main(&ws[0]);
 	for (unsigned i = 1; i < threads; i++)
 		pthread_join(ws[i].tid, NULL);
+	idx_live_phase(live_of(r), IDX_PHASE_FINISH);
 	for (unsigned i = 0; i < started; i++) {
 		merge_stats(r->stats, &ws[i].st);
 		if (!st && ws[i].status)
@@ -1498,6 +1679,7 @@ static void run_release(struct run *r)
 	while (hmap_next(&r->known, &it, &e))
 		known_free(e->value);
 	hmap_release(&r->known);
+	skips_release(&r->skips);
 	for (size_t i = 0; i < r->nfound; i++)
 		free(r->found[i].path);
 	free(r->found);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "live.h"
 #include "status.h"
 
 struct idx_opts {
@@ -32,6 +33,7 @@ struct idx_opts {
 };
 
 #define IDX_MAX_JOBS 8
+_Static_assert(IDX_MAX_JOBS <= IDX_LIVE_SLOTS, "a slot of struct idx_live per worker");
 
 struct idx_stats {
 	uint64_t files;         /* notes seen by the walk */
@@ -65,6 +67,9 @@ struct idx_hooks {
 	void (*progress)(void *ctx, const struct idx_progress *p);
 	/* when set and nonzero, stop after the current file and commit */
 	volatile sig_atomic_t *stop;
+	/* may be NULL: how far the run is, kept up to date for a display that
+	 * redraws on its own clock from another thread (live.h) */
+	struct idx_live *live;
 };
 
 /* Update the index in `index_dir` (created if missing, except with

@@ -6,6 +6,13 @@
  * directory's names are read in full, sorted bytewise and the DIR closed
  * before descending: stable order, and only a bare fd held per level.
  * One path buffer grows and shrinks as we go; nothing is allocated per file.
+ *
+ * Ignore rules are kept per kind of file (walk.h), each set based at
+ * absolute directories (the path without its leading '/'), so that the
+ * rules of the directories above the walked path, read before the walk
+ * starts, and those found on the way down are matched alike. A directory's
+ * rules are dropped when the walk leaves it (marks); entering a git
+ * repository starts fresh `.gitignore` sets, which are freed on leaving it.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -20,11 +27,19 @@
 #include <unistd.h>
 
 #include "ignore.h"
+#include "layout.h"
 #include "limits.h"
+#include "shards.h"
 #include "walk.h"
 #include "vec.h"
 
-#define IGNORE_FILE ".lecternignore"
+#define LECTERN_IGNORE ".lecternignore"
+#define DOT_IGNORE ".ignore"
+#define GIT_IGNORE ".gitignore"
+#define GIT_DIR ".git"
+#define GIT_EXCLUDE ".git/info/exclude"
+/* the version file of a Xapian glass database: its directory is one */
+#define GLASS_VERSION_FILE "iamglass"
 /* room to build (and name in a warning) a path one name over the limit */
 #define PATH_BUF_BYTES (LEC_MAX_PATH_BYTES + NAME_MAX + 2)
 #define MSG_BYTES (LEC_MAX_PATH_BYTES + 64)
@@ -48,12 +63,22 @@ struct ancestor {
 	size_t path_len; /* its path is path[0, path_len) */
 };
 
+/* The `.gitignore` rules of the git repository the walk is in: only its
+ * own files' rules apply inside it (walk.h). */
+struct repo {
+	struct ign_set *ignore;  /* .gitignore files; NULL: not in a repository */
+	struct ign_set *exclude; /* its .git/info/exclude */
+};
+
 struct walker {
 	walk_file_cb on_file;
 	walk_warn_cb on_warn;
 	void *ctx;
 	const struct ign_set *user_rules; /* borrowed; may be NULL */
-	struct ign_set *rules;            /* .lecternignore rules of the current descent */
+	struct ign_set *lectern;          /* .lecternignore rules of the current descent */
+	struct ign_set *dot;              /* .ignore rules of the current descent */
+	struct repo repo;                 /* owned */
+	bool quiet;                       /* reading what lies above the walk: no warnings */
 	char *path;                       /* PATH_BUF_BYTES */
 	size_t len;
 	size_t rel_off; /* relpath starts here (when len > rel_off) */
@@ -70,14 +95,15 @@ struct names {
 	size_t *offs;
 	char **v;
 	size_t n, ncap;
-	bool has_ignore_file;
+	/* hidden names that matter, and the name of an index's roots file */
+	bool has_lectern, has_dot, has_gitignore, has_git, has_build, has_roots;
 };
 
 /* ---- warnings ---- */
 
 static void warn(struct walker *w, const char *msg)
 {
-	if (w->on_warn)
+	if (w->on_warn && !w->quiet)
 		w->on_warn(w->ctx, w->path, msg);
 }
 
@@ -252,8 +278,18 @@ static lec_status names_sort(struct names *nm)
 	return LEC_OK;
 }
 
+/* Note the hidden names that mean something here. */
+static void note_hidden(struct names *nm, const char *name)
+{
+	nm->has_lectern |= strcmp(name, LECTERN_IGNORE) == 0;
+	nm->has_dot |= strcmp(name, DOT_IGNORE) == 0;
+	nm->has_gitignore |= strcmp(name, GIT_IGNORE) == 0;
+	nm->has_git |= strcmp(name, GIT_DIR) == 0;
+	nm->has_build |= strcmp(name, LEC_BUILD_SUBDIR) == 0;
+}
+
 /* Read the visible names of directory fd (kept open; a duplicate feeds the
- * DIR). Hidden names are dropped here; the ignore file is only noted. */
+ * DIR). Hidden names are dropped here; the ignore files are only noted. */
 static lec_status read_names(struct walker *w, int fd, struct names *nm)
 {
 	int dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
@@ -269,10 +305,12 @@ static lec_status read_names(struct walker *w, int fd, struct names *nm)
 	}
 	errno = 0;
 	while (st == LEC_OK && (de = readdir(d)) != NULL) {
-		if (de->d_name[0] == '.')
-			nm->has_ignore_file |= strcmp(de->d_name, IGNORE_FILE) == 0;
-		else
+		if (de->d_name[0] == '.') {
+			note_hidden(nm, de->d_name);
+		} else {
+			nm->has_roots |= strcmp(de->d_name, LEC_ROOTS_FILE) == 0;
 			st = names_add(nm, de->d_name);
+		}
 		errno = 0;
 	}
 	if (st == LEC_OK && errno != 0)
@@ -281,7 +319,7 @@ static lec_status read_names(struct walker *w, int fd, struct names *nm)
 	return st == LEC_OK ? names_sort(nm) : st;
 }
 
-/* ---- .lecternignore ---- */
+/* ---- ignore files ---- */
 
 /* Read all of fd (a regular file of `size` bytes) into a new buffer. */
 static char *read_small_file(int fd, size_t size, size_t *got)
@@ -304,21 +342,21 @@ static char *read_small_file(int fd, size_t size, size_t *got)
 	return buf;
 }
 
-/* Read the ignore file of directory dfd (the current path); NULL if there
+/* Read ignore file `name` of directory dfd (the current path); NULL if there
  * is none or it cannot be used (after a warning). Opened non-blocking and
  * checked after opening, so a FIFO by that name can neither block nor be read. */
-static char *read_ignore_file(struct walker *w, int dfd, size_t *len)
+static char *read_ignore_file(struct walker *w, int dfd, const char *name, size_t *len)
 {
 	char *text = NULL;
 	struct stat st;
 	size_t old;
 	int fd;
 
-	if (!path_push(w, IGNORE_FILE, &old))
+	if (!path_push(w, name, &old))
 		return NULL;
-	fd = openat(dfd, IGNORE_FILE, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	fd = openat(dfd, name, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
-		if (errno != ENOENT)
+		if (errno != ENOENT && errno != ENOTDIR)
 			warn_errno(w, errno);
 	} else if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		warn(w, "ignore file is not a regular file, not read");
@@ -333,26 +371,85 @@ static char *read_ignore_file(struct walker *w, int dfd, size_t *len)
 	return text;
 }
 
-/* Add the rules of directory dfd's ignore file, based at its relative path. */
-static void load_ignore_file(struct walker *w, int dfd)
+/* Add the rules of directory dfd's ignore file `name` to set, based at the
+ * directory (the current path). */
+static void load_ignore_file(struct walker *w, int dfd, const char *name, struct ign_set *set)
 {
 	size_t len;
-	char *text = read_ignore_file(w, dfd, &len);
+	char *text = read_ignore_file(w, dfd, name, &len);
 
-	if (text && ign_add_rules_text(w->rules, relpath(w), text, len) != LEC_OK)
+	if (text && ign_add_rules_text(set, w->path + 1, text, len) != LEC_OK)
 		w->st = LEC_ENOMEM;
 	free(text);
+}
+
+static void repo_free(struct repo *r)
+{
+	ign_free(r->ignore);
+	ign_free(r->exclude);
+	r->ignore = r->exclude = NULL;
+}
+
+/* Directory dfd (the current path) is the top of a git repository: its
+ * `.gitignore` rules start afresh (the caller keeps or frees the outer
+ * repository's), with its info/exclude below them. */
+static void enter_repo(struct walker *w, int dfd)
+{
+	struct repo r = { 0 };
+
+	if (ign_new(&r.ignore) != LEC_OK || ign_new(&r.exclude) != LEC_OK) {
+		repo_free(&r);
+		w->st = LEC_ENOMEM;
+		return;
+	}
+	w->repo = r;
+	load_ignore_file(w, dfd, GIT_EXCLUDE, r.exclude);
+}
+
+/* The ignore files of directory dfd (the current path), as noted in nm, or
+ * looked for when nm is NULL. */
+static void load_rules(struct walker *w, int dfd, const struct names *nm)
+{
+	if (!nm || nm->has_lectern)
+		load_ignore_file(w, dfd, LECTERN_IGNORE, w->lectern);
+	if (!nm || nm->has_dot)
+		load_ignore_file(w, dfd, DOT_IGNORE, w->dot);
+	if (w->repo.ignore && (!nm || nm->has_gitignore))
+		load_ignore_file(w, dfd, GIT_IGNORE, w->repo.ignore);
+}
+
+static bool is_at(int dfd, const char *name, mode_t type)
+{
+	struct stat st;
+
+	return fstatat(dfd, name, &st, 0) == 0 && (st.st_mode & S_IFMT) == type;
+}
+
+/* A lectern index kept among the notes (walk.h): its files are no notes,
+ * whatever the directory is called. */
+static bool is_index_dir(int dfd)
+{
+	return is_at(dfd, LEC_ROOTS_FILE, S_IFREG) &&
+	       (is_at(dfd, LEC_DB_SUBDIR "/" GLASS_VERSION_FILE, S_IFREG) ||
+		is_at(dfd, SHARDS_STUB_NAME, S_IFREG) || is_at(dfd, LEC_BUILD_SUBDIR, S_IFDIR));
+}
+
+int walk_is_index_dir(int dfd)
+{
+	return is_index_dir(dfd);
 }
 
 /* ---- the walk ---- */
 
 static bool is_ignored(const struct walker *w, bool is_dir)
 {
-	const char *rel = relpath(w);
-	enum ign_verdict v = ign_check(w->rules, rel, is_dir);
+	const struct ign_set *const kinds[] = { w->lectern, w->dot, w->repo.ignore,
+						w->repo.exclude };
+	enum ign_verdict v = ign_check_first(kinds, sizeof(kinds) / sizeof(kinds[0]), w->path + 1,
+					     is_dir);
 
 	if (v == IGN_NONE)
-		v = ign_check(w->user_rules, rel, is_dir);
+		v = ign_check(w->user_rules, relpath(w), is_dir);
 	return v == IGN_EXCLUDE;
 }
 
@@ -465,24 +562,127 @@ static void visit_entry(struct walker *w, int dfd, const char *name)
 }
 
 /* Walk the entered directory fd (its path is the current path). Its
- * .lecternignore rules live exactly as long as we are inside it. */
+ * ignore rules live exactly as long as we are inside it. */
 static void visit_dir(struct walker *w, int fd)
 {
 	struct names nm = { 0 };
-	size_t mark = ign_mark(w->rules);
+	struct repo outer = w->repo;
+	size_t mark_l = ign_mark(w->lectern), mark_d = ign_mark(w->dot);
+	size_t mark_g = outer.ignore ? ign_mark(outer.ignore) : 0;
 	lec_status st = read_names(w, fd, &nm);
 
 	if (st != LEC_OK) {
 		w->st = st;
 		goto out;
 	}
-	if (nm.has_ignore_file)
-		load_ignore_file(w, fd);
+	if ((nm.has_roots || nm.has_build) && is_index_dir(fd))
+		goto out;
+	if (nm.has_git)
+		enter_repo(w, fd);
+	load_rules(w, fd, &nm);
 	for (size_t i = 0; i < nm.n && w->st == LEC_OK; i++)
 		visit_entry(w, fd, nm.v[i]);
 out:
-	ign_truncate(w->rules, mark);
+	if (w->repo.ignore != outer.ignore) {
+		repo_free(&w->repo);
+		w->repo = outer;
+	} else if (outer.ignore) {
+		ign_truncate(outer.ignore, mark_g);
+	}
+	ign_truncate(w->lectern, mark_l);
+	ign_truncate(w->dot, mark_d);
 	names_free(&nm);
+}
+
+/* ---- above the walked path ---- */
+
+/* Directory dfd (the current path) lies above the walked path: take its
+ * repository and ignore files, as a walk from "/" would have them there. An
+ * outer repository's `.gitignore` rules stop at an inner one's top. */
+static void take_ancestor(struct walker *w, int dfd)
+{
+	struct stat st;
+
+	if (fstatat(dfd, GIT_DIR, &st, 0) == 0) {
+		repo_free(&w->repo);
+		enter_repo(w, dfd);
+	}
+	load_rules(w, dfd, NULL);
+}
+
+/* Would a walk from the top reach the current path, entry `name` of
+ * directory dfd? */
+static bool reachable(struct walker *w, int dfd, const char *name, bool is_dir)
+{
+	bool index = false;
+	int fd;
+
+	if (name[0] == '.' || is_ignored(w, is_dir))
+		return false;
+	if (!is_dir)
+		return true;
+	fd = openat(dfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		index = is_index_dir(fd);
+		close(fd);
+	}
+	return !index;
+}
+
+/* Make the current path the first n bytes of full. */
+static void path_set(struct walker *w, const char *full, size_t n)
+{
+	memcpy(w->path, full, n);
+	w->path[n] = '\0';
+	w->len = n;
+}
+
+/* Read what lies above the walked path: each directory from "/" down to the
+ * path's parent gives its repository and ignore files; and each name below
+ * the top (the first top_len bytes of the path) is checked as the walk from
+ * the top would check it. False when that walk would not reach the path.
+ * Quiet: what is wrong up there is said by the walk that goes there. */
+static bool descend(struct walker *w, size_t top_len, bool is_dir)
+{
+	size_t full_len = w->len, dir_len = 1;
+	char *full = strdup(w->path), name[NAME_MAX + 1];
+	int dfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	bool reached = true;
+
+	if (!full) {
+		w->st = LEC_ENOMEM;
+		reached = false;
+	}
+	w->quiet = true;
+	while (reached && dfd >= 0 && full_len > 1 && w->st == LEC_OK) {
+		size_t start = dir_len == 1 ? 1 : dir_len + 1;
+		const char *slash = memchr(full + start, '/', full_len - start);
+		size_t end = slash ? (size_t)(slash - full) : full_len;
+		int next;
+
+		path_set(w, full, dir_len);
+		take_ancestor(w, dfd);
+		if (end - start > NAME_MAX)
+			break;
+		memcpy(name, full + start, end - start);
+		name[end - start] = '\0';
+		path_set(w, full, end);
+		if (end > top_len && !reachable(w, dfd, name, end < full_len || is_dir))
+			reached = false;
+		if (end == full_len)
+			break;
+		next = openat(dfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(dfd);
+		dfd = next;
+		dir_len = end;
+	}
+	if (dfd >= 0)
+		close(dfd);
+	w->quiet = false;
+	if (full)
+		path_set(w, full, full_len);
+	free(full);
+	return reached && w->st == LEC_OK;
 }
 
 /* ---- the root ---- */
@@ -519,7 +719,7 @@ static lec_status walk_root_dir(struct walker *w)
 		return root_stat_error(w, errno);
 	if (fstat(fd, &st) != 0)
 		w->st = root_stat_error(w, errno);
-	else if (ign_new(&w->rules) != LEC_OK || seen_add(&w->seen, st.st_dev, st.st_ino) != LEC_OK)
+	else if (seen_add(&w->seen, st.st_dev, st.st_ino) != LEC_OK)
 		w->st = LEC_ENOMEM;
 	if (w->st == LEC_OK) {
 		w->stack[0] = (struct ancestor){ st.st_dev, st.st_ino, w->len };
@@ -529,57 +729,81 @@ static lec_status walk_root_dir(struct walker *w)
 	return w->st;
 }
 
-static lec_status walk_from(struct walker *w)
+static lec_status walk_from(struct walker *w, size_t top_len)
 {
 	struct stat st;
 
 	if (stat(w->path, &st) != 0)
 		return root_stat_error(w, errno);
-	if (S_ISREG(st.st_mode))
-		return walk_single_file(w, &st);
-	if (!S_ISDIR(st.st_mode)) {
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
 		warn(w, type_name(st.st_mode));
 		return LEC_EINVAL;
 	}
+	if (!descend(w, top_len, S_ISDIR(st.st_mode)))
+		return w->st;
+	if (S_ISREG(st.st_mode))
+		return walk_single_file(w, &st);
 	return walk_root_dir(w);
 }
 
-lec_status walk_root_rules(const char *root, const struct ign_set *rules, walk_file_cb on_file,
-			   walk_warn_cb on_warn, void *ctx)
+/* Length of top when path lies below it (bytewise, as paths_under), else
+ * of path itself: nothing between to check. */
+static size_t top_length(const char *path, size_t len, const char *top)
+{
+	size_t n = top ? strlen(top) : 0;
+
+	while (n > 1 && top[n - 1] == '/')
+		n--;
+	if (n == 0 || n >= len || memcmp(path, top, n) != 0 || (n > 1 && path[n] != '/'))
+		return len;
+	return n;
+}
+
+static void walker_free(struct walker *w)
+{
+	ign_free(w->lectern);
+	ign_free(w->dot);
+	repo_free(&w->repo);
+	free(w->seen.slots);
+	free(w->path);
+	free(w);
+}
+
+lec_status walk_tree(const char *path, const struct walk_opts *opts, walk_file_cb on_file,
+		     walk_warn_cb on_warn, void *ctx)
 {
 	struct walker *w;
 	size_t len;
 	lec_status st;
 
-	if (!root || root[0] != '/' || !on_file)
+	if (!path || path[0] != '/' || !on_file)
 		return LEC_EINVAL;
-	len = strlen(root);
-	while (len > 1 && root[len - 1] == '/')
+	len = strlen(path);
+	while (len > 1 && path[len - 1] == '/')
 		len--;
 	if (len > LEC_MAX_PATH_BYTES)
 		return LEC_ELIMIT;
 	w = calloc(1, sizeof(*w));
-	if (!w || !(w->path = malloc(PATH_BUF_BYTES))) {
-		free(w);
+	if (!w || !(w->path = malloc(PATH_BUF_BYTES)) || ign_new(&w->lectern) != LEC_OK ||
+	    ign_new(&w->dot) != LEC_OK) {
+		if (w)
+			walker_free(w);
 		return LEC_ENOMEM;
 	}
 	w->on_file = on_file;
 	w->on_warn = on_warn;
 	w->ctx = ctx;
-	w->user_rules = rules;
-	memcpy(w->path, root, len);
+	w->user_rules = opts ? opts->rules : NULL;
+	memcpy(w->path, path, len);
 	w->path[len] = '\0';
 	w->len = len;
 	w->rel_off = len == 1 ? 1 : len + 1;
-	st = walk_from(w);
-	ign_free(w->rules);
-	free(w->seen.slots);
-	free(w->path);
-	free(w);
+	st = walk_from(w, top_length(w->path, len, opts ? opts->top : NULL));
+	walker_free(w);
 	return st;
 }
 
 lec_status walk_root(const char *root, walk_file_cb on_file, walk_warn_cb on_warn, void *ctx)
 {
-	return walk_root_rules(root, NULL, on_file, on_warn, ctx);
+	return walk_tree(root, NULL, on_file, on_warn, ctx);
 }

@@ -13,6 +13,7 @@
 #include "rootmap.h"
 #include "limits.h"
 #include "note.h"
+#include "notefile.h"
 #include "passage.h"
 #include "paths.h"
 #include "ptable.h"
@@ -125,7 +126,7 @@ static lec_status load_file(struct hit_reader *r, const char *path)
 	if (!r->fpath)
 		return LEC_ENOMEM;
 	r->fwhole = 1;
-	r->fstatus = paths_read_file(path, LEC_MAX_NOTE_BYTES, &r->fdata, &r->flen);
+	r->fstatus = notefile_read(path, LEC_MAX_NOTE_BYTES, &r->fdata, &r->flen, NULL);
 	return r->fstatus;
 }
 
@@ -134,9 +135,10 @@ static lec_status load_file(struct hit_reader *r, const char *path)
 #define WINDOW_SLACK 4096
 
 /* What a hit needs of its file: the lines of the passage [start, end), read
- * at their offsets (paths_read_window), instead of a whole note that may be
- * hundreds of kilobytes for one sentence. Lines longer than the slack, and
- * context lines, take the whole file. */
+ * at their offsets (notefile_read_window), instead of a whole note that may
+ * be hundreds of kilobytes for one sentence. Lines longer than the slack,
+ * context lines, and a note whose text is not its bytes (UTF-16: the index's
+ * offsets are into the decoded text) take the whole file. */
 static lec_status load_window(struct hit_reader *r, const char *path, size_t start, size_t end,
 			      int context)
 {
@@ -152,8 +154,13 @@ static lec_status load_window(struct hit_reader *r, const char *path, size_t sta
 	size_t lo = start > WINDOW_SLACK ? start - WINDOW_SLACK : 0;
 	size_t hi = end + WINDOW_SLACK < end ? end : end + WINDOW_SLACK;
 	uint64_t size = 0;
-	r->fstatus = paths_read_window(path, LEC_MAX_NOTE_BYTES, lo, hi, &r->fdata, &r->flen,
-				       &size);
+	int whole = 0;
+	r->fstatus = notefile_read_window(path, LEC_MAX_NOTE_BYTES, lo, hi, &r->fdata, &r->flen,
+					  &size, &whole);
+	if (!r->fstatus && whole && r->flen == size) {
+		r->fwhole = 1;
+		return LEC_OK;
+	}
 	if (r->fstatus || end > r->flen)
 		return r->fstatus;   /* a shorter file: stale, found again with the whole */
 	int head = lo == 0 || memrchr(r->fdata + lo, '\n', start - lo) != NULL;

@@ -3,6 +3,7 @@
  * for the reindex worker after a short debounce. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "log.h"
 #include "paths.h"
 #include "server-int.h"
+#include "walk.h"
 
 /* ---- the watcher -------------------------------------------------------- */
 
@@ -62,11 +64,22 @@ static void watch_subdirs(struct server *s, const char *dir, int depth)
 	closedir(d);
 }
 
+/* A lectern index among the notes (`--index notes/idx`): not notes, and
+ * watching it would wake the watcher at each of its own commits. */
+static int is_index(const char *dir)
+{
+	int fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int index = fd >= 0 && walk_is_index_dir(fd);
+	if (fd >= 0)
+		close(fd);
+	return index;
+}
+
 /* Watch dir and every directory under it (hidden ones are not notes). */
 static void watch_add_tree(struct server *s, const char *dir, int depth)
 {
 	struct watch *wt = &s->wt;
-	if (depth > LEC_MAX_WALK_DEPTH)
+	if (depth > LEC_MAX_WALK_DEPTH || is_index(dir))
 		return;
 	int wd = inotify_add_watch(wt->fd, dir, WATCH_MASK);
 	if (wd < 0) {

@@ -2,6 +2,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -16,6 +17,7 @@
 #include "hmap.h"
 #include "layout.h"
 #include "limits.h"
+#include "notefile.h"
 #include "paths.h"
 #include "record.h"
 #include "rootmap.h"
@@ -607,6 +609,99 @@ static void test_read_window(void **state)
 	assert_string_equal(paths_kind(S_IFREG | 0600), "a regular file");
 }
 
+/* Decode raw[0 .. len) as notefile would a whole file; compare with want. */
+static void assert_decodes(const char *raw, size_t len, enum notefile_enc enc, const char *want)
+{
+	char *out;
+	size_t n;
+	assert_int_equal(notefile_sniff(raw, len), enc);
+	assert_int_equal(notefile_decode(raw, len, enc, &out, &n), LEC_OK);
+	assert_int_equal(n, strlen(want));
+	assert_memory_equal(out, want, n);
+	assert_int_equal(out[n], 0);
+	free(out);
+}
+
+static void test_notefile_decode(void **state)
+{
+	(void)state;
+	/* “a—b” 😀 in UTF-16LE, UTF-16BE, UTF-8 with its mark */
+	static const char le[] = "\xff\xfe\x1c\x20" "a\0" "\x14\x20" "b\0" "\x1d\x20" " \0"
+				 "\x3d\xd8\x00\xde";
+	static const char be[] = "\xfe\xff\x20\x1c" "\0a" "\x20\x14" "\0b" "\x20\x1d" "\0 "
+				 "\xd8\x3d\xde\x00";
+	static const char want[] = "\xe2\x80\x9c" "a" "\xe2\x80\x94" "b" "\xe2\x80\x9d" " "
+				   "\xf0\x9f\x98\x80";
+	assert_decodes(le, sizeof(le) - 1, NOTEFILE_UTF16LE, want);
+	assert_decodes(be, sizeof(be) - 1, NOTEFILE_UTF16BE, want);
+	assert_decodes("\xef\xbb\xbf# t\n", 7, NOTEFILE_UTF8_BOM, "# t\n");
+	/* a lone low surrogate, a high one before a letter, one at the end,
+	 * and an odd last byte: U+FFFD each; the letter stays */
+	static const char bad[] = "\xff\xfe" "\x00\xdc" "\x00\xd8" "x\0" "\x00\xd8" "y";
+	assert_decodes(bad, sizeof(bad) - 1, NOTEFILE_UTF16LE,
+		       "\xef\xbf\xbd\xef\xbf\xbdx\xef\xbf\xbd\xef\xbf\xbd");
+	assert_decodes("\xff\xfe", 2, NOTEFILE_UTF16LE, "");
+	/* no mark, UTF-32LE's mark, too short: the bytes are the text */
+	assert_int_equal(notefile_sniff("abc", 3), NOTEFILE_UTF8);
+	assert_int_equal(notefile_sniff("\xff\xfe\0\0", 4), NOTEFILE_UTF8);
+	assert_int_equal(notefile_sniff("\xff", 1), NOTEFILE_UTF8);
+	assert_int_equal(notefile_sniff("\xef\xbb", 2), NOTEFILE_UTF8);
+	assert_int_equal(notefile_sniff("", 0), NOTEFILE_UTF8);
+}
+
+/* A file with a mark is read whole and decoded, through both readers; one
+ * without is read at its own offsets. */
+static void test_notefile_read(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/lectern-test-notefile-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	static const char be[] = "\xfe\xff\0h\0i\0\n\0x";
+	assert_int_equal(write(fd, be, sizeof(be) - 1), (ssize_t)sizeof(be) - 1);
+	close(fd);
+	char *d;
+	size_t len;
+	uint64_t size;
+	int whole;
+	enum notefile_enc enc;
+	assert_int_equal(notefile_read(path, 1 << 20, &d, &len, &enc), LEC_OK);
+	assert_int_equal(enc, NOTEFILE_UTF16BE);
+	assert_int_equal(len, 4);
+	assert_string_equal(d, "hi\nx");
+	free(d);
+	assert_int_equal(notefile_read_window(path, 1 << 20, 3, 4, &d, &len, &size, &whole), LEC_OK);
+	assert_true(whole);
+	assert_int_equal(len, 4);
+	assert_int_equal(size, 4);
+	assert_string_equal(d, "hi\nx");
+	free(d);
+	assert_int_equal(notefile_read_window(path, 4, 0, 1, &d, &len, &size, &whole), LEC_ELIMIT);
+
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "0123456789", 10), 10);
+	close(fd);
+	assert_int_equal(notefile_read_window(path, 1 << 20, 4, 6, &d, &len, &size, &whole), LEC_OK);
+	assert_false(whole);
+	assert_int_equal(len, 6);
+	assert_int_equal(size, 10);
+	assert_memory_equal(d + 4, "45", 2);
+	free(d);
+	assert_int_equal(notefile_read_window(path, 1 << 20, 0, 99, &d, &len, &size, &whole), LEC_OK);
+	assert_true(whole);
+	assert_string_equal(d, "0123456789");
+	free(d);
+	assert_int_equal(notefile_read(path, 1 << 20, &d, &len, &enc), LEC_OK);
+	assert_int_equal(enc, NOTEFILE_UTF8);
+	assert_string_equal(d, "0123456789");
+	free(d);
+	unlink(path);
+	assert_int_equal(notefile_read(path, 1 << 20, &d, &len, NULL), LEC_ENOTFOUND);
+	assert_int_equal(notefile_read_window(path, 1 << 20, 0, 1, &d, &len, &size, &whole),
+			 LEC_ENOTFOUND);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -623,6 +718,8 @@ int main(void)
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_read_window),
 		cmocka_unit_test(test_exchange_and_remove),
+		cmocka_unit_test(test_notefile_decode),
+		cmocka_unit_test(test_notefile_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -233,6 +233,36 @@ static void test_mark_truncate(void **state)
 	ign_free(set);
 }
 
+/* Sets of different kinds: the first with a matching rule decides, even
+ * when a later one would say otherwise; bases are directories below any
+ * fixed top (the walk uses absolute paths without their '/'). */
+static void test_check_first(void **state)
+{
+	struct ign_set *lect, *dot, *git;
+	static const char g[] = "*.md\n*.log\n";
+	static const char d[] = "!keep.md\n";
+	static const char l[] = "keep.md\n!*.log\n";
+
+	(void)state;
+	assert_int_equal(ign_new(&lect), LEC_OK);
+	assert_int_equal(ign_new(&dot), LEC_OK);
+	assert_int_equal(ign_new(&git), LEC_OK);
+	assert_int_equal(ign_add_rules_text(git, "home/u/repo", g, strlen(g)), LEC_OK);
+	assert_int_equal(ign_add_rules_text(dot, "home/u/repo/sub", d, strlen(d)), LEC_OK);
+	const struct ign_set *const sets[] = { lect, NULL, dot, git };
+	assert_int_equal(ign_check_first(sets, 4, "home/u/repo/a.md", false), IGN_EXCLUDE);
+	assert_int_equal(ign_check_first(sets, 4, "home/u/repo/keep.md", false), IGN_EXCLUDE);
+	assert_int_equal(ign_check_first(sets, 4, "home/u/repo/sub/keep.md", false), IGN_INCLUDE);
+	assert_int_equal(ign_check_first(sets, 4, "home/u/other/a.md", false), IGN_NONE);
+	assert_int_equal(ign_add_rules_text(lect, "home/u", l, strlen(l)), LEC_OK);
+	assert_int_equal(ign_check_first(sets, 4, "home/u/repo/sub/keep.md", false), IGN_EXCLUDE);
+	assert_int_equal(ign_check_first(sets, 4, "home/u/repo/x.log", false), IGN_INCLUDE);
+	assert_int_equal(ign_check_first(sets, 0, "home/u/repo/x.log", false), IGN_NONE);
+	ign_free(lect);
+	ign_free(dot);
+	ign_free(git);
+}
+
 /* Text need not be NUL-terminated; a NUL ends its line's pattern; a final
  * line without newline counts; bad arguments are refused. */
 static void test_text_edges(void **state)
@@ -317,6 +347,7 @@ int main(void)
 		cmocka_unit_test(test_case_table),    cmocka_unit_test(test_verdicts),
 		cmocka_unit_test(test_mark_truncate), cmocka_unit_test(test_text_edges),
 		cmocka_unit_test(test_match_line),    cmocka_unit_test(test_no_exponential_blowup),
+		cmocka_unit_test(test_check_first),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

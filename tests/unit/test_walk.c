@@ -363,10 +363,213 @@ static void test_caller_rules(void **state)
 	assert_int_equal(ign_new(&rules), LEC_OK);
 	assert_int_equal(ign_add_rules_text(rules, "", "*.txt", 5), LEC_OK);
 	memset(&r, 0, sizeof(r));
-	assert_int_equal(walk_root_rules(root, rules, on_file, on_warn, &r), LEC_OK);
+	assert_int_equal(walk_tree(root, &(struct walk_opts){ .rules = rules }, on_file, on_warn, &r),
+			 LEC_OK);
 	assert_files(&r, want, ARRAY_LEN(want));
 	assert_int_equal(ign_mark(rules), 1); /* the caller's set is untouched */
 	ign_free(rules);
+	result_free(&r);
+}
+
+/* Walk root/rel with top (NULL: none). */
+static lec_status walk_under(const char *root, const char *rel, const char *top, struct result *r)
+{
+	char path[4096];
+
+	join(path, sizeof(path), root, rel);
+	memset(r, 0, sizeof(*r));
+	return walk_tree(path, &(struct walk_opts){ .top = top }, on_file, on_warn, r);
+}
+
+/* .gitignore counts only inside a git repository; .ignore always. */
+static void test_gitignore_needs_repo(void **state)
+{
+	static const char *const outside[] = { "a.log", "b.md", "sub/c.log" };
+	static const char *const inside[] = { "b.md" };
+	const char *root = *state;
+	struct result r;
+
+	put(root, ".gitignore", "*.log\n");
+	put(root, ".ignore", "*.tmp\n");
+	put(root, "a.log", "");
+	put(root, "b.md", "");
+	put(root, "c.tmp", "");
+	put(root, "sub/c.log", "");
+	assert_int_equal(walk(root, &r), LEC_OK);
+	assert_files(&r, outside, ARRAY_LEN(outside));
+	result_free(&r);
+
+	mkdir_rel(root, ".git");
+	assert_int_equal(walk(root, &r), LEC_OK);
+	assert_files(&r, inside, ARRAY_LEN(inside));
+	assert_int_equal(r.nwarn, 0);
+	result_free(&r);
+}
+
+/* A worktree's .git is a file; the repository's top may be above the
+ * walked root, and its .gitignore (anchored there) applies below. */
+static void test_repo_above_root(void **state)
+{
+	static const char *const want[] = { "notes/a.md", "notes/sub/drafts/d.md" };
+	static const char *const part[] = { "a.md", "sub/drafts/d.md" };
+	const char *root = *state;
+	char path[4096];
+	struct result r;
+
+	put(root, ".git", "gitdir: /somewhere/else\n");
+	put(root, ".gitignore", "/notes/drafts/\n*.bak\n");
+	put(root, "notes/a.md", "");
+	put(root, "notes/a.bak", "");
+	put(root, "notes/drafts/x.md", "");
+	put(root, "notes/sub/drafts/d.md", "");
+	assert_int_equal(walk(root, &r), LEC_OK);
+	assert_files(&r, want, ARRAY_LEN(want));
+	result_free(&r);
+	join(path, sizeof(path), root, "notes");
+	assert_int_equal(walk(path, &r), LEC_OK);
+	assert_files(&r, part, ARRAY_LEN(part));
+	assert_int_equal(r.nwarn, 0);
+	result_free(&r);
+}
+
+/* .lecternignore beats .ignore beats .gitignore beats .git/info/exclude,
+ * whatever their depths; within a kind, deeper files win. */
+static void test_kinds_precedence(void **state)
+{
+	static const char *const want[] = {
+		"keep.md", "n.x", "sub/k.gen", "sub/w.md", "y.x",
+	};
+	const char *root = *state;
+	struct result r;
+
+	put(root, ".git/info/exclude", "*.x\n*.gen\n");
+	put(root, ".gitignore", "*.md\n*.txt\n!y.x\n");
+	put(root, ".ignore", "!keep.md\n!keep2.md\n*.log\n!n.x\n");
+	put(root, ".lecternignore", "keep2.md\n");
+	put(root, "a.md", "");
+	put(root, "keep.md", "");
+	put(root, "keep2.md", "");
+	put(root, "t.txt", "");
+	put(root, "l.log", "");
+	put(root, "e.x", "");
+	put(root, "y.x", "");
+	put(root, "n.x", "");
+	/* a deeper .gitignore re-includes against the shallower one, but not
+	 * against .ignore; and it beats info/exclude */
+	put(root, "sub/.gitignore", "!w.md\n!*.log\n!k.gen\n");
+	put(root, "sub/w.md", "");
+	put(root, "sub/v.log", "");
+	put(root, "sub/k.gen", "");
+	assert_int_equal(walk(root, &r), LEC_OK);
+	assert_files(&r, want, ARRAY_LEN(want));
+	assert_int_equal(r.nwarn, 0);
+	result_free(&r);
+}
+
+/* An outer project's .gitignore stops at a nested repository's top, and a
+ * repository's rules do not reach a directory outside it. */
+static void test_nested_repo(void **state)
+{
+	/* outer/in/e.txt: only the inner repository's own rules apply there */
+	static const char *const want[] = {
+		"inner/a.txt", "outer/d.md", "outer/in/e.txt", "plain/r/y.txt", "plain/x.txt",
+	};
+	const char *root = *state;
+	struct result r;
+
+	put(root, "outer/.gitignore", "*.txt\n");
+	mkdir_rel(root, "outer/.git");
+	put(root, "outer/b.txt", "");
+	put(root, "outer/d.md", "");
+	put(root, "outer/in/.git", "gitdir: x\n");
+	put(root, "outer/in/.gitignore", "*.md\n");
+	put(root, "outer/in/c.md", "");
+	put(root, "outer/in/e.txt", "");
+	mkdir_rel(root, "inner/.git");
+	put(root, "inner/a.txt", "");
+	put(root, "plain/.gitignore", "*.txt\n");
+	put(root, "plain/x.txt", "");
+	mkdir_rel(root, "plain/r/.git");
+	put(root, "plain/r/y.txt", "");
+	assert_int_equal(walk(root, &r), LEC_OK);
+	assert_files(&r, want, ARRAY_LEN(want));
+	assert_int_equal(r.nwarn, 0);
+	result_free(&r);
+}
+
+/* A lectern index kept among the notes is not walked, whatever its name;
+ * a directory that merely looks like one is. */
+static void test_index_dir_skipped(void **state)
+{
+	static const char *const want[] = { "lookalike/roots", "lookalike/xapian/notes.md", "n.md" };
+	const char *root = *state;
+	struct result r;
+
+	put(root, "n.md", "");
+	put(root, "idx/roots", "1\t..\n");
+	put(root, "idx/xapian/iamglass", "");
+	put(root, "idx/xapian/postlist.glass", "");
+	put(root, "sharded/roots", "1\t..\n");
+	put(root, "sharded/shards.stub", "auto xapian\n");
+	put(root, "sharded/xapian/x", "");
+	put(root, "building/roots", "1\t..\n");
+	put(root, "building/.build/roots", "");
+	put(root, "building/other.md", "");
+	put(root, "lookalike/roots", "a note about roots\n");
+	put(root, "lookalike/xapian/notes.md", "");
+	assert_int_equal(walk(root, &r), LEC_OK);
+	assert_files(&r, want, ARRAY_LEN(want));
+	assert_int_equal(r.nwarn, 0);
+	result_free(&r);
+}
+
+/* A part of a root is walked as the walk from its root reaches it: the
+ * ignore files above apply, and a part that walk skips gives nothing. A
+ * root given itself is walked whatever the rules above say. */
+static void test_part_of_root(void **state)
+{
+	static const char *const keep[] = { "a.md" };
+	static const char *const given[] = { "b.log" };
+	const char *root = *state;
+	struct result r;
+
+	put(root, ".lecternignore", "skip/\n*.log\n");
+	put(root, "skip/sub/s.md", "");
+	put(root, "keep/a.md", "");
+	put(root, "keep/b.log", "");
+	put(root, ".hidden/h.md", "");
+	put(root, "idx/roots", "");
+	put(root, "idx/shards.stub", "");
+	put(root, "idx/z.md", "");
+
+	assert_int_equal(walk_under(root, "skip/sub", root, &r), LEC_OK);
+	assert_int_equal(r.nfiles, 0);
+	result_free(&r);
+	assert_int_equal(walk_under(root, "skip/sub", NULL, &r), LEC_OK);
+	assert_int_equal(r.nfiles, 1); /* a root: given, walked */
+	result_free(&r);
+	assert_int_equal(walk_under(root, "keep", root, &r), LEC_OK);
+	assert_files(&r, keep, ARRAY_LEN(keep));
+	result_free(&r);
+	assert_int_equal(walk_under(root, "keep", NULL, &r), LEC_OK);
+	assert_files(&r, keep, ARRAY_LEN(keep)); /* the rules above apply */
+	result_free(&r);
+	assert_int_equal(walk_under(root, "keep/b.log", root, &r), LEC_OK);
+	assert_int_equal(r.nfiles, 0);
+	result_free(&r);
+	assert_int_equal(walk_under(root, "keep/b.log", NULL, &r), LEC_OK);
+	assert_files(&r, given, ARRAY_LEN(given));
+	result_free(&r);
+	assert_int_equal(walk_under(root, ".hidden/h.md", root, &r), LEC_OK);
+	assert_int_equal(r.nfiles, 0);
+	result_free(&r);
+	assert_int_equal(walk_under(root, "idx/z.md", root, &r), LEC_OK);
+	assert_int_equal(r.nfiles, 0);
+	result_free(&r);
+	/* a top that is not above the path checks nothing */
+	assert_int_equal(walk_under(root, "keep", "/nowhere", &r), LEC_OK);
+	assert_files(&r, keep, ARRAY_LEN(keep));
+	assert_int_equal(r.nwarn, 0);
 	result_free(&r);
 }
 
@@ -676,6 +879,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hidden_skipped, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_ignore_files, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_caller_rules, setup_root, teardown_root),
+		cmocka_unit_test_setup_teardown(test_gitignore_needs_repo, setup_root, teardown_root),
+		cmocka_unit_test_setup_teardown(test_repo_above_root, setup_root, teardown_root),
+		cmocka_unit_test_setup_teardown(test_kinds_precedence, setup_root, teardown_root),
+		cmocka_unit_test_setup_teardown(test_nested_repo, setup_root, teardown_root),
+		cmocka_unit_test_setup_teardown(test_index_dir_skipped, setup_root, teardown_root),
+		cmocka_unit_test_setup_teardown(test_part_of_root, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_symlinks, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_fifo_not_opened, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_permission_denied, setup_root, teardown_root),
