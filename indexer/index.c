@@ -411,6 +411,12 @@ static lec_status tx_commit(struct run *r, struct shard_w *sh)
 		st = xap_db_commit_transaction(sh->db);
 	sh->in_tx = 0;
 	sh->ncommits++;
+	if (!st) {
+		/* workers commit their shards concurrently */
+		pthread_mutex_lock(&r->mu);
+		r->stats->commits++;
+		pthread_mutex_unlock(&r->mu);
+	}
 	return st;
 }
 
@@ -499,6 +505,8 @@ static lec_status reindex_file(struct worker *w, const struct found_file *f, con
 		st = k ? xap_db_replace_document_by_term(sh->db, term, strlen(term), w->doc, NULL)
 		       : xap_db_add_document(sh->db, w->doc, NULL);
 	if (!st)
+		w->st.docs_written++;
+	if (!st)
 		st = docbuild_flush_spelling(&w->build, sh->db, &sh->synonyms);
 	if (!st)
 		st = set_known(sh, f->path, f->size, f->mtime_ns, hash, counts.passages, counts.words);
@@ -576,6 +584,8 @@ static lec_status process_file(struct worker *w, struct found_file *f)
 			k->seen = 1;   /* keep what we have rather than lose it */
 		return st == LEC_ENOMEM ? run_fail(r, NULL, st) : LEC_OK;
 	}
+	w->st.files_read++;
+	w->st.bytes_read += len;
 	if (docbuild_is_binary(data, len)) {
 		/* not a note (any more): a known one is removed below */
 		warn(r, f->path, k ? "binary file; no longer indexed" : "binary file; skipped");
@@ -634,6 +644,7 @@ static lec_status remove_vanished(struct run *r)
 			st = drop_known(sh, e->key);
 		if (st)
 			return run_fail(r, sh, st);
+		r->stats->docs_deleted++;
 		count_totals(sh, -1, k->passages, k->words);
 		sh->wrote = 1;
 		if (stop_requested(r))
@@ -762,6 +773,9 @@ static void merge_stats(struct idx_stats *to, const struct idx_stats *from)
 	to->skipped += from->skipped;
 	to->passages += from->passages;
 	to->bytes += from->bytes;
+	to->files_read += from->files_read;
+	to->bytes_read += from->bytes_read;
+	to->docs_written += from->docs_written;
 }
 
 static lec_status process_all(struct run *r)
