@@ -146,6 +146,7 @@ static void print_summary(const struct idx_stats *s, const struct idx_opts *o, s
  * of how long it took. */
 static void print_stats(const struct idx_stats *s)
 {
+	fflush(stdout); /* after the summary, where both go to one place */
 	fprintf(stderr, "lectern: stats: files read %llu, bytes read %llu, documents written %llu, "
 		"documents deleted %llu, commits %llu\n",
 		(unsigned long long)s->files_read, (unsigned long long)s->bytes_read,
