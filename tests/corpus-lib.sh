@@ -16,6 +16,9 @@
 #   corpus_speaker DIR...    "INITIALS<TAB>FULL NAME<TAB>SURNAME" of the
 #                            person with the most "INI: ..." lines whose
 #                            surname and initials name no one else there
+#   corpus_months DIR N      N months (YYYY-MM) of DIR/meetings, one a year,
+#                            the years spread over the corpus, each the month
+#                            of its year with the most notes
 #
 # Each prints nothing and returns 1 when the notes have no such thing.
 # shellcheck shell=bash
@@ -133,4 +136,17 @@ for ini, _ in sorted(lines.items(), key=lambda x: (-x[1], x[0])):
         sys.exit(0)
 sys.exit(1)
 ' "$@"
+}
+
+corpus_months() {
+	local years=() k y n=$2
+	mapfile -t years < <(find "$1/meetings" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' |
+		cut -c1-4 | sort -u)
+	[[ ${#years[@]} -ge $n ]] || return 1
+	for k in $(seq "$n"); do
+		y=${years[$((k * ${#years[@]} / (n + 1)))]}
+		(cd "$1/meetings" && for m in "$y"-*; do
+			echo "$(find "$m" -name '*.md' | wc -l) $m"
+		done | sort -k1,1nr -k2 | head -n 1 | cut -d' ' -f2)
+	done
 }

@@ -15,18 +15,10 @@ t_large_corpus
 cd "$TEST_TMP" || exit 1
 mkdir -p notes/tc39
 cp -r "$REPO/corpus" notes/corpus
-# Four meeting months of four years spread over the corpus, each the month
-# of its year with the most notes: MONTHS[0] is the only month of its year.
-mapfile -t YEARS < <(find "$T_CORPUS/meetings" -mindepth 1 -maxdepth 1 -type d -printf '%f\n' |
-	cut -c1-4 | sort -u)
-MONTHS=()
-for k in 1 2 3 4; do
-	y=${YEARS[$((k * ${#YEARS[@]} / 5))]}
-	MONTHS+=("$(cd "$T_CORPUS/meetings" && for m in "$y"-*; do
-		echo "$(find "$m" -name '*.md' | wc -l) $m"
-	done | sort -k1,1nr -k2 | head -n 1 | cut -d' ' -f2)")
-done
-echo "# months: ${MONTHS[*]}"
+# Four meeting months of four years spread over the corpus: MONTHS[0] is the
+# only month of its year.
+mapfile -t MONTHS < <(corpus_months "$T_CORPUS" 4)
+t_eq "four months of four years (${MONTHS[*]})" 4 "$(printf '%s\n' "${MONTHS[@]}" | cut -c1-4 | sort -u | grep -c .)"
 for m in "${MONTHS[@]}"; do
 	cp -r "$T_CORPUS/meetings/$m" notes/tc39/
 done
