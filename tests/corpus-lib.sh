@@ -22,6 +22,7 @@
 #
 # Each prints nothing and returns 1 when the notes have no such thing.
 # shellcheck shell=bash
+# shellcheck disable=SC1112 # the curly apostrophe in the patterns is meant
 
 # The notes under DIR (not hidden), sorted, and what the helpers below share.
 CORPUS_PY_NOTES='

@@ -24,6 +24,10 @@
 #   t_same DESC FILE_A FILE_B    the files are byte for byte the same (a diff
 #                                is shown when not)
 #
+# And the helpers: t_run CMD (run, keep its output: no check), t_bg CMD (in
+# the background, stopped at exit), t_at_exit CODE (clean up at exit),
+# t_need CMD / t_need_slow / t_skip REASON (skip the script), t_done (end).
+#
 # Checks that run a command (t_ok, t_fail, t_exit, t_run) leave its exit code
 # in $T_RC and its output in $T_OUT and $T_ERR for the checks that follow;
 # t_true and t_same leave them alone. Counts go to $LECTERN_TEST_COUNTS as
@@ -52,13 +56,17 @@ mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
 mkdir -m 700 "$XDG_RUNTIME_DIR"
 
 T_RC=0 T_OUT='' T_ERR='' T_BG_PID=''
-_T_PASS=0 _T_FAIL=0 _T_DONE=0
+_T_PASS=0 _T_FAIL=0 _T_DONE=0 _T_AT_EXIT=()
 
-# On any exit: stop background jobs, record counts if t_done never ran (a
-# script that dies early counts one extra failure), remove the temp dir.
+# On any exit: run what t_at_exit gave (last first), stop background jobs,
+# record counts if t_done never ran (a script that dies early counts one
+# extra failure), remove the temp dir.
 _t_cleanup() {
 	local rc=$?
-	local pids
+	local pids i
+	for ((i = ${#_T_AT_EXIT[@]} - 1; i >= 0; i--)); do
+		eval "${_T_AT_EXIT[i]}"
+	done
 	pids=$(jobs -p)
 	# shellcheck disable=SC2086 # one pid per word
 	[[ -n $pids ]] && kill $pids 2>/dev/null && wait 2>/dev/null
@@ -106,7 +114,10 @@ t_run() {
 }
 
 _t_show_run() {
-	_t_bad "$1" "command: ${*:3}" "$2, got exit $T_RC" \
+	local why=''
+	[[ $T_RC -eq 124 ]] && why=' (timed out)'
+	[[ $T_RC -gt 128 ]] && why=" (signal $((T_RC - 128)))"
+	_t_bad "$1" "command: ${*:3}" "$2, got exit $T_RC$why" \
 		"stdout: ${T_OUT:0:2000}" "stderr: ${T_ERR:0:2000}"
 }
 
@@ -162,9 +173,9 @@ t_true() {
 	"${@:2}" >"$out" 2>&1 </dev/null
 	rc=$?
 	[[ $rc -eq 0 ]] && { _t_pass "$1"; return; }
-	local lines=()
-	mapfile -t -n 40 lines <"$out"
-	_t_bad "$1" "command: ${*:2}" "exit $rc" "${lines[@]}"
+	local said=()
+	mapfile -t -n 40 said <"$out"
+	_t_bad "$1" "command: ${*:2}" "exit $rc" "${said[@]}"
 }
 
 # t_same DESC FILE_A FILE_B: the two files hold the same bytes.
@@ -172,10 +183,17 @@ t_same() {
 	if cmp -s "$2" "$3"; then
 		_t_pass "$1"
 	else
-		local lines=()
-		mapfile -t -n 20 lines < <(diff "$2" "$3" 2>&1)
-		_t_bad "$1" "$2 and $3 differ:" "${lines[@]}"
+		local said=()
+		mapfile -t -n 20 said < <(diff "$2" "$3" 2>&1)
+		_t_bad "$1" "$2 and $3 differ:" "${said[@]}"
 	fi
+}
+
+# t_at_exit CODE: run CODE (shell code, as eval runs it) when the script
+# ends, however it ends, before its temp dir is removed (an unmount, servers
+# in process groups of their own).
+t_at_exit() {
+	_T_AT_EXIT+=("$1")
 }
 
 # t_bg CMD...: start CMD in the background (killed on exit); pid in $T_BG_PID.

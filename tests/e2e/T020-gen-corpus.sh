@@ -5,6 +5,7 @@
 # the suites exercise (front matter, headings, attendee lists naming every
 # speaker, lists, curly quotes, dashes, wrapped lines, long sections), a few
 # MB of them; and the seed notes' quotes stay theirs.
+# shellcheck disable=SC1112 # the curly quotes in the patterns are meant
 # shellcheck source=tests/test-lib.sh
 . "$(dirname "$0")/../test-lib.sh"
 t_need python3
