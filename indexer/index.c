@@ -488,6 +488,12 @@ static lec_status tx_commit(struct run *r, struct shard_w *sh)
 		st = xap_db_commit_transaction(sh->db);
 	sh->in_tx = 0;
 	sh->ncommits++;
+	if (!st) {
+		/* workers commit their shards concurrently */
+		pthread_mutex_lock(&r->mu);
+		r->stats->commits++;
+		pthread_mutex_unlock(&r->mu);
+	}
 	return st;
 }
 
@@ -671,6 +677,8 @@ static lec_status reindex_file(struct worker *w, const struct found_file *f, con
 		st = k ? xap_db_replace_document_by_term(sh->db, term, strlen(term), w->doc, NULL)
 		       : xap_db_add_document(sh->db, w->doc, NULL);
 	if (!st)
+		w->st.docs_written++;
+	if (!st)
 		st = docbuild_flush_spelling(&w->build, sh->db, &sh->synonyms);
 	if (!st)
 		st = set_known(sh, key, f->size, f->mtime_ns, hash, counts.passages, counts.words);
@@ -782,6 +790,8 @@ static lec_status process_keyed(struct worker *w, struct found_file *f, const ch
 	lec_status st = notefile_read(f->path, LEC_MAX_NOTE_BYTES, &data, &len, NULL);
 	if (st)
 		return read_failed(w, f, k, st);
+	w->st.files_read++;
+	w->st.bytes_read += len;
 	if (docbuild_is_binary(data, len)) {
 		/* not a note (any more): a known one is removed below */
 		free(data);
@@ -877,6 +887,7 @@ static lec_status remove_vanished(struct run *r)
 			st = drop_known(sh, k->key);
 		if (st)
 			return run_fail(r, sh, st);
+		r->stats->docs_deleted++;
 		count_totals(sh, -1, k->passages, k->words);
 		sh->wrote = 1;
 		if (stop_requested(r))
@@ -1007,6 +1018,9 @@ static void merge_stats(struct idx_stats *to, const struct idx_stats *from)
 	to->skipped += from->skipped;
 	to->passages += from->passages;
 	to->bytes += from->bytes;
+	to->files_read += from->files_read;
+	to->bytes_read += from->bytes_read;
+	to->docs_written += from->docs_written;
 }
 
 /* The bytes the run expects to read, for a byte-based ETA (live.h): those

@@ -47,6 +47,13 @@ struct idx_stats {
 	int interrupted;        /* stopped early by the stop flag; work so far committed */
 	uint64_t compacted;     /* local shards compacted at the end of the run */
 	double seconds;
+	/* The work done (`lectern index --stats`), so that a test can check
+	 * that a run did only what it had to instead of timing it. */
+	uint64_t files_read;    /* files whose content was read */
+	uint64_t bytes_read;    /* their bytes */
+	uint64_t docs_written;  /* documents added or replaced */
+	uint64_t docs_deleted;  /* notes whose documents were deleted */
+	uint64_t commits;       /* transactions committed, over every shard */
 };
 
 struct idx_progress {

@@ -9,9 +9,33 @@
 #   t_contains "usage goes to stderr" "usage: lectern" "$T_ERR"
 #   t_done
 #
+# The checks, each one "ok" or "not ok" line (with what was expected and seen
+# on "#" lines), returning 0 or 1 so that `CHECK || t_done` ends a script
+# whose later checks would be meaningless:
+#
+#   t_ok DESC CMD...             CMD exits 0
+#   t_fail DESC CMD...           CMD exits non-zero, not by a signal
+#   t_exit N DESC CMD...         CMD exits with N (or one of "0|1")
+#   t_eq DESC EXPECTED ACTUAL    the strings are equal
+#   t_match DESC REGEX TEXT      TEXT matches the extended regex
+#   t_contains DESC NEEDLE TEXT  TEXT contains NEEDLE literally (t_lacks: not)
+#   t_true DESC CMD...           CMD (test, cmp -s, a function) succeeds; what
+#                                it printed is shown when it does not
+#   t_same DESC FILE_A FILE_B    the files are byte for byte the same (a diff
+#                                is shown when not)
+#
+# And the helpers: t_run CMD (run, keep its output: no check), t_bg CMD (in
+# the background, stopped at exit), t_at_exit CODE (clean up at exit),
+# t_need CMD / t_need_slow / t_skip REASON (skip the script), t_done (end).
+#
 # Checks that run a command (t_ok, t_fail, t_exit, t_run) leave its exit code
-# in $T_RC and its output in $T_OUT and $T_ERR for the checks that follow.
-# Counts go to $LECTERN_TEST_COUNTS as "PASS p FAIL f" (tests/run sums them).
+# in $T_RC and its output in $T_OUT and $T_ERR for the checks that follow;
+# t_true and t_same leave them alone. Counts go to $LECTERN_TEST_COUNTS as
+# "PASS p FAIL f" (tests/run sums them).
+#
+# t_large_corpus gives the suites that need many real-looking notes their
+# directory: ../shared/corpora/tc39-notes, or one tests/tools/gen-corpus
+# writes, so that no suite skips for want of it (see the function).
 # Variables set here are used by the scripts that source this file.
 # shellcheck disable=SC2034
 set -u
@@ -32,13 +56,17 @@ mkdir -p "$HOME" "$XDG_DATA_HOME" "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
 mkdir -m 700 "$XDG_RUNTIME_DIR"
 
 T_RC=0 T_OUT='' T_ERR='' T_BG_PID=''
-_T_PASS=0 _T_FAIL=0 _T_DONE=0
+_T_PASS=0 _T_FAIL=0 _T_DONE=0 _T_AT_EXIT=()
 
-# On any exit: stop background jobs, record counts if t_done never ran (a
-# script that dies early counts one extra failure), remove the temp dir.
+# On any exit: run what t_at_exit gave (last first), stop background jobs,
+# record counts if t_done never ran (a script that dies early counts one
+# extra failure), remove the temp dir.
 _t_cleanup() {
 	local rc=$?
-	local pids
+	local pids i
+	for ((i = ${#_T_AT_EXIT[@]} - 1; i >= 0; i--)); do
+		eval "${_T_AT_EXIT[i]}"
+	done
 	pids=$(jobs -p)
 	# shellcheck disable=SC2086 # one pid per word
 	[[ -n $pids ]] && kill $pids 2>/dev/null && wait 2>/dev/null
@@ -57,6 +85,8 @@ _t_record() {
 	return 0
 }
 
+# _t_pass DESC / _t_bad DESC LINE...: the two ends of every check (private:
+# scripts use the checks). Each returns what its check returns.
 _t_pass() {
 	_T_PASS=$((_T_PASS + 1))
 	echo "ok - $1"
@@ -71,6 +101,7 @@ _t_bad() {
 	for line in "$@"; do
 		printf '#   %s\n' "$line"
 	done
+	return 1
 }
 
 # t_run CMD...: run CMD, keep its exit code and output; not a check.
@@ -83,7 +114,10 @@ t_run() {
 }
 
 _t_show_run() {
-	_t_bad "$1" "command: ${*:3}" "$2, got exit $T_RC" \
+	local why=''
+	[[ $T_RC -eq 124 ]] && why=' (timed out)'
+	[[ $T_RC -gt 128 ]] && why=" (signal $((T_RC - 128)))"
+	_t_bad "$1" "command: ${*:3}" "$2, got exit $T_RC$why" \
 		"stdout: ${T_OUT:0:2000}" "stderr: ${T_ERR:0:2000}"
 }
 
@@ -103,10 +137,11 @@ t_fail() {
 	fi
 }
 
-# t_exit N DESC CMD...: CMD exits with exactly N.
+# t_exit N DESC CMD...: CMD exits with exactly N; N may list codes, "0|1"
+# (a find that answers, whatever it finds).
 t_exit() {
 	t_run "${@:3}"
-	if [[ $T_RC -eq $1 ]]; then _t_pass "$2"; else _t_show_run "$2" "expected exit $1" "${@:3}"; fi
+	if [[ $T_RC =~ ^($1)$ ]]; then _t_pass "$2"; else _t_show_run "$2" "expected exit $1" "${@:3}"; fi
 }
 
 # t_eq DESC EXPECTED ACTUAL
@@ -129,6 +164,38 @@ t_lacks() {
 	if [[ $3 != *"$2"* ]]; then _t_pass "$1"; else _t_bad "$1" "expected not to contain: $2" "got: $3"; fi
 }
 
+# t_true DESC CMD...: CMD succeeds. CMD runs in this shell (a function may
+# set variables) with its output kept aside and shown, with the command and
+# its exit code, only when it fails: a function checking something prints
+# what differs and returns 1. $T_RC, $T_OUT and $T_ERR are left as they were.
+t_true() {
+	local rc out=$TEST_TMP/.true
+	"${@:2}" >"$out" 2>&1 </dev/null
+	rc=$?
+	[[ $rc -eq 0 ]] && { _t_pass "$1"; return; }
+	local said=()
+	mapfile -t -n 40 said <"$out"
+	_t_bad "$1" "command: ${*:2}" "exit $rc" "${said[@]}"
+}
+
+# t_same DESC FILE_A FILE_B: the two files hold the same bytes.
+t_same() {
+	if cmp -s "$2" "$3"; then
+		_t_pass "$1"
+	else
+		local said=()
+		mapfile -t -n 20 said < <(diff "$2" "$3" 2>&1)
+		_t_bad "$1" "$2 and $3 differ:" "${said[@]}"
+	fi
+}
+
+# t_at_exit CODE: run CODE (shell code, as eval runs it) when the script
+# ends, however it ends, before its temp dir is removed (an unmount, servers
+# in process groups of their own).
+t_at_exit() {
+	_T_AT_EXIT+=("$1")
+}
+
 # t_bg CMD...: start CMD in the background (killed on exit); pid in $T_BG_PID.
 t_bg() {
 	"$@" </dev/null &
@@ -148,6 +215,57 @@ t_need_slow() {
 }
 t_need() {
 	command -v "$1" >/dev/null 2>&1 || t_skip "$1 is not installed"
+}
+
+# t_large_corpus: the large corpus, in $T_CORPUS (read-only: copy it before
+# changing a file), named in $T_CORPUS_NAME: tc39-notes when
+# $SHARED/corpora/tc39-notes is there, else "generated", the notes
+# tests/tools/gen-corpus writes into $BUILD/test-corpus: once, reused by every
+# suite (and every later run) until the generator or corpus/ changes.
+# LECTERN_TEST_CORPUS=generated (or tc39-notes) says which. The choice goes
+# to $LECTERN_TEST_COUNTS ("CORPUS name") for the last line of tests/run.
+# Without a corpus the script fails, it does not skip.
+t_large_corpus() {
+	local want=${LECTERN_TEST_CORPUS:-}
+	if [[ -z $want ]]; then
+		want=generated
+		[[ -d $SHARED/corpora/tc39-notes/meetings ]] && want=tc39-notes
+	fi
+	case $want in
+	tc39-notes)
+		T_CORPUS=$(cd "$SHARED/corpora/tc39-notes" 2>/dev/null && pwd -P) ||
+			{ _t_bad "LECTERN_TEST_CORPUS=tc39-notes needs $SHARED/corpora/tc39-notes"; t_done; }
+		;;
+	generated)
+		T_CORPUS=$REPO/$BUILD/test-corpus
+		t_true "the generated corpus is ready" _t_corpus_generate "$T_CORPUS" || t_done
+		;;
+	*)
+		_t_bad "LECTERN_TEST_CORPUS is tc39-notes or generated" "got: $want"
+		t_done
+		;;
+	esac
+	T_CORPUS_NAME=$want
+	[[ -n ${LECTERN_TEST_COUNTS:-} ]] && echo "CORPUS $want" >>"$LECTERN_TEST_COUNTS"
+	echo "# large corpus: $T_CORPUS_NAME, $T_CORPUS"
+}
+
+# _t_corpus_generate DIR: DIR holds gen-corpus's notes (default seed) for
+# the present generator and corpus/, their hash in DIR.stamp. Written beside
+# and renamed into place under a lock, so a run killed while writing leaves
+# nothing half done, and two test runs sharing $BUILD write it once.
+_t_corpus_generate() {
+	local dir=$1 key
+	key=$(cat "$REPO/tests/tools/gen-corpus" "$REPO"/corpus/* | sha256sum | cut -d' ' -f1) ||
+		return 1
+	mkdir -p "$(dirname "$dir")" || return 1
+	(
+		command -v flock >/dev/null && flock 9
+		[[ -d $dir && $(cat "$dir.stamp" 2>/dev/null) == "$key" ]] && exit 0
+		rm -rf "$dir" "$dir.tmp" "$dir.stamp" &&
+			python3 "$REPO/tests/tools/gen-corpus" "$dir.tmp" &&
+			mv "$dir.tmp" "$dir" && echo "$key" >"$dir.stamp"
+	) 9>"$dir.lock"
 }
 
 # t_done: report and exit 0 iff every check passed.

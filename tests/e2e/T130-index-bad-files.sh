@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # T130-index-bad-files - files that are not (good) notes: binary, invalid
 # UTF-8, unreadable, a symlink loop, a broken symlink, a FIFO, a 50 MB single
-# line. Each is skipped or indexed with a warning naming it, the run ends in
-# bounded time, and the good notes around them are indexed.
+# line. Each is skipped or indexed with a warning naming it, the run ends (a
+# hang is the runner's timeout), and the good notes around them are indexed.
 # shellcheck source=tests/test-lib.sh
 . "$(dirname "$0")/../test-lib.sh"
 t_need jq
@@ -29,10 +29,6 @@ yes 'lorem ipsum dolor sit amet ' | tr -d '\n' | head -c 50000000 >"$ROOT/big.tx
 t_eq "the big file is one 50 MB line" "50000000 0" \
 	"$(stat -c %s "$ROOT/big.txt") $(tr -cd '\n' <"$ROOT/big.txt" | wc -c)"
 
-# t_true DESC DETAIL TEST-ARGS...: test(1) holds for TEST-ARGS; DETAIL if not
-t_true() {
-	if test "${@:3}"; then _t_pass "$1"; else _t_bad "$1" "$2"; fi
-}
 files_with() {
 	"$LECTERN" find -l --all "$@" 2>&1 | xargs -r -n1 basename | sort | tr '\n' ' '
 }
@@ -40,10 +36,11 @@ warned() { # warned NAME: the first run's warning line naming $ROOT/NAME
 	grep -E "^lectern: warning: $ROOT/$1: ." <<<"$FIRST_ERR"
 }
 
-start=$(date +%s)
-t_ok "indexing a tree of bad files succeeds (and ends)" timeout 180 "$LECTERN" index "$ROOT"
-took=$(($(date +%s) - start))
-t_true "... within a reasonable time (under 120 s)" "it took ${took}s" "$took" -lt 120
+t_ok "indexing a tree of bad files succeeds (and ends)" "$LECTERN" index --stats "$ROOT"
+# the FIFO is never opened (it would block), the symlink loop never followed
+# round, the big file read once: every regular file read once, no more
+t_eq "... reading each regular file once" \
+	"$(find "$ROOT" -type f -readable | wc -l)" "$(sed -n 's/^lectern: stats: files read \([0-9]*\),.*/\1/p' <<<"$T_ERR")"
 t_match "... with a summary" "^[0-9]+ notes: [0-9]+ added, 0 updated" "$T_OUT"
 FIRST_ERR=$T_ERR
 
@@ -67,7 +64,8 @@ t_match "a symlink loop gives a warning naming it" "symlink|loop" "$(warned dir/
 t_match "a broken symlink gives a warning naming it" "broken|link|No such" "$(warned broken.txt)"
 t_exit 1 "the FIFO's name gives no note" "$LECTERN" find --all -l 'path:fifo'
 
-# FIFOs elsewhere: as a .lecternignore, as a path given
+# FIFOs elsewhere: as a .lecternignore, as a path given. (A FIFO blocks its
+# reader for ever: `timeout` turns that hang into this check's failure.)
 mkdir -p "$TEST_TMP/fifo-root"
 mkfifo "$TEST_TMP/fifo-root/.lecternignore" "$TEST_TMP/lone.fifo"
 printf 'next to a fifo ignore file: axolotl\n' >"$TEST_TMP/fifo-root/a.txt"
@@ -75,12 +73,13 @@ t_ok "a FIFO named .lecternignore does not block" timeout 30 "$LECTERN" index "$
 t_contains "... gives a warning naming it" "$TEST_TMP/fifo-root/.lecternignore" "$T_ERR"
 t_eq "... and the note next to it is indexed" "a.txt " "$(files_with axolotl)"
 t_run timeout 30 "$LECTERN" index "$TEST_TMP/lone.fifo"
-t_true "a FIFO given as a path does not block" "exit $T_RC (124: timed out)" "$T_RC" -lt 124
+t_true "a FIFO given as a path does not block (exit $T_RC; 124: timed out)" test "$T_RC" -lt 124
 t_contains "... and is named in a message" "$TEST_TMP/lone.fifo" "$T_ERR"
 
 # the 50 MB single line: indexed, or skipped with a warning
-if [[ -n $(warned big.txt) ]]; then
-	_t_pass "the 50 MB line is skipped with a warning"
+BIG_WARNING=$(warned big.txt)
+if [[ -n $BIG_WARNING ]]; then
+	t_contains "the 50 MB line is skipped with a warning" "skipped" "$BIG_WARNING"
 	t_exit 1 "... and not indexed" "$LECTERN" find --all -l lorem
 else
 	t_eq "the 50 MB line is indexed" "big.txt " "$(files_with lorem)"
@@ -88,12 +87,12 @@ else
 fi
 
 # a re-run: nothing changed, the same warnings, no crash
-t_ok "a re-run over the bad files succeeds" timeout 120 "$LECTERN" index --json
+t_ok "a re-run over the bad files succeeds" "$LECTERN" index --json
 t_eq "... adds, updates, removes nothing" "0 0 0" \
 	"$(jq -r '"\(.added) \(.updated) \(.removed)"' <<<"$T_OUT")"
 t_eq "... lists warnings for the loop and the broken link" "2" \
 	"$(jq -r '.warning_list[].path' <<<"$T_OUT" | grep -cE '/(dir/loop|broken\.txt)$')"
-t_exit 1 "--strict exits 1 when there were warnings" timeout 120 "$LECTERN" index --strict -q
+t_exit 1 "--strict exits 1 when there were warnings" "$LECTERN" index --strict -q
 t_eq "-q prints nothing on stdout" "" "$T_OUT"
 t_contains "-q still prints the warnings" "lectern: warning: $ROOT/broken.txt" "$T_ERR"
 

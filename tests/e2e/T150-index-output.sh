@@ -16,11 +16,12 @@ ln -s "$N/missing" "$N/dangling"
 
 # t_json DESC TEXT: TEXT is exactly one JSON object (keeps $T_OUT)
 t_json() {
-	if [[ $(jq -s 'length == 1 and (.[0] | type) == "object"' <<<"$2" 2>/dev/null) == true ]]; then
-		_t_pass "$1"
-	else
-		_t_bad "$1" "not one JSON object: ${2:0:2000}"
-	fi
+	t_true "$1" one_json_object "$2"
+}
+# shellcheck disable=SC2317 # called through t_true
+one_json_object() {
+	[[ $(jq -s 'length == 1 and (.[0] | type) == "object"' <<<"$1" 2>/dev/null) == true ]] ||
+		{ echo "not one JSON object: ${1:0:2000}"; return 1; }
 }
 
 # ---- the summary line ----
@@ -71,6 +72,30 @@ t_exit 1 "--json --strict with a warning exits 1" "$LECTERN" index --json --stri
 t_json "... still valid JSON" "$T_OUT"
 rm "$N/dangling"
 t_exit 0 "--strict without warnings exits 0" "$LECTERN" index --strict
+
+# ---- --stats: one more line, on stderr, whatever the summary's form ----
+STATS_RE='^lectern: stats: files read [0-9]+, bytes read [0-9]+, documents written [0-9]+, documents deleted [0-9]+, commits [0-9]+$'
+t_ok "index --help lists --stats" "$LECTERN" index --help
+t_match "... with what it prints" '--stats +.*files.*documents.*commits' "$T_OUT"
+printf 'third note, edited again\n' >"$N/c.txt"
+t_exit 0 "index --stats --json" "$LECTERN" index --stats --json
+t_json "... stdout is still one JSON object" "$T_OUT"
+t_match "... stderr is one stats line" "$STATS_RE" "$T_ERR"
+t_contains "... counting the one file read and written, one commit" \
+	"files read 1, bytes read $(wc -c <"$N/c.txt"), documents written 1, documents deleted 0, commits 1" "$T_ERR"
+t_exit 0 "index --stats -q" "$LECTERN" index --stats -q
+t_eq "... prints nothing on stdout" "" "$T_OUT"
+t_match "... and the stats line on stderr" "$STATS_RE" "$T_ERR"
+t_exit 0 "index --stats with nothing changed" "$LECTERN" index --stats
+t_match "... the summary on stdout" '^4 notes: ' "$T_OUT"
+t_contains "... reads, writes and commits nothing" \
+	"files read 0, bytes read 0, documents written 0, documents deleted 0, commits 0" "$T_ERR"
+rm "$N/d.txt"
+t_exit 0 "index --stats after a note is removed" "$LECTERN" index --stats
+t_contains "... counts its document deleted, nothing read" \
+	"files read 0, bytes read 0, documents written 0, documents deleted 1, commits 1" "$T_ERR"
+printf 'a fourth\n' >"$N/d.txt"
+t_ok "... and back" "$LECTERN" index -q
 
 # ---- --check output ----
 t_exit 0 "--check when up to date" "$LECTERN" index --check

@@ -5,7 +5,8 @@
 #
 #  - phrases: `find --all --format vimgrep '"…"'` gives exactly brute's
 #    occurrences (every start, overlapping ones, no cap) for >= 300 phrases
-#    sampled from tc39-notes + corpus (1000 with LECTERN_SLOW=1) and every
+#    sampled from the large corpus (tc39-notes or the generated one) +
+#    corpus (1000 with LECTERN_SLOW=1) and every
 #    line of tests/cases/phrases-hard.txt, plus hand-computed places in small
 #    constructed notes (links, entities, emphasis, lists, code, blank lines);
 #  - words: `find --all --files WORD` lists exactly the notes with a word of
@@ -15,9 +16,8 @@
 # shellcheck source=tests/test-lib.sh
 . "$(dirname "$0")/../test-lib.sh"
 
-TC39=$SHARED/corpora/tc39-notes
-[[ -d $TC39 ]] || t_skip "no tc39-notes corpus in $TC39"
 [[ -x $LECTERN ]] || t_skip "$LECTERN is not built"
+t_large_corpus
 
 SAMPLES=300
 [[ ${LECTERN_SLOW:-0} == 1 ]] && SAMPLES=1000
@@ -40,11 +40,11 @@ t_ok "tests/tools/brute.c builds" build_brute
 [[ $T_RC -eq 0 ]] || t_done
 
 # ---------------------------------------------------------------------------
-# The notes: tc39-notes, the seed corpus and two small constructed notes whose
-# places are computed by hand below.
+# The notes: the large corpus, the seed corpus and two small constructed notes
+# whose places are computed by hand below.
 cd "$TEST_TMP" || exit 1
 mkdir -p notes/hard
-cp -r "$TC39" notes/tc39-notes
+cp -r "$T_CORPUS" notes/large
 cp -r "$REPO/corpus" notes/corpus
 
 # Line 3 and line 5 are different paragraphs: "first half second half" must
@@ -86,7 +86,7 @@ find notes -type f ! -path '*/.*' | LC_ALL=C sort >files.txt
 mapfile -t FILES <files.txt
 echo "# $SECONDS s: indexing"
 SEED=notes/corpus/2015-reinvent-partner-keynote-cattle-not-pets.txt
-t_ok "index tc39-notes, corpus and the hard notes" "$LECTERN" index --no-progress notes
+t_ok "index the large corpus, corpus and the hard notes" "$LECTERN" index --no-progress notes
 t_match "every file is a note (${#FILES[@]} files)" "(^|\n)${#FILES[@]} notes: ${#FILES[@]} added" "$T_OUT"
 
 # find_places PHRASE: lectern's occurrences as sorted path:line:col lines.

@@ -19,17 +19,21 @@ run_both() {
 	local name=$1
 	shift
 	"$LECTERN" find "$@" >"$TEST_TMP/d.out" 2>"$TEST_TMP/d.err"
-	local drc=$?
+	echo $? >"$TEST_TMP/d.rc"
 	"$LECTERN" find --no-daemon "$@" >"$TEST_TMP/l.out" 2>"$TEST_TMP/l.err"
-	local lrc=$?
-	if cmp -s "$TEST_TMP/d.out" "$TEST_TMP/l.out" && cmp -s "$TEST_TMP/d.err" "$TEST_TMP/l.err" &&
-		[[ $drc -eq $lrc ]]; then
-		_t_pass "same output with and without the daemon: $name ($(wc -l <"$TEST_TMP/l.out") lines, exit $lrc)"
-	else
-		_t_bad "same output with and without the daemon: $name" "exit $drc vs $lrc" \
-			"$(diff "$TEST_TMP/d.out" "$TEST_TMP/l.out" | head -5)" \
-			"$(diff "$TEST_TMP/d.err" "$TEST_TMP/l.err" | head -5)"
-	fi
+	echo $? >"$TEST_TMP/l.rc"
+	t_true "same output with and without the daemon: $name ($(wc -l <"$TEST_TMP/l.out") lines, exit $(cat "$TEST_TMP/l.rc"))" \
+		same_outputs "$TEST_TMP/d" "$TEST_TMP/l"
+}
+# same_outputs PREFIX_A PREFIX_B: the same exit code, stdout and stderr; else
+# what differs
+# shellcheck disable=SC2317 # called through t_true
+same_outputs() {
+	cmp -s "$1.out" "$2.out" && cmp -s "$1.err" "$2.err" && cmp -s "$1.rc" "$2.rc" && return 0
+	echo "exit $(cat "$1.rc") vs $(cat "$2.rc")"
+	diff "$1.out" "$2.out" | head -5
+	diff "$1.err" "$2.err" | head -5
+	return 1
 }
 
 start_serve "$TEST_TMP/serve.log"

@@ -2,14 +2,15 @@
 # T510-shards-remote - remote shards: the two shards of a sharded index each
 # served by xapian-tcpsrv, searched from a search head (an index of remote
 # lines only) and from a mixed index (one local shard, one remote), answering
-# exactly as the single index does. Then the failures, each bounded in time:
-# a server down, stopped (slow), killed mid-query, all of them down; shard
-# list, add and remove; and a daemon that keeps answering while a remote is
-# down and recovers when it is back on the same port.
+# exactly as the single index does. Then the failures, each answered with
+# the other shards' results, a warning and the right exit code: a server
+# down, stopped (slow), killed mid-query, all of them down; shard list, add
+# and remove; and a daemon that keeps answering while a remote is down and
+# recovers when it is back on the same port. Nothing is timed: a find that
+# waits for a server that is gone hangs, and the runner's timeout fails it.
 # shellcheck source=tests/test-lib.sh
 . "$(dirname "$0")/../test-lib.sh"
 [[ -x $LECTERN ]] || t_skip "$LECTERN is not built"
-[[ -d $SHARED/corpora/tc39-notes ]] || t_skip "no tc39-notes corpus"
 t_need xapian-tcpsrv
 t_need setsid
 t_need jq
@@ -86,28 +87,29 @@ for q in proxy temporal 'bigint OR biginteger'; do
 done
 
 # ---- expected partial answers ---------------------------------------------------
+# answered PREFIX: the lfind at PREFIX answered (exit 0 or 1); else its stderr
+# shellcheck disable=SC2317 # called through t_true
+answered() {
+	[[ $(cat "$1.rc") -lt 2 ]] || { cat "$1.err"; return 1; }
+}
 # expect_shard0 QUERY: what the single index says, restricted to the notes of
 # shard 0 (in $TEST_TMP/exp.vim and exp.json); EXP_RC the exit it implies.
 expect_shard0() {
 	lfind "$SINGLE" "$TEST_TMP/e" --all --format vimgrep -- "$1"
-	[[ $(cat "$TEST_TMP/e.rc") -lt 2 ]] || _t_bad "the single index answers '$1'" "$(cat "$TEST_TMP/e.err")"
+	t_true "the single index answers '$1'" answered "$TEST_TMP/e"
 	only_shard "$TEST_TMP/map" 2 0 vimgrep <"$TEST_TMP/e.out" >"$TEST_TMP/exp.vim"
 	lfind "$SINGLE" "$TEST_TMP/e" --all --json -- "$1"
 	only_shard "$TEST_TMP/map" 2 0 json <"$TEST_TMP/e.out" >"$TEST_TMP/exp.json"
 	EXP_RC=1
 	[[ -s $TEST_TMP/exp.json ]] && EXP_RC=0
 }
-# timed_find IDX PREFIX ARGS...: lfind, its time in T_MS.
-timed_find() {
-	local t0
-	t0=$(ms_now)
-	lfind "$@"
-	T_MS=$(($(ms_now) - t0))
-}
-# check_partial DESC PREFIX LIMIT_MS DOWN_URL: the vimgrep output at PREFIX is
-# shard 0's part of the full answer, with the warning, in time.
+# A remote timeout no find waits out: where a server is gone (refused, or
+# its connection reset) lectern must notice, not wait.
+NEVER=3600000
+# check_partial DESC PREFIX DOWN_URL: the vimgrep output at PREFIX is shard
+# 0's part of the full answer, with the warning.
 check_partial() {
-	local desc=$1 pre=$2 limit=$3 down=$4
+	local desc=$1 pre=$2 down=$3
 	t_eq "$desc: shard 0's results only" "$(cat "$TEST_TMP/exp.vim")" "$(cat "$pre.out")"
 	t_eq "$desc: exit $EXP_RC" "$EXP_RC" "$(cat "$pre.rc")"
 	t_contains "$desc: the warning names the shard" \
@@ -115,11 +117,6 @@ check_partial() {
 	t_match "$desc: ... one line, saying why and where results come from" \
 		"^lectern: warning: shard $down unavailable: [^
 ]+; results are from the other shards\$" "$(cat "$pre.err")"
-	if ((T_MS < limit)); then
-		_t_pass "$desc: in ${T_MS} ms (limit ${limit} ms)"
-	else
-		_t_bad "$desc: bounded in time" "took ${T_MS} ms, limit ${limit} ms"
-	fi
 }
 
 # ---- shard add / remove ---------------------------------------------------------
@@ -157,8 +154,8 @@ srv_kill tcpsrv1
 t_eq "shard 1's server is down" "no" "$(listening "$PORT1" && echo yes || echo no)"
 for q in proxy temporal 'decorat*' 'cattle, not pets'; do
 	expect_shard0 "$q"
-	timed_find "$HEAD" "$TEST_TMP/g" --all --format vimgrep -- "$q"
-	check_partial "server down, '$q'" "$TEST_TMP/g" $((5000 + SLACK_MS)) "$R1"
+	LECTERN_REMOTE_TIMEOUT=$NEVER lfind "$HEAD" "$TEST_TMP/g" --all --format vimgrep -- "$q"
+	check_partial "server down, '$q'" "$TEST_TMP/g" "$R1"
 done
 expect_shard0 proxy
 lfind "$HEAD" "$TEST_TMP/g" --all --json proxy
@@ -179,8 +176,8 @@ t_exit 1 "shard list with a server down exits 1" "$LECTERN" shard list --index "
 t_eq "... the live one ok" "$(head -n 1 <<<"$LIST_OK")" "$(head -n 1 <<<"$T_OUT")"
 t_match "... the dead one unavailable, with why" "^$R1	remote	unavailable	.+$" "$(tail -n 1 <<<"$T_OUT")"
 t_eq "... two lines" 2 "$(grep -c . <<<"$T_OUT")"
-timed_find "$MIXED" "$TEST_TMP/g" --all --format vimgrep proxy
-check_partial "mixed index, remote down" "$TEST_TMP/g" $((5000 + SLACK_MS)) "$R1"
+LECTERN_REMOTE_TIMEOUT=$NEVER lfind "$MIXED" "$TEST_TMP/g" --all --format vimgrep proxy
+check_partial "mixed index, remote down" "$TEST_TMP/g" "$R1"
 
 t_ok "restart shard 1's server on the same port" serve_shard 1
 same_find "with it back, the head answers in full again" "$SINGLE" "$HEAD" --all --format vimgrep temporal
@@ -188,15 +185,10 @@ same_find "with it back, the head answers in full again" "$SINGLE" "$HEAD" --all
 # ---- one server stopped: slow -----------------------------------------------------
 srv_signal tcpsrv1 STOP
 expect_shard0 proxy
-T0=$(ms_now)
 LECTERN_REMOTE_TIMEOUT=1500 lfind "$HEAD" "$TEST_TMP/g" --all --format vimgrep proxy
-T_MS=$(($(ms_now) - T0))
-check_partial "server stopped, LECTERN_REMOTE_TIMEOUT=1500" "$TEST_TMP/g" $((2 * 1500 + SLACK_MS)) "$R1"
-T0=$(ms_now)
+check_partial "server stopped, LECTERN_REMOTE_TIMEOUT=1500" "$TEST_TMP/g" "$R1"
 LECTERN_REMOTE_TIMEOUT=1500 t_exit 1 "shard list with a server stopped exits 1" "$LECTERN" shard list --index "$HEAD"
-T_MS=$(($(ms_now) - T0))
 t_match "... shows it unavailable" "^$R1	remote	unavailable	.+$" "$(tail -n 1 <<<"$T_OUT")"
-t_match "... in time (${T_MS} ms)" '^yes$' "$( ((T_MS < 2 * 1500 + SLACK_MS)) && echo yes || echo "no: $T_MS ms")"
 srv_kill tcpsrv1
 
 # ---- one server killed while a query waits on it ------------------------------------
@@ -204,14 +196,11 @@ t_ok "restart shard 1's server" serve_shard 1
 srv_signal tcpsrv1 STOP
 expect_shard0 temporal
 rm -f "$TEST_TMP/mq.rc"
-(
-	LECTERN_REMOTE_TIMEOUT=20000 lfind "$HEAD" "$TEST_TMP/mq" --all --format vimgrep temporal
-	mv "$TEST_TMP/mq.rc" "$TEST_TMP/mq.done"
-) &
+LECTERN_REMOTE_TIMEOUT=$NEVER lfind "$HEAD" "$TEST_TMP/mq" --all --format vimgrep temporal &
 QUERY_JOB=$!
 # wait until the query has connected to the stopped server (no sleep guess)
 connected=no
-for _ in $(seq 200); do
+while kill -0 "$QUERY_JOB" 2>/dev/null; do
 	if command -v ss >/dev/null; then
 		[[ -n $(ss -Htn state established "( dport = :$PORT1 )" 2>/dev/null) ]] && connected=yes && break
 	else
@@ -220,16 +209,10 @@ for _ in $(seq 200); do
 	sleep 0.05
 done
 t_match "the query has connected to the stopped server" '^(yes|unknown)$' "$connected"
-T0=$(ms_now)
 srv_kill tcpsrv1
-for _ in $(seq $((FIND_TIMEOUT * 20))); do
-	[[ -e $TEST_TMP/mq.done ]] && break
-	sleep 0.05
-done
-T_MS=$(($(ms_now) - T0))
-wait "$QUERY_JOB" 2>/dev/null
-mv "$TEST_TMP/mq.done" "$TEST_TMP/mq.rc" 2>/dev/null
-check_partial "server killed mid-query (timeout 20 s)" "$TEST_TMP/mq" "$SLACK_MS" "$R1"
+# with a timeout of an hour, only noticing the reset connection ends it
+wait "$QUERY_JOB"
+check_partial "server killed mid-query (remote timeout an hour)" "$TEST_TMP/mq" "$R1"
 
 # ---- a daemon on the head ----------------------------------------------------------
 t_ok "restart shard 1's server" serve_shard 1
@@ -246,14 +229,11 @@ t_eq "daemon: all of proxy's passages, no warnings" "$FULL []" \
 	"$(jq -r '"\(.hits | length) \(.warnings | tojson)"' "$TEST_TMP/r.json")"
 srv_kill tcpsrv1
 expect_shard0 proxy
-T0=$(ms_now)
 dfind proxy
-T_MS=$(($(ms_now) - T0))
 t_eq "daemon, a remote dead: ok with shard 0's hits (as many per note)" \
 	"true $(jq -r .path "$TEST_TMP/exp.json" | sort | uniq -c | tr -s '\n ' ' ')" \
 	"$(jq -r .ok "$TEST_TMP/r.json") $(jq -r '.hits[].path' "$TEST_TMP/r.json" | sort | uniq -c | tr -s '\n ' ' ')"
 t_contains "... a warning naming it" "shard $R1 unavailable: " "$(jq -r '.warnings[]' "$TEST_TMP/r.json")"
-t_match "... in time (${T_MS} ms)" '^yes$' "$( ((T_MS < 5000 + SLACK_MS)) && echo yes || echo "no: $T_MS ms")"
 "$LECTERN" find --index "$HEAD" --socket "$SERVE_SOCK" --all --format vimgrep proxy >"$TEST_TMP/d.out" 2>"$TEST_TMP/d.err"
 t_eq "lectern find through the daemon: shard 0's results" "$(cat "$TEST_TMP/exp.vim")" "$(cat "$TEST_TMP/d.out")"
 t_contains "... and the warning on stderr" "lectern: warning: shard $R1 unavailable: " "$(cat "$TEST_TMP/d.err")"
@@ -268,18 +248,13 @@ done
 wait "${pids[@]}"   # not the servers
 t_ok "restart shard 1's server on the same port" serve_shard 1
 # wait_full: poll the daemon until it answers proxy in full, without warning
-# (it retries a missing shard after 5 s, then 10 s, ...: allow 25 s)
+# (it retries a missing shard after 5 s, then 10 s, ...; one that never
+# recovers is the runner's timeout)
 wait_full() {
-	local r=no
-	for _ in $(seq $((SAN ? 200 : 125))); do
-		dfind proxy
-		if [[ $(jq -r '"\(.hits | length) \(.warnings | tojson)"' "$TEST_TMP/r.json") == "$FULL []" ]]; then
-			r=yes
-			break
-		fi
+	until dfind proxy && [[ $(jq -r '"\(.hits | length) \(.warnings | tojson)"' "$TEST_TMP/r.json") == "$FULL []" ]]; do
 		sleep 0.2
 	done
-	echo "$r"
+	echo yes
 }
 t_eq "the daemon recovers: every hit again, no warning" yes "$(wait_full)"
 lfind "$SINGLE" "$TEST_TMP/e" --all --format vimgrep proxy
@@ -297,14 +272,11 @@ done
 t_eq "... and so do the next 9 finds, whichever thread answers" 9 "$agree"
 # the server stops while the daemon holds a connection to it
 srv_signal tcpsrv1 STOP
-T0=$(ms_now)
 dfind proxy
-T_MS=$(($(ms_now) - T0))
 t_eq "daemon, a connected remote stopped: ok with shard 0's hits (as many per note)" \
 	"true $(jq -r .path "$TEST_TMP/exp.json" | sort | uniq -c | tr -s '\n ' ' ')" \
 	"$(jq -r .ok "$TEST_TMP/r.json") $(jq -r '.hits[].path' "$TEST_TMP/r.json" | sort | uniq -c | tr -s '\n ' ' ')"
 t_contains "... a warning naming it" "shard $R1 unavailable: " "$(jq -r '.warnings[]' "$TEST_TMP/r.json")"
-t_match "... in time (${T_MS} ms)" '^yes$' "$( ((T_MS < 2 * 1500 + SLACK_MS)) && echo yes || echo "no: $T_MS ms")"
 srv_signal tcpsrv1 CONT
 t_eq "the server continues: the daemon answers in full again" yes "$(wait_full)"
 stop_serve
@@ -313,14 +285,12 @@ t_eq "the daemon stops cleanly" 0 $?
 # ---- every server down ---------------------------------------------------------------
 srv_kill tcpsrv0
 srv_kill tcpsrv1
-T0=$(ms_now)
-t_fail "every shard down: find fails" "$LECTERN" find --index "$HEAD" --no-daemon --all --format vimgrep proxy
-T_MS=$(($(ms_now) - T0))
+LECTERN_REMOTE_TIMEOUT=$NEVER t_fail "every shard down: find fails" \
+	"$LECTERN" find --index "$HEAD" --no-daemon --all --format vimgrep proxy
 t_eq "... with no results" "" "$T_OUT"
 t_match "... and a message" "." "$T_ERR"
 t_lacks "... not a crash" "Sanitizer" "$T_ERR"
 t_lacks "... not an exception" "terminate called" "$T_ERR"
-t_match "... in time (${T_MS} ms)" '^yes$' "$( ((T_MS < 5000 + SLACK_MS)) && echo yes || echo "no: $T_MS ms")"
 t_fail "every shard down: find --json fails too" "$LECTERN" find --index "$HEAD" --no-daemon --json proxy
 t_exit 1 "every shard down: shard list exits 1" "$LECTERN" shard list --index "$HEAD"
 t_match "... both unavailable" "^$R0	remote	unavailable	.+

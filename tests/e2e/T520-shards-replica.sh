@@ -66,10 +66,7 @@ round() {
 	if [[ $mode == full ]]; then
 		t_eq "$mode: the master keeps no changesets" "" "$(find "$master/xapian" -name 'changes*')"
 	fi
-	free_port port || {
-		_t_bad "$mode: a free port"
-		return
-	}
+	t_true "$mode: a free port" free_port port || return
 	srv_start "repl-$mode" "$port" xapian-replicate-server -p "$port" -I 127.0.0.1 "$master"
 	t_eq "$mode: xapian-replicate-server listens" 0 $?
 	mkdir -p "$replica"

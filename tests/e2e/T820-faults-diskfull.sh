@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
 # T820-faults-diskfull - the disk fills up during indexing. The index lives
 # on a small tmpfs; the corpus is indexed first (it fits), then a part of
-# tc39-notes that does not fit. The run fails clearly (exit 2, "No space
-# left on device"), the corpus is still found, `status` works, every note
-# that is visible is complete (no note half indexed), a second run on the
-# full disk fails the same way, and once there is room again the next run
-# ends with exactly what a clean index holds. Then a first index whose
-# compacted copy does not fit: a warning, a complete index, --compact later.
-# Normal mode: 5 MB of notes on a 10 MB tmpfs. LECTERN_SLOW=1: all of
-# tc39-notes on 10, 20 and 60 MB tmpfs (the disk fills at other moments).
+# the large corpus (tc39-notes or the generated one) that does not fit. The
+# run fails clearly (exit 2, "No space left on device"), the corpus is still
+# found, `status` works, every note that is visible is complete (no note
+# half indexed), a second run on the full disk fails the same way, and once
+# there is room again the next run ends with exactly what a clean index
+# holds. Then a first index whose compacted copy does not fit: a warning, a
+# complete index, --compact later.
+# Normal mode: 5 MB of notes on a 10 MB tmpfs. LECTERN_SLOW=1: all of the
+# large corpus on 10, 20 and 60 MB tmpfs (the disk fills at other moments).
 # Needs root (mount); skipped if mounting a tmpfs is not permitted.
 # shellcheck source=tests/test-lib.sh
 . "$(dirname "$0")/../test-lib.sh"
 t_need jq
 
-SRC=$SHARED/corpora/tc39-notes
-[[ -d $SRC ]] || t_skip "no tc39-notes corpus in $SRC"
+t_large_corpus
+SRC=$T_CORPUS
 if [[ ${LECTERN_SLOW:-0} == 1 ]]; then
 	BYTES=0 SIZES=(10m 20m 60m)
 else
@@ -26,9 +27,15 @@ mkdir -p "$FS"
 mount -t tmpfs -o size=1m tmpfs "$FS" 2>"$TEST_TMP/mount.err" ||
 	t_skip "cannot mount a tmpfs: $(cat "$TEST_TMP/mount.err")"
 # unmount before test-lib removes $TEST_TMP
-trap '_rc=$?; cd /; umount "$FS" 2>/dev/null || umount -l "$FS"; (exit $_rc); _t_cleanup' EXIT
+# shellcheck disable=SC2016 # expanded when it runs
+t_at_exit 'cd / && { umount "$FS" 2>/dev/null || umount -l "$FS"; }'
+# mount_tmpfs SIZE: a new, empty tmpfs of SIZE at $FS
+# shellcheck disable=SC2317 # called through t_true
+mount_tmpfs() {
+	umount "$FS" && mount -t tmpfs -o "size=$1" tmpfs "$FS"
+}
 
-TC=$TEST_TMP/tc39
+TC=$TEST_TMP/large
 (cd "$SRC" && find . -type f ! -path '*/.*' -printf '%s %P\n' | sort -k2) |
 	while read -r size path; do
 		mkdir -p "$TC/$(dirname "$path")"
@@ -49,21 +56,16 @@ hits() {
 		"$LECTERN" find --no-daemon --all --format vimgrep "$@" "$w"
 	done | sort
 }
-# t_true DESC DETAIL TEST-ARGS...: test(1) holds for TEST-ARGS; DETAIL if not
-t_true() {
-	if test "${@:3}"; then _t_pass "$1"; else _t_bad "$1" "$2"; fi
-}
 
-"$LECTERN" index -q --index "$CLEAN" "$CORPUS" "$TC" >/dev/null 2>&1 ||
-	{ _t_bad "a clean index of the corpus and the notes builds"; t_done; }
+t_ok "a clean index of the corpus and the notes builds" \
+	"$LECTERN" index -q --index "$CLEAN" "$CORPUS" "$TC" || t_done
 hits --index "$CLEAN" >"$TEST_TMP/clean.hits"
 clean_status=$("$LECTERN" status --index "$CLEAN" --json | jq -c '{notes, passages, note_bytes}')
 echo "# $N notes ($(du -sh "$TC" | cut -f1)) + corpus; the clean index: $(du -sh "$CLEAN" | cut -f1)"
 
 for size in "${SIZES[@]}"; do
 	L="tmpfs $size"
-	umount "$FS" && mount -t tmpfs -o "size=$size" tmpfs "$FS" ||
-		{ _t_bad "$L: mount"; continue; }
+	t_ok "$L: mount" mount_tmpfs "$size" || continue
 	export LECTERN_INDEX=$FS/index
 	t_ok "$L: the corpus is indexed" "$LECTERN" index -q "$CORPUS"
 	t_ok "$L: ... and found" "$LECTERN" find --no-daemon "cattle, not pets"
@@ -79,19 +81,15 @@ for size in "${SIZES[@]}"; do
 	t_eq "$L: ... and is not up to date" false "$(jq -r .up_to_date <<<"$T_OUT")"
 	visible=$(jq -r .notes <<<"$T_OUT")
 	echo "# $L: $visible of $((N + 5)) notes committed before the disk filled"
-	t_true "$L: ... it counts the corpus at least" "notes: $visible" "${visible:-0}" -ge 5
+	t_true "$L: ... it counts the corpus at least (notes: $visible)" test "${visible:-0}" -ge 5
 
 	# every visible note is complete: its hits are all of the clean index's
 	hits >"$TEST_TMP/now.hits"
 	cut -d: -f1 "$TEST_TMP/now.hits" | sort -u >"$TEST_TMP/visible.files"
 	awk -F: 'NR == FNR { f[$1] = 1; next } f[$1]' "$TEST_TMP/visible.files" "$TEST_TMP/clean.hits" \
 		>"$TEST_TMP/expected.hits"
-	if cmp -s "$TEST_TMP/expected.hits" "$TEST_TMP/now.hits"; then
-		_t_pass "$L: each visible note has all its hits ($(wc -l <"$TEST_TMP/visible.files") files)"
-	else
-		_t_bad "$L: each visible note has all its hits" \
-			"$(diff "$TEST_TMP/expected.hits" "$TEST_TMP/now.hits" | head -6)"
-	fi
+	t_same "$L: each visible note has all its hits ($(wc -l <"$TEST_TMP/visible.files") files)" \
+		"$TEST_TMP/expected.hits" "$TEST_TMP/now.hits"
 	# no half-written file left behind: only Xapian's own files (and the
 	# roots file, docs/index-layout.md)
 	stray=$(find "$FS/index" -mindepth 1 ! -path "$FS/index/xapian" ! -path "$FS/index/roots" \
@@ -106,18 +104,14 @@ for size in "${SIZES[@]}"; do
 	t_ok "$L: with room again, the next run succeeds" timeout 300 "$LECTERN" index --json
 	t_eq "$L: ... it sees every note" "$((N + 5))" "$(jq -r .files <<<"$T_OUT")"
 	hits >"$TEST_TMP/now.hits"
-	if cmp -s "$TEST_TMP/clean.hits" "$TEST_TMP/now.hits"; then
-		_t_pass "$L: ... and the index gives exactly the clean index's hits"
-	else
-		_t_bad "$L: ... and the index gives exactly the clean index's hits" \
-			"$(diff "$TEST_TMP/clean.hits" "$TEST_TMP/now.hits" | head -6)"
-	fi
+	t_same "$L: ... and the index gives exactly the clean index's hits" \
+		"$TEST_TMP/clean.hits" "$TEST_TMP/now.hits"
 	t_eq "$L: ... and the same counts" "$clean_status" \
 		"$("$LECTERN" status --json | jq -c '{notes, passages, note_bytes}')"
 done
 
 # ---- a first index whose compacted copy does not fit ----
-# 150 tc39 notes. A first run writes the index in several commits (U bytes),
+# 150 notes of the large corpus. A first run writes the index in several commits (U bytes),
 # then its compacted copy (C bytes) beside it: on a tmpfs of U + C/3 the
 # index fits and the copy does not. The run still succeeds, with a warning;
 # the index is complete, nothing is left beside it; with room again,

@@ -16,7 +16,7 @@ mkdir -p "$NOTES" && cp "$REPO"/corpus/* "$NOTES"/
 tc=$SHARED/corpora/tc39-notes/meetings/2016-01
 [[ -d $tc ]] && cp -r "$tc" "$NOTES/"
 printf '# Changing\n\nThe changing note: zyzzyva 0.\n' >"$NOTES/changing.md"
-"$LECTERN" index -q "$NOTES" >/dev/null 2>&1 || { _t_bad "the notes are indexed"; t_done; }
+t_ok "the notes are indexed" "$LECTERN" index -q "$NOTES" || t_done
 STABLE_TOTAL=$("$LECTERN" find --no-daemon --count cloud)
 SOCK=$XDG_RUNTIME_DIR/lectern/lectern.sock
 "$LECTERN" serve 2>"$TEST_TMP/serve.log" </dev/null &

@@ -32,14 +32,17 @@ vg() {
 	local log=$TEST_TMP/vg.$RUNS
 	RUNS=$((RUNS + 1))
 	t_run "${VG[@]}" --log-file="$log" "$LECTERN" "${@:3}"
-	if [[ $T_RC == 99 || -s $log ]]; then
-		_t_bad "$1: memcheck is clean" "exit $T_RC; lectern ${*:3}" "$(head -40 "$log")"
-	elif [[ ! $T_RC =~ ^($2)$ ]]; then
-		_t_show_run "$1: exits $2" "exit $2" lectern "${@:3}"
-	else
-		CLEAN=$((CLEAN + 1))
-		_t_pass "$1 (exit $T_RC, memcheck clean)"
-	fi
+	t_true "$1: memcheck is clean" memcheck_clean "$log" "$T_RC" || return
+	t_match "$1: exits $2" "^($2)\$" "$T_RC" && CLEAN=$((CLEAN + 1))
+}
+# memcheck_clean LOG RC: valgrind wrote no error to LOG (and exited RC, the
+# program's code, not its error code 99); else the start of the log
+# shellcheck disable=SC2317 # called through t_true
+memcheck_clean() {
+	[[ $2 != 99 && ! -s $1 ]] && return 0
+	echo "exit $2"
+	head -40 "$1"
+	return 1
 }
 
 vg "index (first run)" 0 index "$NOTES"
@@ -89,11 +92,8 @@ PY
 	wait "$SERVE_PID"
 	rc=$?
 	RUNS=$((RUNS + 1))
-	if [[ $rc == 0 && ! -s $TEST_TMP/vg.serve ]]; then
-		CLEAN=$((CLEAN + 1)); _t_pass "serve: exit 0, memcheck clean"
-	else
-		_t_bad "serve: exit 0, memcheck clean" "exit $rc" "$(head -40 "$TEST_TMP/vg.serve")"
-	fi
+	t_eq "serve: exit 0" 0 "$rc"
+	t_true "serve: memcheck clean" memcheck_clean "$TEST_TMP/vg.serve" "$rc" && CLEAN=$((CLEAN + 1))
 fi
 echo "# memcheck: $RUNS runs, $CLEAN clean"
 t_done

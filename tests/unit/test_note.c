@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "note.h"
@@ -166,14 +165,6 @@ static char *slurp(const char *path, size_t *len)
 	*len = fread(buf, 1, (size_t)n, f);
 	fclose(f);
 	return buf;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* ---- markdown ---- */
@@ -743,19 +734,18 @@ static void test_text_corpus(void **state)
 
 /* ---- hostile input ---- */
 
+/* Parses `src` both ways and checks the result. Quadratic behaviour over
+ * these megabytes takes hours: tests/run's timeout fails the program, no
+ * clock here. */
 static void hostile(const char *name, const char *src, size_t len)
 {
 	struct note n;
-	double t0 = now();
 
 	for (int f = 0; f < 2; f++) {
 		parse_ok("/h/x", src, len, f ? NOTE_TEXT : NOTE_MARKDOWN, &n);
 		check_invariants(name, &n);
 		note_release(&n);
 	}
-	/* generous for sanitizer builds; quadratic behaviour takes minutes */
-	if (now() - t0 > 10.0)
-		fail_msg("%s: %.1f s", name, now() - t0);
 }
 
 static char *repeat(const char *unit, size_t total, size_t *len)
@@ -877,8 +867,9 @@ static void test_hostile(void **state)
 	}
 }
 
-/* libyaml slows down with nesting: deep flow collections are refused, and
- * aliases are never expanded. */
+/* libyaml slows down with nesting: deep flow collections are refused (a
+ * warning, the body after them), and aliases are never expanded (an
+ * expanded bomb would never end: tests/run's timeout). */
 static void test_hostile_front_matter(void **state)
 {
 	static const char bomb[] = "---\n"
@@ -890,7 +881,6 @@ static void test_hostile_front_matter(void **state)
 	struct note n;
 	size_t len;
 	char *s;
-	double t0 = now();
 
 	(void)state;
 	s = repeat("[", 60000, &len);
@@ -902,7 +892,6 @@ static void test_hostile_front_matter(void **state)
 	assert_int_equal(n.body_start, len);
 	note_release(&n);
 	free(s);
-	assert_true(now() - t0 < 5.0);
 
 	parse_md("x.md", bomb, &n);
 	assert_int_equal(n.ntags, 1);
