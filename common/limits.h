@@ -19,13 +19,36 @@
 #define LEC_BLOCK_POSITION_GAP (LEC_MAX_NEAR_DISTANCE + LEC_MAX_PHRASE_WORDS)
 #define LEC_MAX_POSITION 0x7fffffffu   /* a note needing more positions is not indexed */
 #define LEC_PASSAGE_TARGET_WORDS 300   /* a long section splits at block boundaries near this */
+/* The most bytes a passage spans, so that a hit costs at most this much
+ * reading and tokenizing whatever the note's size: a longer section splits
+ * at block boundaries, and a longer block (a note without blank lines) is
+ * cut into blocks of its own at line, then sentence, then word boundaries
+ * (indexer/note-split.c). 32 KiB: the longest block of tc39-notes is 21 KB. */
+#define LEC_MAX_PASSAGE_BYTES (32u << 10)
 #define LEC_HEADING_WDF_BOOST 5        /* extra wdf for stems of heading words */
 #define LEC_MAX_HEADING_DEPTH 6
 #define LEC_MAX_HEADING_BYTES 200      /* each heading in a heading path is cut here */
 #define LEC_MAX_SPEAKERS_PER_FILE 4096
 
 /* Indexer */
-#define LEC_MAX_NOTE_BYTES (256u << 20) /* larger files are skipped with a warning */
+/* Larger files are skipped with a warning. A note is parsed and made into
+ * one Xapian document all at once, which costs up to ~4x its size at the
+ * peak (cmark's copies of a one-paragraph markdown note; the document's
+ * positions): 64 MiB keeps one note under 300 MiB (a 64 MiB one-paragraph
+ * markdown note: 249 MiB measured). */
+#define LEC_MAX_NOTE_BYTES (64u << 20)
+/* A markdown note with more marks than this that may each start a node of
+ * cmark's tree (line breaks, * _ ` [ ] < > ! & \ - + . ) is read as plain
+ * text, with a warning: the tree costs 270-430 bytes per mark (measured:
+ * 4 MiB of "*a* " took 767 MB, 16 MiB of "- a" lines 1.7 GB), and all of
+ * it exists at once. 200,000: ~90 MB at worst; the largest tc39 note has
+ * 5,054. */
+#define LEC_MAX_MARKDOWN_MARKS 200000u
+/* A note of more blocks (paragraphs, list items, code blocks) is not
+ * indexed (a warning; an indexed version is kept): each costs ~100 bytes
+ * while the note is made into its document (15 MB of "a" paragraphs took
+ * 533 MB; a million of them 106 MB). The most in tc39-notes is 970. */
+#define LEC_MAX_NOTE_BLOCKS 2000000u
 #define LEC_BATCH_BYTES (4u << 20)    /* text per transaction: bounds writer RSS (4 MiB measured fastest too) */
 #define LEC_BATCH_FILES 2000
 #define LEC_MAX_PATH_BYTES 4096
