@@ -67,6 +67,18 @@
  * passage of a tier is ranked before the next tier's (search.c) */
 #define LEC_TIER_NOTES 20
 
+/* Hits: what one hit may read and show, whatever its note's size */
+#define LEC_MAX_LINE_BYTES 4096        /* a line shown (an occurrence's, a context
+                                        * line) is cut here, at a character boundary */
+#define LEC_MAX_CONTEXT_LINES 1000     /* -C / "context": lines either side */
+/* Context lines are those that start within this many bytes of the match,
+ * either side: a hit's context is at most twice this plus a line. */
+#define LEC_MAX_CONTEXT_BYTES (16u << 10)
+/* A note changed since indexing is parsed again to find a hit's passage
+ * (~4x its size): only one of at most this size; a larger one gives a
+ * stale hit ("run lectern index"). The largest tc39 note is 277 KB. */
+#define LEC_MAX_RELOCATE_BYTES (4u << 20)
+
 /* Daemon */
 #define LEC_MAX_REQUEST_LINE (1u << 20)
 #define LEC_MAX_CLIENT_OUTPUT (16u << 20)

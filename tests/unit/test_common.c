@@ -596,6 +596,38 @@ static void test_read_window(void **state)
 	assert_string_equal(paths_kind(S_IFREG | 0600), "a regular file");
 }
 
+/* A line's start found looking back through the file, as far as asked. */
+static void test_line_start(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/lectern-test-line-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	/* "ab\n" then 200000 bytes without a line break, then "\nz" */
+	static char text[200005];
+	memset(text, 'x', sizeof(text));
+	memcpy(text, "ab\n", 3);
+	memcpy(text + sizeof(text) - 2, "\nz", 2);
+	assert_int_equal(write(fd, text, sizeof(text)), (ssize_t)sizeof(text));
+	close(fd);
+	size_t at;
+	int found;
+	assert_int_equal(paths_line_start(path, 150000, 0, &at, &found), LEC_OK);
+	assert_true(found);
+	assert_int_equal(at, 3);
+	/* not as far back as the break: stops where told */
+	assert_int_equal(paths_line_start(path, 150000, 1000, &at, &found), LEC_OK);
+	assert_false(found);
+	assert_int_equal(at, 1000);
+	assert_int_equal(paths_line_start(path, 2, 0, &at, &found), LEC_OK);
+	assert_false(found);
+	assert_int_equal(at, 0);
+	assert_int_equal(paths_line_start(path, sizeof(text), 0, &at, &found), LEC_OK);
+	assert_int_equal(at, sizeof(text) - 1);
+	unlink(path);
+	assert_int_equal(paths_line_start(path, 10, 0, &at, &found), LEC_ENOTFOUND);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -611,6 +643,7 @@ int main(void)
 		cmocka_unit_test(test_buf_cap_and_sticky),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_read_window),
+		cmocka_unit_test(test_line_start),
 		cmocka_unit_test(test_exchange_and_remove),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
