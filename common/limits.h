@@ -74,6 +74,10 @@
 /* Context lines are those that start within this many bytes of the match,
  * either side: a hit's context is at most twice this plus a line. */
 #define LEC_MAX_CONTEXT_BYTES (16u << 10)
+/* The lines shown with one hit's occurrences (vimgrep), in all: past it an
+ * occurrence comes without its line's text (a 32 KiB passage of one-letter
+ * words on one long line has 16,000 of them, each with the same 4 KiB). */
+#define LEC_MAX_OCCURRENCE_TEXT_BYTES (256u << 10)
 /* A note changed since indexing is parsed again to find a hit's passage
  * (~4x its size): only one of at most this size; a larger one gives a
  * stale hit ("run lectern index"). The largest tc39 note is 277 KB. */
@@ -81,7 +85,23 @@
 
 /* Daemon */
 #define LEC_MAX_REQUEST_LINE (1u << 20)
+/* A reply line, checked as it is written (a find past it stops there:
+ * too_large), and the unread replies a client may leave (past it: dropped) */
 #define LEC_MAX_CLIENT_OUTPUT (16u << 20)
+/* Each search's time budget (find, suggest): past it the answer is a
+ * `timeout` error (lectern serve --time-budget MS). A find through it
+ * costs ~1 ms; every passage of tc39-notes holding "the", 2 s. */
+#define LEC_SEARCH_TIME_MS 10000
+/* A streamed find ("stream": true) goes out in lines of about this many
+ * bytes of hits, or what it has after this many ms */
+#define LEC_STREAM_CHUNK_BYTES (256u << 10)
+#define LEC_STREAM_CHUNK_MS 200
+/* A streamed find's lines waiting for its client, in the daemon (made, or
+ * queued unsent): the search waits while there are more */
+#define LEC_STREAM_BUFFER_BYTES (1u << 20)
+/* A find of more hits than this (offset + limit), of every passage, or a
+ * count, is heavy: the search threads keep one of theirs for the others */
+#define LEC_LIGHT_HITS 100
 #define LEC_IDLE_TIMEOUT_SEC 300
 #define LEC_MAX_CLIENTS 1024
 

@@ -128,6 +128,20 @@ lec_status hit_note_language(struct hit_reader *r, xap_db *db, xap_docid docid, 
 	return st;
 }
 
+lec_status hit_note_path(struct hit_reader *r, xap_db *db, xap_docid docid,
+			 const struct rootmap *roots, char **path)
+{
+	lec_status st = load_record(r, db, docid);
+	*path = NULL;
+	if (st)
+		return st;
+	/* the record names the note by its key: its path is its root's now */
+	const char *key = rec_get(&r->rec, LEC_REC_PATH, NULL);
+	if (!roots || rootmap_path(roots, key, strlen(key), path) != LEC_OK)
+		*path = strdup(key);
+	return *path ? LEC_OK : LEC_ENOMEM;
+}
+
 static char *dup_or_null(const char *s)
 {
 	return s ? strdup(s) : NULL;
@@ -486,7 +500,7 @@ static lec_status locate(struct hit_reader *r, const struct hit_src *src, const 
 /* ---- occurrences and context ------------------------------------------------ */
 
 static lec_status add_occurrence(struct hit_reader *r, struct search_hit *h,
-				 const struct located *loc, size_t first, size_t last)
+				 const struct located *loc, size_t first, size_t last, size_t *shown)
 {
 	const struct seg_word *a = &r->text.words[first], *b = &r->text.words[last];
 	struct search_occurrence *no = realloc(h->occ, (h->nocc + 1) * sizeof(*no));
@@ -507,6 +521,9 @@ static lec_status add_occurrence(struct hit_reader *r, struct search_hit *h,
 	o->len = b->off + b->srclen - a->off;
 	if (o->off + o->len > le)
 		o->len = le - o->off;
+	if (*shown + tl > LEC_MAX_OCCURRENCE_TEXT_BYTES)
+		tl = 0;   /* the hit has shown enough lines */
+	*shown += tl;
 	o->line_text = strndup(text, tl);
 	if (!o->line_text)
 		return LEC_ENOMEM;
@@ -517,8 +534,10 @@ static lec_status add_occurrence(struct hit_reader *r, struct search_hit *h,
 static lec_status collect_occurrences(struct hit_reader *r, struct search_hit *h,
 				      const struct located *loc)
 {
+	size_t shown = 0;
 	for (size_t i = 0; i < loc->nhits; i++) {
-		lec_status st = add_occurrence(r, h, loc, loc->hits[i].first, loc->hits[i].last);
+		lec_status st = add_occurrence(r, h, loc, loc->hits[i].first, loc->hits[i].last,
+					       &shown);
 		if (st)
 			return st;
 	}
@@ -533,11 +552,11 @@ static lec_status push_line(struct hit_reader *r, struct search_hit *h, size_t l
 	return st ? st : strv_push(&h->context, &h->ncontext, text, len);
 }
 
-/* Up to n lines either side of the line holding off (h->line), as grep -C
- * shows them, but only lines that start within LEC_MAX_CONTEXT_BYTES of
- * off, each cut at LEC_MAX_LINE_BYTES: the window holds them all, and a
- * hit's context costs at most twice that plus a line, whatever n and the
- * note's lines. */
+/* 2n + 1 lines around the line holding off (h->line): up to n before it,
+ * the rest after (more after near the start of the file), but only lines
+ * that start within LEC_MAX_CONTEXT_BYTES of off, each cut at
+ * LEC_MAX_LINE_BYTES: the window holds them all, and a hit's context costs
+ * at most twice that plus a line, whatever n and the note's lines. */
 static lec_status add_context(struct hit_reader *r, struct search_hit *h, uint32_t n,
 			      size_t off)
 {
@@ -562,7 +581,8 @@ static lec_status add_context(struct hit_reader *r, struct search_hit *h, uint32
 	if (!st)
 		st = push_line(r, h, ls);
 	size_t at = line_end_at(r, off) + 1;
-	for (uint32_t i = 0; !st && i < n && at < r->flen && at < off + LEC_MAX_CONTEXT_BYTES; i++) {
+	for (uint32_t i = before; !st && i < 2 * n && at < r->flen && at < off + LEC_MAX_CONTEXT_BYTES;
+	     i++) {
 		st = push_line(r, h, at);
 		at = line_end_at(r, at) + 1;
 	}
@@ -620,15 +640,11 @@ lec_status hit_fill(struct hit_reader *r, const struct hit_src *src, const struc
 {
 	struct located loc = { 0 };
 	int stale = 0;
-	lec_status st = load_record(r, src->db, src->docid);
+	lec_status st = hit_note_path(r, src->db, src->docid, src->roots, &h->path);
 	if (!st)
 		st = load_passage(r, src);
 	if (st)
 		return st;
-	/* the record names the note by its key: its path is its root's now */
-	const char *key = rec_get(&r->rec, LEC_REC_PATH, NULL);
-	if (!src->roots || rootmap_path(src->roots, key, strlen(key), &h->path) != LEC_OK)
-		h->path = strdup(key);
 	const char *path = h->path;
 	h->title = dup_or_null(rec_get(&r->rec, LEC_REC_TITLE, NULL));
 	h->date = dup_or_null(rec_get(&r->rec, LEC_REC_DATE, NULL));
