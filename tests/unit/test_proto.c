@@ -291,7 +291,7 @@ static void test_find_request_round_trip(void **state)
 	a.offset = 3;
 	a.context = 2;
 	a.all = a.occurrences = a.sort_by_place = a.explain = 1;
-	json_t *rq = proto_find_request(5, &a, "/idx");
+	json_t *rq = proto_find_request(5, &a, "/idx", 0);
 	assert_non_null(rq);
 	enum proto_op_id op;
 	const char *code;
