@@ -615,11 +615,11 @@ static json_t *daemon_json(const struct proto_env *e)
 	json_t *o = json_object();
 	for (int i = 0; o && i < PROTO_NOPS; i++)
 		json_object_set_new(o, ops[i].name, json_integer((json_int_t)e->op_count[i]));
-	return json_pack("{s:I, s:I, s:I, s:I, s:o, s:i, s:i, s:b, s:b, s:I}", "pid",
+	return json_pack("{s:I, s:I, s:I, s:I, s:o, s:i, s:i, s:i, s:b, s:b, s:I}", "pid",
 			 (json_int_t)getpid(), "uptime_sec", (json_int_t)(time(NULL) - e->started),
 			 "requests", (json_int_t)e->requests, "errors", (json_int_t)e->errors,
 			 "ops", o ? o : json_null(), "clients", (int)e->clients, "search_threads",
-			 (int)e->search_threads, "watching",
+			 (int)e->search_threads, "searches", (int)e->searches, "watching",
 			 e->watching, "reindexing", e->reindexing, "reindexes",
 			 (json_int_t)e->reindexes);
 }

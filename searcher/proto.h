@@ -64,6 +64,7 @@ struct proto_env {
 	unsigned search_ms;
 	/* set by the server, shown by status */
 	unsigned clients, search_threads;
+	unsigned searches;      /* finds and suggests in the search threads or waiting */
 	int watching, reindexing;
 	uint64_t reindexes;
 };

@@ -422,6 +422,7 @@ static void note_shards(struct server *s, const char *warning)
 static void pool_done(struct server *s)
 {
 	struct pool_job *list = pool_take(&s->pool);
+	s->env.searches = pool_busy(&s->pool);
 	for (struct pool_job *j = list, *next; j; j = next) {
 		next = j->next;
 		s->env.errors += (uint64_t)j->failed;
@@ -464,6 +465,7 @@ static void handle_line(struct server *s, struct client *c, const char *line, si
 		c->waiting = 1;
 		c->job = sj;
 		pool_submit(&s->pool, sj);
+		s->env.searches = pool_busy(&s->pool);
 		return;
 	}
 	if (s->stopping) {

@@ -471,6 +471,26 @@ static void test_buf_cap_and_sticky(void **state)
 	free(s);
 }
 
+static void test_buf_insert(void **state)
+{
+	(void)state;
+	struct buf b;
+	buf_init(&b, 12);
+	buf_insert(&b, 0, "body", 4);
+	buf_insert(&b, 0, "<h>", 3);
+	buf_insert(&b, 7, "!", 1);
+	assert_string_equal(b.data, "<h>body!");
+	assert_int_equal(b.len, 8);
+	buf_insert(&b, 3, "12345", 5);   /* past the cap: sticky */
+	assert_int_equal(b.status, LEC_ELIMIT);
+	assert_string_equal(b.data, "<h>body!");
+	buf_release(&b);
+	buf_init(&b, 0);
+	buf_insert(&b, 1, "x", 1);       /* past the end */
+	assert_int_equal(b.status, LEC_EINVAL);
+	buf_release(&b);
+}
+
 static void test_paths(void **state)
 {
 	(void)state;
@@ -641,6 +661,7 @@ int main(void)
 		cmocka_unit_test(test_stemdict),
 		cmocka_unit_test(test_rootmap),
 		cmocka_unit_test(test_buf_cap_and_sticky),
+		cmocka_unit_test(test_buf_insert),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_read_window),
 		cmocka_unit_test(test_line_start),
