@@ -120,6 +120,7 @@ static lec_status sink_line(void *ctx, const char *data, size_t len, int64_t dea
 		wake_loop(p);
 	return st;
 }
+
 static void *thread_main(void *arg)
 {
 	struct pool_thread *t = arg;

@@ -168,17 +168,19 @@ static void release_kept(struct find_run *f)
 static json_t *find_error(const struct find_run *f, lec_status st, const struct buf *err)
 {
 	if (f->over)
-		return proto_error(f->id, PROTO_E_TOO_LARGE,
-				   "the answer passed %u bytes (LEC_MAX_CLIENT_OUTPUT) at hit %llu: "
-				   "ask for fewer hits (limit), or for \"stream\":true",
-				   (unsigned)LEC_MAX_CLIENT_OUTPUT,
-				   (unsigned long long)(f->sent + f->nhits + f->nkept + 1));
+		return proto_error(
+			f->id, PROTO_E_TOO_LARGE,
+			"the answer passed %u bytes (LEC_MAX_CLIENT_OUTPUT) at hit %llu: "
+			"ask for fewer hits (limit), or for \"stream\":true",
+			(unsigned)LEC_MAX_CLIENT_OUTPUT,
+			(unsigned long long)(f->sent + f->nhits + f->nkept + 1));
 	if (st == LEC_ETIMEOUT)
-		return proto_error(f->id, PROTO_E_TIMEOUT,
-				   "the search ran past its time budget of %u ms (LEC_SEARCH_TIME_MS, "
-				   "lectern serve --time-budget)%s",
-				   f->e->search_ms,
-				   f->sent ? ": the hits sent before are a part of the answer" : "");
+		return proto_error(
+			f->id, PROTO_E_TIMEOUT,
+			"the search ran past its time budget of %u ms (LEC_SEARCH_TIME_MS, "
+			"lectern serve --time-budget)%s",
+			f->e->search_ms,
+			f->sent ? ": the hits sent before are a part of the answer" : "");
 	if (f->sink_st == LEC_ESTOP)
 		return proto_error(f->id, PROTO_E_INTERNAL, "the client went away");
 	return proto_search_error(f->id, st, err);
