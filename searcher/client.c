@@ -237,9 +237,11 @@ static lec_status read_line(int fd, struct buf *in, size_t *consumed, const char
 {
 	char chunk[65536];
 	/* drop the line before */
-	memmove(in->data, in->data + *consumed, in->len - *consumed);
-	in->len -= *consumed;
-	*consumed = 0;
+	if (*consumed) {
+		memmove(in->data, in->data + *consumed, in->len - *consumed);
+		in->len -= *consumed;
+		*consumed = 0;
+	}
 	size_t scanned = 0;
 	for (;;) {
 		const char *nl = in->len > scanned ? memchr(in->data + scanned, '\n', in->len - scanned)
