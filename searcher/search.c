@@ -475,7 +475,8 @@ static lec_status rank_tier(struct run *r, struct stream *s, xap_mset *m, uint32
 			st = eval_note(r, s, m, from + k, k);
 	if (st)
 		return st;
-	qsort_r(t->items, t->nitems, sizeof(*t->items), cmp_item, &s->partial);
+	if (t->nitems > 1)   /* items is NULL while none was ever added */
+		qsort_r(t->items, t->nitems, sizeof(*t->items), cmp_item, &s->partial);
 	for (size_t i = 0; i < t->nitems && !st; i++, r->rank++)
 		if (r->rank >= r->req->offset && r->rank < r->need && !(st = check_time(r)))
 			st = emit_item(r, s, &t->items[i]);
