@@ -61,6 +61,21 @@ void buf_put(struct buf *b, const void *p, size_t n)
 	b->data[b->len] = 0;
 }
 
+void buf_insert(struct buf *b, size_t at, const void *p, size_t n)
+{
+	if (at > b->len) {
+		b->status = b->status ? b->status : LEC_EINVAL;
+		return;
+	}
+	if (reserve(b, n))
+		return;
+	memmove(b->data + at + n, b->data + at, b->len - at);
+	if (n)
+		memcpy(b->data + at, p, n);
+	b->len += n;
+	b->data[b->len] = 0;
+}
+
 void buf_puts(struct buf *b, const char *s)
 {
 	buf_put(b, s, strlen(s));

@@ -25,6 +25,9 @@ void buf_reset(struct buf *b);                  /* len = 0, status = OK; keeps m
 void buf_put(struct buf *b, const void *p, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
+/* Insert p[0..n) at offset `at` (<= len), moving the bytes after it: a
+ * line's head put before its body without a second copy of the body. */
+void buf_insert(struct buf *b, size_t at, const void *p, size_t n);
 void buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void buf_vprintf(struct buf *b, const char *fmt, va_list ap);
 /* Hand the bytes to the caller (malloc'd, NUL-terminated; free()); the buffer

@@ -19,13 +19,36 @@
 #define LEC_BLOCK_POSITION_GAP (LEC_MAX_NEAR_DISTANCE + LEC_MAX_PHRASE_WORDS)
 #define LEC_MAX_POSITION 0x7fffffffu   /* a note needing more positions is not indexed */
 #define LEC_PASSAGE_TARGET_WORDS 300   /* a long section splits at block boundaries near this */
+/* The most bytes a passage spans, so that a hit costs at most this much
+ * reading and tokenizing whatever the note's size: a longer section splits
+ * at block boundaries, and a longer block (a note without blank lines) is
+ * cut into blocks of its own at line, then sentence, then word boundaries
+ * (indexer/note-split.c). 32 KiB: the longest block of tc39-notes is 21 KB. */
+#define LEC_MAX_PASSAGE_BYTES (32u << 10)
 #define LEC_HEADING_WDF_BOOST 5        /* extra wdf for stems of heading words */
 #define LEC_MAX_HEADING_DEPTH 6
 #define LEC_MAX_HEADING_BYTES 200      /* each heading in a heading path is cut here */
 #define LEC_MAX_SPEAKERS_PER_FILE 4096
 
 /* Indexer */
-#define LEC_MAX_NOTE_BYTES (256u << 20) /* larger files are skipped with a warning */
+/* Larger files are skipped with a warning. A note is parsed and made into
+ * one Xapian document all at once, which costs up to ~4x its size at the
+ * peak (cmark's copies of a one-paragraph markdown note; the document's
+ * positions): 64 MiB keeps one note under 300 MiB (a 64 MiB one-paragraph
+ * markdown note: 249 MiB measured). */
+#define LEC_MAX_NOTE_BYTES (64u << 20)
+/* A markdown note with more marks than this that may each start a node of
+ * cmark's tree (line breaks, * _ ` [ ] < > ! & \ - + . ) is read as plain
+ * text, with a warning: the tree costs 270-430 bytes per mark (measured:
+ * 4 MiB of "*a* " took 767 MB, 16 MiB of "- a" lines 1.7 GB), and all of
+ * it exists at once. 200,000: ~90 MB at worst; the largest tc39 note has
+ * 5,054. */
+#define LEC_MAX_MARKDOWN_MARKS 200000u
+/* A note of more blocks (paragraphs, list items, code blocks) is not
+ * indexed (a warning; an indexed version is kept): each costs ~100 bytes
+ * while the note is made into its document (15 MB of "a" paragraphs took
+ * 533 MB; a million of them 106 MB). The most in tc39-notes is 970. */
+#define LEC_MAX_NOTE_BLOCKS 2000000u
 #define LEC_BATCH_BYTES (4u << 20)    /* text per transaction: bounds writer RSS (4 MiB measured fastest too) */
 #define LEC_BATCH_FILES 2000
 #define LEC_MAX_PATH_BYTES 4096
@@ -44,9 +67,41 @@
  * passage of a tier is ranked before the next tier's (search.c) */
 #define LEC_TIER_NOTES 20
 
+/* Hits: what one hit may read and show, whatever its note's size */
+#define LEC_MAX_LINE_BYTES 4096        /* a line shown (an occurrence's, a context
+                                        * line) is cut here, at a character boundary */
+#define LEC_MAX_CONTEXT_LINES 1000     /* -C / "context": lines either side */
+/* Context lines are those that start within this many bytes of the match,
+ * either side: a hit's context is at most twice this plus a line. */
+#define LEC_MAX_CONTEXT_BYTES (16u << 10)
+/* The lines shown with one hit's occurrences (vimgrep), in all: past it an
+ * occurrence comes without its line's text (a 32 KiB passage of one-letter
+ * words on one long line has 16,000 of them, each with the same 4 KiB). */
+#define LEC_MAX_OCCURRENCE_TEXT_BYTES (256u << 10)
+/* A note changed since indexing is parsed again to find a hit's passage
+ * (~4x its size): only one of at most this size; a larger one gives a
+ * stale hit ("run lectern index"). The largest tc39 note is 277 KB. */
+#define LEC_MAX_RELOCATE_BYTES (4u << 20)
+
 /* Daemon */
 #define LEC_MAX_REQUEST_LINE (1u << 20)
+/* A reply line, checked as it is written (a find past it stops there:
+ * too_large), and the unread replies a client may leave (past it: dropped) */
 #define LEC_MAX_CLIENT_OUTPUT (16u << 20)
+/* Each search's time budget (find, suggest): past it the answer is a
+ * `timeout` error (lectern serve --time-budget MS). A find through it
+ * costs ~1 ms; every passage of tc39-notes holding "the", 2 s. */
+#define LEC_SEARCH_TIME_MS 10000
+/* A streamed find ("stream": true) goes out in lines of about this many
+ * bytes of hits, or what it has after this many ms */
+#define LEC_STREAM_CHUNK_BYTES (256u << 10)
+#define LEC_STREAM_CHUNK_MS 200
+/* A streamed find's lines waiting for its client, in the daemon (made, or
+ * queued unsent): the search waits while there are more */
+#define LEC_STREAM_BUFFER_BYTES (1u << 20)
+/* A find of more hits than this (offset + limit), of every passage, or a
+ * count, is heavy: the search threads keep one of theirs for the others */
+#define LEC_LIGHT_HITS 100
 #define LEC_IDLE_TIMEOUT_SEC 300
 #define LEC_MAX_CLIENTS 1024
 

@@ -290,6 +290,41 @@ lec_status paths_read_fd_window(int fd, uint64_t fsize, size_t lo, size_t hi, ch
 	return LEC_OK;
 }
 
+lec_status paths_line_start(const char *path, size_t off, size_t stop, size_t *out, int *found)
+{
+	enum { CHUNK = 64 << 10 };
+	int fd;
+	uint64_t fsize;
+	*out = stop;
+	*found = 0;
+	lec_status st = paths_open_regular(path, SIZE_MAX, &fd, &fsize);
+	if (st)
+		return st;
+	char *chunk = malloc(CHUNK);
+	if (!chunk)
+		st = LEC_ENOMEM;
+	for (size_t hi = off < fsize ? off : (size_t)fsize; !st && hi > stop;) {
+		size_t lo = hi - stop > CHUNK ? hi - CHUNK : stop;
+		ssize_t r = pread(fd, chunk, hi - lo, (off_t)lo);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r != (ssize_t)(hi - lo)) {
+			st = LEC_EIO;   /* the file shrank under us, or cannot be read */
+			break;
+		}
+		const char *nl = memrchr(chunk, '\n', hi - lo);
+		if (nl) {
+			*out = lo + (size_t)(nl - chunk) + 1;
+			*found = 1;
+			break;
+		}
+		hi = lo;
+	}
+	free(chunk);
+	close(fd);
+	return st;
+}
+
 lec_status paths_read_window(const char *path, size_t max, size_t lo, size_t hi, char **out,
 			     size_t *len, uint64_t *size)
 {

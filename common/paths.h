@@ -60,6 +60,12 @@ lec_status paths_open_regular(const char *path, size_t max, int *fd, uint64_t *s
 lec_status paths_read_fd(int fd, uint64_t size, size_t max, char **out, size_t *len);
 lec_status paths_read_fd_window(int fd, uint64_t size, size_t lo, size_t hi, char **out,
 				size_t *len);
+/* Where the line holding byte `off` of the regular file at `path` starts,
+ * looking back from `off` for a line break no further than `stop` (<= off):
+ * *found 1 and *out the offset after it, or *found 0 and *out = stop (the
+ * start of the file when stop is 0). Reads 64 KiB at a time and keeps none
+ * of it: a line of 50 MB costs its reading, not its memory. */
+lec_status paths_line_start(const char *path, size_t off, size_t stop, size_t *out, int *found);
 
 /* Swap two paths in one step (renameat2 RENAME_EXCHANGE): every moment,
  * each name is one of the two. LEC_EUNIMPL where the filesystem cannot;

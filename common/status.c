@@ -19,6 +19,7 @@ static const char *const status_names[LEC_STATUS_COUNT] = {
 	[LEC_EINTERNAL] = "internal error",
 	[LEC_ESTOP] = "stopped",
 	[LEC_EPERM] = "permission denied",
+	[LEC_ETIMEOUT] = "out of time",
 };
 
 const char *lec_status_str(lec_status st)

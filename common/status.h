@@ -25,6 +25,7 @@ typedef enum lec_status {
 	LEC_EINTERNAL,  /* an unexpected C++ exception or a broken invariant */
 	LEC_ESTOP,      /* a callback asked to stop early (not an error to report) */
 	LEC_EPERM,      /* refused: permission denied, or a peer or path we do not trust */
+	LEC_ETIMEOUT,   /* a time budget ran out (a search past its deadline) */
 	LEC_STATUS_COUNT
 } lec_status;
 

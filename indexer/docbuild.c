@@ -767,6 +767,9 @@ lec_status docbuild_file(struct docbuild *b, const char *path, const char *key,
 	uint32_t words = 0;
 	memset(counts, 0, sizeof(*counts));
 	lec_status rc = note_parse(path, data, len, note_format_for_path(path), &n);
+	if (rc == LEC_ELIMIT)
+		set_error(b, "the note is over LEC_MAX_NOTE_BYTES bytes or LEC_MAX_NOTE_BLOCKS "
+			     "blocks (paragraphs, list items, lines of code)");
 	if (rc)
 		return rc;
 	for (size_t i = 0; warn && i < n.nwarnings; i++)

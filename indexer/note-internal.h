@@ -34,6 +34,19 @@ lec_status note_add_seg(struct note *note, size_t off, size_t len);
 lec_status note_add_repl(struct note *note, size_t off, size_t len, const char *repl,
 			 size_t repl_len);
 
+/* Append a segment as it is, never merged (a repl pointer into the note's
+ * arena stays valid): for note-split.c, which rebuilds the arrays. */
+lec_status note_add_seg_as_is(struct note *note, const struct note_segment *seg);
+
+/* Hand the note's blocks and segments to the caller (malloc'd; the caller
+ * frees them) and leave the note with none, to be rebuilt. */
+void note_take_blocks(struct note *note, struct note_block **blocks, size_t *nblocks,
+		      struct note_segment **segs, size_t *nsegs);
+
+/* Cut every block longer than LEC_MAX_PASSAGE_BYTES into blocks of its
+ * own (note-split.c); note_parse's last step. */
+lec_status note_split_blocks(struct note *note);
+
 /* Add a printf-style warning (copied). Only the first NOTE_MAX_WARNINGS are
  * kept. */
 lec_status note_warn(struct note *note, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -77,6 +90,9 @@ uint32_t note_lines_at(struct note_lines *nl, size_t off);
  * *heading_title to the first heading's text (malloc'd, caller frees) when
  * it has one. */
 lec_status note_md_parse(struct note *note, char **heading_title);
+/* The bytes of s[0..len) that may each start a node of cmark's tree (line
+ * breaks, emphasis, links, list markers...): an upper bound of its size. */
+size_t note_md_marks(const char *s, size_t len);
 lec_status note_txt_parse(struct note *note);
 
 #endif

@@ -369,6 +369,20 @@ static cmark_node *parse_cmark(const char *body, size_t len)
 	return doc;
 }
 
+size_t note_md_marks(const char *s, size_t len)
+{
+	/* what may start a node: a line, emphasis, code, links and images,
+	 * HTML, entities, escapes, quotes and list markers */
+	static const char marks[] = "\n*_`[]<>!&\\-+.)";
+	bool is_mark[256] = { false };
+	size_t n = 0;
+	for (const char *m = marks; *m; m++)
+		is_mark[(unsigned char)*m] = true;
+	for (size_t i = 0; i < len; i++)
+		n += is_mark[(unsigned char)s[i]];
+	return n;
+}
+
 lec_status note_md_parse(struct note *note, char **heading_title)
 {
 	struct md md = { .note = note, .s = note->src, .len = note->len };

@@ -81,6 +81,9 @@ lec_status note_add_block(struct note *note, const struct note_block *block)
 {
 	struct note_priv *np = priv(note);
 
+	/* each block costs ~100 bytes of the note's arrays and its document */
+	if (note->nblocks >= LEC_MAX_NOTE_BLOCKS)
+		return LEC_ELIMIT;
 	struct note_block *blocks =
 		vec_reserve(note->blocks, &np->cap_blocks, note->nblocks + 1, sizeof(*blocks), 16);
 	if (!blocks)
@@ -109,6 +112,29 @@ lec_status note_add_seg(struct note *note, size_t off, size_t len)
 		return LEC_ENOMEM;
 	note->segs[note->nsegs++] = (struct note_segment){ off, len, NULL, 0 };
 	return LEC_OK;
+}
+
+lec_status note_add_seg_as_is(struct note *note, const struct note_segment *seg)
+{
+	if (reserve_seg(note, priv(note)))
+		return LEC_ENOMEM;
+	note->segs[note->nsegs++] = *seg;
+	return LEC_OK;
+}
+
+void note_take_blocks(struct note *note, struct note_block **blocks, size_t *nblocks,
+		      struct note_segment **segs, size_t *nsegs)
+{
+	struct note_priv *np = priv(note);
+	*blocks = note->blocks;
+	*nblocks = note->nblocks;
+	*segs = note->segs;
+	*nsegs = note->nsegs;
+	note->blocks = NULL;
+	note->segs = NULL;
+	note->nblocks = note->nsegs = 0;
+	np->cap_blocks = np->cap_segs = 0;
+	np->seg_floor = 0;
 }
 
 lec_status note_add_repl(struct note *note, size_t off, size_t len, const char *repl,
@@ -697,9 +723,20 @@ static lec_status parse_body(struct note *note, char **heading_title)
 		st = spk_scan_people(note);
 	if (st)
 		return st;
-	if (note->format == NOTE_MARKDOWN)
-		return note_md_parse(note, heading_title);
-	return note_txt_parse(note);
+	if (note->format == NOTE_MARKDOWN && note_md_marks(note->src + note->body_start,
+							   note->len - note->body_start) >
+						     LEC_MAX_MARKDOWN_MARKS) {
+		/* cmark's tree would take hundreds of bytes per mark, all at once */
+		st = note_warn(note, "over %u markdown marks (LEC_MAX_MARKDOWN_MARKS): read as "
+				     "plain text", (unsigned)LEC_MAX_MARKDOWN_MARKS);
+		if (!st)
+			st = note_txt_parse(note);
+	} else if (note->format == NOTE_MARKDOWN) {
+		st = note_md_parse(note, heading_title);
+	} else {
+		st = note_txt_parse(note);
+	}
+	return st ? st : note_split_blocks(note);
 }
 
 lec_status note_parse(const char *path, const char *src, size_t len, enum note_format fmt,

@@ -4,7 +4,8 @@
  * note_parse() reads markdown (cmark for the block structure) or plain text
  * and never fails on bad input: invalid UTF-8, odd markdown or broken front
  * matter give a best-effort note plus warnings. It fails only on allocation
- * failure (LEC_ENOMEM) or a bound in limits.h (LEC_ELIMIT).
+ * failure (LEC_ENOMEM) or a bound in limits.h (LEC_ELIMIT: over
+ * LEC_MAX_NOTE_BYTES bytes or LEC_MAX_NOTE_BLOCKS blocks).
  */
 #ifndef LECTERN_NOTE_H
 #define LECTERN_NOTE_H

@@ -209,8 +209,15 @@ static lec_status add_block(struct builder *bd, size_t block)
 			return st;
 	}
 	uint32_t words = block_words(n, b);
-	if (bd->open && bd->cur.words > 0 && bd->cur.words + words > LEC_PASSAGE_TARGET_WORDS &&
-	    !(bd->cur.nblocks == 1 && n->blocks[bd->cur.first_block].kind == NOTE_BLOCK_HEADING)) {
+	int lone_heading = bd->cur.nblocks == 1 &&
+			   n->blocks[bd->cur.first_block].kind == NOTE_BLOCK_HEADING;
+	/* a passage is cut near its target words (but a heading stays with its
+	 * first block), and always before it would span more than
+	 * LEC_MAX_PASSAGE_BYTES: blocks without words (or a gap of markup)
+	 * must not make it grow without bound either */
+	if (bd->open && ((bd->cur.words > 0 && bd->cur.words + words > LEC_PASSAGE_TARGET_WORDS &&
+			  !lone_heading) ||
+			 b->end - bd->cur.start > LEC_MAX_PASSAGE_BYTES)) {
 		if ((st = flush_passage(bd)))
 			return st;
 	}

@@ -7,18 +7,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "buf.h"
 #include "limits.h"
 #include "proto.h"
 #include "sock.h"
+#include "vec.h"
 
 /* A daemon that does not accept within this is treated as absent. */
 #define CLIENT_CONNECT_MS 250
-/* A daemon that does not answer within this is given up on (then the index
- * is searched locally); long enough for a large --all. */
+/* A daemon silent this long is given up on (then the index is searched
+ * here, from where it stopped): longer than its time budget. */
 #define CLIENT_REPLY_MS 30000
 
 /* ---- JSON back into a result -------------------------------------------- */
@@ -188,10 +188,11 @@ lec_status client_result_from_json(const json_t *reply, struct search_result *re
 	const json_t *hits = json_object_get(reply, "hits"), *h;
 	size_t i;
 	memset(res, 0, sizeof(*res));
+	int more = json_is_true(json_object_get(reply, "more"));
 	if (!json_is_true(json_object_get(reply, "ok")) || !json_is_array(hits))
 		return LEC_EINVAL;
-	res->total = jp_uint(&p, reply, "total", 0);
-	res->total_exact = jp_bool(&p, reply, "total_exact");
+	res->total = jp_uint(&p, reply, "total", more);
+	res->total_exact = more ? 0 : jp_bool(&p, reply, "total_exact");
 	res->relaxed = jp_bool(&p, reply, "relaxed");
 	res->relaxed_query = jp_str(&p, reply, "relaxed_query", 1);
 	res->suggestion = jp_str(&p, reply, "suggestion", 1);
@@ -214,14 +215,6 @@ lec_status client_result_from_json(const json_t *reply, struct search_result *re
 
 /* ---- one round trip ----------------------------------------------------- */
 
-static long ms_left(const struct timespec *deadline)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	long ms = (deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
-	return ms > 0 ? ms : 0;
-}
-
 static lec_status send_all(int fd, const char *p, size_t n)
 {
 	while (n) {
@@ -236,19 +229,32 @@ static lec_status send_all(int fd, const char *p, size_t n)
 	return LEC_OK;
 }
 
-/* Read until `in` holds `lines` newlines, within the deadline. */
-static lec_status read_lines(int fd, struct buf *in, int lines, const struct timespec *deadline)
+/* The next line (without its newline) into line[0..*len), read as it
+ * comes, within CLIENT_REPLY_MS of silence; it stays in `in` until the next
+ * call. */
+static lec_status read_line(int fd, struct buf *in, size_t *consumed, const char **line,
+			    size_t *len)
 {
 	char chunk[65536];
-	int seen = 0;
+	/* drop the line before */
+	if (*consumed) {
+		memmove(in->data, in->data + *consumed, in->len - *consumed);
+		in->len -= *consumed;
+		*consumed = 0;
+	}
 	size_t scanned = 0;
-	while (seen < lines) {
-		for (; scanned < in->len; scanned++)
-			seen += in->data[scanned] == '\n';
-		if (seen >= lines)
-			break;
+	for (;;) {
+		const char *nl = in->len > scanned ? memchr(in->data + scanned, '\n', in->len - scanned)
+						   : NULL;
+		if (nl) {
+			*line = in->data;
+			*len = (size_t)(nl - in->data);
+			*consumed = *len + 1;
+			return LEC_OK;
+		}
+		scanned = in->len;
 		struct pollfd pf = { .fd = fd, .events = POLLIN };
-		int rc = poll(&pf, 1, (int)ms_left(deadline));
+		int rc = poll(&pf, 1, CLIENT_REPLY_MS);
 		if (rc < 0 && errno == EINTR)
 			continue;
 		if (rc <= 0)
@@ -262,7 +268,6 @@ static lec_status read_lines(int fd, struct buf *in, int lines, const struct tim
 		if (in->status)
 			return LEC_ELIMIT;
 	}
-	return LEC_OK;
 }
 
 /* The requests: a ping and the find, one line each. */
@@ -270,7 +275,7 @@ static lec_status requests(const struct search_req *req, const char *index_dir,
 			   struct buf *out)
 {
 	json_t *ping = json_pack("{s:i, s:s}", "id", 1, "op", "ping");
-	json_t *find = proto_find_request(2, req, index_dir);
+	json_t *find = proto_find_request(2, req, index_dir, req->on_hit != NULL);
 	lec_status st = ping && find ? LEC_OK : LEC_ENOMEM;
 	if (!st)
 		st = proto_dump_line(ping, LEC_MAX_REQUEST_LINE, out);
@@ -295,16 +300,63 @@ static lec_status check_ping(const char *line, size_t len, const char *index_dir
 	return st;
 }
 
-static lec_status parse_find(const char *line, size_t len, struct search_result *res)
+/* The members of a line that are not hits, into res (replacing those of
+ * the line before): what is known before its hits. */
+static void take_head(struct search_result *res, struct search_result *line)
 {
+	free(res->relaxed_query);
+	free(res->suggestion);
+	free(res->explain);
+	free(res->warnings);
+	res->total = line->total;
+	res->total_exact = line->total_exact;
+	res->relaxed = line->relaxed;
+	res->relaxed_query = line->relaxed_query;
+	res->suggestion = line->suggestion;
+	res->fixed = line->fixed;
+	res->explain = line->explain;
+	res->warnings = line->warnings;
+	line->relaxed_query = line->suggestion = line->explain = line->warnings = NULL;
+}
+
+/* Move the line's hits to res->hits. */
+static lec_status keep_hits(struct search_result *res, struct search_result *line, size_t *cap)
+{
+	struct search_hit *v = vec_reserve(res->hits, cap, res->nhits + line->nhits, sizeof(*v), 16);
+	if (!v)
+		return LEC_ENOMEM;
+	res->hits = v;
+	memcpy(v + res->nhits, line->hits, line->nhits * sizeof(*v));
+	res->nhits += line->nhits;
+	line->nhits = 0;
+	return LEC_OK;
+}
+
+/* One line of the find's answer: its hits to req->on_hit (or kept in
+ * res); *more when others follow. */
+static lec_status take_line(const char *text, size_t len, const struct search_req *req,
+			    struct search_result *res, size_t *cap, uint64_t *given, int *more)
+{
+	struct search_result line;
 	/* a U+FFFD may stand for bytes that were not UTF-8: the daemon's text is
 	 * then not byte-identical to the file's, so search locally instead */
-	if (memmem(line, len, "\xef\xbf\xbd", 3))
+	if (memmem(text, len, "\xef\xbf\xbd", 3))
 		return LEC_EIO;
-	json_t *j = json_loadb(line, len, 0, NULL);
-	lec_status st = j ? client_result_from_json(j, res) : LEC_EIO;
+	json_t *j = json_loadb(text, len, 0, NULL);
+	lec_status st = j ? client_result_from_json(j, &line) : LEC_EIO;
+	*more = json_is_true(json_object_get(j, "more"));
 	json_decref(j);
-	return st ? LEC_EIO : LEC_OK;
+	if (st)
+		return LEC_EIO;
+	take_head(res, &line);
+	if (!req->on_hit)
+		st = keep_hits(res, &line, cap);
+	for (size_t i = 0; !st && req->on_hit && i < line.nhits; i++) {
+		st = req->on_hit(req->on_hit_ctx, res, &line.hits[i]);
+		*given += st == LEC_OK;
+	}
+	search_result_release(&line);
+	return st;
 }
 
 /* The daemon is whoever called listen(2) on the path: us or root, or its
@@ -325,15 +377,33 @@ static lec_status check_peer(int fd, const char *socket_path, struct buf *err)
 	return LEC_EPERM;
 }
 
-lec_status client_find(const char *socket_path, int chosen, const char *index_dir,
-		       const struct search_req *req, struct search_result *res, struct buf *err)
+/* The ping's line, then the find's lines until the last. */
+static lec_status answers(int fd, const char *index_dir, const struct search_req *req,
+			  struct search_result *res, uint64_t *given)
 {
-	struct buf out, in;
-	struct timespec deadline;
+	struct buf in;
+	const char *line;
+	size_t len, consumed = 0, cap = 0;
+	int more = 1;
+	buf_init(&in, LEC_MAX_CLIENT_OUTPUT + 2);
+	lec_status st = read_line(fd, &in, &consumed, &line, &len);
+	if (!st)
+		st = check_ping(line, len, index_dir);
+	while (!st && more && !(st = read_line(fd, &in, &consumed, &line, &len)))
+		st = take_line(line, len, req, res, &cap, given, &more);
+	buf_release(&in);
+	return st;
+}
+
+lec_status client_find(const char *socket_path, int chosen, const char *index_dir,
+		       const struct search_req *req, struct search_result *res, uint64_t *given,
+		       struct buf *err)
+{
+	struct buf out;
 	int fd = -1;
 	memset(res, 0, sizeof(*res));
+	*given = 0;
 	buf_init(&out, LEC_MAX_REQUEST_LINE * 2 + 2);
-	buf_init(&in, LEC_MAX_CLIENT_OUTPUT * 2 + 2);
 	lec_status st = requests(req, index_dir, &out);
 	if (!st)
 		st = sock_check_dir(socket_path, chosen, err);
@@ -341,22 +411,14 @@ lec_status client_find(const char *socket_path, int chosen, const char *index_di
 		st = sock_connect(socket_path, CLIENT_CONNECT_MS, &fd);
 	if (!st)
 		st = check_peer(fd, socket_path, err);
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += CLIENT_REPLY_MS / 1000;
 	if (!st)
 		st = send_all(fd, out.data, out.len);
 	if (!st)
-		st = read_lines(fd, &in, 2, &deadline);
-	if (!st) {
-		char *nl = memchr(in.data, '\n', in.len);
-		size_t first = (size_t)(nl - in.data);
-		st = check_ping(in.data, first, index_dir);
-		if (!st)
-			st = parse_find(nl + 1, in.len - first - 1, res);
-	}
+		st = answers(fd, index_dir, req, res, given);
+	if (st && st != LEC_EPERM)
+		search_result_release(res);
 	if (fd >= 0)
 		close(fd);
 	buf_release(&out);
-	buf_release(&in);
 	return st;
 }

@@ -72,13 +72,20 @@ static char *join_args(char **args, size_t n)
 	return buf_detach(&b);
 }
 
+/* What is said before the hits (or instead of them): how the query was
+ * understood, "did you mean", that the hits match only some words, and the
+ * shards left out. `hits`: some follow. */
 static void print_notes(const struct search_result *res, const struct find_opts *fo,
-			enum emit_format fmt, int color)
+			enum emit_format fmt, int color, int hits)
 {
 	FILE *out = fmt == EMIT_TEXT ? stdout : stderr;
 	int printed = 0;
 	/* quote the suggestion unless it brings its own quotes */
 	const char *q = res->suggestion && strpbrk(res->suggestion, "\"\xe2") ? "" : "\"";
+	for (const char *p = res->warnings, *nl; p && *p; p = nl ? nl + 1 : p + strlen(p)) {
+		nl = strchr(p, '\n');
+		fprintf(stderr, "lectern: warning: %.*s\n", (int)(nl ? nl - p : (long)strlen(p)), p);
+	}
 	if (fo->explain && res->explain) {
 		fprintf(out, "query: %s\n", res->explain);
 		printed = out == stdout;
@@ -88,7 +95,7 @@ static void print_notes(const struct search_result *res, const struct find_opts 
 	else if (res->suggestion)
 		fprintf(stderr, "lectern: did you mean %s%s%s? (--fix searches for it)\n", q,
 			res->suggestion, q);
-	if (res->relaxed && res->nhits && fmt != EMIT_COUNT) {
+	if (res->relaxed && hits && fmt != EMIT_COUNT) {
 		int c = color && out == stdout;
 		fprintf(out, "%sno passage matches the whole query; passages matching some of its "
 			     "words%s%s:%s\n", c ? "\033[33m" : "",
@@ -97,23 +104,116 @@ static void print_notes(const struct search_result *res, const struct find_opts 
 			c ? "\033[0m" : "");
 		printed |= out == stdout;
 	}
-	if (printed && fmt == EMIT_TEXT && res->nhits)
+	if (printed && fmt == EMIT_TEXT && hits)
 		fputc('\n', out);
 }
 
-/* Ask a running daemon for the same index; LEC_OK with *res filled;
- * LEC_EPERM: a socket we must not trust (message in err), an error; any
- * other status: search locally (the output is the same either way). */
+/* Hits printed as they come (search_req.on_hit), from the daemon or from
+ * the index here: memory stays that of one hit, however many there are. */
+struct printer {
+	const struct find_opts *fo;
+	enum emit_format fmt;
+	struct emit_opts eo;
+	struct buf out;         /* one hit's bytes */
+	uint64_t printed;       /* hits */
+	size_t stale;           /* stale hits (vimgrep lists no place for them) */
+	int noted;              /* print_notes is done */
+	int failed;             /* writing failed: stop */
+};
+
+static lec_status print_hit(void *ctx, const struct search_result *res, struct search_hit *h)
+{
+	struct printer *p = ctx;
+	if (!p->noted) {
+		print_notes(res, p->fo, p->fmt, p->eo.color, 1);
+		p->noted = 1;
+	}
+	buf_reset(&p->out);
+	emit_hit(&p->out, res, h, p->printed, &p->eo);
+	if (p->out.status || fwrite(p->out.data, 1, p->out.len, stdout) != p->out.len) {
+		p->failed = 1;
+		return LEC_ESTOP;
+	}
+	p->printed++;
+	p->stale += h->stale;
+	return LEC_OK;
+}
+
+/* Ask a running daemon for the same index; LEC_OK when it gave the whole
+ * answer; LEC_EPERM: a socket we must not trust (message in err), an
+ * error; any other status: search here, after the *given hits it printed
+ * (the output is the same either way). */
 static lec_status try_daemon(const struct find_opts *fo, const char *index_dir,
 			     const struct search_req *req, struct search_result *res,
-			     struct buf *err)
+			     uint64_t *given, struct buf *err)
 {
 	char *path = NULL;
+	*given = 0;
 	lec_status st = fo->socket ? paths_absolute(fo->socket, &path) :
 				     sock_default_path(index_dir, &path);
 	if (!st)
-		st = client_find(path, fo->socket != NULL, index_dir, req, res, err);
+		st = client_find(path, fo->socket != NULL, index_dir, req, res, given, err);
 	free(path);
+	return st;
+}
+
+/* The daemon stopped after `given` hits (out of time, gone, an answer we
+ * do not take): the rest of the same result, searched here. 0: nothing is
+ * left to search. */
+static int go_on_from(struct search_req *req, uint64_t given)
+{
+	uint64_t off = (uint64_t)req->offset + given;
+	if (!req->all && !(req->occurrences && req->sort_by_place)) {
+		if (given >= req->limit)
+			return 0;
+		req->limit -= (uint32_t)given;
+	}
+	req->offset = off > UINT32_MAX ? UINT32_MAX : (uint32_t)off;
+	return 1;
+}
+
+static void make_req(struct search_req *req, const struct find_opts *fo, enum emit_format fmt,
+		     const char *query, size_t nargs)
+{
+	search_req_init(req);
+	req->query = query;
+	req->query_len = strlen(query);
+	req->qflags = (fo->strict ? QP_STRICT : 0) | (fo->phrase ? QP_WHOLE_PHRASE : 0) |
+		      (nargs == 1 ? QP_IMPLICIT_PHRASE : 0);
+	req->limit = (uint32_t)fo->limit;
+	req->offset = (uint32_t)fo->offset;
+	req->all = fo->all;
+	req->files = fo->files;
+	req->count_only = fo->count;
+	req->occurrences = fmt == EMIT_VIMGREP;
+	req->sort_by_place = fmt == EMIT_VIMGREP && fo->all;
+	req->context = (uint32_t)fo->context;
+	req->fix = fo->fix;
+	req->explain = fo->explain;
+	req->rank_all = fo->rank_all;
+}
+
+/* Search through the daemon when one runs, else (or for what it left) here;
+ * the hits go to the printer. */
+static lec_status search(const struct find_opts *fo, const char *index_dir,
+			 struct search_req *req, struct search_result *res, struct buf *err)
+{
+	struct searcher *s = NULL;
+	uint64_t given = 0;
+	lec_status st = fo->no_daemon || fo->rank_all
+				? LEC_ENOTFOUND
+				: try_daemon(fo, index_dir, req, res, &given, err);
+	struct printer *p = req->on_hit_ctx;
+	if (!st || st == LEC_EPERM || p->failed)
+		return st;
+	buf_reset(err);
+	search_result_release(res);
+	if (!go_on_from(req, given))
+		return LEC_OK;
+	st = searcher_open(index_dir, &s, err);
+	if (!st)
+		st = search_run(s, req, res, err);
+	searcher_free(s);
 	return st;
 }
 
@@ -130,12 +230,12 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 		return LEC_EXIT_ERROR;
 	}
 	char *query = join_args(args, nargs), *index_dir = NULL, *cwd = getcwd(NULL, 0);
-	struct searcher *s = NULL;
 	struct search_result res = { 0 };
-	struct buf err, out;
+	struct printer pr = { .fo = fo, .fmt = fmt };
+	struct buf err;
 	int code = LEC_EXIT_ERROR;
 	buf_init(&err, 4096);
-	buf_init(&out, 0);
+	buf_init(&pr.out, 0);
 	if (!query) {
 		lec_error("find: the query is longer than %u bytes", (unsigned)LEC_MAX_QUERY_BYTES);
 		goto done;
@@ -144,25 +244,12 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 		lec_error("cannot locate the index: set --index, LECTERN_INDEX or HOME");
 		goto done;
 	}
+	pr.eo = (struct emit_opts){ .format = fmt, .color = want_color(fo->color), .cwd = cwd };
 	struct search_req req;
-	search_req_init(&req);
-	req.query = query;
-	req.query_len = strlen(query);
-	req.qflags = (fo->strict ? QP_STRICT : 0) | (fo->phrase ? QP_WHOLE_PHRASE : 0) |
-		     (nargs == 1 ? QP_IMPLICIT_PHRASE : 0);
-	req.limit = (uint32_t)fo->limit;
-	req.offset = (uint32_t)fo->offset;
-	req.all = fo->all;
-	req.files = fo->files;
-	req.count_only = fo->count;
-	req.occurrences = fmt == EMIT_VIMGREP;
-	req.sort_by_place = fmt == EMIT_VIMGREP && fo->all;
-	req.context = (uint32_t)fo->context;
-	req.fix = fo->fix;
-	req.explain = fo->explain;
-	req.rank_all = fo->rank_all;
-	lec_status st = fo->no_daemon || fo->rank_all ? LEC_ENOTFOUND
-						       : try_daemon(fo, index_dir, &req, &res, &err);
+	make_req(&req, fo, fmt, query, nargs);
+	req.on_hit = print_hit;
+	req.on_hit_ctx = &pr;
+	lec_status st = search(fo, index_dir, &req, &res, &err);
 	/* A stranger may hold the socket path: say so and stop, rather than
 	 * quietly search here and leave the squatter unnoticed (--no-daemon
 	 * searches here on purpose). */
@@ -170,46 +257,29 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 		lec_error("find: %s (--no-daemon searches without a daemon)", err.data);
 		goto done;
 	}
-	if (st) {
-		st = searcher_open(index_dir, &s, &err);
-		if (!st)
-			st = search_run(s, &req, &res, &err);
-	}
+	if (pr.failed)
+		goto done;
 	if (st) {
 		lec_error_index("find", st, index_dir, err.data);
 		goto done;
 	}
-	for (const char *p = res.warnings, *nl; p && *p; p = nl ? nl + 1 : p + strlen(p)) {
-		nl = strchr(p, '\n');
-		fprintf(stderr, "lectern: warning: %.*s\n", (int)(nl ? nl - p : (long)strlen(p)), p);
-	}
-	int color = want_color(fo->color);
-	print_notes(&res, fo, fmt, color);
-	struct emit_opts eo = { .format = fmt, .color = color, .cwd = cwd };
-	emit_result(&out, &res, &eo);
+	if (!pr.noted)
+		print_notes(&res, fo, fmt, pr.eo.color, 0);
+	if (fmt == EMIT_COUNT)
+		printf("%llu\n", (unsigned long long)res.total);
 	/* vimgrep lists occurrences, and a stale hit has none to list: say so
 	 * rather than print nothing for a query --count says matches */
-	if (fmt == EMIT_VIMGREP) {
-		size_t stale = 0;
-		for (size_t i = 0; i < res.nhits; i++)
-			stale += res.hits[i].stale;
-		if (stale)
-			fprintf(stderr, "lectern: %zu matching passage%s left out: %s changed or "
-				"missing since indexing (run 'lectern index')\n", stale,
-				stale == 1 ? "" : "s", stale == 1 ? "its file" : "their files");
-	}
-	if (out.len)
-		fwrite(out.data, 1, out.len, stdout);
-	code = (fmt == EMIT_COUNT ? res.total : res.nhits) ? LEC_EXIT_OK : LEC_EXIT_NOTHING;
-	if (out.status)
-		code = LEC_EXIT_ERROR;
+	if (fmt == EMIT_VIMGREP && pr.stale)
+		fprintf(stderr, "lectern: %zu matching passage%s left out: %s changed or "
+			"missing since indexing (run 'lectern index')\n", pr.stale,
+			pr.stale == 1 ? "" : "s", pr.stale == 1 ? "its file" : "their files");
+	code = (fmt == EMIT_COUNT ? res.total : pr.printed) ? LEC_EXIT_OK : LEC_EXIT_NOTHING;
 done:
 	if (fflush(stdout) != 0)
 		code = LEC_EXIT_ERROR;
 	search_result_release(&res);
-	searcher_free(s);
 	buf_release(&err);
-	buf_release(&out);
+	buf_release(&pr.out);
 	free(query);
 	free(index_dir);
 	free(cwd);

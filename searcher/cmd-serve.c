@@ -25,7 +25,7 @@ static const char summary[] =
 
 struct serve_opts {
 	const char *index, *socket, *log_level;
-	long idle, threads;
+	long idle, threads, budget;
 	int watch;
 };
 
@@ -73,6 +73,7 @@ static int serve(const struct serve_opts *so)
 		.watch = so->watch,
 		.idle_timeout_sec = (unsigned)so->idle,
 		.search_threads = (unsigned)so->threads,
+		.search_ms = (unsigned)so->budget,
 	};
 	/* Load the Xapian library now (xap-load.h), before listening: a daemon
 	 * that cannot search must not start, nor end in one of its threads. */
@@ -92,15 +93,18 @@ done:
 
 int cmd_serve(int argc, char **argv)
 {
-	struct serve_opts so = { .idle = LEC_IDLE_TIMEOUT_SEC };
+	struct serve_opts so = { .idle = LEC_IDLE_TIMEOUT_SEC, .budget = LEC_SEARCH_TIME_MS };
 	const struct opt opts[] = {
 		OPT_STRING_(0, "socket", &so.socket, "PATH", "listen on PATH"),
 		OPT_FLAG_(0, "watch", &so.watch, "reindex notes as they are saved (inotify)"),
 		OPT_INT_(0, "idle-timeout", &so.idle, "SEC",
 			 "close connections idle for SEC seconds (default 300; 0: never)", 0, 86400),
 		OPT_INT_(0, "threads", &so.threads, "N",
-			 "search threads (default: the processors online, at most 8)", 1,
-			 POOL_MAX_THREADS),
+			 "search threads (default: the processors online, at least 2, at most 8)",
+			 1, POOL_MAX_THREADS),
+		OPT_INT_(0, "time-budget", &so.budget, "MS",
+			 "stop a search after MS milliseconds (default 10000; 0: never)", 0,
+			 3600000),
 		OPT_STRING_(0, "log-level", &so.log_level, "LEVEL", "debug, info (default), warn or error"),
 		OPT_STRING_(0, "index", &so.index, "DIR", "the index directory"),
 		OPT_END_(),

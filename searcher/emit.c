@@ -198,53 +198,55 @@ json_t *emit_warnings_json(const char *warnings)
 	return a ? a : json_null();
 }
 
-static void emit_json(struct buf *b, const struct search_result *res, const struct emit_opts *o)
+static void emit_json(struct buf *b, const struct search_result *res, const struct search_hit *h,
+		      const struct emit_opts *o)
 {
-	for (size_t i = 0; i < res->nhits; i++) {
-		json_t *j = emit_hit_json(&res->hits[i], o);
-		if (j && res->relaxed)
-			json_object_set_new(j, "relaxed", json_true());
-		if (j)
-			json_object_set_new(j, "warnings", emit_warnings_json(res->warnings));
-		char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
-		if (!s) {
-			b->status = b->status ? b->status : LEC_ENOMEM;
-		} else {
-			buf_puts(b, s);
+	json_t *j = emit_hit_json(h, o);
+	if (j && res->relaxed)
+		json_object_set_new(j, "relaxed", json_true());
+	if (j)
+		json_object_set_new(j, "warnings", emit_warnings_json(res->warnings));
+	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	if (!s) {
+		b->status = b->status ? b->status : LEC_ENOMEM;
+	} else {
+		buf_puts(b, s);
+		buf_putc(b, '\n');
+	}
+	free(s);
+	json_decref(j);
+}
+
+void emit_hit(struct buf *b, const struct search_result *res, const struct search_hit *h,
+	      size_t index, const struct emit_opts *o)
+{
+	switch (o->format) {
+	case EMIT_COUNT:
+		return;
+	case EMIT_FILES:
+		put_color(b, o, C_PATH);
+		buf_puts(b, shown(h->path, o));
+		put_color(b, o, C_OFF);
+		buf_putc(b, '\n');
+		return;
+	case EMIT_JSON:
+		emit_json(b, res, h, o);
+		return;
+	case EMIT_VIMGREP:
+		emit_vimgrep(b, h, o);
+		return;
+	case EMIT_TEXT:
+		if (index)
 			buf_putc(b, '\n');
-		}
-		free(s);
-		json_decref(j);
+		emit_text_hit(b, h, o);
+		return;
 	}
 }
 
 void emit_result(struct buf *b, const struct search_result *res, const struct emit_opts *o)
 {
-	switch (o->format) {
-	case EMIT_COUNT:
+	if (o->format == EMIT_COUNT)
 		buf_printf(b, "%llu\n", (unsigned long long)res->total);
-		return;
-	case EMIT_FILES:
-		for (size_t i = 0; i < res->nhits; i++) {
-			put_color(b, o, C_PATH);
-			buf_puts(b, shown(res->hits[i].path, o));
-			put_color(b, o, C_OFF);
-			buf_putc(b, '\n');
-		}
-		return;
-	case EMIT_JSON:
-		emit_json(b, res, o);
-		return;
-	case EMIT_VIMGREP:
-		for (size_t i = 0; i < res->nhits; i++)
-			emit_vimgrep(b, &res->hits[i], o);
-		return;
-	case EMIT_TEXT:
-		for (size_t i = 0; i < res->nhits; i++) {
-			if (i)
-				buf_putc(b, '\n');
-			emit_text_hit(b, &res->hits[i], o);
-		}
-		return;
-	}
+	for (size_t i = 0; o->format != EMIT_COUNT && i < res->nhits; i++)
+		emit_hit(b, res, &res->hits[i], i, o);
 }

@@ -19,6 +19,12 @@ struct emit_opts {
 /* Append the whole result in `format` to out (sticky buf errors). */
 void emit_result(struct buf *out, const struct search_result *res, const struct emit_opts *o);
 
+/* Append hit h, the index'th (0-based) of result res, as emit_result
+ * would write it among the others: hits can be written as they come
+ * (search_req.on_hit), res being the result so far. Nothing for EMIT_COUNT. */
+void emit_hit(struct buf *out, const struct search_result *res, const struct search_hit *h,
+	      size_t index, const struct emit_opts *o);
+
 /* One hit as a JSON object (path, line, col, headings, score, snippet,
  * highlights, title, date, speakers, stale, and occurrences / context when
  * present). New reference owned by the caller; NULL when out of memory. */

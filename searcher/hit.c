@@ -31,12 +31,23 @@ struct hit_reader {
 	struct precord prec;
 	struct match_text text;
 	struct segmap map;      /* of a relocated passage */
-	/* the last file read, kept for the next hit in the same file */
-	char *fpath, *fdata;    /* all of it, or a window */
-	size_t flen;
-	int fwhole;             /* fdata is the whole file */
-	size_t wstart, wend;    /* the passage the window was read for */
+	/* the last file read, kept for the next hit in the same file:
+	 * fdata[wlo, flen) are its bytes (fdata[0, wlo) is never read) */
+	char *fpath, *fdata;
+	size_t wlo, flen;
+	uint64_t fsize;         /* the file's size */
+	int fwhole;             /* fdata is the whole file (a changed note) */
+	size_t wstart, wend, waround;  /* what the window was read for */
 	lec_status fstatus;
+	/* a line that starts before the window (a long line: a note without
+	 * line breaks), so that each of its hits does not look for its start
+	 * again: the file has no line break in [start, upto) */
+	struct {
+		char *path;
+		size_t start, upto;
+		char *head;     /* the first bytes of the line at head_at (line_head) */
+		size_t head_at, head_len;
+	} ll;
 	/* term frequencies for the best hit of a relocated passage */
 	struct { char word[32]; size_t len; uint32_t tf; } tf[16];
 	size_t ntf;
@@ -59,8 +70,16 @@ static void drop_file(struct hit_reader *r)
 	free(r->fpath);
 	free(r->fdata);
 	r->fpath = r->fdata = NULL;
-	r->flen = 0;
+	r->wlo = r->flen = 0;
+	r->fsize = 0;
 	r->fwhole = 0;
+}
+
+static void drop_long_line(struct hit_reader *r)
+{
+	free(r->ll.path);
+	free(r->ll.head);
+	memset(&r->ll, 0, sizeof(r->ll));
 }
 
 void hit_reader_free(struct hit_reader *r)
@@ -73,6 +92,7 @@ void hit_reader_free(struct hit_reader *r)
 	match_text_release(&r->text);
 	segmap_release(&r->map);
 	drop_file(r);
+	drop_long_line(r);
 	free(r);
 }
 
@@ -110,6 +130,20 @@ lec_status hit_note_language(struct hit_reader *r, xap_db *db, xap_docid docid, 
 	return st;
 }
 
+lec_status hit_note_path(struct hit_reader *r, xap_db *db, xap_docid docid,
+			 const struct rootmap *roots, char **path)
+{
+	lec_status st = load_record(r, db, docid);
+	*path = NULL;
+	if (st)
+		return st;
+	/* the record names the note by its key: its path is its root's now */
+	const char *key = rec_get(&r->rec, LEC_REC_PATH, NULL);
+	if (!roots || rootmap_path(roots, key, strlen(key), path) != LEC_OK)
+		*path = strdup(key);
+	return *path ? LEC_OK : LEC_ENOMEM;
+}
+
 static char *dup_or_null(const char *s)
 {
 	return s ? strdup(s) : NULL;
@@ -117,6 +151,8 @@ static char *dup_or_null(const char *s)
 
 /* ---- the file --------------------------------------------------------------- */
 
+/* The whole file, to find a changed passage again: only a note of at most
+ * LEC_MAX_RELOCATE_BYTES (parsing it again costs ~4x its size). */
 static lec_status load_file(struct hit_reader *r, const char *path)
 {
 	if (r->fpath && r->fwhole && strcmp(r->fpath, path) == 0)
@@ -126,51 +162,49 @@ static lec_status load_file(struct hit_reader *r, const char *path)
 	if (!r->fpath)
 		return LEC_ENOMEM;
 	r->fwhole = 1;
-	r->fstatus = notefile_read(path, LEC_MAX_NOTE_BYTES, &r->fdata, &r->flen, NULL);
+	r->fstatus = notefile_read(path, LEC_MAX_RELOCATE_BYTES, &r->fdata, &r->flen, NULL);
+	r->fsize = r->flen;
 	return r->fstatus;
 }
 
 /* Bytes read around a passage: enough to reach the start of its first line
- * and the end of its last one in all but very long lines. */
+ * and the end of its last one in all but long lines. */
 #define WINDOW_SLACK 4096
 
-/* What a hit needs of its file: the lines of the passage [start, end), read
- * at their offsets (notefile_read_window), instead of a whole note that may
- * be hundreds of kilobytes for one sentence. Lines longer than the slack,
- * context lines, and a note whose text is not its bytes (UTF-16: the index's
- * offsets are into the decoded text) take the whole file. */
+/* What a hit needs of its file: the passage [start, end) with
+ * WINDOW_SLACK + `around` bytes before it and that + LEC_MAX_LINE_BYTES
+ * after (around: LEC_MAX_CONTEXT_BYTES for context lines), read at their
+ * offsets (notefile_read_window), never the whole note: a hit costs what its
+ * passage (at most LEC_MAX_PASSAGE_BYTES) and these bounds cost, whatever
+ * the size of the note. A line that starts before the window is found by
+ * long_line_start. A UTF-16 note is the exception: its text is not its
+ * bytes, so it is read whole and decoded (the index's offsets are into the
+ * text). */
 static lec_status load_window(struct hit_reader *r, const char *path, size_t start, size_t end,
-			      int context)
+			      size_t around)
 {
-	if (r->fpath && strcmp(r->fpath, path) == 0 &&
-	    (r->fwhole || (r->wstart == start && r->wend == end)))
+	if (r->fpath && !r->fwhole && strcmp(r->fpath, path) == 0 && r->wstart == start &&
+	    r->wend == end && r->waround == around)
 		return r->fstatus;
-	if (context || start > end)
-		return load_file(r, path);
 	drop_file(r);
 	r->fpath = strdup(path);
 	if (!r->fpath)
 		return LEC_ENOMEM;
-	size_t lo = start > WINDOW_SLACK ? start - WINDOW_SLACK : 0;
-	size_t hi = end + WINDOW_SLACK < end ? end : end + WINDOW_SLACK;
-	uint64_t size = 0;
-	int whole = 0;
-	r->fstatus = notefile_read_window(path, LEC_MAX_NOTE_BYTES, lo, hi, &r->fdata, &r->flen,
-					  &size, &whole);
-	if (!r->fstatus && whole && r->flen == size) {
-		r->fwhole = 1;
-		return LEC_OK;
-	}
-	if (r->fstatus || end > r->flen)
-		return r->fstatus;   /* a shorter file: stale, found again with the whole */
-	int head = lo == 0 || memrchr(r->fdata + lo, '\n', start - lo) != NULL;
-	int tail = r->flen == size || memchr(r->fdata + end, '\n', r->flen - end) != NULL;
-	if (!head || !tail)
-		return load_file(r, path);
-	r->fwhole = lo == 0 && r->flen == size;
+	if (start > end || end - start > LEC_MAX_NOTE_BYTES)
+		return r->fstatus = LEC_ECORRUPT;
+	size_t before = WINDOW_SLACK + around, after = before + LEC_MAX_LINE_BYTES;
+	r->wlo = start > before ? start - before : 0;
 	r->wstart = start;
 	r->wend = end;
-	return LEC_OK;
+	r->waround = around;
+	int whole = 0;
+	r->fstatus = notefile_read_window(path, LEC_MAX_NOTE_BYTES, r->wlo, end + after, &r->fdata,
+					  &r->flen, &r->fsize, &whole);
+	if (!r->fstatus && whole)
+		r->wlo = 0;   /* all of the text (a decoded note): no line before it */
+	else if (!r->fstatus && r->wlo > r->flen)
+		r->wlo = r->flen;   /* a shorter file: stale */
+	return r->fstatus;
 }
 
 static uint32_t line_of(const char *data, size_t from, uint32_t from_line, size_t off)
@@ -181,11 +215,113 @@ static uint32_t line_of(const char *data, size_t from, uint32_t from_line, size_
 	return line;
 }
 
-static size_t line_start(const char *data, size_t off)
+/* The start of the line holding window offset off when it lies before
+ * the window: found in the file once per line and search (a note without
+ * line breaks is one line, and all its hits are in it), looking back from
+ * the window, or only as far as the line known from an earlier hit. */
+static lec_status long_line_start(struct hit_reader *r, size_t *out)
 {
-	while (off > 0 && data[off - 1] != '\n')
-		off--;
-	return off;
+	int same = r->ll.path && strcmp(r->ll.path, r->fpath) == 0 && r->ll.start <= r->wlo;
+	if (same && r->wlo <= r->ll.upto) {
+		*out = r->ll.start;
+		return LEC_OK;
+	}
+	size_t ls;
+	int found;
+	lec_status st = paths_line_start(r->fpath, r->wlo, same ? r->ll.upto : 0, &ls, &found);
+	if (st)
+		return st;
+	if (same && !found) {
+		r->ll.upto = r->wlo;   /* the same line, known further */
+		*out = r->ll.start;
+		return LEC_OK;
+	}
+	drop_long_line(r);
+	if (!(r->ll.path = strdup(r->fpath)))
+		return LEC_ENOMEM;
+	r->ll.start = ls;
+	r->ll.upto = r->wlo;
+	*out = ls;
+	return LEC_OK;
+}
+
+/* The start of the line holding file offset off (inside the window). */
+static lec_status line_start_at(struct hit_reader *r, size_t off, size_t *out)
+{
+	const char *nl = off > r->wlo ? memrchr(r->fdata + r->wlo, '\n', off - r->wlo) : NULL;
+	if (nl) {
+		*out = (size_t)(nl - r->fdata) + 1;
+		return LEC_OK;
+	}
+	if (r->wlo == 0) {
+		*out = 0;
+		return LEC_OK;
+	}
+	return long_line_start(r, out);
+}
+
+/* n bytes of p cut back to a character boundary when they end inside one
+ * (p[n] readable). */
+static size_t char_cut(const char *p, size_t n)
+{
+	while (n > 0 && ((unsigned char)p[n] & 0xC0) == 0x80)
+		n--;
+	return n;
+}
+
+/* The text shown for the line starting at ls: up to its line break, at
+ * most LEC_MAX_LINE_BYTES (cut at a character boundary). From the window,
+ * or, for a line that starts before it, read from the file once. *p points
+ * into the reader's storage. */
+static lec_status line_head(struct hit_reader *r, size_t ls, const char **p, size_t *n)
+{
+	const size_t want = LEC_MAX_LINE_BYTES;
+	size_t avail = ls >= r->wlo && ls <= r->flen ? r->flen - ls : 0;
+	const char *nl = avail ? memchr(r->fdata + ls, '\n', avail < want ? avail : want) : NULL;
+	if (ls >= r->wlo && ls <= r->flen && (nl || avail > want || r->flen == r->fsize)) {
+		*p = r->fdata + ls;
+		*n = nl ? (size_t)(nl - *p) : avail > want ? char_cut(*p, want) : avail;
+		return LEC_OK;
+	}
+	if (!r->ll.head || r->ll.head_at != ls || !r->ll.path || strcmp(r->ll.path, r->fpath)) {
+		char *data = NULL;
+		size_t len = 0;
+		uint64_t size = 0;
+		lec_status st = paths_read_window(r->fpath, LEC_MAX_NOTE_BYTES, ls, ls + want + 1,
+						  &data, &len, &size);
+		if (st)
+			return st;
+		size_t got = len > ls ? len - ls : 0;
+		const char *e = memchr(data + ls, '\n', got);
+		size_t hl = e ? (size_t)(e - data) - ls : got > want ? char_cut(data + ls, want) : got;
+		char *head = strndup(data + ls, hl);
+		free(data);
+		if (!head)
+			return LEC_ENOMEM;
+		if (!r->ll.path || strcmp(r->ll.path, r->fpath)) {
+			drop_long_line(r);
+			if (!(r->ll.path = strdup(r->fpath))) {
+				free(head);
+				return LEC_ENOMEM;
+			}
+			r->ll.start = SIZE_MAX;   /* no line known yet */
+		}
+		free(r->ll.head);
+		r->ll.head = head;
+		r->ll.head_at = ls;
+		r->ll.head_len = hl;
+	}
+	*p = r->ll.head;
+	*n = r->ll.head_len;
+	return LEC_OK;
+}
+
+/* The end of the line holding window offset off: its line break, or the
+ * window's end. */
+static size_t line_end_at(const struct hit_reader *r, size_t off)
+{
+	const char *nl = off < r->flen ? memchr(r->fdata + off, '\n', r->flen - off) : NULL;
+	return nl ? (size_t)(nl - r->fdata) : r->flen;
 }
 
 /* ---- where the passage is now ------------------------------------------------ */
@@ -371,11 +507,11 @@ static int record_damaged(struct hit_reader *r, const struct hit_src *src)
  * file changed and the place is gone, 2 when there is no such file here.
  * LEC_ECORRUPT when the passage's record is damaged. */
 static lec_status locate(struct hit_reader *r, const struct hit_src *src, const char *path,
-			 int context, struct located *loc, int *stale)
+			 size_t around, struct located *loc, int *stale)
 {
 	size_t start = r->prec.start, end = r->prec.end;
 	*stale = 0;
-	lec_status st = load_window(r, path, start, end, context);
+	lec_status st = load_window(r, path, start, end, around);
 	if (st == LEC_ENOMEM)
 		return st;
 	if (st) {
@@ -389,6 +525,7 @@ static lec_status locate(struct hit_reader *r, const struct hit_src *src, const 
 		loc->pline = r->prec.line;
 		return place_spans(r, src, loc);
 	}
+	/* changed: found again by parsing the note, when it is small enough */
 	int found;
 	if ((st = load_file(r, path)) == LEC_ENOMEM)
 		return st;
@@ -406,7 +543,7 @@ static lec_status locate(struct hit_reader *r, const struct hit_src *src, const 
 /* ---- occurrences and context ------------------------------------------------ */
 
 static lec_status add_occurrence(struct hit_reader *r, struct search_hit *h,
-				 const struct located *loc, size_t first, size_t last)
+				 const struct located *loc, size_t first, size_t last, size_t *shown)
 {
 	const struct seg_word *a = &r->text.words[first], *b = &r->text.words[last];
 	struct search_occurrence *no = realloc(h->occ, (h->nocc + 1) * sizeof(*no));
@@ -414,17 +551,23 @@ static lec_status add_occurrence(struct hit_reader *r, struct search_hit *h,
 		return LEC_ENOMEM;
 	h->occ = no;
 	struct search_occurrence *o = &h->occ[h->nocc];
-	size_t ls = line_start(r->fdata, a->off);
-	size_t le = ls;
-	while (le < r->flen && r->fdata[le] != '\n')
-		le++;
+	size_t ls, le = line_end_at(r, a->off), tl;
+	const char *text;
+	lec_status st = line_start_at(r, a->off, &ls);
+	if (!st)
+		st = line_head(r, ls, &text, &tl);
+	if (st)
+		return st;
 	o->line = line_of(r->fdata, loc->pstart, loc->pline, a->off);
 	o->col = (uint32_t)(a->off - ls + 1);
 	o->off = a->off;
 	o->len = b->off + b->srclen - a->off;
 	if (o->off + o->len > le)
 		o->len = le - o->off;
-	o->line_text = strndup(r->fdata + ls, le - ls > 4096 ? 4096 : le - ls);
+	if (*shown + tl > LEC_MAX_OCCURRENCE_TEXT_BYTES)
+		tl = 0;   /* the hit has shown enough lines */
+	*shown += tl;
+	o->line_text = strndup(text, tl);
 	if (!o->line_text)
 		return LEC_ENOMEM;
 	h->nocc++;
@@ -434,36 +577,59 @@ static lec_status add_occurrence(struct hit_reader *r, struct search_hit *h,
 static lec_status collect_occurrences(struct hit_reader *r, struct search_hit *h,
 				      const struct located *loc)
 {
+	size_t shown = 0;
 	for (size_t i = 0; i < loc->nhits; i++) {
-		lec_status st = add_occurrence(r, h, loc, loc->hits[i].first, loc->hits[i].last);
+		lec_status st = add_occurrence(r, h, loc, loc->hits[i].first, loc->hits[i].last,
+					       &shown);
 		if (st)
 			return st;
 	}
 	return LEC_OK;
 }
 
+static lec_status push_line(struct hit_reader *r, struct search_hit *h, size_t ls)
+{
+	const char *text;
+	size_t len;
+	lec_status st = line_head(r, ls, &text, &len);
+	return st ? st : strv_push(&h->context, &h->ncontext, text, len);
+}
+
+/* 2n + 1 lines around the line holding off (h->line): up to n before it,
+ * the rest after (more after near the start of the file), but only lines
+ * that start within LEC_MAX_CONTEXT_BYTES of off, each cut at
+ * LEC_MAX_LINE_BYTES: the window holds them all, and a hit's context costs
+ * at most twice that plus a line, whatever n and the note's lines. */
 static lec_status add_context(struct hit_reader *r, struct search_hit *h, uint32_t n,
 			      size_t off)
 {
-	size_t ls = line_start(r->fdata, off);
-	size_t from = ls;
-	for (uint32_t i = 0; i < n && from > 0; i++)
-		from = line_start(r->fdata, from - 1);
-	h->ctx_first = h->line - line_of(r->fdata, from, 0, ls);
-	size_t at = from;
-	for (uint32_t i = 0; i < 2 * n + 1 && at <= r->flen; i++) {
-		size_t e = at;
-		while (e < r->flen && r->fdata[e] != '\n')
-			e++;
-		if (at == r->flen && i > 0)
-			break;
-		if (strv_push(&h->context, &h->ncontext, r->fdata + at, e - at))
-			return LEC_ENOMEM;
-		at = e + 1;
-		if (e >= r->flen)
-			break;
+	size_t ls, from;
+	lec_status st = line_start_at(r, off, &ls);
+	if (st)
+		return st;
+	size_t lo = off > LEC_MAX_CONTEXT_BYTES ? off - LEC_MAX_CONTEXT_BYTES : 0;
+	uint32_t before = 0;
+	for (from = ls; before < n && from > lo && from - 1 >= r->wlo; before++) {
+		const char *nl = memrchr(r->fdata + r->wlo, '\n', from - 1 - r->wlo);
+		size_t prev = nl ? (size_t)(nl - r->fdata) + 1 : 0;
+		if ((!nl && r->wlo > 0) || prev < lo)
+			break;   /* it starts too far back */
+		from = prev;
 	}
-	return LEC_OK;
+	h->ctx_first = h->line - before;
+	for (size_t at = from; at < ls && !st;) {
+		st = push_line(r, h, at);
+		at = line_end_at(r, at) + 1;
+	}
+	if (!st)
+		st = push_line(r, h, ls);
+	size_t at = line_end_at(r, off) + 1;
+	for (uint32_t i = before; !st && i < 2 * n && at < r->flen && at < off + LEC_MAX_CONTEXT_BYTES;
+	     i++) {
+		st = push_line(r, h, at);
+		at = line_end_at(r, at) + 1;
+	}
+	return st;
 }
 
 /* ---- one hit ---------------------------------------------------------------- */
@@ -496,9 +662,13 @@ static lec_status place(struct hit_reader *r, const struct search_req *req, stru
 {
 	size_t off = loc->nhits ? r->text.words[loc->hits[loc->best].first].off
 		   : r->text.n ? r->text.words[0].off : loc->pstart;
+	size_t ls;
+	lec_status st = line_start_at(r, off, &ls);
+	if (st)
+		return st;
 	h->line = line_of(r->fdata, loc->pstart, loc->pline, off);
-	h->col = (uint32_t)(off - line_start(r->fdata, off) + 1);
-	lec_status st = snippet_make(r->fdata, r->flen, loc->map, loc->pstart, r->text.words,
+	h->col = (uint32_t)(off - ls + 1);
+	st = snippet_make(r->fdata, r->flen, loc->map, loc->pstart, r->text.words,
 				     r->text.n, loc->hits, loc->nhits, loc->best, &h->snippet,
 				     &h->highlights, &h->nhighlights);
 	if (!st && req->occurrences)
@@ -513,15 +683,11 @@ lec_status hit_fill(struct hit_reader *r, const struct hit_src *src, const struc
 {
 	struct located loc = { 0 };
 	int stale = 0;
-	lec_status st = load_record(r, src->db, src->docid);
+	lec_status st = hit_note_path(r, src->db, src->docid, src->roots, &h->path);
 	if (!st)
 		st = load_passage(r, src);
 	if (st)
 		return st;
-	/* the record names the note by its key: its path is its root's now */
-	const char *key = rec_get(&r->rec, LEC_REC_PATH, NULL);
-	if (!src->roots || rootmap_path(src->roots, key, strlen(key), &h->path) != LEC_OK)
-		h->path = strdup(key);
 	const char *path = h->path;
 	h->title = dup_or_null(rec_get(&r->rec, LEC_REC_TITLE, NULL));
 	h->date = dup_or_null(rec_get(&r->rec, LEC_REC_DATE, NULL));
@@ -529,7 +695,7 @@ lec_status hit_fill(struct hit_reader *r, const struct hit_src *src, const struc
 	h->col = 1;
 	if (!path || copy_names(h, &r->prec))
 		return LEC_ENOMEM;
-	st = locate(r, src, path, req->context != 0, &loc, &stale);
+	st = locate(r, src, path, req->context ? LEC_MAX_CONTEXT_BYTES : 0, &loc, &stale);
 	h->stale = stale != 0;
 	h->missing = stale == 2;
 	if (!st && !stale)

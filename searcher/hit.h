@@ -45,6 +45,12 @@ struct hit_src {
 lec_status hit_note_language(struct hit_reader *r, xap_db *db, xap_docid docid,
 			     const char **lang);
 
+/* The absolute path of the note `docid` (as hit_fill gives it: its key
+ * under `roots`, or the key when roots is NULL or does not know it). *path
+ * malloc'd, owned by the caller. */
+lec_status hit_note_path(struct hit_reader *r, xap_db *db, xap_docid docid,
+			 const struct rootmap *roots, char **path);
+
 /* Fill h (zeroed by the caller) from src: path, title, date, headings,
  * speakers, line, column, snippet, highlights; occurrences and context
  * lines as `req` asks. A file that is gone or changed beyond finding the

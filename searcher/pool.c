@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "limits.h"
@@ -14,7 +15,7 @@
 unsigned pool_default_threads(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > 8 ? 8 : (unsigned)n;
+	return n < 2 ? 2 : n > 8 ? 8 : (unsigned)n;
 }
 
 void pool_job_free(struct pool_job *j)
@@ -23,26 +24,48 @@ void pool_job_free(struct pool_job *j)
 		return;
 	proto_job_release(&j->pj);
 	buf_release(&j->line);
+	buf_release(&j->pending);
 	free(j->shard_warning);
 	free(j);
+}
+
+/* The first waiting job this thread may take (a heavy one only while a
+ * lane is free), unlinked; NULL when none. Under mu. */
+static struct pool_job *unlink_eligible(struct pool *p)
+{
+	for (struct pool_job **at = &p->waiting; *at; at = &(*at)->next) {
+		struct pool_job *j = *at;
+		if (j->pj.heavy && p->heavy_running >= p->heavy_max)
+			continue;
+		*at = j->next;
+		if (!*at)
+			p->waiting_tail = at;
+		j->next = NULL;
+		p->heavy_running += j->pj.heavy != 0;
+		return j;
+	}
+	return NULL;
 }
 
 /* The next job, or NULL when stopping; *gen: the pool's shards_gen. */
 static struct pool_job *next_job(struct pool *p, unsigned *gen)
 {
+	struct pool_job *j = NULL;
 	pthread_mutex_lock(&p->mu);
-	while (!p->waiting && !p->stop)
+	while (!p->stop && !(j = unlink_eligible(p)))
 		pthread_cond_wait(&p->ready, &p->mu);
-	struct pool_job *j = p->stop ? NULL : p->waiting;
-	if (j) {
-		p->waiting = j->next;
-		if (!p->waiting)
-			p->waiting_tail = &p->waiting;
-		j->next = NULL;
-	}
 	*gen = p->shards_gen;
 	pthread_mutex_unlock(&p->mu);
 	return j;
+}
+
+static void wake_loop(struct pool *p)
+{
+	char c = 1;
+	/* the pipe holds far more bytes than jobs can be in flight (one per
+	 * client); a full pipe would still leave a wake-up pending */
+	while (write(p->pipe[1], &c, 1) < 0 && errno == EINTR)
+		;
 }
 
 static void finish_job(struct pool *p, struct pool_job *j)
@@ -50,12 +73,52 @@ static void finish_job(struct pool *p, struct pool_job *j)
 	pthread_mutex_lock(&p->mu);
 	j->next = p->done;
 	p->done = j;
+	if (j->pj.heavy) {
+		p->heavy_running--;
+		pthread_cond_broadcast(&p->ready); /* a heavy one may go now */
+	}
 	pthread_mutex_unlock(&p->mu);
-	char c = 1;
-	/* the pipe holds far more bytes than jobs can be in flight (one per
-	 * client); a full pipe would still leave a wake-up pending */
-	while (write(p->pipe[1], &c, 1) < 0 && errno == EINTR)
-		;
+	wake_loop(p);
+}
+
+/* A streamed answer's line (proto_sink): queued for the loop, after
+ * waiting while LEC_STREAM_BUFFER_BYTES are there already. */
+struct sink_ctx {
+	struct pool *p;
+	struct pool_job *j;
+};
+
+static int wait_room(struct pool *p, int64_t deadline_ms)
+{
+	if (!deadline_ms)
+		return pthread_cond_wait(&p->room, &p->mu);
+	struct timespec ts = { .tv_sec = deadline_ms / 1000, .tv_nsec = deadline_ms % 1000 * 1000000 };
+	return pthread_cond_timedwait(&p->room, &p->mu, &ts);
+}
+
+static lec_status sink_line(void *ctx, const char *data, size_t len, int64_t deadline_ms)
+{
+	struct sink_ctx *c = ctx;
+	struct pool *p = c->p;
+	struct pool_job *j = c->j;
+	lec_status st = LEC_OK;
+	int wake = 0;
+	pthread_mutex_lock(&p->mu);
+	while (!j->cancel && !p->stop && j->pending.len >= LEC_STREAM_BUFFER_BYTES && !st)
+		if (wait_room(p, deadline_ms) == ETIMEDOUT)
+			st = LEC_ETIMEOUT;
+	if (j->cancel || p->stop)
+		st = LEC_ESTOP;
+	if (!st) {
+		buf_put(&j->pending, data, len);
+		st = j->pending.status;
+		wake = !j->flagged;
+		j->flagged = 1;
+	}
+	pthread_mutex_unlock(&p->mu);
+	if (wake)
+		wake_loop(p);
+	return st;
 }
 
 static void *thread_main(void *arg)
@@ -68,11 +131,9 @@ static void *thread_main(void *arg)
 			searcher_retry_now(t->env.searcher);
 			t->shards_gen = gen;
 		}
-		json_t *reply = proto_run(&t->env, &j->pj);
-		j->failed = json_is_false(json_object_get(reply, "ok"));
-		buf_init(&j->line, LEC_MAX_CLIENT_OUTPUT * 2);
-		j->line_status = proto_dump_line(reply, LEC_MAX_CLIENT_OUTPUT, &j->line);
-		json_decref(reply);
+		struct sink_ctx sc = { t->pool, j };
+		struct proto_sink sink = { sink_line, &sc };
+		j->line_status = proto_run(&t->env, &j->pj, &sink, &j->line, &j->failed);
 		const char *w = t->env.searcher ? searcher_warnings(t->env.searcher) : NULL;
 		j->shard_warning = w ? strdup(w) : NULL;
 		finish_job(t->pool, j);
@@ -80,7 +141,8 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
-lec_status pool_start(struct pool *p, const char *index_dir, unsigned n, struct buf *err)
+lec_status pool_start(struct pool *p, const char *index_dir, unsigned n, unsigned search_ms,
+		      struct buf *err)
 {
 	memset(p, 0, sizeof(*p));
 	p->pipe[0] = p->pipe[1] = -1;
@@ -95,6 +157,13 @@ lec_status pool_start(struct pool *p, const char *index_dir, unsigned n, struct 
 	}
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->ready, NULL);
+	/* deadlines are CLOCK_MONOTONIC (search_now_ms) */
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&p->room, &ca);
+	pthread_condattr_destroy(&ca);
+	p->heavy_max = n > 1 ? n - 1 : 1;
 	p->inited = 1;
 	/* the threads never handle signals: the loop does */
 	sigset_t all, old;
@@ -109,6 +178,7 @@ lec_status pool_start(struct pool *p, const char *index_dir, unsigned n, struct 
 			break;
 		}
 		t->env.quiet = 1;
+		t->env.search_ms = search_ms;
 		int rc = pthread_create(&t->id, NULL, thread_main, t);
 		if (rc != 0) {
 			proto_env_release(&t->env);
@@ -161,6 +231,31 @@ unsigned pool_busy(const struct pool *p)
 	return p->busy; /* only the loop's thread counts: submit and take */
 }
 
+void pool_drain(struct pool *p, struct pool_job *j, struct buf *out, size_t room)
+{
+	pthread_mutex_lock(&p->mu);
+	size_t n = j->pending.len < room ? j->pending.len : room;
+	if (n) {
+		buf_put(out, j->pending.data, n);
+		memmove(j->pending.data, j->pending.data + n, j->pending.len - n);
+		j->pending.len -= n;
+		j->pending.data[j->pending.len] = '\0';
+		pthread_cond_broadcast(&p->room);
+	}
+	j->flagged = 0; /* the next line wakes the loop again */
+	if (!j->pending.len && j->pending.cap > (64u << 10))
+		buf_release(&j->pending);
+	pthread_mutex_unlock(&p->mu);
+}
+
+void pool_cancel(struct pool *p, struct pool_job *j)
+{
+	pthread_mutex_lock(&p->mu);
+	j->cancel = 1;
+	pthread_cond_broadcast(&p->room);
+	pthread_mutex_unlock(&p->mu);
+}
+
 int pool_fd(const struct pool *p)
 {
 	return p->pipe[0];
@@ -181,6 +276,7 @@ void pool_stop(struct pool *p)
 	pthread_mutex_lock(&p->mu);
 	p->stop = 1;
 	pthread_cond_broadcast(&p->ready);
+	pthread_cond_broadcast(&p->room); /* a streamed answer waiting for room stops */
 	pthread_mutex_unlock(&p->mu);
 	for (unsigned i = 0; i < p->nthreads; i++) {
 		pthread_join(p->threads[i].id, NULL);
@@ -196,6 +292,7 @@ void pool_stop(struct pool *p)
 	close(p->pipe[1]);
 	p->pipe[0] = p->pipe[1] = -1;
 	pthread_cond_destroy(&p->ready);
+	pthread_cond_destroy(&p->room);
 	pthread_mutex_destroy(&p->mu);
 	p->inited = 0;
 }

@@ -3,10 +3,21 @@
  * A Xapian Database object is not to be shared between threads, so each
  * thread owns a proto_env with its own searcher on the index, reopened on
  * each request as the loop's was. The loop hands over whole requests
- * (parsed and checked by proto_handle) and takes back whole replies: a job
- * belongs to the loop or to one thread, never to both, and the hand-off
- * under the pool's mutex orders every access to its JSON. A finished job
- * wakes the loop through a pipe (pool_fd).
+ * (parsed and checked by proto_handle) and takes back their last line: a
+ * job's request and last line belong to the loop or to one thread, never
+ * to both, and the hand-off under the pool's mutex orders every access to
+ * them. A finished job wakes the loop through a pipe (pool_fd).
+ *
+ * A streamed find's earlier lines go through the job's `pending` bytes,
+ * under the mutex: the thread adds a line (and wakes the loop), the loop
+ * moves bytes to its client as the client reads (pool_drain); while
+ * LEC_STREAM_BUFFER_BYTES wait there, the thread waits (until the search's
+ * deadline), so a slow reader holds a thread but never memory. A client
+ * that goes away cancels its job (pool_cancel): the search stops.
+ *
+ * Lanes: a heavy job (proto_job.heavy: every passage, a count, many hits)
+ * runs on at most all the threads but one, so that small requests always
+ * find a thread free, however many heavy ones wait.
  */
 #ifndef LECTERN_POOL_H
 #define LECTERN_POOL_H
@@ -32,6 +43,12 @@ struct pool_job {
 	lec_status line_status; /* LEC_ENOMEM: no line */
 	int failed;
 	char *shard_warning; /* or NULL */
+	/* under the pool's mutex: a streamed answer's lines before its last,
+	 * made by the thread and not yet taken by the loop */
+	struct buf pending;
+	int flagged; /* a wake-up byte is out for them */
+	int cancel;  /* the loop: nobody reads the answer any more */
+	int64_t deadline_ms; /* the thread's: its search's time budget ends */
 };
 
 struct pool;
@@ -45,24 +62,29 @@ struct pool_thread {
 
 struct pool {
 	pthread_mutex_t mu;
-	pthread_cond_t ready; /* a job is waiting, or stop */
+	pthread_cond_t ready; /* a job is waiting, a heavy one is done, or stop */
+	pthread_cond_t room;  /* pending bytes were taken, or a job was cancelled */
 	struct pool_thread threads[POOL_MAX_THREADS];
 	unsigned nthreads;               /* running */
 	int inited;                      /* mu, ready and pipe exist */
 	struct pool_job *waiting, *done; /* FIFO for the threads; LIFO back (each answered alone) */
 	struct pool_job **waiting_tail;
 	unsigned busy; /* submitted, not yet taken back: the loop's alone */
+	unsigned heavy_max, heavy_running; /* the lanes (under mu) */
 	int stop;
 	unsigned shards_gen; /* pool_shards_changed: bumped by the loop */
 	int pipe[2];         /* a byte per finished job */
 };
 
-/* The default thread count: the processors online, at most 8. */
+/* The default thread count: the processors online, at least 2 (so that a
+ * heavy request leaves one free), at most 8. */
 unsigned pool_default_threads(void);
 
-/* Start n (1..POOL_MAX_THREADS) threads searching index_dir. On failure
- * nothing is left running; the message is in err. */
-lec_status pool_start(struct pool *p, const char *index_dir, unsigned n, struct buf *err);
+/* Start n (1..POOL_MAX_THREADS) threads searching index_dir, each search
+ * within search_ms (0: no budget). Heavy jobs take at most n - 1 of them
+ * (all of one). On failure nothing is left running; the message is in err. */
+lec_status pool_start(struct pool *p, const char *index_dir, unsigned n, unsigned search_ms,
+		      struct buf *err);
 
 /* A search thread saw a remote shard leave the searches or come back:
  * every thread whose searcher left shards out tries them again on its next
@@ -80,6 +102,13 @@ struct pool_job *pool_take(struct pool *p);
 
 /* Jobs submitted and not yet taken back. */
 unsigned pool_busy(const struct pool *p);
+
+/* Move the streamed bytes job j has made (it is submitted, not yet taken
+ * back) to out, at most `room` of them, and let its thread go on. */
+void pool_drain(struct pool *p, struct pool_job *j, struct buf *out, size_t room);
+
+/* Nobody reads j's answer any more: its search stops at its next hit. */
+void pool_cancel(struct pool *p, struct pool_job *j);
 
 /* Readable when a job has finished. */
 int pool_fd(const struct pool *p);

@@ -11,6 +11,7 @@
 #include "emit.h"
 #include "limits.h"
 #include "log.h"
+#include "proto-int.h"
 #include "query.h"
 #include "shards.h"
 #include "tokenize.h"
@@ -45,7 +46,7 @@ static const struct proto_arg find_args[] = {
 	{ "all", ARG_BOOL, 0, 0, 0 },
 	{ "files", ARG_BOOL, 0, 0, 0 },
 	{ "count", ARG_BOOL, 0, 0, 0 },
-	{ "context", ARG_UINT, 0, 0, 1000 },
+	{ "context", ARG_UINT, 0, 0, LEC_MAX_CONTEXT_LINES },
 	{ "phrase", ARG_BOOL, 0, 0, 0 },
 	{ "implicit_phrase", ARG_BOOL, 0, 0, 0 },
 	{ "strict", ARG_BOOL, 0, 0, 0 },
@@ -54,6 +55,7 @@ static const struct proto_arg find_args[] = {
 	{ "occurrences", ARG_BOOL, 0, 0, 0 },
 	{ "order", ARG_STRING, 0, 0, 16 },
 	{ "index", ARG_STRING, 0, 0, LEC_MAX_PATH_BYTES },
+	{ "stream", ARG_BOOL, 0, 0, 0 },
 	ARG_END,
 };
 
@@ -82,6 +84,7 @@ lec_status proto_env_init(struct proto_env *e, const char *index_dir)
 {
 	memset(e, 0, sizeof(*e));
 	e->started = time(NULL);
+	e->search_ms = LEC_SEARCH_TIME_MS;
 	e->index_dir = strdup(index_dir);
 	return e->index_dir ? LEC_OK : LEC_ENOMEM;
 }
@@ -107,7 +110,7 @@ void proto_job_release(struct proto_job *j)
 /* The searcher on the latest committed revision: a finished `lectern index`
  * or reindex is seen by the next request. Reopening is a cheap check of the
  * revision when nothing changed. */
-static lec_status env_searcher(struct proto_env *e, struct buf *err)
+lec_status proto_env_searcher(struct proto_env *e, struct buf *err)
 {
 	const char *w = e->searcher ? searcher_warnings(e->searcher) : NULL;
 	int was_missing = w != NULL;
@@ -368,7 +371,8 @@ static void set_flag(json_t *j, const char *name, int on)
 		json_object_set_new(j, name, json_true());
 }
 
-json_t *proto_find_request(json_int_t id, const struct search_req *req, const char *index_dir)
+json_t *proto_find_request(json_int_t id, const struct search_req *req, const char *index_dir,
+			   int stream)
 {
 	json_t *j = json_pack("{s:I, s:s, s:s%, s:I}", "id", id, "op", "find", "query",
 			      req->query, req->query_len, "limit", (json_int_t)req->limit);
@@ -391,6 +395,7 @@ json_t *proto_find_request(json_int_t id, const struct search_req *req, const ch
 		json_object_set_new(j, "order", json_string("place"));
 	if (index_dir)
 		json_object_set_new(j, "index", json_string(index_dir));
+	set_flag(j, "stream", stream);
 	return j;
 }
 
@@ -400,26 +405,41 @@ static json_t *str_or_null(const char *s)
 	return j ? j : json_null();
 }
 
+json_t *proto_find_head(const json_t *id, const char *index_dir, const struct search_result *res,
+			int more)
+{
+	json_t *j = reply_ok(id);
+	int failed = !j || json_object_set_new(j, "index", str_or_null(index_dir));
+	if (!failed && more)
+		failed = json_object_set_new(j, "more", json_true());
+	if (!failed && !more)
+		failed = json_object_set_new(j, "total", json_integer((json_int_t)res->total)) ||
+			 json_object_set_new(j, "total_exact", json_boolean(res->total_exact));
+	if (!failed)
+		failed = json_object_set_new(j, "relaxed", json_boolean(res->relaxed)) ||
+			 json_object_set_new(j, "relaxed_query", str_or_null(res->relaxed_query)) ||
+			 json_object_set_new(j, "suggestion", str_or_null(res->suggestion)) ||
+			 json_object_set_new(j, "fixed", json_boolean(res->fixed)) ||
+			 json_object_set_new(j, "explain", str_or_null(res->explain)) ||
+			 json_object_set_new(j, "warnings", emit_warnings_json(res->warnings));
+	if (failed) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
 json_t *proto_find_reply(const json_t *id, const char *index_dir, const struct search_result *res)
 {
 	struct emit_opts eo = { .format = EMIT_JSON, .color = 0, .cwd = NULL };
-	json_t *hits = json_array(), *j = reply_ok(id);
+	json_t *hits = json_array(), *j = proto_find_head(id, index_dir, res, 0);
 	int failed = !hits || !j;
 	for (size_t i = 0; !failed && i < res->nhits; i++) {
 		json_t *h = emit_hit_json(&res->hits[i], &eo);
 		failed = !h || json_array_append_new(hits, h);
 	}
 	if (!failed)
-		failed = json_object_set_new(j, "index", str_or_null(index_dir)) ||
-			 json_object_set_new(j, "total", json_integer((json_int_t)res->total)) ||
-			 json_object_set_new(j, "total_exact", json_boolean(res->total_exact)) ||
-			 json_object_set_new(j, "relaxed", json_boolean(res->relaxed)) ||
-			 json_object_set_new(j, "relaxed_query", str_or_null(res->relaxed_query)) ||
-			 json_object_set_new(j, "suggestion", str_or_null(res->suggestion)) ||
-			 json_object_set_new(j, "fixed", json_boolean(res->fixed)) ||
-			 json_object_set_new(j, "explain", str_or_null(res->explain)) ||
-			 json_object_set_new(j, "warnings", emit_warnings_json(res->warnings)) ||
-			 json_object_set(j, "hits", hits);
+		failed = json_object_set(j, "hits", hits);
 	json_decref(hits);
 	if (failed) {
 		json_decref(j);
@@ -428,44 +448,25 @@ json_t *proto_find_reply(const json_t *id, const char *index_dir, const struct s
 	return j;
 }
 
-/* A failed search: the query's fault or the index's. */
-static json_t *search_error(const json_t *id, lec_status st, const struct buf *err)
+json_t *proto_search_error(const json_t *id, lec_status st, const struct buf *err)
 {
 	const char *code = st == LEC_ESYNTAX || st == LEC_ELIMIT ? PROTO_E_BAD_QUERY :
+			   st == LEC_ETIMEOUT ? PROTO_E_TIMEOUT :
 			   st == LEC_ENOMEM ? PROTO_E_INTERNAL : PROTO_E_INDEX;
 	return proto_error(id, code, "%s", err->len ? err->data : lec_status_str(st));
 }
 
+/* find for proto_handle (an env without search threads: the answer is one
+ * line, made as proto_find_run makes it, read back). */
 static json_t *op_find(struct proto_env *e, const json_t *id, const json_t *rq)
 {
-	struct search_req req;
-	struct search_result res;
-	struct buf err;
-	buf_init(&err, 4096);
-	lec_status st = proto_find_args(rq, &req, &err);
-	if (st) {
-		json_t *r = proto_error(id, PROTO_E_BAD_REQUEST, "%s", err.data);
-		buf_release(&err);
-		return r;
-	}
-	const char *want = json_string_value(json_object_get(rq, "index"));
-	if (want && strcmp(want, e->index_dir)) {
-		buf_release(&err);
-		return proto_error(id, PROTO_E_WRONG_INDEX, "this daemon serves %s, not %s",
-				   e->index_dir, want);
-	}
-	json_t *r = NULL;
-	if (!(st = env_searcher(e, &err)))
-		st = search_run(e->searcher, &req, &res, &err);
-	else
-		memset(&res, 0, sizeof(res));
-	if (st)
-		r = search_error(id, st, &err);
-	else if (!(r = proto_find_reply(id, e->index_dir, &res)))
-		r = proto_error(id, PROTO_E_INTERNAL, "out of memory");
-	search_result_release(&res);
-	buf_release(&err);
-	return r;
+	struct buf line;
+	int failed;
+	buf_init(&line, 0);
+	lec_status st = proto_find_run(e, id, rq, NULL, &line, &failed);
+	json_t *r = st ? NULL : json_loadb(line.data, line.len, 0, NULL);
+	buf_release(&line);
+	return r ? r : proto_error(id, PROTO_E_INTERNAL, "out of memory");
 }
 
 /* ---- suggest ------------------------------------------------------------ */
@@ -545,6 +546,7 @@ static void typed_query(struct proto_env *e, const char *text, size_t len, json_
 	req.query = text;
 	req.query_len = len;
 	req.count_only = 1;
+	req.deadline_ms = e->search_ms ? search_now_ms() + e->search_ms : 0;
 	buf_init(&err, 1024);
 	lec_status st = search_run(e->searcher, &req, &res, &err);
 	json_object_set_new(reply, "for", json_stringn(text, len));
@@ -566,7 +568,7 @@ static json_t *op_suggest(struct proto_env *e, const json_t *id, const json_t *r
 	buf_init(&err, 4096);
 	lec_status st = env_db(e, &err);
 	if (!st)
-		st = env_searcher(e, &err);
+		st = proto_env_searcher(e, &err);
 	if (!st)
 		st = last_word(text, len, &word, &start);
 	if (!st && *word) {
@@ -574,7 +576,7 @@ static json_t *op_suggest(struct proto_env *e, const json_t *id, const json_t *r
 		if (st == LEC_ESTOP)
 			st = c.status;
 	}
-	json_t *r = st ? search_error(id, st, &err) : reply_ok(id);
+	json_t *r = st ? proto_search_error(id, st, &err) : reply_ok(id);
 	if (!st && r) {
 		json_t *comp = completions_json(&c, text, start);
 		const char *best = json_string_value(json_object_get(json_array_get(comp, 0), "text"));
@@ -613,11 +615,11 @@ static json_t *daemon_json(const struct proto_env *e)
 	json_t *o = json_object();
 	for (int i = 0; o && i < PROTO_NOPS; i++)
 		json_object_set_new(o, ops[i].name, json_integer((json_int_t)e->op_count[i]));
-	return json_pack("{s:I, s:I, s:I, s:I, s:o, s:i, s:i, s:b, s:b, s:I}", "pid",
+	return json_pack("{s:I, s:I, s:I, s:I, s:o, s:i, s:i, s:i, s:b, s:b, s:I}", "pid",
 			 (json_int_t)getpid(), "uptime_sec", (json_int_t)(time(NULL) - e->started),
 			 "requests", (json_int_t)e->requests, "errors", (json_int_t)e->errors,
 			 "ops", o ? o : json_null(), "clients", (int)e->clients, "search_threads",
-			 (int)e->search_threads, "watching",
+			 (int)e->search_threads, "searches", (int)e->searches, "watching",
 			 e->watching, "reindexing", e->reindexing, "reindexes",
 			 (json_int_t)e->reindexes);
 }
@@ -650,7 +652,7 @@ static json_t *op_status(struct proto_env *e, const json_t *id, const json_t *rq
 	struct buf err;
 	buf_init(&err, 4096);
 	lec_status st = idx_info_read(e->index_dir, &info, &err);
-	json_t *r = st ? search_error(id, st, &err) : version_reply(e, id);
+	json_t *r = st ? proto_search_error(id, st, &err) : version_reply(e, id);
 	if (!st && r) {
 		info_json(&info, r);
 		json_object_set_new(r, "daemon", daemon_json(e));
@@ -738,6 +740,19 @@ static const json_t *usable_id(const json_t *rq)
 	return id && (json_is_number(id) || json_is_string(id)) ? id : NULL;
 }
 
+/* A find that may take long or answer much: every passage, a count (every
+ * candidate note), or more than LEC_LIGHT_HITS hits. The search threads
+ * keep one of theirs for the others (pool.h). */
+static int heavy(enum proto_op_id op, const json_t *rq)
+{
+	const json_t *lim = json_object_get(rq, "limit"), *off = json_object_get(rq, "offset");
+	const char *order = json_string_value(json_object_get(rq, "order"));
+	json_int_t want = (lim ? json_integer_value(lim) : 10) + (off ? json_integer_value(off) : 0);
+	return op == PROTO_OP_FIND &&
+	       (flag(rq, "all") || flag(rq, "count") || want > LEC_LIGHT_HITS ||
+		(flag(rq, "occurrences") && order && !strcmp(order, "place")));
+}
+
 static json_t *dispatch(struct proto_env *e, const json_t *rq, struct proto_job *job,
 			enum proto_outcome *out)
 {
@@ -758,6 +773,7 @@ static json_t *dispatch(struct proto_env *e, const json_t *rq, struct proto_job 
 			*out = r ? PROTO_REPLY : PROTO_DEFER;
 		} else if (e->pooled && ops[op].pooled) {
 			job->op = op;
+			job->heavy = heavy(op, rq);
 			job->id = json_incref((json_t *)id);
 			job->request = json_incref((json_t *)rq);
 			*out = PROTO_DEFER;
@@ -769,14 +785,24 @@ static json_t *dispatch(struct proto_env *e, const json_t *rq, struct proto_job 
 	return r;
 }
 
-json_t *proto_run(struct proto_env *e, const struct proto_job *job)
+lec_status proto_run(struct proto_env *e, const struct proto_job *job,
+		     const struct proto_sink *sink, struct buf *line, int *failed)
 {
+	if (job->op == PROTO_OP_FIND && job->request)
+		return proto_find_run(e, job->id, job->request, sink, line, failed);
 	json_t *r = NULL;
 	if (job->op < PROTO_NOPS && ops[job->op].pooled && job->request)
 		r = handlers[job->op](e, job->id, job->request);
 	else
 		r = proto_error(job->id, PROTO_E_INTERNAL, "not a search request");
-	return r ? r : proto_error(job->id, PROTO_E_INTERNAL, "out of memory");
+	if (!r)
+		r = proto_error(job->id, PROTO_E_INTERNAL, "out of memory");
+	*failed = json_is_false(json_object_get(r, "ok"));
+	buf_release(line);
+	buf_init(line, LEC_MAX_CLIENT_OUTPUT * 2);
+	lec_status st = proto_dump_line(r, LEC_MAX_CLIENT_OUTPUT, line);
+	json_decref(r);
+	return st;
 }
 
 enum proto_outcome proto_handle(struct proto_env *e, const char *line, size_t len,

@@ -35,6 +35,7 @@
 #define PROTO_E_NOT_FOUND "not_found"       /* reindex: a path does not exist */
 #define PROTO_E_LOCKED "locked"             /* reindex: another writer holds the index */
 #define PROTO_E_TOO_LARGE "too_large"       /* request line or response over its limit */
+#define PROTO_E_TIMEOUT "timeout"           /* a search past its time budget (LEC_SEARCH_TIME_MS) */
 #define PROTO_E_FORBIDDEN "forbidden"       /* peer with another uid */
 #define PROTO_E_BUSY "busy"                 /* LEC_MAX_CLIENTS connections already */
 #define PROTO_E_SHUTTING_DOWN "shutting_down"
@@ -58,8 +59,12 @@ struct proto_env {
 	 * its search threads (each with an env of its own, quiet: the server
 	 * logs a shard leaving or rejoining the searches, once) */
 	int pooled, quiet;
+	/* each search's time budget in milliseconds (LEC_SEARCH_TIME_MS unless
+	 * the server says otherwise; 0: none) */
+	unsigned search_ms;
 	/* set by the server, shown by status */
 	unsigned clients, search_threads;
+	unsigned searches;      /* finds and suggests in the search threads or waiting */
 	int watching, reindexing;
 	uint64_t reindexes;
 };
@@ -75,6 +80,8 @@ struct proto_job {
 	json_t *request;        /* find/suggest: the checked request (a reference) */
 	char **paths;           /* reindex: absolute, malloc'd; none: every root */
 	size_t npaths;
+	int heavy;              /* a find that may take long or answer much: every
+	                         * passage, a count, or over LEC_LIGHT_HITS hits */
 };
 void proto_job_release(struct proto_job *j);
 
@@ -89,9 +96,23 @@ enum proto_outcome { PROTO_REPLY, PROTO_DEFER };
 enum proto_outcome proto_handle(struct proto_env *e, const char *line, size_t len,
 				json_t **reply, struct proto_job *job);
 
-/* Run a deferred find or suggest against e (a search thread's own env):
- * the response, a new reference owned by the caller, never NULL. */
-json_t *proto_run(struct proto_env *e, const struct proto_job *job);
+/* Where the lines of a streamed find go before its last one (the search
+ * threads: pool.c). Each call gives one whole line with its newline, and
+ * may wait (until deadline_ms, CLOCK_MONOTONIC; 0: no end) for the client
+ * to make room for it. A status other than LEC_OK stops the search:
+ * LEC_ESTOP (the client is gone), LEC_ETIMEOUT (out of time waiting). */
+struct proto_sink {
+	lec_status (*line)(void *ctx, const char *data, size_t len, int64_t deadline_ms);
+	void *ctx;
+};
+
+/* Run a deferred find or suggest against e (a search thread's own env),
+ * within e->search_ms: the answer's last line (its only one unless a find
+ * asks to "stream" and sink is given) into *line, released first, as
+ * proto_dump_line makes it (never over LEC_MAX_CLIENT_OUTPUT); *failed
+ * when it is an error. LEC_ENOMEM only (then no line). */
+lec_status proto_run(struct proto_env *e, const struct proto_job *job,
+		     const struct proto_sink *sink, struct buf *line, int *failed);
 
 /* The response to a finished reindex (st, stats and idx_run's message). New
  * reference owned by the caller. */
@@ -109,12 +130,15 @@ lec_status proto_dump_line(const json_t *reply, size_t max, struct buf *out);
 /* ---- find requests and responses, shared with the client ---------------- */
 
 /* The find request for req (query, flags, limits) with this id; with
- * index_dir (may be NULL) the daemon refuses to answer for another index.
- * New reference owned by the caller; NULL when out of memory. */
-json_t *proto_find_request(json_int_t id, const struct search_req *req, const char *index_dir);
+ * index_dir (may be NULL) the daemon refuses to answer for another index;
+ * `stream`: the answer may come in several lines. New reference owned by
+ * the caller; NULL when out of memory. */
+json_t *proto_find_request(json_int_t id, const struct search_req *req, const char *index_dir,
+			   int stream);
 
-/* The reverse: a validated find request object into req. req->query points
- * into rq (valid while rq lives). LEC_EINVAL with a message in err. */
+/* The reverse: a validated find request object into req ("stream" is not
+ * the search's: the caller reads it). req->query points into rq (valid
+ * while rq lives). LEC_EINVAL with a message in err. */
 lec_status proto_find_args(const json_t *rq, struct search_req *req, struct buf *err);
 
 /* The find response for res (hits in emit_hit_json's form). New reference;

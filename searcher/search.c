@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "hit.h"
 #include "layout.h"
@@ -40,7 +41,7 @@ void search_req_init(struct search_req *r)
 
 /* ---- releasing ---------------------------------------------------------- */
 
-static void hit_release(struct search_hit *h)
+void search_hit_release(struct search_hit *h)
 {
 	free(h->path);
 	strv_free(h->headings, h->nheadings);
@@ -59,14 +60,14 @@ static void hit_release(struct search_hit *h)
 static void release_hits(struct search_result *res)
 {
 	for (size_t i = 0; i < res->nhits; i++)
-		hit_release(&res->hits[i]);
+		search_hit_release(&res->hits[i]);
 	res->nhits = 0;
 }
 
 void search_result_release(struct search_result *res)
 {
 	for (size_t i = 0; i < res->nhits; i++)
-		hit_release(&res->hits[i]);
+		search_hit_release(&res->hits[i]);
 	free(res->hits);
 	free(res->relaxed_query);
 	free(res->suggestion);
@@ -117,6 +118,9 @@ struct run {
 	uint64_t need;          /* ranks [0, need) are wanted (UINT64_MAX: all) */
 	uint64_t rank;          /* passages ranked so far (exact, then partial) */
 	size_t hcap;
+	/* req->on_hit: hits made (or skipped), and how many an earlier attempt
+	 * gave already (search_run's retries) */
+	uint64_t delivered, skip;
 };
 
 /* One ranking: a query's candidate notes, tier after tier. */
@@ -282,6 +286,26 @@ static lec_status note_lang(struct run *r, const struct lquery *q, xap_docid did
 	return st;
 }
 
+/* ---- time ------------------------------------------------------------------ */
+
+int64_t search_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* LEC_ETIMEOUT (with the message) once the request's deadline has passed:
+ * checked per note and per hit, the units whose cost is bounded. */
+static lec_status check_time(struct run *r)
+{
+	if (!r->req->deadline_ms || search_now_ms() < r->req->deadline_ms)
+		return LEC_OK;
+	if (!r->err->len)
+		buf_printf(r->err, "the search ran out of time");
+	return LEC_ETIMEOUT;
+}
+
 /* ---- a tier ---------------------------------------------------------------- */
 
 static lec_status tier_reserve(struct tier *t, size_t n)
@@ -410,8 +434,10 @@ static lec_status emit_item(struct run *r, const struct stream *s, const struct 
 	uint32_t index = n->v[it->passage].index;
 	struct pm_span *spans = NULL;
 	size_t nspans = 0;
-	struct search_hit *h;
-	lec_status st = push_hit(r, &h);
+	struct search_hit one = { 0 }, *h = &one;
+	if (r->req->on_hit && r->delivered++ < r->skip)
+		return LEC_OK;   /* given by an attempt before a retry */
+	lec_status st = r->req->on_hit ? LEC_OK : push_hit(r, &h);
 	if (st)
 		return st;
 	st = pm_spans(s->q->plans[lang], n, index, &spans, &nspans);
@@ -428,6 +454,11 @@ static lec_status emit_item(struct run *r, const struct stream *s, const struct 
 	if (r->req->files)
 		h->file_matches = it->count;
 	free(spans);
+	if (r->req->on_hit) {
+		if (!st)
+			st = r->req->on_hit(r->req->on_hit_ctx, r->res, h);
+		search_hit_release(h);
+	}
 	return st;
 }
 
@@ -466,7 +497,7 @@ static void select_best(struct item *v, size_t n, size_t k, int *partial)
 			heap_down(v, k, 0, partial);
 		}
 	}
-	if (k)
+	if ((k < n ? k : n) > 1)   /* v is NULL while no item was ever added */
 		qsort_r(v, k < n ? k : n, sizeof(*v), cmp_item, partial);
 }
 
@@ -479,7 +510,8 @@ static lec_status rank_tier(struct run *r, struct stream *s, xap_mset *m, uint32
 	lec_status st = tier_reserve(t, (size_t)n + 1);
 	t->nitems = 0;
 	for (uint32_t k = 0; !st && k < n; k++)
-		st = eval_note(r, s, m, from + k, k);
+		if (!(st = check_time(r)))
+			st = eval_note(r, s, m, from + k, k);
 	if (st)
 		return st;
 	/* only the ranks up to `need` are made into hits */
@@ -487,7 +519,7 @@ static lec_status rank_tier(struct run *r, struct stream *s, xap_mset *m, uint32
 			: r->need - r->rank < t->nitems ? (size_t)(r->need - r->rank) : t->nitems;
 	select_best(t->items, t->nitems, wanted, (int *)&s->partial);
 	for (size_t i = 0; i < wanted && !st; i++)
-		if (r->rank + i >= r->req->offset)
+		if (r->rank + i >= r->req->offset && !(st = check_time(r)))
 			st = emit_item(r, s, &t->items[i]);
 	r->rank += t->nitems;
 	s->passages += t->nitems;
@@ -517,6 +549,64 @@ static lec_status run_stream(struct run *r, struct stream *s)
 	return st;
 }
 
+/* ---- place order ------------------------------------------------------- */
+
+/* A candidate note and where it sorts. */
+struct placed {
+	char *path;
+	uint32_t k;             /* its index in the mset */
+};
+
+static int cmp_placed(const void *a, const void *b)
+{
+	const struct placed *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+	return c ? c : (x->k > y->k) - (x->k < y->k);
+}
+
+/* Every matching passage in place order (--all by place: vimgrep): the
+ * candidate notes sorted by path, each note's passages in file order, which
+ * is the order a sort of every hit by path and line gives (but for a note
+ * changed since indexing, whose passages are found again where they are
+ * now), without holding the hits: each can be given as it is made
+ * (req->on_hit). Costs a record read per candidate note. */
+static lec_status run_by_place(struct run *r, struct stream *s)
+{
+	xap_mset *m = NULL;
+	lec_status st = notes_page(r, s, 0, 0, 0, &m);
+	uint32_t size = st ? 0 : xap_mset_size(m);
+	struct placed *v = size ? calloc(size, sizeof(*v)) : NULL;
+	if (size && !v)
+		st = LEC_ENOMEM;
+	for (uint32_t k = 0; !st && k < size; k++) {
+		xap_docid did = xap_mset_docid(m, k);
+		v[k].k = k;
+		st = hit_note_path(r->hr, r->s->db, did, searcher_doc_roots(r->s, did), &v[k].path);
+	}
+	if (!st && size)
+		qsort(v, size, sizeof(*v), cmp_placed);
+	if (!st)
+		st = tier_reserve(&r->tier, 2);
+	for (uint32_t i = 0; !st && i < size; i++) {
+		struct tier *t = &r->tier;
+		t->nitems = 0;
+		if (!(st = check_time(r)))
+			st = eval_note(r, s, m, v[i].k, 0);
+		/* note_items lists a note's passages in file order */
+		for (size_t j = 0; !st && j < t->nitems; j++, r->rank++)
+			if (r->rank >= r->req->offset && !(st = check_time(r)))
+				st = emit_item(r, s, &t->items[j]);
+		s->passages += t->nitems;
+	}
+	s->notes_done = s->estimated = size;
+	s->exhausted = 1;
+	for (uint32_t k = 0; v && k < size; k++)
+		free(v[k].path);
+	free(v);
+	xap_mset_free(m);
+	return st;
+}
+
 static lec_status open_stream(struct run *r, struct stream *s, const struct lquery *q)
 {
 	lec_status rc = LEC_OK;
@@ -538,6 +628,8 @@ static lec_status count_all(struct run *r, struct stream *s)
 	for (uint32_t k = 0; !st && k < size; k++) {
 		xap_docid did = xap_mset_docid(m, k);
 		size_t lang = 0;
+		if ((st = check_time(r)))
+			break;
 		st = note_lang(r, s->q, did, &lang);
 		if (!st)
 			st = pm_eval(s->q->plans[lang], r->s->db, did, searcher_doc_remote(r->s, did),
@@ -628,7 +720,9 @@ static lec_status rank_exact(struct run *r, struct stream *s)
 {
 	lec_status st = open_stream(r, s, &r->exact);
 	if (!st)
-		st = r->req->count_only ? count_all(r, s) : run_stream(r, s);
+		st = r->req->count_only ? count_all(r, s)
+		     : r->req->sort_by_place && r->need == UINT64_MAX ? run_by_place(r, s)
+								       : run_stream(r, s);
 	if (st)
 		return st;
 	r->res->total = s->passages;
@@ -652,18 +746,35 @@ static lec_status rank_partial(struct run *r, const struct stream *exact)
 	if (st || !r->loose.n)
 		return st;
 	struct stream s;
+	/* known before the first partial hit (req->on_hit); undone when
+	 * there is none */
+	if (!exact->passages) {
+		r->res->relaxed = 1;
+		if (!(r->res->relaxed_query = qp_explain(r->loose.asts[0])))
+			return LEC_ENOMEM;
+	}
 	if (!(st = open_stream(r, &s, &r->loose))) {
 		s.exclude = &r->exact;
 		s.partial = 1;
 		st = run_stream(r, &s);
 	}
 	xap_query_free(s.xq);
-	if (!st && !exact->passages && s.passages) {
-		r->res->relaxed = 1;
-		if (!(r->res->relaxed_query = qp_explain(r->loose.asts[0])))
-			st = LEC_ENOMEM;
+	if (!st && !s.passages) {
+		r->res->relaxed = 0;
+		free(r->res->relaxed_query);
+		r->res->relaxed_query = NULL;
 	}
 	return st;
+}
+
+/* How the query was understood (req->explain), before its first hit. */
+static lec_status explain(struct run *r)
+{
+	if (!r->req->explain)
+		return LEC_OK;
+	free(r->res->explain);
+	r->res->explain = qp_explain(r->exact.asts[0]);
+	return r->res->explain ? LEC_OK : LEC_ENOMEM;
 }
 
 static lec_status search_once(struct run *r)
@@ -689,7 +800,7 @@ static lec_status search_once(struct run *r)
 	r->stats.notes = docs;
 	r->stats.avg_passage = searcher_avg_passage(r->s);
 	plan_page(r);
-	if ((st = make_plans(r, &r->exact)) || (st = rank_exact(r, &s)))
+	if ((st = make_plans(r, &r->exact)) || (st = explain(r)) || (st = rank_exact(r, &s)))
 		goto out;
 	/* "Did you mean" when nothing matches the query as written */
 	if (!s.passages && (st = suggest(r, r->exact.asts[0], &res->suggestion)))
@@ -701,15 +812,12 @@ static lec_status search_once(struct run *r)
 		r->rank = 0;
 		res->fixed = 1;
 		if ((st = parse(r, res->suggestion, strlen(res->suggestion), &r->exact)) ||
-		    (st = make_plans(r, &r->exact)) || (st = rank_exact(r, &s)))
+		    (st = make_plans(r, &r->exact)) || (st = explain(r)) ||
+		    (st = rank_exact(r, &s)))
 			goto out;
 	}
-	if (req->explain && !(res->explain = qp_explain(r->exact.asts[0]))) {
-		st = LEC_ENOMEM;
-		goto out;
-	}
 	st = rank_partial(r, &s);
-	if (!st && req->sort_by_place)
+	if (!st && req->sort_by_place && !req->on_hit)
 		qsort(res->hits, res->nhits, sizeof(*res->hits), cmp_place);
 out:
 	xap_query_free(s.xq);
@@ -726,10 +834,18 @@ lec_status search_run(struct searcher *s, const struct search_req *req,
 			   req->query_len, (unsigned)LEC_MAX_QUERY_BYTES);
 		return LEC_ELIMIT;
 	}
+	uint64_t given = 0;
 	for (int attempt = 0; attempt < 3; attempt++) {
-		struct run r = { .s = s, .req = req, .res = res, .err = err };
+		struct run r = { .s = s, .req = req, .res = res, .err = err, .skip = given };
+		/* known before the first hit (req->on_hit) */
+		if (s->warnings && !(res->warnings = strdup(s->warnings))) {
+			st = LEC_ENOMEM;
+			break;
+		}
 		st = search_once(&r);
 		run_release(&r);
+		if (r.delivered > given)
+			given = r.delivered;
 		/* a first index swapped its compacted copy in while we searched:
 		 * whatever that did to this search, the new one is complete */
 		int replaced = st && st != LEC_EMODIFIED && st != LEC_ENETWORK &&

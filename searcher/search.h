@@ -35,6 +35,27 @@ const char *searcher_warnings(const struct searcher *s);
  * them back. No-op when none is left out. */
 void searcher_retry_now(struct searcher *s);
 
+struct search_result;
+struct search_hit;
+
+/* Hits one at a time: with search_req.on_hit, search_run gives each hit to
+ * the callback as soon as it is made, in the order of the result, instead
+ * of collecting them in res->hits (which stays empty): a caller streams an
+ * --all of any size in bounded memory. `res` is the result as known so
+ * far: explain, suggestion, fixed, relaxed, relaxed_query and warnings are
+ * set before the first hit they concern; total and total_exact only when
+ * search_run returns. The callback may keep the hit by moving its contents
+ * out and zeroing *h (then it releases them: search_hit_release); what is
+ * left in *h is released when it returns. A status other than LEC_OK stops
+ * the search, and search_run returns it (LEC_ESTOP included). Every
+ * passage by place (sort_by_place with all or occurrences) comes in place
+ * order, note by note; a page by place (a limit) comes in rank order, and
+ * sorting it is the caller's. A search that meets a commit of the index starts again on the
+ * new revision, as without a callback; the hits already given are not given
+ * again (the same ranks of the new revision are skipped). */
+typedef lec_status (*search_hit_fn)(void *ctx, const struct search_result *res,
+				    struct search_hit *h);
+
 struct search_req {
 	const char *query;      /* the query text */
 	size_t query_len;
@@ -52,6 +73,11 @@ struct search_req {
 	int rank_all;           /* every candidate note in one tier: every passage of
 	                         * every matching note scored before any is ranked
 	                         * (docs/index-layout.md, "Searching") */
+	search_hit_fn on_hit;   /* NULL: collect the hits in res->hits */
+	void *on_hit_ctx;
+	int64_t deadline_ms;    /* CLOCK_MONOTONIC milliseconds (search_now_ms) past
+	                         * which the search stops with LEC_ETIMEOUT, what it
+	                         * found so far kept (given, or in res->hits); 0: none */
 };
 void search_req_init(struct search_req *r);
 
@@ -107,10 +133,16 @@ struct search_result {
 };
 
 /* Run `req`. On failure the message is in err: LEC_ESYNTAX / LEC_ELIMIT for a
- * bad query (strict mode or limits), others for index trouble. *res is
- * released with search_result_release (also after a failure). */
+ * bad query (strict mode or limits), LEC_ETIMEOUT past req->deadline_ms,
+ * the callback's status, others for index trouble. *res is released with
+ * search_result_release (also after a failure). */
 lec_status search_run(struct searcher *s, const struct search_req *req,
 		      struct search_result *res, struct buf *err);
 void search_result_release(struct search_result *res);
+/* Free what a hit holds and zero it. */
+void search_hit_release(struct search_hit *h);
+
+/* The clock of search_req.deadline_ms: CLOCK_MONOTONIC in milliseconds. */
+int64_t search_now_ms(void);
 
 #endif

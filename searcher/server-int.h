@@ -39,6 +39,8 @@ struct client {
 	size_t out_sent;
 	long long last_ms;      /* last time bytes moved */
 	int waiting;            /* a request of ours runs off the loop: later lines wait */
+	struct pool_job *job;   /* that request when it is a search: its streamed lines
+	                         * come through it (pool_drain); the pool's until done */
 	int backlog;            /* complete lines left for a later turn (fairness) */
 	int eof, closing, dead;
 };
@@ -86,6 +88,7 @@ struct server {
 	struct worker w;
 	struct pool pool;               /* the search threads */
 	int shards_missing;             /* a search thread last saw a shard left out */
+	int stream_again;               /* streamed lines are left to move next turn */
 	struct watch wt;
 	int sig_pipe[2];
 	int stopping;

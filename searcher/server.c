@@ -134,16 +134,64 @@ static void client_reply(struct client *c, json_t *reply)
 	client_check_output(c, st);
 }
 
-/* Queue a reply a search thread has already made a line of. */
-static void client_reply_line(struct client *c, const struct buf *line, lec_status st)
+/* Queue a reply a search thread has already made a line of (taking its
+ * bytes: a client with nothing unsent gets the line's buffer itself, not
+ * a copy of up to LEC_MAX_CLIENT_OUTPUT). */
+static void client_reply_line(struct client *c, struct buf *line, lec_status st)
 {
 	if (c->dead)
 		return;
-	if (!st) {
+	if (!st && c->out.len == 0 && line->len) {
+		struct buf empty = c->out;
+		c->out.data = line->data;
+		c->out.len = line->len;
+		c->out.cap = line->cap;
+		line->data = empty.data;
+		line->len = 0;
+		line->cap = empty.cap;
+	} else if (!st) {
 		buf_put(&c->out, line->data, line->len);
 		st = c->out.status;
 	}
 	client_check_output(c, st);
+}
+
+/* A streamed answer's lines so far, as far as the client has room for
+ * them (LEC_STREAM_BUFFER_BYTES unsent at most): the search waits for the
+ * rest until the client reads. */
+static void client_stream(struct server *s, struct client *c)
+{
+	/* a few rounds a turn, then the other clients' turn */
+	for (int round = 0; c->job && !c->dead; round++) {
+		size_t unsent = c->out.len - c->out_sent, had = c->out.len;
+		if (unsent >= LEC_STREAM_BUFFER_BYTES)
+			return; /* POLLOUT brings us back */
+		if (round == 8) {
+			s->stream_again = 1;
+			return;
+		}
+		if (c->out_sent) {
+			/* what was sent goes: the buffer holds what is not */
+			memmove(c->out.data, c->out.data + c->out_sent, unsent);
+			c->out.len = unsent;
+			c->out_sent = 0;
+			had = unsent;
+		}
+		pool_drain(&s->pool, c->job, &c->out, LEC_STREAM_BUFFER_BYTES - unsent);
+		client_check_output(c, c->out.status);
+		if (c->out.len == had)
+			return; /* nothing made yet: the thread wakes us (pool_fd) */
+		client_flush(c);
+	}
+}
+
+/* Every running search's streamed lines. */
+static void stream_all(struct server *s)
+{
+	s->stream_again = 0;
+	for (size_t i = 0; i < s->nclients; i++)
+		if (s->clients[i]->job)
+			client_stream(s, s->clients[i]);
 }
 
 /* ---- the reindex worker ------------------------------------------------- */
@@ -374,19 +422,24 @@ static void note_shards(struct server *s, const char *warning)
 static void pool_done(struct server *s)
 {
 	struct pool_job *list = pool_take(&s->pool);
+	s->env.searches = pool_busy(&s->pool);
 	for (struct pool_job *j = list, *next; j; j = next) {
 		next = j->next;
 		s->env.errors += (uint64_t)j->failed;
 		note_shards(s, j->shard_warning);
 		struct client *c = client_by_serial(s, j->client);
 		if (c) {
+			/* the streamed lines left (bounded), then the last one */
+			pool_drain(&s->pool, j, &c->out, SIZE_MAX);
 			client_reply_line(c, &j->line, j->line_status);
+			c->job = NULL;
 			c->waiting = 0;
 			client_process(s, c);
 			client_flush(c);
 		}
 		pool_job_free(j);
 	}
+	stream_all(s); /* the searches still running: their streamed lines */
 }
 
 /* ---- clients: input ----------------------------------------------------- */
@@ -410,7 +463,9 @@ static void handle_line(struct server *s, struct client *c, const char *line, si
 		sj->client = c->serial;
 		sj->pj = pj;
 		c->waiting = 1;
+		c->job = sj;
 		pool_submit(&s->pool, sj);
+		s->env.searches = pool_busy(&s->pool);
 		return;
 	}
 	if (s->stopping) {
@@ -629,6 +684,8 @@ static void sweep(struct server *s)
 		}
 		if (c->dead) {
 			log_debug("client %llu: closed", (unsigned long long)c->serial);
+			if (c->job)
+				pool_cancel(&s->pool, c->job); /* nobody reads it: stop it */
 			client_free(s, c);
 		} else {
 			s->clients[w++] = c;
@@ -652,6 +709,8 @@ enum { PF_LISTEN, PF_SIGNAL, PF_WORKER, PF_POOL, PF_WATCH, PF_CLIENTS };
 static int poll_timeout(const struct server *s)
 {
 	int t = TICK_MS;
+	if (s->stream_again)
+		return 0;
 	for (size_t i = 0; i < s->nclients; i++)
 		if (s->clients[i]->backlog && !client_blocked(s->clients[i]))
 			return 0;
@@ -696,6 +755,14 @@ static int stop_done(const struct server *s)
 	return 1;
 }
 
+/* Out of grace while stopping: searches whose clients do not read stop. */
+static void cancel_streams(struct server *s)
+{
+	for (size_t i = 0; i < s->nclients; i++)
+		if (s->clients[i]->job)
+			pool_cancel(&s->pool, s->clients[i]->job);
+}
+
 static void handle_signal_pipe(struct server *s)
 {
 	char drain[16];
@@ -712,8 +779,10 @@ static void handle_clients(struct server *s, struct pollfd *pf, size_t n)
 		short re = pf[i].revents;
 		if (c->dead || !re)
 			continue;
-		if (re & POLLOUT)
+		if (re & POLLOUT) {
 			client_flush(c);
+			client_stream(s, c);
+		}
 		if (re & (POLLIN | POLLHUP | POLLERR))
 			client_read(s, c);
 		if (re & POLLNVAL)
@@ -765,6 +834,10 @@ static void loop(struct server *s)
 			if (pf[PF_LISTEN].revents && !s->stopping)
 				accept_all(s);
 		}
+		if (s->stream_again)
+			stream_all(s);
+		if (s->stopping && srv_now_ms() - s->stop_ms > SHUTDOWN_GRACE_MS)
+			cancel_streams(s);
 		/* the lines left over from last turn, one budget per client */
 		for (size_t i = 0; i < s->nclients; i++)
 			if (s->clients[i]->backlog)
@@ -791,7 +864,7 @@ static lec_status setup(struct server *s, struct buf *err)
 {
 	unsigned threads = s->cfg->search_threads ? s->cfg->search_threads : pool_default_threads();
 	lec_status st = proto_env_init(&s->env, s->cfg->index_dir);
-	if (!st && !(st = pool_start(&s->pool, s->cfg->index_dir, threads, err))) {
+	if (!st && !(st = pool_start(&s->pool, s->cfg->index_dir, threads, s->cfg->search_ms, err))) {
 		s->env.pooled = 1;
 		s->env.search_threads = threads;
 	}

@@ -6,6 +6,11 @@
  * order, indexes in range), every passage gets its segment map, which must
  * survive an encode/decode round trip, and its words (segmap_words) must lie
  * inside the passage at increasing positions. A broken invariant traps.
+ * Inputs whose first byte is 1 modulo 8 (or '#', a heading that grows
+ * long) are also parsed repeated past
+ * LEC_MAX_PASSAGE_BYTES, so that long blocks are cut (note-split.c): no
+ * block and no passage may span more than that (one input in eight: such
+ * a parse costs as much as hundreds of small ones).
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -39,6 +44,7 @@ static void check_note(const struct note *n, size_t size)
 	for (size_t b = 0; b < n->nblocks; b++) {
 		const struct note_block *bl = &n->blocks[b];
 		CHECK(bl->start <= bl->end && bl->end <= size);
+		CHECK(bl->end - bl->start <= LEC_MAX_PASSAGE_BYTES);
 		CHECK(bl->line >= 1);
 		CHECK(bl->seg_first <= n->nsegs && bl->seg_count <= n->nsegs - bl->seg_first);
 		CHECK(bl->speaker < 0 || (size_t)bl->speaker < n->npeople);
@@ -125,6 +131,7 @@ static void check_roundtrip(const struct segmap *m, size_t plen)
 static void check_passage(const struct note *n, const struct passage *p, size_t size)
 {
 	CHECK(p->start <= p->end && p->end <= size);
+	CHECK(p->end - p->start <= LEC_MAX_PASSAGE_BYTES);
 	CHECK(p->first_block <= n->nblocks && p->nblocks <= n->nblocks - p->first_block);
 	CHECK(p->nheadings <= LEC_MAX_HEADING_DEPTH);
 	for (size_t i = 0; i < p->nheadings; i++) {
@@ -193,6 +200,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(src, data, size);
 	parse_one("/notes/2024-05-01-meeting.md", src, size, NOTE_MARKDOWN);
 	parse_one("/notes/meeting.txt", src, size, NOTE_TEXT);
+	free(src);
+	if (size < 2 || (data[0] % 8 != 1 && data[0] != '#'))
+		return 0;
+	/* the input again and again: a block without a blank line grows past
+	 * LEC_MAX_PASSAGE_BYTES and is cut */
+	size_t big = LEC_MAX_PASSAGE_BYTES + LEC_MAX_PASSAGE_BYTES / 4;
+	if (!(src = malloc(big)))
+		return 0;
+	for (size_t i = 0; i < big; i += size)
+		memcpy(src + i, data, big - i < size ? big - i : size);
+	parse_one("/notes/2024-05-01-long.md", src, big, NOTE_MARKDOWN);
+	parse_one("/notes/long.txt", src, big, NOTE_TEXT);
 	free(src);
 	return 0;
 }

@@ -484,6 +484,26 @@ static void test_buf_cap_and_sticky(void **state)
 	free(s);
 }
 
+static void test_buf_insert(void **state)
+{
+	(void)state;
+	struct buf b;
+	buf_init(&b, 12);
+	buf_insert(&b, 0, "body", 4);
+	buf_insert(&b, 0, "<h>", 3);
+	buf_insert(&b, 7, "!", 1);
+	assert_string_equal(b.data, "<h>body!");
+	assert_int_equal(b.len, 8);
+	buf_insert(&b, 3, "12345", 5);   /* past the cap: sticky */
+	assert_int_equal(b.status, LEC_ELIMIT);
+	assert_string_equal(b.data, "<h>body!");
+	buf_release(&b);
+	buf_init(&b, 0);
+	buf_insert(&b, 1, "x", 1);       /* past the end */
+	assert_int_equal(b.status, LEC_EINVAL);
+	buf_release(&b);
+}
+
 static void test_paths(void **state)
 {
 	(void)state;
@@ -700,6 +720,36 @@ static void test_notefile_read(void **state)
 	assert_int_equal(notefile_read(path, 1 << 20, &d, &len, NULL), LEC_ENOTFOUND);
 	assert_int_equal(notefile_read_window(path, 1 << 20, 0, 1, &d, &len, &size, &whole),
 			 LEC_ENOTFOUND);
+/* A line's start found looking back through the file, as far as asked. */
+static void test_line_start(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/lectern-test-line-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	/* "ab\n" then 200000 bytes without a line break, then "\nz" */
+	static char text[200005];
+	memset(text, 'x', sizeof(text));
+	memcpy(text, "ab\n", 3);
+	memcpy(text + sizeof(text) - 2, "\nz", 2);
+	assert_int_equal(write(fd, text, sizeof(text)), (ssize_t)sizeof(text));
+	close(fd);
+	size_t at;
+	int found;
+	assert_int_equal(paths_line_start(path, 150000, 0, &at, &found), LEC_OK);
+	assert_true(found);
+	assert_int_equal(at, 3);
+	/* not as far back as the break: stops where told */
+	assert_int_equal(paths_line_start(path, 150000, 1000, &at, &found), LEC_OK);
+	assert_false(found);
+	assert_int_equal(at, 1000);
+	assert_int_equal(paths_line_start(path, 2, 0, &at, &found), LEC_OK);
+	assert_false(found);
+	assert_int_equal(at, 0);
+	assert_int_equal(paths_line_start(path, sizeof(text), 0, &at, &found), LEC_OK);
+	assert_int_equal(at, sizeof(text) - 1);
+	unlink(path);
+	assert_int_equal(paths_line_start(path, 10, 0, &at, &found), LEC_ENOTFOUND);
 }
 
 int main(void)
@@ -715,8 +765,10 @@ int main(void)
 		cmocka_unit_test(test_stemdict),
 		cmocka_unit_test(test_rootmap),
 		cmocka_unit_test(test_buf_cap_and_sticky),
+		cmocka_unit_test(test_buf_insert),
 		cmocka_unit_test(test_paths),
 		cmocka_unit_test(test_read_window),
+		cmocka_unit_test(test_line_start),
 		cmocka_unit_test(test_exchange_and_remove),
 		cmocka_unit_test(test_notefile_decode),
 		cmocka_unit_test(test_notefile_read),

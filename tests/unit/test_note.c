@@ -13,7 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "limits.h"
 #include "note.h"
+#include "passage.h"
 
 #define TC39_DIR "/work/shared/corpora/tc39-notes/meetings"
 #define CORPUS_DIR "corpus" /* tests run from the repository root */
@@ -116,6 +118,9 @@ static void check_invariants(const char *name, const struct note *note)
 					name, i, j, s->off, s->len, b->start, b->end, lastseg);
 			lastseg = s->off + s->len;
 		}
+		if (b->end - b->start > LEC_MAX_PASSAGE_BYTES)
+			fail_msg("%s: block %zu spans %zu bytes (LEC_MAX_PASSAGE_BYTES)", name, i,
+				 b->end - b->start);
 		prev_end = b->end;
 		seg_next = b->seg_first + b->seg_count;
 	}
@@ -915,6 +920,136 @@ static void test_long_line(void **state)
 	free(s);
 }
 
+/* ---- blocks and passages past LEC_MAX_PASSAGE_BYTES ---- */
+
+/* The visible bytes of a note's segments, in order (replacements as their
+ * source bytes): what cutting blocks must keep whole. */
+static size_t visible_bytes(const struct note *n)
+{
+	size_t total = 0;
+
+	for (size_t i = 0; i < n->nsegs; i++)
+		total += n->segs[i].len;
+	return total;
+}
+
+/* Parse src as fmt, check every block fits and nothing visible is lost
+ * (want: the visible bytes), and return the note. */
+static void parse_split(const char *name, const char *src, size_t len, enum note_format fmt,
+			size_t want, struct note *n)
+{
+	struct passage *ps;
+	size_t np;
+
+	parse_ok(fmt == NOTE_MARKDOWN ? "/h/x.md" : "/h/x.txt", src, len, fmt, n);
+	check_invariants(name, n);
+	if (want)
+		assert_int_equal(visible_bytes(n), want);
+	assert_int_equal(passages_build(n, &ps, &np), LEC_OK);
+	for (size_t i = 0; i < np; i++)
+		if (ps[i].end - ps[i].start > LEC_MAX_PASSAGE_BYTES)
+			fail_msg("%s: passage %zu spans %zu bytes", name, i, ps[i].end - ps[i].start);
+	passages_free(ps, np);
+}
+
+static void test_split_long_blocks(void **state)
+{
+	struct note n;
+	size_t len;
+	char *s;
+
+	(void)state;
+	/* lines without a blank one: cut after a line break, each piece more
+	 * than half the limit */
+	s = repeat("the committee reached consensus on the proposal today, again\n", 300000,
+		   &len);
+	parse_split("lines", s, len, NOTE_TEXT, len - 1, &n);
+	assert_true(n.nblocks >= 9);
+	for (size_t i = 0; i + 1 < n.nblocks; i++) {
+		assert_int_equal(s[n.blocks[i].end - 1], '\n');
+		assert_true(n.blocks[i].end - n.blocks[i].start > LEC_MAX_PASSAGE_BYTES / 2);
+		assert_int_equal(n.blocks[i + 1].start, n.blocks[i].end);
+	}
+	note_release(&n);
+	free(s);
+
+	/* one line of sentences: cut after a sentence end */
+	s = repeat("Consensus was reached. ", 200000, &len);
+	parse_split("sentences", s, len, NOTE_TEXT, len, &n);
+	for (size_t i = 0; i + 1 < n.nblocks; i++)
+		assert_memory_equal(s + n.blocks[i].end - 2, ". ", 2);
+	note_release(&n);
+	free(s);
+
+	/* one line of words: after a space */
+	s = repeat("consensus ", 200000, &len);
+	parse_split("words", s, len, NOTE_TEXT, len, &n);
+	for (size_t i = 0; i + 1 < n.nblocks; i++)
+		assert_int_equal(s[n.blocks[i].end - 1], ' ');
+	note_release(&n);
+	free(s);
+
+	/* no space at all: at a character boundary, never inside one */
+	s = repeat("\xc3\xa9t\xc3\xa9", 200000, &len);
+	parse_split("one word", s, len, NOTE_TEXT, len, &n);
+	assert_true(n.nblocks >= 6);
+	for (size_t i = 0; i + 1 < n.nblocks; i++)
+		assert_int_not_equal((unsigned char)s[n.blocks[i].end] & 0xC0, 0x80);
+	note_release(&n);
+	free(s);
+
+	/* markdown: a long heading keeps its first piece a heading; entities
+	 * and links are never cut */
+	s = repeat("caf&eacute; [link](http://example.com/x) words ", 100000, &len);
+	memcpy(s, "# ", 2);
+	parse_split("heading", s, len, NOTE_MARKDOWN, 0, &n);
+	assert_int_equal(n.blocks[0].kind, NOTE_BLOCK_HEADING);
+	assert_true(n.nblocks >= 3);
+	for (size_t i = 1; i < n.nblocks; i++)
+		assert_int_equal(n.blocks[i].kind, NOTE_BLOCK_PARAGRAPH);
+	check_no_link_urls("heading", &n);
+	note_release(&n);
+	free(s);
+
+	/* a speaker's long turn: every piece is theirs */
+	s = repeat("and so on and so forth ", 100000, &len);
+	memcpy(s, "JHD: I think", 12);
+	parse_split("turn", s, len, NOTE_TEXT, len, &n);
+	for (size_t i = 0; i < n.nblocks; i++)
+		assert_int_equal(n.blocks[i].speaker, n.blocks[0].speaker);
+	assert_true(n.blocks[0].speaker >= 0);
+	note_release(&n);
+	free(s);
+
+	/* blocks without words do not make a passage grow past the limit */
+	s = repeat("....\n\n", 100000, &len);
+	parse_split("no words", s, len, NOTE_TEXT, 0, &n);
+	note_release(&n);
+	free(s);
+}
+
+static void test_note_bounds(void **state)
+{
+	struct note n;
+	size_t len;
+	char *s;
+
+	(void)state;
+	/* more blocks than LEC_MAX_NOTE_BLOCKS: refused */
+	s = repeat("a\n\n", 3 * (LEC_MAX_NOTE_BLOCKS + 1), &len);
+	assert_int_equal(note_parse("/h/x.txt", s, len, NOTE_TEXT, &n), LEC_ELIMIT);
+	free(s);
+	/* markdown with more marks than cmark's tree may cost: read as text */
+	s = repeat("*a* ", 4 * (LEC_MAX_MARKDOWN_MARKS / 2 + 1), &len);
+	parse_ok("/h/x.md", s, len, NOTE_MARKDOWN, &n);
+	check_invariants("marks", &n);
+	assert_int_equal(n.nwarnings, 1);
+	assert_non_null(strstr(n.warnings[0], "LEC_MAX_MARKDOWN_MARKS"));
+	assert_int_equal(visible_bytes(&n), len);
+	note_release(&n);
+	free(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -935,6 +1070,8 @@ int main(void)
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_hostile_front_matter),
 		cmocka_unit_test(test_long_line),
+		cmocka_unit_test(test_split_long_blocks),
+		cmocka_unit_test(test_note_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,7 @@
 #include "emit.h"
 #include "limits.h"
 #include "proto.h"
+#include "proto-int.h"
 #include "query.h"
 
 /* ---- helpers ------------------------------------------------------------ */
@@ -132,6 +133,12 @@ static void test_validate_args(void **state)
 			    PROTO_E_BAD_REQUEST);
 	assert_string_equal(validate("{\"id\":1,\"op\":\"reindex\",\"paths\":[\"/a\",3]}", NULL),
 			    PROTO_E_BAD_REQUEST);
+	assert_string_equal(validate("{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"stream\":1}",
+				     NULL),
+			    PROTO_E_BAD_REQUEST);
+	assert_string_equal(validate("{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"stream\":true}",
+				     NULL),
+			    "ok");
 }
 
 static void test_validate_bounds(void **state)
@@ -291,7 +298,7 @@ static void test_find_request_round_trip(void **state)
 	a.offset = 3;
 	a.context = 2;
 	a.all = a.occurrences = a.sort_by_place = a.explain = 1;
-	json_t *rq = proto_find_request(5, &a, "/idx");
+	json_t *rq = proto_find_request(5, &a, "/idx", 0);
 	assert_non_null(rq);
 	enum proto_op_id op;
 	const char *code;
@@ -433,6 +440,68 @@ static void test_find_reply_round_trip(void **state)
 	buf_release(&line);
 }
 
+/* Heavy finds (every passage, a count, many hits) are marked for the
+ * search threads' lanes; the others are not. */
+static void test_handle_heavy(void **state)
+{
+	(void)state;
+	struct { const char *line; int heavy; } cases[] = {
+		{ "{\"id\":1,\"op\":\"find\",\"query\":\"x\"}", 0 },
+		{ "{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"limit\":100}", 0 },
+		{ "{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"limit\":101}", 1 },
+		{ "{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"offset\":95}", 1 },
+		{ "{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"all\":true}", 1 },
+		{ "{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"count\":true}", 1 },
+		{ "{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"occurrences\":true,"
+		  "\"order\":\"place\"}", 1 },
+		{ "{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"occurrences\":true}", 0 },
+		{ "{\"id\":1,\"op\":\"suggest\",\"prefix\":\"x\"}", 0 },
+	};
+	env.pooled = 1;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		json_t *reply = NULL;
+		struct proto_job job;
+		assert_int_equal(proto_handle(&env, cases[i].line, strlen(cases[i].line), &reply, &job),
+				 PROTO_DEFER);
+		if (job.heavy != cases[i].heavy)
+			fail_msg("%s: heavy %d", cases[i].line, job.heavy);
+		proto_job_release(&job);
+	}
+	env.pooled = 0;
+}
+
+/* A streamed answer's lines before the last say "more" and carry no
+ * total; the client takes them. The request asks for it. */
+static void test_stream_lines(void **state)
+{
+	(void)state;
+	struct search_result a, b;
+	sample_result(&a);
+	json_t *id = json_integer(2);
+	json_t *head = proto_find_head(id, "/idx", &a, 1);
+	assert_true(json_is_true(json_object_get(head, "more")));
+	assert_null(json_object_get(head, "total"));
+	json_object_set_new(head, "hits", json_array());
+	assert_int_equal(client_result_from_json(head, &b), LEC_OK);
+	assert_string_equal(b.explain, "cattle AND pets");
+	search_result_release(&b);
+	json_decref(head);
+	head = proto_find_head(id, "/idx", &a, 0);
+	assert_null(json_object_get(head, "more"));
+	assert_int_equal(json_integer_value(json_object_get(head, "total")), 123);
+	json_decref(head);
+
+	struct search_req req;
+	search_req_init(&req);
+	req.query = "x";
+	req.query_len = 1;
+	json_t *rq = proto_find_request(5, &req, "/idx", 1);
+	assert_true(json_is_true(json_object_get(rq, "stream")));
+	json_decref(rq);
+	search_result_release(&a);
+	json_decref(id);
+}
+
 static void test_client_rejects_bad_replies(void **state)
 {
 	(void)state;
@@ -471,6 +540,8 @@ int main(void)
 		cmocka_unit_test(test_find_request_round_trip),
 		cmocka_unit_test(test_find_reply_round_trip),
 		cmocka_unit_test(test_client_rejects_bad_replies),
+		cmocka_unit_test(test_handle_heavy),
+		cmocka_unit_test(test_stream_lines),
 	};
 	return cmocka_run_group_tests(tests, env_setup, env_teardown);
 }

@@ -42,6 +42,7 @@ static const char *status_name(lec_status st)
 		[LEC_EVERSION] = "EVERSION", [LEC_ELIMIT] = "ELIMIT", [LEC_ESYNTAX] = "ESYNTAX",
 		[LEC_ENETWORK] = "ENETWORK", [LEC_EUNIMPL] = "EUNIMPL", [LEC_EXAPIAN] = "EXAPIAN",
 		[LEC_EINTERNAL] = "EINTERNAL", [LEC_ESTOP] = "ESTOP", [LEC_EPERM] = "EPERM",
+		[LEC_ETIMEOUT] = "ETIMEOUT",
 	};
 	return (unsigned)st < LEC_STATUS_COUNT ? names[st] : "?";
 }

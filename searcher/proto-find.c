@@ -1,0 +1,254 @@
+/* proto-find.c - the find op's answer, written as its hits come.
+ *
+ * The search gives its hits one at a time (search_req.on_hit) and each is
+ * written as JSON at once into the line being made, whose size is checked
+ * as it grows: an answer is never held as a tree, and one that passes
+ * LEC_MAX_CLIENT_OUTPUT stops its search right there (too_large), instead
+ * of after building a gigabyte. With "stream" the answer is several lines:
+ * whenever the hits written pass LEC_STREAM_CHUNK_BYTES (or
+ * LEC_STREAM_CHUNK_MS went by since the last line), they go to the sink as
+ * a line of their own, marked "more" (the sink may wait until the client
+ * has read enough: pool.c), and the last line is the reply with the hits
+ * left and the totals. The search runs within the env's time budget.
+ * docs/protocol.md, "Large answers".
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "emit.h"
+#include "limits.h"
+#include "proto-int.h"
+#include "vec.h"
+
+/* A hit of a page by place, kept to be sorted at the end: the search gives
+ * a page in rank order. */
+struct kept_hit {
+	char *path;
+	uint32_t line, col;
+	char *json;
+};
+
+struct find_run {
+	struct proto_env *e;
+	const json_t *id;
+	const struct proto_sink *sink; /* streaming; NULL: one line */
+	int64_t deadline_ms;           /* the time budget's end (0: none) */
+	struct buf out;                /* the line being made: its hits so far */
+	size_t nhits;                  /* hits in out */
+	uint64_t sent;                 /* hits in the lines given to the sink */
+	int64_t line_ms;               /* when the last line went */
+	int over;                      /* the answer passed LEC_MAX_CLIENT_OUTPUT */
+	lec_status sink_st;            /* why the sink refused a line */
+	int sorting;                   /* a page by place */
+	struct kept_hit *kept;
+	size_t nkept, kcap, kept_bytes;
+};
+
+/* Make f->out a whole line: the reply's head before the hits, "]}" and a
+ * newline after (no copy of the hits). */
+static lec_status close_line(struct find_run *f, const struct search_result *res, int more)
+{
+	static const char open[] = ",\"hits\":[";
+	json_t *h = proto_find_head(f->id, f->e->index_dir, res, more);
+	char *s = h ? json_dumps(h, JSON_COMPACT) : NULL;
+	json_decref(h);
+	if (!s)
+		return LEC_ENOMEM;
+	size_t n = strlen(s) - 1; /* without its closing brace */
+	buf_insert(&f->out, 0, s, n);
+	buf_insert(&f->out, n, open, sizeof(open) - 1);
+	buf_puts(&f->out, "]}\n");
+	free(s);
+	if (f->out.status == LEC_ELIMIT)
+		f->over = 1;
+	return f->out.status;
+}
+
+/* The hits so far to the sink, as a line marked "more". */
+static lec_status send_line(struct find_run *f, const struct search_result *res)
+{
+	lec_status st = close_line(f, res, 1);
+	if (!st)
+		st = f->sink->line(f->sink->ctx, f->out.data, f->out.len, f->deadline_ms);
+	f->sent += f->nhits;
+	f->nhits = 0;
+	f->line_ms = search_now_ms();
+	buf_reset(&f->out);
+	if (st)
+		f->sink_st = st;
+	return st;
+}
+
+/* Append one hit's JSON (taking s) to the line; a full chunk goes out. */
+static lec_status put_hit(struct find_run *f, const struct search_result *res, char *s)
+{
+	if (f->nhits)
+		buf_putc(&f->out, ',');
+	buf_puts(&f->out, s);
+	free(s);
+	if (f->out.status == LEC_ELIMIT) {
+		f->over = 1;
+		return LEC_ESTOP;
+	}
+	if (f->out.status)
+		return f->out.status;
+	f->nhits++;
+	if (f->sink && (f->out.len >= LEC_STREAM_CHUNK_BYTES ||
+			search_now_ms() - f->line_ms >= LEC_STREAM_CHUNK_MS))
+		return send_line(f, res);
+	return LEC_OK;
+}
+
+/* Keep a hit of a page by place (taking s and the hit's path). */
+static lec_status keep(struct find_run *f, struct search_hit *h, char *s)
+{
+	f->kept_bytes += strlen(s) + 1;
+	if (f->kept_bytes > LEC_MAX_CLIENT_OUTPUT) {
+		free(s);
+		f->over = 1;
+		return LEC_ESTOP;
+	}
+	struct kept_hit *v = vec_reserve(f->kept, &f->kcap, f->nkept + 1, sizeof(*v), 16);
+	if (!v) {
+		free(s);
+		return LEC_ENOMEM;
+	}
+	f->kept = v;
+	v[f->nkept++] = (struct kept_hit){ h->path, h->line, h->col, s };
+	h->path = NULL; /* ours now */
+	return LEC_OK;
+}
+
+static lec_status on_hit(void *ctx, const struct search_result *res, struct search_hit *h)
+{
+	struct find_run *f = ctx;
+	struct emit_opts eo = { .format = EMIT_JSON, .color = 0, .cwd = NULL };
+	json_t *j = emit_hit_json(h, &eo);
+	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	if (!s)
+		return LEC_ENOMEM;
+	return f->sorting ? keep(f, h, s) : put_hit(f, res, s);
+}
+
+static int cmp_kept(const void *a, const void *b)
+{
+	const struct kept_hit *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return (x->col > y->col) - (x->col < y->col);
+}
+
+/* The kept hits of a page by place, sorted, into the line(s). */
+static lec_status put_kept(struct find_run *f, const struct search_result *res)
+{
+	lec_status st = LEC_OK;
+	if (f->nkept)
+		qsort(f->kept, f->nkept, sizeof(*f->kept), cmp_kept);
+	for (size_t i = 0; !st && i < f->nkept; i++) {
+		st = put_hit(f, res, f->kept[i].json);
+		f->kept[i].json = NULL;
+	}
+	return st;
+}
+
+static void release_kept(struct find_run *f)
+{
+	for (size_t i = 0; i < f->nkept; i++) {
+		free(f->kept[i].path);
+		free(f->kept[i].json);
+	}
+	free(f->kept);
+}
+
+/* Why the answer stopped, as its last line. */
+static json_t *find_error(const struct find_run *f, lec_status st, const struct buf *err)
+{
+	if (f->over)
+		return proto_error(
+			f->id, PROTO_E_TOO_LARGE,
+			"the answer passed %u bytes (LEC_MAX_CLIENT_OUTPUT) at hit %llu: "
+			"ask for fewer hits (limit), or for \"stream\":true",
+			(unsigned)LEC_MAX_CLIENT_OUTPUT,
+			(unsigned long long)(f->sent + f->nhits + f->nkept + 1));
+	if (st == LEC_ETIMEOUT)
+		return proto_error(
+			f->id, PROTO_E_TIMEOUT,
+			"the search ran past its time budget of %u ms (LEC_SEARCH_TIME_MS, "
+			"lectern serve --time-budget)%s",
+			f->e->search_ms,
+			f->sent ? ": the hits sent before are a part of the answer" : "");
+	if (f->sink_st == LEC_ESTOP)
+		return proto_error(f->id, PROTO_E_INTERNAL, "the client went away");
+	return proto_search_error(f->id, st, err);
+}
+
+/* The request's arguments into req; an error reply when they are wrong. */
+static json_t *find_args(struct proto_env *e, const json_t *id, const json_t *rq,
+			 struct search_req *req, struct buf *err)
+{
+	if (proto_find_args(rq, req, err))
+		return proto_error(id, PROTO_E_BAD_REQUEST, "%s", err->data);
+	const char *want = json_string_value(json_object_get(rq, "index"));
+	if (want && strcmp(want, e->index_dir))
+		return proto_error(id, PROTO_E_WRONG_INDEX, "this daemon serves %s, not %s",
+				   e->index_dir, want);
+	return NULL;
+}
+
+static lec_status search(struct find_run *f, struct search_req *req, struct search_result *res,
+			 struct buf *err)
+{
+	lec_status st = proto_env_searcher(f->e, err);
+	req->on_hit = on_hit;
+	req->on_hit_ctx = f;
+	req->deadline_ms = f->deadline_ms;
+	if (!st)
+		st = search_run(f->e->searcher, req, res, err);
+	if (!st && f->sorting)
+		st = put_kept(f, res);
+	if (!st)
+		st = close_line(f, res, 0);
+	return st;
+}
+
+lec_status proto_find_run(struct proto_env *e, const json_t *id, const json_t *rq,
+			  const struct proto_sink *sink, struct buf *line, int *failed)
+{
+	struct search_req req;
+	struct search_result res = { 0 };
+	struct find_run f = { .e = e, .id = id };
+	struct buf err;
+	buf_init(&err, 4096);
+	buf_init(&f.out, LEC_MAX_CLIENT_OUTPUT);
+	json_t *bad = find_args(e, id, rq, &req, &err);
+	if (!bad) {
+		f.sink = json_is_true(json_object_get(rq, "stream")) ? sink : NULL;
+		/* every passage by place comes in place order; a page, in rank order */
+		f.sorting = req.sort_by_place && !req.all && !req.occurrences;
+		f.line_ms = search_now_ms();
+		f.deadline_ms = e->search_ms ? f.line_ms + e->search_ms : 0;
+		lec_status st = search(&f, &req, &res, &err);
+		if (st)
+			bad = find_error(&f, st, &err);
+	}
+	buf_release(line);
+	lec_status st = LEC_OK;
+	*failed = bad != NULL;
+	if (bad) {
+		buf_init(line, LEC_MAX_CLIENT_OUTPUT * 2);
+		st = proto_dump_line(bad, LEC_MAX_CLIENT_OUTPUT, line);
+		json_decref(bad);
+	} else {
+		*line = f.out; /* the line is made where the hits were written */
+		buf_init(&f.out, 0);
+	}
+	release_kept(&f);
+	search_result_release(&res);
+	buf_release(&f.out);
+	buf_release(&err);
+	return st;
+}
