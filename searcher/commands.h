@@ -11,6 +11,16 @@ int cmd_status(int argc, char **argv);
 int cmd_find(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_shard(int argc, char **argv);
+int cmd_completion(int argc, char **argv);
+
+/* The command table of lectern.c, for `lectern completion` (static; *n
+ * gets its length). */
+struct lec_command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+const struct lec_command *lec_commands(size_t *n);
 
 /* "lectern: " + message on stderr, for the cmd files. */
 void lec_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -9,21 +9,22 @@
 #include "exitcode.h"
 #include "shards.h"
 
-struct command {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *summary;
-};
-
-static const struct command commands[] = {
+static const struct lec_command commands[] = {
 	{ "index", cmd_index, "add notes to the index, or bring it up to date" },
 	{ "status", cmd_status, "show the index's roots, counts, size and freshness" },
 	{ "find", cmd_find, "search the notes" },
 	{ "serve", cmd_serve, "answer searches over a Unix socket (the daemon)" },
 	{ "shard", cmd_shard, "list the index's shards; add or remove remote ones" },
+	{ "completion", cmd_completion, "print the bash, zsh or fish completion script" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+const struct lec_command *lec_commands(size_t *n)
+{
+	*n = NCOMMANDS;
+	return commands;
+}
 
 void lec_error(const char *fmt, ...)
 {
