@@ -13,8 +13,8 @@ PREFIX ?= /usr/local
 BUILD ?= build
 VERSION := 0.1.0
 
-PKGS := xapian-core libcmark libutf8proc jansson yaml-0.1 libxxhash
-SMALL_PKGS := libcmark libutf8proc jansson yaml-0.1 libxxhash
+PKGS := xapian-core libcmark libutf8proc jansson yaml-0.1 libxxhash inih
+SMALL_PKGS := libcmark libutf8proc jansson yaml-0.1 libxxhash inih
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # The small C libraries (and libstemmer) are linked statically: each shared
 # library costs a process ~50 us of loading and relocating at start-up, and

@@ -12,6 +12,7 @@ int cmd_find(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_shard(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
+int cmd_config(int argc, char **argv);
 
 /* The command table of lectern.c, for `lectern completion` (static; *n
  * gets its length). */
@@ -21,6 +22,11 @@ struct lec_command {
 	const char *summary;
 };
 const struct lec_command *lec_commands(size_t *n);
+
+/* The config file main read before running the command (config.h); owned
+ * by main. */
+struct config;
+const struct config *lec_config(void);
 
 /* "lectern: " + message on stderr, for the cmd files. */
 void lec_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
