@@ -33,6 +33,11 @@ void opt_describe_with(opt_describe_fn fn, void *ctx)
 	describe_ctx = ctx;
 }
 
+int opt_describing(void)
+{
+	return describe_fn != NULL;
+}
+
 struct parser {
 	const struct opt *opts;
 	int argc;

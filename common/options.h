@@ -76,5 +76,8 @@ void opt_defaults_from(opt_default_fn fn, void *ctx);
  * with any arguments only describes itself. NULL: parse again. */
 typedef void (*opt_describe_fn)(void *ctx, const char *cmd, const struct opt *opts);
 void opt_describe_with(opt_describe_fn fn, void *ctx);
+/* Is a describe hook set? (A command printing more help than opt_usage
+ * prints it only when not.) */
+int opt_describing(void);
 
 #endif

@@ -15,6 +15,7 @@
 
 #include "buf.h"
 #include "commands.h"
+#include "config.h"
 #include "exitcode.h"
 #include "options.h"
 #include "query.h"
@@ -31,7 +32,7 @@ static const char summary[] =
 enum shell { SH_BASH, SH_ZSH, SH_FISH };
 
 /* What a command's positional arguments are. */
-enum pos_kind { POS_NONE, POS_DIRS, POS_FILES, POS_FIELDS, POS_WORDS, POS_COMMANDS };
+enum pos_kind { POS_NONE, POS_DIRS, POS_FILES, POS_FIELDS, POS_WORDS, POS_COMMANDS, POS_KEYS };
 
 static const struct positional {
 	const char *cmd;
@@ -44,6 +45,7 @@ static const struct positional {
 	{ "completion", POS_WORDS, "bash zsh fish" },
 	{ "open", POS_FILES, NULL },
 	{ "help", POS_COMMANDS, NULL },
+	{ "config", POS_KEYS, NULL },
 };
 
 static const struct positional *positional_of(const char *cmd)
@@ -118,6 +120,14 @@ static void put_fields(struct buf *b, const char *suffix)
 		buf_printf(b, "%s%s%s", i ? " " : "", f[i], suffix);
 }
 
+static void put_config_keys(struct buf *b)
+{
+	size_t n;
+	const struct config_key *k = config_keys(&n);
+	for (size_t i = 0; i < n; i++)
+		buf_printf(b, "%s%s", i ? " " : "", k[i].name);
+}
+
 static void put_command_names(struct buf *b)
 {
 	size_t n;
@@ -187,8 +197,9 @@ static void bash_positional(struct buf *b, const struct positional *p)
 		buf_printf(b, "\t\tmapfile -t COMPREPLY < <(compgen -W '%s' -- \"$cur\")\n", p->words);
 		break;
 	case POS_COMMANDS:
+	case POS_KEYS:
 		buf_puts(b, "\t\tmapfile -t COMPREPLY < <(compgen -W '");
-		put_command_names(b);
+		(p->kind == POS_KEYS ? put_config_keys : put_command_names)(b);
 		buf_puts(b, "' -- \"$cur\")\n");
 		break;
 	}
@@ -352,6 +363,11 @@ static void zsh_positional(struct buf *b, const struct positional *p)
 	case POS_COMMANDS:
 		buf_puts(b, "\t\t\t'1:command:_lectern_commands' \\\n");
 		break;
+	case POS_KEYS:
+		buf_puts(b, "\t\t\t'1:key:(");
+		put_config_keys(b);
+		buf_puts(b, ")' \\\n");
+		break;
 	}
 }
 
@@ -424,8 +440,9 @@ static void fish_positional(struct buf *b, const char *cmd, const struct positio
 		buf_printf(b, "%s %s' -a '%s'\n", cond, cmd, p->words);
 		break;
 	case POS_COMMANDS:
+	case POS_KEYS:
 		buf_printf(b, "%s %s' -a '", cond, cmd);
-		put_command_names(b);
+		(p->kind == POS_KEYS ? put_config_keys : put_command_names)(b);
 		buf_puts(b, "'\n");
 		break;
 	}

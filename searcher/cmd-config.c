@@ -111,7 +111,8 @@ int cmd_config(int argc, char **argv)
 	enum opt_result r = opt_parse(opts, argc, argv, &args, &nargs, err, sizeof(err));
 	if (r == OPT_HELP) {
 		opt_usage(stdout, usage_line, summary, opts);
-		print_keys(stdout);
+		if (!opt_describing())
+			print_keys(stdout);
 		free(args);
 		return LEC_EXIT_OK;
 	}
