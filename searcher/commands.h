@@ -13,6 +13,7 @@ int cmd_serve(int argc, char **argv);
 int cmd_shard(int argc, char **argv);
 int cmd_completion(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_open(int argc, char **argv);
 
 /* The command table of lectern.c, for `lectern completion` (static; *n
  * gets its length). */

@@ -17,6 +17,7 @@ static const struct lec_command commands[] = {
 	{ "find", cmd_find, "search the notes" },
 	{ "serve", cmd_serve, "answer searches over a Unix socket (the daemon)" },
 	{ "shard", cmd_shard, "list the index's shards; add or remove remote ones" },
+	{ "open", cmd_open, "open $VISUAL or $EDITOR at a place find printed" },
 	{ "config", cmd_config, "show the settings in force and where each comes from" },
 	{ "completion", cmd_completion, "print the bash, zsh or fish completion script" },
 };
