@@ -6,12 +6,14 @@
 # shellcheck source=tests/test-lib.sh
 . "$(dirname "$0")/../test-lib.sh"
 t_need zsh
+# compinit -D: no dump file. Never `-d /dev/null`: compdump writes its dump
+# beside the file named and renames it over it (as root, /dev/null itself).
 
 t_ok "completion zsh prints a script" "$LECTERN" completion zsh
 printf '%s\n' "$T_OUT" >"$TEST_TMP/lectern.zsh"
 t_ok "the script is valid zsh" zsh -n "$TEST_TMP/lectern.zsh"
 t_ok "it loads after compinit and registers _lectern" zsh -f -c \
-	"autoload -Uz compinit && compinit -u -D -d /dev/null && source '$TEST_TMP/lectern.zsh' && print -r -- \${_comps[lectern]}"
+	"autoload -Uz compinit && compinit -u -D && source '$TEST_TMP/lectern.zsh' && print -r -- \${_comps[lectern]}"
 t_eq "for lectern" "_lectern" "$T_OUT"
 t_eq "without a word on stderr" "" "$T_ERR"
 mkdir -p "$TEST_TMP/fpath"
@@ -36,8 +38,8 @@ zpty -d z
 out=${out##*<BUF:}
 print -r -- "${out%%:FUB>*}"
 DRIVER
-sourced="compinit -u -D -d /dev/null; source '$TEST_TMP/lectern.zsh'"
-autoloaded="fpath=('$TEST_TMP/fpath' \$fpath); compinit -u -D -d /dev/null"
+sourced="compinit -u -D; source '$TEST_TMP/lectern.zsh'"
+autoloaded="fpath=('$TEST_TMP/fpath' \$fpath); compinit -u -D"
 type_line() {
 	t_run zsh -f "$TEST_TMP/type.zsh" "$1" "$2"
 }
