@@ -20,7 +20,7 @@ static const char summary[] =
 	"--config FILE (before the command), else $LECTERN_CONFIG (empty: none), else\n"
 	"${XDG_CONFIG_HOME:-~/.config}/lectern/config: INI, e.g.\n"
 	"\n"
-	"  index = ~/notes/.lectern     # every command's --index\n"
+	"  index = ~/notes/.lectern     ; every command's --index\n"
 	"  [find]\n"
 	"  limit = 20\n"
 	"\n"
