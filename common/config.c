@@ -229,8 +229,7 @@ lec_status config_load(const char *path, int must_exist, struct config **out, st
 	}
 	c->found = 1;
 	int line = ini_parse_stream(read_line, &r, on_value, &r);
-	if (r.too_long) {
-		buf_reset(err);
+	if (r.too_long && !err->len) {
 		buf_printf(err, "%s:%u: the line is too long", path, r.line);
 	} else if (line > 0 && !err->len) {
 		/* libinih's own complaint: neither `key = value` nor [section] */
