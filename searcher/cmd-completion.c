@@ -18,28 +18,34 @@
 #include "config.h"
 #include "exitcode.h"
 #include "options.h"
+#include "paths.h"
 #include "query.h"
+#include "rootmap.h"
 
-static const char usage_line[] = "lectern completion bash|zsh|fish";
+static const char usage_line[] = "lectern completion bash|zsh|fish | --roots";
 static const char summary[] =
 	"Print the completion script for a shell: commands, their options, the values of\n"
 	"--format and --color, query field names (title:, path: ...). Load it with\n"
 	"  bash: source <(lectern completion bash)            (e.g. in ~/.bashrc)\n"
 	"  zsh:  source <(lectern completion zsh)             (after compinit), or save it\n"
 	"        as _lectern in a directory of $fpath\n"
-	"  fish: lectern completion fish > ~/.config/fish/completions/lectern.fish";
+	"  fish: lectern completion fish > ~/.config/fish/completions/lectern.fish\n"
+	"The scripts offer the index's roots for 'lectern index' and --forget: they ask\n"
+	"'lectern completion --roots', which prints them one a line.";
 
 enum shell { SH_BASH, SH_ZSH, SH_FISH };
 
 /* What a command's positional arguments are. */
-enum pos_kind { POS_NONE, POS_DIRS, POS_FILES, POS_FIELDS, POS_WORDS, POS_COMMANDS, POS_KEYS };
+enum pos_kind {
+	POS_NONE, POS_DIRS, POS_DIRS_ROOTS, POS_FILES, POS_FIELDS, POS_WORDS, POS_COMMANDS, POS_KEYS
+};
 
 static const struct positional {
 	const char *cmd;
 	enum pos_kind kind;
 	const char *words; /* POS_WORDS: "a b c" */
 } positional[] = {
-	{ "index", POS_DIRS, NULL },
+	{ "index", POS_DIRS_ROOTS, NULL },
 	{ "find", POS_FIELDS, NULL },
 	{ "shard", POS_WORDS, "list add remove" },
 	{ "completion", POS_WORDS, "bash zsh fish" },
@@ -64,12 +70,15 @@ struct gen {
 
 /* What completes an option's value: a directory, a file, one of its
  * choices, or nothing (a number, a name). */
-enum val_kind { VAL_NONE, VAL_DIR, VAL_FILE, VAL_CHOICE, VAL_FLAG };
+enum val_kind { VAL_NONE, VAL_DIR, VAL_FILE, VAL_CHOICE, VAL_FLAG, VAL_ROOT };
 
 static enum val_kind value_kind(const struct opt *o)
 {
 	if (o->type == OPT_FLAG)
 		return VAL_NONE;
+	/* the one option whose value is a root of the index */
+	if (o->long_name && !strcmp(o->long_name, "forget"))
+		return VAL_ROOT;
 	if (o->choices)
 		return VAL_CHOICE;
 	if (o->arg_name && !strcmp(o->arg_name, "DIR"))
@@ -142,6 +151,13 @@ static void bash_begin(struct buf *b)
 {
 	buf_puts(b, "# bash completion for lectern: written by 'lectern completion bash' from\n"
 		    "# lectern's option tables. Load it: source <(lectern completion bash)\n"
+		    "# _lectern_roots LECTERN CUR: the index's roots starting with CUR.\n"
+		    "_lectern_roots() {\n"
+		    "\tlocal r\n"
+		    "\twhile IFS= read -r r; do\n"
+		    "\t\t[[ $r == \"$2\"* ]] && COMPREPLY+=(\"$r\")\n"
+		    "\tdone < <(\"$1\" completion --roots 2>/dev/null)\n"
+		    "}\n"
 		    "_lectern() {\n"
 		    "\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev='' cmd='' i\n"
 		    "\t((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}\n"
@@ -181,7 +197,10 @@ static void bash_positional(struct buf *b, const struct positional *p)
 	case POS_NONE:
 		break;
 	case POS_DIRS:
+	case POS_DIRS_ROOTS:
 		buf_puts(b, "\t\tmapfile -t COMPREPLY < <(compgen -d -- \"$cur\")\n");
+		if (p->kind == POS_DIRS_ROOTS)
+			buf_puts(b, "\t\t_lectern_roots \"${COMP_WORDS[0]}\" \"$cur\"\n");
 		break;
 	case POS_FILES:
 		buf_puts(b, "\t\tmapfile -t COMPREPLY < <(compgen -f -- \"$cur\")\n");
@@ -227,6 +246,9 @@ static void bash_command(struct buf *b, const char *cmd, const struct opt *opts)
 			break;
 		case VAL_FILE:
 			buf_puts(b, "mapfile -t COMPREPLY < <(compgen -f -- \"$cur\")\n");
+			break;
+		case VAL_ROOT:
+			buf_puts(b, "_lectern_roots \"${COMP_WORDS[0]}\" \"$cur\"\n");
 			break;
 		case VAL_NONE:
 		case VAL_FLAG:
@@ -274,6 +296,11 @@ static void zsh_begin(struct buf *b)
 		    "\t# a field's value follows its colon: no space after it\n"
 		    "\tcompadd -S '' -a fields\n"
 		    "}\n"
+		    "_lectern_roots() {\n"
+		    "\tlocal -a roots\n"
+		    "\troots=(${(f)\"$(_call_program roots lectern completion --roots 2>/dev/null)\"})\n"
+		    "\t_describe -t roots 'root of the index' roots\n"
+		    "}\n"
 		    "_lectern_commands() {\n"
 		    "\tlocal -a cmds\n"
 		    "\tcmds=(\n");
@@ -317,6 +344,9 @@ static void zsh_value(struct buf *b, const struct opt *o)
 	case VAL_FILE:
 		buf_puts(b, "_files");
 		break;
+	case VAL_ROOT:
+		buf_puts(b, "_lectern_roots");
+		break;
 	case VAL_NONE:
 	case VAL_FLAG:
 		buf_putc(b, ' ');
@@ -350,6 +380,9 @@ static void zsh_positional(struct buf *b, const struct positional *p)
 		break;
 	case POS_DIRS:
 		buf_puts(b, "\t\t\t'*:directory:_files -/' \\\n");
+		break;
+	case POS_DIRS_ROOTS:
+		buf_puts(b, "\t\t\t'*:directory:_alternative \"roots\\:root\\:_lectern_roots\" \"dirs\\:directory\\:_files -/\"' \\\n");
 		break;
 	case POS_FILES:
 		buf_puts(b, "\t\t\t'*:file:_files' \\\n");
@@ -426,7 +459,11 @@ static void fish_positional(struct buf *b, const char *cmd, const struct positio
 	case POS_NONE:
 		break;
 	case POS_DIRS:
+	case POS_DIRS_ROOTS:
 		buf_printf(b, "%s %s' -a '(__fish_complete_directories)'\n", cond, cmd);
+		if (p->kind == POS_DIRS_ROOTS)
+			buf_printf(b, "%s %s' -a '(lectern completion --roots 2>/dev/null)' -d 'root of the index'\n",
+				   cond, cmd);
 		break;
 	case POS_FILES:
 		buf_printf(b, "%s %s' -F\n", cond, cmd);
@@ -467,6 +504,9 @@ static void fish_command(struct buf *b, const char *cmd, const struct opt *opts)
 			break;
 		case VAL_FILE:
 			buf_puts(b, " -r -F");
+			break;
+		case VAL_ROOT:
+			buf_puts(b, " -x -a '(lectern completion --roots 2>/dev/null)'");
 			break;
 		case VAL_NONE:
 			buf_puts(b, " -x");
@@ -518,9 +558,36 @@ static void describe_commands(struct gen *g)
 	opt_describe_with(NULL, NULL);
 }
 
+/* The index's roots, one a line (from INDEX/roots: no database opened). */
+static int print_roots(const char *index_opt)
+{
+	char *index_dir = NULL;
+	struct rootmap m;
+	struct buf err;
+	rootmap_init(&m);
+	buf_init(&err, 4096);
+	lec_status st = paths_index_dir(index_opt, &index_dir);
+	if (!st)
+		st = rootmap_load_file(&m, index_dir, &err);
+	for (size_t i = 0; !st && i < m.n; i++)
+		printf("%s\n", m.v[i].path);
+	if (st && st != LEC_ENOTFOUND)
+		lec_error("completion: %s", err.len ? err.data : lec_status_str(st));
+	rootmap_release(&m);
+	buf_release(&err);
+	free(index_dir);
+	return st && st != LEC_ENOTFOUND ? LEC_EXIT_ERROR : LEC_EXIT_OK;
+}
+
 int cmd_completion(int argc, char **argv)
 {
-	const struct opt opts[] = { OPT_END_() };
+	const char *index_opt = NULL;
+	int roots = 0;
+	const struct opt opts[] = {
+		OPT_FLAG_(0, "roots", &roots, "print the index's roots, one a line (the scripts ask)"),
+		OPT_STRING_(0, "index", &index_opt, "DIR", "the index directory (for --roots)"),
+		OPT_END_(),
+	};
 	char **args = NULL, err[512];
 	size_t nargs = 0;
 	enum opt_result r = opt_parse(opts, argc, argv, &args, &nargs, err, sizeof(err));
@@ -529,6 +596,8 @@ int cmd_completion(int argc, char **argv)
 		free(args);
 		return LEC_EXIT_OK;
 	}
+	if (r == OPT_OK && roots && !nargs)
+		return print_roots(index_opt);
 	const char *sh = nargs == 1 ? args[0] : NULL;
 	struct gen g = { .shell = SH_BASH };
 	if (sh && !strcmp(sh, "zsh"))

@@ -30,7 +30,7 @@ _lectern
 printf '%s\n' "${COMPREPLY[@]}" | sort
 DRIVER
 complete() {
-	t_run bash "$TEST_TMP/complete" "$TEST_TMP/lectern.bash" lectern "$@"
+	t_run bash "$TEST_TMP/complete" "$TEST_TMP/lectern.bash" "$LECTERN" "$@"
 }
 
 complete fi
@@ -85,6 +85,19 @@ complete index "$TEST_TMP/notes"
 t_eq "index offers directories, not files" "$TEST_TMP/notes-a"$'\n'"$TEST_TMP/notes-b" "$T_OUT"
 complete find --index "$TEST_TMP/notes-"
 t_eq "--index DIR offers directories" "$TEST_TMP/notes-a"$'\n'"$TEST_TMP/notes-b" "$T_OUT"
+
+# the index's roots (the script asks `lectern completion --roots`)
+t_ok "index a root" "$LECTERN" index --no-progress "$TEST_TMP/notes-b"
+t_ok "completion --roots" "$LECTERN" completion --roots
+t_eq "prints the roots" "$TEST_TMP/notes-b" "$T_OUT"
+complete index --forget ''
+t_eq "--forget offers the roots" "$TEST_TMP/notes-b" "$T_OUT"
+cd "$TEST_TMP/notes-a" || exit 1
+complete index "$TEST_TMP/notes-b"
+t_eq "index offers them too, from anywhere" "$TEST_TMP/notes-b" "$(sort -u <<<"$T_OUT")"
+complete index ''
+t_eq "with the directories here" "$TEST_TMP/notes-b"$'\n'"sub" "$T_OUT"
+cd "$TEST_TMP" || exit 1
 
 # the script works as bash loads it from bash-completion's directory too:
 # `complete -p lectern` names the function

@@ -70,5 +70,12 @@ mkdir -p "$TEST_TMP/only-dir"
 : >"$TEST_TMP/only-file"
 type_line "$sourced" "lectern index $TEST_TMP/only-"
 t_eq "index completes directories only" "lectern index $TEST_TMP/only-dir/" "$T_OUT"
+PATH=$(dirname "$LECTERN"):$PATH
+t_ok "index a root" "$LECTERN" index --no-progress "$TEST_TMP/only-dir"
+type_line "$sourced" "lectern index --forget "
+t_eq "--forget offers the index's roots" "lectern index --forget $TEST_TMP/only-dir " "$T_OUT"
+type_line "$sourced" "lectern index $TEST_TMP/only-"
+t_eq "index offers the root beside the directory (their common prefix)" \
+	"lectern index $TEST_TMP/only-dir" "$T_OUT"
 
 t_done

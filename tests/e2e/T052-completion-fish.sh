@@ -41,5 +41,11 @@ mkdir -p "$TEST_TMP/only-dir"
 : >"$TEST_TMP/only-file"
 complete "lectern index $TEST_TMP/only-"
 t_eq "index offers directories only" "$TEST_TMP/only-dir/" "$T_OUT"
+PATH=$(dirname "$LECTERN"):$PATH
+t_ok "index a root" "$LECTERN" index --no-progress "$TEST_TMP/only-dir"
+complete "lectern index --forget "
+t_eq "--forget offers the index's roots" "$TEST_TMP/only-dir" "$T_OUT"
+complete "lectern index $TEST_TMP/only-"
+t_eq "index offers them with the directories" "$TEST_TMP/only-dir"$'\n'"$TEST_TMP/only-dir/" "$T_OUT"
 
 t_done
