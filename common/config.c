@@ -31,12 +31,12 @@ static const struct config_key keys[] = {
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
 
 struct entry {
-	char *value;  /* NULL: not set by the file */
-	char *where;  /* "FILE:LINE" */
+	char *value; /* NULL: not set by the file */
+	char *where; /* "FILE:LINE" */
 };
 
 struct config {
-	char *path;   /* NULL: no file */
+	char *path; /* NULL: no file */
 	int found;
 	struct entry e[NKEYS];
 };
@@ -45,9 +45,9 @@ struct config {
 struct reading {
 	struct config *c;
 	FILE *f;
-	unsigned line;     /* of the line read last */
-	int too_long;      /* a line did not fit libinih's buffer */
-	struct buf *err;   /* the first problem, "FILE:LINE: ..." */
+	unsigned line;   /* of the line read last */
+	int too_long;    /* a line did not fit libinih's buffer */
+	struct buf *err; /* the first problem, "FILE:LINE: ..." */
 };
 
 const struct config_key *config_keys(size_t *n)
@@ -149,7 +149,8 @@ static int check_value(const struct config_key *k, const char *v, char *msg, siz
 		errno = 0;
 		long n = strtol(v, &end, 10);
 		if (*end || errno || n < k->min || n > k->max) {
-			snprintf(msg, len, "'%s' is not a number from %ld to %ld", v, k->min, k->max);
+			snprintf(msg, len, "'%s' is not a number from %ld to %ld", v, k->min,
+				 k->max);
 			return 0;
 		}
 	} else if (strchr(k->kind, '|') && !is_choice(k->kind, v)) {
@@ -183,8 +184,8 @@ static int on_value(void *user, const char *section, const char *name, const cha
 	}
 	buf_init(&where, 0);
 	buf_printf(&where, "%s:%u", r->c->path, r->line);
-	char *v = strchr(keys[i].kind, '|') || !strcmp(keys[i].kind, "N") ? strdup(value)
-									     : expand_home(value);
+	char *v = strchr(keys[i].kind, '|') || !strcmp(keys[i].kind, "N") ? strdup(value) :
+									    expand_home(value);
 	if (!v || where.status) {
 		free(v);
 		buf_release(&where);
@@ -272,8 +273,7 @@ const char *config_get(const struct config *c, const char *key, const char **whe
 	return NULL;
 }
 
-const char *config_option_value(void *ctx, const char *cmd, const char *option,
-				const char **where)
+const char *config_option_value(void *ctx, const char *cmd, const char *option, const char **where)
 {
 	const struct config *c = ctx;
 	for (size_t i = 0; i < NKEYS; i++) {

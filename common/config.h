@@ -18,13 +18,13 @@
 
 /* A key the file may set. */
 struct config_key {
-	const char *name;     /* "index", "find.limit" */
-	const char *command;  /* the command whose option it sets; NULL: every command */
-	const char *option;   /* that option's long name */
-	const char *env;      /* an environment variable that wins over the file, or NULL */
-	const char *kind;     /* "DIR", "PATH", "N" or the values "a|b|c" */
-	long min, max;        /* "N": the bounds */
-	const char *def;      /* the built-in default, as `lectern config` shows it;
+	const char *name;    /* "index", "find.limit" */
+	const char *command; /* the command whose option it sets; NULL: every command */
+	const char *option;  /* that option's long name */
+	const char *env;     /* an environment variable that wins over the file, or NULL */
+	const char *kind;    /* "DIR", "PATH", "N" or the values "a|b|c" */
+	long min, max;       /* "N": the bounds */
+	const char *def;     /* the built-in default, as `lectern config` shows it;
 			       * NULL: worked out by the command (the index, the socket) */
 	const char *help;
 };
@@ -58,8 +58,7 @@ const char *config_get(const struct config *c, const char *key, const char **whe
 /* opt_default_fn for options.h: the value the file gives option --`option`
  * of command `cmd`, unless the environment variable of its key is set (it
  * wins over the file). `ctx` is the config. */
-const char *config_option_value(void *ctx, const char *cmd, const char *option,
-				const char **where);
+const char *config_option_value(void *ctx, const char *cmd, const char *option, const char **where);
 
 void config_free(struct config *c);
 

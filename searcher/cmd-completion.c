@@ -33,11 +33,22 @@ static const char summary[] =
 	"The scripts offer the index's roots for 'lectern index' and --forget: they ask\n"
 	"'lectern completion --roots', which prints them one a line.";
 
-enum shell { SH_BASH, SH_ZSH, SH_FISH };
+enum shell {
+	SH_BASH,
+	SH_ZSH,
+	SH_FISH
+};
 
 /* What a command's positional arguments are. */
 enum pos_kind {
-	POS_NONE, POS_DIRS, POS_DIRS_ROOTS, POS_FILES, POS_FIELDS, POS_WORDS, POS_COMMANDS, POS_KEYS
+	POS_NONE,
+	POS_DIRS,
+	POS_DIRS_ROOTS,
+	POS_FILES,
+	POS_FIELDS,
+	POS_WORDS,
+	POS_COMMANDS,
+	POS_KEYS
 };
 
 static const struct positional {
@@ -70,7 +81,14 @@ struct gen {
 
 /* What completes an option's value: a directory, a file, one of its
  * choices, or nothing (a number, a name). */
-enum val_kind { VAL_NONE, VAL_DIR, VAL_FILE, VAL_CHOICE, VAL_FLAG, VAL_ROOT };
+enum val_kind {
+	VAL_NONE,
+	VAL_DIR,
+	VAL_FILE,
+	VAL_CHOICE,
+	VAL_FLAG,
+	VAL_ROOT
+};
 
 static enum val_kind value_kind(const struct opt *o)
 {
@@ -149,42 +167,44 @@ static void put_command_names(struct buf *b)
 
 static void bash_begin(struct buf *b)
 {
-	buf_puts(b, "# bash completion for lectern: written by 'lectern completion bash' from\n"
-		    "# lectern's option tables. Load it: source <(lectern completion bash)\n"
-		    "# _lectern_roots LECTERN CUR: the index's roots starting with CUR.\n"
-		    "_lectern_roots() {\n"
-		    "\tlocal r\n"
-		    "\twhile IFS= read -r r; do\n"
-		    "\t\t[[ $r == \"$2\"* ]] && COMPREPLY+=(\"$r\")\n"
-		    "\tdone < <(\"$1\" completion --roots 2>/dev/null)\n"
-		    "}\n"
-		    "_lectern() {\n"
-		    "\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev='' cmd='' i\n"
-		    "\t((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}\n"
-		    "\t# --opt=value: bash makes \"=\" a word of its own (COMP_WORDBREAKS)\n"
-		    "\tif [[ $cur == = ]]; then\n"
-		    "\t\tcur=''\n"
-		    "\telif [[ $prev == = ]] && ((COMP_CWORD > 1)); then\n"
-		    "\t\tprev=${COMP_WORDS[COMP_CWORD - 2]}\n"
-		    "\telif [[ $cur == --*=* ]]; then\n"
-		    "\t\tprev=${cur%%=*} cur=${cur#*=}\n"
-		    "\tfi\n"
-		    "\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"
-		    "\t\tcase ${COMP_WORDS[i]} in\n"
-		    "\t\t--config) ((i++)) ;;\n"
-		    "\t\t-* | =) ;;\n"
-		    "\t\t*) cmd=${COMP_WORDS[i]}; break ;;\n"
-		    "\t\tesac\n"
-		    "\tdone\n"
-		    "\tCOMPREPLY=()\n"
-		    "\tcase $cmd in\n"
-		    "\t'')\n"
-		    "\t\tif [[ $prev == --config ]]; then\n"
-		    "\t\t\tmapfile -t COMPREPLY < <(compgen -f -- \"$cur\")\n"
-		    "\t\telif [[ $cur == -* ]]; then\n"
-		    "\t\t\tmapfile -t COMPREPLY < <(compgen -W '--config --help --version' -- \"$cur\")\n"
-		    "\t\telse\n"
-		    "\t\t\tmapfile -t COMPREPLY < <(compgen -W '");
+	buf_puts(
+		b,
+		"# bash completion for lectern: written by 'lectern completion bash' from\n"
+		"# lectern's option tables. Load it: source <(lectern completion bash)\n"
+		"# _lectern_roots LECTERN CUR: the index's roots starting with CUR.\n"
+		"_lectern_roots() {\n"
+		"\tlocal r\n"
+		"\twhile IFS= read -r r; do\n"
+		"\t\t[[ $r == \"$2\"* ]] && COMPREPLY+=(\"$r\")\n"
+		"\tdone < <(\"$1\" completion --roots 2>/dev/null)\n"
+		"}\n"
+		"_lectern() {\n"
+		"\tlocal cur=${COMP_WORDS[COMP_CWORD]} prev='' cmd='' i\n"
+		"\t((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}\n"
+		"\t# --opt=value: bash makes \"=\" a word of its own (COMP_WORDBREAKS)\n"
+		"\tif [[ $cur == = ]]; then\n"
+		"\t\tcur=''\n"
+		"\telif [[ $prev == = ]] && ((COMP_CWORD > 1)); then\n"
+		"\t\tprev=${COMP_WORDS[COMP_CWORD - 2]}\n"
+		"\telif [[ $cur == --*=* ]]; then\n"
+		"\t\tprev=${cur%%=*} cur=${cur#*=}\n"
+		"\tfi\n"
+		"\tfor ((i = 1; i < COMP_CWORD; i++)); do\n"
+		"\t\tcase ${COMP_WORDS[i]} in\n"
+		"\t\t--config) ((i++)) ;;\n"
+		"\t\t-* | =) ;;\n"
+		"\t\t*) cmd=${COMP_WORDS[i]}; break ;;\n"
+		"\t\tesac\n"
+		"\tdone\n"
+		"\tCOMPREPLY=()\n"
+		"\tcase $cmd in\n"
+		"\t'')\n"
+		"\t\tif [[ $prev == --config ]]; then\n"
+		"\t\t\tmapfile -t COMPREPLY < <(compgen -f -- \"$cur\")\n"
+		"\t\telif [[ $cur == -* ]]; then\n"
+		"\t\t\tmapfile -t COMPREPLY < <(compgen -W '--config --help --version' -- \"$cur\")\n"
+		"\t\telse\n"
+		"\t\t\tmapfile -t COMPREPLY < <(compgen -W '");
 	put_command_names(b);
 	buf_puts(b, " help' -- \"$cur\")\n"
 		    "\t\tfi\n"
@@ -213,7 +233,8 @@ static void bash_positional(struct buf *b, const struct positional *p)
 			    "\t\tcompopt -o nospace 2>/dev/null\n");
 		break;
 	case POS_WORDS:
-		buf_printf(b, "\t\tmapfile -t COMPREPLY < <(compgen -W '%s' -- \"$cur\")\n", p->words);
+		buf_printf(b, "\t\tmapfile -t COMPREPLY < <(compgen -W '%s' -- \"$cur\")\n",
+			   p->words);
 		break;
 	case POS_COMMANDS:
 	case POS_KEYS:
@@ -292,18 +313,20 @@ static void zsh_begin(struct buf *b)
 		    "\tlocal -a fields\n"
 		    "\tfields=(");
 	put_fields(b, ":");
-	buf_puts(b, ")\n"
-		    "\t# a field's value follows its colon: no space after it\n"
-		    "\tcompadd -S '' -a fields\n"
-		    "}\n"
-		    "_lectern_roots() {\n"
-		    "\tlocal -a roots\n"
-		    "\troots=(${(f)\"$(_call_program roots lectern completion --roots 2>/dev/null)\"})\n"
-		    "\t_describe -t roots 'root of the index' roots\n"
-		    "}\n"
-		    "_lectern_commands() {\n"
-		    "\tlocal -a cmds\n"
-		    "\tcmds=(\n");
+	buf_puts(
+		b,
+		")\n"
+		"\t# a field's value follows its colon: no space after it\n"
+		"\tcompadd -S '' -a fields\n"
+		"}\n"
+		"_lectern_roots() {\n"
+		"\tlocal -a roots\n"
+		"\troots=(${(f)\"$(_call_program roots lectern completion --roots 2>/dev/null)\"})\n"
+		"\t_describe -t roots 'root of the index' roots\n"
+		"}\n"
+		"_lectern_commands() {\n"
+		"\tlocal -a cmds\n"
+		"\tcmds=(\n");
 	for (size_t i = 0; i < n; i++) {
 		buf_printf(b, "\t\t'%s:", c[i].name);
 		put_quoted(b, c[i].summary, 0);
@@ -361,8 +384,8 @@ static void zsh_option(struct buf *b, const struct opt *o)
 	const char *sv = o->type == OPT_FLAG ? "" : "+", *lv = o->type == OPT_FLAG ? "" : "=";
 	buf_puts(b, "\t\t\t");
 	if (o->short_name && o->long_name)
-		buf_printf(b, "'%s(-%c --%s)'{%s-%c%s,%s--%s%s}'[", rep, o->short_name, o->long_name,
-			   rep, o->short_name, sv, rep, o->long_name, lv);
+		buf_printf(b, "'%s(-%c --%s)'{%s-%c%s,%s--%s%s}'[", rep, o->short_name,
+			   o->long_name, rep, o->short_name, sv, rep, o->long_name, lv);
 	else if (o->long_name)
 		buf_printf(b, "'%s--%s%s[", rep, o->long_name, lv);
 	else
@@ -382,7 +405,9 @@ static void zsh_positional(struct buf *b, const struct positional *p)
 		buf_puts(b, "\t\t\t'*:directory:_files -/' \\\n");
 		break;
 	case POS_DIRS_ROOTS:
-		buf_puts(b, "\t\t\t'*:directory:_alternative \"roots\\:root\\:_lectern_roots\" \"dirs\\:directory\\:_files -/\"' \\\n");
+		buf_puts(
+			b,
+			"\t\t\t'*:directory:_alternative \"roots\\:root\\:_lectern_roots\" \"dirs\\:directory\\:_files -/\"' \\\n");
 		break;
 	case POS_FILES:
 		buf_puts(b, "\t\t\t'*:file:_files' \\\n");
@@ -436,20 +461,24 @@ static void fish_begin(struct buf *b)
 {
 	size_t n;
 	const struct lec_command *c = lec_commands(&n);
-	buf_puts(b, "# fish completion for lectern: written by 'lectern completion fish' from\n"
-		    "# lectern's option tables. Install it:\n"
-		    "#   lectern completion fish > ~/.config/fish/completions/lectern.fish\n"
-		    "complete -c lectern -e\n"
-		    "complete -c lectern -f\n"
-		    "complete -c lectern -n __fish_use_subcommand -l config -r -F -d 'read this config file'\n"
-		    "complete -c lectern -n __fish_use_subcommand -l help -d 'show the commands'\n"
-		    "complete -c lectern -n __fish_use_subcommand -l version -d 'show the version'\n");
+	buf_puts(
+		b,
+		"# fish completion for lectern: written by 'lectern completion fish' from\n"
+		"# lectern's option tables. Install it:\n"
+		"#   lectern completion fish > ~/.config/fish/completions/lectern.fish\n"
+		"complete -c lectern -e\n"
+		"complete -c lectern -f\n"
+		"complete -c lectern -n __fish_use_subcommand -l config -r -F -d 'read this config file'\n"
+		"complete -c lectern -n __fish_use_subcommand -l help -d 'show the commands'\n"
+		"complete -c lectern -n __fish_use_subcommand -l version -d 'show the version'\n");
 	for (size_t i = 0; i < n; i++) {
 		buf_printf(b, "complete -c lectern -n __fish_use_subcommand -a %s -d '", c[i].name);
 		put_fish_quoted(b, c[i].summary);
 		buf_puts(b, "'\n");
 	}
-	buf_puts(b, "complete -c lectern -n __fish_use_subcommand -a help -d 'show a command\\'s options'\n");
+	buf_puts(
+		b,
+		"complete -c lectern -n __fish_use_subcommand -a help -d 'show a command\\'s options'\n");
 }
 
 static void fish_positional(struct buf *b, const char *cmd, const struct positional *p)
@@ -462,8 +491,10 @@ static void fish_positional(struct buf *b, const char *cmd, const struct positio
 	case POS_DIRS_ROOTS:
 		buf_printf(b, "%s %s' -a '(__fish_complete_directories)'\n", cond, cmd);
 		if (p->kind == POS_DIRS_ROOTS)
-			buf_printf(b, "%s %s' -a '(lectern completion --roots 2>/dev/null)' -d 'root of the index'\n",
-				   cond, cmd);
+			buf_printf(
+				b,
+				"%s %s' -a '(lectern completion --roots 2>/dev/null)' -d 'root of the index'\n",
+				cond, cmd);
 		break;
 	case POS_FILES:
 		buf_printf(b, "%s %s' -F\n", cond, cmd);
@@ -584,7 +615,8 @@ int cmd_completion(int argc, char **argv)
 	const char *index_opt = NULL;
 	int roots = 0;
 	const struct opt opts[] = {
-		OPT_FLAG_(0, "roots", &roots, "print the index's roots, one a line (the scripts ask)"),
+		OPT_FLAG_(0, "roots", &roots,
+			  "print the index's roots, one a line (the scripts ask)"),
 		OPT_STRING_(0, "index", &index_opt, "DIR", "the index directory (for --roots)"),
 		OPT_END_(),
 	};
@@ -605,8 +637,9 @@ int cmd_completion(int argc, char **argv)
 	else if (sh && !strcmp(sh, "fish"))
 		g.shell = SH_FISH;
 	if (r == OPT_ERROR || !sh || (g.shell == SH_BASH && strcmp(sh, "bash"))) {
-		lec_error("completion: %s", r == OPT_ERROR ? err
-			  : !sh ? "say bash, zsh or fish" : "unknown shell (bash, zsh or fish)");
+		lec_error("completion: %s", r == OPT_ERROR ? err :
+					    !sh            ? "say bash, zsh or fish" :
+							     "unknown shell (bash, zsh or fish)");
 		opt_usage(stderr, usage_line, NULL, opts);
 		free(args);
 		return LEC_EXIT_ERROR;

@@ -100,7 +100,8 @@ int cmd_config(int argc, char **argv)
 {
 	const char *index_opt = NULL, *socket_opt = NULL;
 	const struct opt opts[] = {
-		OPT_STRING_(0, "index", &index_opt, "DIR", "show the settings with this index, as given on a command line"),
+		OPT_STRING_(0, "index", &index_opt, "DIR",
+			    "show the settings with this index, as given on a command line"),
 		OPT_STRING_(0, "socket", &socket_opt, "PATH", "likewise for the daemon's socket"),
 		OPT_END_(),
 	};
@@ -122,8 +123,11 @@ int cmd_config(int argc, char **argv)
 		if (!strcmp(keys[i].name, args[0]))
 			want = i;
 	if (r == OPT_ERROR || nargs > 1 || (nargs == 1 && want == n)) {
-		lec_error("config: %s%s%s", r == OPT_ERROR ? err : nargs > 1 ? "one KEY at most"
-				: "unknown key '", r == OPT_ERROR || nargs > 1 ? "" : args[0],
+		lec_error("config: %s%s%s",
+			  r == OPT_ERROR ? err :
+			  nargs > 1      ? "one KEY at most" :
+					   "unknown key '",
+			  r == OPT_ERROR || nargs > 1 ? "" : args[0],
 			  r == OPT_ERROR || nargs > 1 ? "" : "'");
 		opt_usage(stderr, usage_line, NULL, opts);
 		print_keys(stderr);
@@ -139,9 +143,9 @@ int cmd_config(int argc, char **argv)
 	}
 	const char *index_dir = NULL;
 	for (size_t i = 0; i < n; i++) {
-		const char *cli = !strcmp(keys[i].name, "index")    ? index_opt
-				  : !strcmp(keys[i].name, "socket") ? socket_opt
-								    : NULL;
+		const char *cli = !strcmp(keys[i].name, "index")  ? index_opt :
+				  !strcmp(keys[i].name, "socket") ? socket_opt :
+								    NULL;
 		resolve(&keys[i], cli, &s[i]);
 		if (fill_default(&s[i], index_dir))
 			code = LEC_EXIT_ERROR;

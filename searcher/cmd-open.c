@@ -139,8 +139,8 @@ static int starts(const char *s, const char *prefix)
 
 /* The editor's arguments for place pl, into args[] (at most 3), each in
  * the buffer bufs[i]. Returns how many. */
-static int place_args(const char *name, const struct place *pl, char bufs[3][LEC_MAX_PATH_BYTES + 64],
-		      char *args[3])
+static int place_args(const char *name, const struct place *pl,
+		      char bufs[3][LEC_MAX_PATH_BYTES + 64], char *args[3])
 {
 	int n = 0;
 	long l = pl->line, c = pl->col;
@@ -210,8 +210,9 @@ int cmd_open(int argc, char **argv)
 		return LEC_EXIT_OK;
 	}
 	if (r == OPT_ERROR || nargs != 1) {
-		lec_error("open: %s", r == OPT_ERROR ? err : nargs ? "one RESULT at a time"
-								  : "say which RESULT (PATH:LINE:COL)");
+		lec_error("open: %s", r == OPT_ERROR ? err :
+				      nargs          ? "one RESULT at a time" :
+						       "say which RESULT (PATH:LINE:COL)");
 		opt_usage(stderr, usage_line, NULL, opts);
 		free(args);
 		return LEC_EXIT_ERROR;

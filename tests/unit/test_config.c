@@ -51,8 +51,9 @@ static void test_values_and_lines(void **state)
 	(void)state;
 	buf_init(&err, 0);
 	setenv("HOME", "/home/u", 1);
-	assert_int_equal(load("# comment\nindex = ~/idx ; inline\n\n[find]\nlimit=5\nlimit = 6\n",
-			      &c, &err), LEC_OK);
+	assert_int_equal(
+		load("# comment\nindex = ~/idx ; inline\n\n[find]\nlimit=5\nlimit = 6\n", &c, &err),
+		LEC_OK);
 	assert_true(config_found(c));
 	assert_string_equal(config_get(c, "index", &where), "/home/u/idx");
 	snprintf(want, sizeof(want), "%s:2", path);
