@@ -198,6 +198,25 @@ static int open_place(const struct place *pl)
 	return LEC_EXIT_ERROR;
 }
 
+/* RESULT without its colours: a line find printed in colour (--color
+ * always, or `color = always` in the config file) holds SGR sequences,
+ * ESC [ ... m, around the path and the line number. In place. */
+static void strip_colours(char *s)
+{
+	char *w = s;
+	for (const char *r = s; *r;) {
+		if (r[0] == '\033' && r[1] == '[') {
+			const char *e = r + 2 + strspn(r + 2, "0123456789;");
+			if (*e == 'm') {
+				r = e + 1;
+				continue;
+			}
+		}
+		*w++ = *r++;
+	}
+	*w = '\0';
+}
+
 int cmd_open(int argc, char **argv)
 {
 	const struct opt opts[] = { OPT_END_() };
@@ -219,6 +238,7 @@ int cmd_open(int argc, char **argv)
 	}
 	struct place pl = { 0 };
 	int code = LEC_EXIT_ERROR;
+	strip_colours(args[0]);
 	if (parse_place(args[0], &pl))
 		lec_error("open: out of memory");
 	else if (!is_file(pl.path, strlen(pl.path)))

@@ -64,6 +64,11 @@ t_ok "the text format's first line, from another directory" \
 	env EDITOR="$TEST_TMP/bin/vi" sh -c "cd notes && '$LECTERN' open \"\$('$LECTERN' find -n 1 --color=never 'cattle, not pets' | head -1)\""
 t_eq "opens the path as find printed it there" $'vi\n+10\n'"${SEED#notes/}" "$(argv)"
 
+t_ok "find in colour" "$LECTERN" find --format vimgrep --color=always "cattle, not pets"
+t_contains "(has colours)" $'\033[' "$T_OUT"
+t_ok "open takes a line in colour" env EDITOR="$TEST_TMP/bin/vi" "$LECTERN" open "$(head -1 <<<"$T_OUT")"
+t_eq "without them" $'vi\n+10\n'"$SEED" "$(argv)"
+
 # A path with colons in it, and a vimgrep line's text with more.
 printf 'one\ntwo: a:1:2 three\n' >"notes/a:1:b.md"
 t_ok "a path holding colons" env EDITOR="$TEST_TMP/bin/vi" "$LECTERN" open "notes/a:1:b.md:2:6:two: a:1:2 three"
