@@ -75,12 +75,17 @@ static void usage(FILE *out)
 {
 	fprintf(out, "usage: lectern <command> [options] [args]\n\n"
 		     "Full-text search for conference and meeting notes.\n\ncommands:\n");
+	int width = 0;
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+		if ((int)strlen(commands[i].name) > width)
+			width = (int)strlen(commands[i].name);
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  %-*s  %s\n", width, commands[i].name, commands[i].summary);
 	fprintf(out, "\n'lectern <command> --help' shows a command's options; "
 		     "'man lectern' has the details.\n"
-		     "global options: -h, --help; --version; --config FILE (instead of\n"
-		     "$LECTERN_CONFIG or ${XDG_CONFIG_HOME:-~/.config}/lectern/config)\n");
+		     "global options: -h, --help; --version; --config FILE, before the command:\n"
+		     "the config file, instead of $LECTERN_CONFIG or\n"
+		     "${XDG_CONFIG_HOME:-~/.config}/lectern/config ('lectern config --help')\n");
 }
 
 /* `--config FILE` or `--config=FILE` at argv[*i] (before the command): the
