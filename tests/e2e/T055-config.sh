@@ -20,6 +20,14 @@ hits() {
 	grep -cE '^notes/[^ ]+:[0-9]+:[0-9]+$' <<<"$1"
 }
 
+t_ok "lectern --help lists config" "$LECTERN" --help
+t_match "with its summary" "config +show the settings in force" "$T_OUT"
+t_contains "and --config FILE" "--config FILE" "$T_OUT"
+t_ok "config --help" "$LECTERN" config --help
+t_contains "shows its usage" "usage: lectern config" "$T_OUT"
+for key in index socket find.limit find.color; do
+	t_match "lists the key $key" $'\n'"  $key " "$T_OUT"
+done
 t_ok "no config file: lectern config" "$LECTERN" config
 t_contains "it names the file it would read" "# config file: $CONF (absent)" "$T_OUT"
 t_contains "the index is the default one" $'default\tindex='"$XDG_DATA_HOME/lectern" "$T_OUT"

@@ -10,6 +10,10 @@
 cd "$TEST_TMP" || exit 1
 cp -r "$REPO/corpus" notes
 SEED=notes/2015-reinvent-partner-keynote-cattle-not-pets.txt
+t_ok "lectern --help lists open" "$LECTERN" --help
+t_match "with its summary" "open +open \\\$VISUAL or \\\$EDITOR" "$T_OUT"
+t_ok "open --help" "$LECTERN" open --help
+t_contains "shows its usage" "usage: lectern open [options] RESULT" "$T_OUT"
 t_ok "index the notes" "$LECTERN" index --no-progress notes
 
 # The fake editor, under the names of real ones: its name and arguments,
