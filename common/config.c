@@ -253,17 +253,17 @@ lec_status config_load(const char *path, int must_exist, struct config **out, st
 
 const char *config_path(const struct config *c)
 {
-	return c->path;
+	return c ? c->path : NULL;
 }
 
 int config_found(const struct config *c)
 {
-	return c->found;
+	return c && c->found;
 }
 
 const char *config_get(const struct config *c, const char *key, const char **where)
 {
-	for (size_t i = 0; i < NKEYS; i++) {
+	for (size_t i = 0; c && i < NKEYS; i++) {
 		if (strcmp(keys[i].name, key))
 			continue;
 		if (where)

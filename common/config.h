@@ -47,7 +47,8 @@ lec_status config_locate(const char *opt, char **path, int *must_exist);
  * is wrong" in err. Takes a copy of path. */
 lec_status config_load(const char *path, int must_exist, struct config **out, struct buf *err);
 
-/* The file read (NULL: none) and whether it was there. */
+/* The file read (NULL: none) and whether it was there. These and
+ * config_get take c NULL as a config without a file. */
 const char *config_path(const struct config *c);
 int config_found(const struct config *c);
 
