@@ -90,6 +90,18 @@ enum val_kind {
 	VAL_ROOT
 };
 
+/* An option's values: its table's choices, else, for an option taking
+ * WHEN, GNU's --color=WHEN convention (find's --color declares no choices
+ * of its own). NULL: any value. */
+static const char *choices_of(const struct opt *o)
+{
+	if (o->choices)
+		return o->choices;
+	if (o->arg_name && !strcmp(o->arg_name, "WHEN"))
+		return "auto|always|never";
+	return NULL;
+}
+
 static enum val_kind value_kind(const struct opt *o)
 {
 	if (o->type == OPT_FLAG)
@@ -97,7 +109,7 @@ static enum val_kind value_kind(const struct opt *o)
 	/* the one option whose value is a root of the index */
 	if (o->long_name && !strcmp(o->long_name, "forget"))
 		return VAL_ROOT;
-	if (o->choices)
+	if (choices_of(o))
 		return VAL_CHOICE;
 	if (o->arg_name && !strcmp(o->arg_name, "DIR"))
 		return VAL_DIR;
@@ -259,7 +271,7 @@ static void bash_command(struct buf *b, const char *cmd, const struct opt *opts)
 		switch (value_kind(o)) {
 		case VAL_CHOICE:
 			buf_puts(b, "mapfile -t COMPREPLY < <(compgen -W '");
-			put_choices(b, o->choices);
+			put_choices(b, choices_of(o));
 			buf_puts(b, "' -- \"$cur\")\n");
 			break;
 		case VAL_DIR:
@@ -358,7 +370,7 @@ static void zsh_value(struct buf *b, const struct opt *o)
 	switch (value_kind(o)) {
 	case VAL_CHOICE:
 		buf_putc(b, '(');
-		put_choices(b, o->choices);
+		put_choices(b, choices_of(o));
 		buf_putc(b, ')');
 		break;
 	case VAL_DIR:
@@ -527,7 +539,7 @@ static void fish_command(struct buf *b, const char *cmd, const struct opt *opts)
 		switch (o->type == OPT_FLAG ? VAL_FLAG : value_kind(o)) {
 		case VAL_CHOICE:
 			buf_puts(b, " -x -a '");
-			put_choices(b, o->choices);
+			put_choices(b, choices_of(o));
 			buf_putc(b, '\'');
 			break;
 		case VAL_DIR:

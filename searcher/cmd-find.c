@@ -298,7 +298,7 @@ int cmd_find(int argc, char **argv)
 		OPT_INT_('C', "context", &fo.context, "N", "show N lines around each match", 0, 1000),
 		OPT_CHOICE_(0, "format", &fo.format, "FMT", "text (default), vimgrep or json", "text|vimgrep|json"),
 		OPT_FLAG_(0, "json", &fo.json, "JSON lines, same as --format json"),
-		OPT_CHOICE_(0, "color", &fo.color, "WHEN", "auto (default), always or never", "auto|always|never"),
+		OPT_STRING_(0, "color", &fo.color, "WHEN", "auto (default), always or never"),
 		OPT_FLAG_(0, "phrase", &fo.phrase, "the whole query is one phrase"),
 		OPT_FLAG_(0, "strict-query", &fo.strict, "fail (exit 2) on query syntax errors"),
 		OPT_FLAG_(0, "explain", &fo.explain, "print how the query was understood"),

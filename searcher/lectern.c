@@ -15,11 +15,11 @@ static const struct lec_command commands[] = {
 	{ "index", cmd_index, "add notes to the index, or bring it up to date" },
 	{ "status", cmd_status, "show the index's roots, counts, size and freshness" },
 	{ "find", cmd_find, "search the notes" },
-	{ "serve", cmd_serve, "answer searches over a Unix socket (the daemon)" },
-	{ "shard", cmd_shard, "list the index's shards; add or remove remote ones" },
 	{ "open", cmd_open, "open $VISUAL or $EDITOR at a place find printed" },
 	{ "config", cmd_config, "show the settings in force and where each comes from" },
 	{ "completion", cmd_completion, "print the bash, zsh or fish completion script" },
+	{ "serve", cmd_serve, "answer searches over a Unix socket (the daemon)" },
+	{ "shard", cmd_shard, "list the index's shards; add or remove remote ones" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
