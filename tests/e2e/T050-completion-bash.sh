@@ -33,7 +33,7 @@ complete() {
 	t_run bash "$TEST_TMP/complete" "$TEST_TMP/lectern.bash" "$LECTERN" "$@"
 }
 
-complete fi
+complete 'fi'
 t_eq "'lectern fi' completes to find" "find" "$T_OUT"
 complete ''
 nl=$'\n'

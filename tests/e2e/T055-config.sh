@@ -55,8 +55,9 @@ t_ok "lectern config find.limit" "$LECTERN" config find.limit
 t_eq "prints the value alone" "2" "$T_OUT"
 
 t_ok "find uses the file's index and limit" "$LECTERN" find instances
+# shellcheck disable=SC2001 # a regex: ${//} has only globs
 t_eq "two hits (limit = 2)" 2 "$(hits "$(sed 's/\x1b\[[0-9;]*m//g' <<<"$T_OUT")")"
-t_contains "in colour (color = always), though not a terminal" "$ESC[" "$T_OUT"
+t_contains "in colour (color = always), though not a terminal" "${ESC}[" "$T_OUT"
 t_ok "the command line wins over the file" "$LECTERN" find -n 3 --color=never instances
 t_eq "three hits (-n 3)" 3 "$(hits "$T_OUT")"
 t_lacks "no colour (--color=never)" "$ESC" "$T_OUT"

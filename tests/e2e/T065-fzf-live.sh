@@ -73,6 +73,7 @@ t_contains "and lectern-fzf exits 0" "LECTERN-FZF-EXIT=0" "$PANE"
 
 # The pieces alone, for one's own binding.
 t_ok "lectern-fzf --reload QUERY" env LECTERN="$LECTERN" "$REPO/editors/fzf/lectern-fzf" --reload "cattle, not pets"
+# shellcheck disable=SC2001 # a regex: ${//} has only globs
 t_match "lists vimgrep lines" "^$SEED:10:135:.*cattle" "$(sed 's/\x1b\[[0-9;]*m//g' <<<"$T_OUT")"
 t_ok "lectern-fzf --reload with an empty query" env LECTERN="$LECTERN" "$REPO/editors/fzf/lectern-fzf" --reload ""
 t_eq "lists nothing" "" "$T_OUT"
