@@ -10,11 +10,15 @@
 #   make clean
 
 PREFIX ?= /usr/local
+# where bash-completion, zsh (Debian's site-functions) and fish look, under PREFIX
+BASH_COMPLETIONS ?= share/bash-completion/completions
+ZSH_COMPLETIONS ?= share/zsh/site-functions
+FISH_COMPLETIONS ?= share/fish/vendor_completions.d
 BUILD ?= build
 VERSION := 0.1.0
 
-PKGS := xapian-core libcmark libutf8proc jansson yaml-0.1 libxxhash
-SMALL_PKGS := libcmark libutf8proc jansson yaml-0.1 libxxhash
+PKGS := xapian-core libcmark libutf8proc jansson yaml-0.1 libxxhash inih
+SMALL_PKGS := libcmark libutf8proc jansson yaml-0.1 libxxhash inih
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # The small C libraries (and libstemmer) are linked statically: each shared
 # library costs a process ~50 us of loading and relocating at start-up, and
@@ -150,9 +154,20 @@ install: $(BUILD)/lectern
 	install -m 755 $(BUILD)/lectern $(DESTDIR)$(PREFIX)/bin/lectern
 	install -m 644 $(XAP_SO) $(DESTDIR)$(PREFIX)/lib/lectern/liblectern-xap.so
 	install -m 644 docs/lectern.1 $(DESTDIR)$(PREFIX)/share/man/man1/lectern.1
+	install -m 755 editors/fzf/lectern-fzf $(DESTDIR)$(PREFIX)/bin/lectern-fzf
+	@# the completion scripts, written by the lectern just built (no config
+	@# file of the installing user read), where each shell looks for them
+	install -d $(DESTDIR)$(PREFIX)/$(BASH_COMPLETIONS) $(DESTDIR)$(PREFIX)/$(ZSH_COMPLETIONS) \
+		$(DESTDIR)$(PREFIX)/$(FISH_COMPLETIONS)
+	LECTERN_CONFIG= $(BUILD)/lectern completion bash >$(DESTDIR)$(PREFIX)/$(BASH_COMPLETIONS)/lectern
+	LECTERN_CONFIG= $(BUILD)/lectern completion zsh >$(DESTDIR)$(PREFIX)/$(ZSH_COMPLETIONS)/_lectern
+	LECTERN_CONFIG= $(BUILD)/lectern completion fish >$(DESTDIR)$(PREFIX)/$(FISH_COMPLETIONS)/lectern.fish
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/lectern $(DESTDIR)$(PREFIX)/share/man/man1/lectern.1
+	rm -f $(DESTDIR)$(PREFIX)/bin/lectern-fzf $(DESTDIR)$(PREFIX)/$(BASH_COMPLETIONS)/lectern \
+		$(DESTDIR)$(PREFIX)/$(ZSH_COMPLETIONS)/_lectern \
+		$(DESTDIR)$(PREFIX)/$(FISH_COMPLETIONS)/lectern.fish
 	rm -f $(DESTDIR)$(PREFIX)/lib/lectern/liblectern-xap.so
 	-rmdir $(DESTDIR)$(PREFIX)/lib/lectern
 

@@ -15,6 +15,29 @@
 /* Help lines whose option column is wider than this put the text below. */
 #define OPT_HELP_COLUMN_MAX 28
 
+/* The hooks of options.h, set once by main before a command runs. */
+static opt_default_fn default_fn;
+static void *default_ctx;
+static opt_describe_fn describe_fn;
+static void *describe_ctx;
+
+void opt_defaults_from(opt_default_fn fn, void *ctx)
+{
+	default_fn = fn;
+	default_ctx = ctx;
+}
+
+void opt_describe_with(opt_describe_fn fn, void *ctx)
+{
+	describe_fn = fn;
+	describe_ctx = ctx;
+}
+
+int opt_describing(void)
+{
+	return describe_fn != NULL;
+}
+
 struct parser {
 	const struct opt *opts;
 	int argc;
@@ -297,6 +320,35 @@ static enum opt_result parse_all(struct parser *p)
 	return OPT_OK;
 }
 
+/* Store what default_fn gives for each long option, as if it came first on
+ * the command line. A flag takes "true" (or "false": left unset). */
+static enum opt_result apply_defaults(struct parser *p, const char *cmd)
+{
+	const struct opt *o;
+
+	for (o = p->opts; o->type != OPT_END; o++) {
+		const char *where = NULL;
+		const char *v = o->long_name ? default_fn(default_ctx, cmd, o->long_name, &where) : NULL;
+		struct spelling sp = spell_long(o->long_name, o->long_name ? strlen(o->long_name) : 0);
+		enum opt_result r;
+
+		if (!v || (o->type == OPT_FLAG && strcmp(v, "true")))
+			continue;
+		r = store(p, o, sp, o->type == OPT_FLAG ? NULL : v);
+		if (r != OPT_OK) {
+			/* say where the bad value came from before what is wrong */
+			size_t n = p->err ? strlen(p->err) : 0;
+			if (p->err && where && n + strlen(where) + 3 < p->errlen) {
+				memmove(p->err + strlen(where) + 2, p->err, n + 1);
+				memcpy(p->err, where, strlen(where));
+				memcpy(p->err + strlen(where), ": ", 2);
+			}
+			return r;
+		}
+	}
+	return OPT_OK;
+}
+
 enum opt_result opt_parse(const struct opt *opts, int argc, char **argv, char ***args,
 			  size_t *nargs, char *err, size_t errlen)
 {
@@ -307,6 +359,15 @@ enum opt_result opt_parse(const struct opt *opts, int argc, char **argv, char **
 	*nargs = 0;
 	if (err && errlen)
 		err[0] = '\0';
+	if (describe_fn) {
+		describe_fn(describe_ctx, argc > 0 ? argv[0] : "", opts);
+		return OPT_HELP;
+	}
+	if (default_fn && argc > 0) {
+		r = apply_defaults(&p, argv[0]);
+		if (r != OPT_OK)
+			return r;
+	}
 	if (argc <= 1)
 		return OPT_OK;
 	p.args = malloc((size_t)argc * sizeof(*p.args));
@@ -362,6 +423,9 @@ void opt_usage(FILE *out, const char *usage, const char *summary, const struct o
 	static const struct opt help = OPT_FLAG_('h', "help", NULL, "show this help");
 	const struct opt *o;
 	int width = put_names(NULL, &help);
+
+	if (describe_fn)
+		return;
 
 	for (o = opts; o->type != OPT_END; o++) {
 		int n = put_names(NULL, o);

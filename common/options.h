@@ -33,13 +33,16 @@ struct opt {
 	const char *arg_name; /* shown in help: "N", "DIR"... (NULL for flags) */
 	const char *help;
 	long min, max;        /* OPT_INT bounds (both 0: any non-negative value) */
+	const char *choices;  /* OPT_STRING: its values, "a|b|c", for completions and
+			       * the config file (NULL: any); the command checks them */
 };
 
-#define OPT_FLAG_(s, l, d, h) { OPT_FLAG, (s), (l), (d), NULL, (h), 0, 0 }
-#define OPT_STRING_(s, l, d, a, h) { OPT_STRING, (s), (l), (d), (a), (h), 0, 0 }
-#define OPT_INT_(s, l, d, a, h, lo, hi) { OPT_INT, (s), (l), (d), (a), (h), (lo), (hi) }
-#define OPT_STRINGS_(s, l, d, a, h) { OPT_STRINGS, (s), (l), (d), (a), (h), 0, 0 }
-#define OPT_END_() { OPT_END, 0, NULL, NULL, NULL, NULL, 0, 0 }
+#define OPT_FLAG_(s, l, d, h) { OPT_FLAG, (s), (l), (d), NULL, (h), 0, 0, NULL }
+#define OPT_STRING_(s, l, d, a, h) { OPT_STRING, (s), (l), (d), (a), (h), 0, 0, NULL }
+#define OPT_INT_(s, l, d, a, h, lo, hi) { OPT_INT, (s), (l), (d), (a), (h), (lo), (hi), NULL }
+#define OPT_STRINGS_(s, l, d, a, h) { OPT_STRINGS, (s), (l), (d), (a), (h), 0, 0, NULL }
+#define OPT_CHOICE_(s, l, d, a, h, c) { OPT_STRING, (s), (l), (d), (a), (h), 0, 0, (c) }
+#define OPT_END_() { OPT_END, 0, NULL, NULL, NULL, NULL, 0, 0, NULL }
 
 enum opt_result {
 	OPT_OK = 0,       /* parsed; *args / *nargs hold the positional arguments */
@@ -56,5 +59,25 @@ enum opt_result opt_parse(const struct opt *opts, int argc, char **argv,
 /* Print "usage: <usage>\n\n<summary>\n\noptions:\n" and one aligned line per
  * option, then -h, --help. */
 void opt_usage(FILE *out, const char *usage, const char *summary, const struct opt *opts);
+
+/* Values from elsewhere than argv (the config file): before parsing argv,
+ * opt_parse asks `fn` for each long option of command argv[0] and stores
+ * what it returns (a string that outlives the parse; "true" sets a flag) as
+ * if given first on the command line, so that argv overrides it. `where`
+ * gets where the value came from, for messages ("FILE:LINE"). NULL: none. */
+typedef const char *(*opt_default_fn)(void *ctx, const char *cmd, const char *long_name,
+				      const char **where);
+void opt_defaults_from(opt_default_fn fn, void *ctx);
+
+/* Describing instead of parsing (`lectern completion` learns every command's
+ * options from the tables the commands really parse with): while `fn` is set,
+ * opt_parse hands it the table of command argv[0] and returns OPT_HELP
+ * without looking at argv, and opt_usage prints nothing, so a command run
+ * with any arguments only describes itself. NULL: parse again. */
+typedef void (*opt_describe_fn)(void *ctx, const char *cmd, const struct opt *opts);
+void opt_describe_with(opt_describe_fn fn, void *ctx);
+/* Is a describe hook set? (A command printing more help than opt_usage
+ * prints it only when not.) */
+int opt_describing(void);
 
 #endif

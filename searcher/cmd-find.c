@@ -296,7 +296,7 @@ int cmd_find(int argc, char **argv)
 		OPT_FLAG_('l', "files", &fo.files, "only the files, best first"),
 		OPT_FLAG_('c', "count", &fo.count, "only the number of matching passages"),
 		OPT_INT_('C', "context", &fo.context, "N", "show N lines around each match", 0, 1000),
-		OPT_STRING_(0, "format", &fo.format, "FMT", "text (default), vimgrep or json"),
+		OPT_CHOICE_(0, "format", &fo.format, "FMT", "text (default), vimgrep or json", "text|vimgrep|json"),
 		OPT_FLAG_(0, "json", &fo.json, "JSON lines, same as --format json"),
 		OPT_STRING_(0, "color", &fo.color, "WHEN", "auto (default), always or never"),
 		OPT_FLAG_(0, "phrase", &fo.phrase, "the whole query is one phrase"),

@@ -105,7 +105,7 @@ int cmd_serve(int argc, char **argv)
 		OPT_INT_(0, "time-budget", &so.budget, "MS",
 			 "stop a search after MS milliseconds (default 10000; 0: never)", 0,
 			 3600000),
-		OPT_STRING_(0, "log-level", &so.log_level, "LEVEL", "debug, info (default), warn or error"),
+		OPT_CHOICE_(0, "log-level", &so.log_level, "LEVEL", "debug, info (default), warn or error", "debug|info|warn|error"),
 		OPT_STRING_(0, "index", &so.index, "DIR", "the index directory"),
 		OPT_END_(),
 	};

@@ -6,6 +6,9 @@
 
 #include "status.h"
 
+int cmd_open(int argc, char **argv);
+int cmd_config(int argc, char **argv);
+int cmd_completion(int argc, char **argv);
 int cmd_index(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_find(int argc, char **argv);
@@ -19,5 +22,19 @@ void lec_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * index_dir, `msg` saying how: a damaged index also says which database
  * and file, and what to do (shards_explain_damage). */
 void lec_error_index(const char *cmd, lec_status st, const char *index_dir, const char *msg);
+
+/* The command table of lectern.c, for `lectern completion` (static; *n
+ * gets its length). */
+struct lec_command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+const struct lec_command *lec_commands(size_t *n);
+
+/* The config file main read before running the command (config.h); owned
+ * by main. */
+struct config;
+const struct config *lec_config(void);
 
 #endif

@@ -43,6 +43,12 @@ static const char *const field_names[] = {
 	[F_TAG] = "tag", [F_YEAR] = "year", [F_DATE] = "date", [F_HEADING] = "heading",
 };
 
+const char *const *qp_field_names(size_t *n)
+{
+	*n = sizeof(field_names) / sizeof(field_names[0]);
+	return field_names;
+}
+
 struct lex {
 	enum lex_type type;
 	size_t off, len;        /* the whole token */

@@ -153,4 +153,8 @@ xap_query *qp_to_xapian(const qp_ast *ast, xap_db *db, lec_status *rc);
  * matching passage matches it; the passages are checked by pmatch.h. */
 xap_query *qp_to_xapian_notes(const qp_ast *ast, xap_db *db, lec_status *rc);
 
+/* The field names the query language knows ("title", "path"...), for
+ * completions: a static array of *n names. */
+const char *const *qp_field_names(size_t *n);
+
 #endif

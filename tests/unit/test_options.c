@@ -393,6 +393,77 @@ static void test_usage_long_option_wraps(void **state)
 	free(text);
 }
 
+/* opt_default_fn: "index" and "limit" of command "cmd" from "the file". */
+static const char *file_value(void *ctx, const char *cmd, const char *name, const char **where)
+{
+	const char *bad_limit = ctx;
+	*where = "conf:3";
+	if (strcmp(cmd, "cmd"))
+		return NULL;
+	if (!strcmp(name, "index"))
+		return "/from/file";
+	if (!strcmp(name, "limit"))
+		return bad_limit ? bad_limit : "7";
+	if (!strcmp(name, "quiet"))
+		return "true";
+	if (!strcmp(name, "all"))
+		return "false";
+	return NULL;
+}
+
+static void test_defaults_from_file(void **state)
+{
+	(void)state;
+	opt_defaults_from(file_value, NULL);
+	assert_int_equal(parse(NULL), OPT_OK);
+	assert_string_equal(d.index, "/from/file");
+	assert_int_equal(d.limit, 7);
+	assert_int_equal(d.quiet, 1);
+	assert_int_equal(d.all, 0);
+	/* the command line wins */
+	assert_int_equal(parse("-n", "3", "--index=/cli", NULL), OPT_OK);
+	assert_string_equal(d.index, "/cli");
+	assert_int_equal(d.limit, 3);
+	/* a bad value says where it came from */
+	opt_defaults_from(file_value, (void *)"0");
+	assert_int_equal(parse(NULL), OPT_ERROR);
+	assert_string_equal(P.err, "conf:3: --limit: 0 is below the minimum 1");
+	opt_defaults_from(NULL, NULL);
+	assert_int_equal(parse(NULL), OPT_OK);
+	assert_null(d.index);
+}
+
+static const struct opt *described;
+static const char *described_cmd;
+
+static void describe(void *ctx, const char *cmd, const struct opt *opts)
+{
+	(void)ctx;
+	described_cmd = cmd;
+	described = opts;
+}
+
+static void test_describe(void **state)
+{
+	(void)state;
+	opt_describe_with(describe, NULL);
+	assert_true(opt_describing());
+	/* the table is handed over, argv not looked at (an unknown option is no error) */
+	assert_int_equal(parse("--nosuch", "x", NULL), OPT_HELP);
+	assert_ptr_equal(described, table);
+	assert_string_equal(described_cmd, "cmd");
+	assert_int_equal(P.nargs, 0);
+	/* and usage prints nothing */
+	FILE *f = tmpfile();
+	assert_non_null(f);
+	opt_usage(f, "cmd", "summary", table);
+	assert_int_equal(ftell(f), 0);
+	fclose(f);
+	opt_describe_with(NULL, NULL);
+	assert_false(opt_describing());
+	assert_int_equal(parse("--nosuch", NULL), OPT_ERROR);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -416,6 +487,8 @@ int main(void)
 		cmocka_unit_test(test_error_message_truncated_safely),
 		cmocka_unit_test(test_usage),
 		cmocka_unit_test(test_usage_long_option_wraps),
+		cmocka_unit_test_teardown(test_defaults_from_file, teardown),
+		cmocka_unit_test_teardown(test_describe, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
