@@ -21,6 +21,7 @@ static const struct command commands[] = {
 	{ "find", cmd_find, "search the notes" },
 	{ "serve", cmd_serve, "answer searches over a Unix socket (the daemon)" },
 	{ "shard", cmd_shard, "list the index's shards; add or remove remote ones" },
+	{ "lsp", cmd_lsp, "a language server for editors (LSP over stdio)" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
