@@ -122,6 +122,7 @@ lec_status lsp_backend_open(struct lsp_backend *b, const char *index_opt, const 
 	struct buf perr;
 	buf_init(&perr, 4096);
 	st = ping(b, &perr);
+	b->daemon_seen = st == LEC_OK;
 	/* a socket we must not trust is reported at each search, as find does */
 	if (st && st != LEC_EPERM && start) {
 		struct stat sb;
@@ -131,6 +132,17 @@ lec_status lsp_backend_open(struct lsp_backend *b, const char *index_opt, const 
 	}
 	buf_release(&perr);
 	return LEC_OK;
+}
+
+void lsp_backend_describe(const struct lsp_backend *b, struct buf *out)
+{
+	if (b->daemon)
+		buf_printf(out, "searching through the daemon on %s (started by this server)",
+			   b->socket);
+	else if (b->daemon_seen)
+		buf_printf(out, "searching through the daemon on %s (already running)", b->socket);
+	else
+		buf_printf(out, "searching the index %s in this process (no daemon)", b->index_dir);
 }
 
 void lsp_backend_close(struct lsp_backend *b)

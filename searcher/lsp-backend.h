@@ -23,6 +23,7 @@ struct lsp_backend {
 	int chosen;             /* the socket was named (--socket): trust rules as find's */
 	pid_t daemon;           /* the daemon we started (stopped by lsp_backend_close), or 0 */
 	struct searcher *s;     /* in-process searches; opened on first use; owned */
+	int daemon_seen;        /* a daemon of ours answered when we started */
 	int daemon_used;        /* the last search was the daemon's */
 };
 
@@ -32,6 +33,10 @@ struct lsp_backend {
  * without). Errors: the index cannot be located (message in err). */
 lec_status lsp_backend_open(struct lsp_backend *b, const char *index_opt, const char *socket_opt,
 			    int no_daemon, int start, struct buf *err);
+/* Where the searches go, in a sentence for the editor's log: "the daemon
+ * on SOCK (started by this server)", "... (already running)", or "the
+ * index DIR, in this process". */
+void lsp_backend_describe(const struct lsp_backend *b, struct buf *out);
 /* Stop the daemon we started (SIGTERM, then wait), free the rest. */
 void lsp_backend_close(struct lsp_backend *b);
 

@@ -82,7 +82,7 @@ static json_t *hit_range(struct note_cache *c, const struct search_hit *h)
 }
 
 /* "Heading › Subheading — snippet": what the passage is about, then what
- * it says; the note's title (else its file name) when it has no heading. */
+ * it says; the note's file name when it has no heading. */
 static char *symbol_name(const struct search_hit *h)
 {
 	struct buf b;
@@ -90,8 +90,10 @@ static char *symbol_name(const struct search_hit *h)
 	buf_init(&b, 0);
 	for (size_t i = 0; i < h->nheadings; i++)
 		buf_printf(&b, "%s%s", i ? " \xe2\x80\xba " : "", h->headings[i]);
+	/* the file name, not the title: a plain-text note's title is its
+	 * first line, however long */
 	if (!h->nheadings)
-		buf_puts(&b, h->title && *h->title ? h->title : base ? base + 1 : h->path);
+		buf_puts(&b, base ? base + 1 : h->path);
 	if (h->snippet && *h->snippet)
 		buf_printf(&b, " \xe2\x80\x94 %s", h->snippet);
 	return buf_detach(&b);

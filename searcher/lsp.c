@@ -57,6 +57,18 @@ static void exit_note(struct lsp_server *s, const json_t *params)
 	s->exit_code = s->shutdown ? 0 : 1;
 }
 
+/* The client is ready for our notifications: say where searches go. */
+static void initialized(struct lsp_server *s, const json_t *params)
+{
+	struct buf b;
+	(void)params;
+	buf_init(&b, 0);
+	lsp_backend_describe(&s->be, &b);
+	if (b.data)
+		lsp_log(s, 3, "lectern: %s", b.data);
+	buf_release(&b);
+}
+
 static const struct {
 	const char *method;
 	lsp_request_fn fn;
@@ -73,12 +85,13 @@ static const struct {
 	lsp_notify_fn fn;
 } notifications[] = {
 	{ "exit", exit_note },
+	{ "initialized", initialized },
 	{ "textDocument/didOpen", lsp_did_open },
 	{ "textDocument/didChange", lsp_did_change },
 	{ "textDocument/didClose", lsp_did_close },
 	{ "textDocument/didSave", lsp_did_save },
 	{ "workspace/didChangeWatchedFiles", lsp_did_change_watched },
-	/* "initialized", "$/cancelRequest" (each request is answered before
+	/* "$/cancelRequest" (each request is answered before
 	 * the next is read), "$/setTrace", ...: nothing to do */
 };
 
