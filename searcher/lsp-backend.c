@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -62,10 +63,16 @@ static void spawn(struct lsp_backend *b)
 	if (n <= 0)
 		return;
 	exe[n] = '\0';
+	pid_t parent = getpid();
 	pid_t pid = fork();
 	if (pid < 0)
 		return;
 	if (pid == 0) {
+		/* the daemon lives as long as we do: a client that kills its server
+		 * (eglot deletes the process right after "exit") must not leave a
+		 * daemon behind. SIGTERM lets it remove its socket. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
+			_exit(127);
 		int devnull = open("/dev/null", O_RDWR);
 		if (devnull >= 0) {
 			dup2(devnull, 0);

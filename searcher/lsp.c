@@ -154,6 +154,7 @@ static void message(struct lsp_server *s, const char *body, size_t len)
 		return;
 	}
 	const json_t *id = json_object_get(m, "id"), *params = json_object_get(m, "params");
+	/* "params": null is no params: Emacs's jsonrpc.el sends shutdown so */
 	const json_t *method = json_object_get(m, "method");
 	const char *version = json_string_value(json_object_get(m, "jsonrpc"));
 	const char *bad = !json_is_object(m)                  ? "a message is a JSON object"
@@ -161,7 +162,8 @@ static void message(struct lsp_server *s, const char *body, size_t len)
 			  : id && !json_is_integer(id) && !json_is_string(id) && !json_is_null(id)
 				  ? "\"id\" must be a number or a string"
 			  : method && !json_is_string(method) ? "\"method\" must be a string"
-			  : params && !json_is_object(params) && !json_is_array(params)
+			  : params && !json_is_object(params) && !json_is_array(params) &&
+					!json_is_null(params)
 				  ? "\"params\" must be an object or an array"
 				  : NULL;
 	if (bad)
