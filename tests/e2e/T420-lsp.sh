@@ -311,6 +311,67 @@ run_script --no-daemon
 t_eq "input cut inside a message: exit status 1, no crash" 1 "$(fact exit)"
 t_eq "and nothing malformed was sent" 0 "$(fact violations)"
 
+# ---- hostile input: every request answered, nothing crashes -----------------
+python3 - "$SCRIPT" "$NOTES" "$LINKS_URI" <<'EOF'
+import json, sys
+script, notes, links = sys.argv[1], sys.argv[2], sys.argv[3]
+pos = lambda uri, l, c: {"textDocument": {"uri": uri}, "position": {"line": l, "character": c}}
+steps = [{"request": "initialize", "params": {"capabilities": {}}}]
+steps += [{"raw_body": b, "expect": 1} for b in (
+    '{"jsonrpc":"2.0","id":{"a":1},"method":"shutdown"}',
+    '{"jsonrpc":"2.0","id":1.5,"method":"shutdown"}',
+    '{"jsonrpc":"2.0","id":5,"method":7}',
+    '{"jsonrpc":"2.0","id":6,"method":"workspace/symbol","params":"q"}',
+    '{"jsonrpc":"2.0","id":7,"method":"workspace/symbol","params":{"query":"a\\u0000b"}}',
+    '{"jsonrpc":"2.0","id":8,"id":9,"method":"shutdown"}',
+    '"just a string"', 'null', '', '\xff\xfe')]
+steps += [
+    {"request": "textDocument/hover", "params": pos(links, 10**9, 10**9)},
+    {"request": "textDocument/hover", "params": pos(links, -1, 0)},
+    {"request": "textDocument/hover", "params": pos(links, "1", "2")},
+    {"request": "textDocument/hover", "params": pos("file:///no/such/note.md", 0, 0)},
+    {"request": "textDocument/definition", "params": {"textDocument": 3}},
+    {"request": "textDocument/definition"},
+    {"notify": "textDocument/didOpen", "params": {"textDocument": {"uri": "file:///x.md", "text": 5}}},
+    {"notify": "textDocument/didOpen", "params": {"textDocument": {"uri": "file:///x.md", "text": "[[\n[[a|]] [](<>) [[../../../../etc/passwd]] [x](/etc/passwd) [[#h]]"}}},
+    {"notify": "textDocument/didChange", "params": {"textDocument": {"uri": "file:///x.md"}, "contentChanges": 7}},
+    {"notify": "textDocument/didChange", "params": {"textDocument": {"uri": "file:///y.md"}, "contentChanges": [{"range": {}, "text": "z"}]}},
+    {"notify": "textDocument/didSave", "params": {"textDocument": {"uri": "file:///etc/passwd"}}},
+    {"notify": "workspace/didChangeWatchedFiles", "params": {"changes": "all"}},
+    {"notify": "workspace/didChangeWatchedFiles", "params": {"changes": [{"uri": 1}, {"uri": "file:///%zz"}]}},
+    {"request": "workspace/symbol", "params": {"query": "x" * 70000}},
+    {"request": "workspace/symbol", "params": {"query": ",,,((( NEAR/ \"\" -"}},
+    {"request": "workspace/symbol", "params": {"query": "\U0001F600 ’ –"}},
+]
+steps += [{"request": "textDocument/hover", "params": pos("file:///x.md", 1, c)} for c in range(0, 60, 3)]
+steps += [{"request": "textDocument/definition", "params": pos("file:///x.md", 1, c)} for c in range(0, 60, 3)]
+steps += [{"request": "shutdown"}, {"notify": "exit"}]
+json.dump(steps, open(script, "w"))
+EOF
+run_script --no-daemon
+t_eq "hostile input: exit 0 after shutdown" 0 "$(fact exit)"
+t_eq "hostile input: no message breaks the protocol" 0 "$(fact violations)"
+t_true "hostile input: every request and every bad message got its answer" python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    j = json.loads(line)
+    if "step" not in j:
+        continue
+    sent, got = j["sent"], [m for m in j["got"] if m is None or "method" not in m]
+    if sent is not None and "id" in sent:
+        ok = any(m and m.get("id") == sent["id"] for m in got)
+    else:
+        ok = all(m and ("error" in m or "result" in m) for m in got)
+    if not ok:
+        print("step", j["step"], "sent", json.dumps(sent)[:200], "got", json.dumps(j["got"])[:300])
+        sys.exit(1)
+' "$TEST_TMP/transcript"
+t_contains "hostile input: a file outside the roots is not indexed" "/etc/passwd is under none of the index" \
+	"$(cat "$TEST_TMP/transcript")"
+head -c 300000 /dev/urandom >"$TEST_TMP/noise"
+t_exit 1 "random bytes: exit 1 (input ended without shutdown), not a crash" \
+	sh -c '"$1" lsp --no-daemon <"$2" >/dev/null' sh "$LECTERN" "$TEST_TMP/noise"
+
 t_ok "lectern lsp --help" "$LECTERN" lsp --help
 t_contains "--help says what it is" "language server" "$T_OUT"
 t_exit 2 "lectern lsp takes no arguments" "$LECTERN" lsp extra
