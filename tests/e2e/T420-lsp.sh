@@ -196,13 +196,24 @@ FACTS=$TEST_TMP/facts
 run_script() {
 	t_run timeout 120 python3 "$CLIENT" "$SCRIPT" -- "$LECTERN" lsp "$@"
 	printf '%s\n' "$T_OUT" >"$TEST_TMP/transcript"
+	# the server's stderr (sanitizer reports, the daemon's log) for a failure's log
+	[[ -n $T_ERR ]] && printf '# stderr: %s\n' "${T_ERR:0:3000}"
+	RUN_ERR=$T_ERR
 	python3 "$TEST_TMP/facts.py" "$TEST_TMP/transcript" >"$FACTS"
 }
 fact() { sed -n "s/^$1=//p" "$FACTS"; }
 
+# sane MODE: the server's stderr has no sanitizer report (under SANITIZE=1 one
+# exits 1, which some checks expect for other reasons).
+sane() {
+	t_lacks "$1: no sanitizer report" "runtime error" "$RUN_ERR"
+	t_lacks "$1: no AddressSanitizer report" "Sanitizer" "$RUN_ERR"
+}
+
 # check_all MODE: every check of one run (the note is restored first).
 check_all() {
 	local mode=$1
+	sane "$mode"
 	t_eq "$mode: no message breaks JSON-RPC 2.0 or the framing" 0 "$(fact violations)"
 	t_eq "$mode: exit after shutdown is exit status 0" 0 "$(fact exit)"
 	t_eq "$mode: a request before initialize is ServerNotInitialized" -32002 "$(fact before_init)"
@@ -303,11 +314,13 @@ cat >"$SCRIPT" <<'EOF'
 [{"request": "initialize", "params": {"capabilities": {}}}, {"notify": "exit"}]
 EOF
 run_script --no-daemon
+sane "exit without shutdown"
 t_eq "exit without shutdown is exit status 1" 1 "$(fact exit)"
 cat >"$SCRIPT" <<'EOF'
 [{"request": "initialize", "params": {"capabilities": {}}}, {"raw": "Content-Length: 100\r\n\r\n{\"jsonrpc\""}, {"close": true}]
 EOF
 run_script --no-daemon
+sane "input cut"
 t_eq "input cut inside a message: exit status 1, no crash" 1 "$(fact exit)"
 t_eq "and nothing malformed was sent" 0 "$(fact violations)"
 
@@ -349,6 +362,7 @@ steps += [{"request": "shutdown"}, {"notify": "exit"}]
 json.dump(steps, open(script, "w"))
 EOF
 run_script --no-daemon
+sane "hostile input"
 t_eq "hostile input: exit 0 after shutdown" 0 "$(fact exit)"
 t_eq "hostile input: no message breaks the protocol" 0 "$(fact violations)"
 t_true "hostile input: every request and every bad message got its answer" python3 -c '
@@ -371,6 +385,8 @@ t_contains "hostile input: a file outside the roots is not indexed" "/etc/passwd
 head -c 300000 /dev/urandom >"$TEST_TMP/noise"
 t_exit 1 "random bytes: exit 1 (input ended without shutdown), not a crash" \
 	sh -c '"$1" lsp --no-daemon <"$2" >/dev/null' sh "$LECTERN" "$TEST_TMP/noise"
+RUN_ERR=$T_ERR
+sane "random bytes"
 
 t_ok "lectern lsp --help" "$LECTERN" lsp --help
 t_contains "--help says what it is" "language server" "$T_OUT"
