@@ -38,6 +38,9 @@ See [[emoji-note]] and [[emoji-note#Second part]] and [the seed](2015-reinvent-p
 
 Words under the heading to hover.
 EOF
+# A [[link]] to a note in another directory: found through the index.
+mkdir -p "$NOTES/sub"
+printf 'Up: [[emoji-note]].\n' >"$NOTES/sub/deep.md"
 t_ok "index the notes" "$LECTERN" index --quiet --no-progress "$NOTES"
 
 # The expected places, in UTF-16 code units, computed here from the files.
@@ -60,6 +63,7 @@ uri() { python3 -c 'import sys, pathlib; print(pathlib.Path(sys.argv[1]).as_uri(
 SEED_URI=$(uri "$SEED")
 EMOJI_URI=$(uri "$NOTES/emoji-note.md")
 LINKS_URI=$(uri "$NOTES/links.md")
+DEEP_URI=$(uri "$NOTES/sub/deep.md")
 
 # position LINE NEEDLE: the UTF-16 character of NEEDLE + 2 in line LINE of links.md
 pos() {
@@ -106,6 +110,7 @@ cat >"$SCRIPT" <<EOF
  {"notify": "no/such/notification", "params": {}},
  {"request": "initialize", "params": {"capabilities": {}}},
  {"request": "workspace/symbol", "params": {"query": "cattle, not pets"}},
+ {"request": "textDocument/definition", "params": {"textDocument": {"uri": "$DEEP_URI"}, "position": {"line": 0, "character": 7}}},
  {"request": "shutdown"},
  {"request": "workspace/symbol", "params": {"query": "cattle"}},
  {"notify": "exit"}
@@ -188,8 +193,9 @@ for k, i in (("bad_json", 22), ("batch", 23), ("bad_version", 24), ("bad_header"
 say("too_big_msg", ((steps.get(26) or [{}])[0] or {}).get("error", {}).get("message"))
 say("reinit", err(28))
 say("after_errors", sym(29))
-say("shutdown", json.dumps(resp(30).get("result", "absent")))
-say("after_shutdown", err(31))
+say("def_deep", defn(30))
+say("shutdown", json.dumps(resp(31).get("result", "absent")))
+say("after_shutdown", err(32))
 EOF
 
 FACTS=$TEST_TMP/facts
@@ -239,6 +245,8 @@ check_all() {
 	t_eq "$mode: definition of [[emoji-note#Second part]] is its heading" "$EMOJI_URI:4:0" "$(fact def_anchor)"
 	t_eq "$mode: definition of a markdown link to a note is that note" "$SEED_URI:0:0" "$(fact def_md)"
 	t_eq "$mode: definition where there is no link is null" null "$(fact def_none)"
+	t_eq "$mode: a [[link]] to a note elsewhere is found through the index" "$EMOJI_URI:0:0" \
+		"$(fact def_deep)"
 	t_eq "$mode: a word not yet in the index finds nothing" none "$(fact before_save)"
 	t_contains "$mode: after didSave the note's new words are found" "$LINKS_URI:" "$(fact after_save)"
 	t_eq "$mode: an unknown method is MethodNotFound" -32601 "$(fact unknown_method)"
