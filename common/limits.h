@@ -117,6 +117,9 @@
 #define LEC_LSP_SYMBOLS 100
 /* Documents the editor has open whose text the server keeps */
 #define LEC_LSP_MAX_DOCS 256
+/* Notes one didChangeWatchedFiles reindexes by name; past it, every root
+ * (a checkout that changed many files) */
+#define LEC_LSP_MAX_REINDEX_PATHS 256
 /* A hover shows at most this much of a passage */
 #define LEC_LSP_HOVER_BYTES 4096
 

@@ -195,33 +195,37 @@ lec_status lsp_backend_find(struct lsp_backend *b, const struct search_req *req,
 	return find_here(b, req, res, err);
 }
 
-/* path is in (or is) one of the index's roots. */
-static int under_a_root(const char *index_dir, const char *path)
+/* path is `dir` or inside it. */
+static int inside(const char *path, const char *dir)
 {
-	struct rootmap m;
-	struct buf err;
-	int found = 0;
-	rootmap_init(&m);
-	buf_init(&err, 4096);
-	if (rootmap_load_file(&m, index_dir, &err) == LEC_OK) {
-		for (size_t i = 0; i < m.n && !found; i++) {
-			size_t n = strlen(m.v[i].path);
-			found = !strncmp(path, m.v[i].path, n) &&
-				(path[n] == '/' || path[n] == '\0' || (n == 1 && path[0] == '/'));
-		}
-	}
-	rootmap_release(&m);
-	buf_release(&err);
-	return found;
+	size_t n = strlen(dir);
+	return !strncmp(path, dir, n) &&
+	       (path[n] == '/' || path[n] == '\0' || (n == 1 && dir[0] == '/'));
 }
 
-/* The daemon's reindex op; its error becomes our status and message. */
-static lec_status reindex_daemon(struct lsp_backend *b, const char *path, struct buf *err)
+/* A component of path starts with a dot: no note (the walk skips hidden
+ * files), and an editor's swap or VCS files change all the time. */
+static int hidden(const char *path)
 {
-	json_t *req = json_pack("{s:i, s:s, s:[s]}", "id", 2, "op", "reindex", "paths", path);
-	json_t *reply = NULL;
-	if (!req)
+	for (const char *p = strstr(path, "/."); p; p = strstr(p + 1, "/."))
+		if (p[2] != '\0' && p[2] != '/')
+			return 1;
+	return 0;
+}
+
+/* The daemon's reindex op; its error becomes our status and message.
+ * npaths 0: every root. */
+static lec_status reindex_daemon(struct lsp_backend *b, char *const *paths, size_t npaths,
+				 struct buf *err)
+{
+	json_t *req = json_pack("{s:i, s:s}", "id", 2, "op", "reindex"), *reply = NULL;
+	json_t *arr = npaths ? json_array() : NULL;
+	for (size_t i = 0; arr && i < npaths; i++)
+		json_array_append_new(arr, json_string(paths[i]));
+	if (!req || (npaths && (!arr || json_object_set_new(req, "paths", arr)))) {
+		json_decref(req);
 		return LEC_ENOMEM;
+	}
 	lec_status st = client_call(b->socket, b->chosen, req, REINDEX_REPLY_MS, &reply, err);
 	json_decref(req);
 	if (!st && !json_is_true(json_object_get(reply, "ok"))) {
@@ -229,51 +233,94 @@ static lec_status reindex_daemon(struct lsp_backend *b, const char *path, struct
 		const char *code = json_string_value(json_object_get(e, "code"));
 		const char *msg = json_string_value(json_object_get(e, "message"));
 		buf_printf(err, "%s", msg ? msg : "the daemon refused the reindex");
-		st = code && !strcmp(code, PROTO_E_LOCKED) ? LEC_ELOCKED :
-		     code && !strcmp(code, PROTO_E_NOT_FOUND) ? LEC_ENOTFOUND : LEC_EIO;
 		/* answered: not a reason to index here as well */
-		if (st == LEC_EIO)
-			st = LEC_EINTERNAL;
+		st = code && !strcmp(code, PROTO_E_LOCKED) ? LEC_ELOCKED : LEC_EINTERNAL;
 	}
 	json_decref(reply);
 	return st;
 }
 
-static lec_status reindex_here(struct lsp_backend *b, const char *path, struct buf *err)
+static lec_status reindex_here(struct lsp_backend *b, char *const *paths, size_t npaths,
+			       struct buf *err)
 {
 	struct idx_opts io = { 0 };
 	struct idx_hooks hooks = { 0 };
 	struct idx_stats stats;
-	char *paths[] = { (char *)path };
 	memset(&stats, 0, sizeof(stats));
-	return idx_run(b->index_dir, paths, 1, &io, &hooks, &stats, err);
+	return idx_run(b->index_dir, paths, npaths, &io, &hooks, &stats, err);
 }
 
-lec_status lsp_backend_reindex(struct lsp_backend *b, const char *path, struct buf *err)
+/* What to reindex for `path`: the note, or its directory when it is gone
+ * (the note leaves the index through it). NULL (reason in err) when it is
+ * no note of ours: under no root, hidden, inside the index itself (whose
+ * own writes an editor watching the notes reports: reindexing them would
+ * never end). */
+static char *target_of(const struct lsp_backend *b, const struct rootmap *m, const char *path,
+		       struct buf *err)
 {
-	char *target = NULL;
+	char *t = NULL;
 	struct stat sb;
-	lec_status st = paths_absolute(path, &target);
-	if (st)
-		return st;
-	/* a deleted note leaves the index through its directory's reindex */
-	if (lstat(target, &sb) != 0) {
-		char *slash = strrchr(target, '/');
-		if (slash && slash != target)
+	int rooted = 0;
+	if (paths_absolute(path, &t))
+		return NULL;
+	if (lstat(t, &sb) != 0) {
+		char *slash = strrchr(t, '/');
+		if (slash && slash != t)
 			*slash = '\0';
 	}
-	if (!under_a_root(b->index_dir, target)) {
-		buf_printf(err, "%s is under none of the index's roots: not indexed", target);
-		free(target);
-		return LEC_ENOTFOUND;
+	for (size_t i = 0; i < m->n && !rooted; i++)
+		rooted = inside(t, m->v[i].path);
+	const char *why = !rooted ? "is under none of the index's roots"
+			  : hidden(t) ? "is hidden"
+			  : inside(t, b->index_dir) ? "is inside the index" : NULL;
+	if (why) {
+		if (!err->len)
+			buf_printf(err, "%s %s: not indexed", t, why);
+		free(t);
+		return NULL;
 	}
-	st = LEC_ENOTFOUND;
-	if (b->socket && (st = ping(b, err)) == LEC_OK)
-		st = reindex_daemon(b, target, err);
-	if (st != LEC_OK && st != LEC_ELOCKED && st != LEC_EPERM && st != LEC_EINTERNAL) {
-		buf_reset(err);
-		st = reindex_here(b, target, err);
+	return t;
+}
+
+lec_status lsp_backend_reindex(struct lsp_backend *b, char *const *paths, size_t npaths,
+			       size_t *taken, struct buf *err)
+{
+	struct rootmap m;
+	char **targets = calloc(npaths ? npaths : 1, sizeof(char *));
+	size_t n = 0;
+	*taken = 0;
+	if (!targets)
+		return LEC_ENOMEM;
+	rootmap_init(&m);
+	lec_status st = rootmap_load_file(&m, b->index_dir, err);
+	buf_reset(err);
+	for (size_t i = 0; !st && i < npaths; i++)
+		if ((targets[n] = target_of(b, &m, paths[i], err)))
+			n++;
+	rootmap_release(&m);
+	*taken = n;
+	if (!st && n == 0)
+		st = LEC_ENOTFOUND;
+	if (!st) {
+		struct buf why;
+		buf_init(&why, 4096);
+		/* past the bound, one run over every root costs less than a list */
+		size_t k = n > LEC_LSP_MAX_REINDEX_PATHS ? 0 : n;
+		st = LEC_ENOTFOUND;
+		if (b->socket && (st = ping(b, &why)) == LEC_OK)
+			st = reindex_daemon(b, targets, k, &why);
+		if (st != LEC_OK && st != LEC_ELOCKED && st != LEC_EPERM && st != LEC_EINTERNAL) {
+			buf_reset(&why);
+			st = reindex_here(b, targets, k, &why);
+		}
+		if (st) {
+			buf_reset(err);
+			buf_puts(err, why.data ? why.data : "");
+		}
+		buf_release(&why);
 	}
-	free(target);
+	for (size_t i = 0; i < n; i++)
+		free(targets[i]);
+	free(targets);
 	return st;
 }

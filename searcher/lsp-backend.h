@@ -46,11 +46,15 @@ void lsp_backend_close(struct lsp_backend *b);
 lec_status lsp_backend_find(struct lsp_backend *b, const struct search_req *req,
 			    struct search_result *res, struct buf *err);
 
-/* Bring the note at `path` (absolute) up to date in the index: its
- * directory when it was deleted. Through the daemon's reindex op when one
- * serves our index, else here (idx_run). LEC_ENOTFOUND: path is under none
- * of the index's roots (nothing done: saving a file elsewhere must not add
- * a root); LEC_ELOCKED: another writer holds the index; message in err. */
-lec_status lsp_backend_reindex(struct lsp_backend *b, const char *path, struct buf *err);
+/* Bring the notes at paths[0 .. npaths) (absolute or not) up to date in
+ * the index: each note, or its directory when it was deleted. Through the
+ * daemon's reindex op when one serves our index, else here (idx_run); over
+ * LEC_LSP_MAX_REINDEX_PATHS notes, every root in one run. A path under none
+ * of the index's roots (saving a file elsewhere must not add a root),
+ * hidden, or inside the index is left out; *taken counts the others, and
+ * the first left out is named in err. LEC_ENOTFOUND: none was taken;
+ * LEC_ELOCKED: another writer holds the index; message in err. */
+lec_status lsp_backend_reindex(struct lsp_backend *b, char *const *paths, size_t npaths,
+			       size_t *taken, struct buf *err);
 
 #endif

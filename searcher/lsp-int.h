@@ -17,6 +17,8 @@ struct lsp_server {
 	struct lsp_backend be;
 	struct lsp_docs docs;
 	int initialized;        /* initialize answered */
+	int watch_dynamic;      /* the client registers file watchers for us */
+	unsigned requests_sent; /* our requests to the client, for their ids */
 	int shutdown;           /* shutdown answered: only exit is left */
 	int done;               /* exit received, or the stream ended */
 	int exit_code;

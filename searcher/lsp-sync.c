@@ -49,35 +49,53 @@ void lsp_did_close(struct lsp_server *s, const json_t *params)
 		lsp_docs_remove(&s->docs, uri);
 }
 
-/* Reindex the note at uri; what went wrong goes to the editor's log. */
-static void reindex(struct lsp_server *s, const char *uri)
+/* Reindex the notes at paths[0 .. n); what happened goes to the editor's
+ * log. */
+static void reindex(struct lsp_server *s, char *const *paths, size_t n)
 {
-	char *path = NULL;
 	struct buf err;
-	if (!uri || lsp_path_from_uri(uri, &path))
+	size_t taken = 0;
+	if (!n)
 		return;
 	buf_init(&err, 4096);
-	lec_status st = lsp_backend_reindex(&s->be, path, &err);
+	lec_status st = lsp_backend_reindex(&s->be, paths, n, &taken, &err);
 	if (st == LEC_ENOTFOUND)
-		lsp_log(s, 4, "lectern: %s", err.len ? err.data : path);
+		lsp_log(s, 4, "lectern: %s", err.len ? err.data : "nothing to reindex");
 	else if (st)
-		lsp_log(s, 2, "lectern: reindex of %s failed: %s", path,
-			err.len ? err.data : lec_status_str(st));
+		lsp_log(s, 2, "lectern: reindex of %s%s failed: %s", paths[0],
+			n > 1 ? " and others" : "", err.len ? err.data : lec_status_str(st));
+	else if (n == 1)
+		lsp_log(s, 4, "lectern: reindexed %s", paths[0]);
 	else
-		lsp_log(s, 4, "lectern: reindexed %s", path);
+		lsp_log(s, 4, "lectern: reindexed %zu of %zu changed files", taken, n);
 	buf_release(&err);
-	free(path);
 }
 
 void lsp_did_save(struct lsp_server *s, const json_t *params)
 {
-	reindex(s, doc_uri(params));
+	char *path = NULL;
+	const char *uri = doc_uri(params);
+	if (uri && lsp_path_from_uri(uri, &path) == LEC_OK)
+		reindex(s, &path, 1);
+	free(path);
 }
 
+/* Every change of the notification in one reindex: a checkout that
+ * changed a thousand notes is one run, not a thousand. */
 void lsp_did_change_watched(struct lsp_server *s, const json_t *params)
 {
 	const json_t *changes = json_object_get(params, "changes"), *c;
-	size_t i;
-	json_array_foreach(changes, i, c)
-		reindex(s, json_string_value(json_object_get(c, "uri")));
+	char **paths = calloc(json_array_size(changes) + 1, sizeof(char *));
+	size_t i, n = 0;
+	if (!paths)
+		return;
+	json_array_foreach(changes, i, c) {
+		const char *uri = json_string_value(json_object_get(c, "uri"));
+		if (uri && lsp_path_from_uri(uri, &paths[n]) == LEC_OK)
+			n++;
+	}
+	reindex(s, paths, n);
+	for (i = 0; i < n; i++)
+		free(paths[i]);
+	free(paths);
 }

@@ -5,6 +5,7 @@
 #include "lsp.h"
 
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -25,15 +26,30 @@ void lsp_log(struct lsp_server *s, int type, const char *fmt, ...)
 	buf_release(&b);
 }
 
+/* A request of ours to the client (`params` stolen), numbered "lectern-N". */
+static void lsp_write_request(struct lsp_server *s, const char *method, json_t *params)
+{
+	char id[32];
+	snprintf(id, sizeof(id), "lectern-%u", ++s->requests_sent);
+	json_t *m = params ? json_pack("{s:s, s:s, s:s, s:o}", "jsonrpc", "2.0", "id", id,
+				       "method", method, "params", params)
+			   : NULL;
+	if (m)
+		lsp_write_message(s->out_fd, m);
+	json_decref(m);
+}
+
 static json_t *initialize(struct lsp_server *s, const json_t *params, int *code, struct buf *err)
 {
-	(void)params;
 	if (s->initialized) {
 		*code = LSP_E_INVALID_REQUEST;
 		buf_puts(err, "initialize was already received");
 		return NULL;
 	}
 	s->initialized = 1;
+	const json_t *w = json_object_get(json_object_get(params, "capabilities"), "workspace");
+	s->watch_dynamic = json_is_true(json_object_get(
+		json_object_get(w, "didChangeWatchedFiles"), "dynamicRegistration"));
 	return json_pack("{s:{s:{s:b, s:i, s:{s:b}}, s:b, s:b, s:b}, s:{s:s, s:s}}",
 			 "capabilities", "textDocumentSync", "openClose", 1, "change",
 			 1 /* Full */, "save", "includeText", 0, "workspaceSymbolProvider", 1,
@@ -67,6 +83,15 @@ static void initialized(struct lsp_server *s, const json_t *params)
 	if (b.data)
 		lsp_log(s, 3, "lectern: %s", b.data);
 	buf_release(&b);
+	/* a client that watches files for its servers (VS Code, Neovim 0.9+)
+	 * tells us of notes changed outside the editor too: ask it to. Its
+	 * answer, a response to our request, is ignored as every response is. */
+	if (s->watch_dynamic)
+		lsp_write_request(s, "client/registerCapability",
+				  json_pack("{s:[{s:s, s:s, s:{s:[{s:s}]}}]}", "registrations", "id",
+					    "lectern-watch", "method",
+					    "workspace/didChangeWatchedFiles", "registerOptions",
+					    "watchers", "globPattern", "**/*"));
 }
 
 static const struct {

@@ -317,6 +317,55 @@ t_contains "started daemon: initialized says it started one" \
 	"through the daemon on $AUTO (started by this server)" "$(fact backend)"
 t_true "started daemon: it stopped with the server (socket removed)" test ! -e "$AUTO"
 
+# ---- files changed outside the editor: didChangeWatchedFiles ----------------
+restore
+printf 'A gone note about quokkas.\n' >"$NOTES/gone.txt"
+"$LECTERN" index --quiet --no-progress "$NOTES" >/dev/null 2>&1
+GONE_URI=$(uri "$NOTES/gone.txt")
+cat >"$SCRIPT" <<EOF
+[
+ {"request": "initialize", "params": {"capabilities": {"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}}},
+ {"notify": "initialized", "params": {}},
+ {"request": "workspace/symbol", "params": {"query": "quokkas"}},
+ {"append": ["$NOTES/links.md", "\nA xylophonic line, added after indexing.\n"]},
+ {"rm": "$NOTES/gone.txt"},
+ {"notify": "workspace/didChangeWatchedFiles", "params": {"changes": [{"uri": "$LINKS_URI", "type": 2}, {"uri": "$GONE_URI", "type": 3}, {"uri": "$(uri "$LECTERN_INDEX")/x", "type": 2}]}},
+ {"request": "workspace/symbol", "params": {"query": "xylophonic"}},
+ {"request": "workspace/symbol", "params": {"query": "quokkas"}},
+ {"request": "shutdown"},
+ {"notify": "exit"}
+]
+EOF
+cat >"$TEST_TMP/watch.py" <<'EOF'
+import json, sys
+steps = {}
+for line in open(sys.argv[1]):
+    j = json.loads(line)
+    if "step" in j:
+        steps[j["step"]] = j["got"]
+msgs = [m for i in sorted(steps) for m in steps[i] if m]
+reg = [m for m in msgs if m.get("method") == "client/registerCapability"]
+print("register=%s" % (reg[0]["params"]["registrations"][0]["method"] if reg else "none"))
+print("register_id=%s" % (isinstance(reg[0].get("id"), (str, int)) if reg else "none"))
+def uris(i):
+    return ",".join(s["location"]["uri"] for m in steps[i] if m and "result" in m for s in m["result"])
+print("before=%s" % uris(2))
+print("added=%s" % uris(6))
+print("removed=%s" % uris(7))
+print("logs=%s" % " ".join(m["params"]["message"] for m in msgs if m.get("method") == "window/logMessage"))
+EOF
+run_script --no-daemon
+sane "watched files"
+python3 "$TEST_TMP/watch.py" "$TEST_TMP/transcript" >"$FACTS"
+t_eq "watched files: a client that can is asked to watch the files for us" \
+	workspace/didChangeWatchedFiles "$(fact register)"
+t_eq "watched files: the request has an id" True "$(fact register_id)"
+t_eq "watched files: the note to delete is found before" "$GONE_URI" "$(fact before)"
+t_contains "watched files: a changed note is reindexed" "$LINKS_URI" "$(fact added)"
+t_eq "watched files: a deleted note leaves the index" "" "$(fact removed)"
+t_contains "watched files: one run for the notification, the index's own files left out" \
+	"reindexed 2 of 3 changed files" "$(fact logs)"
+
 # ---- exit without shutdown ----------------------------------------------------
 cat >"$SCRIPT" <<'EOF'
 [{"request": "initialize", "params": {"capabilities": {}}}, {"notify": "exit"}]
