@@ -366,6 +366,20 @@ t_eq "watched files: a deleted note leaves the index" "" "$(fact removed)"
 t_contains "watched files: one run for the notification, the index's own files left out" \
 	"reindexed 2 of 3 changed files" "$(fact logs)"
 
+# ---- no index -----------------------------------------------------------------
+cat >"$SCRIPT" <<'EOF'
+[{"request": "initialize", "params": {"capabilities": {}}},
+ {"request": "workspace/symbol", "params": {"query": "cattle"}},
+ {"request": "shutdown"}, {"notify": "exit"}]
+EOF
+LECTERN_INDEX=$TEST_TMP/no-index run_script
+sane "no index"
+t_eq "no index: the server still runs (exit 0 after shutdown)" 0 "$(fact exit)"
+t_contains "no index: workspace/symbol says to run lectern index" \
+	"\"code\": -32803, \"message\": \"no index at $TEST_TMP/no-index: run 'lectern index" \
+	"$(cat "$TEST_TMP/transcript")"
+t_true "no index: nothing was created" test ! -e "$TEST_TMP/no-index"
+
 # ---- exit without shutdown ----------------------------------------------------
 cat >"$SCRIPT" <<'EOF'
 [{"request": "initialize", "params": {"capabilities": {}}}, {"notify": "exit"}]
