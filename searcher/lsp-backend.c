@@ -79,6 +79,9 @@ static void spawn(struct lsp_backend *b)
 			close(devnull);
 		}
 		dup2(2, 1);
+		/* `lectern lsp` ignores SIGPIPE; an ignored signal would stay
+		 * ignored across exec: the daemon starts as from a shell */
+		signal(SIGPIPE, SIG_DFL);
 		/* the editor's Ctrl-C to our group is not the daemon's business */
 		setpgid(0, 0);
 		execl(exe, "lectern", "serve", "--index", b->index_dir, "--socket", b->socket,
