@@ -3,7 +3,8 @@
 # in `emacs --batch` runs `lectern lsp`: workspace/symbol "cattle, not pets"
 # through jsonrpc-request gives the seed note at line 9 and the UTF-16
 # character of the match; eglot's own position conversion lands on the
-# phrase; xref-find-definitions on a [[link]] opens the note it names;
+# phrase; xref-find-apropos lists it; xref-find-definitions on a [[link]]
+# opens the note it names;
 # hover shows it; eglot-shutdown ends the server, and the daemon it started.
 # Skips when eglot is not installed.
 # shellcheck source=tests/test-lib.sh
@@ -68,6 +69,14 @@ cat >"$DRIVER" <<'EOF'
     (t422-say "POINT line=%d col=%d text=%s" (line-number-at-pos) (current-column)
               (buffer-substring-no-properties (point) (+ (point) 16)))))
 
+(t422-step "apropos"
+  ;; what M-x xref-find-apropos (C-M-.) shows: eglot's own workspace/symbol
+  (with-current-buffer (find-file-noselect (expand-file-name "links.txt" t422-notes))
+    (let* ((xrefs (xref-backend-apropos 'eglot "cattle, not pets"))
+           (loc (and xrefs (xref-item-location (car xrefs)))))
+      (t422-say "APROPOS count=%d file=%s line=%s" (length xrefs)
+                (and loc (xref-location-group loc)) (and loc (xref-location-line loc))))))
+
 (t422-step "definition"
   (switch-to-buffer (find-file-noselect (expand-file-name "links.txt" t422-notes)))
   (goto-char (point-min))
@@ -103,6 +112,8 @@ check_eglot() {
 		"SYMBOL file=$SEED line=9 char=$UTF16 count=1" "$T_OUT"
 	t_contains "$mode: eglot's position lands on the phrase" \
 		"POINT line=10 col=$CHAR_COL text=$PHRASE" "$T_OUT"
+	t_contains "$mode: xref-find-apropos (eglot's workspace/symbol) lists the seed note at line 10" \
+		"APROPOS count=1 file=$SEED line=10" "$T_OUT"
 	t_contains "$mode: xref-find-definitions on [[link]] opens the note" \
 		"DEFINITION file=$JASSY line=1" "$T_OUT"
 	t_contains "$mode: hover on the [[link]] shows the note" \
