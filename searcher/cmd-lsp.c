@@ -14,11 +14,11 @@ static const char usage_line[] = "lectern lsp [options]";
 static const char summary[] =
 	"A language server (LSP 3.17, JSON-RPC over stdin and stdout) for any editor:\n"
 	"workspace/symbol runs a lectern query and lists each passage at its match;\n"
-	"hover and go-to-definition follow [[note]] and [text](note.md) links and\n"
-	"headings; saving a note reindexes it. Searches go to the daemon (lectern serve),\n"
-	"started when none runs, else to the index here. Editors start this command\n"
-	"themselves: see editors/README.md. Exit status: 0 after shutdown and exit,\n"
-	"1 on exit without shutdown (or when the input ends), 2 on a usage error.";
+	"hover and go-to-definition follow [[note]] and [text](note.md) links, hover on a\n"
+	"heading shows its section; saving a note reindexes it. Searches go to the daemon\n"
+	"(lectern serve), started when none runs, else to the index here. Editors start\n"
+	"this command themselves: see editors/README.md. Exit status: 0 after shutdown\n"
+	"and exit, 1 on exit without shutdown (or when the input ends), 2 on a usage error.";
 
 int cmd_lsp(int argc, char **argv)
 {
