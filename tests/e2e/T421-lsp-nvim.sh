@@ -6,7 +6,7 @@
 # vim.lsp.util.jump_to_location lands on the phrase (Neovim turns the UTF-16
 # character into its byte column); :lua vim.lsp.buf.workspace_symbol fills
 # the quickfix list with the note at line 10; hover on a [[link]] shows the
-# note; the server exits when Neovim does.
+# note; :w reindexes the note (didSave); the server exits when Neovim does.
 # shellcheck source=tests/test-lib.sh
 . "$(dirname "$0")/../test-lib.sh"
 
@@ -48,6 +48,7 @@ local id = vim.lsp.start_client({
 	cmd = { os.getenv('T421_LECTERN'), 'lsp', unpack(vim.split(os.getenv('T421_ARGS') or '', ' ', { trimempty = true })) },
 	root_dir = notes,
 	on_init = function() inited = true end,
+	handlers = { ['window/logMessage'] = function(_, r) say('LOG %s', r.message) end },
 })
 say('CLIENT id=%s', tostring(id))
 vim.cmd('edit ' .. notes .. '/links.md')
@@ -97,6 +98,20 @@ step('hover', function()
 	local v = r and r.result and r.result.contents and r.result.contents.value or 'none'
 	say('HOVER %s', (v:gsub('\n', '|')):sub(1, 120))
 end)
+step('save', function()
+	-- :w sends textDocument/didSave (the server asked for it): the note is
+	-- reindexed before the next request is answered
+	-- (the buffer may have been unloaded by the steps before, which detaches
+	-- it: attach it again, as a FileType autocommand does in a real setup)
+	vim.cmd('edit ' .. notes .. '/links.md')
+	vim.lsp.buf_attach_client(0, id)
+	vim.fn.append(vim.fn.line('$'), 'A xylophonic line, written from nvim.')
+	vim.cmd('silent write')
+	local res = vim.lsp.buf_request_sync(0, 'workspace/symbol', { query = 'xylophonic' }, 20000)
+	local r = res and res[id]
+	local first = r and r.result and r.result[1]
+	say('SAVED %s', first and (vim.uri_to_fname(first.location.uri) .. ':' .. first.location.range.start.line) or 'none')
+end)
 step('stop', function()
 	vim.lsp.stop_client(id)
 	say('STOPPED %s', tostring(vim.wait(20000, function() return vim.lsp.client_is_stopped(id) end, 50)))
@@ -125,11 +140,17 @@ check_nvim() {
 		"QF file=$SEED lnum=10" "$T_OUT"
 	t_contains "$mode: hover on the [[link]] shows the note" \
 		"HOVER **2012-reinvent-jassy-keynote-notes.txt**" "$T_OUT"
+	t_contains "$mode: :w reindexes the note (didSave): its new line is found" \
+		"SAVED $NOTES/links.md:3" "$T_OUT"
+	t_contains "$mode: the reindex is in Neovim's LSP log (window/logMessage)" \
+		"LOG lectern: reindexed $NOTES/links.md" "$T_OUT"
 	t_contains "$mode: the server stops when asked" "STOPPED true" "$T_OUT"
 }
 
 nvim_run --no-daemon
 check_nvim "no daemon"
+printf "# Links\n\nSee [[2012-reinvent-jassy-keynote-notes]] for the keynote.\n" >"$NOTES/links.md"
+"$LECTERN" index --quiet --no-progress "$NOTES" >/dev/null 2>&1
 nvim_run
 check_nvim "started daemon"
 t_true "started daemon: it stopped with the server" test ! -e "$XDG_RUNTIME_DIR/lectern/lectern.sock"
