@@ -93,6 +93,18 @@ cat >"$DRIVER" <<'EOF'
            (value (plist-get (plist-get res :contents) :value)))
       (t422-say "HOVER %s" (replace-regexp-in-string "\n" "|" (substring value 0 (min 60 (length value))))))))
 
+(t422-step "save"
+  ;; save-buffer sends textDocument/didSave: the note is reindexed
+  (with-current-buffer (find-file-noselect (expand-file-name "links.txt" t422-notes))
+    (goto-char (point-max))
+    (insert "A xylophonic line, written from Emacs.\n")
+    (let ((inhibit-message t)) (save-buffer))
+    (let* ((res (jsonrpc-request t422-server :workspace/symbol '(:query "xylophonic")))
+           (loc (and (> (length res) 0) (plist-get (aref res 0) :location))))
+      (t422-say "SAVED %s" (if loc (format "%s:%s" (eglot--uri-to-path (plist-get loc :uri))
+                                           (plist-get (plist-get (plist-get loc :range) :start) :line))
+                             "none")))))
+
 (t422-step "shutdown"
   (let ((proc (jsonrpc--process t422-server)))
     (eglot-shutdown t422-server)
@@ -118,6 +130,8 @@ check_eglot() {
 		"DEFINITION file=$JASSY line=1" "$T_OUT"
 	t_contains "$mode: hover on the [[link]] shows the note" \
 		"HOVER **2012-reinvent-jassy-keynote-notes.txt**" "$T_OUT"
+	t_contains "$mode: save-buffer reindexes the note (didSave): its new line is found" \
+		"SAVED $NOTES/links.txt:3" "$T_OUT"
 	# (eglot deletes the process right after sending exit: its status is
 	# SIGKILL's or ours, whichever comes first; T420 checks ours)
 	t_contains "$mode: eglot-shutdown: shutdown answered, the server is gone" "EXIT gone=t" "$T_OUT"
@@ -125,6 +139,8 @@ check_eglot() {
 
 T422_ARGS=--no-daemon t_run timeout 120 emacs --batch -Q -l "$DRIVER"
 check_eglot "no daemon"
+printf 'Links\n\nSee [[2012-reinvent-jassy-keynote-notes]] for the keynote.\n' >"$NOTES/links.txt"
+"$LECTERN" index --quiet --no-progress "$NOTES" >/dev/null 2>&1
 T422_ARGS='' t_run timeout 120 emacs --batch -Q -l "$DRIVER"
 check_eglot "started daemon"
 # eglot SIGKILLs the server; the daemon it started follows it (SIGTERM on
