@@ -4,8 +4,8 @@
 # through jsonrpc-request gives the seed note at line 9 and the UTF-16
 # character of the match; eglot's own position conversion lands on the
 # phrase; xref-find-apropos lists it; xref-find-definitions on a [[link]]
-# opens the note it names;
-# hover shows it; eglot-shutdown ends the server, and the daemon it started.
+# opens the note it names; hover shows it; save-buffer reindexes the note
+# (didSave); eglot-shutdown ends the server, and the daemon it started.
 # Skips when eglot is not installed.
 # shellcheck source=tests/test-lib.sh
 . "$(dirname "$0")/../test-lib.sh"
