@@ -62,15 +62,42 @@ static size_t word_len(const char *line, size_t len, size_t at)
 	return i - at;
 }
 
-/* {"start":..,"end":..} of the hit's match: line - 1, and the byte column
- * turned into UTF-16 code units over the line's text (a note that cannot
- * be read, or a stale hit, points at the line's start). */
+/* The shown match among the hit's occurrences (search_req.occurrences),
+ * when its whole line came with it (lines are cut at LEC_MAX_LINE_BYTES, and
+ * past LEC_MAX_OCCURRENCE_TEXT_BYTES come without text): its line's text
+ * and its bytes [*at, *at + *len). A phrase is one occurrence, so the range
+ * covers "cattle, not pets", not only its first word. */
+static const char *occurrence(const struct search_hit *h, size_t *at, size_t *len)
+{
+	for (size_t i = 0; i < h->nocc; i++) {
+		const struct search_occurrence *o = &h->occ[i];
+		if (o->line != h->line || o->col != h->col || !o->col || !o->line_text)
+			continue;
+		size_t n = strlen(o->line_text);
+		if (o->col - 1 + o->len > n || n >= LEC_MAX_LINE_BYTES)
+			return NULL;
+		*at = o->col - 1;
+		*len = o->len;
+		return o->line_text;
+	}
+	return NULL;
+}
+
+/* {"start":..,"end":..} of the hit's match: line - 1, and the byte columns
+ * turned into UTF-16 code units over the line's text: the occurrence's
+ * line, else the note's (a note that cannot be read, or a stale hit,
+ * points at the line's start). */
 static json_t *hit_range(struct note_cache *c, const struct search_hit *h)
 {
 	uint32_t line0 = h->line ? h->line - 1 : 0, from = 0, to = 0;
-	size_t s, e;
-	if (!h->stale && cache_load(c, h->path) && lsp_line_span(c->text, c->len, line0, &s, &e)) {
-		size_t at = h->col ? h->col - 1 : 0;
+	size_t s, e, at, len;
+	const char *text = h->stale ? NULL : occurrence(h, &at, &len);
+	if (text) {
+		from = lsp_utf16_len(text, at);
+		to = from + lsp_utf16_len(text + at, len);
+	} else if (!h->stale && cache_load(c, h->path) &&
+		   lsp_line_span(c->text, c->len, line0, &s, &e)) {
+		at = h->col ? h->col - 1 : 0;
 		if (at > e - s)
 			at = e - s;
 		from = lsp_utf16_len(c->text + s, at);
@@ -140,6 +167,8 @@ json_t *lsp_workspace_symbol(struct lsp_server *s, const json_t *params, int *co
 	/* what the user typed is one argument, as `lectern find "..."` takes it */
 	req.qflags = QP_IMPLICIT_PHRASE;
 	req.limit = LEC_LSP_SYMBOLS;
+	/* the matches' lines come with the hits: the ranges need no note read */
+	req.occurrences = 1;
 	lec_status st = lsp_backend_find(&s->be, &req, &res, err);
 	if (st) {
 		*code = LSP_E_REQUEST_FAILED;

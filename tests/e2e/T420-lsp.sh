@@ -226,8 +226,8 @@ check_all() {
 	t_eq "$mode: initialize advertises symbols, hover, definition and sync" \
 		"definitionProvider,hoverProvider,textDocumentSync,workspaceSymbolProvider" "$(fact caps)"
 	t_eq "$mode: didSave is asked for" '{"includeText": false}' "$(fact sync_save)"
-	t_contains "$mode: workspace/symbol finds the seed note at line 9, UTF-16 character $SEED_CHAR" \
-		"$SEED_URI:$SEED_LINE:$SEED_CHAR-$((SEED_CHAR + 6)) kind=15 name=" "$(fact sym_seed)"
+	t_contains "$mode: workspace/symbol finds the seed note at line 9, UTF-16 character $SEED_CHAR, the range over the phrase" \
+		"$SEED_URI:$SEED_LINE:$SEED_CHAR-$((SEED_CHAR + 16)) kind=15 name=" "$(fact sym_seed)"
 	t_contains "$mode: the symbol's name holds the snippet" "they are cattle, not pets" "$(fact sym_seed)"
 	t_eq "$mode: one passage says it" 1 "$(fact sym_count_seed)"
 	t_contains "$mode: after a non-BMP character the match is counted in UTF-16 (😀 is 2)" \
@@ -365,6 +365,33 @@ t_contains "watched files: a changed note is reindexed" "$LINKS_URI" "$(fact add
 t_eq "watched files: a deleted note leaves the index" "" "$(fact removed)"
 t_contains "watched files: one run for the notification, the index's own files left out" \
 	"reindexed 2 of 3 changed files" "$(fact logs)"
+
+# ---- a match past the 4096 bytes of a line the hits carry ---------------------
+python3 - "$NOTES/long-line.txt" <<'EOF'
+import sys
+open(sys.argv[1], "w", encoding="utf-8").write(
+    "Title line\n\n" + "don’t – 😀 " * 600 + "the wombatine burrow.\n")
+EOF
+"$LECTERN" index --quiet --no-progress "$NOTES" >/dev/null 2>&1
+LONG_CHAR=$(python3 -c 'import sys; l=open(sys.argv[1],encoding="utf-8").read().split("\n")[2]; print(len(l[:l.index("wombatine")].encode("utf-16-le"))//2)' "$NOTES/long-line.txt")
+cat >"$SCRIPT" <<'EOF'
+[{"request": "initialize", "params": {"capabilities": {}}},
+ {"request": "workspace/symbol", "params": {"query": "wombatine"}},
+ {"request": "shutdown"}, {"notify": "exit"}]
+EOF
+run_script --no-daemon
+sane "long line"
+t_true "long line: the match is counted in UTF-16 from the note itself ($LONG_CHAR)" python3 -c '
+import json, sys
+for line in open(sys.argv[1]):
+    j = json.loads(line)
+    if j.get("step") == 1:
+        r = [m for m in j["got"] if m and "result" in m][0]["result"][0]["location"]["range"]
+        if (r["start"]["line"], r["start"]["character"], r["end"]["character"]) != (2, int(sys.argv[2]), int(sys.argv[2]) + 9):
+            print(r)
+            sys.exit(1)
+' "$TEST_TMP/transcript" "$LONG_CHAR"
+rm -f "$NOTES/long-line.txt"
 
 # ---- no index -----------------------------------------------------------------
 cat >"$SCRIPT" <<'EOF'
