@@ -105,4 +105,22 @@
 #define LEC_IDLE_TIMEOUT_SEC 300
 #define LEC_MAX_CLIENTS 1024
 
+/* Language server (lectern lsp) */
+/* A JSON-RPC message body: a larger one is skipped unread and answered
+ * with an error (a client never needs more: whole notes are 64 MiB at most
+ * but an editor sends one document per message, and 16 MiB is the daemon's
+ * reply bound too) */
+#define LEC_MAX_LSP_MESSAGE (16u << 20)
+/* The header lines of one message, all together */
+#define LEC_MAX_LSP_HEADER 8192
+/* workspace/symbol: passages returned for one query */
+#define LEC_LSP_SYMBOLS 100
+/* Documents the editor has open whose text the server keeps */
+#define LEC_LSP_MAX_DOCS 256
+/* Notes one didChangeWatchedFiles reindexes by name; past it, every root
+ * (a checkout that changed many files) */
+#define LEC_LSP_MAX_REINDEX_PATHS 256
+/* A hover shows at most this much of a passage */
+#define LEC_LSP_HOVER_BYTES 4096
+
 #endif

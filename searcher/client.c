@@ -322,6 +322,10 @@ static void take_head(struct search_result *res, struct search_result *line)
 /* Move the line's hits to res->hits. */
 static lec_status keep_hits(struct search_result *res, struct search_result *line, size_t *cap)
 {
+	/* a line without hits (a query that finds nothing) has hits == NULL:
+	 * nothing to copy (memcpy from NULL is undefined even for 0 bytes) */
+	if (!line->nhits)
+		return LEC_OK;
 	struct search_hit *v = vec_reserve(res->hits, cap, res->nhits + line->nhits, sizeof(*v), 16);
 	if (!v)
 		return LEC_ENOMEM;

@@ -14,6 +14,7 @@ int cmd_status(int argc, char **argv);
 int cmd_find(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_shard(int argc, char **argv);
+int cmd_lsp(int argc, char **argv);
 
 /* "lectern: " + message on stderr, for the cmd files. */
 void lec_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -20,6 +20,7 @@ static const struct lec_command commands[] = {
 	{ "completion", cmd_completion, "print the bash, zsh or fish completion script" },
 	{ "serve", cmd_serve, "answer searches over a Unix socket (the daemon)" },
 	{ "shard", cmd_shard, "list the index's shards; add or remove remote ones" },
+	{ "lsp", cmd_lsp, "a language server for editors (LSP over stdio)" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

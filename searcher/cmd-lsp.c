@@ -1,0 +1,57 @@
+/* cmd-lsp.c - `lectern lsp`: the language server, on stdin and stdout. */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "commands.h"
+#include "exitcode.h"
+#include "lsp.h"
+#include "options.h"
+
+static const char usage_line[] = "lectern lsp [options]";
+static const char summary[] =
+	"A language server (LSP 3.17, JSON-RPC over stdin and stdout) for any editor:\n"
+	"workspace/symbol runs a lectern query and lists each passage at its match;\n"
+	"hover and go-to-definition follow [[note]] and [text](note.md) links, hover on a\n"
+	"heading shows its section; saving a note reindexes it. Searches go to the daemon\n"
+	"(lectern serve), started when none runs, else to the index here. Editors start\n"
+	"this command themselves: see editors/README.md. Exit status: 0 after shutdown\n"
+	"and exit, 1 on exit without shutdown (or when the input ends), 2 on a usage error.";
+
+int cmd_lsp(int argc, char **argv)
+{
+	struct lsp_opts lo = { 0 };
+	const struct opt opts[] = {
+		OPT_STRING_(0, "index", &lo.index, "DIR", "the index directory"),
+		OPT_STRING_(0, "socket", &lo.socket, "PATH", "the daemon's socket (default: lectern serve's)"),
+		OPT_FLAG_(0, "no-daemon", &lo.no_daemon, "search the index in this process; no daemon"),
+		OPT_FLAG_(0, "no-start", &lo.no_start, "use a running daemon, but start none"),
+		OPT_END_(),
+	};
+	char **args = NULL, err[512];
+	size_t nargs = 0;
+	enum opt_result r = opt_parse(opts, argc, argv, &args, &nargs, err, sizeof(err));
+	if (r == OPT_HELP) {
+		opt_usage(stdout, usage_line, summary, opts);
+		free(args);
+		return LEC_EXIT_OK;
+	}
+	if (r == OPT_ERROR || nargs) {
+		lec_error("lsp: %s", r == OPT_ERROR ? err : "takes no arguments");
+		opt_usage(stderr, usage_line, NULL, opts);
+		free(args);
+		return LEC_EXIT_ERROR;
+	}
+	free(args);
+	/* an editor gone away must end us through the write error, not a signal */
+	signal(SIGPIPE, SIG_IGN);
+	struct buf msg;
+	buf_init(&msg, 4096);
+	int code = lsp_serve(&lo, 0, 1, &msg);
+	if (code == LEC_EXIT_ERROR)
+		lec_error("lsp: %s", msg.data ? msg.data : "cannot start");
+	buf_release(&msg);
+	return code;
+}
