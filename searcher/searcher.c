@@ -140,27 +140,24 @@ static void free_sub_roots(struct rootmap **v, size_t n)
  * was indexed). None, or a damaged one: its notes show their keys. */
 static lec_status remote_roots(xap_db *db, struct rootmap **out)
 {
-	char *val = NULL;
-	size_t len = 0;
 	*out = NULL;
-	lec_status st = xap_db_get_metadata(db, LEC_META_ROOTS, strlen(LEC_META_ROOTS), &val, &len);
-	if (!st && len) {
-		struct buf why;
-		buf_init(&why, 1024);
-		struct rootmap *m = malloc(sizeof(*m));
-		if (m) {
-			rootmap_init(m);
-			if (rootmap_decode(m, val, len, NULL, &why) == LEC_OK) {
-				*out = m;
-				m = NULL;
-			}
-			free(m);
-		} else {
-			st = LEC_ENOMEM;
-		}
-		buf_release(&why);
+	struct rootmap *m = malloc(sizeof(*m));
+	if (!m)
+		return LEC_ENOMEM;
+	struct buf why;
+	buf_init(&why, 1024);
+	rootmap_init(m);
+	lec_status st = rootmap_load_db(m, db, &why);
+	if (!st && m->n) {
+		*out = m;
+		m = NULL;
 	}
-	free(val);
+	if (st == LEC_ECORRUPT)
+		st = LEC_OK;
+	if (m)
+		rootmap_release(m);
+	free(m);
+	buf_release(&why);
 	return st;
 }
 
