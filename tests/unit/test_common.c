@@ -720,6 +720,8 @@ static void test_notefile_read(void **state)
 	assert_int_equal(notefile_read(path, 1 << 20, &d, &len, NULL), LEC_ENOTFOUND);
 	assert_int_equal(notefile_read_window(path, 1 << 20, 0, 1, &d, &len, &size, &whole),
 			 LEC_ENOTFOUND);
+}
+
 /* A line's start found looking back through the file, as far as asked. */
 static void test_line_start(void **state)
 {
