@@ -138,6 +138,7 @@ LECTERN_API lectern_status_t lectern_index_open(const char *path, lectern_mode_t
 		lectern_index_close(idx);
 		return ps;
 	}
+	buf_reset(&idx->err);   /* warnings of a good open (a remote shard left out) */
 	*index = idx;
 	return LECTERN_STATUS_SUCCESS;
 }
