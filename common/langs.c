@@ -10,13 +10,13 @@ lec_status langs_each(xap_db *db, langs_fn fn, void *ctx)
 {
 	char *val = NULL;
 	size_t len = 0;
-	lec_status st = xap_db_get_metadata(db, LEC_META_LANGUAGES, strlen(LEC_META_LANGUAGES),
-					    &val, &len);
+	lec_status st =
+		xap_db_get_metadata(db, LEC_META_LANGUAGES, strlen(LEC_META_LANGUAGES), &val, &len);
 	for (char *p = val, *nl; !st && p < val + len; p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(val + len - p));
 		if (!nl)
 			nl = val + len;
-		*nl = 0;        /* val has its NUL past len */
+		*nl = 0; /* val has its NUL past len */
 		if (nl > p)
 			st = fn(ctx, p, (size_t)(nl - p));
 	}

@@ -16,14 +16,14 @@
 #include "search.h"
 #include "status.h"
 
-#define ERR_MAX (64u << 10)     /* the longest message a handle keeps */
+#define ERR_MAX (64u << 10) /* the longest message a handle keeps */
 
 struct lectern_index {
-	char *path;             /* absolute; owned */
+	char *path; /* absolute; owned */
 	lectern_mode_t mode;
-	struct searcher *s;     /* opened on the first query (READ_WRITE) or at
+	struct searcher *s; /* opened on the first query (READ_WRITE) or at
 	                         * open (READ_ONLY); owned; NULL when not open */
-	struct buf err;         /* the last failure's message; "" after a success */
+	struct buf err;     /* the last failure's message; "" after a success */
 };
 
 /* The passages are the search_hits of res; a lectern_passage_t * points at
@@ -40,7 +40,7 @@ static const lectern_status_t from_lec[LEC_STATUS_COUNT] = {
 	[LEC_EIO] = LECTERN_STATUS_IO_ERROR,
 	[LEC_ENOTFOUND] = LECTERN_STATUS_NOT_FOUND,
 	[LEC_ELOCKED] = LECTERN_STATUS_LOCKED,
-	[LEC_EMODIFIED] = LECTERN_STATUS_INTERNAL,   /* retried inside: never seen */
+	[LEC_EMODIFIED] = LECTERN_STATUS_INTERNAL, /* retried inside: never seen */
 	[LEC_ECORRUPT] = LECTERN_STATUS_CORRUPT,
 	[LEC_EVERSION] = LECTERN_STATUS_VERSION,
 	[LEC_ELIMIT] = LECTERN_STATUS_LIMIT,
@@ -49,7 +49,7 @@ static const lectern_status_t from_lec[LEC_STATUS_COUNT] = {
 	[LEC_EUNIMPL] = LECTERN_STATUS_INTERNAL,
 	[LEC_EXAPIAN] = LECTERN_STATUS_IO_ERROR,
 	[LEC_EINTERNAL] = LECTERN_STATUS_INTERNAL,
-	[LEC_ESTOP] = LECTERN_STATUS_INTERNAL,       /* no callback stops a search here */
+	[LEC_ESTOP] = LECTERN_STATUS_INTERNAL, /* no callback stops a search here */
 	[LEC_EPERM] = LECTERN_STATUS_PERMISSION,
 	[LEC_ETIMEOUT] = LECTERN_STATUS_TIMEOUT,
 };
@@ -117,7 +117,8 @@ LECTERN_API lectern_status_t lectern_index_open(const char *path, lectern_mode_t
 	set_message(error_message, NULL);
 	if (index)
 		*index = NULL;
-	if (!path || !index || (mode != LECTERN_MODE_READ_ONLY && mode != LECTERN_MODE_READ_WRITE)) {
+	if (!path || !index ||
+	    (mode != LECTERN_MODE_READ_ONLY && mode != LECTERN_MODE_READ_WRITE)) {
 		set_message(error_message, "lectern_index_open: a path, an out-parameter and a "
 					   "known mode are needed");
 		return LECTERN_STATUS_INVALID_ARGUMENT;
@@ -138,7 +139,7 @@ LECTERN_API lectern_status_t lectern_index_open(const char *path, lectern_mode_t
 		lectern_index_close(idx);
 		return ps;
 	}
-	buf_reset(&idx->err);   /* warnings of a good open (a remote shard left out) */
+	buf_reset(&idx->err); /* warnings of a good open (a remote shard left out) */
 	*index = idx;
 	return LECTERN_STATUS_SUCCESS;
 }
@@ -175,9 +176,14 @@ static void forward_warning(void *ctx, const char *path, const char *message)
 static void copy_stats(const struct idx_stats *in, lectern_index_stats_t *out)
 {
 	*out = (lectern_index_stats_t){
-		.files = in->files, .added = in->added, .updated = in->updated,
-		.removed = in->removed, .unchanged = in->unchanged, .skipped = in->skipped,
-		.warnings = in->warnings, .passages = in->passages,
+		.files = in->files,
+		.added = in->added,
+		.updated = in->updated,
+		.removed = in->removed,
+		.unchanged = in->unchanged,
+		.skipped = in->skipped,
+		.warnings = in->warnings,
+		.passages = in->passages,
 	};
 }
 
@@ -270,11 +276,11 @@ LECTERN_API lectern_status_t lectern_index_update(lectern_index_t *index,
 
 /* ---- a query --------------------------------------------------------------- */
 
-#define KNOWN_FLAGS (LECTERN_QUERY_ALL | LECTERN_QUERY_OCCURRENCES | LECTERN_QUERY_STRICT | \
-		     LECTERN_QUERY_PHRASE | LECTERN_QUERY_IMPLICIT_PHRASE)
+#define KNOWN_FLAGS                                                             \
+	(LECTERN_QUERY_ALL | LECTERN_QUERY_OCCURRENCES | LECTERN_QUERY_STRICT | \
+	 LECTERN_QUERY_PHRASE | LECTERN_QUERY_IMPLICIT_PHRASE)
 
-static void make_req(struct search_req *req, const char *query,
-		     const lectern_query_options_t *o)
+static void make_req(struct search_req *req, const char *query, const lectern_query_options_t *o)
 {
 	unsigned f = o ? o->flags : 0;
 	search_req_init(req);
@@ -419,8 +425,8 @@ LECTERN_API size_t lectern_passage_highlight_count(const lectern_passage_t *pass
 	return passage && hit_of(passage)->snippet ? hit_of(passage)->nhighlights : 0;
 }
 
-LECTERN_API lectern_status_t lectern_passage_highlight(const lectern_passage_t *passage,
-						       size_t i, size_t *offset, size_t *length)
+LECTERN_API lectern_status_t lectern_passage_highlight(const lectern_passage_t *passage, size_t i,
+						       size_t *offset, size_t *length)
 {
 	if (i >= lectern_passage_highlight_count(passage))
 		return LECTERN_STATUS_INVALID_ARGUMENT;
@@ -447,9 +453,9 @@ LECTERN_API size_t lectern_passage_occurrence_count(const lectern_passage_t *pas
 	return passage ? hit_of(passage)->nocc : 0;
 }
 
-LECTERN_API lectern_status_t lectern_passage_occurrence(const lectern_passage_t *passage,
-							size_t i, uint32_t *line,
-							uint32_t *column, uint32_t *end_column,
+LECTERN_API lectern_status_t lectern_passage_occurrence(const lectern_passage_t *passage, size_t i,
+							uint32_t *line, uint32_t *column,
+							uint32_t *end_column,
 							const char **line_text)
 {
 	if (i >= lectern_passage_occurrence_count(passage))

@@ -50,21 +50,21 @@ extern "C" {
 
 typedef enum lectern_status {
 	LECTERN_STATUS_SUCCESS = 0,
-	LECTERN_STATUS_OUT_OF_MEMORY,     /* an allocation failed */
-	LECTERN_STATUS_INVALID_ARGUMENT,  /* NULL where a value is needed, a bad mode or flag */
-	LECTERN_STATUS_IO_ERROR,          /* a system call failed (the message says which) */
-	LECTERN_STATUS_NOT_FOUND,         /* no index there, or a root that does not exist */
-	LECTERN_STATUS_LOCKED,            /* another process is writing the index */
-	LECTERN_STATUS_CORRUPT,           /* the index is damaged (lectern status --verify) */
-	LECTERN_STATUS_VERSION,           /* the index has another format: index it again */
-	LECTERN_STATUS_LIMIT,             /* an input is over one of lectern's bounds */
-	LECTERN_STATUS_SYNTAX,            /* the query cannot be parsed (strict queries only) */
-	LECTERN_STATUS_NETWORK,           /* a remote shard failed */
-	LECTERN_STATUS_PERMISSION,        /* permission denied */
-	LECTERN_STATUS_TIMEOUT,           /* a time budget ran out */
-	LECTERN_STATUS_READ_ONLY,         /* a write on an index opened read-only */
-	LECTERN_STATUS_INTERNAL,          /* a broken invariant or an unexpected error */
-	LECTERN_STATUS_LAST_STATUS        /* not a status: the number of them */
+	LECTERN_STATUS_OUT_OF_MEMORY,    /* an allocation failed */
+	LECTERN_STATUS_INVALID_ARGUMENT, /* NULL where a value is needed, a bad mode or flag */
+	LECTERN_STATUS_IO_ERROR,         /* a system call failed (the message says which) */
+	LECTERN_STATUS_NOT_FOUND,        /* no index there, or a root that does not exist */
+	LECTERN_STATUS_LOCKED,           /* another process is writing the index */
+	LECTERN_STATUS_CORRUPT,          /* the index is damaged (lectern status --verify) */
+	LECTERN_STATUS_VERSION,          /* the index has another format: index it again */
+	LECTERN_STATUS_LIMIT,            /* an input is over one of lectern's bounds */
+	LECTERN_STATUS_SYNTAX,           /* the query cannot be parsed (strict queries only) */
+	LECTERN_STATUS_NETWORK,          /* a remote shard failed */
+	LECTERN_STATUS_PERMISSION,       /* permission denied */
+	LECTERN_STATUS_TIMEOUT,          /* a time budget ran out */
+	LECTERN_STATUS_READ_ONLY,        /* a write on an index opened read-only */
+	LECTERN_STATUS_INTERNAL,         /* a broken invariant or an unexpected error */
+	LECTERN_STATUS_LAST_STATUS       /* not a status: the number of them */
 } lectern_status_t;
 
 /* A static, human-readable name for `status` ("out of memory"); never
@@ -115,11 +115,11 @@ LECTERN_API const char *lectern_index_path(const lectern_index_t *index);
 
 /* What an indexing run did (lectern_index_add_roots, lectern_index_update). */
 typedef struct lectern_index_stats {
-	uint64_t files;         /* notes seen under the roots */
+	uint64_t files; /* notes seen under the roots */
 	uint64_t added, updated, removed, unchanged;
-	uint64_t skipped;       /* binary, too large or unreadable files */
-	uint64_t warnings;      /* problems with single files (the run went on) */
-	uint64_t passages;      /* passages written */
+	uint64_t skipped;  /* binary, too large or unreadable files */
+	uint64_t warnings; /* problems with single files (the run went on) */
+	uint64_t passages; /* passages written */
 } lectern_index_stats_t;
 
 /* How an indexing run goes. Every field may be zero (or NULL): the
@@ -185,9 +185,9 @@ enum lectern_query_flag {
 };
 
 typedef struct lectern_query_options {
-	unsigned limit;         /* passages in the page; 0: 10 */
-	unsigned offset;        /* best passages to skip first */
-	unsigned flags;         /* enum lectern_query_flag, or-ed */
+	unsigned limit;  /* passages in the page; 0: 10 */
+	unsigned offset; /* best passages to skip first */
+	unsigned flags;  /* enum lectern_query_flag, or-ed */
 } lectern_query_options_t;
 
 /* The passages that matched a query (opaque). */
@@ -251,8 +251,8 @@ LECTERN_API double lectern_passage_score(const lectern_passage_t *passage);
  * i-th as offset and length (INVALID_ARGUMENT past the last). */
 LECTERN_API const char *lectern_passage_snippet(const lectern_passage_t *passage);
 LECTERN_API size_t lectern_passage_highlight_count(const lectern_passage_t *passage);
-LECTERN_API lectern_status_t lectern_passage_highlight(const lectern_passage_t *passage,
-						       size_t i, size_t *offset, size_t *length);
+LECTERN_API lectern_status_t lectern_passage_highlight(const lectern_passage_t *passage, size_t i,
+						       size_t *offset, size_t *length);
 /* Nonzero when the passage holds only some of the query's words. */
 LECTERN_API int lectern_passage_fallback(const lectern_passage_t *passage);
 /* Nonzero when the note changed (or is gone) since it was indexed and the
@@ -265,9 +265,9 @@ LECTERN_API int lectern_passage_stale(const lectern_passage_t *passage);
  * newline; cut at 4 KiB; NULL when the passage's lines ran over their
  * bound). Each out-parameter may be NULL. INVALID_ARGUMENT past the last. */
 LECTERN_API size_t lectern_passage_occurrence_count(const lectern_passage_t *passage);
-LECTERN_API lectern_status_t lectern_passage_occurrence(const lectern_passage_t *passage,
-							size_t i, uint32_t *line,
-							uint32_t *column, uint32_t *end_column,
+LECTERN_API lectern_status_t lectern_passage_occurrence(const lectern_passage_t *passage, size_t i,
+							uint32_t *line, uint32_t *column,
+							uint32_t *end_column,
 							const char **line_text);
 
 #ifdef __cplusplus

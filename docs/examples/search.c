@@ -56,7 +56,7 @@ int main(int argc, char **argv)
 	lectern_status_t st = lectern_index_open(index_dir, LECTERN_MODE_READ_ONLY, &idx, &why);
 	if (st != LECTERN_STATUS_SUCCESS) {
 		fprintf(stderr, "search: %s: %s\n", lectern_status_str(st), why ? why : "");
-		free(why);      /* the caller's */
+		free(why); /* the caller's */
 		return 2;
 	}
 
@@ -83,7 +83,7 @@ int main(int argc, char **argv)
 		print_snippet(p);
 	}
 
-	lectern_results_free(res);      /* before the index it came from */
+	lectern_results_free(res); /* before the index it came from */
 	lectern_index_close(idx);
 	return shown ? 0 : 1;
 }

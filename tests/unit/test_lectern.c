@@ -3,7 +3,7 @@
  * over an index of corpus/ in a temporary directory. Statuses and messages
  * of each kind of misuse, ownership (under ASan every handle, result and
  * message is freed: a leak fails), and the passages' accessors. */
-#define _GNU_SOURCE 1   /* mkdtemp */
+#define _GNU_SOURCE 1 /* mkdtemp */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,7 +16,7 @@
 
 #include "lectern.h"
 
-static char dir[256];           /* holds the index: dir/index */
+static char dir[256]; /* holds the index: dir/index */
 static char index_dir[300];
 
 static int setup(void **state)
@@ -160,7 +160,8 @@ static void test_query_misuse(void **state)
 	assert_int_equal(lectern_query_run(idx, "(cattle AND", NULL, &res), LECTERN_STATUS_SUCCESS);
 	assert_string_equal(lectern_index_last_error(idx), "");
 	lectern_results_free(res);
-	assert_int_equal(lectern_query_run(idx, "zzyzzyvaquux", NULL, &res), LECTERN_STATUS_SUCCESS);
+	assert_int_equal(lectern_query_run(idx, "zzyzzyvaquux", NULL, &res),
+			 LECTERN_STATUS_SUCCESS);
 	assert_int_equal(lectern_results_count(res), 0);
 	assert_null(lectern_results_next(res));
 	lectern_results_free(res);
@@ -196,9 +197,9 @@ static void test_passage(void **state)
 	assert_int_equal(lectern_passage_highlight(p, 0, &off, &len), LECTERN_STATUS_SUCCESS);
 	assert_true(off + len <= strlen(snip));
 	assert_memory_equal(snip + off, q, strlen(q));
-	assert_int_equal(lectern_passage_highlight(p, lectern_passage_highlight_count(p), &off,
-						   &len),
-			 LECTERN_STATUS_INVALID_ARGUMENT);
+	assert_int_equal(
+		lectern_passage_highlight(p, lectern_passage_highlight_count(p), &off, &len),
+		LECTERN_STATUS_INVALID_ARGUMENT);
 	/* occurrences only when asked */
 	assert_int_equal(lectern_passage_occurrence_count(p), 0);
 	assert_int_equal(lectern_passage_occurrence(p, 0, NULL, NULL, NULL, NULL),

@@ -49,7 +49,7 @@ static xap_db *new_db(const char *name)
 struct seen {
 	char names[4][32];
 	size_t n;
-	size_t stop_at;         /* stop (LEC_ESTOP) at this many; 0: never */
+	size_t stop_at; /* stop (LEC_ESTOP) at this many; 0: never */
 };
 
 static lec_status collect(void *ctx, const char *name, size_t len)
@@ -66,7 +66,7 @@ static void test_languages(void **state)
 	(void)state;
 	xap_db *db = new_db("langs");
 	struct seen s = { 0 };
-	assert_int_equal(langs_each(db, collect, &s), LEC_OK);      /* none stored */
+	assert_int_equal(langs_each(db, collect, &s), LEC_OK); /* none stored */
 	assert_int_equal(s.n, 0);
 
 	struct buf b;
@@ -114,7 +114,7 @@ static void test_roots_copy(void **state)
 	rootmap_init(&m);
 	rootmap_init(&back);
 	buf_init(&err, 0);
-	assert_int_equal(rootmap_load_db(&back, db, &err), LEC_OK);  /* none stored */
+	assert_int_equal(rootmap_load_db(&back, db, &err), LEC_OK); /* none stored */
 	assert_int_equal(back.n, 0);
 
 	assert_int_equal(rootmap_add(&m, "/notes/en", NULL, NULL), LEC_OK);
@@ -129,9 +129,9 @@ static void test_roots_copy(void **state)
 	assert_int_equal(back.v[1].id, m.v[1].id);
 
 	const char *bad = "not a root line";
-	assert_int_equal(xap_db_set_metadata(db, LEC_META_ROOTS, strlen(LEC_META_ROOTS), bad,
-					     strlen(bad)),
-			 LEC_OK);
+	assert_int_equal(
+		xap_db_set_metadata(db, LEC_META_ROOTS, strlen(LEC_META_ROOTS), bad, strlen(bad)),
+		LEC_OK);
 	assert_int_equal(rootmap_load_db(&back, db, &err), LEC_ECORRUPT);
 	assert_true(err.len > 0);
 	rootmap_release(&m);
