@@ -116,6 +116,8 @@ $(BUILD)/bench/find-inproc: bench/find-inproc.c $(LIBLECTERN)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(LIBLECTERN) $(LDFLAGS) $(PKG_LIBS) -lstdc++ -lm
 
+include lib/Makefile.local
+
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_BINS:=.d) $(DL_OBJS:.o=.d) \
 	$(BUILD)/common/xap-export.d
 
@@ -127,7 +129,7 @@ demo: deps
 	@scripts/demo
 
 check: deps
-	@$(MAKE) --no-print-directory lectern $(UNIT_BINS)
+	@$(MAKE) --no-print-directory lectern $(UNIT_BINS) $(EXAMPLE_BINS)
 	@BUILD=$(BUILD) tests/run
 
 # The tests that run threads (the indexer's workers and shards, the daemon's

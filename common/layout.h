@@ -10,6 +10,8 @@
 #define LEC_BUILD_SUBDIR ".build"
 /* the roots of the index, outside its databases (common/rootmap.h) */
 #define LEC_ROOTS_FILE "roots"
+/* the databases of a sharded index, one a line (common/shards.h) */
+#define SHARDS_STUB_NAME "shards.stub"
 /* beside each local shard while a first run compacts it (indexer/index.c) */
 #define LEC_COMPACT_SUFFIX ".compacting"
 
@@ -44,6 +46,8 @@
 #define LEC_META_FILE_PREFIX "f:"
 /* + note key: "size mtime_ns reason" of a file skipped (indexer/skips.h) */
 #define LEC_META_SKIP_PREFIX "s:"
+/* + directory key: the people named by its notes (indexer/people.h) */
+#define LEC_META_PEOPLE_PREFIX "p:"
 #define LEC_META_LANGUAGES "lectern:languages"
 /* + stem: the words of the database's notes with that stem (common/stemdict.h) */
 #define LEC_META_STEM_PREFIX "z:"

@@ -55,6 +55,11 @@
 #define LEC_MAX_WALK_DEPTH 256
 #define LEC_FRONT_MATTER_MAX_BYTES (64u << 10)
 #define LEC_BINARY_SNIFF_BYTES 8192    /* a NUL in the first bytes marks a binary file */
+#define IDX_MAX_JOBS 8                 /* worker threads of one run (lectern index -j) */
+
+/* Shards (common/shards.h) */
+#define SHARDS_MAX 64                  /* local shards of one index */
+#define SHARDS_MAX_ENTRIES 256         /* lines of a stub file: databases of one index */
 
 /* Query */
 #define LEC_MAX_QUERY_BYTES (64u << 10)
@@ -103,6 +108,7 @@
  * count, is heavy: the search threads keep one of theirs for the others */
 #define LEC_LIGHT_HITS 100
 #define LEC_IDLE_TIMEOUT_SEC 300
+#define POOL_MAX_THREADS 64            /* search threads: lectern serve --threads */
 #define LEC_MAX_CLIENTS 1024
 
 /* Language server (lectern lsp) */

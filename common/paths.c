@@ -75,7 +75,8 @@ static void push_component(struct buf *b, const char *s, size_t n)
 			b->len--;
 		if (b->len > 0)
 			b->len--;
-		b->data[b->len] = 0;
+		if (b->data)    /* NULL when the first allocation failed */
+			b->data[b->len] = 0;
 		return;
 	}
 	buf_putc(b, '/');
@@ -89,8 +90,10 @@ lec_status paths_absolute(const char *path, char **out)
 	buf_puts(&b, "");
 	if (path[0] != '/') {
 		char *cwd = getcwd(NULL, 0);
-		if (!cwd)
+		if (!cwd) {
+			buf_release(&b);
 			return LEC_EIO;
+		}
 		const char *s = cwd;
 		while (*s) {
 			while (*s == '/')

@@ -25,6 +25,7 @@
 
 #include "buf.h"
 #include "status.h"
+#include "xap.h"
 
 struct root {
 	unsigned id;
@@ -54,6 +55,14 @@ void rootmap_encode(const struct rootmap *m, const char *base, struct buf *out);
  * and write it atomically (a temporary file, fsync, rename). */
 lec_status rootmap_load_file(struct rootmap *m, const char *index_dir, struct buf *err);
 lec_status rootmap_save_file(const struct rootmap *m, const char *index_dir, struct buf *err);
+
+/* The copy of the roots a database keeps (LEC_META_ROOTS: absolute paths
+ * as of the last run): read it into m (emptied first; none leaves m
+ * empty), and write m there. The index's every reader and writer of the
+ * copy goes through these. LEC_ECORRUPT for a damaged copy, its bad line in
+ * err; Xapian's statuses. */
+lec_status rootmap_load_db(struct rootmap *m, xap_db *db, struct buf *err);
+lec_status rootmap_save_db(const struct rootmap *m, xap_db *db);
 
 /* A new root (path absolute and normalised) with the next ID; *out (may be
  * NULL) points into m until m changes. */

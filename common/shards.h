@@ -24,12 +24,11 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "layout.h"   /* SHARDS_STUB_NAME */
+#include "limits.h"   /* SHARDS_MAX, SHARDS_MAX_ENTRIES */
 #include "status.h"
 #include "xap.h"
 
-#define SHARDS_STUB_NAME "shards.stub"
-#define SHARDS_MAX 64                   /* local shards of one index */
-#define SHARDS_MAX_ENTRIES 256          /* lines of a stub file */
 #define SHARDS_REMOTE_TIMEOUT_MS 5000   /* default; LECTERN_REMOTE_TIMEOUT overrides */
 
 struct shard_entry {

@@ -59,12 +59,7 @@ static lec_status read_roots(const char *index_dir, xap_db *db, struct idx_info 
 	if (st == LEC_ENOTFOUND && !db) {
 		st = LEC_OK;
 	} else if (st == LEC_ENOTFOUND) {
-		char *val = NULL;
-		size_t len = 0;
-		st = xap_db_get_metadata(db, LEC_META_ROOTS, strlen(LEC_META_ROOTS), &val, &len);
-		if (!st)
-			st = rootmap_decode(&m, val, len, NULL, err);
-		free(val);
+		st = rootmap_load_db(&m, db, err);
 	}
 	info->roots = st || !m.n ? NULL : calloc(m.n, sizeof(*info->roots));
 	info->root_langs = st || !m.n ? NULL : calloc(m.n, sizeof(*info->root_langs));

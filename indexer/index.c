@@ -18,6 +18,7 @@
 #include "compact.h"
 #include "docbuild.h"
 #include "hmap.h"
+#include "langs.h"
 #include "layout.h"
 #include "limits.h"
 #include "filerec.h"
@@ -160,24 +161,16 @@ char *idx_db_path(const char *index_dir)
 
 /* ---- languages of the notes ---------------------------------------------- */
 
+static lec_status known_language(void *ctx, const char *name, size_t len)
+{
+	struct run *r = ctx;
+	struct hmap_entry *e;
+	return hmap_put(&r->languages, name, len, &e, NULL) ? LEC_ENOMEM : LEC_OK;
+}
+
 static lec_status load_languages(struct run *r)
 {
-	char *val;
-	size_t len;
-	lec_status st = xap_db_get_metadata(r->shards[0].db, LEC_META_LANGUAGES,
-					    strlen(LEC_META_LANGUAGES),
-					    &val, &len);
-	for (char *p = val, *nl; !st && p < val + len; p = nl + 1) {
-		nl = memchr(p, '\n', (size_t)(val + len - p));
-		if (!nl)
-			nl = val + len;
-		struct hmap_entry *e;
-		if (nl > p && hmap_put(&r->languages, p, (size_t)(nl - p), &e, NULL))
-			st = LEC_ENOMEM;
-	}
-	if (!st)
-		free(val);
-	return st;
+	return langs_each(r->shards[0].db, known_language, r);
 }
 
 static void note_language(struct run *r, const char *lang)
@@ -203,17 +196,13 @@ static lec_status save_languages(struct run *r, struct shard_w *sh)
 	if (gen != sh->langs_saved) {
 		size_t it = 0;
 		struct hmap_entry *e;
-		while (hmap_next(&r->languages, &it, &e)) {
-			buf_puts(&b, e->key);
-			buf_putc(&b, '\n');
-		}
+		while (hmap_next(&r->languages, &it, &e))
+			langs_put(&b, e->key);
 	}
 	pthread_mutex_unlock(&r->mu);
 	if (gen == sh->langs_saved)
 		return LEC_OK;
-	lec_status st = b.status ? LEC_ENOMEM
-		: xap_db_set_metadata(sh->db, LEC_META_LANGUAGES, strlen(LEC_META_LANGUAGES),
-				      b.data ? b.data : "", b.len);
+	lec_status st = langs_save(sh->db, &b);
 	buf_release(&b);
 	if (!st)
 		sh->langs_saved = gen;

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "limits.h"   /* IDX_MAX_JOBS */
 #include "live.h"
 #include "status.h"
 
@@ -32,7 +33,6 @@ struct idx_opts {
 	                         * and put it in place when complete (build.h) */
 };
 
-#define IDX_MAX_JOBS 8
 _Static_assert(IDX_MAX_JOBS <= IDX_LIVE_SLOTS, "a slot of struct idx_live per worker");
 
 struct idx_stats {

@@ -5,10 +5,10 @@
 #include <string.h>
 
 #include "buf.h"
+#include "layout.h"
 #include "metakey.h"
 #include "note.h"
 
-#define META_PEOPLE_PREFIX "p:"
 
 /* Tables are keyed by their metadata key ("p:" + directory, or its hashed
  * form), so that loading needs no directory names. */
@@ -62,7 +62,7 @@ static struct dir_people *table_of_path(struct people *p, const char *path)
 {
 	char key[META_KEY_MAX];
 	const char *slash = strrchr(path, '/');
-	size_t kl = meta_key(META_PEOPLE_PREFIX, path, slash ? (size_t)(slash - path) : 0, key);
+	size_t kl = meta_key(LEC_META_PEOPLE_PREFIX, path, slash ? (size_t)(slash - path) : 0, key);
 	return table(p, key, kl);
 }
 
@@ -88,8 +88,8 @@ static int on_table(void *ctx, const char *key, size_t klen, const char *val, si
 
 lec_status people_load(struct people *p, xap_db *db)
 {
-	lec_status st = xap_db_metadata_each(db, META_PEOPLE_PREFIX, strlen(META_PEOPLE_PREFIX),
-					     on_table, p);
+	lec_status st = xap_db_metadata_each(db, LEC_META_PEOPLE_PREFIX,
+					     strlen(LEC_META_PEOPLE_PREFIX), on_table, p);
 	return st == LEC_ESTOP ? LEC_ENOMEM : st;
 }
 

@@ -49,15 +49,12 @@ lec_status roots_load(struct roots *rs, const char *index_dir, xap_db *db, struc
 {
 	lec_status st = rootmap_load_file(&rs->map, index_dir, err);
 	if (st == LEC_ENOTFOUND && db) {
-		char *val = NULL;
-		size_t len = 0;
 		struct buf why;
 		buf_init(&why, 1024);
-		st = xap_db_get_metadata(db, LEC_META_ROOTS, strlen(LEC_META_ROOTS), &val, &len);
-		if (!st && (st = rootmap_decode(&rs->map, val, len, NULL, &why)))
+		st = rootmap_load_db(&rs->map, db, &why);
+		if (st == LEC_ECORRUPT)
 			buf_printf(err, "the roots kept in the index are damaged: %s", why.data);
 		buf_release(&why);
-		free(val);
 		rs->from_db = 1;
 		/* written to the file at the end of the run */
 		rs->changed = rs->map.n > 0;
@@ -74,15 +71,7 @@ lec_status roots_save_file(const struct roots *rs, const char *index_dir, struct
 
 lec_status roots_save_db(const struct roots *rs, xap_db *db)
 {
-	struct buf b;
-	buf_init(&b, 0);
-	rootmap_encode(&rs->map, NULL, &b);
-	lec_status st = b.status;
-	if (!st)
-		st = xap_db_set_metadata(db, LEC_META_ROOTS, strlen(LEC_META_ROOTS),
-					 b.data ? b.data : "", b.len);
-	buf_release(&b);
-	return st;
+	return rootmap_save_db(&rs->map, db);
 }
 
 const char *roots_lang_of(const struct roots *rs, const char *path)

@@ -27,11 +27,9 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "limits.h"   /* POOL_MAX_THREADS */
 #include "proto.h"
 #include "status.h"
-
-/* Most threads `lectern serve --threads` takes. */
-#define POOL_MAX_THREADS 64
 
 struct pool_job {
 	struct pool_job *next;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
+#include "langs.h"
 #include "layout.h"
 #include "limits.h"
 #include "paths.h"
@@ -21,28 +22,26 @@
 #define SHARD_RETRY_SECONDS 5
 #define SHARD_RETRY_MAX_SECONDS 60
 
+/* A stemmer for one more language, unless it has one, or is unknown, or
+ * there are MAX_LANGS already (the search goes on without it). */
+static lec_status add_language(void *ctx, const char *name, size_t len)
+{
+	struct searcher *s = ctx;
+	(void)len;
+	int have = 0;
+	for (size_t i = 0; i < s->nlangs; i++)
+		have |= strcmp(stemmer_language(s->st[i]), name) == 0;
+	stemmer *ns;
+	if (!have && s->nlangs < MAX_LANGS && stemmer_known(name) &&
+	    stemmer_new(name, &ns) == LEC_OK)
+		s->st[s->nlangs++] = ns;
+	return LEC_OK;
+}
+
 /* Stemmers for the languages listed in one shard (english is always [0]). */
 static lec_status load_languages(struct searcher *s, xap_db *db)
 {
-	char *val = NULL;
-	size_t len = 0;
-	lec_status st = xap_db_get_metadata(db, LEC_META_LANGUAGES, strlen(LEC_META_LANGUAGES),
-					    &val, &len);
-	for (char *p = val, *nl; !st && p < val + len; p = nl + 1) {
-		nl = memchr(p, '\n', (size_t)(val + len - p));
-		if (!nl)
-			nl = val + len;
-		*nl = 0;
-		int have = 0;
-		for (size_t i = 0; i < s->nlangs; i++)
-			have |= strcmp(stemmer_language(s->st[i]), p) == 0;
-		stemmer *ns;
-		if (*p && !have && s->nlangs < MAX_LANGS && stemmer_known(p) &&
-		    stemmer_new(p, &ns) == LEC_OK)
-			s->st[s->nlangs++] = ns;
-	}
-	free(val);
-	return st;
+	return langs_each(db, add_language, s);
 }
 
 static void file_stat(const char *index_dir, const char *name, struct stat *sb)
@@ -141,27 +140,24 @@ static void free_sub_roots(struct rootmap **v, size_t n)
  * was indexed). None, or a damaged one: its notes show their keys. */
 static lec_status remote_roots(xap_db *db, struct rootmap **out)
 {
-	char *val = NULL;
-	size_t len = 0;
 	*out = NULL;
-	lec_status st = xap_db_get_metadata(db, LEC_META_ROOTS, strlen(LEC_META_ROOTS), &val, &len);
-	if (!st && len) {
-		struct buf why;
-		buf_init(&why, 1024);
-		struct rootmap *m = malloc(sizeof(*m));
-		if (m) {
-			rootmap_init(m);
-			if (rootmap_decode(m, val, len, NULL, &why) == LEC_OK) {
-				*out = m;
-				m = NULL;
-			}
-			free(m);
-		} else {
-			st = LEC_ENOMEM;
-		}
-		buf_release(&why);
+	struct rootmap *m = malloc(sizeof(*m));
+	if (!m)
+		return LEC_ENOMEM;
+	struct buf why;
+	buf_init(&why, 1024);
+	rootmap_init(m);
+	lec_status st = rootmap_load_db(m, db, &why);
+	if (!st && m->n) {
+		*out = m;
+		m = NULL;
 	}
-	free(val);
+	if (st == LEC_ECORRUPT)
+		st = LEC_OK;
+	if (m)
+		rootmap_release(m);
+	free(m);
+	buf_release(&why);
 	return st;
 }
 

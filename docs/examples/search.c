@@ -1,0 +1,89 @@
+/* search.c - a program that searches a lectern index through liblectern.
+ *
+ *   search [--vimgrep] INDEX QUERY
+ *
+ * prints each of the ten best passages as "PATH:LINE:COLUMN: SNIPPET",
+ * the words that matched in [brackets]; with --vimgrep, every place that
+ * matches as "PATH:LINE:COLUMN:LINE TEXT", as `lectern find --format
+ * vimgrep` does. Exit status: 0 found, 1 nothing found, 2 an error.
+ *
+ * Build it against the installed library:
+ *   cc -o search search.c -llectern
+ * (`make check` builds it against build/liblectern.so.0 and runs it.)
+ */
+#include <lectern.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The snippet with each highlighted range in [brackets]. */
+static void print_snippet(const lectern_passage_t *p)
+{
+	const char *s = lectern_passage_snippet(p);
+	size_t at = 0, off, len;
+	for (size_t i = 0; lectern_passage_highlight(p, i, &off, &len) == LECTERN_STATUS_SUCCESS;
+	     i++) {
+		if (off < at)
+			continue;
+		printf("%.*s[%.*s]", (int)(off - at), s + at, (int)len, s + off);
+		at = off + len;
+	}
+	printf("%s\n", s + at);
+}
+
+static void print_places(const lectern_passage_t *p)
+{
+	uint32_t line, col;
+	const char *text;
+	for (size_t i = 0;
+	     lectern_passage_occurrence(p, i, &line, &col, NULL, &text) == LECTERN_STATUS_SUCCESS;
+	     i++)
+		printf("%s:%u:%u:%s\n", lectern_passage_path(p), line, col, text ? text : "");
+}
+
+int main(int argc, char **argv)
+{
+	int vimgrep = argc > 1 && strcmp(argv[1], "--vimgrep") == 0;
+	if (argc != 3 + vimgrep) {
+		fprintf(stderr, "usage: %s [--vimgrep] INDEX QUERY\n", argv[0]);
+		return 2;
+	}
+	const char *index_dir = argv[1 + vimgrep], *query = argv[2 + vimgrep];
+
+	lectern_index_t *idx;
+	char *why;
+	lectern_status_t st = lectern_index_open(index_dir, LECTERN_MODE_READ_ONLY, &idx, &why);
+	if (st != LECTERN_STATUS_SUCCESS) {
+		fprintf(stderr, "search: %s: %s\n", lectern_status_str(st), why ? why : "");
+		free(why); /* the caller's */
+		return 2;
+	}
+
+	/* one argument is one query: a phrase first, as `lectern find` does */
+	lectern_query_options_t opts = { .limit = 10, .flags = LECTERN_QUERY_IMPLICIT_PHRASE };
+	if (vimgrep)
+		opts.flags |= LECTERN_QUERY_OCCURRENCES;
+	lectern_results_t *res;
+	st = lectern_query_run(idx, query, &opts, &res);
+	if (st != LECTERN_STATUS_SUCCESS) {
+		fprintf(stderr, "search: %s\n", lectern_index_last_error(idx));
+		lectern_index_close(idx);
+		return 2;
+	}
+
+	size_t shown = 0;
+	for (lectern_passage_t *p; (p = lectern_results_next(res)) != NULL; shown++) {
+		if (vimgrep) {
+			print_places(p);
+			continue;
+		}
+		printf("%s:%u:%u: ", lectern_passage_path(p), lectern_passage_line(p),
+		       lectern_passage_column(p));
+		print_snippet(p);
+	}
+
+	lectern_results_free(res); /* before the index it came from */
+	lectern_index_close(idx);
+	return shown ? 0 : 1;
+}

@@ -1,0 +1,473 @@
+/* lectern.c - liblectern: the public API (lectern.h) over the engine's own
+ * modules: idx_run for indexing, searcher_open and search_run for queries.
+ * Nothing here decides anything about notes, passages or ranking: each
+ * function turns the public arguments into the internal ones, calls one
+ * internal function, and turns its status and message back. */
+#define LECTERN_BUILDING_LIBRARY 1
+#include "lectern.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "index.h"
+#include "paths.h"
+#include "query.h"
+#include "search.h"
+#include "status.h"
+
+#define ERR_MAX (64u << 10) /* the longest message a handle keeps */
+
+struct lectern_index {
+	char *path; /* absolute; owned */
+	lectern_mode_t mode;
+	struct searcher *s; /* opened on the first query (READ_WRITE) or at
+	                         * open (READ_ONLY); owned; NULL when not open */
+	struct buf err;     /* the last failure's message; "" after a success */
+};
+
+/* The passages are the search_hits of res; a lectern_passage_t * points at
+ * one of them (struct lectern_passage is never defined). */
+struct lectern_results {
+	struct search_result res;
+	size_t next;
+};
+
+static const lectern_status_t from_lec[LEC_STATUS_COUNT] = {
+	[LEC_OK] = LECTERN_STATUS_SUCCESS,
+	[LEC_ENOMEM] = LECTERN_STATUS_OUT_OF_MEMORY,
+	[LEC_EINVAL] = LECTERN_STATUS_INVALID_ARGUMENT,
+	[LEC_EIO] = LECTERN_STATUS_IO_ERROR,
+	[LEC_ENOTFOUND] = LECTERN_STATUS_NOT_FOUND,
+	[LEC_ELOCKED] = LECTERN_STATUS_LOCKED,
+	[LEC_EMODIFIED] = LECTERN_STATUS_INTERNAL, /* retried inside: never seen */
+	[LEC_ECORRUPT] = LECTERN_STATUS_CORRUPT,
+	[LEC_EVERSION] = LECTERN_STATUS_VERSION,
+	[LEC_ELIMIT] = LECTERN_STATUS_LIMIT,
+	[LEC_ESYNTAX] = LECTERN_STATUS_SYNTAX,
+	[LEC_ENETWORK] = LECTERN_STATUS_NETWORK,
+	[LEC_EUNIMPL] = LECTERN_STATUS_INTERNAL,
+	[LEC_EXAPIAN] = LECTERN_STATUS_IO_ERROR,
+	[LEC_EINTERNAL] = LECTERN_STATUS_INTERNAL,
+	[LEC_ESTOP] = LECTERN_STATUS_INTERNAL, /* no callback stops a search here */
+	[LEC_EPERM] = LECTERN_STATUS_PERMISSION,
+	[LEC_ETIMEOUT] = LECTERN_STATUS_TIMEOUT,
+};
+
+static const char *const status_names[LECTERN_STATUS_LAST_STATUS] = {
+	[LECTERN_STATUS_SUCCESS] = "success",
+	[LECTERN_STATUS_OUT_OF_MEMORY] = "out of memory",
+	[LECTERN_STATUS_INVALID_ARGUMENT] = "invalid argument",
+	[LECTERN_STATUS_IO_ERROR] = "input/output error",
+	[LECTERN_STATUS_NOT_FOUND] = "not found",
+	[LECTERN_STATUS_LOCKED] = "the index is locked by another writer",
+	[LECTERN_STATUS_CORRUPT] = "the index is damaged",
+	[LECTERN_STATUS_VERSION] = "the index has another format",
+	[LECTERN_STATUS_LIMIT] = "over a limit",
+	[LECTERN_STATUS_SYNTAX] = "query syntax error",
+	[LECTERN_STATUS_NETWORK] = "a remote shard failed",
+	[LECTERN_STATUS_PERMISSION] = "permission denied",
+	[LECTERN_STATUS_TIMEOUT] = "out of time",
+	[LECTERN_STATUS_READ_ONLY] = "the index is open read-only",
+	[LECTERN_STATUS_INTERNAL] = "internal error",
+};
+
+LECTERN_API const char *lectern_status_str(lectern_status_t status)
+{
+	if ((unsigned)status >= LECTERN_STATUS_LAST_STATUS || !status_names[status])
+		return "unknown status";
+	return status_names[status];
+}
+
+LECTERN_API const char *lectern_version(void)
+{
+	return LECTERN_VERSION;
+}
+
+static lectern_status_t public_status(lec_status st)
+{
+	return (unsigned)st < LEC_STATUS_COUNT ? from_lec[st] : LECTERN_STATUS_INTERNAL;
+}
+
+/* The public status of `st`. The handle keeps the message its call left in
+ * idx->err on failure (the status's name when it left none), nothing on
+ * success. */
+static lectern_status_t done(lectern_index_t *idx, lec_status st)
+{
+	if (!st) {
+		buf_reset(&idx->err);
+		return LECTERN_STATUS_SUCCESS;
+	}
+	if (!idx->err.len)
+		buf_puts(&idx->err, lec_status_str(st));
+	return public_status(st);
+}
+
+/* ---- an index ------------------------------------------------------------ */
+
+static void set_message(char **out, const char *msg)
+{
+	if (out)
+		*out = msg ? strdup(msg) : NULL;
+}
+
+LECTERN_API lectern_status_t lectern_index_open(const char *path, lectern_mode_t mode,
+						lectern_index_t **index, char **error_message)
+{
+	set_message(error_message, NULL);
+	if (index)
+		*index = NULL;
+	if (!path || !index ||
+	    (mode != LECTERN_MODE_READ_ONLY && mode != LECTERN_MODE_READ_WRITE)) {
+		set_message(error_message, "lectern_index_open: a path, an out-parameter and a "
+					   "known mode are needed");
+		return LECTERN_STATUS_INVALID_ARGUMENT;
+	}
+	lectern_index_t *idx = calloc(1, sizeof(*idx));
+	if (!idx)
+		return LECTERN_STATUS_OUT_OF_MEMORY;
+	buf_init(&idx->err, ERR_MAX);
+	idx->mode = mode;
+	lec_status st = paths_absolute(path, &idx->path);
+	if (st)
+		buf_printf(&idx->err, "%s: %s", path, lec_status_str(st));
+	if (!st && mode == LECTERN_MODE_READ_ONLY)
+		st = searcher_open(idx->path, &idx->s, &idx->err);
+	if (st) {
+		lectern_status_t ps = done(idx, st);
+		set_message(error_message, idx->err.data);
+		lectern_index_close(idx);
+		return ps;
+	}
+	buf_reset(&idx->err); /* warnings of a good open (a remote shard left out) */
+	*index = idx;
+	return LECTERN_STATUS_SUCCESS;
+}
+
+LECTERN_API void lectern_index_close(lectern_index_t *index)
+{
+	if (!index)
+		return;
+	searcher_free(index->s);
+	buf_release(&index->err);
+	free(index->path);
+	free(index);
+}
+
+LECTERN_API const char *lectern_index_last_error(const lectern_index_t *index)
+{
+	return index && index->err.data ? index->err.data : "";
+}
+
+LECTERN_API const char *lectern_index_path(const lectern_index_t *index)
+{
+	return index ? index->path : NULL;
+}
+
+/* ---- indexing ------------------------------------------------------------- */
+
+static void forward_warning(void *ctx, const char *path, const char *message)
+{
+	const lectern_index_options_t *o = ctx;
+	if (o && o->warning)
+		o->warning(o->warning_context, path, message);
+}
+
+static void copy_stats(const struct idx_stats *in, lectern_index_stats_t *out)
+{
+	*out = (lectern_index_stats_t){
+		.files = in->files,
+		.added = in->added,
+		.updated = in->updated,
+		.removed = in->removed,
+		.unchanged = in->unchanged,
+		.skipped = in->skipped,
+		.warnings = in->warnings,
+		.passages = in->passages,
+	};
+}
+
+static void free_paths(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* Absolute copies of roots[0..n) in *out (n entries, owned by the caller:
+ * free_paths). */
+static lec_status absolute_roots(lectern_index_t *idx, const char *const *roots, size_t n,
+				 char ***out)
+{
+	char **v = calloc(n ? n : 1, sizeof(*v));
+	lec_status st = v ? LEC_OK : LEC_ENOMEM;
+	for (size_t i = 0; !st && i < n; i++) {
+		st = roots[i] ? paths_absolute(roots[i], &v[i]) : LEC_EINVAL;
+		if (st)
+			buf_printf(&idx->err, "%s: %s", roots[i] ? roots[i] : "(null)",
+				   lec_status_str(st));
+	}
+	if (st) {
+		free_paths(v, n);
+		v = NULL;
+	}
+	*out = v;
+	return st;
+}
+
+/* One run of the indexer over roots[0..n) (none: every known root). */
+static lectern_status_t run_indexer(lectern_index_t *idx, const char *const *roots, size_t n,
+				    const lectern_index_options_t *options,
+				    lectern_index_stats_t *stats)
+{
+	struct idx_stats is = { 0 };
+	char **abs = NULL;
+	buf_reset(&idx->err);
+	if (stats)
+		*stats = (lectern_index_stats_t){ 0 };
+	if (idx->mode != LECTERN_MODE_READ_WRITE) {
+		buf_puts(&idx->err, "the index was opened read-only (LECTERN_MODE_READ_ONLY)");
+		return LECTERN_STATUS_READ_ONLY;
+	}
+	lec_status st = absolute_roots(idx, roots, n, &abs);
+	if (!st) {
+		struct idx_opts io = { .language = options && n ? options->language : NULL,
+				       .jobs = options ? options->jobs : 0 };
+		struct idx_hooks hooks = { .ctx = (void *)options, .warn = forward_warning };
+		st = idx_run(idx->path, abs, n, &io, &hooks, &is, &idx->err);
+	}
+	free_paths(abs, n);
+	/* the next query opens the index as this run left it (a first run
+	 * puts a new index in place: an open searcher would not see it) */
+	searcher_free(idx->s);
+	idx->s = NULL;
+	if (!st && stats)
+		copy_stats(&is, stats);
+	return done(idx, st);
+}
+
+LECTERN_API lectern_status_t lectern_index_add_roots(lectern_index_t *index,
+						     const char *const *roots, size_t nroots,
+						     const lectern_index_options_t *options,
+						     lectern_index_stats_t *stats)
+{
+	if (stats)
+		*stats = (lectern_index_stats_t){ 0 };
+	if (!index)
+		return LECTERN_STATUS_INVALID_ARGUMENT;
+	if (!roots || !nroots) {
+		buf_reset(&index->err);
+		buf_puts(&index->err, "lectern_index_add_roots: no root given");
+		return LECTERN_STATUS_INVALID_ARGUMENT;
+	}
+	return run_indexer(index, roots, nroots, options, stats);
+}
+
+LECTERN_API lectern_status_t lectern_index_update(lectern_index_t *index,
+						  const lectern_index_options_t *options,
+						  lectern_index_stats_t *stats)
+{
+	if (stats)
+		*stats = (lectern_index_stats_t){ 0 };
+	if (!index)
+		return LECTERN_STATUS_INVALID_ARGUMENT;
+	return run_indexer(index, NULL, 0, options, stats);
+}
+
+/* ---- a query --------------------------------------------------------------- */
+
+#define KNOWN_FLAGS                                                             \
+	(LECTERN_QUERY_ALL | LECTERN_QUERY_OCCURRENCES | LECTERN_QUERY_STRICT | \
+	 LECTERN_QUERY_PHRASE | LECTERN_QUERY_IMPLICIT_PHRASE)
+
+static void make_req(struct search_req *req, const char *query, const lectern_query_options_t *o)
+{
+	unsigned f = o ? o->flags : 0;
+	search_req_init(req);
+	req->query = query;
+	req->query_len = strlen(query);
+	req->qflags = (f & LECTERN_QUERY_STRICT ? QP_STRICT : 0) |
+		      (f & LECTERN_QUERY_PHRASE ? QP_WHOLE_PHRASE : 0) |
+		      (f & LECTERN_QUERY_IMPLICIT_PHRASE ? QP_IMPLICIT_PHRASE : 0);
+	if (o && o->limit)
+		req->limit = o->limit;
+	req->offset = o ? o->offset : 0;
+	req->all = !!(f & LECTERN_QUERY_ALL);
+	req->occurrences = !!(f & LECTERN_QUERY_OCCURRENCES);
+	req->sort_by_place = req->occurrences && req->all;
+}
+
+/* The searcher, opened or brought to the latest commit. */
+static lec_status ready_searcher(lectern_index_t *idx)
+{
+	if (!idx->s)
+		return searcher_open(idx->path, &idx->s, &idx->err);
+	lec_status st = searcher_reopen(idx->s);
+	if (st)
+		buf_printf(&idx->err, "%s: %s", idx->path, lec_status_str(st));
+	return st;
+}
+
+LECTERN_API lectern_status_t lectern_query_run(lectern_index_t *index, const char *query,
+					       const lectern_query_options_t *options,
+					       lectern_results_t **results)
+{
+	if (results)
+		*results = NULL;
+	if (!index)
+		return LECTERN_STATUS_INVALID_ARGUMENT;
+	buf_reset(&index->err);
+	if (!query || !results || (options && (options->flags & ~(unsigned)KNOWN_FLAGS))) {
+		buf_puts(&index->err, "lectern_query_run: a query, an out-parameter and known "
+				      "flags are needed");
+		return LECTERN_STATUS_INVALID_ARGUMENT;
+	}
+	lectern_results_t *r = calloc(1, sizeof(*r));
+	lec_status st = r ? ready_searcher(index) : LEC_ENOMEM;
+	if (!st) {
+		struct search_req req;
+		make_req(&req, query, options);
+		st = search_run(index->s, &req, &r->res, &index->err);
+	}
+	if (st) {
+		lectern_results_free(r);
+		return done(index, st);
+	}
+	*results = r;
+	return done(index, LEC_OK);
+}
+
+LECTERN_API uint64_t lectern_results_total(const lectern_results_t *results)
+{
+	return results ? results->res.total : 0;
+}
+
+LECTERN_API int lectern_results_total_exact(const lectern_results_t *results)
+{
+	return results ? results->res.total_exact : 0;
+}
+
+LECTERN_API int lectern_results_fallback(const lectern_results_t *results)
+{
+	return results ? results->res.relaxed : 0;
+}
+
+LECTERN_API const char *lectern_results_suggestion(const lectern_results_t *results)
+{
+	return results ? results->res.suggestion : NULL;
+}
+
+LECTERN_API size_t lectern_results_count(const lectern_results_t *results)
+{
+	return results ? results->res.nhits : 0;
+}
+
+LECTERN_API lectern_passage_t *lectern_results_next(lectern_results_t *results)
+{
+	if (!results || results->next >= results->res.nhits)
+		return NULL;
+	return (lectern_passage_t *)&results->res.hits[results->next++];
+}
+
+LECTERN_API void lectern_results_free(lectern_results_t *results)
+{
+	if (!results)
+		return;
+	search_result_release(&results->res);
+	free(results);
+}
+
+/* ---- a passage --------------------------------------------------------------- */
+
+static const struct search_hit *hit_of(const lectern_passage_t *p)
+{
+	return (const struct search_hit *)p;
+}
+
+LECTERN_API const char *lectern_passage_path(const lectern_passage_t *passage)
+{
+	return passage ? hit_of(passage)->path : NULL;
+}
+
+LECTERN_API uint32_t lectern_passage_line(const lectern_passage_t *passage)
+{
+	return passage ? hit_of(passage)->line : 0;
+}
+
+LECTERN_API uint32_t lectern_passage_column(const lectern_passage_t *passage)
+{
+	return passage ? hit_of(passage)->col : 0;
+}
+
+LECTERN_API size_t lectern_passage_heading_count(const lectern_passage_t *passage)
+{
+	return passage ? hit_of(passage)->nheadings : 0;
+}
+
+LECTERN_API const char *lectern_passage_heading(const lectern_passage_t *passage, size_t i)
+{
+	return passage && i < hit_of(passage)->nheadings ? hit_of(passage)->headings[i] : NULL;
+}
+
+LECTERN_API double lectern_passage_score(const lectern_passage_t *passage)
+{
+	return passage ? hit_of(passage)->score : 0;
+}
+
+LECTERN_API const char *lectern_passage_snippet(const lectern_passage_t *passage)
+{
+	const char *s = passage ? hit_of(passage)->snippet : NULL;
+	return s ? s : "";
+}
+
+LECTERN_API size_t lectern_passage_highlight_count(const lectern_passage_t *passage)
+{
+	return passage && hit_of(passage)->snippet ? hit_of(passage)->nhighlights : 0;
+}
+
+LECTERN_API lectern_status_t lectern_passage_highlight(const lectern_passage_t *passage, size_t i,
+						       size_t *offset, size_t *length)
+{
+	if (i >= lectern_passage_highlight_count(passage))
+		return LECTERN_STATUS_INVALID_ARGUMENT;
+	const struct search_range *r = &hit_of(passage)->highlights[i];
+	if (offset)
+		*offset = r->off;
+	if (length)
+		*length = r->len;
+	return LECTERN_STATUS_SUCCESS;
+}
+
+LECTERN_API int lectern_passage_fallback(const lectern_passage_t *passage)
+{
+	return passage ? hit_of(passage)->partial : 0;
+}
+
+LECTERN_API int lectern_passage_stale(const lectern_passage_t *passage)
+{
+	return passage ? hit_of(passage)->stale : 0;
+}
+
+LECTERN_API size_t lectern_passage_occurrence_count(const lectern_passage_t *passage)
+{
+	return passage ? hit_of(passage)->nocc : 0;
+}
+
+LECTERN_API lectern_status_t lectern_passage_occurrence(const lectern_passage_t *passage, size_t i,
+							uint32_t *line, uint32_t *column,
+							uint32_t *end_column,
+							const char **line_text)
+{
+	if (i >= lectern_passage_occurrence_count(passage))
+		return LECTERN_STATUS_INVALID_ARGUMENT;
+	const struct search_occurrence *o = &hit_of(passage)->occ[i];
+	if (line)
+		*line = o->line;
+	if (column)
+		*column = o->col;
+	if (end_column)
+		*end_column = o->col + (uint32_t)o->len;
+	if (line_text)
+		*line_text = o->line_text;
+	return LECTERN_STATUS_SUCCESS;
+}

@@ -1,0 +1,277 @@
+/* lectern.h - the lectern library: full-text search of meeting notes.
+ *
+ * One C API over the engine the `lectern` command uses: open an index,
+ * bring it up to date with its note directories (its roots), run a query,
+ * and walk the matching passages with their places (file, line, column,
+ * heading path) and snippets. Built as liblectern.so.0 (`make`), which
+ * exports these functions and nothing else; docs/library.md tells the
+ * story, docs/examples/search.c shows a whole program.
+ *
+ * Conventions, for every function here:
+ *  - A function that can fail returns a lectern_status_t; LECTERN_STATUS_SUCCESS
+ *    is 0. The index handle keeps a message for its last failure
+ *    (lectern_index_last_error); lectern_status_str names a status.
+ *  - Ownership is stated with each function. Handles are freed by their
+ *    own function (lectern_index_close, lectern_results_free), which
+ *    accept NULL. Strings returned as `const char *` belong to the handle
+ *    they came from and live as long as it does (or as the comment says);
+ *    a `char **` out-parameter is the caller's, to free with free().
+ *  - Out-parameters come last; on failure they are set to NULL or 0.
+ *  - Nothing here prints, exits, or installs signal handlers.
+ *  - Threads: a lectern_index_t and what comes from it belong to one
+ *    thread at a time. Separate handles, on the same index or not, may be
+ *    used by separate threads at once.
+ *  - Strings are UTF-8; paths are given to the library as the OS takes
+ *    them (relative ones against the current directory) and come back
+ *    absolute. Lines and columns are 1-based; columns count bytes.
+ */
+#ifndef LECTERN_H
+#define LECTERN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) && defined(LECTERN_BUILDING_LIBRARY)
+#define LECTERN_API __attribute__((visibility("default")))
+#else
+#define LECTERN_API
+#endif
+
+/* The version of this header; lectern_version() gives the library's. */
+#define LECTERN_VERSION_MAJOR 0
+#define LECTERN_VERSION_MINOR 1
+#define LECTERN_VERSION_PATCH 0
+
+/* ---- statuses ------------------------------------------------------------- */
+
+typedef enum lectern_status {
+	LECTERN_STATUS_SUCCESS = 0,
+	LECTERN_STATUS_OUT_OF_MEMORY,    /* an allocation failed */
+	LECTERN_STATUS_INVALID_ARGUMENT, /* NULL where a value is needed, a bad mode or flag */
+	LECTERN_STATUS_IO_ERROR,         /* a system call failed (the message says which) */
+	LECTERN_STATUS_NOT_FOUND,        /* no index there, or a root that does not exist */
+	LECTERN_STATUS_LOCKED,           /* another process is writing the index */
+	LECTERN_STATUS_CORRUPT,          /* the index is damaged (lectern status --verify) */
+	LECTERN_STATUS_VERSION,          /* the index has another format: index it again */
+	LECTERN_STATUS_LIMIT,            /* an input is over one of lectern's bounds */
+	LECTERN_STATUS_SYNTAX,           /* the query cannot be parsed (strict queries only) */
+	LECTERN_STATUS_NETWORK,          /* a remote shard failed */
+	LECTERN_STATUS_PERMISSION,       /* permission denied */
+	LECTERN_STATUS_TIMEOUT,          /* a time budget ran out */
+	LECTERN_STATUS_READ_ONLY,        /* a write on an index opened read-only */
+	LECTERN_STATUS_INTERNAL,         /* a broken invariant or an unexpected error */
+	LECTERN_STATUS_LAST_STATUS       /* not a status: the number of them */
+} lectern_status_t;
+
+/* A static, human-readable name for `status` ("out of memory"); never
+ * NULL (an unknown value gives "unknown status"). Owned by the library. */
+LECTERN_API const char *lectern_status_str(lectern_status_t status);
+
+/* The library's version, "MAJOR.MINOR.PATCH": static, owned by the library. */
+LECTERN_API const char *lectern_version(void);
+
+/* ---- an index --------------------------------------------------------------- */
+
+/* An index directory opened (opaque). */
+typedef struct lectern_index lectern_index_t;
+
+typedef enum lectern_mode {
+	/* Search only. The index must exist: it is opened at once. */
+	LECTERN_MODE_READ_ONLY = 0,
+	/* Search, and bring the index up to date (lectern_index_add_roots,
+	 * lectern_index_update). The index need not exist yet: the first
+	 * update creates it. Nothing is locked while the handle is open: each
+	 * update takes the index's writer lock for its run only, so another
+	 * writer is LECTERN_STATUS_LOCKED then, not at open. */
+	LECTERN_MODE_READ_WRITE = 1
+} lectern_mode_t;
+
+/* Open the index in directory `path` (the directory `lectern --index`
+ * names: it holds "roots" and "xapian/"). On success *index is the
+ * caller's, to close with lectern_index_close. On failure *index is NULL
+ * and, when `error_message` is not NULL, *error_message is a message the
+ * caller frees with free() (NULL if even that could not be allocated).
+ *
+ * Statuses: SUCCESS; INVALID_ARGUMENT (path or index NULL, an unknown
+ * mode); NOT_FOUND (READ_ONLY and no index at path); CORRUPT, VERSION,
+ * IO_ERROR (the index cannot be read); OUT_OF_MEMORY. */
+LECTERN_API lectern_status_t lectern_index_open(const char *path, lectern_mode_t mode,
+						lectern_index_t **index, char **error_message);
+
+/* Close the index and free the handle. Results from it must be freed
+ * first (lectern_results_free). NULL is a no-op. */
+LECTERN_API void lectern_index_close(lectern_index_t *index);
+
+/* The message of the last failed call on `index` ("" when none failed).
+ * Owned by the handle; valid until the next call on it. */
+LECTERN_API const char *lectern_index_last_error(const lectern_index_t *index);
+
+/* The index directory, absolute. Owned by the handle. */
+LECTERN_API const char *lectern_index_path(const lectern_index_t *index);
+
+/* What an indexing run did (lectern_index_add_roots, lectern_index_update). */
+typedef struct lectern_index_stats {
+	uint64_t files; /* notes seen under the roots */
+	uint64_t added, updated, removed, unchanged;
+	uint64_t skipped;  /* binary, too large or unreadable files */
+	uint64_t warnings; /* problems with single files (the run went on) */
+	uint64_t passages; /* passages written */
+} lectern_index_stats_t;
+
+/* How an indexing run goes. Every field may be zero (or NULL): the
+ * defaults of `lectern index`. */
+typedef struct lectern_index_options {
+	/* The stemming language of the roots given to lectern_index_add_roots
+	 * ("english", "french", ... as Snowball names them), remembered with
+	 * them; NULL: english, or what the root had. A note's own `lang:` wins. */
+	const char *language;
+	/* Worker threads: 0 is one per CPU (at most 8). */
+	unsigned jobs;
+	/* Called for each problem with a single file (or root); the run goes
+	 * on. `path` and `message` live for the call only. The callback runs
+	 * on the indexer's worker threads, one call at a time. May be NULL. */
+	void (*warning)(void *context, const char *path, const char *message);
+	void *warning_context;
+} lectern_index_options_t;
+
+/* Index the note directories roots[0 .. nroots) (each a new root of the
+ * index, remembered, or a part of a root already known: only that part is
+ * read again), then commit. Files already indexed and unchanged are not
+ * read. `options` may be NULL (the defaults); `stats` may be NULL, else it
+ * is filled (zeroed on failure). Searches on `index` after it see the new
+ * state.
+ *
+ * Statuses: SUCCESS; INVALID_ARGUMENT (index or roots NULL, nroots 0);
+ * READ_ONLY (the index was opened LECTERN_MODE_READ_ONLY); NOT_FOUND (a
+ * root does not exist); LOCKED (another writer: nothing was done); CORRUPT;
+ * IO_ERROR; OUT_OF_MEMORY. The message is in lectern_index_last_error. */
+LECTERN_API lectern_status_t lectern_index_add_roots(lectern_index_t *index,
+						     const char *const *roots, size_t nroots,
+						     const lectern_index_options_t *options,
+						     lectern_index_stats_t *stats);
+
+/* Bring the whole index up to date with every root it knows: new and
+ * changed notes are indexed, removed ones leave it. Arguments and statuses
+ * as lectern_index_add_roots (options->language is not used); NOT_FOUND
+ * also when the index knows no root. */
+LECTERN_API lectern_status_t lectern_index_update(lectern_index_t *index,
+						  const lectern_index_options_t *options,
+						  lectern_index_stats_t *stats);
+
+/* ---- a query -------------------------------------------------------------- */
+
+/* Flags of lectern_query_options_t.flags. */
+enum lectern_query_flag {
+	/* Every matching passage, not a page of them (limit is not used). */
+	LECTERN_QUERY_ALL = 1u << 0,
+	/* Each passage's occurrences (lectern_passage_occurrence): every
+	 * place in it that matches, with its line's text; `lectern find
+	 * --format vimgrep` lists these. With LECTERN_QUERY_ALL the passages
+	 * come in the order of their places (path, then line) instead of best
+	 * first. */
+	LECTERN_QUERY_OCCURRENCES = 1u << 1,
+	/* A query that cannot be parsed is an error (SYNTAX), rather than
+	 * read as well as it can be. */
+	LECTERN_QUERY_STRICT = 1u << 2,
+	/* The whole query is one phrase (`lectern find --phrase`). */
+	LECTERN_QUERY_PHRASE = 1u << 3,
+	/* A query without operators is first tried as a phrase, as `lectern
+	 * find` does with a query given as one argument. */
+	LECTERN_QUERY_IMPLICIT_PHRASE = 1u << 4,
+};
+
+typedef struct lectern_query_options {
+	unsigned limit;  /* passages in the page; 0: 10 */
+	unsigned offset; /* best passages to skip first */
+	unsigned flags;  /* enum lectern_query_flag, or-ed */
+} lectern_query_options_t;
+
+/* The passages that matched a query (opaque). */
+typedef struct lectern_results lectern_results_t;
+/* One of them (opaque); owned by its results. */
+typedef struct lectern_passage lectern_passage_t;
+
+/* Run `query` (the query language of docs/query-language.md; NUL-
+ * terminated UTF-8) on the index's latest committed state. `options` may
+ * be NULL (the first 10 passages, best first). On success *results is the
+ * caller's, to free with lectern_results_free before the index is closed;
+ * it holds every passage of the page, read at once. No match is SUCCESS
+ * with no passage. On failure *results is NULL.
+ *
+ * Statuses: SUCCESS; INVALID_ARGUMENT (index, query or results NULL,
+ * unknown flags); NOT_FOUND (no index yet: a READ_WRITE handle never
+ * updated); SYNTAX (LECTERN_QUERY_STRICT and a bad query); LIMIT (a query
+ * over lectern's bounds: 64 KiB, 1,024 terms, ...); CORRUPT, VERSION,
+ * IO_ERROR, NETWORK; OUT_OF_MEMORY. The message is in
+ * lectern_index_last_error. */
+LECTERN_API lectern_status_t lectern_query_run(lectern_index_t *index, const char *query,
+					       const lectern_query_options_t *options,
+					       lectern_results_t **results);
+
+/* Matching passages in all (an estimate unless lectern_results_total_exact). */
+LECTERN_API uint64_t lectern_results_total(const lectern_results_t *results);
+LECTERN_API int lectern_results_total_exact(const lectern_results_t *results);
+
+/* Nonzero when no passage matched the query as written, and the passages
+ * are a fallback: each matches only some of its words. */
+LECTERN_API int lectern_results_fallback(const lectern_results_t *results);
+
+/* The spelling suggestion ("did you mean"), or NULL. Owned by results. */
+LECTERN_API const char *lectern_results_suggestion(const lectern_results_t *results);
+
+/* The passages in the page, and the next one of them: NULL after the last.
+ * The passage belongs to `results` and lives until lectern_results_free. */
+LECTERN_API size_t lectern_results_count(const lectern_results_t *results);
+LECTERN_API lectern_passage_t *lectern_results_next(lectern_results_t *results);
+
+/* Free the results and their passages. NULL is a no-op. */
+LECTERN_API void lectern_results_free(lectern_results_t *results);
+
+/* ---- a passage ------------------------------------------------------------- */
+/* Every string below is owned by the passage's results. */
+
+/* The note's absolute path. */
+LECTERN_API const char *lectern_passage_path(const lectern_passage_t *passage);
+/* The place of the match shown: the first phrase match, else the first
+ * match of the rarest word matched (else the passage's start). */
+LECTERN_API uint32_t lectern_passage_line(const lectern_passage_t *passage);
+LECTERN_API uint32_t lectern_passage_column(const lectern_passage_t *passage);
+/* The headings the passage is under, outermost first: count, and the i-th
+ * (NULL past the last). */
+LECTERN_API size_t lectern_passage_heading_count(const lectern_passage_t *passage);
+LECTERN_API const char *lectern_passage_heading(const lectern_passage_t *passage, size_t i);
+/* The relevance score: higher is better, comparable within one result. */
+LECTERN_API double lectern_passage_score(const lectern_passage_t *passage);
+/* The sentence around the match, whitespace collapsed ("" for none), and
+ * the byte ranges of the snippet that matched the query: count, and the
+ * i-th as offset and length (INVALID_ARGUMENT past the last). */
+LECTERN_API const char *lectern_passage_snippet(const lectern_passage_t *passage);
+LECTERN_API size_t lectern_passage_highlight_count(const lectern_passage_t *passage);
+LECTERN_API lectern_status_t lectern_passage_highlight(const lectern_passage_t *passage, size_t i,
+						       size_t *offset, size_t *length);
+/* Nonzero when the passage holds only some of the query's words. */
+LECTERN_API int lectern_passage_fallback(const lectern_passage_t *passage);
+/* Nonzero when the note changed (or is gone) since it was indexed and the
+ * place could not be found again: path is right, line and column are not. */
+LECTERN_API int lectern_passage_stale(const lectern_passage_t *passage);
+
+/* With LECTERN_QUERY_OCCURRENCES: the places in the passage that match.
+ * The i-th gives its line and column (1-based; bytes), its end column
+ * (one past its last byte on that line) and its line's text (without the
+ * newline; cut at 4 KiB; NULL when the passage's lines ran over their
+ * bound). Each out-parameter may be NULL. INVALID_ARGUMENT past the last. */
+LECTERN_API size_t lectern_passage_occurrence_count(const lectern_passage_t *passage);
+LECTERN_API lectern_status_t lectern_passage_occurrence(const lectern_passage_t *passage, size_t i,
+							uint32_t *line, uint32_t *column,
+							uint32_t *end_column,
+							const char **line_text);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
