@@ -25,7 +25,7 @@ static const char summary[] =
 	"known roots named. With no arguments, refresh every known root. Only changed\n"
 	"files are read again; removed files leave the index.";
 
-static volatile sig_atomic_t stop_flag;
+static atomic_int stop_flag;  /* lock-free: a signal handler may store to it */
 
 static void on_signal(int sig)
 {

@@ -148,7 +148,7 @@ static struct idx_live *live_of(const struct run *r)
 
 static int stop_requested(const struct run *r)
 {
-	return r->hooks && r->hooks->stop && *r->hooks->stop;
+	return r->hooks && r->hooks->stop && atomic_load_explicit(r->hooks->stop, memory_order_relaxed);
 }
 
 char *idx_db_path(const char *index_dir)

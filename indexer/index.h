@@ -11,6 +11,7 @@
 #define LECTERN_INDEX_H
 
 #include <signal.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -72,8 +73,10 @@ struct idx_hooks {
 	void (*info)(void *ctx, const char *message);
 	/* called now and then while files are processed (may be NULL) */
 	void (*progress)(void *ctx, const struct idx_progress *p);
-	/* when set and nonzero, stop after the current file and commit */
-	volatile sig_atomic_t *stop;
+	/* when set and nonzero, stop after the current file and commit: set by
+	 * a signal handler or another thread, read by the workers (an atomic,
+	 * lock-free int is safe for both) */
+	const atomic_int *stop;
 	/* may be NULL: how far the run is, kept up to date for a display that
 	 * redraws on its own clock from another thread (live.h) */
 	struct idx_live *live;

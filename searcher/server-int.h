@@ -5,6 +5,7 @@
 
 #include <jansson.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/inotify.h>
@@ -60,7 +61,7 @@ struct worker {
 	int pipe[2];            /* the thread writes one byte when done */
 	struct job *queue, *cur;
 	const char *index_dir;
-	volatile sig_atomic_t stop;
+	atomic_int stop;   /* set by the loop, read by the reindex worker */
 	lec_status st;
 	struct idx_stats stats;
 	struct buf err;

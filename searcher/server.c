@@ -287,7 +287,7 @@ static void *worker_main(void *arg)
 static void worker_start_next(struct server *s)
 {
 	struct worker *w = &s->w;
-	if (w->busy || !w->queue || w->stop)
+	if (w->busy || !w->queue || atomic_load(&w->stop))
 		return;
 	w->cur = w->queue;
 	w->queue = w->cur->next;
@@ -727,7 +727,7 @@ static void begin_stop(struct server *s)
 		 sig_seen == SIGINT ? "SIGINT" : "SIGTERM");
 	s->stopping = 1;
 	s->stop_ms = srv_now_ms();
-	s->w.stop = 1;  /* a running reindex commits after its current file */
+	atomic_store(&s->w.stop, 1);  /* a running reindex commits after its current file */
 	for (struct job *j = s->w.queue, *next; j; j = next) {
 		next = j->next;
 		struct client *c = client_by_serial(s, j->client);

@@ -157,7 +157,10 @@ for i, (name, r) in enumerate(reqs):
         bad.append("%s %s: no JSON answer: %r" % (name, r["op"], resp[:100])); continue
     if j.get("id") != i:
         bad.append("%s: id %r" % (name, j.get("id")))
-    elif not j["ok"] and j["error"]["code"] not in ("bad_query", "bad_request", "too_large"):
+    # timeout: the search ran past its time budget (a bound of issue 13, and
+    # under ASan on a loaded machine the likely end of the heaviest ones)
+    elif not j["ok"] and j["error"]["code"] not in ("bad_query", "bad_request", "too_large",
+                                                    "timeout"):
         bad.append("%s %s: %s" % (name, r["op"], j["error"]))
 print(len(reqs))
 for b in bad:
@@ -165,7 +168,7 @@ for b in bad:
 PY
 )
 echo "# protocol: $(head -1 <<<"$out") requests"
-t_eq "the protocol answers every hostile query (ok or bad_query)" "" "$(tail -n +2 <<<"$out")"
+t_eq "the protocol answers every hostile query (ok, or an error naming the query or a bound)" "" "$(tail -n +2 <<<"$out")"
 t_ok "the daemon is still up" kill -0 "$SERVE_PID"
 t_ok "... and answers a plain query" "$LECTERN" find "cattle, not pets"
 kill -TERM "$SERVE_PID"
