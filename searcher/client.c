@@ -158,6 +158,7 @@ static void jp_hit(struct jp *p, const json_t *h, struct search_hit *hit)
 	hit->speakers = jp_strv(p, h, "speakers", &hit->nspeakers);
 	hit->stale = jp_bool(p, h, "stale");
 	hit->missing = json_is_true(json_object_get(h, "missing"));
+	hit->partial = json_is_true(json_object_get(h, "fallback"));
 	jp_occurrences(p, h, hit);
 	hit->ctx_first = (uint32_t)jp_uint(p, h, "context_first_line", 1);
 	hit->context = jp_strv(p, h, "context", &hit->ncontext);

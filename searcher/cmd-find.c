@@ -15,6 +15,7 @@
 #include "query.h"
 #include "search.h"
 #include "sock.h"
+#include "vec.h"
 
 static const char usage_line[] = "lectern find [options] QUERY...";
 static const char summary[] =
@@ -28,7 +29,8 @@ static const char summary[] =
 struct find_opts {
 	const char *index, *format, *color, *socket;
 	long limit, offset, context;
-	int all, files, count, json, phrase, strict, explain, fix, no_daemon, rank_all;
+	const char *sort;
+	int all, files, count, json, phrase, strict, explain, fix, no_daemon, rank_all, quiet;
 };
 
 static int want_color(const char *when)
@@ -72,16 +74,36 @@ static char *join_args(char **args, size_t n)
 	return buf_detach(&b);
 }
 
+/* The fallback (nothing matched the query as written; these hits hold some
+ * of its words) said where a format that lists no fallback hit can say it:
+ * --count counts them, vimgrep leaves them out (it lists only matches). */
+static void print_fallback_left(const struct search_result *res, enum emit_format fmt)
+{
+	if (fmt == EMIT_COUNT)
+		fprintf(stderr, "lectern: no passage matches the whole query; the count is of "
+				"passages matching some of its words\n");
+	else if (fmt == EMIT_VIMGREP)
+		fprintf(stderr, "lectern: no passage matches the whole query; %llu passage%s "
+				"matching some of its words left out (vimgrep lists only matches; "
+				"--format text or --json shows them)\n",
+			(unsigned long long)res->total, res->total == 1 ? "" : "s");
+}
+
 /* What is said before the hits (or instead of them): how the query was
  * understood, "did you mean", that the hits match only some words, and the
- * shards left out. `hits`: some follow. */
+ * shards left out. `hits`: some follow. In text, all but the warnings go
+ * to stdout with the hits they are about; in the machine formats, to
+ * stderr (JSON has them in its summary line too). */
 static void print_notes(const struct search_result *res, const struct find_opts *fo,
 			enum emit_format fmt, int color, int hits)
 {
 	FILE *out = fmt == EMIT_TEXT ? stdout : stderr;
+	const char *who = out == stderr ? "lectern: " : "";
 	int printed = 0;
 	/* quote the suggestion unless it brings its own quotes */
 	const char *q = res->suggestion && strpbrk(res->suggestion, "\"\xe2") ? "" : "\"";
+	if (fo->quiet)
+		return;
 	for (const char *p = res->warnings, *nl; p && *p; p = nl ? nl + 1 : p + strlen(p)) {
 		nl = strchr(p, '\n');
 		fprintf(stderr, "lectern: warning: %.*s\n", (int)(nl ? nl - p : (long)strlen(p)), p);
@@ -90,19 +112,25 @@ static void print_notes(const struct search_result *res, const struct find_opts 
 		fprintf(out, "query: %s\n", res->explain);
 		printed = out == stdout;
 	}
-	if (res->fixed)
+	if (res->fixed) {
 		fprintf(stderr, "lectern: showing results for %s%s%s\n", q, res->suggestion, q);
-	else if (res->suggestion)
-		fprintf(stderr, "lectern: did you mean %s%s%s? (--fix searches for it)\n", q,
+	} else if (res->suggestion) {
+		/* in the output itself: a misspelt word among others leaves a
+		 * fallback below, which the suggestion explains */
+		fprintf(out, "%sdid you mean %s%s%s? (--fix searches for it)\n", who, q,
 			res->suggestion, q);
+		printed |= out == stdout;
+	}
 	if (res->relaxed && hits && fmt != EMIT_COUNT) {
 		int c = color && out == stdout;
-		fprintf(out, "%sno passage matches the whole query; passages matching some of its "
-			     "words%s%s:%s\n", c ? "\033[33m" : "",
+		fprintf(out, "%s%sno passage matches the whole query; passages matching some of its "
+			     "words%s%s:%s\n", c ? "\033[33m" : "", who,
 			fo->explain && res->relaxed_query ? " " : "",
 			fo->explain && res->relaxed_query ? res->relaxed_query : "",
 			c ? "\033[0m" : "");
 		printed |= out == stdout;
+	} else if (res->relaxed && !hits) {
+		print_fallback_left(res, fmt);
 	}
 	if (printed && fmt == EMIT_TEXT && hits)
 		fputc('\n', out);
@@ -119,11 +147,18 @@ struct printer {
 	size_t stale;           /* stale hits (vimgrep lists no place for them) */
 	int noted;              /* print_notes is done */
 	int failed;             /* writing failed: stop */
+	/* --sort path of a page: the search gives a page in rank order, so
+	 * its hits are kept (their contents moved here, owned by the printer:
+	 * search_hit_release each) and printed sorted at the end */
+	int keeping;
+	struct search_hit *kept;
+	size_t nkept, kcap;
 };
 
-static lec_status print_hit(void *ctx, const struct search_result *res, struct search_hit *h)
+/* Print one hit (and, before the first, the notes). */
+static lec_status show_hit(struct printer *p, const struct search_result *res,
+			   const struct search_hit *h)
 {
-	struct printer *p = ctx;
 	if (!p->noted) {
 		print_notes(res, p->fo, p->fmt, p->eo.color, 1);
 		p->noted = 1;
@@ -137,6 +172,51 @@ static lec_status print_hit(void *ctx, const struct search_result *res, struct s
 	p->printed++;
 	p->stale += h->stale;
 	return LEC_OK;
+}
+
+static int cmp_place(const void *a, const void *b)
+{
+	const struct search_hit *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return (x->col > y->col) - (x->col < y->col);
+}
+
+/* The kept hits, sorted by place, printed and released. */
+static void show_kept(struct printer *p, const struct search_result *res)
+{
+	if (p->nkept)
+		qsort(p->kept, p->nkept, sizeof(*p->kept), cmp_place);
+	for (size_t i = 0; i < p->nkept; i++) {
+		if (!p->failed)
+			show_hit(p, res, &p->kept[i]);
+		search_hit_release(&p->kept[i]);
+	}
+	free(p->kept);
+	p->kept = NULL;
+	p->nkept = 0;
+}
+
+static lec_status print_hit(void *ctx, const struct search_result *res, struct search_hit *h)
+{
+	struct printer *p = ctx;
+	if (p->fo->quiet) {
+		p->printed++;
+		return LEC_OK;
+	}
+	if (p->keeping) {
+		struct search_hit *v = vec_reserve(p->kept, &p->kcap, p->nkept + 1, sizeof(*v), 16);
+		if (!v)
+			return LEC_ENOMEM;
+		p->kept = v;
+		p->kept[p->nkept++] = *h;
+		memset(h, 0, sizeof(*h)); /* its contents are ours now */
+		return LEC_OK;
+	}
+	return show_hit(p, res, h);
 }
 
 /* Ask a running daemon for the same index; LEC_OK when it gave the whole
@@ -191,6 +271,20 @@ static void make_req(struct search_req *req, const struct find_opts *fo, enum em
 	req->fix = fo->fix;
 	req->explain = fo->explain;
 	req->rank_all = fo->rank_all;
+	/* by place: every passage comes in place order; a page comes in rank
+	 * order and the printer sorts it (vimgrep's occurrences by place mean
+	 * every passage to the search, so a page of them is only sorted) */
+	if (!strcmp(fo->sort, "path") && (fo->all || !req->occurrences))
+		req->sort_by_place = 1;
+	if (fo->quiet) {
+		/* the exit code is the answer: the best hit (or the first of
+		 * a fallback) settles it, and nothing else is worth making */
+		req->limit = 1;
+		req->offset = 0;
+		req->all = req->files = req->count_only = req->occurrences = 0;
+		req->context = 0;
+		req->sort_by_place = 0;
+	}
 }
 
 /* Search through the daemon when one runs, else (or for what it left) here;
@@ -220,6 +314,8 @@ static lec_status search(const struct find_opts *fo, const char *index_dir,
 static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 {
 	enum emit_format fmt;
+	/* --json --count is one JSON object, the summary line */
+	int json = fo->json || (fo->format && !strcmp(fo->format, "json"));
 	if (parse_format(fo, &fmt)) {
 		lec_error("find: unknown --format '%s' (text, vimgrep or json)", fo->format);
 		return LEC_EXIT_ERROR;
@@ -227,6 +323,10 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 	if (fo->color && strcmp(fo->color, "auto") && strcmp(fo->color, "always") &&
 	    strcmp(fo->color, "never")) {
 		lec_error("find: --color takes auto, always or never");
+		return LEC_EXIT_ERROR;
+	}
+	if (strcmp(fo->sort, "rank") && strcmp(fo->sort, "path")) {
+		lec_error("find: --sort takes rank or path");
 		return LEC_EXIT_ERROR;
 	}
 	char *query = join_args(args, nargs), *index_dir = NULL, *cwd = getcwd(NULL, 0);
@@ -245,8 +345,10 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 		goto done;
 	}
 	pr.eo = (struct emit_opts){ .format = fmt, .color = want_color(fo->color), .cwd = cwd };
+	buf_reset(&pr.out);
 	struct search_req req;
 	make_req(&req, fo, fmt, query, nargs);
+	pr.keeping = !strcmp(fo->sort, "path") && !req.all && !fo->quiet;
 	req.on_hit = print_hit;
 	req.on_hit_ctx = &pr;
 	lec_status st = search(fo, index_dir, &req, &res, &err);
@@ -263,23 +365,44 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 		lec_error_index("find", st, index_dir, err.data);
 		goto done;
 	}
+	show_kept(&pr, &res);
+	if (pr.failed)
+		goto done;
 	if (!pr.noted)
 		print_notes(&res, fo, fmt, pr.eo.color, 0);
-	if (fmt == EMIT_COUNT)
+	if (fo->quiet)
+		;
+	else if (json)
+		emit_summary((buf_reset(&pr.out), &pr.out), &res, pr.printed);
+	else if (fmt == EMIT_COUNT)
 		printf("%llu\n", (unsigned long long)res.total);
+	if (json && !fo->quiet) {
+		if (pr.out.status || fwrite(pr.out.data, 1, pr.out.len, stdout) != pr.out.len)
+			goto done;
+	}
 	/* vimgrep lists occurrences, and a stale hit has none to list: say so
 	 * rather than print nothing for a query --count says matches */
-	if (fmt == EMIT_VIMGREP && pr.stale)
+	if (fmt == EMIT_VIMGREP && pr.stale && !fo->quiet)
 		fprintf(stderr, "lectern: %zu matching passage%s left out: %s changed or "
 			"missing since indexing (run 'lectern index')\n", pr.stale,
 			pr.stale == 1 ? "" : "s", pr.stale == 1 ? "its file" : "their files");
-	code = (fmt == EMIT_COUNT ? res.total : pr.printed) ? LEC_EXIT_OK : LEC_EXIT_NOTHING;
+	/* found: something matched the query as written. A fallback (hits
+	 * holding some of its words) is shown, but is not that: exit 1 in
+	 * every format, as for the daemon's answer (docs/query-language.md) */
+	if (res.relaxed)
+		code = LEC_EXIT_NOTHING;
+	else
+		code = (fmt == EMIT_COUNT && !fo->quiet ? res.total : pr.printed) ? LEC_EXIT_OK
+										   : LEC_EXIT_NOTHING;
 done:
 	if (fflush(stdout) != 0)
 		code = LEC_EXIT_ERROR;
 	search_result_release(&res);
 	buf_release(&err);
 	buf_release(&pr.out);
+	for (size_t i = 0; i < pr.nkept; i++)
+		search_hit_release(&pr.kept[i]);
+	free(pr.kept);
 	free(query);
 	free(index_dir);
 	free(cwd);
@@ -288,7 +411,7 @@ done:
 
 int cmd_find(int argc, char **argv)
 {
-	struct find_opts fo = { .limit = 10 };
+	struct find_opts fo = { .limit = 10, .sort = "rank" };
 	const struct opt opts[] = {
 		OPT_INT_('n', "limit", &fo.limit, "N", "show the N best passages (default 10)", 1, 1000000),
 		OPT_INT_(0, "offset", &fo.offset, "N", "skip the N best passages first", 0, 100000000),
@@ -298,6 +421,8 @@ int cmd_find(int argc, char **argv)
 		OPT_INT_('C', "context", &fo.context, "N", "show N lines around each match", 0, 1000),
 		OPT_STRING_(0, "format", &fo.format, "FMT", "text (default), vimgrep or json"),
 		OPT_FLAG_(0, "json", &fo.json, "JSON lines, same as --format json"),
+		OPT_STRING_(0, "sort", &fo.sort, "ORDER", "rank (default: best first) or path (by path and line)"),
+		OPT_FLAG_('q', "quiet", &fo.quiet, "print nothing: the exit status says whether anything matched"),
 		OPT_STRING_(0, "color", &fo.color, "WHEN", "auto (default), always or never"),
 		OPT_FLAG_(0, "phrase", &fo.phrase, "the whole query is one phrase"),
 		OPT_FLAG_(0, "strict-query", &fo.strict, "fail (exit 2) on query syntax errors"),

@@ -165,8 +165,13 @@ json_t *emit_hit_json(const struct search_hit *h, const struct emit_opts *o)
 			      "title", jstr(h->title), "date", jstr(h->date),
 			      "speakers", str_array(h->speakers, h->nspeakers),
 			      "stale", h->stale);
-	if (j)
+	if (j) {
 		json_object_set_new(j, "missing", json_boolean(h->missing));
+		/* holds only some of the query's words: marked wherever it goes
+		 * (the daemon's answer, the CLI's lines), so no reader takes it
+		 * for a match */
+		json_object_set_new(j, "fallback", json_boolean(h->partial));
+	}
 	if (j && h->nocc) {
 		json_t *occ = json_array();
 		for (size_t i = 0; i < h->nocc; i++)
@@ -198,14 +203,9 @@ json_t *emit_warnings_json(const char *warnings)
 	return a ? a : json_null();
 }
 
-static void emit_json(struct buf *b, const struct search_result *res, const struct search_hit *h,
-		      const struct emit_opts *o)
+/* j as one compact line (taking j). */
+static void put_json_line(struct buf *b, json_t *j)
 {
-	json_t *j = emit_hit_json(h, o);
-	if (j && res->relaxed)
-		json_object_set_new(j, "relaxed", json_true());
-	if (j)
-		json_object_set_new(j, "warnings", emit_warnings_json(res->warnings));
 	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	if (!s) {
 		b->status = b->status ? b->status : LEC_ENOMEM;
@@ -215,6 +215,42 @@ static void emit_json(struct buf *b, const struct search_result *res, const stru
 	}
 	free(s);
 	json_decref(j);
+}
+
+static void emit_json(struct buf *b, const struct search_result *res, const struct search_hit *h,
+		      const struct emit_opts *o)
+{
+	json_t *j = emit_hit_json(h, o);
+	if (j) {
+		json_object_set_new(j, "type", json_string("match"));
+		json_object_set_new(j, "warnings", emit_warnings_json(res->warnings));
+	}
+	put_json_line(b, j);
+}
+
+static json_t *str_or_null(const char *s)
+{
+	json_t *j = s ? jstr(s) : NULL;
+	return j ? j : json_null();
+}
+
+void emit_summary(struct buf *b, const struct search_result *res, uint64_t shown)
+{
+	json_t *j = json_object();
+	if (j) {
+		json_object_set_new(j, "type", json_string("summary"));
+		json_object_set_new(j, "version", json_integer(EMIT_JSON_VERSION));
+		json_object_set_new(j, "total", json_integer((json_int_t)res->total));
+		json_object_set_new(j, "total_exact", json_boolean(res->total_exact));
+		json_object_set_new(j, "shown", json_integer((json_int_t)shown));
+		json_object_set_new(j, "fallback", json_boolean(res->relaxed));
+		json_object_set_new(j, "fallback_query", str_or_null(res->relaxed_query));
+		json_object_set_new(j, "suggestion", str_or_null(res->suggestion));
+		json_object_set_new(j, "fixed", json_boolean(res->fixed));
+		json_object_set_new(j, "explain", str_or_null(res->explain));
+		json_object_set_new(j, "warnings", emit_warnings_json(res->warnings));
+	}
+	put_json_line(b, j);
 }
 
 void emit_hit(struct buf *b, const struct search_result *res, const struct search_hit *h,
