@@ -24,7 +24,15 @@ static const char summary[] =
 	"\xe2\x80\x9c...\xe2\x80\x9d), OR, AND, NOT, -word, +word, (...), a NEAR/5 b, prefix*, title:\n"
 	"(the note's title), heading: (a heading above the passage), path:, speaker:, tag:,\n"
 	"year:2017, year:2012..2015, date:2019-06.., date:2w and date:today are understood:\n"
-	"see lectern(1) and docs/query-language.md. Exit status: 0 found, 1 nothing, 2 error.";
+	"see lectern(1) and docs/query-language.md.\n"
+	"\n"
+	"A word starting with '-' (-word: passages without it) is query text after the\n"
+	"first query word or after '--': lectern find smoosh -flatten, lectern find --\n"
+	"-flatten smoosh. There, options are the ones below spelled whole (--json, -n 5;\n"
+	"not -n5 or -al).\n"
+	"\n"
+	"Exit status: 0 found, 1 nothing matches the query as written (also when passages\n"
+	"matching some of its words are shown: a fallback, marked in every format), 2 error.";
 
 struct find_opts {
 	const char *index, *format, *color, *socket;
@@ -436,13 +444,21 @@ int cmd_find(int argc, char **argv)
 	};
 	char **args = NULL, err[512];
 	size_t nargs = 0;
-	enum opt_result r = opt_parse(opts, argc, argv, &args, &nargs, err, sizeof(err));
+	/* `lectern find smoosh -flatten`: the shell's -word is a query word */
+	enum opt_result r = opt_parse_flags(opts, OPT_DASH_WORDS, argc, argv, &args, &nargs, err,
+					    sizeof(err));
 	if (r == OPT_HELP) {
 		opt_usage(stdout, usage_line, summary, opts);
 		return LEC_EXIT_OK;
 	}
 	if (r == OPT_ERROR || nargs == 0) {
-		lec_error("find: %s", r == OPT_ERROR ? err : "no query given");
+		/* an unknown "-x" comes before any query word: say how to
+		 * search for a word that starts with a dash */
+		int dash = r == OPT_ERROR && !strncmp(err, "unknown option '-", 17) &&
+			   strncmp(err, "unknown option '--", 18);
+		lec_error("find: %s%s", r == OPT_ERROR ? err : "no query given",
+			  dash ? " (a word starting with '-' is query text after the first query "
+				 "word or after '--': lectern find -- -word ...)" : "");
 		opt_usage(stderr, usage_line, NULL, opts);
 		free(args);
 		return LEC_EXIT_ERROR;
