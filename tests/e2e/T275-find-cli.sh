@@ -41,6 +41,14 @@ t_contains "  says how to search for a word starting with a dash" \
 t_contains "  and lists --quiet" "-q, --quiet" "$T_OUT"
 t_contains "  and --sort" "--sort ORDER" "$T_OUT"
 
+# ---- symbol-like words, as docs/query-language.md says -----------------------------
+t_ok "@@iterator" "$LECTERN" find --explain -- @@iterator
+t_eq "  is the word iterator (the sigil dropped)" "query: WORD(iterator~iter)" "$(head -n 1 <<<"$T_OUT")"
+t_exit "0|1" "Array.prototype.flat" "$LECTERN" find --explain Array.prototype.flat
+t_eq "  is a phrase of its parts" 'query: PHRASE("array" "prototype" "flat")' "$(head -n 1 <<<"$T_OUT")"
+t_exit "0|1" "Array.prototype.flat*" "$LECTERN" find --explain 'Array.prototype.flat*'
+t_eq "  the * inside a phrase is dropped" 'query: PHRASE("array" "prototype" "flat")' "$(head -n 1 <<<"$T_OUT")"
+
 # ---- -q ----------------------------------------------------------------------
 t_exit 0 "-q with a match exits 0" "$LECTERN" find -q cattle
 t_eq "  prints nothing" "" "$T_OUT$T_ERR"
