@@ -159,6 +159,8 @@ struct printer {
 	 * its hits are kept (their contents moved here, owned by the printer:
 	 * search_hit_release each) and printed sorted at the end */
 	int keeping;
+	int begun;              /* JSON: the begin line is out */
+	const char *query;      /* for the begin line */
 	struct search_hit *kept;
 	size_t nkept, kcap;
 };
@@ -172,6 +174,10 @@ static lec_status show_hit(struct printer *p, const struct search_result *res,
 		p->noted = 1;
 	}
 	buf_reset(&p->out);
+	if (p->fmt == EMIT_JSON && !p->begun) {
+		emit_begin(&p->out, p->query);
+		p->begun = 1;
+	}
 	emit_hit(&p->out, res, h, p->printed, &p->eo);
 	if (p->out.status || fwrite(p->out.data, 1, p->out.len, stdout) != p->out.len) {
 		p->failed = 1;
@@ -339,7 +345,7 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 	}
 	char *query = join_args(args, nargs), *index_dir = NULL, *cwd = getcwd(NULL, 0);
 	struct search_result res = { 0 };
-	struct printer pr = { .fo = fo, .fmt = fmt };
+	struct printer pr = { .fo = fo, .fmt = fmt, .query = query };
 	struct buf err;
 	int code = LEC_EXIT_ERROR;
 	buf_init(&err, 4096);
@@ -380,8 +386,15 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 		print_notes(&res, fo, fmt, pr.eo.color, 0);
 	if (fo->quiet)
 		;
-	else if (json)
-		emit_summary((buf_reset(&pr.out), &pr.out), &res, pr.printed);
+	else if (json) {
+		/* --json --count is the summary alone: one object */
+		buf_reset(&pr.out);
+		if (fmt == EMIT_JSON && !pr.begun)
+			emit_begin(&pr.out, query);
+		if (fmt == EMIT_JSON)
+			emit_end(&pr.out, pr.printed);
+		emit_summary(&pr.out, &res, pr.printed);
+	}
 	else if (fmt == EMIT_COUNT)
 		printf("%llu\n", (unsigned long long)res.total);
 	if (json && !fo->quiet) {

@@ -217,14 +217,16 @@ static void put_json_line(struct buf *b, json_t *j)
 	json_decref(j);
 }
 
-static void emit_json(struct buf *b, const struct search_result *res, const struct search_hit *h,
-		      const struct emit_opts *o)
+static void emit_json(struct buf *b, const struct search_result *res,
+		      const struct search_hit *h0, const struct emit_opts *o)
 {
-	json_t *j = emit_hit_json(h, o);
-	if (j) {
-		json_object_set_new(j, "type", json_string("match"));
+	/* "type" first, as in every line, for a reader that looks no further */
+	json_t *j = json_pack("{s:s}", "type", "match"), *h = emit_hit_json(h0, o);
+	if (j && h && !json_object_update(j, h))
 		json_object_set_new(j, "warnings", emit_warnings_json(res->warnings));
-	}
+	else
+		j = (json_decref(j), NULL);
+	json_decref(h);
 	put_json_line(b, j);
 }
 
@@ -232,6 +234,17 @@ static json_t *str_or_null(const char *s)
 {
 	json_t *j = s ? jstr(s) : NULL;
 	return j ? j : json_null();
+}
+
+void emit_begin(struct buf *b, const char *query)
+{
+	put_json_line(b, json_pack("{s:s, s:i, s:o}", "type", "begin", "version",
+				   EMIT_JSON_VERSION, "query", jstr(query)));
+}
+
+void emit_end(struct buf *b, uint64_t shown)
+{
+	put_json_line(b, json_pack("{s:s, s:I}", "type", "end", "shown", (json_int_t)shown));
 }
 
 void emit_summary(struct buf *b, const struct search_result *res, uint64_t shown)

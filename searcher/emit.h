@@ -35,6 +35,12 @@ json_t *emit_hit_json(const struct search_hit *h, const struct emit_opts *o);
  * raised when a member changes meaning or goes away, not when one is added. */
 #define EMIT_JSON_VERSION 1
 
+/* The typed lines of `lectern find --json`, in order: "begin" (the version
+ * and the query), a "match" per hit (emit_hit), "end" (the hits shown),
+ * "summary". Each appends one line to out. */
+void emit_begin(struct buf *out, const char *query);
+void emit_end(struct buf *out, uint64_t shown);
+
 /* Append the JSON summary line that ends `lectern find --json` (and is the
  * whole of --json --count): the total, whether the hits are a fallback (some
  * of the query's words: nothing matched it as written), the suggestion, the

@@ -8,13 +8,13 @@
 # shellcheck disable=SC1111 # the curly quotes are the point
 # shellcheck source=tests/test-lib.sh
 . "$(dirname "$0")/../test-lib.sh"
-# find's hit lines: find --json ARGS... without the summary line that ends
-# it (its exit status kept)
+# find's hit lines: the "match" lines of find --json ARGS... (its exit
+# status kept), without the begin, end and summary lines around them
 find_hits() {
 	local rc
 	"$LECTERN" find --json "$@" >"$TEST_TMP/.hits"
 	rc=$?
-	grep -v '^{"type":"summary"' "$TEST_TMP/.hits"
+	grep -v -E '^\{"type":"(begin|end|summary)"' "$TEST_TMP/.hits"
 	return $rc
 }
 t_need jq

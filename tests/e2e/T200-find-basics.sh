@@ -7,13 +7,13 @@
 . "$(dirname "$0")/../test-lib.sh"
 # shellcheck source=tests/corpus-lib.sh
 . "$(dirname "$0")/../corpus-lib.sh"
-# find's hit lines: find --json ARGS... without the summary line that ends
-# it (its exit status kept)
+# find's hit lines: the "match" lines of find --json ARGS... (its exit
+# status kept), without the begin, end and summary lines around them
 find_hits() {
 	local rc
 	"$LECTERN" find --json "$@" >"$TEST_TMP/.hits"
 	rc=$?
-	grep -v '^{"type":"summary"' "$TEST_TMP/.hits"
+	grep -v -E '^\{"type":"(begin|end|summary)"' "$TEST_TMP/.hits"
 	return $rc
 }
 

@@ -247,10 +247,10 @@ echo "# $SECONDS s: ranking"
 
 t_ok "find \"cattle, not pets\" (one argument)" "$LECTERN" find --json -n 3 "cattle, not pets"
 t_eq "the seed quote is the first result of \"cattle, not pets\"" "$SEED:10:135" \
-	"$(head -1 <<<"$T_OUT" | jq -r '"\(.shown_path):\(.line):\(.col)"')"
+	"$(jq -r 'select(.type == "match") | "\(.shown_path):\(.line):\(.col)"' <<<"$T_OUT" | head -1)"
 t_ok "find cattle pets (two words)" "$LECTERN" find --json -n 3 cattle pets
 t_eq "the seed quote is the first result of cattle pets" "$SEED:10:135" \
-	"$(head -1 <<<"$T_OUT" | jq -r '"\(.shown_path):\(.line):\(.col)"')"
+	"$(jq -r 'select(.type == "match") | "\(.shown_path):\(.line):\(.col)"' <<<"$T_OUT" | head -1)"
 t_ok "find --files cattle pets" "$LECTERN" find --files --color=never cattle pets
 t_eq "the seed note is the first file of cattle pets" "$SEED" "$(head -1 <<<"$T_OUT")"
 
