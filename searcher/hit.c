@@ -669,7 +669,8 @@ static lec_status place(struct hit_reader *r, const struct search_req *req, stru
 	h->line = line_of(r->fdata, loc->pstart, loc->pline, off);
 	h->col = (uint32_t)(off - ls + 1);
 	st = snippet_make(r->fdata, r->flen, loc->map, loc->pstart, r->text.words,
-				     r->text.n, loc->hits, loc->nhits, loc->best, &h->snippet,
+				     r->text.n, loc->hits, loc->nhits, loc->best,
+				     note_format_for_path(h->path) == NOTE_MARKDOWN, &h->snippet,
 				     &h->highlights, &h->nhighlights);
 	if (!st && req->occurrences)
 		st = collect_occurrences(r, h, loc);
