@@ -53,15 +53,23 @@ static void put_headings(struct buf *b, const struct search_hit *h)
 	}
 }
 
+/* The context lines, the matched words in them highlighted (ctx_hl is in
+ * line order: each line takes its run of it). */
 static void emit_context(struct buf *b, const struct search_hit *h, const struct emit_opts *o)
 {
+	size_t k = 0;
 	for (size_t i = 0; i < h->ncontext; i++) {
 		uint32_t ln = h->ctx_first + (uint32_t)i;
+		struct search_range r[64];
+		size_t nr = 0;
+		for (; k < h->nctx_hl && h->ctx_hl[k].line == i; k++)
+			if (nr < sizeof(r) / sizeof(r[0]))
+				r[nr++] = (struct search_range){ h->ctx_hl[k].off, h->ctx_hl[k].len };
 		put_color(b, o, C_LINE);
 		buf_printf(b, "%6u%c", ln, ln == h->line ? ':' : '-');
 		put_color(b, o, C_OFF);
 		buf_putc(b, ' ');
-		buf_puts(b, h->context[i]);
+		put_highlighted(b, h->context[i], strlen(h->context[i]), r, nr, o);
 		buf_putc(b, '\n');
 	}
 }
@@ -185,6 +193,12 @@ json_t *emit_hit_json(const struct search_hit *h, const struct emit_opts *o)
 	if (j && h->ncontext) {
 		json_object_set_new(j, "context_first_line", json_integer(h->ctx_first));
 		json_object_set_new(j, "context", str_array(h->context, h->ncontext));
+		json_t *hl = json_array();
+		for (size_t i = 0; hl && i < h->nctx_hl; i++)
+			json_array_append_new(hl, json_pack("[i,I,I]", (int)h->ctx_hl[i].line,
+							    (json_int_t)h->ctx_hl[i].off,
+							    (json_int_t)h->ctx_hl[i].len));
+		json_object_set_new(j, "context_highlights", hl ? hl : json_null());
 	}
 	if (j && h->file_matches)
 		json_object_set_new(j, "file_matches", json_integer(h->file_matches));

@@ -54,6 +54,7 @@ void search_hit_release(struct search_hit *h)
 		free(h->occ[i].line_text);
 	free(h->occ);
 	strv_free(h->context, h->ncontext);
+	free(h->ctx_hl);
 	memset(h, 0, sizeof(*h));
 }
 
