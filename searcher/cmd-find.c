@@ -155,8 +155,8 @@ struct printer {
 	size_t stale;           /* stale hits (vimgrep lists no place for them) */
 	int noted;              /* print_notes is done */
 	int failed;             /* writing failed: stop */
-	/* --sort path of a page: the search gives a page in rank order, so
-	 * its hits are kept (their contents moved here, owned by the printer:
+	/* --sort path of a page, --sort date: the search gives hits in rank
+	 * order, so they are kept (their contents moved here, owned by the printer:
 	 * search_hit_release each) and printed sorted at the end */
 	int keeping;
 	int begun;              /* JSON: the begin line is out */
@@ -199,13 +199,42 @@ static int cmp_place(const void *a, const void *b)
 	return (x->col > y->col) - (x->col < y->col);
 }
 
-/* The kept hits, sorted by place, printed and released. */
+/* By the note's date (ISO 8601 text: its order is the dates'), oldest
+ * first; undated notes last; then by place. */
+static int cmp_date(const void *a, const void *b)
+{
+	const struct search_hit *x = a, *y = b;
+	if (!x->date != !y->date)
+		return x->date ? -1 : 1;
+	int c = x->date ? strcmp(x->date, y->date) : 0;
+	return c ? c : cmp_place(a, b);
+}
+
+/* Newest first; undated notes still last. */
+static int cmp_date_desc(const void *a, const void *b)
+{
+	const struct search_hit *x = a, *y = b;
+	if (!x->date != !y->date)
+		return x->date ? -1 : 1;
+	int c = x->date ? strcmp(y->date, x->date) : 0;
+	return c ? c : cmp_place(a, b);
+}
+
+/* The kept hits, sorted, printed and released: a page by path is the page
+ * sorted; by date, every matching passage was kept, and the page is taken
+ * from them sorted (--offset, --limit; --all: all of them). */
 static void show_kept(struct printer *p, const struct search_result *res)
 {
+	const struct find_opts *fo = p->fo;
+	int by_date = !strcmp(fo->sort, "date") || !strcmp(fo->sort, "-date");
+	size_t from = by_date ? (size_t)fo->offset : 0, to = p->nkept;
+	if (by_date && !fo->all && from + (size_t)fo->limit < to)
+		to = from + (size_t)fo->limit;
 	if (p->nkept)
-		qsort(p->kept, p->nkept, sizeof(*p->kept), cmp_place);
+		qsort(p->kept, p->nkept, sizeof(*p->kept),
+		      !by_date ? cmp_place : fo->sort[0] == '-' ? cmp_date_desc : cmp_date);
 	for (size_t i = 0; i < p->nkept; i++) {
-		if (!p->failed)
+		if (!p->failed && i >= from && i < to)
 			show_hit(p, res, &p->kept[i]);
 		search_hit_release(&p->kept[i]);
 	}
@@ -290,6 +319,12 @@ static void make_req(struct search_req *req, const struct find_opts *fo, enum em
 	 * every passage to the search, so a page of them is only sorted) */
 	if (!strcmp(fo->sort, "path") && (fo->all || !req->occurrences))
 		req->sort_by_place = 1;
+	/* by date: the newest (or oldest) of every matching passage, so
+	 * every one is asked for and the printer pages them once sorted */
+	if (!strcmp(fo->sort, "date") || !strcmp(fo->sort, "-date")) {
+		req->all = 1;
+		req->offset = 0;
+	}
 	if (fo->quiet) {
 		/* the exit code is the answer: the best hit (or the first of
 		 * a fallback) settles it, and nothing else is worth making */
@@ -339,8 +374,9 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 		lec_error("find: --color takes auto, always or never");
 		return LEC_EXIT_ERROR;
 	}
-	if (strcmp(fo->sort, "rank") && strcmp(fo->sort, "path")) {
-		lec_error("find: --sort takes rank or path");
+	if (strcmp(fo->sort, "rank") && strcmp(fo->sort, "path") && strcmp(fo->sort, "date") &&
+	    strcmp(fo->sort, "-date")) {
+		lec_error("find: --sort takes rank, date, -date or path");
 		return LEC_EXIT_ERROR;
 	}
 	char *query = join_args(args, nargs), *index_dir = NULL, *cwd = getcwd(NULL, 0);
@@ -362,7 +398,8 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 	buf_reset(&pr.out);
 	struct search_req req;
 	make_req(&req, fo, fmt, query, nargs);
-	pr.keeping = !strcmp(fo->sort, "path") && !req.all && !fo->quiet;
+	pr.keeping = ((!strcmp(fo->sort, "path") && !req.all) || !strcmp(fo->sort, "date") ||
+		      !strcmp(fo->sort, "-date")) && !fo->quiet;
 	req.on_hit = print_hit;
 	req.on_hit_ctx = &pr;
 	lec_status st = search(fo, index_dir, &req, &res, &err);
@@ -442,7 +479,7 @@ int cmd_find(int argc, char **argv)
 		OPT_INT_('C', "context", &fo.context, "N", "show N lines around each match", 0, 1000),
 		OPT_STRING_(0, "format", &fo.format, "FMT", "text (default), vimgrep or json"),
 		OPT_FLAG_(0, "json", &fo.json, "JSON lines, same as --format json"),
-		OPT_STRING_(0, "sort", &fo.sort, "ORDER", "rank (default: best first) or path (by path and line)"),
+		OPT_STRING_(0, "sort", &fo.sort, "ORDER", "rank (default: best first), date (oldest note first), -date (newest first) or path (by path and line)"),
 		OPT_FLAG_('q', "quiet", &fo.quiet, "print nothing: the exit status says whether anything matched"),
 		OPT_STRING_(0, "color", &fo.color, "WHEN", "auto (default), always or never"),
 		OPT_FLAG_(0, "phrase", &fo.phrase, "the whole query is one phrase"),

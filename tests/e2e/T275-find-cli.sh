@@ -74,6 +74,20 @@ t_eq "  every passage, by path, then line" "$(LC_ALL=C sort -t: -k1,1 -k2,2n <<<
 t_eq "  as many as --count" "$("$LECTERN" find --count aws)" "$(grep -c . <<<"$ALL")"
 t_ok "--sort path in text" "$LECTERN" find -n 5 --sort path --color=never aws
 t_eq "  the same places" "$BYPATH" "$(grep -E '^[^ ].*:[0-9]+:[0-9]+$' <<<"$T_OUT" | cut -d: -f1,2)"
-t_exit 2 "--sort takes rank or path" "$LECTERN" find --sort size aws
-t_contains "  says which" "--sort takes rank or path" "$T_ERR"
+# by date: every matching passage, the page taken once sorted
+t_ok "--sort date --all" "$LECTERN" find --json --all --sort date aws
+DATES=$(jq -r 'select(.type == "match") | "\(.date)\t\(.shown_path):\(.line)"' <<<"$T_OUT")
+t_eq "  every passage" "$("$LECTERN" find --count aws)" "$(grep -c . <<<"$DATES")"
+t_eq "  oldest note first (then by place)" "$(LC_ALL=C sort -t$'\t' -k1,1 -s <<<"$DATES" | cut -f1)" "$(cut -f1 <<<"$DATES")"
+t_match "  (more than one date among them)" $'^[0-9]+\n[0-9]+' "$(cut -f1 <<<"$DATES" | sort -u)"
+t_ok "--sort -date -n 3" "$LECTERN" find --json -n 3 --sort -date aws
+t_eq "  the 3 newest" "$(LC_ALL=C sort -t$'\t' -k1,1r -s <<<"$DATES" | head -n 3 | cut -f1)" \
+	"$(jq -r 'select(.type == "match") | .date' <<<"$T_OUT")"
+t_ok "--sort date --offset 2 -n 3" "$LECTERN" find --json --offset 2 -n 3 --sort date aws
+t_eq "  ranks 3-5 of the order by date" "$(sed -n 3,5p <<<"$DATES")" \
+	"$(jq -r 'select(.type == "match") | "\(.date)\t\(.shown_path):\(.line)"' <<<"$T_OUT")"
+t_eq "  the summary still counts every match" "$(grep -c . <<<"$DATES") 3" \
+	"$(jq -r 'select(.type == "summary") | "\(.total) \(.shown)"' <<<"$T_OUT")"
+t_exit 2 "--sort takes rank, date, -date or path" "$LECTERN" find --sort size aws
+t_contains "  says which" "--sort takes rank, date, -date or path" "$T_ERR"
 t_done
