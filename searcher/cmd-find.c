@@ -360,6 +360,24 @@ static lec_status search(const struct find_opts *fo, const char *index_dir,
 	return st;
 }
 
+/* What follows the hits: JSON's end and summary lines (--json --count: the
+ * summary alone, one object), --count's number. -1: writing failed. */
+static int print_end(struct printer *pr, const struct search_result *res, int json)
+{
+	if (!json) {
+		if (pr->fmt == EMIT_COUNT)
+			printf("%llu\n", (unsigned long long)res->total);
+		return 0;
+	}
+	buf_reset(&pr->out);
+	if (pr->fmt == EMIT_JSON && !pr->begun)
+		emit_begin(&pr->out, pr->query);
+	if (pr->fmt == EMIT_JSON)
+		emit_end(&pr->out, pr->printed);
+	emit_summary(&pr->out, res, pr->printed);
+	return pr->out.status || fwrite(pr->out.data, 1, pr->out.len, stdout) != pr->out.len ? -1 : 0;
+}
+
 static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 {
 	enum emit_format fmt;
@@ -421,23 +439,8 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 		goto done;
 	if (!pr.noted)
 		print_notes(&res, fo, fmt, pr.eo.color, 0);
-	if (fo->quiet)
-		;
-	else if (json) {
-		/* --json --count is the summary alone: one object */
-		buf_reset(&pr.out);
-		if (fmt == EMIT_JSON && !pr.begun)
-			emit_begin(&pr.out, query);
-		if (fmt == EMIT_JSON)
-			emit_end(&pr.out, pr.printed);
-		emit_summary(&pr.out, &res, pr.printed);
-	}
-	else if (fmt == EMIT_COUNT)
-		printf("%llu\n", (unsigned long long)res.total);
-	if (json && !fo->quiet) {
-		if (pr.out.status || fwrite(pr.out.data, 1, pr.out.len, stdout) != pr.out.len)
-			goto done;
-	}
+	if (!fo->quiet && print_end(&pr, &res, json))
+		goto done;
 	/* vimgrep lists occurrences, and a stale hit has none to list: say so
 	 * rather than print nothing for a query --count says matches */
 	if (fmt == EMIT_VIMGREP && pr.stale && !fo->quiet)

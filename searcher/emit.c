@@ -231,17 +231,19 @@ static void put_json_line(struct buf *b, json_t *j)
 	json_decref(j);
 }
 
-static void emit_json(struct buf *b, const struct search_result *res,
-		      const struct search_hit *h0, const struct emit_opts *o)
+static void emit_json(struct buf *b, const struct search_result *res, const struct search_hit *h,
+		      const struct emit_opts *o)
 {
 	/* "type" first, as in every line, for a reader that looks no further */
-	json_t *j = json_pack("{s:s}", "type", "match"), *h = emit_hit_json(h0, o);
-	if (j && h && !json_object_update(j, h))
-		json_object_set_new(j, "warnings", emit_warnings_json(res->warnings));
-	else
-		j = (json_decref(j), NULL);
-	json_decref(h);
-	put_json_line(b, j);
+	json_t *line = json_pack("{s:s}", "type", "match"), *hit = emit_hit_json(h, o);
+	if (line && hit && !json_object_update(line, hit)) {
+		json_object_set_new(line, "warnings", emit_warnings_json(res->warnings));
+	} else {
+		json_decref(line);
+		line = NULL; /* put_json_line: out of memory */
+	}
+	json_decref(hit);
+	put_json_line(b, line);
 }
 
 static json_t *str_or_null(const char *s)
