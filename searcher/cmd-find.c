@@ -91,10 +91,11 @@ static void print_fallback_left(const struct search_result *res, enum emit_forma
 		fprintf(stderr, "lectern: no passage matches the whole query; the count is of "
 				"passages matching some of its words\n");
 	else if (fmt == EMIT_VIMGREP)
-		fprintf(stderr, "lectern: no passage matches the whole query; %llu passage%s "
+		fprintf(stderr, "lectern: no passage matches the whole query; %s%llu passage%s "
 				"matching some of its words left out (vimgrep lists only matches; "
 				"--format text or --json shows them)\n",
-			(unsigned long long)res->total, res->total == 1 ? "" : "s");
+			res->total_exact ? "" : "about ", (unsigned long long)res->total,
+			res->total == 1 ? "" : "s");
 }
 
 /* What is said before the hits (or instead of them): how the query was

@@ -122,6 +122,8 @@ struct run {
 	/* req->on_hit: hits made (or skipped), and how many an earlier attempt
 	 * gave already (search_run's retries) */
 	uint64_t delivered, skip;
+	int probe;              /* rank without making hits: is there any? (and
+	                         * how many, estimated from one tier) */
 };
 
 /* One ranking: a query's candidate notes, tier after tier. */
@@ -519,7 +521,7 @@ static lec_status rank_tier(struct run *r, struct stream *s, xap_mset *m, uint32
 	size_t wanted = r->rank >= r->need ? 0
 			: r->need - r->rank < t->nitems ? (size_t)(r->need - r->rank) : t->nitems;
 	select_best(t->items, t->nitems, wanted, (int *)&s->partial);
-	for (size_t i = 0; i < wanted && !st; i++)
+	for (size_t i = 0; i < wanted && !st && !r->probe; i++)
 		if (r->rank + i >= r->req->offset && !(st = check_time(r)))
 			st = emit_item(r, s, &t->items[i]);
 	r->rank += t->nitems;
@@ -744,9 +746,9 @@ static lec_status rank_exact(struct run *r, struct stream *s)
 /* The passages that hold some of the query's words, after the matching
  * ones. When nothing matched as written (the fallback: res->relaxed), for
  * every kind of request, so that every format answers alike: a page, --all
- * (by place too), --files; --count and vimgrep (occurrences) count them
- * without listing them (vimgrep lists only matches), and the total is
- * theirs. When some passages matched, only to fill a ranked page they left
+ * (by place too), --files; --count counts them, vimgrep (occurrences)
+ * lists none (it lists only matches) and ranks one tier of them to say how
+ * many there are about; the total is theirs. When some passages matched, only to fill a ranked page they left
  * short, for several bare words. */
 static lec_status rank_partial(struct run *r, const struct stream *exact)
 {
@@ -773,12 +775,22 @@ static lec_status rank_partial(struct run *r, const struct stream *exact)
 		 * evaluate per note) */
 		s.exclude = none ? NULL : &r->exact;
 		s.partial = 1;
-		if (none && (req->count_only || req->occurrences))
+		if (none && req->count_only) {
 			st = count_all(r, &s);
-		else if (none && req->sort_by_place && r->need == UINT64_MAX)
-			st = run_by_place(r, &s);
-		else
+		} else if (none && req->occurrences) {
+			/* vimgrep lists none of them: one tier says whether there
+			 * are any, and about how many, at the cost of a page */
+			uint64_t need = r->need;
+			r->need = r->rank + 1;
+			r->probe = 1;
 			st = run_stream(r, &s);
+			r->need = need;
+			r->probe = 0;
+		} else if (none && req->sort_by_place && r->need == UINT64_MAX) {
+			st = run_by_place(r, &s);
+		} else {
+			st = run_stream(r, &s);
+		}
 	}
 	xap_query_free(s.xq);
 	if (!st && none && s.passages)
