@@ -139,7 +139,7 @@ for p in "first half second half starts" "goats link Some" "sheep not goats in a
 	t_eq "\"$p\" occurs nowhere: exit 1, no vimgrep lines" "exit 1, 0 lines" \
 		"exit $T_RC, $(grep -c . <<<"$T_OUT") lines"
 	t_match "  stderr: nothing, or the fallback left out" \
-		'^(|lectern: no passage matches the whole query; [0-9]+ passages? matching some of its words left out \(vimgrep lists only matches; --format text or --json shows them\))$' \
+		'^(|lectern: no passage matches the whole query; (about )?[0-9]+ passages? matching some of its words left out \(vimgrep lists only matches; --format text or --json shows them\))$' \
 		"$T_ERR"
 done
 
