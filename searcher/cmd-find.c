@@ -180,7 +180,10 @@ static lec_status show_hit(struct printer *p, const struct search_result *res,
 		p->begun = 1;
 	}
 	emit_hit(&p->out, res, h, p->printed, &p->eo);
-	if (p->out.status || fwrite(p->out.data, 1, p->out.len, stdout) != p->out.len) {
+	/* a hit may print nothing (vimgrep: a field-only match has no
+	 * occurrence), and an empty buf has no data to pass to fwrite */
+	if (p->out.status ||
+	    (p->out.len && fwrite(p->out.data, 1, p->out.len, stdout) != p->out.len)) {
 		p->failed = 1;
 		return LEC_ESTOP;
 	}
