@@ -87,7 +87,10 @@ static lec_status put_text(struct vis *v, const char *file, size_t flen, size_t 
 {
 	size_t run = a;
 	for (size_t i = a; markdown && i < b;) {
-		size_t n = strchr("*_`[!", file[i]) && file[i] ? inline_mark(file, flen, i, seg_end) : 0;
+		char c = file[i];
+		size_t n = c == '*' || c == '_' || c == '`' || c == '[' || c == '!'
+				   ? inline_mark(file, flen, i, seg_end)
+				   : 0;
 		if (!n) {
 			i++;
 			continue;
