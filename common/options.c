@@ -2,7 +2,8 @@
  *
  * One pass over argv: options may come before, between or after positional
  * arguments, `--` ends options, a lone `-` is a positional argument (stdin,
- * by convention). The first problem stops the pass and is described in err.
+ * by convention); with OPT_DASH_WORDS, so is a `-word` after the first
+ * positional argument. The first problem stops the pass and is described in err.
  */
 #include "options.h"
 
@@ -47,6 +48,7 @@ struct parser {
 	size_t nargs;
 	char *err;
 	size_t errlen;
+	unsigned flags; /* enum opt_flags */
 };
 
 /* How the user spelled an option, for messages: "--limit" or "-n". */
@@ -297,6 +299,18 @@ static enum opt_result parse_short(struct parser *p, const char *arg)
 	return OPT_OK;
 }
 
+/* With OPT_DASH_WORDS, after the first positional argument: is arg
+ * ("-x...", not "--...") one of them rather than options? Yes unless it is
+ * one short option spelled alone ("-a", "-n" before its value): a query
+ * word like "-flatten" must not be read as -f -l -a ..., and "-notes" not
+ * as -n with the value "otes". */
+static int is_word(const struct parser *p, const char *arg)
+{
+	if (!(p->flags & OPT_DASH_WORDS) || !p->nargs || arg[1] == '-')
+		return 0;
+	return arg[2] || (arg[1] != 'h' && !find_short(p->opts, arg[1]));
+}
+
 static enum opt_result parse_all(struct parser *p)
 {
 	int options_done = 0;
@@ -305,7 +319,7 @@ static enum opt_result parse_all(struct parser *p)
 	for (p->i = 1; p->i < p->argc; p->i++) {
 		char *arg = p->argv[p->i];
 
-		if (options_done || arg[0] != '-' || !arg[1]) {
+		if (options_done || arg[0] != '-' || !arg[1] || is_word(p, arg)) {
 			p->args[p->nargs++] = arg;
 			continue;
 		}
@@ -352,7 +366,13 @@ static enum opt_result apply_defaults(struct parser *p, const char *cmd)
 enum opt_result opt_parse(const struct opt *opts, int argc, char **argv, char ***args,
 			  size_t *nargs, char *err, size_t errlen)
 {
-	struct parser p = { opts, argc, argv, 0, NULL, 0, err, errlen };
+	return opt_parse_flags(opts, 0, argc, argv, args, nargs, err, errlen);
+}
+
+enum opt_result opt_parse_flags(const struct opt *opts, unsigned flags, int argc, char **argv,
+				char ***args, size_t *nargs, char *err, size_t errlen)
+{
+	struct parser p = { opts, argc, argv, 0, NULL, 0, err, errlen, flags };
 	enum opt_result r;
 
 	*args = NULL;

@@ -56,6 +56,19 @@ enum opt_result {
 enum opt_result opt_parse(const struct opt *opts, int argc, char **argv,
 			  char ***args, size_t *nargs, char *err, size_t errlen);
 
+enum opt_flags {
+	/* After the first positional argument, an argument starting with one
+	 * dash is positional too unless it is a short option of the table
+	 * spelled alone ("-a", "-n 5"; not "-n5", not a cluster "-al"): the
+	 * words of `lectern find smoosh -flatten`. Long options ("--json")
+	 * are options wherever they are, and an unknown one is an error. */
+	OPT_DASH_WORDS = 1,
+};
+
+/* opt_parse with flags (enum opt_flags). */
+enum opt_result opt_parse_flags(const struct opt *opts, unsigned flags, int argc, char **argv,
+				char ***args, size_t *nargs, char *err, size_t errlen);
+
 /* Print "usage: <usage>\n\n<summary>\n\noptions:\n" and one aligned line per
  * option, then -h, --help. */
 void opt_usage(FILE *out, const char *usage, const char *summary, const struct opt *opts);

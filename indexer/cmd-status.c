@@ -110,12 +110,19 @@ static void print_json(const char *index_dir, const struct idx_info *info, int s
 	json_t *roots = json_array();
 	for (size_t i = 0; i < info->nroots; i++)
 		json_array_append_new(roots, json_string(info->roots[i]));
-	json_t *j = json_pack("{s:s, s:o, s:I, s:I, s:I, s:I, s:I, s:o}", "index", index_dir,
+	/* ISO 8601 in UTC, as the daemon's status and every JSON of lectern
+	 * (docs/lectern-output.schema.json); null: never indexed */
+	char when[32] = "";
+	struct tm tm;
+	time_t t = (time_t)info->last_indexed;
+	if (info->last_indexed && gmtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	json_t *j = json_pack("{s:s, s:o, s:I, s:I, s:I, s:I, s:o, s:o}", "index", index_dir,
 			      "roots", roots, "notes", (json_int_t)info->notes,
 			      "note_bytes", (json_int_t)info->note_bytes,
 			      "passages", (json_int_t)info->passages,
 			      "bytes_on_disk", (json_int_t)info->bytes_on_disk,
-			      "last_indexed", (json_int_t)info->last_indexed,
+			      "last_indexed", *when ? json_string(when) : json_null(),
 			      "up_to_date", stale == -3 ? json_false()
 			      : stale < 0 ? json_null() : json_boolean(!stale));
 	if (j)

@@ -139,6 +139,33 @@ static void jp_occurrences(struct jp *p, const json_t *h, struct search_hit *hit
 	}
 }
 
+/* "context_highlights": [[line, offset, length], ...] (absent from an
+ * older daemon: no highlights). */
+static void jp_ctx_highlights(struct jp *p, const json_t *h, struct search_hit *hit)
+{
+	const json_t *a = json_object_get(h, "context_highlights"), *r;
+	size_t i;
+	if (p->st || !json_array_size(a))
+		return;
+	if (!(hit->ctx_hl = calloc(json_array_size(a), sizeof(*hit->ctx_hl)))) {
+		p->st = LEC_ENOMEM;
+		return;
+	}
+	json_array_foreach(a, i, r) {
+		const json_t *ln = json_array_get(r, 0), *off = json_array_get(r, 1),
+			     *len = json_array_get(r, 2);
+		if (!json_is_integer(ln) || !json_is_integer(off) || !json_is_integer(len) ||
+		    json_integer_value(ln) < 0 || json_integer_value(off) < 0 ||
+		    json_integer_value(len) < 0 || (size_t)json_integer_value(ln) >= hit->ncontext) {
+			p->st = LEC_EINVAL;
+			return;
+		}
+		hit->ctx_hl[hit->nctx_hl++] = (struct search_ctx_range){
+			(uint32_t)json_integer_value(ln), (size_t)json_integer_value(off),
+			(size_t)json_integer_value(len) };
+	}
+}
+
 static void jp_hit(struct jp *p, const json_t *h, struct search_hit *hit)
 {
 	const json_t *score = json_object_get(h, "score");
@@ -158,9 +185,11 @@ static void jp_hit(struct jp *p, const json_t *h, struct search_hit *hit)
 	hit->speakers = jp_strv(p, h, "speakers", &hit->nspeakers);
 	hit->stale = jp_bool(p, h, "stale");
 	hit->missing = json_is_true(json_object_get(h, "missing"));
+	hit->partial = json_is_true(json_object_get(h, "fallback"));
 	jp_occurrences(p, h, hit);
 	hit->ctx_first = (uint32_t)jp_uint(p, h, "context_first_line", 1);
 	hit->context = jp_strv(p, h, "context", &hit->ncontext);
+	jp_ctx_highlights(p, h, hit);
 	hit->file_matches = (uint32_t)jp_uint(p, h, "file_matches", 1);
 }
 

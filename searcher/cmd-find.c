@@ -15,6 +15,7 @@
 #include "query.h"
 #include "search.h"
 #include "sock.h"
+#include "vec.h"
 
 static const char usage_line[] = "lectern find [options] QUERY...";
 static const char summary[] =
@@ -23,12 +24,21 @@ static const char summary[] =
 	"\xe2\x80\x9c...\xe2\x80\x9d), OR, AND, NOT, -word, +word, (...), a NEAR/5 b, prefix*, title:\n"
 	"(the note's title), heading: (a heading above the passage), path:, speaker:, tag:,\n"
 	"year:2017, year:2012..2015, date:2019-06.., date:2w and date:today are understood:\n"
-	"see lectern(1) and docs/query-language.md. Exit status: 0 found, 1 nothing, 2 error.";
+	"see lectern(1) and docs/query-language.md.\n"
+	"\n"
+	"A word starting with '-' (-word: passages without it) is query text after the\n"
+	"first query word or after '--': lectern find smoosh -flatten, lectern find --\n"
+	"-flatten smoosh. There, options are the ones below spelled whole (--json, -n 5;\n"
+	"not -n5 or -al).\n"
+	"\n"
+	"Exit status: 0 found, 1 nothing matches the query as written (also when passages\n"
+	"matching some of its words are shown: a fallback, marked in every format), 2 error.";
 
 struct find_opts {
 	const char *index, *format, *color, *socket;
 	long limit, offset, context;
-	int all, files, count, json, phrase, strict, explain, fix, no_daemon, rank_all;
+	const char *sort;
+	int all, files, count, json, phrase, strict, explain, fix, no_daemon, rank_all, quiet;
 };
 
 static int want_color(const char *when)
@@ -72,16 +82,37 @@ static char *join_args(char **args, size_t n)
 	return buf_detach(&b);
 }
 
+/* The fallback (nothing matched the query as written; these hits hold some
+ * of its words) said where a format that lists no fallback hit can say it:
+ * --count counts them, vimgrep leaves them out (it lists only matches). */
+static void print_fallback_left(const struct search_result *res, enum emit_format fmt)
+{
+	if (fmt == EMIT_COUNT)
+		fprintf(stderr, "lectern: no passage matches the whole query; the count is of "
+				"passages matching some of its words\n");
+	else if (fmt == EMIT_VIMGREP)
+		fprintf(stderr, "lectern: no passage matches the whole query; %s%llu passage%s "
+				"matching some of its words left out (vimgrep lists only matches; "
+				"--format text or --json shows them)\n",
+			res->total_exact ? "" : "about ", (unsigned long long)res->total,
+			res->total == 1 ? "" : "s");
+}
+
 /* What is said before the hits (or instead of them): how the query was
  * understood, "did you mean", that the hits match only some words, and the
- * shards left out. `hits`: some follow. */
+ * shards left out. `hits`: some follow. In text, all but the warnings go
+ * to stdout with the hits they are about; in the machine formats, to
+ * stderr (JSON has them in its summary line too). */
 static void print_notes(const struct search_result *res, const struct find_opts *fo,
 			enum emit_format fmt, int color, int hits)
 {
 	FILE *out = fmt == EMIT_TEXT ? stdout : stderr;
+	const char *who = out == stderr ? "lectern: " : "";
 	int printed = 0;
 	/* quote the suggestion unless it brings its own quotes */
 	const char *q = res->suggestion && strpbrk(res->suggestion, "\"\xe2") ? "" : "\"";
+	if (fo->quiet)
+		return;
 	for (const char *p = res->warnings, *nl; p && *p; p = nl ? nl + 1 : p + strlen(p)) {
 		nl = strchr(p, '\n');
 		fprintf(stderr, "lectern: warning: %.*s\n", (int)(nl ? nl - p : (long)strlen(p)), p);
@@ -90,19 +121,25 @@ static void print_notes(const struct search_result *res, const struct find_opts 
 		fprintf(out, "query: %s\n", res->explain);
 		printed = out == stdout;
 	}
-	if (res->fixed)
+	if (res->fixed) {
 		fprintf(stderr, "lectern: showing results for %s%s%s\n", q, res->suggestion, q);
-	else if (res->suggestion)
-		fprintf(stderr, "lectern: did you mean %s%s%s? (--fix searches for it)\n", q,
+	} else if (res->suggestion) {
+		/* in the output itself: a misspelt word among others leaves a
+		 * fallback below, which the suggestion explains */
+		fprintf(out, "%sdid you mean %s%s%s? (--fix searches for it)\n", who, q,
 			res->suggestion, q);
+		printed |= out == stdout;
+	}
 	if (res->relaxed && hits && fmt != EMIT_COUNT) {
 		int c = color && out == stdout;
-		fprintf(out, "%sno passage matches the whole query; passages matching some of its "
-			     "words%s%s:%s\n", c ? "\033[33m" : "",
+		fprintf(out, "%s%sno passage matches the whole query; passages matching some of its "
+			     "words%s%s:%s\n", c ? "\033[33m" : "", who,
 			fo->explain && res->relaxed_query ? " " : "",
 			fo->explain && res->relaxed_query ? res->relaxed_query : "",
 			c ? "\033[0m" : "");
 		printed |= out == stdout;
+	} else if (res->relaxed && !hits) {
+		print_fallback_left(res, fmt);
 	}
 	if (printed && fmt == EMIT_TEXT && hits)
 		fputc('\n', out);
@@ -119,24 +156,114 @@ struct printer {
 	size_t stale;           /* stale hits (vimgrep lists no place for them) */
 	int noted;              /* print_notes is done */
 	int failed;             /* writing failed: stop */
+	/* --sort path of a page, --sort date: the search gives hits in rank
+	 * order, so they are kept (their contents moved here, owned by the printer:
+	 * search_hit_release each) and printed sorted at the end */
+	int keeping;
+	int begun;              /* JSON: the begin line is out */
+	const char *query;      /* for the begin line */
+	struct search_hit *kept;
+	size_t nkept, kcap;
 };
 
-static lec_status print_hit(void *ctx, const struct search_result *res, struct search_hit *h)
+/* Print one hit (and, before the first, the notes). */
+static lec_status show_hit(struct printer *p, const struct search_result *res,
+			   const struct search_hit *h)
 {
-	struct printer *p = ctx;
 	if (!p->noted) {
 		print_notes(res, p->fo, p->fmt, p->eo.color, 1);
 		p->noted = 1;
 	}
 	buf_reset(&p->out);
+	if (p->fmt == EMIT_JSON && !p->begun) {
+		emit_begin(&p->out, p->query);
+		p->begun = 1;
+	}
 	emit_hit(&p->out, res, h, p->printed, &p->eo);
-	if (p->out.status || fwrite(p->out.data, 1, p->out.len, stdout) != p->out.len) {
+	/* a hit may print nothing (vimgrep: a field-only match has no
+	 * occurrence), and an empty buf has no data to pass to fwrite */
+	if (p->out.status ||
+	    (p->out.len && fwrite(p->out.data, 1, p->out.len, stdout) != p->out.len)) {
 		p->failed = 1;
 		return LEC_ESTOP;
 	}
 	p->printed++;
 	p->stale += h->stale;
 	return LEC_OK;
+}
+
+static int cmp_place(const void *a, const void *b)
+{
+	const struct search_hit *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+	if (c)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return (x->col > y->col) - (x->col < y->col);
+}
+
+/* By the note's date (ISO 8601 text: its order is the dates'), oldest
+ * first; undated notes last; then by place. */
+static int cmp_date(const void *a, const void *b)
+{
+	const struct search_hit *x = a, *y = b;
+	if (!x->date != !y->date)
+		return x->date ? -1 : 1;
+	int c = x->date ? strcmp(x->date, y->date) : 0;
+	return c ? c : cmp_place(a, b);
+}
+
+/* Newest first; undated notes still last. */
+static int cmp_date_desc(const void *a, const void *b)
+{
+	const struct search_hit *x = a, *y = b;
+	if (!x->date != !y->date)
+		return x->date ? -1 : 1;
+	int c = x->date ? strcmp(y->date, x->date) : 0;
+	return c ? c : cmp_place(a, b);
+}
+
+/* The kept hits, sorted, printed and released: a page by path is the page
+ * sorted; by date, every matching passage was kept, and the page is taken
+ * from them sorted (--offset, --limit; --all: all of them). */
+static void show_kept(struct printer *p, const struct search_result *res)
+{
+	const struct find_opts *fo = p->fo;
+	int by_date = !strcmp(fo->sort, "date") || !strcmp(fo->sort, "-date");
+	size_t from = by_date ? (size_t)fo->offset : 0, to = p->nkept;
+	if (by_date && !fo->all && from + (size_t)fo->limit < to)
+		to = from + (size_t)fo->limit;
+	if (p->nkept)
+		qsort(p->kept, p->nkept, sizeof(*p->kept),
+		      !by_date ? cmp_place : fo->sort[0] == '-' ? cmp_date_desc : cmp_date);
+	for (size_t i = 0; i < p->nkept; i++) {
+		if (!p->failed && i >= from && i < to)
+			show_hit(p, res, &p->kept[i]);
+		search_hit_release(&p->kept[i]);
+	}
+	free(p->kept);
+	p->kept = NULL;
+	p->nkept = 0;
+}
+
+static lec_status print_hit(void *ctx, const struct search_result *res, struct search_hit *h)
+{
+	struct printer *p = ctx;
+	if (p->fo->quiet) {
+		p->printed++;
+		return LEC_OK;
+	}
+	if (p->keeping) {
+		struct search_hit *v = vec_reserve(p->kept, &p->kcap, p->nkept + 1, sizeof(*v), 16);
+		if (!v)
+			return LEC_ENOMEM;
+		p->kept = v;
+		p->kept[p->nkept++] = *h;
+		memset(h, 0, sizeof(*h)); /* its contents are ours now */
+		return LEC_OK;
+	}
+	return show_hit(p, res, h);
 }
 
 /* Ask a running daemon for the same index; LEC_OK when it gave the whole
@@ -191,6 +318,26 @@ static void make_req(struct search_req *req, const struct find_opts *fo, enum em
 	req->fix = fo->fix;
 	req->explain = fo->explain;
 	req->rank_all = fo->rank_all;
+	/* by place: every passage comes in place order; a page comes in rank
+	 * order and the printer sorts it (vimgrep's occurrences by place mean
+	 * every passage to the search, so a page of them is only sorted) */
+	if (!strcmp(fo->sort, "path") && (fo->all || !req->occurrences))
+		req->sort_by_place = 1;
+	/* by date: the newest (or oldest) of every matching passage, so
+	 * every one is asked for and the printer pages them once sorted */
+	if (!strcmp(fo->sort, "date") || !strcmp(fo->sort, "-date")) {
+		req->all = 1;
+		req->offset = 0;
+	}
+	if (fo->quiet) {
+		/* the exit code is the answer: the best hit (or the first of
+		 * a fallback) settles it, and nothing else is worth making */
+		req->limit = 1;
+		req->offset = 0;
+		req->all = req->files = req->count_only = req->occurrences = 0;
+		req->context = 0;
+		req->sort_by_place = 0;
+	}
 }
 
 /* Search through the daemon when one runs, else (or for what it left) here;
@@ -217,9 +364,29 @@ static lec_status search(const struct find_opts *fo, const char *index_dir,
 	return st;
 }
 
+/* What follows the hits: JSON's end and summary lines (--json --count: the
+ * summary alone, one object), --count's number. -1: writing failed. */
+static int print_end(struct printer *pr, const struct search_result *res, int json)
+{
+	if (!json) {
+		if (pr->fmt == EMIT_COUNT)
+			printf("%llu\n", (unsigned long long)res->total);
+		return 0;
+	}
+	buf_reset(&pr->out);
+	if (pr->fmt == EMIT_JSON && !pr->begun)
+		emit_begin(&pr->out, pr->query);
+	if (pr->fmt == EMIT_JSON)
+		emit_end(&pr->out, pr->printed);
+	emit_summary(&pr->out, res, pr->printed);
+	return pr->out.status || fwrite(pr->out.data, 1, pr->out.len, stdout) != pr->out.len ? -1 : 0;
+}
+
 static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 {
 	enum emit_format fmt;
+	/* --json --count is one JSON object, the summary line */
+	int json = fo->json || (fo->format && !strcmp(fo->format, "json"));
 	if (parse_format(fo, &fmt)) {
 		lec_error("find: unknown --format '%s' (text, vimgrep or json)", fo->format);
 		return LEC_EXIT_ERROR;
@@ -229,9 +396,14 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 		lec_error("find: --color takes auto, always or never");
 		return LEC_EXIT_ERROR;
 	}
+	if (strcmp(fo->sort, "rank") && strcmp(fo->sort, "path") && strcmp(fo->sort, "date") &&
+	    strcmp(fo->sort, "-date")) {
+		lec_error("find: --sort takes rank, date, -date or path");
+		return LEC_EXIT_ERROR;
+	}
 	char *query = join_args(args, nargs), *index_dir = NULL, *cwd = getcwd(NULL, 0);
 	struct search_result res = { 0 };
-	struct printer pr = { .fo = fo, .fmt = fmt };
+	struct printer pr = { .fo = fo, .fmt = fmt, .query = query };
 	struct buf err;
 	int code = LEC_EXIT_ERROR;
 	buf_init(&err, 4096);
@@ -245,8 +417,11 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 		goto done;
 	}
 	pr.eo = (struct emit_opts){ .format = fmt, .color = want_color(fo->color), .cwd = cwd };
+	buf_reset(&pr.out);
 	struct search_req req;
 	make_req(&req, fo, fmt, query, nargs);
+	pr.keeping = ((!strcmp(fo->sort, "path") && !req.all) || !strcmp(fo->sort, "date") ||
+		      !strcmp(fo->sort, "-date")) && !fo->quiet;
 	req.on_hit = print_hit;
 	req.on_hit_ctx = &pr;
 	lec_status st = search(fo, index_dir, &req, &res, &err);
@@ -263,23 +438,36 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 		lec_error_index("find", st, index_dir, err.data);
 		goto done;
 	}
+	show_kept(&pr, &res);
+	if (pr.failed)
+		goto done;
 	if (!pr.noted)
 		print_notes(&res, fo, fmt, pr.eo.color, 0);
-	if (fmt == EMIT_COUNT)
-		printf("%llu\n", (unsigned long long)res.total);
+	if (!fo->quiet && print_end(&pr, &res, json))
+		goto done;
 	/* vimgrep lists occurrences, and a stale hit has none to list: say so
 	 * rather than print nothing for a query --count says matches */
-	if (fmt == EMIT_VIMGREP && pr.stale)
+	if (fmt == EMIT_VIMGREP && pr.stale && !fo->quiet)
 		fprintf(stderr, "lectern: %zu matching passage%s left out: %s changed or "
 			"missing since indexing (run 'lectern index')\n", pr.stale,
 			pr.stale == 1 ? "" : "s", pr.stale == 1 ? "its file" : "their files");
-	code = (fmt == EMIT_COUNT ? res.total : pr.printed) ? LEC_EXIT_OK : LEC_EXIT_NOTHING;
+	/* found: something matched the query as written. A fallback (hits
+	 * holding some of its words) is shown, but is not that: exit 1 in
+	 * every format, as for the daemon's answer (docs/query-language.md) */
+	if (res.relaxed)
+		code = LEC_EXIT_NOTHING;
+	else
+		code = (fmt == EMIT_COUNT && !fo->quiet ? res.total : pr.printed) ? LEC_EXIT_OK
+										   : LEC_EXIT_NOTHING;
 done:
 	if (fflush(stdout) != 0)
 		code = LEC_EXIT_ERROR;
 	search_result_release(&res);
 	buf_release(&err);
 	buf_release(&pr.out);
+	for (size_t i = 0; i < pr.nkept; i++)
+		search_hit_release(&pr.kept[i]);
+	free(pr.kept);
 	free(query);
 	free(index_dir);
 	free(cwd);
@@ -288,7 +476,7 @@ done:
 
 int cmd_find(int argc, char **argv)
 {
-	struct find_opts fo = { .limit = 10 };
+	struct find_opts fo = { .limit = 10, .sort = "rank" };
 	const struct opt opts[] = {
 		OPT_INT_('n', "limit", &fo.limit, "N", "show the N best passages (default 10)", 1, 1000000),
 		OPT_INT_(0, "offset", &fo.offset, "N", "skip the N best passages first", 0, 100000000),
@@ -298,6 +486,8 @@ int cmd_find(int argc, char **argv)
 		OPT_INT_('C', "context", &fo.context, "N", "show N lines around each match", 0, 1000),
 		OPT_CHOICE_(0, "format", &fo.format, "FMT", "text (default), vimgrep or json", "text|vimgrep|json"),
 		OPT_FLAG_(0, "json", &fo.json, "JSON lines, same as --format json"),
+		OPT_STRING_(0, "sort", &fo.sort, "ORDER", "rank (default: best first), date (oldest note first), -date (newest first) or path (by path and line)"),
+		OPT_FLAG_('q', "quiet", &fo.quiet, "print nothing: the exit status says whether anything matched"),
 		OPT_STRING_(0, "color", &fo.color, "WHEN", "auto (default), always or never"),
 		OPT_FLAG_(0, "phrase", &fo.phrase, "the whole query is one phrase"),
 		OPT_FLAG_(0, "strict-query", &fo.strict, "fail (exit 2) on query syntax errors"),
@@ -311,13 +501,21 @@ int cmd_find(int argc, char **argv)
 	};
 	char **args = NULL, err[512];
 	size_t nargs = 0;
-	enum opt_result r = opt_parse(opts, argc, argv, &args, &nargs, err, sizeof(err));
+	/* `lectern find smoosh -flatten`: the shell's -word is a query word */
+	enum opt_result r = opt_parse_flags(opts, OPT_DASH_WORDS, argc, argv, &args, &nargs, err,
+					    sizeof(err));
 	if (r == OPT_HELP) {
 		opt_usage(stdout, usage_line, summary, opts);
 		return LEC_EXIT_OK;
 	}
 	if (r == OPT_ERROR || nargs == 0) {
-		lec_error("find: %s", r == OPT_ERROR ? err : "no query given");
+		/* an unknown "-x" comes before any query word: say how to
+		 * search for a word that starts with a dash */
+		int dash = r == OPT_ERROR && !strncmp(err, "unknown option '-", 17) &&
+			   strncmp(err, "unknown option '--", 18);
+		lec_error("find: %s%s", r == OPT_ERROR ? err : "no query given",
+			  dash ? " (a word starting with '-' is query text after the first query "
+				 "word or after '--': lectern find -- -word ...)" : "");
 		opt_usage(stderr, usage_line, NULL, opts);
 		free(args);
 		return LEC_EXIT_ERROR;

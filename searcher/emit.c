@@ -53,15 +53,23 @@ static void put_headings(struct buf *b, const struct search_hit *h)
 	}
 }
 
+/* The context lines, the matched words in them highlighted (ctx_hl is in
+ * line order: each line takes its run of it). */
 static void emit_context(struct buf *b, const struct search_hit *h, const struct emit_opts *o)
 {
+	size_t k = 0;
 	for (size_t i = 0; i < h->ncontext; i++) {
 		uint32_t ln = h->ctx_first + (uint32_t)i;
+		struct search_range r[64];
+		size_t nr = 0;
+		for (; k < h->nctx_hl && h->ctx_hl[k].line == i; k++)
+			if (nr < sizeof(r) / sizeof(r[0]))
+				r[nr++] = (struct search_range){ h->ctx_hl[k].off, h->ctx_hl[k].len };
 		put_color(b, o, C_LINE);
 		buf_printf(b, "%6u%c", ln, ln == h->line ? ':' : '-');
 		put_color(b, o, C_OFF);
 		buf_putc(b, ' ');
-		buf_puts(b, h->context[i]);
+		put_highlighted(b, h->context[i], strlen(h->context[i]), r, nr, o);
 		buf_putc(b, '\n');
 	}
 }
@@ -165,8 +173,13 @@ json_t *emit_hit_json(const struct search_hit *h, const struct emit_opts *o)
 			      "title", jstr(h->title), "date", jstr(h->date),
 			      "speakers", str_array(h->speakers, h->nspeakers),
 			      "stale", h->stale);
-	if (j)
+	if (j) {
 		json_object_set_new(j, "missing", json_boolean(h->missing));
+		/* holds only some of the query's words: marked wherever it goes
+		 * (the daemon's answer, the CLI's lines), so no reader takes it
+		 * for a match */
+		json_object_set_new(j, "fallback", json_boolean(h->partial));
+	}
 	if (j && h->nocc) {
 		json_t *occ = json_array();
 		for (size_t i = 0; i < h->nocc; i++)
@@ -180,6 +193,12 @@ json_t *emit_hit_json(const struct search_hit *h, const struct emit_opts *o)
 	if (j && h->ncontext) {
 		json_object_set_new(j, "context_first_line", json_integer(h->ctx_first));
 		json_object_set_new(j, "context", str_array(h->context, h->ncontext));
+		json_t *hl = json_array();
+		for (size_t i = 0; hl && i < h->nctx_hl; i++)
+			json_array_append_new(hl, json_pack("[i,I,I]", (int)h->ctx_hl[i].line,
+							    (json_int_t)h->ctx_hl[i].off,
+							    (json_int_t)h->ctx_hl[i].len));
+		json_object_set_new(j, "context_highlights", hl ? hl : json_null());
 	}
 	if (j && h->file_matches)
 		json_object_set_new(j, "file_matches", json_integer(h->file_matches));
@@ -198,14 +217,9 @@ json_t *emit_warnings_json(const char *warnings)
 	return a ? a : json_null();
 }
 
-static void emit_json(struct buf *b, const struct search_result *res, const struct search_hit *h,
-		      const struct emit_opts *o)
+/* j as one compact line (taking j). */
+static void put_json_line(struct buf *b, json_t *j)
 {
-	json_t *j = emit_hit_json(h, o);
-	if (j && res->relaxed)
-		json_object_set_new(j, "relaxed", json_true());
-	if (j)
-		json_object_set_new(j, "warnings", emit_warnings_json(res->warnings));
 	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	if (!s) {
 		b->status = b->status ? b->status : LEC_ENOMEM;
@@ -215,6 +229,57 @@ static void emit_json(struct buf *b, const struct search_result *res, const stru
 	}
 	free(s);
 	json_decref(j);
+}
+
+static void emit_json(struct buf *b, const struct search_result *res, const struct search_hit *h,
+		      const struct emit_opts *o)
+{
+	/* "type" first, as in every line, for a reader that looks no further */
+	json_t *line = json_pack("{s:s}", "type", "match"), *hit = emit_hit_json(h, o);
+	if (line && hit && !json_object_update(line, hit)) {
+		json_object_set_new(line, "warnings", emit_warnings_json(res->warnings));
+	} else {
+		json_decref(line);
+		line = NULL; /* put_json_line: out of memory */
+	}
+	json_decref(hit);
+	put_json_line(b, line);
+}
+
+static json_t *str_or_null(const char *s)
+{
+	json_t *j = s ? jstr(s) : NULL;
+	return j ? j : json_null();
+}
+
+void emit_begin(struct buf *b, const char *query)
+{
+	put_json_line(b, json_pack("{s:s, s:i, s:o}", "type", "begin", "version",
+				   EMIT_JSON_VERSION, "query", jstr(query)));
+}
+
+void emit_end(struct buf *b, uint64_t shown)
+{
+	put_json_line(b, json_pack("{s:s, s:I}", "type", "end", "shown", (json_int_t)shown));
+}
+
+void emit_summary(struct buf *b, const struct search_result *res, uint64_t shown)
+{
+	json_t *j = json_object();
+	if (j) {
+		json_object_set_new(j, "type", json_string("summary"));
+		json_object_set_new(j, "version", json_integer(EMIT_JSON_VERSION));
+		json_object_set_new(j, "total", json_integer((json_int_t)res->total));
+		json_object_set_new(j, "total_exact", json_boolean(res->total_exact));
+		json_object_set_new(j, "shown", json_integer((json_int_t)shown));
+		json_object_set_new(j, "fallback", json_boolean(res->relaxed));
+		json_object_set_new(j, "fallback_query", str_or_null(res->relaxed_query));
+		json_object_set_new(j, "suggestion", str_or_null(res->suggestion));
+		json_object_set_new(j, "fixed", json_boolean(res->fixed));
+		json_object_set_new(j, "explain", str_or_null(res->explain));
+		json_object_set_new(j, "warnings", emit_warnings_json(res->warnings));
+	}
+	put_json_line(b, j);
 }
 
 void emit_hit(struct buf *b, const struct search_result *res, const struct search_hit *h,

@@ -587,12 +587,66 @@ static lec_status collect_occurrences(struct hit_reader *r, struct search_hit *h
 	return LEC_OK;
 }
 
-static lec_status push_line(struct hit_reader *r, struct search_hit *h, size_t ls)
+/* The matched words of the passage (loc's hits) in the context line that
+ * starts at file offset ls and shows len bytes: into h->ctx_hl, so that
+ * -C highlights the match as the snippet does. */
+static lec_status line_highlights(struct hit_reader *r, struct search_hit *h,
+				  const struct located *loc, size_t ls, size_t len)
+{
+	for (size_t i = 0; i < loc->nhits; i++) {
+		for (size_t w = loc->hits[i].first; w <= loc->hits[i].last; w++) {
+			size_t a = r->text.words[w].off, b = a + r->text.words[w].srclen;
+			if (b <= ls || a >= ls + len)
+				continue;
+			a = a < ls ? ls : a;
+			b = b > ls + len ? ls + len : b;
+			struct search_ctx_range *v = realloc(h->ctx_hl, (h->nctx_hl + 1) * sizeof(*v));
+			if (!v)
+				return LEC_ENOMEM;
+			h->ctx_hl = v;
+			v[h->nctx_hl++] = (struct search_ctx_range){ (uint32_t)(h->ncontext - 1),
+								     a - ls, b - a };
+		}
+	}
+	return LEC_OK;
+}
+
+static lec_status push_line(struct hit_reader *r, struct search_hit *h,
+			    const struct located *loc, size_t ls)
 {
 	const char *text;
 	size_t len;
 	lec_status st = line_head(r, ls, &text, &len);
-	return st ? st : strv_push(&h->context, &h->ncontext, text, len);
+	if (!st)
+		st = strv_push(&h->context, &h->ncontext, text, len);
+	return st ? st : line_highlights(r, h, loc, ls, len);
+}
+
+static int cmp_ctx_range(const void *x, const void *y)
+{
+	const struct search_ctx_range *a = x, *b = y;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	return (a->off > b->off) - (a->off < b->off);
+}
+
+/* Sorted, and overlapping or touching ranges of a line merged (a word
+ * matched by two hits is one range). */
+static void merge_ctx_ranges(struct search_hit *h)
+{
+	size_t m = 0;
+	if (h->nctx_hl > 1)
+		qsort(h->ctx_hl, h->nctx_hl, sizeof(*h->ctx_hl), cmp_ctx_range);
+	for (size_t i = 0; i < h->nctx_hl; i++) {
+		struct search_ctx_range *p = m ? &h->ctx_hl[m - 1] : NULL, *c = &h->ctx_hl[i];
+		if (p && p->line == c->line && c->off <= p->off + p->len) {
+			if (c->off + c->len > p->off + p->len)
+				p->len = c->off + c->len - p->off;
+		} else {
+			h->ctx_hl[m++] = *c;
+		}
+	}
+	h->nctx_hl = m;
 }
 
 /* 2n + 1 lines around the line holding off (h->line): up to n before it,
@@ -600,8 +654,8 @@ static lec_status push_line(struct hit_reader *r, struct search_hit *h, size_t l
  * that start within LEC_MAX_CONTEXT_BYTES of off, each cut at
  * LEC_MAX_LINE_BYTES: the window holds them all, and a hit's context costs
  * at most twice that plus a line, whatever n and the note's lines. */
-static lec_status add_context(struct hit_reader *r, struct search_hit *h, uint32_t n,
-			      size_t off)
+static lec_status add_context(struct hit_reader *r, struct search_hit *h,
+			      const struct located *loc, uint32_t n, size_t off)
 {
 	size_t ls, from;
 	lec_status st = line_start_at(r, off, &ls);
@@ -618,17 +672,19 @@ static lec_status add_context(struct hit_reader *r, struct search_hit *h, uint32
 	}
 	h->ctx_first = h->line - before;
 	for (size_t at = from; at < ls && !st;) {
-		st = push_line(r, h, at);
+		st = push_line(r, h, loc, at);
 		at = line_end_at(r, at) + 1;
 	}
 	if (!st)
-		st = push_line(r, h, ls);
+		st = push_line(r, h, loc, ls);
 	size_t at = line_end_at(r, off) + 1;
 	for (uint32_t i = before; !st && i < 2 * n && at < r->flen && at < off + LEC_MAX_CONTEXT_BYTES;
 	     i++) {
-		st = push_line(r, h, at);
+		st = push_line(r, h, loc, at);
 		at = line_end_at(r, at) + 1;
 	}
+	if (!st)
+		merge_ctx_ranges(h);
 	return st;
 }
 
@@ -669,12 +725,13 @@ static lec_status place(struct hit_reader *r, const struct search_req *req, stru
 	h->line = line_of(r->fdata, loc->pstart, loc->pline, off);
 	h->col = (uint32_t)(off - ls + 1);
 	st = snippet_make(r->fdata, r->flen, loc->map, loc->pstart, r->text.words,
-				     r->text.n, loc->hits, loc->nhits, loc->best, &h->snippet,
+				     r->text.n, loc->hits, loc->nhits, loc->best,
+				     note_format_for_path(h->path) == NOTE_MARKDOWN, &h->snippet,
 				     &h->highlights, &h->nhighlights);
 	if (!st && req->occurrences)
 		st = collect_occurrences(r, h, loc);
 	if (!st && req->context)
-		st = add_context(r, h, req->context, off);
+		st = add_context(r, h, loc, req->context, off);
 	return st;
 }
 

@@ -416,7 +416,10 @@ json_t *proto_find_head(const json_t *id, const char *index_dir, const struct se
 		failed = json_object_set_new(j, "total", json_integer((json_int_t)res->total)) ||
 			 json_object_set_new(j, "total_exact", json_boolean(res->total_exact));
 	if (!failed)
+		/* "fallback": the CLI's name for it (docs/lectern-output.schema.json);
+		 * "relaxed" stays for the clients of protocol 1 */
 		failed = json_object_set_new(j, "relaxed", json_boolean(res->relaxed)) ||
+			 json_object_set_new(j, "fallback", json_boolean(res->relaxed)) ||
 			 json_object_set_new(j, "relaxed_query", str_or_null(res->relaxed_query)) ||
 			 json_object_set_new(j, "suggestion", str_or_null(res->suggestion)) ||
 			 json_object_set_new(j, "fixed", json_boolean(res->fixed)) ||

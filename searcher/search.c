@@ -54,6 +54,7 @@ void search_hit_release(struct search_hit *h)
 		free(h->occ[i].line_text);
 	free(h->occ);
 	strv_free(h->context, h->ncontext);
+	free(h->ctx_hl);
 	memset(h, 0, sizeof(*h));
 }
 
@@ -121,6 +122,8 @@ struct run {
 	/* req->on_hit: hits made (or skipped), and how many an earlier attempt
 	 * gave already (search_run's retries) */
 	uint64_t delivered, skip;
+	int probe;              /* rank without making hits: is there any? (and
+	                         * how many, estimated from one tier) */
 };
 
 /* One ranking: a query's candidate notes, tier after tier. */
@@ -518,7 +521,7 @@ static lec_status rank_tier(struct run *r, struct stream *s, xap_mset *m, uint32
 	size_t wanted = r->rank >= r->need ? 0
 			: r->need - r->rank < t->nitems ? (size_t)(r->need - r->rank) : t->nitems;
 	select_best(t->items, t->nitems, wanted, (int *)&s->partial);
-	for (size_t i = 0; i < wanted && !st; i++)
+	for (size_t i = 0; i < wanted && !st && !r->probe; i++)
 		if (r->rank + i >= r->req->offset && !(st = check_time(r)))
 			st = emit_item(r, s, &t->items[i]);
 	r->rank += t->nitems;
@@ -715,6 +718,17 @@ static void plan_page(struct run *r)
 		r->need = (uint64_t)req->offset + req->limit;
 }
 
+/* A stream's passages when it is done: exact when every candidate note was
+ * seen, else extrapolated from the notes seen. */
+static void stream_total(const struct stream *s, uint64_t *total, int *exact)
+{
+	*total = s->passages;
+	*exact = s->exhausted;
+	if (!s->exhausted && s->notes_done)
+		*total += (uint64_t)((double)s->passages / (double)s->notes_done *
+				     (double)(s->estimated - s->notes_done));
+}
+
 /* The matching passages; the total, exact when every candidate was seen. */
 static lec_status rank_exact(struct run *r, struct stream *s)
 {
@@ -725,22 +739,25 @@ static lec_status rank_exact(struct run *r, struct stream *s)
 								       : run_stream(r, s);
 	if (st)
 		return st;
-	r->res->total = s->passages;
-	r->res->total_exact = s->exhausted;
-	if (!s->exhausted && s->notes_done)
-		r->res->total += (uint64_t)((double)s->passages / (double)s->notes_done *
-					    (double)(s->estimated - s->notes_done));
+	stream_total(s, &r->res->total, &r->res->total_exact);
 	return LEC_OK;
 }
 
 /* The passages that hold some of the query's words, after the matching
- * ones: for several bare words when the page is short, for any other
- * query when nothing matched. */
+ * ones. When nothing matched as written (the fallback: res->relaxed), for
+ * every kind of request, so that every format answers alike: a page, --all
+ * (by place too), --files; --count counts them, vimgrep (occurrences)
+ * lists none (it lists only matches) and ranks one tier of them to say how
+ * many there are about; the total is theirs. When some passages matched, only to fill a ranked page they left
+ * short, for several bare words. */
 static lec_status rank_partial(struct run *r, const struct stream *exact)
 {
 	const struct search_req *req = r->req;
-	if (req->all || req->count_only || req->occurrences || r->rank >= r->need ||
-	    !exact->exhausted || (exact->passages && !bare_words(r->exact.asts[0])))
+	int none = !exact->passages;
+	if (!exact->exhausted || r->rank >= r->need)
+		return LEC_OK;
+	if (!none && (req->all || req->count_only || req->occurrences ||
+		      !bare_words(r->exact.asts[0])))
 		return LEC_OK;
 	lec_status st = relax(r, &r->loose);
 	if (st || !r->loose.n)
@@ -748,18 +765,37 @@ static lec_status rank_partial(struct run *r, const struct stream *exact)
 	struct stream s;
 	/* known before the first partial hit (req->on_hit); undone when
 	 * there is none */
-	if (!exact->passages) {
+	if (none) {
 		r->res->relaxed = 1;
 		if (!(r->res->relaxed_query = qp_explain(r->loose.asts[0])))
 			return LEC_ENOMEM;
 	}
 	if (!(st = open_stream(r, &s, &r->loose))) {
-		s.exclude = &r->exact;
+		/* nothing matched: nothing to leave out (and no second plan to
+		 * evaluate per note) */
+		s.exclude = none ? NULL : &r->exact;
 		s.partial = 1;
-		st = run_stream(r, &s);
+		if (none && req->count_only) {
+			st = count_all(r, &s);
+		} else if (none && req->occurrences) {
+			/* vimgrep lists none of them: one tier says whether there
+			 * are any, and about how many, at the cost of a page */
+			uint64_t need = r->need;
+			r->need = r->rank + 1;
+			r->probe = 1;
+			st = run_stream(r, &s);
+			r->need = need;
+			r->probe = 0;
+		} else if (none && req->sort_by_place && r->need == UINT64_MAX) {
+			st = run_by_place(r, &s);
+		} else {
+			st = run_stream(r, &s);
+		}
 	}
 	xap_query_free(s.xq);
-	if (!st && !s.passages) {
+	if (!st && none && s.passages)
+		stream_total(&s, &r->res->total, &r->res->total_exact);
+	if (!st && !s.passages && none) {
 		r->res->relaxed = 0;
 		free(r->res->relaxed_query);
 		r->res->relaxed_query = NULL;

@@ -85,6 +85,13 @@ struct search_range {
 	size_t off, len;        /* bytes in the snippet */
 };
 
+/* A matched word in a context line: bytes [off, off + len) of
+ * context[line]. */
+struct search_ctx_range {
+	uint32_t line;
+	size_t off, len;
+};
+
 struct search_occurrence {
 	uint32_t line, col;     /* 1-based line, 1-based byte column */
 	size_t off, len;        /* bytes of the match in the file */
@@ -112,6 +119,8 @@ struct search_hit {
 	char **context;         /* with req.context: lines ctx_first .. */
 	size_t ncontext;
 	uint32_t ctx_first;
+	struct search_ctx_range *ctx_hl; /* the matched words in those lines, in order */
+	size_t nctx_hl;
 	uint32_t file_matches;  /* with req.files: matching passages in the file */
 	int partial;            /* holds only some of the query's words (a page the
 	                         * matching passages left short) */

@@ -1,6 +1,7 @@
 /* snippet.c - the highlighted sentence of a result. */
 #include "snippet.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <utf8proc.h>
@@ -34,9 +35,78 @@ static lec_status vis_put(struct vis *v, const char *p, size_t n, size_t src, in
 	return LEC_OK;
 }
 
+static int is_ws(char c);
+
+/* A byte that may stand beside an emphasis run: whitespace, punctuation,
+ * or the edge of the note (CommonMark's flanking rule, simplified). */
+static int open_side(const char *file, size_t flen, size_t i, int before)
+{
+	if (before ? i == 0 : i >= flen)
+		return 1;
+	unsigned char c = (unsigned char)file[before ? i - 1 : i];
+	return is_ws((char)c) || (c < 0x80 && !isalnum(c));
+}
+
+/* The length of the inline markdown mark at file[i] (inside a segment that
+ * ends at `end`) that a reader does not see, or 0: a run of * or _ that
+ * opens or closes emphasis ("**Creating Iterables**"; not "2*3", not
+ * snake_case, not a lone " * "), a run of backticks (a code span's
+ * delimiters), and the "[" or "![" of a link whose "](url)" the indexer
+ * left out of the segments (a "[" with no "]" after it in its segment; a
+ * literal "[x]" keeps both). */
+static size_t inline_mark(const char *file, size_t flen, size_t i, size_t end)
+{
+	char c = file[i];
+	size_t n = 1;
+	if (c == '*' || c == '_') {
+		while (i + n < end && file[i + n] == c)
+			n++;
+		int after_ws = i + n >= flen || is_ws(file[i + n]);
+		int before_ws = i == 0 || is_ws(file[i - 1]);
+		int left = !after_ws && open_side(file, flen, i, 1);   /* opens */
+		int right = !before_ws && open_side(file, flen, i + n, 0); /* closes */
+		return left || right ? n : 0;
+	}
+	if (c == '`') {
+		while (i + n < end && file[i + n] == '`')
+			n++;
+		return n;
+	}
+	if (c == '!' && i + 1 < end && file[i + 1] == '[')
+		return memchr(file + i + 2, ']', end - i - 2) ? 0 : 2;
+	if (c == '[')
+		return memchr(file + i + 1, ']', end - i - 1) ? 0 : 1;
+	return 0;
+}
+
+/* Append file[a, b) to v, leaving out the inline marks of markdown: the
+ * bytes kept keep their file offsets, so highlights still land on the
+ * words. */
+static lec_status put_text(struct vis *v, const char *file, size_t flen, size_t a, size_t b,
+			   size_t seg_end, int markdown)
+{
+	size_t run = a;
+	for (size_t i = a; markdown && i < b;) {
+		char c = file[i];
+		size_t n = c == '*' || c == '_' || c == '`' || c == '[' || c == '!'
+				   ? inline_mark(file, flen, i, seg_end)
+				   : 0;
+		if (!n) {
+			i++;
+			continue;
+		}
+		lec_status st = i > run ? vis_put(v, file + run, i - run, run, 0) : LEC_OK;
+		if (st)
+			return st;
+		i += n;
+		run = i < b ? i : b;
+	}
+	return b > run ? vis_put(v, file + run, b - run, run, 0) : LEC_OK;
+}
+
 /* Gather the visible bytes of map block `bl` within [lo, hi) of the file. */
 static lec_status gather(struct vis *v, const char *file, size_t flen, const struct segmap *map,
-			 size_t pstart, size_t bl, size_t lo, size_t hi)
+			 size_t pstart, size_t bl, size_t lo, size_t hi, int markdown)
 {
 	size_t first = bl ? map->block_end[bl - 1] : 0, prev_end = 0;
 	for (size_t i = first; i < map->block_end[bl]; i++) {
@@ -61,7 +131,8 @@ static lec_status gather(struct vis *v, const char *file, size_t flen, const str
 				b = hi;
 			if (b > flen)
 				b = flen;
-			st = vis_put(v, file + a, b - a, a, 0);
+			size_t seg_end = pstart + s->off + s->len;
+			st = put_text(v, file, flen, a, b, seg_end < flen ? seg_end : flen, markdown);
 		}
 		if (st)
 			return st;
@@ -243,8 +314,8 @@ static lec_status highlights(const struct seg_word *words, const struct match_hi
 
 lec_status snippet_make(const char *file, size_t flen, const struct segmap *map, size_t pstart,
 			const struct seg_word *words, size_t nwords, const struct match_hit *hits,
-			size_t nhits, size_t best, char **out, struct search_range **hl,
-			size_t *nhl)
+			size_t nhits, size_t best, int markdown, char **out,
+			struct search_range **hl, size_t *nhl)
 {
 	struct vis v = { 0 };
 	struct buf o;
@@ -261,7 +332,7 @@ lec_status snippet_make(const char *file, size_t flen, const struct segmap *map,
 		size_t bl = words[first].block < map->nblocks ? words[first].block : 0;
 		size_t lo = words[first].off, hi = words[last].off + words[last].srclen;
 		size_t glo = lo > SNIPPET_BEFORE * 4 ? lo - SNIPPET_BEFORE * 4 : 0;
-		st = gather(&v, file, flen, map, pstart, bl, glo, hi + SNIPPET_AFTER * 4);
+		st = gather(&v, file, flen, map, pstart, bl, glo, hi + SNIPPET_AFTER * 4, markdown);
 		if (!st && v.text.len) {
 			size_t a, b;
 			int ca, cb;

@@ -16,11 +16,13 @@
 
 /* file[0..flen) is the note; map/pstart the passage's segment map; words the
  * passage's words; hits[best] the match to centre on (nhits may be 0: the
- * passage start). *out (valid UTF-8) and *hl are malloc'd, owned by the
- * caller. */
+ * passage start). markdown: the note is markdown, and the inline marks its
+ * segments still hold (emphasis runs, code-span backticks, a link's "[")
+ * are left out, as a reader sees the text. *out (valid UTF-8) and *hl are
+ * malloc'd, owned by the caller. */
 lec_status snippet_make(const char *file, size_t flen, const struct segmap *map, size_t pstart,
 			const struct seg_word *words, size_t nwords, const struct match_hit *hits,
-			size_t nhits, size_t best, char **out, struct search_range **hl,
-			size_t *nhl);
+			size_t nhits, size_t best, int markdown, char **out,
+			struct search_range **hl, size_t *nhl);
 
 #endif

@@ -401,6 +401,9 @@ Each of HIGHLIGHTS is a (BYTE-OFFSET BYTE-LENGTH) pair into SNIPPET."
                          (or (alist-get 'col hit) 1))))
     (insert prefix snippet
             (if (eq (alist-get 'stale hit) t) "  [stale]" "")
+            ;; a fallback hit holds only some of the query's words: it
+            ;; must not pass for a match (docs/query-language.md)
+            (if (eq (alist-get 'fallback hit) t) "  [some words]" "")
             "\n")
     (put-text-property start (point) 'lectern-hit
                        (list :path (alist-get 'path hit)
@@ -418,13 +421,19 @@ Each of HIGHLIGHTS is a (BYTE-OFFSET BYTE-LENGTH) pair into SNIPPET."
       (remove-overlays)
       (erase-buffer)
       (setq lectern--query query)
-      (insert (format "lectern find %S: %d of %d passages\n\n"
+      (insert (format "lectern find %S: %d of %d passages\n"
                       query (length hits) (or (alist-get 'total reply) 0)))
+      ;; said before the hits, which it explains: a misspelt word among
+      ;; others leaves a fallback below
+      (when-let ((suggestion (alist-get 'suggestion reply)))
+        (insert (format "Did you mean: %s\n" suggestion)))
+      (when (and hits (eq (alist-get 'fallback reply) t))
+        (insert "No passage matches the whole query; "
+                "passages matching some of its words:\n"))
+      (insert "\n")
       (dolist (hit hits)
         (lectern--insert-hit hit cache))
       (unless hits (insert "No passage matches.\n"))
-      (when-let ((suggestion (alist-get 'suggestion reply)))
-        (insert (format "\nDid you mean: %s\n" suggestion)))
       (setq buffer-read-only t)
       (goto-char (point-min))
       (set-buffer-modified-p nil)
@@ -463,7 +472,10 @@ Start the daemon if it is not running.  Return the results buffer."
                                   query reply)))
     (setq next-error-last-buffer buffer)
     (display-buffer buffer)
-    (message "lectern: %d passages" (or (alist-get 'total reply) 0))
+    (message (if (eq (alist-get 'fallback reply) t)
+                 "lectern: no passage matches the whole query; %d match some of its words"
+               "lectern: %d passages")
+             (or (alist-get 'total reply) 0))
     buffer))
 
 ;;;###autoload

@@ -8,6 +8,15 @@
 # shellcheck disable=SC1111 # the curly quotes are the point
 # shellcheck source=tests/test-lib.sh
 . "$(dirname "$0")/../test-lib.sh"
+# find's hit lines: the "match" lines of find --json ARGS... (its exit
+# status kept), without the begin, end and summary lines around them
+find_hits() {
+	local rc
+	"$LECTERN" find --json "$@" >"$TEST_TMP/.hits"
+	rc=$?
+	grep -v -E '^\{"type":"(begin|end|summary)"' "$TEST_TMP/.hits"
+	return $rc
+}
 t_need jq
 t_need python3
 
@@ -47,7 +56,7 @@ t_eq "... 4 added, none skipped, no warning" "4 0 0" \
 
 # place QUERY: each note's "line col snippet" for QUERY, in name order
 place() {
-	"$LECTERN" find --all --json "$@" | jq -r '"\(.shown_path) \(.line):\(.col) \(.snippet)"' | sort
+	find_hits --all "$@" | jq -r '"\(.shown_path) \(.line):\(.col) \(.snippet)"' | sort
 }
 t_ok "a phrase with curly quotes and a dash is found" "$LECTERN" find --all -l "cattle, not pets"
 t_eq "... in all four notes" "be.md le.md plain.md sig.md" "$(sort <<<"$T_OUT" | tr '\n' ' ' | sed 's/ $//')"
@@ -63,9 +72,9 @@ for f in le.md be.md; do
 	t_eq "$f: the word after it at the same column" "$f $EMOJI" "$(place wildebeest | grep "^$f ")"
 done
 t_eq "front matter after a UTF-8 mark gives the title" "The “pets” meeting" \
-	"$("$LECTERN" find --all --json '"record year"' | jq -r 'select(.shown_path == "sig.md") | .title')"
+	"$(find_hits --all '"record year"' | jq -r 'select(.shown_path == "sig.md") | .title')"
 t_eq "... and after a UTF-16 one" "The “pets” meeting" \
-	"$("$LECTERN" find --all --json '"record year"' | jq -r 'select(.shown_path == "le.md") | .title')"
+	"$(find_hits --all '"record year"' | jq -r 'select(.shown_path == "le.md") | .title')"
 t_ok "vimgrep lines" "$LECTERN" find --all --format vimgrep '"record year"'
 t_eq "... the same text for every encoding" "1" \
 	"$(cut -d: -f2- <<<"$T_OUT" | sort -u | wc -l)"

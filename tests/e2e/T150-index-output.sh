@@ -134,8 +134,10 @@ t_eq "... note_bytes" "$(cat "$N/a.md" "$N/sub/b.txt" "$N/c.txt" "$N/d.txt" "$N/
 t_eq "... passages is a positive number" "true" "$(jq -r '.passages > 0' <<<"$J")"
 t_eq "... bytes_on_disk is a positive number" "true" "$(jq -r '.bytes_on_disk > 0' <<<"$J")"
 NOW=$(date +%s)
-t_eq "... last_indexed: about now" "true" \
-	"$(jq -r --argjson now "$NOW" '.last_indexed <= $now and .last_indexed > $now - 600' <<<"$J")"
+t_match "... last_indexed: ISO 8601, UTC" '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$' \
+	"$(jq -r .last_indexed <<<"$J")"
+t_eq "... about now" "true" \
+	"$(jq -r --argjson now "$NOW" '(.last_indexed | fromdateiso8601) as $t | $t <= $now and $t > $now - 600' <<<"$J")"
 t_eq "... up_to_date" "true" "$(jq -r .up_to_date <<<"$J")"
 t_exit 2 "status takes no arguments" "$LECTERN" status "$N"
 t_contains "... and says so" "status" "$T_ERR"

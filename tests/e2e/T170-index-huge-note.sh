@@ -83,7 +83,7 @@ under_limit "find --all -C 3 over it peaks" "$(peak)"
 t_eq "... each hit's context is one line cut at LEC_MAX_LINE_BYTES" 4096 \
 	"$(python3 -c '
 import json, sys
-print(max(len(l.encode()) for x in open(sys.argv[1]) for l in json.loads(x)["context"]))' \
+print(max(len(l.encode()) for x in open(sys.argv[1]) for l in json.loads(x).get("context", [])))' \
 		"$TEST_TMP/ctx.out")"
 
 start_serve "$TEST_TMP/serve.log" || { _t_bad "serve starts"; t_done; }

@@ -7,6 +7,15 @@
 . "$(dirname "$0")/../test-lib.sh"
 # shellcheck source=tests/corpus-lib.sh
 . "$(dirname "$0")/../corpus-lib.sh"
+# find's hit lines: the "match" lines of find --json ARGS... (its exit
+# status kept), without the begin, end and summary lines around them
+find_hits() {
+	local rc
+	"$LECTERN" find --json "$@" >"$TEST_TMP/.hits"
+	rc=$?
+	grep -v -E '^\{"type":"(begin|end|summary)"' "$TEST_TMP/.hits"
+	return $rc
+}
 
 [[ -x $LECTERN ]] || t_skip "$LECTERN is not built"
 t_need jq
@@ -43,7 +52,7 @@ t_ok "vimgrep with --color=always" "$LECTERN" find -n 3 --format vimgrep --color
 t_contains "  has escape codes" "${ESC}[" "$T_OUT"
 t_ok "vimgrep, piped, default colour" "$LECTERN" find -n 3 --format vimgrep instances
 t_lacks "  has none" "$ESC" "$T_OUT"
-t_ok "JSON, piped" "$LECTERN" find -n 3 --json instances
+t_ok "JSON, piped" find_hits -n 3 instances
 t_lacks "  has none" "$ESC" "$T_OUT"
 
 # ---------------------------------------------------------------------------
@@ -74,7 +83,7 @@ t_eq "  the column points at the word (instance, instances)" "" "$bad_col"
 
 # ---------------------------------------------------------------------------
 # JSON lines: valid, with the documented fields.
-t_ok "JSON --all instances" "$LECTERN" find --all --json instances
+t_ok "JSON --all instances" find_hits --all instances
 JSON=$T_OUT
 t_eq "  every line is a JSON object with path/line/col/headings/snippet/highlights" "" \
 	"$(jq -r 'select((.path | type) != "string" or (.path | startswith("/") | not)
@@ -87,7 +96,7 @@ t_eq "  and as many lines as --count" "$("$LECTERN" find --count instances)" "$(
 # Each highlight range, cut from the snippet by bytes, is a matched word.
 check_highlights() { # QUERY WORD-REGEX
 	local json obj snip off len bad='' n=0
-	json=$("$LECTERN" find --all --json "$1")
+	json=$(find_hits --all "$1")
 	while IFS= read -r obj; do
 		snip=$(jq -r .snippet <<<"$obj")
 		while read -r off len; do
@@ -108,7 +117,7 @@ check_highlights '"don'"'"'t name your instances"' "don’t name your instances"
 
 # Heading paths: the last heading is a heading of the file above the hit
 # (its text as shown: inline markup and link targets dropped).
-t_ok "JSON for a word of the section headings ($SECTION_WORD)" "$LECTERN" find -n 20 --json "$SECTION_WORD"
+t_ok "JSON for a word of the section headings ($SECTION_WORD)" find_hits -n 20 "$SECTION_WORD"
 bad=''
 while IFS=$'\t' read -r path line heading; do
 	hl=$(grep -nE '^#+ ' "$path" | sed -E 's/\[([^]]*)\]\([^)]*\)/\1/g; s/[`*_]//g' |
@@ -121,10 +130,10 @@ t_match "  (hits in a section have two headings: the meeting and the topic)" '^[
 
 # The place of a hit: its phrase match if any, else the rarest matched word
 # (search.c best_hit), so that `not cattle` shows the cattle.
-t_ok "JSON for cattle \"not pets\"" "$LECTERN" find -n 1 --json -- 'cattle "not pets"'
+t_ok "JSON for cattle \"not pets\"" find_hits -n 1 -- 'cattle "not pets"'
 t_eq "  the hit's place is the phrase" "$SEED:10:143" \
 	"$(jq -r '"\(.shown_path):\(.line):\(.col)"' <<<"$T_OUT")"
-t_ok "JSON for not cattle" "$LECTERN" find -n 1 --json -- not cattle
+t_ok "JSON for not cattle" find_hits -n 1 -- not cattle
 t_eq "  the hit's place is the rarer word, not the first 'not'" "$SEED:10:135" \
 	"$(jq -r '"\(.shown_path):\(.line):\(.col)"' <<<"$T_OUT")"
 
@@ -134,10 +143,10 @@ t_ok "text --context 1" "$LECTERN" find -n 1 -C 1 --color=never "cattle, not pet
 t_eq "  shows lines 9-11 numbered, the match line marked with ':'" \
 	"$(printf '     9- %s\n    10: %s\n    11- %s' "$(sed -n 9p $SEED)" "$(sed -n 10p $SEED)" "$(sed -n 11p $SEED)")" \
 	"$(grep -E '^ +[0-9]+[-:] ' <<<"$T_OUT")"
-t_ok "JSON --context 2" "$LECTERN" find -n 1 -C 2 --json "cattle, not pets"
+t_ok "JSON --context 2" find_hits -n 1 -C 2 "cattle, not pets"
 t_eq "  context_first_line is line - 2" "8" "$(jq -r .context_first_line <<<"$T_OUT")"
 t_eq "  context holds lines 8-12 of the file" "$(sed -n 8,12p $SEED)" "$(jq -r '.context[]' <<<"$T_OUT")"
-t_ok "--context 3 at the top of a file" "$LECTERN" find -n 1 -C 3 --json '"Conference @ Scale"'
+t_ok "--context 3 at the top of a file" find_hits -n 1 -C 3 '"Conference @ Scale"'
 t_eq "  starts at line 1" "1" "$(jq -r .context_first_line <<<"$T_OUT")"
 
 t_done

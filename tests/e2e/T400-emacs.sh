@@ -191,6 +191,18 @@ emacs_run --eval "(setq lectern-socket \"$SOCK\")" \
 	--eval '(with-current-buffer (lectern-find "catle") (princ (buffer-string)))'
 t_contains "a query with no match says so" "No passage matches." "$T_OUT"
 t_contains "and shows the daemon's suggestion" "Did you mean: cattle" "$T_OUT"
+# a misspelt word among others: the fallback (some of the words), marked,
+# with the suggestion above it
+emacs_run --eval "(setq lectern-socket \"$SOCK\")" \
+	--eval '(with-current-buffer (lectern-find "catle pets") (princ (buffer-string)))'
+t_contains "a fallback shows the suggestion" "Did you mean: cattle pets" "$T_OUT"
+t_contains "says that no passage matches the whole query" \
+	"No passage matches the whole query; passages matching some of its words:" "$T_OUT"
+t_match "and marks each fallback hit" ':[0-9]+:[0-9]+: .*  \[some words\]' "$T_OUT"
+t_lacks "(not 'No passage matches.', there are hits)" "No passage matches." "$T_OUT"
+emacs_run --eval "(setq lectern-socket \"$SOCK\")" \
+	--eval '(with-current-buffer (lectern-find "cattle") (princ (buffer-string)))'
+t_lacks "a match is not marked" "[some words]" "$T_OUT"
 emacs_run --eval "(setq lectern-socket \"$SOCK\")" --eval '(t400-expect-error "   ")'
 t_match "an empty query is refused before asking the daemon" 'ERROR lectern: the query is empty' "$T_OUT"
 emacs_run --eval "(setq lectern-socket \"$SOCK\")" --eval '(t400-expect-error ",,,")'

@@ -104,6 +104,13 @@ function T.autostart()
 	end)
 end
 
+function T.fallback(query)
+	step('fallback', function()
+		vim.cmd('Lectern ' .. query)
+		T.qf('FALLBACK')
+	end)
+end
+
 function T.expect_error(query)
 	local ok, err = pcall(require('lectern').find, query)
 	say('ERROR ok=%s %s', tostring(ok), tostring(err))
@@ -151,6 +158,16 @@ t_match ":LecternAtPoint searches the word under the cursor" 'WORD title=lectern
 t_contains ":'<,'>LecternAtPoint searches the Visual selection" "VISUAL title=lectern: $PHRASE count=" "$T_OUT"
 t_contains "and its first entry lands on the phrase" \
 	"VJUMP file=$NOTE line=10 col=$BYTE_COL text=$PHRASE" "$T_OUT"
+
+nvim_run "socket = '$SOCK', start_daemon = false" "T.fallback('catle pets')"
+t_lacks "no step failed" "STEPERROR" "$T_OUT"
+t_contains "a fallback titles the list so (no passage matches the whole query)" \
+	"FALLBACK title=lectern: catle pets (no passage matches the whole query: passages matching some of its words)" "$T_OUT"
+t_contains "with the suggestion in the title" "(did you mean: cattle pets?)" "$T_OUT"
+t_match "and marks its entries" 'FALLBACK first=.* text=.*  \[some words\]$' "$T_OUT"
+nvim_run "socket = '$SOCK', start_daemon = false" "T.fallback('cattle')"
+t_match "a match is not marked" 'FALLBACK title=lectern: cattle count=[1-9]' "$T_OUT"
+t_lacks "(no mark on its entries)" "[some words]" "$T_OUT"
 
 nvim_run "socket = '$SOCK', start_daemon = false" "T.expect_error(',,,')"
 t_match "an error reply from the daemon becomes an error with its code" \

@@ -21,11 +21,13 @@ t_need python3
 
 POLL=$((SAN ? 150 : 50)) # tenths of a second a daemon may take to see an update
 
-# dcount SOCK QUERY: the daemon's total for QUERY ("?" when it does not answer)
+# dcount SOCK QUERY: the daemon's count of passages matching QUERY (0 for a
+# fallback; "?" when it does not answer)
 dcount() {
 	local out
 	out=$(rpc "$1" "$(jq -cn --arg q "$2" '{id: 1, op: "find", query: $q, count: true}')" 2>/dev/null)
-	jq -r '.total // "?"' <<<"$out" 2>/dev/null || echo '?'
+	# a fallback's total counts the passages with some of the words: no match
+	jq -r 'if .fallback then 0 else (.total // "?") end' <<<"$out" 2>/dev/null || echo '?'
 }
 # poll_count SOCK QUERY N: wait until the daemon's total for QUERY is N;
 # prints the last total seen.

@@ -141,7 +141,7 @@ check_name colonword 'colon:3:4.md'
 check_name nfcword 'caf\303\251-nfc.md'
 check_name nfdword 'cafe\314\201-nfd.md'
 t_ok "a name with invalid UTF-8: found" "$LECTERN" find --no-daemon --json badnameword
-t_ok "... its --json is valid JSON" jq -e . <<<"$T_OUT"
+t_eq "... its --json is valid JSON" "" "$(jq -e . <<<"$T_OUT" >/dev/null 2>&1 || echo invalid)"
 t_ok "... text output works" "$LECTERN" find --no-daemon badnameword
 t_ok "... vimgrep output works" "$LECTERN" find --no-daemon --format vimgrep badnameword
 t_clean_exit "a re-run over the hostile tree exits 0" 0 "$LECTERN" index --json

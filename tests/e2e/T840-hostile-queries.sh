@@ -97,7 +97,11 @@ done
 
 # a few that must keep their meaning
 t_eq "10 000 nested parentheses around a word find it" 0 "${RC_LOCAL[paren-10000-nested]}"
-t_eq "control characters are spaces" 0 "${RC_LOCAL[control]}"
+# (the phrase "cloud 31m pets" is nowhere: the fallback, exit 1)
+t_exit 1 "control characters are spaces" "$LECTERN" find --no-daemon --explain -- "$(cat "$Q/control")"
+t_contains "... between the words" 'query: PHRASE("cloud" "31m" "pets")' "$T_OUT"
+t_eq "... and the fallback is shown, exit 1" "1 yes" \
+	"${RC_LOCAL[control]} $(grep -q 'passages matching some of its words' <<<"${OUT_LOCAL[control]}" && echo yes)"
 t_contains "a 100 KB query is refused as too long" "longer than 65536 bytes" "${OUT_LOCAL[100k-words]}"
 t_eq "... with exit 2" 2 "${RC_LOCAL[100k-words]}"
 t_contains "10 000 OR terms are refused as too many" "more than 1024 terms" "${OUT_LOCAL[or-10000]}"

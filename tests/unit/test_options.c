@@ -44,6 +44,7 @@ struct parsed {
 };
 
 static struct parsed P;
+static unsigned parse_flags; /* enum opt_flags of the next parse */
 
 /* parse("a", "b", NULL): run opt_parse over {"cmd", "a", "b"}. */
 static enum opt_result parse(const char *first, ...)
@@ -64,7 +65,8 @@ static enum opt_result parse(const char *first, ...)
 		P.argv[argc++] = (char *)s;
 	}
 	va_end(ap);
-	P.r = opt_parse(table, argc, P.argv, &P.args, &P.nargs, P.err, sizeof(P.err));
+	P.r = opt_parse_flags(table, parse_flags, argc, P.argv, &P.args, &P.nargs, P.err,
+			      sizeof(P.err));
 	return P.r;
 }
 
@@ -75,6 +77,7 @@ static int teardown(void **state)
 	free(d.tags.items);
 	P.args = NULL;
 	d.tags.items = NULL;
+	parse_flags = 0;
 	return 0;
 }
 
@@ -113,6 +116,44 @@ static void test_flags_long_short_combined(void **state)
 	assert_int_equal(d.verbose, 1);
 	assert_int_equal(d.all, 1);
 	assert_null(P.args);
+}
+
+/* OPT_DASH_WORDS: after the first positional argument, "-word" is one
+ * too, unless it is a short option of the table spelled alone. */
+static void test_dash_words(void **state)
+{
+	(void)state;
+	parse_flags = OPT_DASH_WORDS;
+	assert_int_equal(parse("smoosh", "-flatten", NULL), OPT_OK);
+	assert_int_equal(P.nargs, 2);
+	assert_string_equal(P.args[1], "-flatten");
+	assert_int_equal(d.all, 0);
+	/* a cluster of known flags, and a value glued on, are words there */
+	assert_int_equal(parse("smoosh", "-qa", "-n5", NULL), OPT_OK);
+	assert_int_equal(P.nargs, 3);
+	assert_int_equal(d.quiet + d.all, 0);
+	assert_int_equal(d.limit, 10);
+	/* one short option alone, and long options, are still options */
+	assert_int_equal(parse("smoosh", "-a", "-n", "5", "--quiet", "-x", NULL), OPT_OK);
+	assert_int_equal(d.all, 1);
+	assert_int_equal(d.limit, 5);
+	assert_int_equal(d.quiet, 1);
+	assert_int_equal(P.nargs, 2);
+	assert_string_equal(P.args[1], "-x");
+	/* before the first word, an unknown option is an error; an unknown
+	 * long option anywhere (a typo of an option) */
+	parse("-flatten", "smoosh", NULL);
+	expect_error("unknown option '-f'");
+	parse("smoosh", "--flatten", NULL);
+	expect_error("unknown option '--flatten'");
+	/* after "--", everything */
+	assert_int_equal(parse("--", "-a", "smoosh", NULL), OPT_OK);
+	assert_int_equal(d.all, 0);
+	assert_int_equal(P.nargs, 2);
+	/* without the flag, "-flatten" after a word is options, as before */
+	parse_flags = 0;
+	parse("smoosh", "-flatten", NULL);
+	expect_error("unknown option '-f'");
 }
 
 static void test_long_values(void **state)
@@ -480,6 +521,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_strings_repeatable, teardown),
 		cmocka_unit_test_teardown(test_string_last_wins, teardown),
 		cmocka_unit_test_teardown(test_unknown_options, teardown),
+		cmocka_unit_test_teardown(test_dash_words, teardown),
 		cmocka_unit_test_teardown(test_unknown_long_suggests, teardown),
 		cmocka_unit_test_teardown(test_missing_value, teardown),
 		cmocka_unit_test_teardown(test_flag_given_value, teardown),

@@ -292,6 +292,11 @@ local function qf_items(hits)
 		if hit.stale == true then
 			text = text .. '  [stale]'
 		end
+		-- a fallback hit holds only some of the query's words: it must
+		-- not pass for a match (docs/query-language.md)
+		if hit.fallback == true then
+			text = text .. '  [some words]'
+		end
 		table.insert(items, {
 			filename = hit.path,
 			lnum = denull(hit.line) or 1,
@@ -316,12 +321,22 @@ function M.find(query)
 		implicit_phrase = M.config.implicit_phrase,
 	})
 	local items = qf_items(denull(reply.hits))
-	vim.fn.setqflist({}, ' ', { title = 'lectern: ' .. query, items = items })
-	if #items == 0 then
-		local suggestion = denull(reply.suggestion)
+	local fallback = reply.fallback == true and #items > 0
+	local suggestion = denull(reply.suggestion)
+	local title = 'lectern: ' .. query
+	if fallback then
+		title = title .. ' (no passage matches the whole query: passages matching some of its words)'
+	end
+	if suggestion then
+		title = title .. ' (did you mean: ' .. suggestion .. '?)'
+	end
+	vim.fn.setqflist({}, ' ', { title = title, items = items })
+	if #items == 0 or fallback then
 		vim.notify('lectern: no passage matches ' .. query
+			.. (fallback and '; showing passages matching some of its words' or '')
 			.. (suggestion and ('; did you mean: ' .. suggestion .. '?') or ''), vim.log.levels.WARN)
-	elseif M.config.open_quickfix then
+	end
+	if #items > 0 and M.config.open_quickfix then
 		vim.cmd('copen')
 		vim.cmd('wincmd p')
 	end
