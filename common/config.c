@@ -26,6 +26,8 @@ static const struct config_key keys[] = {
 	  "how many passages find shows (--limit)" },
 	{ "find.color", "find", "color", NULL, "auto|always|never", 0, 0, "auto",
 	  "colour in find's output (--color)" },
+	{ "find.sort", "find", "sort", NULL, "rank|date|-date|path", 0, 0, "rank",
+	  "the order of find's passages (--sort)" },
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))

@@ -25,7 +25,7 @@ t_match "with its summary" "config +show the settings in force" "$T_OUT"
 t_contains "and --config FILE" "--config FILE" "$T_OUT"
 t_ok "config --help" "$LECTERN" config --help
 t_contains "shows its usage" "usage: lectern config" "$T_OUT"
-for key in index socket find.limit find.color; do
+for key in index socket find.limit find.color find.sort; do
 	t_match "lists the key $key" $'\n'"  $key " "$T_OUT"
 done
 t_ok "no config file: lectern config" "$LECTERN" config
@@ -33,6 +33,7 @@ t_contains "it names the file it would read" "# config file: $CONF (absent)" "$T
 t_contains "the index is the default one" $'default\tindex='"$XDG_DATA_HOME/lectern" "$T_OUT"
 t_contains "find.limit is 10 by default" $'default\tfind.limit=10' "$T_OUT"
 t_contains "find.color is auto by default" $'default\tfind.color=auto' "$T_OUT"
+t_contains "find.sort is rank by default" $'default\tfind.sort=rank' "$T_OUT"
 t_contains "the socket's default is shown" $'default\tsocket='"$XDG_RUNTIME_DIR/" "$T_OUT"
 
 mkdir -p "$(dirname "$CONF")"
@@ -43,6 +44,7 @@ index = ~/idx   ; under $HOME
 [find]
 limit = 2
 color = always
+sort = path
 INI
 t_ok "index with the index the file names" "$LECTERN" index --no-progress notes
 t_true "the index is at ~/idx" test -d "$HOME/idx"
@@ -51,6 +53,7 @@ t_contains "the file is named" "# config file: $CONF"$'\n' "$T_OUT"
 t_contains "index: ~ expanded, from line 2" $'file:'"$CONF"$':2\tindex='"$HOME/idx" "$T_OUT"
 t_contains "find.limit from line 5" $'file:'"$CONF"$':5\tfind.limit=2' "$T_OUT"
 t_contains "find.color from line 6" $'file:'"$CONF"$':6\tfind.color=always' "$T_OUT"
+t_contains "find.sort from line 7" $'file:'"$CONF"$':7\tfind.sort=path' "$T_OUT"
 t_ok "lectern config find.limit" "$LECTERN" config find.limit
 t_eq "prints the value alone" "2" "$T_OUT"
 
@@ -61,6 +64,18 @@ t_contains "in colour (color = always), though not a terminal" "${ESC}[" "$T_OUT
 t_ok "the command line wins over the file" "$LECTERN" find -n 3 --color=never instances
 t_eq "three hits (-n 3)" 3 "$(hits "$T_OUT")"
 t_lacks "no colour (--color=never)" "$ESC" "$T_OUT"
+# the four best passages of "instances": by rank, a later file's come first
+t_ok "find with the file's sort (path)" "$LECTERN" find -n 4 --format vimgrep instances
+t_eq "... its places in path and line order" "$(cut -d: -f1-2 <<<"$T_OUT" | sort -t: -k1,1 -k2,2n)" \
+	"$(cut -d: -f1-2 <<<"$T_OUT")"
+t_ok "--sort rank on the command line wins" "$LECTERN" find -n 4 --sort rank --format vimgrep \
+	instances
+t_true "... best first, not in path order" \
+	test "$(cut -d: -f1-2 <<<"$T_OUT" | sort -t: -k1,1 -k2,2n)" != "$(cut -d: -f1-2 <<<"$T_OUT")"
+printf '[find]\nsort = sideways\n' >"$TEST_TMP/bad-sort.ini"
+t_exit 2 "a sort the file cannot have is an error" \
+	env LECTERN_CONFIG="$TEST_TMP/bad-sort.ini" "$LECTERN" find instances
+t_contains "... naming the file and line" "$TEST_TMP/bad-sort.ini:2" "$T_ERR"
 
 t_exit 2 "LECTERN_INDEX wins over the file's index" \
 	env LECTERN_INDEX="$TEST_TMP/other" "$LECTERN" find instances
