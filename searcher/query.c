@@ -504,6 +504,30 @@ static struct qp_node *phrase_node(struct parser *p, size_t off, size_t len,
 	return phrase_of_words(p, 0, noff, nlen);
 }
 
+/* A run of code that the tokenizer makes one word: a sigil that no word
+ * keeps (@@iterator, #private, %TypedArray%, $el). Sentence punctuation
+ * (a comma, a full stop, quotes) is not one. */
+static int has_sigil(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strchr("@#$%&~^\\|<>=`", s[i]) && s[i])
+			return 1;
+	return 0;
+}
+
+/* A symbol's word, preferred unstemmed: OR(WORD(w~stem), PHRASE("w")), so
+ * that `@@iterator` finds every passage with the stem, as a word would,
+ * and ranks first those with the word itself (the phrase is the exact term:
+ * both clauses score there), not "iterable" or "iterate". */
+static struct qp_node *prefer_exact(struct parser *p, struct qp_node *word, size_t off,
+				    size_t len)
+{
+	struct qp_node *kids[2] = { word, qp_words_node(p->ast, QP_PHRASE, p->wv, 1, off, len) };
+	if (!kids[1] || !strcmp(p->wv[0].word, p->wv[0].stem))
+		return kids[1] ? word : NULL;   /* the word is its stem: nothing to prefer */
+	return qp_group_node(p->ast, QP_OR, kids, 2, off, len);
+}
+
 /* A bare run [off, off+len): a word, a prefix* wildcard, or the phrase of
  * the words the tokenizer splits it into (re-invent). */
 static struct qp_node *text_node(struct parser *p, size_t off, size_t len, enum qp_field field)
@@ -526,6 +550,8 @@ static struct qp_node *text_node(struct parser *p, size_t off, size_t len, enum 
 		if (wild && utf8_chars(p->wv[0].word, p->wv[0].len) >= 2)
 			kind = QP_WILDCARD;
 		node = qp_words_node(p->ast, kind, p->wv, 1, off, len);
+		if (node && kind == QP_WORD && field == QP_FIELD_BODY && has_sigil(p->text + off, n))
+			node = prefer_exact(p, node, off, len);
 		return node ? node : oom(p);
 	}
 	if (field == QP_FIELD_SPEAKER)

@@ -42,8 +42,22 @@ t_contains "  and lists --quiet" "-q, --quiet" "$T_OUT"
 t_contains "  and --sort" "--sort ORDER" "$T_OUT"
 
 # ---- symbol-like words, as docs/query-language.md says -----------------------------
-t_ok "@@iterator" "$LECTERN" find --explain -- @@iterator
-t_eq "  is the word iterator (the sigil dropped)" "query: WORD(iterator~iter)" "$(head -n 1 <<<"$T_OUT")"
+t_exit "0|1" "@@iterator" "$LECTERN" find --explain -- @@iterator
+t_eq "  is the word iterator by stem, or unstemmed (the sigil dropped)" \
+	'query: OR(WORD(iterator~iter) PHRASE("iterator"))' "$(head -n 1 <<<"$T_OUT")"
+t_exit "0|1" "cattle, (sentence punctuation)" "$LECTERN" find --explain -- 'cattle,'
+t_eq "  is a plain word" "query: WORD(cattle~cattl)" "$(head -n 1 <<<"$T_OUT")"
+# a note that says "iterate" often, and one that names @@iterator once: the
+# bare word ranks the first higher, the symbol the second (both are found)
+mkdir -p sym
+for _ in 1 2 3 4 5 6; do echo "We iterate and iterate, iterating again."; done >sym/loops.md
+printf 'Call the @@iterator method of the object.\n' >sym/symbol.md
+t_ok "index two notes about iteration" "$LECTERN" index --index sym-idx --no-progress sym
+t_ok "find iterator" "$LECTERN" find --index sym-idx --files iterator
+t_eq "  the note that iterates most comes first" "sym/loops.md" "$(head -n 1 <<<"$T_OUT")"
+t_ok "find @@iterator" "$LECTERN" find --index sym-idx --files -- @@iterator
+t_eq "  the note with the word itself comes first" "sym/symbol.md" "$(head -n 1 <<<"$T_OUT")"
+t_eq "  and the other is still found" "sym/loops.md" "$(sed -n 2p <<<"$T_OUT")"
 t_exit "0|1" "Array.prototype.flat" "$LECTERN" find --explain Array.prototype.flat
 t_eq "  is a phrase of its parts" 'query: PHRASE("array" "prototype" "flat")' "$(head -n 1 <<<"$T_OUT")"
 t_exit "0|1" "Array.prototype.flat*" "$LECTERN" find --explain 'Array.prototype.flat*'
