@@ -28,12 +28,12 @@
 
 #define MAX_REQUESTS 1024
 #define MAX_CLIENTS 64
-#define RESP_BUF (16 << 20)     /* LEC_MAX_CLIENT_OUTPUT: a top-1,000 answer is large */
+#define RESP_BUF (16 << 20) /* LEC_MAX_CLIENT_OUTPUT: a top-1,000 answer is large */
 
 struct client {
 	pthread_t thread;
 	int index;
-	uint64_t *lat;          /* ROUNDS * nreq */
+	uint64_t *lat; /* ROUNDS * nreq */
 	int *which;
 	size_t n;
 	unsigned errors;
@@ -100,7 +100,8 @@ static long read_line(int fd, char *buf, size_t *have, int *failed)
 		if (nl) {
 			long len = nl - buf + 1;
 
-			*failed = memmem(buf, len < 64 ? (size_t)len : 64, "\"ok\":false", 10) != NULL;
+			*failed = memmem(buf, len < 64 ? (size_t)len : 64, "\"ok\":false", 10) !=
+				  NULL;
 			memmove(buf, nl + 1, *have - (size_t)len);
 			*have -= (size_t)len;
 			return len;
@@ -137,7 +138,8 @@ static void *run_client(void *arg)
 			uint64_t t0 = now_ns();
 			int failed = 0;
 
-			if (write_all(fd, out, (size_t)len) < 0 || read_line(fd, line, &have, &failed) < 0) {
+			if (write_all(fd, out, (size_t)len) < 0 ||
+			    read_line(fd, line, &have, &failed) < 0) {
 				c->failed = 1;
 				goto done;
 			}
@@ -200,7 +202,8 @@ int main(int argc, char **argv)
 		cl[i] = (struct client){ .index = i };
 		cl[i].lat = calloc((size_t)rounds * nreq, sizeof(*cl[i].lat));
 		cl[i].which = calloc((size_t)rounds * nreq, sizeof(*cl[i].which));
-		if (!cl[i].lat || !cl[i].which || pthread_create(&cl[i].thread, NULL, run_client, &cl[i])) {
+		if (!cl[i].lat || !cl[i].which ||
+		    pthread_create(&cl[i].thread, NULL, run_client, &cl[i])) {
 			fprintf(stderr, "sockload: out of memory or threads\n");
 			return 2;
 		}

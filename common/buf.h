@@ -15,13 +15,13 @@
 struct buf {
 	char *data;
 	size_t len, cap;
-	size_t max;             /* 0 = unlimited; else appends past it fail with LEC_ELIMIT */
+	size_t max; /* 0 = unlimited; else appends past it fail with LEC_ELIMIT */
 	lec_status status;
 };
 
 void buf_init(struct buf *b, size_t max);
 void buf_release(struct buf *b);
-void buf_reset(struct buf *b);                  /* len = 0, status = OK; keeps memory */
+void buf_reset(struct buf *b); /* len = 0, status = OK; keeps memory */
 void buf_put(struct buf *b, const void *p, size_t n);
 void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);

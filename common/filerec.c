@@ -52,7 +52,8 @@ lec_status filerec_decode(const char *mkey, size_t mklen, const char *val, size_
 	unsigned passages;
 	char extra;
 	if (sscanf(rec, "%llu %lld %llx %u %llu %c", &size, &mtime, &hash, &passages, &words,
-		   &extra) != 5 || !*nkey_len)
+		   &extra) != 5 ||
+	    !*nkey_len)
 		return LEC_ECORRUPT;
 	*r = (struct filerec){ size, mtime, hash, passages, words };
 	return LEC_OK;
@@ -72,7 +73,7 @@ lec_status filerec_read(xap_db *db, const char *nkey, struct filerec *r)
 	if (!st)
 		st = filerec_decode(key, kl, val, len, r, &k, &klen);
 	if (!st && (klen != strlen(nkey) || memcmp(k, nkey, klen) != 0))
-		st = LEC_ECORRUPT;   /* a hashed key's record of another note */
+		st = LEC_ECORRUPT; /* a hashed key's record of another note */
 	free(val);
 	return st;
 }

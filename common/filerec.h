@@ -21,9 +21,9 @@
 struct filerec {
 	uint64_t size;
 	int64_t mtime_ns;
-	uint64_t hash;          /* XXH3-64 of the file's bytes */
+	uint64_t hash; /* XXH3-64 of the file's bytes */
 	uint32_t passages;
-	uint64_t words;         /* terms of its passages */
+	uint64_t words; /* terms of its passages */
 };
 
 /* The metadata key of note `nkey` into key[META_KEY_MAX]; its length. */

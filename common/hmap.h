@@ -12,7 +12,7 @@
 #include "status.h"
 
 struct hmap_entry {
-	char *key;              /* owned by the map, NUL-terminated */
+	char *key; /* owned by the map, NUL-terminated */
 	size_t klen;
 	uint64_t hash;
 	void *value;
@@ -20,7 +20,7 @@ struct hmap_entry {
 
 struct hmap {
 	struct hmap_entry *slots;
-	size_t cap;             /* power of two */
+	size_t cap; /* power of two */
 	size_t n;
 };
 

@@ -28,8 +28,8 @@
 
 /* value slots */
 #define LEC_SLOT_DATE 0
-#define LEC_SLOT_PASSAGES 1     /* the passage table (common/ptable.h) */
-#define LEC_SLOT_PASSAGE0 16    /* passage i's record is in slot LEC_SLOT_PASSAGE0 + i */
+#define LEC_SLOT_PASSAGES 1  /* the passage table (common/ptable.h) */
+#define LEC_SLOT_PASSAGE0 16 /* passage i's record is in slot LEC_SLOT_PASSAGE0 + i */
 
 /* keys of the note record (the document data, common/record.h) */
 #define LEC_REC_PATH "path"
@@ -56,6 +56,6 @@
 #define LEC_META_PASSAGES "lectern:passages"
 
 /* heading path separator for display */
-#define LEC_HEADING_SEP " \xe2\x80\xba "   /* " › " */
+#define LEC_HEADING_SEP " \xe2\x80\xba " /* " › " */
 
 #endif

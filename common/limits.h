@@ -7,9 +7,10 @@
 #define LECTERN_LIMITS_H
 
 /* Tokenizer */
-#define LEC_MAX_WORD_BYTES 64          /* a longer word takes a position but no term */
-#define LEC_MAX_TERM_BYTES 240         /* Xapian's hard limit is 245 */
-#define LEC_MAX_META_KEY_BYTES 240     /* Xapian's metadata key limit is 255;
+#define LEC_MAX_WORD_BYTES 64  /* a longer word takes a position but no term */
+#define LEC_MAX_TERM_BYTES 240 /* Xapian's hard limit is 245 */
+#define LEC_MAX_META_KEY_BYTES \
+	240 /* Xapian's metadata key limit is 255;
                                         * longer per-path keys are hashed */
 
 /* Index layout */
@@ -17,17 +18,17 @@
  * the widest NEAR window (distance + words - 1), so that no phrase and no
  * NEAR ever crosses a block, in Xapian's note-wide match as in a passage. */
 #define LEC_BLOCK_POSITION_GAP (LEC_MAX_NEAR_DISTANCE + LEC_MAX_PHRASE_WORDS)
-#define LEC_MAX_POSITION 0x7fffffffu   /* a note needing more positions is not indexed */
-#define LEC_PASSAGE_TARGET_WORDS 300   /* a long section splits at block boundaries near this */
+#define LEC_MAX_POSITION 0x7fffffffu /* a note needing more positions is not indexed */
+#define LEC_PASSAGE_TARGET_WORDS 300 /* a long section splits at block boundaries near this */
 /* The most bytes a passage spans, so that a hit costs at most this much
  * reading and tokenizing whatever the note's size: a longer section splits
  * at block boundaries, and a longer block (a note without blank lines) is
  * cut into blocks of its own at line, then sentence, then word boundaries
  * (indexer/note-split.c). 32 KiB: the longest block of tc39-notes is 21 KB. */
 #define LEC_MAX_PASSAGE_BYTES (32u << 10)
-#define LEC_HEADING_WDF_BOOST 5        /* extra wdf for stems of heading words */
+#define LEC_HEADING_WDF_BOOST 5 /* extra wdf for stems of heading words */
 #define LEC_MAX_HEADING_DEPTH 6
-#define LEC_MAX_HEADING_BYTES 200      /* each heading in a heading path is cut here */
+#define LEC_MAX_HEADING_BYTES 200 /* each heading in a heading path is cut here */
 #define LEC_MAX_SPEAKERS_PER_FILE 4096
 
 /* Indexer */
@@ -49,21 +50,22 @@
  * while the note is made into its document (15 MB of "a" paragraphs took
  * 533 MB; a million of them 106 MB). The most in tc39-notes is 970. */
 #define LEC_MAX_NOTE_BLOCKS 2000000u
-#define LEC_BATCH_BYTES (4u << 20)    /* text per transaction: bounds writer RSS (4 MiB measured fastest too) */
+#define LEC_BATCH_BYTES \
+	(4u << 20) /* text per transaction: bounds writer RSS (4 MiB measured fastest too) */
 #define LEC_BATCH_FILES 2000
 #define LEC_MAX_PATH_BYTES 4096
 #define LEC_MAX_WALK_DEPTH 256
 #define LEC_FRONT_MATTER_MAX_BYTES (64u << 10)
-#define LEC_BINARY_SNIFF_BYTES 8192    /* a NUL in the first bytes marks a binary file */
-#define IDX_MAX_JOBS 8                 /* worker threads of one run (lectern index -j) */
+#define LEC_BINARY_SNIFF_BYTES 8192 /* a NUL in the first bytes marks a binary file */
+#define IDX_MAX_JOBS 8              /* worker threads of one run (lectern index -j) */
 
 /* Shards (common/shards.h) */
-#define SHARDS_MAX 64                  /* local shards of one index */
-#define SHARDS_MAX_ENTRIES 256         /* lines of a stub file: databases of one index */
+#define SHARDS_MAX 64          /* local shards of one index */
+#define SHARDS_MAX_ENTRIES 256 /* lines of a stub file: databases of one index */
 
 /* Query */
 #define LEC_MAX_QUERY_BYTES (64u << 10)
-#define LEC_MAX_QUERY_DEPTH 64         /* parentheses and NOT nesting */
+#define LEC_MAX_QUERY_DEPTH 64 /* parentheses and NOT nesting */
 #define LEC_MAX_QUERY_TERMS 1024
 #define LEC_MAX_PHRASE_WORDS 64
 #define LEC_MAX_NEAR_DISTANCE 64
@@ -73,9 +75,10 @@
 #define LEC_TIER_NOTES 20
 
 /* Hits: what one hit may read and show, whatever its note's size */
-#define LEC_MAX_LINE_BYTES 4096        /* a line shown (an occurrence's, a context
+#define LEC_MAX_LINE_BYTES \
+	4096                       /* a line shown (an occurrence's, a context
                                         * line) is cut here, at a character boundary */
-#define LEC_MAX_CONTEXT_LINES 1000     /* -C / "context": lines either side */
+#define LEC_MAX_CONTEXT_LINES 1000 /* -C / "context": lines either side */
 /* Context lines are those that start within this many bytes of the match,
  * either side: a hit's context is at most twice this plus a line. */
 #define LEC_MAX_CONTEXT_BYTES (16u << 10)
@@ -108,7 +111,7 @@
  * count, is heavy: the search threads keep one of theirs for the others */
 #define LEC_LIGHT_HITS 100
 #define LEC_IDLE_TIMEOUT_SEC 300
-#define POOL_MAX_THREADS 64            /* search threads: lectern serve --threads */
+#define POOL_MAX_THREADS 64 /* search threads: lectern serve --threads */
 #define LEC_MAX_CLIENTS 1024
 
 /* Language server (lectern lsp) */

@@ -53,7 +53,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	if (len < 0)
 		return;
 	if ((size_t)len >= sizeof(line) - 1)
-		len = (int)sizeof(line) - 2;  /* cut a very long line, keep the newline */
+		len = (int)sizeof(line) - 2; /* cut a very long line, keep the newline */
 	line[len++] = '\n';
 	/* one write: lines from the loop and the reindex thread do not interleave */
 	ssize_t w = write(STDERR_FILENO, line, (size_t)len);

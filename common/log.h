@@ -10,7 +10,12 @@
 #ifndef LECTERN_LOG_H
 #define LECTERN_LOG_H
 
-enum log_level { LEC_LOG_DEBUG, LEC_LOG_INFO, LEC_LOG_WARN, LEC_LOG_ERROR };
+enum log_level {
+	LEC_LOG_DEBUG,
+	LEC_LOG_INFO,
+	LEC_LOG_WARN,
+	LEC_LOG_ERROR
+};
 
 /* Lines below `level` are dropped (default LEC_LOG_INFO). */
 void log_set_level(enum log_level level);

@@ -342,8 +342,10 @@ static enum opt_result apply_defaults(struct parser *p, const char *cmd)
 
 	for (o = p->opts; o->type != OPT_END; o++) {
 		const char *where = NULL;
-		const char *v = o->long_name ? default_fn(default_ctx, cmd, o->long_name, &where) : NULL;
-		struct spelling sp = spell_long(o->long_name, o->long_name ? strlen(o->long_name) : 0);
+		const char *v =
+			o->long_name ? default_fn(default_ctx, cmd, o->long_name, &where) : NULL;
+		struct spelling sp =
+			spell_long(o->long_name, o->long_name ? strlen(o->long_name) : 0);
 		enum opt_result r;
 
 		if (!v || (o->type == OPT_FLAG && strcmp(v, "true")))

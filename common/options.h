@@ -14,47 +14,65 @@
 
 enum opt_type {
 	OPT_END = 0,
-	OPT_FLAG,       /* int *: set to 1 */
-	OPT_STRING,     /* const char **: points into argv */
-	OPT_INT,        /* long *: decimal, range-checked against min/max */
-	OPT_STRINGS,    /* struct opt_list *: repeatable, each value appended */
+	OPT_FLAG,    /* int *: set to 1 */
+	OPT_STRING,  /* const char **: points into argv */
+	OPT_INT,     /* long *: decimal, range-checked against min/max */
+	OPT_STRINGS, /* struct opt_list *: repeatable, each value appended */
 };
 
 struct opt_list {
-	const char **items;   /* malloc'd array of pointers into argv; caller frees items */
+	const char **items; /* malloc'd array of pointers into argv; caller frees items */
 	size_t n;
 };
 
 struct opt {
 	enum opt_type type;
-	char short_name;      /* 0 for none */
-	const char *long_name;/* NULL for none */
+	char short_name;       /* 0 for none */
+	const char *long_name; /* NULL for none */
 	void *dest;
 	const char *arg_name; /* shown in help: "N", "DIR"... (NULL for flags) */
 	const char *help;
-	long min, max;        /* OPT_INT bounds (both 0: any non-negative value) */
-	const char *choices;  /* OPT_STRING: its values, "a|b|c", for completions and
+	long min, max;       /* OPT_INT bounds (both 0: any non-negative value) */
+	const char *choices; /* OPT_STRING: its values, "a|b|c", for completions and
 			       * the config file (NULL: any); the command checks them */
 };
 
-#define OPT_FLAG_(s, l, d, h) { OPT_FLAG, (s), (l), (d), NULL, (h), 0, 0, NULL }
-#define OPT_STRING_(s, l, d, a, h) { OPT_STRING, (s), (l), (d), (a), (h), 0, 0, NULL }
-#define OPT_INT_(s, l, d, a, h, lo, hi) { OPT_INT, (s), (l), (d), (a), (h), (lo), (hi), NULL }
-#define OPT_STRINGS_(s, l, d, a, h) { OPT_STRINGS, (s), (l), (d), (a), (h), 0, 0, NULL }
-#define OPT_CHOICE_(s, l, d, a, h, c) { OPT_STRING, (s), (l), (d), (a), (h), 0, 0, (c) }
-#define OPT_END_() { OPT_END, 0, NULL, NULL, NULL, NULL, 0, 0, NULL }
+#define OPT_FLAG_(s, l, d, h)                                  \
+	{                                                      \
+		OPT_FLAG, (s), (l), (d), NULL, (h), 0, 0, NULL \
+	}
+#define OPT_STRING_(s, l, d, a, h)                              \
+	{                                                       \
+		OPT_STRING, (s), (l), (d), (a), (h), 0, 0, NULL \
+	}
+#define OPT_INT_(s, l, d, a, h, lo, hi)                            \
+	{                                                          \
+		OPT_INT, (s), (l), (d), (a), (h), (lo), (hi), NULL \
+	}
+#define OPT_STRINGS_(s, l, d, a, h)                              \
+	{                                                        \
+		OPT_STRINGS, (s), (l), (d), (a), (h), 0, 0, NULL \
+	}
+#define OPT_CHOICE_(s, l, d, a, h, c)                          \
+	{                                                      \
+		OPT_STRING, (s), (l), (d), (a), (h), 0, 0, (c) \
+	}
+#define OPT_END_()                                             \
+	{                                                      \
+		OPT_END, 0, NULL, NULL, NULL, NULL, 0, 0, NULL \
+	}
 
 enum opt_result {
-	OPT_OK = 0,       /* parsed; *args / *nargs hold the positional arguments */
-	OPT_HELP = 1,     /* -h or --help was given: caller prints opt_usage, exits 0 */
-	OPT_ERROR = 2,    /* bad usage: err holds "unknown option '--foo'" etc. */
+	OPT_OK = 0,    /* parsed; *args / *nargs hold the positional arguments */
+	OPT_HELP = 1,  /* -h or --help was given: caller prints opt_usage, exits 0 */
+	OPT_ERROR = 2, /* bad usage: err holds "unknown option '--foo'" etc. */
 };
 
 /* Parse argv[1..argc) (argv[0] is the subcommand name). Positional arguments
  * are collected, in order, into *args (malloc'd array of pointers into argv,
  * owned by the caller, free() it; NULL when none) and *nargs. */
-enum opt_result opt_parse(const struct opt *opts, int argc, char **argv,
-			  char ***args, size_t *nargs, char *err, size_t errlen);
+enum opt_result opt_parse(const struct opt *opts, int argc, char **argv, char ***args,
+			  size_t *nargs, char *err, size_t errlen);
 
 enum opt_flags {
 	/* After the first positional argument, an argument starting with one

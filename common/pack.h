@@ -22,7 +22,7 @@ void pk_put_bytes(struct buf *b, const void *p, size_t len);
 
 struct pk_reader {
 	const unsigned char *p, *end;
-	int failed;             /* sticky: a read ran past the end or out of range */
+	int failed; /* sticky: a read ran past the end or out of range */
 };
 
 void pk_reader_init(struct pk_reader *r, const void *data, size_t len);

@@ -75,7 +75,7 @@ static void push_component(struct buf *b, const char *s, size_t n)
 			b->len--;
 		if (b->len > 0)
 			b->len--;
-		if (b->data)    /* NULL when the first allocation failed */
+		if (b->data) /* NULL when the first allocation failed */
 			b->data[b->len] = 0;
 		return;
 	}
@@ -284,7 +284,7 @@ lec_status paths_read_fd_window(int fd, uint64_t fsize, size_t lo, size_t hi, ch
 			return LEC_EIO;
 		}
 		if (r == 0)
-			break;   /* shrunk since fstat: the window ends early */
+			break; /* shrunk since fstat: the window ends early */
 		n += (size_t)r;
 	}
 	data[n] = 0;
@@ -295,7 +295,9 @@ lec_status paths_read_fd_window(int fd, uint64_t fsize, size_t lo, size_t hi, ch
 
 lec_status paths_line_start(const char *path, size_t off, size_t stop, size_t *out, int *found)
 {
-	enum { CHUNK = 64 << 10 };
+	enum {
+		CHUNK = 64 << 10
+	};
 	int fd;
 	uint64_t fsize;
 	*out = stop;
@@ -312,7 +314,7 @@ lec_status paths_line_start(const char *path, size_t off, size_t stop, size_t *o
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r != (ssize_t)(hi - lo)) {
-			st = LEC_EIO;   /* the file shrank under us, or cannot be read */
+			st = LEC_EIO; /* the file shrank under us, or cannot be read */
 			break;
 		}
 		const char *nl = memrchr(chunk, '\n', hi - lo);

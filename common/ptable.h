@@ -23,12 +23,12 @@
 #include "status.h"
 
 struct ptable_entry {
-	uint32_t first;         /* note position before the passage's first word */
-	uint32_t span;          /* its words are at first+1 .. first+span (0: none) */
-	uint32_t words;         /* terms in the passage: its BM25 length */
-	uint32_t heading;       /* positions first+1 .. first+heading are its opening
+	uint32_t first;   /* note position before the passage's first word */
+	uint32_t span;    /* its words are at first+1 .. first+span (0: none) */
+	uint32_t words;   /* terms in the passage: its BM25 length */
+	uint32_t heading; /* positions first+1 .. first+heading are its opening
 	                         * heading's words (0: it opens with no heading) */
-	uint32_t parent;        /* 1 + the index of the passage whose opening heading
+	uint32_t parent;  /* 1 + the index of the passage whose opening heading
 	                         * is the innermost of this one's heading path (its
 	                         * section's, for a passage that opens with none; the
 	                         * enclosing section's, for one that opens with its
@@ -53,14 +53,14 @@ long ptable_find(const struct ptable *t, uint32_t pos);
 
 /* One passage's record. Strings are owned by the record. */
 struct precord {
-	size_t start, end;      /* byte range in the file */
-	uint32_t line;          /* 1-based line of start */
-	uint64_t hash;          /* XXH3-64 of the bytes [start, end) */
-	char **headings;        /* heading path, outermost first */
+	size_t start, end; /* byte range in the file */
+	uint32_t line;     /* 1-based line of start */
+	uint64_t hash;     /* XXH3-64 of the bytes [start, end) */
+	char **headings;   /* heading path, outermost first */
 	size_t nheadings;
-	char **speakers;        /* display names */
+	char **speakers; /* display names */
 	size_t nspeakers;
-	struct segmap map;      /* the visible text, with block positions */
+	struct segmap map; /* the visible text, with block positions */
 };
 
 void precord_init(struct precord *p);

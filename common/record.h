@@ -17,15 +17,15 @@ void rec_puts(struct buf *b, const char *key, const char *val);
 void rec_put_u64(struct buf *b, const char *key, uint64_t v);
 
 struct rec_field {
-	const char *key;        /* NUL-terminated, points into the record's storage */
-	const char *val;        /* unescaped, NUL-terminated (may hold NULs: use vlen) */
+	const char *key; /* NUL-terminated, points into the record's storage */
+	const char *val; /* unescaped, NUL-terminated (may hold NULs: use vlen) */
 	size_t vlen;
 };
 
 struct record {
 	struct rec_field *fields;
 	size_t n;
-	char *storage;          /* private */
+	char *storage; /* private */
 };
 
 /* Parse data into *rec (owned by the caller: rec_release). LEC_ECORRUPT for a

@@ -29,14 +29,14 @@
 
 struct root {
 	unsigned id;
-	char *path;             /* absolute and normalised (paths_absolute) */
-	char *lang;             /* stemming language; NULL: the default */
+	char *path; /* absolute and normalised (paths_absolute) */
+	char *lang; /* stemming language; NULL: the default */
 };
 
 struct rootmap {
 	struct root *v;
 	size_t n, cap;
-	unsigned next_id;       /* the ID the next new root gets */
+	unsigned next_id; /* the ID the next new root gets */
 };
 
 void rootmap_init(struct rootmap *m);

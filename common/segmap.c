@@ -138,7 +138,8 @@ lec_status segmap_unpack(struct segmap *m, struct pk_reader *r, size_t plen)
 			int64_t off = (int64_t)prev_off + unzigzag(pk_get_uint(r, UINT64_MAX));
 			size_t len = (size_t)pk_get_uint(r, plen), rlen;
 			const char *repl = pk_get_bytes(r, &rlen);
-			if (!pk_ok(r) || off < 0 || (uint64_t)off > plen || len > plen - (size_t)off)
+			if (!pk_ok(r) || off < 0 || (uint64_t)off > plen ||
+			    len > plen - (size_t)off)
 				return LEC_ECORRUPT;
 			prev_off = (size_t)off;
 			st = segmap_add(m, (size_t)off, len, rlen ? repl : NULL, rlen);
@@ -159,8 +160,12 @@ static int on_token(void *vctx, const tok_token *t)
 {
 	struct words_ctx *c = vctx;
 	struct seg_word w = {
-		.word = t->word, .len = t->len, .pos = ++c->pos,
-		.off = t->offset, .srclen = t->length, .flags = t->flags,
+		.word = t->word,
+		.len = t->len,
+		.pos = ++c->pos,
+		.off = t->offset,
+		.srclen = t->length,
+		.flags = t->flags,
 		.block = c->block,
 	};
 	return c->cb(c->ctx, &w);

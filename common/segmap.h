@@ -15,15 +15,15 @@
 #include "status.h"
 
 struct segmap_seg {
-	size_t off, len;        /* relative to the passage start */
-	char *repl;             /* replacement text (owned by the map) or NULL */
+	size_t off, len; /* relative to the passage start */
+	char *repl;      /* replacement text (owned by the map) or NULL */
 	size_t repl_len;
 };
 
 struct segmap {
 	struct segmap_seg *segs;
 	size_t nsegs, cap;
-	size_t *block_end;      /* block i ends before segs[block_end[i]] */
+	size_t *block_end; /* block i ends before segs[block_end[i]] */
 	size_t nblocks, bcap;
 	/* per block, the position before its first word (its words are at
 	 * bpos[i] + 1, ...): set by segmap_words_numbered and segmap_unpack,
@@ -51,13 +51,13 @@ lec_status segmap_unpack(struct segmap *m, struct pk_reader *r, size_t plen);
 
 /* A word of a passage: what the tokenizer gave, plus its position. */
 struct seg_word {
-	const char *word;       /* normalised; valid during the callback only */
+	const char *word; /* normalised; valid during the callback only */
 	size_t len;
-	uint32_t pos;           /* 1-based position in the passage */
-	size_t off;             /* byte offset in the FILE (passage start + relative) */
-	size_t srclen;          /* source bytes */
-	unsigned flags;         /* enum tok_flags */
-	uint32_t block;         /* 0-based block number within the passage */
+	uint32_t pos;   /* 1-based position in the passage */
+	size_t off;     /* byte offset in the FILE (passage start + relative) */
+	size_t srclen;  /* source bytes */
+	unsigned flags; /* enum tok_flags */
+	uint32_t block; /* 0-based block number within the passage */
 };
 typedef int (*seg_word_cb)(void *ctx, const struct seg_word *w);
 

@@ -135,8 +135,8 @@ lec_status shards_parse_remote(const char *spec, char **host, unsigned *port, st
 }
 
 /* One line of a stub file: "auto PATH", "glass PATH" or "remote HOST:PORT". */
-static lec_status parse_line(const char *index_dir, const char *stub, unsigned lineno,
-			     char *line, struct shard_set *s, struct buf *err)
+static lec_status parse_line(const char *index_dir, const char *stub, unsigned lineno, char *line,
+			     struct shard_set *s, struct buf *err)
 {
 	char *sp = line + strcspn(line, " \t");
 	if (!*sp) {
@@ -150,12 +150,15 @@ static lec_status parse_line(const char *index_dir, const char *stub, unsigned l
 		*--end = 0;
 	if (strcmp(line, "auto") == 0 || strcmp(line, "glass") == 0) {
 		if (!*sp || strstr(sp, "..") || *sp == '/') {
-			buf_printf(err, "%s:%u: a local shard is a directory inside the index "
-				   "directory, not '%s'", stub, lineno, sp);
+			buf_printf(err,
+				   "%s:%u: a local shard is a directory inside the index "
+				   "directory, not '%s'",
+				   stub, lineno, sp);
 			return LEC_ESYNTAX;
 		}
 		if (s->nlocal != s->n) {
-			buf_printf(err, "%s:%u: local shards come before remote ones", stub, lineno);
+			buf_printf(err, "%s:%u: local shards come before remote ones", stub,
+				   lineno);
 			return LEC_ESYNTAX;
 		}
 		return local_entry(index_dir, sp, s);
@@ -167,7 +170,8 @@ static lec_status parse_line(const char *index_dir, const char *stub, unsigned l
 		buf_init(&why, 512);
 		lec_status st = shards_parse_remote(sp, &host, &port, &why);
 		if (st == LEC_EINVAL)
-			buf_printf(err, "%s:%u: %s", stub, lineno, why.data ? why.data : "bad address");
+			buf_printf(err, "%s:%u: %s", stub, lineno,
+				   why.data ? why.data : "bad address");
 		buf_release(&why);
 		if (!st)
 			st = remote_entry(s, host, port);
@@ -250,7 +254,8 @@ lec_status shards_save(const char *index_dir, const struct shard_set *s, struct 
 		st = LEC_EIO;
 	}
 	if (!st) {
-		fprintf(f, "# lectern shards (a Xapian stub file: 'quest -d %s' works).\n"
+		fprintf(f,
+			"# lectern shards (a Xapian stub file: 'quest -d %s' works).\n"
 			"# 'auto' lines are the local shards in order, 'remote' lines databases\n"
 			"# served by xapian-tcpsrv. Edit with 'lectern shard add/remove'.\n",
 			SHARDS_STUB_NAME);
@@ -343,8 +348,8 @@ lec_status shards_open_entry(const struct shard_entry *e, xap_db **out, struct b
 	if (!db)
 		return LEC_ENOMEM;
 	unsigned ms = shards_remote_timeout_ms();
-	lec_status st = e->remote ? xap_db_open_remote(db, e->host, e->port, ms, ms)
-				  : xap_db_open(db, e->path, XAP_OPEN_READ);
+	lec_status st = e->remote ? xap_db_open_remote(db, e->host, e->port, ms, ms) :
+				    xap_db_open(db, e->path, XAP_OPEN_READ);
 	if (st) {
 		buf_puts(err, xap_db_error(db));
 		xap_db_free(db);
@@ -366,13 +371,12 @@ static int named_by(const struct shard_entry *e, const char *failed)
 }
 
 lec_status shards_open_read(const struct shard_set *s, shards_each_cb each, void *ctx,
-			    const char *failed, xap_db **out, struct buf *warnings,
-			    struct buf *err)
+			    const char *failed, xap_db **out, struct buf *warnings, struct buf *err)
 {
 	xap_db *all = xap_db_new();
 	size_t opened = 0;
 	lec_status st = all ? LEC_OK : LEC_ENOMEM, last = LEC_OK;
-	struct buf down;        /* "shard NAME unavailable: WHY" lines */
+	struct buf down; /* "shard NAME unavailable: WHY" lines */
 	buf_init(&down, 64 * 1024);
 	*out = NULL;
 	for (size_t i = 0; !st && i < s->n; i++) {
@@ -397,8 +401,8 @@ lec_status shards_open_read(const struct shard_set *s, shards_each_cb each, void
 			opened++;
 		} else if (e->remote && est != LEC_ENOMEM) {
 			/* a remote shard is somebody else's machine: search without it */
-			buf_printf(&down, "%sshard %s unavailable: %s", down.len ? "\n" : "", e->name,
-				   why.len ? why.data : lec_status_str(est));
+			buf_printf(&down, "%sshard %s unavailable: %s", down.len ? "\n" : "",
+				   e->name, why.len ? why.data : lec_status_str(est));
 			last = est;
 		} else {
 			if (!e->remote && est == LEC_ENOTFOUND && s->n == 1)
@@ -419,7 +423,8 @@ lec_status shards_open_read(const struct shard_set *s, shards_each_cb each, void
 		for (const char *p = down.data, *nl; p && *p; p = nl ? nl + 1 : NULL) {
 			nl = strchr(p, '\n');
 			buf_printf(warnings, "%s%.*s; results are from the other shards",
-				   warnings->len ? "\n" : "", (int)(nl ? nl - p : (long)strlen(p)), p);
+				   warnings->len ? "\n" : "", (int)(nl ? nl - p : (long)strlen(p)),
+				   p);
 		}
 	}
 	buf_release(&down);
@@ -454,9 +459,9 @@ void shards_explain_damage(const char *index_dir, struct buf *msg)
 			size_t errors = 0;
 			char *what = NULL, *table = NULL;
 			if (xap_check(set.v[i].path, &errors, &what, &table) == LEC_OK && errors) {
-				buf_printf(msg, "index %s is damaged: the database %s%s%s: %s", index_dir,
-					   set.v[i].path, table ? ", file " : "", table ? table : "",
-					   what ? what : "damaged");
+				buf_printf(msg, "index %s is damaged: the database %s%s%s: %s",
+					   index_dir, set.v[i].path, table ? ", file " : "",
+					   table ? table : "", what ? what : "damaged");
 				found = 1;
 			}
 			free(what);
@@ -466,7 +471,8 @@ void shards_explain_damage(const char *index_dir, struct buf *msg)
 	}
 	buf_release(&err);
 	if (!found)
-		buf_printf(msg, "index %s holds a damaged record (its databases check out)", index_dir);
+		buf_printf(msg, "index %s holds a damaged record (its databases check out)",
+			   index_dir);
 	buf_printf(msg, ". 'lectern status --verify' lists the damage; 'lectern index --rebuild' "
-		   "builds the index again from its notes, keeping its roots");
+			"builds the index again from its notes, keeping its roots");
 }

@@ -24,26 +24,26 @@
 #include <stdint.h>
 
 #include "buf.h"
-#include "layout.h"   /* SHARDS_STUB_NAME */
-#include "limits.h"   /* SHARDS_MAX, SHARDS_MAX_ENTRIES */
+#include "layout.h" /* SHARDS_STUB_NAME */
+#include "limits.h" /* SHARDS_MAX, SHARDS_MAX_ENTRIES */
 #include "status.h"
 #include "xap.h"
 
-#define SHARDS_REMOTE_TIMEOUT_MS 5000   /* default; LECTERN_REMOTE_TIMEOUT overrides */
+#define SHARDS_REMOTE_TIMEOUT_MS 5000 /* default; LECTERN_REMOTE_TIMEOUT overrides */
 
 struct shard_entry {
-	int remote;             /* 0: local directory; 1: tcp://host:port */
-	char *path;             /* local: absolute path of the database directory */
-	char *host;             /* remote only */
-	unsigned port;          /* remote only */
-	char *name;             /* display name: "xapian.1" or "tcp://host:port" */
+	int remote;    /* 0: local directory; 1: tcp://host:port */
+	char *path;    /* local: absolute path of the database directory */
+	char *host;    /* remote only */
+	unsigned port; /* remote only */
+	char *name;    /* display name: "xapian.1" or "tcp://host:port" */
 };
 
 struct shard_set {
 	struct shard_entry *v;
 	size_t n;
-	size_t nlocal;          /* local entries; they come first in v, in shard order */
-	int from_stub;          /* read from shards.stub (else the lone xapian/) */
+	size_t nlocal; /* local entries; they come first in v, in shard order */
+	int from_stub; /* read from shards.stub (else the lone xapian/) */
 };
 
 /* What `index_dir` is made of: the stub file when present, else the single

@@ -31,7 +31,7 @@ struct stemmer {
 	const char *language; /* a static string from sb_stemmer_list() */
 	char *buf;            /* the last result, NUL-terminated */
 	size_t cap;
-	struct hmap cache;    /* word -> malloc'd NUL-terminated stem */
+	struct hmap cache; /* word -> malloc'd NUL-terminated stem */
 };
 
 static void cache_release(struct hmap *m)
@@ -213,8 +213,8 @@ static lec_status keep_result(stemmer *st, const void *s, size_t len)
 	return LEC_OK;
 }
 
-lec_status stemmer_stem(stemmer *st, const char *word, size_t len,
-			const char **out, size_t *out_len)
+lec_status stemmer_stem(stemmer *st, const char *word, size_t len, const char **out,
+			size_t *out_len)
 {
 	const sb_symbol *res;
 	size_t rlen;

@@ -25,8 +25,8 @@ const char *stemmer_language(const stemmer *st);
 /* Stem a normalised word (tokenizer output). The result is valid until the
  * next call on this stemmer; *out_len excludes the NUL. Words with digits or
  * CJK characters are returned unchanged. Results are cached (bounded). */
-lec_status stemmer_stem(stemmer *st, const char *word, size_t len,
-			const char **out, size_t *out_len);
+lec_status stemmer_stem(stemmer *st, const char *word, size_t len, const char **out,
+			size_t *out_len);
 
 /* Nonzero when every non-empty stem of a word starts with the word's first
  * byte, a word starting with an apostrophe aside (porter stems "s" to ""):

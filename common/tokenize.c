@@ -23,9 +23,8 @@
 
 /* The mapping applied to every non-ASCII code point (rule 2). DECOMPOSE is
  * what makes utf8proc_decompose_char decompose at all; COMPAT makes it NFKD. */
-#define TOK_MAP_OPTIONS                                                        \
-	(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |           \
-	 UTF8PROC_STRIPMARK)
+#define TOK_MAP_OPTIONS \
+	(UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK)
 /* The longest compatibility decomposition (U+FDFA) has 18 code points. */
 #define TOK_MAX_DECOMP 32
 
@@ -50,12 +49,11 @@ struct cp_range {
  * and squared katakana, halfwidth katakana need no entry: NFKC maps them
  * into these ranges before classification. */
 static const struct cp_range cjk_ranges[] = {
-	{ 0x3005, 0x3007 },   { 0x3021, 0x3029 },   { 0x3038, 0x303B },
-	{ 0x3041, 0x309F },   { 0x30A0, 0x30FF },   { 0x31F0, 0x31FF },
-	{ 0x32D0, 0x32FE },   { 0x3300, 0x3357 },   { 0x3400, 0x4DBF },
-	{ 0x4E00, 0x9FFF },   { 0xF900, 0xFAFF },   { 0xFF66, 0xFF9F },
-	{ 0x1B000, 0x1B11F }, { 0x20000, 0x2A6DF }, { 0x2A700, 0x2EBEF },
-	{ 0x2F800, 0x2FA1F }, { 0x30000, 0x3134F },
+	{ 0x3005, 0x3007 },   { 0x3021, 0x3029 },   { 0x3038, 0x303B },   { 0x3041, 0x309F },
+	{ 0x30A0, 0x30FF },   { 0x31F0, 0x31FF },   { 0x32D0, 0x32FE },   { 0x3300, 0x3357 },
+	{ 0x3400, 0x4DBF },   { 0x4E00, 0x9FFF },   { 0xF900, 0xFAFF },   { 0xFF66, 0xFF9F },
+	{ 0x1B000, 0x1B11F }, { 0x20000, 0x2A6DF }, { 0x2A700, 0x2EBEF }, { 0x2F800, 0x2FA1F },
+	{ 0x30000, 0x3134F },
 };
 
 static int in_cjk_ranges(int32_t cp)
@@ -276,8 +274,7 @@ static void on_apostrophe(tok_stream *ts, size_t src_end)
 }
 
 /* A letter or digit (already normalised) from source [s, e). */
-static void on_wordchar(tok_stream *ts, int32_t cp, enum cp_class cls, size_t s,
-			size_t e)
+static void on_wordchar(tok_stream *ts, int32_t cp, enum cp_class cls, size_t s, size_t e)
 {
 	utf8proc_uint8_t enc[4];
 	utf8proc_ssize_t n;
@@ -360,14 +357,13 @@ static void on_source_cp(tok_stream *ts, int32_t cp, size_t s, size_t e)
 
 static inline int ascii_alnum(unsigned char c)
 {
-	return (unsigned)(c - 'a') < 26u || (unsigned)(c - 'A') < 26u ||
-	       (unsigned)(c - '0') < 10u;
+	return (unsigned)(c - 'a') < 26u || (unsigned)(c - 'A') < 26u || (unsigned)(c - '0') < 10u;
 }
 
 /* A run of ASCII letters and digits p[i..) from source base + i. Returns
  * the index after the run. Same result as utf8proc's mapping (lowercase). */
-static size_t ascii_word_run(tok_stream *ts, const unsigned char *p, size_t i,
-			     size_t len, size_t base)
+static size_t ascii_word_run(tok_stream *ts, const unsigned char *p, size_t i, size_t len,
+			     size_t base)
 {
 	size_t j = i;
 
@@ -403,8 +399,8 @@ static size_t ascii_word_run(tok_stream *ts, const unsigned char *p, size_t i,
 
 /* Walk text; `repl` maps every character to [rs, re) and disables the fast
  * path (replacements are short; tests use it to check both paths agree). */
-static void feed(tok_stream *ts, const unsigned char *p, size_t len, size_t base,
-		 int repl, size_t rs, size_t re)
+static void feed(tok_stream *ts, const unsigned char *p, size_t len, size_t base, int repl,
+		 size_t rs, size_t re)
 {
 	size_t i = 0, n;
 	int32_t cp;
@@ -447,8 +443,7 @@ void tok_stream_init(tok_stream *ts, tok_cb cb, void *ctx)
 	word_reset(ts);
 }
 
-lec_status tok_stream_feed(tok_stream *ts, const char *text, size_t len,
-			   size_t src_offset)
+lec_status tok_stream_feed(tok_stream *ts, const char *text, size_t len, size_t src_offset)
 {
 	if (!ts || (!text && len))
 		return LEC_EINVAL;

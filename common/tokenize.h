@@ -31,17 +31,17 @@
 #include "status.h"
 
 enum tok_flags {
-	TOK_LONG = 1u << 0,     /* word exceeded LEC_MAX_WORD_BYTES; not a term */
-	TOK_CJK = 1u << 1,      /* a single Han/Hiragana/Katakana character */
-	TOK_NUMERIC = 1u << 2,  /* the word has only digits */
+	TOK_LONG = 1u << 0,    /* word exceeded LEC_MAX_WORD_BYTES; not a term */
+	TOK_CJK = 1u << 1,     /* a single Han/Hiragana/Katakana character */
+	TOK_NUMERIC = 1u << 2, /* the word has only digits */
 };
 
 typedef struct tok_token {
-	const char *word;       /* normalised UTF-8, NUL-terminated; valid during the callback */
-	size_t len;             /* bytes in word */
-	size_t offset;          /* byte offset of the word's first source character */
-	size_t length;          /* source bytes from offset to the end of the last character */
-	unsigned flags;         /* enum tok_flags */
+	const char *word; /* normalised UTF-8, NUL-terminated; valid during the callback */
+	size_t len;       /* bytes in word */
+	size_t offset;    /* byte offset of the word's first source character */
+	size_t length;    /* source bytes from offset to the end of the last character */
+	unsigned flags;   /* enum tok_flags */
 } tok_token;
 
 /* Whether a word the tokenizer gave (normalised) is material for spelling
@@ -67,14 +67,14 @@ typedef struct tok_stream {
 	/* the word being built */
 	char word[LEC_MAX_WORD_BYTES + 8];
 	size_t wlen;
-	size_t wstart, wend;     /* source range so far */
+	size_t wstart, wend; /* source range so far */
 	unsigned wflags;
 	int in_word;
 	int long_word;
 	/* a pending apostrophe after a word char: joins if a letter/digit follows */
 	int apos_pending;
 	size_t apos_end;
-	lec_status status;       /* sticky */
+	lec_status status; /* sticky */
 } tok_stream;
 
 void tok_stream_init(tok_stream *ts, tok_cb cb, void *ctx);

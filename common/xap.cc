@@ -47,7 +47,7 @@ struct xap_db {
 	static constexpr unsigned DOC_CACHE = 32;
 	Xapian::Document doc[DOC_CACHE];
 	Xapian::docid doc_id[DOC_CACHE] = {};
-	unsigned doc_next = 0;  /* the slot to replace */
+	unsigned doc_next = 0; /* the slot to replace */
 	std::string err;
 };
 
@@ -452,7 +452,7 @@ XAP_API lec_status xap_db_add_database(xap_db *db, const char *path)
 }
 
 XAP_API lec_status xap_db_open_remote(xap_db *db, const char *host, unsigned port,
-				     unsigned timeout_ms, unsigned connect_timeout_ms)
+				      unsigned timeout_ms, unsigned connect_timeout_ms)
 {
 	if (!db)
 		return LEC_EINVAL;
@@ -461,8 +461,8 @@ XAP_API lec_status xap_db_open_remote(xap_db *db, const char *host, unsigned por
 	if (db->db)
 		return fail(&db->err, LEC_EINVAL, "xap_db_open_remote: handle is already open");
 	return guard(&db->err, [&]() -> lec_status {
-		db->db = new Xapian::Database(Xapian::Remote::open(host, port, timeout_ms,
-								   connect_timeout_ms));
+		db->db = new Xapian::Database(
+			Xapian::Remote::open(host, port, timeout_ms, connect_timeout_ms));
 		db->writable = false;
 		return LEC_OK;
 	});
@@ -589,8 +589,9 @@ size_t first_problem(const std::string &report)
 		if (nl == std::string::npos)
 			nl = report.size();
 		std::string line = report.substr(pos, nl - pos);
-		if (line.find("rror") != std::string::npos || line.find("not in sorted") !=
-		    std::string::npos || line.find("orrupt") != std::string::npos)
+		if (line.find("rror") != std::string::npos ||
+		    line.find("not in sorted") != std::string::npos ||
+		    line.find("orrupt") != std::string::npos)
 			return pos;
 		pos = nl + 1;
 	}
@@ -633,7 +634,8 @@ XAP_API lec_status xap_check(const char *path, size_t *errors, char **what, char
 		size_t at = why.empty() ? first_problem(report) : report.size();
 		if (why.empty() && at != std::string::npos) {
 			size_t nl = report.find('\n', at);
-			why = report.substr(at, nl == std::string::npos ? std::string::npos : nl - at);
+			why = report.substr(at,
+					    nl == std::string::npos ? std::string::npos : nl - at);
 		}
 		std::string t = checked_table(report, at == std::string::npos ? report.size() : at);
 		if (!t.empty())
@@ -1287,8 +1289,8 @@ XAP_API xap_query *xap_query_wildcard(lec_status *rc, const char *prefix, size_t
 	});
 }
 
-XAP_API xap_query *xap_query_wildcard_in(lec_status *rc, xap_db *db, const char *prefix,
-					 size_t len, uint32_t max_expansion)
+XAP_API xap_query *xap_query_wildcard_in(lec_status *rc, xap_db *db, const char *prefix, size_t len,
+					 uint32_t max_expansion)
 {
 	return qguard(rc, [&]() {
 		if (!prefix || len == 0)
@@ -1306,8 +1308,8 @@ XAP_API xap_query *xap_query_wildcard_in(lec_status *rc, xap_db *db, const char 
 		if (terms.size() > max_expansion) {
 			std::partial_sort(terms.begin(), terms.begin() + max_expansion, terms.end(),
 					  [](const auto &a, const auto &b) {
-						  return a.first != b.first ? a.first > b.first
-									    : a.second < b.second;
+						  return a.first != b.first ? a.first > b.first :
+									      a.second < b.second;
 					  });
 			terms.resize(max_expansion);
 			std::sort(terms.begin(), terms.end(),

@@ -37,10 +37,10 @@ typedef struct xap_mset xap_mset;
 /* ---- databases ---------------------------------------------------------- */
 
 enum xap_open_mode {
-	XAP_OPEN_READ = 0,        /* read-only; a path may be a database directory or a stub file */
-	XAP_OPEN_WRITE,           /* writable, must exist */
-	XAP_OPEN_CREATE,          /* writable, create if missing, open if present */
-	XAP_OPEN_OVERWRITE,       /* writable, create anew */
+	XAP_OPEN_READ = 0,  /* read-only; a path may be a database directory or a stub file */
+	XAP_OPEN_WRITE,     /* writable, must exist */
+	XAP_OPEN_CREATE,    /* writable, create if missing, open if present */
+	XAP_OPEN_OVERWRITE, /* writable, create anew */
 	/* or'ed into a writable mode: commits are not synced to disk (Xapian's
 	 * DB_NO_SYNC). For a database nothing reads until it is copied into
 	 * place by a compaction, which syncs: a killed process loses nothing
@@ -62,8 +62,8 @@ lec_status xap_db_add_database(xap_db *db, const char *path);
 /* Open the database a `xapian-tcpsrv` serves at host:port, read-only.
  * `timeout_ms` bounds each later operation and `connect_timeout_ms` the
  * connection (LEC_ENETWORK when either passes, or the server is down). */
-lec_status xap_db_open_remote(xap_db *db, const char *host, unsigned port,
-			      unsigned timeout_ms, unsigned connect_timeout_ms);
+lec_status xap_db_open_remote(xap_db *db, const char *host, unsigned port, unsigned timeout_ms,
+			      unsigned connect_timeout_ms);
 
 /* Add the database(s) of the open read-only handle `src` to `db`, which
  * becomes a read-only handle searching them all as one (an unopened `db`
@@ -114,13 +114,12 @@ lec_status xap_db_avlength(xap_db *db, double *out);
 lec_status xap_db_termfreq(xap_db *db, const char *term, size_t len, uint32_t *out);
 lec_status xap_db_collection_freq(xap_db *db, const char *term, size_t len, uint64_t *out);
 lec_status xap_db_term_exists(xap_db *db, const char *term, size_t len, int *out);
-lec_status xap_db_revision(xap_db *db, uint64_t *out);  /* 0 for multi-db handles */
+lec_status xap_db_revision(xap_db *db, uint64_t *out); /* 0 for multi-db handles */
 
 /* Visit every term starting with `prefix` in byte order; `cb` returns nonzero
  * to stop (then LEC_ESTOP is returned). */
 typedef int (*xap_term_cb)(void *ctx, const char *term, size_t len, uint32_t termfreq);
-lec_status xap_db_allterms(xap_db *db, const char *prefix, size_t plen,
-			   xap_term_cb cb, void *ctx);
+lec_status xap_db_allterms(xap_db *db, const char *prefix, size_t plen, xap_term_cb cb, void *ctx);
 
 /* Positions of `term` in document `docid`, ascending. *out is malloc'd and
  * owned by the caller (NULL with *n == 0 when the term has no positions). */
@@ -128,8 +127,7 @@ lec_status xap_db_positions(xap_db *db, xap_docid docid, const char *term, size_
 			    uint32_t **out, size_t *n);
 
 /* Every document holding `term` (ascending docids). *out owned by caller. */
-lec_status xap_db_postings(xap_db *db, const char *term, size_t len,
-			   xap_docid **out, size_t *n);
+lec_status xap_db_postings(xap_db *db, const char *term, size_t len, xap_docid **out, size_t *n);
 
 /* ---- documents ---------------------------------------------------------- */
 
@@ -138,7 +136,7 @@ lec_status xap_db_postings(xap_db *db, const char *term, size_t len,
  * the document (xap_db_add_document...) and by xap_doc_status. */
 xap_doc *xap_doc_new(void);
 void xap_doc_free(xap_doc *doc);
-void xap_doc_clear(xap_doc *doc);       /* reuse for the next document */
+void xap_doc_clear(xap_doc *doc); /* reuse for the next document */
 lec_status xap_doc_status(const xap_doc *doc);
 const char *xap_doc_error(const xap_doc *doc);
 
@@ -161,21 +159,20 @@ lec_status xap_db_delete_documents_by_term(xap_db *db, const char *term, size_t 
  * convenience, *len excludes the NUL), owned by the caller. LEC_ENOTFOUND
  * for a missing docid; a missing value is "" with *len == 0. */
 lec_status xap_db_document_data(xap_db *db, xap_docid docid, char **out, size_t *len);
-lec_status xap_db_document_value(xap_db *db, xap_docid docid, unsigned slot,
-				 char **out, size_t *len);
+lec_status xap_db_document_value(xap_db *db, xap_docid docid, unsigned slot, char **out,
+				 size_t *len);
 
 /* ---- metadata ----------------------------------------------------------- */
 
 /* An empty value deletes the key (Xapian semantics). */
-lec_status xap_db_set_metadata(xap_db *db, const char *key, size_t klen,
-			       const char *val, size_t vlen);
+lec_status xap_db_set_metadata(xap_db *db, const char *key, size_t klen, const char *val,
+			       size_t vlen);
 /* *out malloc'd, NUL-terminated, owned by caller; a missing key gives "" (len 0). */
-lec_status xap_db_get_metadata(xap_db *db, const char *key, size_t klen,
-			       char **out, size_t *len);
+lec_status xap_db_get_metadata(xap_db *db, const char *key, size_t klen, char **out, size_t *len);
 typedef int (*xap_kv_cb)(void *ctx, const char *key, size_t klen, const char *val, size_t vlen);
 /* Visit every metadata key starting with `prefix`, with its value. */
-lec_status xap_db_metadata_each(xap_db *db, const char *prefix, size_t plen,
-				xap_kv_cb cb, void *ctx);
+lec_status xap_db_metadata_each(xap_db *db, const char *prefix, size_t plen, xap_kv_cb cb,
+				void *ctx);
 
 /* ---- spelling ----------------------------------------------------------- */
 
@@ -189,8 +186,7 @@ lec_status xap_db_spelling_suggest(xap_db *db, const char *word, size_t len,
  * a combined handle, remote ones included; a combined handle's own
  * xap_db_get_metadata answers from its first database only), skipping
  * databases without it. */
-lec_status xap_db_metadata_parts(xap_db *db, const char *key, size_t klen, xap_kv_cb cb,
-				 void *ctx);
+lec_status xap_db_metadata_parts(xap_db *db, const char *key, size_t klen, xap_kv_cb cb, void *ctx);
 
 /* Visit the terms of document `docid` that start with `prefix`, in byte
  * order, with their wdf in place of the termfreq. LEC_ENOTFOUND for a
@@ -203,9 +199,9 @@ lec_status xap_db_doc_terms(xap_db *db, xap_docid docid, const char *prefix, siz
 enum xap_op {
 	XAP_OP_AND,
 	XAP_OP_OR,
-	XAP_OP_AND_NOT,     /* first minus the union of the others */
-	XAP_OP_AND_MAYBE,   /* first, weighted up by the others */
-	XAP_OP_FILTER,      /* first, restricted to the others, unweighted */
+	XAP_OP_AND_NOT,   /* first minus the union of the others */
+	XAP_OP_AND_MAYBE, /* first, weighted up by the others */
+	XAP_OP_FILTER,    /* first, restricted to the others, unweighted */
 	XAP_OP_XOR,
 	XAP_OP_SYNONYM,
 	XAP_OP_MAX,
@@ -220,11 +216,11 @@ xap_query *xap_query_match_all(lec_status *rc);
 xap_query *xap_query_match_nothing(lec_status *rc);
 xap_query *xap_query_combine(lec_status *rc, enum xap_op op, xap_query *const *subs, size_t n);
 /* Terms in order within `window` positions (0 means n: consecutive). */
-xap_query *xap_query_phrase(lec_status *rc, const char *const *terms, const size_t *lens,
-			    size_t n, uint32_t window);
+xap_query *xap_query_phrase(lec_status *rc, const char *const *terms, const size_t *lens, size_t n,
+			    uint32_t window);
 /* Terms in any order within `window` positions. */
-xap_query *xap_query_near(lec_status *rc, const char *const *terms, const size_t *lens,
-			  size_t n, uint32_t window);
+xap_query *xap_query_near(lec_status *rc, const char *const *terms, const size_t *lens, size_t n,
+			  uint32_t window);
 /* Every term starting with `prefix` (OR'ed), at most `max_expansion` terms
  * (most frequent kept); 0 = LEC_MAX_WILDCARD_EXPANSION. */
 xap_query *xap_query_wildcard(lec_status *rc, const char *prefix, size_t len,
@@ -249,10 +245,10 @@ char *xap_query_describe(const xap_query *q);
 
 struct xap_search_opts {
 	uint32_t offset;
-	uint32_t limit;            /* 0 = no documents, only the estimates */
-	uint32_t check_at_least;   /* 0 = Xapian's default */
-	int collapse_slot;         /* -1 = no collapsing; else one result per value */
-	int sort_by_docid;         /* nonzero: ascending docid order, no ranking */
+	uint32_t limit;          /* 0 = no documents, only the estimates */
+	uint32_t check_at_least; /* 0 = Xapian's default */
+	int collapse_slot;       /* -1 = no collapsing; else one result per value */
+	int sort_by_docid;       /* nonzero: ascending docid order, no ranking */
 	double bm25_k1, bm25_k2, bm25_k3, bm25_b, bm25_min_normlen; /* all 0 = defaults */
 };
 /* Defaults: offset 0, limit 10, collapse -1, BM25 defaults. */

@@ -103,14 +103,15 @@ lec_status build_install_shard(xap_db *db, const char *from, const char *to, xap
 	*why = 0;
 	if (!copy)
 		return LEC_ENOMEM;
-	paths_remove_tree(copy);   /* a leftover of a killed run */
+	paths_remove_tree(copy); /* a leftover of a killed run */
 	lec_status st = make_copy(db, from, copy, compacted, why, whylen);
 	if (!st && exists(to)) {
 		st = paths_exchange(to, copy);
 		if (st)
-			snprintf(why, whylen, "%s", st == LEC_EUNIMPL
-				 ? "the filesystem cannot swap two directories in one step"
-				 : strerror(errno));
+			snprintf(why, whylen, "%s",
+				 st == LEC_EUNIMPL ?
+					 "the filesystem cannot swap two directories in one step" :
+					 strerror(errno));
 	} else if (!st && rename(copy, to) != 0) {
 		snprintf(why, whylen, "%s", strerror(errno));
 		st = LEC_EIO;

@@ -25,7 +25,7 @@ static const char summary[] =
 	"known roots named. With no arguments, refresh every known root. Only changed\n"
 	"files are read again; removed files leave the index.";
 
-static atomic_int stop_flag;  /* lock-free: a signal handler may store to it */
+static atomic_int stop_flag; /* lock-free: a signal handler may store to it */
 
 static void on_signal(int sig)
 {
@@ -34,7 +34,7 @@ static void on_signal(int sig)
 }
 
 struct ui {
-	int tty;                /* progress bar on stderr */
+	int tty; /* progress bar on stderr */
 	int quiet;
 	int json;
 	int no_progress;
@@ -58,9 +58,9 @@ static void ui_warn(void *ctx, const char *path, const char *message)
 {
 	struct ui *ui = ctx;
 	if (ui->json) {
-		json_array_append_new(ui->warnings,
-				      json_pack("{s:s, s:s}", "path", path ? path : "",
-						"message", message));
+		json_array_append_new(
+			ui->warnings,
+			json_pack("{s:s, s:s}", "path", path ? path : "", "message", message));
 		return;
 	}
 	pthread_mutex_lock(&ui->mu);
@@ -89,14 +89,14 @@ static void ui_progress(void *ctx, const struct idx_progress *p)
 		return;
 	int last = p->done_files == p->total_files;
 	if (last || p->elapsed - ui->last_print < 2.0 || p->elapsed < 2.0)
-		return;     /* plain lines only for long runs */
+		return; /* plain lines only for long runs */
 	ui->last_print = p->elapsed;
 	double mb = (double)p->done_bytes / 1e6, total = (double)p->total_bytes / 1e6;
 	double rate = p->elapsed > 0 ? mb / p->elapsed : 0;
 	pthread_mutex_lock(&ui->mu);
 	fprintf(stderr, "lectern: indexed %llu/%llu files (%.1f/%.1f MB, %.1f MB/s)\n",
-		(unsigned long long)p->done_files, (unsigned long long)p->total_files,
-		mb, total, rate);
+		(unsigned long long)p->done_files, (unsigned long long)p->total_files, mb, total,
+		rate);
 	fflush(stderr);
 	pthread_mutex_unlock(&ui->mu);
 }
@@ -113,11 +113,11 @@ struct ticker {
 	struct idx_live *live;
 	pthread_t tid;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;      /* on CLOCK_MONOTONIC */
+	pthread_cond_t cv; /* on CLOCK_MONOTONIC */
 	int stop, running;
-	struct timespec t0;     /* the command's start: the elapsed field */
-	char cwd[4096];         /* paths are shown relative to it */
-	struct idx_live_view view;      /* the ticker's copy */
+	struct timespec t0;        /* the command's start: the elapsed field */
+	char cwd[4096];            /* paths are shown relative to it */
+	struct idx_live_view view; /* the ticker's copy */
 };
 
 static double seconds_since(const struct timespec *t0)
@@ -171,9 +171,9 @@ static int index_line(char *line, size_t cap, const struct idx_live_view *v)
 	char eta[32];
 	format_eta(eta, sizeof(eta), v, rate);
 	return snprintf(line, cap, "[%-*.*s] %llu/%llu files  %.1f/%.1f MB  %.1f MB/s  %s",
-			BAR_WIDTH, fill > BAR_WIDTH ? BAR_WIDTH : fill,
-			"########################", (unsigned long long)v->files,
-			(unsigned long long)v->total_files, mb, total, rate, eta);
+			BAR_WIDTH, fill > BAR_WIDTH ? BAR_WIDTH : fill, "########################",
+			(unsigned long long)v->files, (unsigned long long)v->total_files, mb, total,
+			rate, eta);
 }
 
 /* Append "  PATH (N MB)" to line (n bytes used), cut from the left to
@@ -189,7 +189,7 @@ static void add_path(char *line, size_t cap, int n, int width, const char *path,
 	if (len > (size_t)room) {
 		path += len - (size_t)(room - 1);
 		while ((*path & 0xC0) == 0x80)
-			path++;   /* not inside a UTF-8 character */
+			path++; /* not inside a UTF-8 character */
 		snprintf(line + n, cap - (size_t)n, "  \xe2\x80\xa6%s%s", path, tail);
 	} else {
 		snprintf(line + n, cap - (size_t)n, "  %s%s", path, tail);
@@ -225,7 +225,8 @@ static void draw(struct ticker *t)
 	if (n >= width)
 		line[width - 1] = '\0';
 	else if (v->phase == IDX_PHASE_INDEX && v->path[0])
-		add_path(line, sizeof(line), n, width, paths_display(v->path, t->cwd), v->path_size);
+		add_path(line, sizeof(line), n, width, paths_display(v->path, t->cwd),
+			 v->path_size);
 	pthread_mutex_lock(&t->ui->mu);
 	fprintf(stderr, "\r\033[K%s", line);
 	fflush(stderr);
@@ -251,7 +252,8 @@ static void *ticker_main(void *arg)
 			next.tv_sec++;
 			next.tv_nsec -= 1000000000L;
 		}
-		if (next.tv_sec < now.tv_sec || (next.tv_sec == now.tv_sec && next.tv_nsec < now.tv_nsec))
+		if (next.tv_sec < now.tv_sec ||
+		    (next.tv_sec == now.tv_sec && next.tv_nsec < now.tv_nsec))
 			next = now;
 		while (!t->stop && pthread_cond_timedwait(&t->cv, &t->mu, &next) != ETIMEDOUT)
 			;
@@ -313,21 +315,17 @@ static void print_summary(const struct idx_stats *s, const struct idx_opts *o, s
 			  const char *index_dir)
 {
 	if (ui->json) {
-		json_t *j = json_pack("{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
-				      "s:I, s:f, s:b, s:o}",
-				      "index", index_dir, "check", o->check_only,
-				      "files", (json_int_t)s->files, "added", (json_int_t)s->added,
-				      "updated", (json_int_t)s->updated,
-				      "removed", (json_int_t)s->removed,
-				      "unchanged", (json_int_t)s->unchanged,
-				      "touched", (json_int_t)s->touched,
-				      "skipped", (json_int_t)s->skipped,
-				      "warnings", (json_int_t)s->warnings,
-				      "passages", (json_int_t)s->passages,
-				      "bytes", (json_int_t)s->bytes,
-				      "compacted", (json_int_t)s->compacted, "seconds", s->seconds,
-				      "interrupted", s->interrupted, "warning_list",
-				      json_incref(ui->warnings));
+		json_t *j = json_pack(
+			"{s:s, s:b, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+			"s:I, s:f, s:b, s:o}",
+			"index", index_dir, "check", o->check_only, "files", (json_int_t)s->files,
+			"added", (json_int_t)s->added, "updated", (json_int_t)s->updated, "removed",
+			(json_int_t)s->removed, "unchanged", (json_int_t)s->unchanged, "touched",
+			(json_int_t)s->touched, "skipped", (json_int_t)s->skipped, "warnings",
+			(json_int_t)s->warnings, "passages", (json_int_t)s->passages, "bytes",
+			(json_int_t)s->bytes, "compacted", (json_int_t)s->compacted, "seconds",
+			s->seconds, "interrupted", s->interrupted, "warning_list",
+			json_incref(ui->warnings));
 		char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 		if (text)
 			puts(text);
@@ -349,12 +347,11 @@ static void print_summary(const struct idx_stats *s, const struct idx_opts *o, s
 	}
 	printf("%s%llu notes: %llu added, %llu updated, %llu removed, %llu unchanged, "
 	       "%llu skipped, %llu warnings; %llu passages, %.1f MB in %.2fs\n",
-	       s->interrupted ? "interrupted: " : "",
-	       (unsigned long long)s->files, (unsigned long long)s->added,
-	       (unsigned long long)s->updated, (unsigned long long)s->removed,
-	       (unsigned long long)s->unchanged, (unsigned long long)s->skipped,
-	       (unsigned long long)s->warnings, (unsigned long long)s->passages,
-	       (double)s->bytes / 1e6, s->seconds);
+	       s->interrupted ? "interrupted: " : "", (unsigned long long)s->files,
+	       (unsigned long long)s->added, (unsigned long long)s->updated,
+	       (unsigned long long)s->removed, (unsigned long long)s->unchanged,
+	       (unsigned long long)s->skipped, (unsigned long long)s->warnings,
+	       (unsigned long long)s->passages, (double)s->bytes / 1e6, s->seconds);
 	/* said when asked for; a first run's own compaction goes unremarked */
 	if (o->compact)
 		printf("compacted %llu shard%s\n", (unsigned long long)s->compacted,
@@ -367,7 +364,8 @@ static void print_summary(const struct idx_stats *s, const struct idx_opts *o, s
 static void print_stats(const struct idx_stats *s)
 {
 	fflush(stdout); /* after the summary, where both go to one place */
-	fprintf(stderr, "lectern: stats: files read %llu, bytes read %llu, documents written %llu, "
+	fprintf(stderr,
+		"lectern: stats: files read %llu, bytes read %llu, documents written %llu, "
 		"documents deleted %llu, commits %llu\n",
 		(unsigned long long)s->files_read, (unsigned long long)s->bytes_read,
 		(unsigned long long)s->docs_written, (unsigned long long)s->docs_deleted,
@@ -394,19 +392,32 @@ int cmd_index(int argc, char **argv)
 	long shards = 0, jobs = 0;
 	struct opt_list forget = { 0 };
 	const struct opt opts[] = {
-		OPT_STRING_(0, "index", &index_opt, "DIR", "the index directory (default: $LECTERN_INDEX, else $XDG_DATA_HOME/lectern)"),
+		OPT_STRING_(
+			0, "index", &index_opt, "DIR",
+			"the index directory (default: $LECTERN_INDEX, else $XDG_DATA_HOME/lectern)"),
 		OPT_FLAG_(0, "check", &check, "change nothing; exit 1 if the index is out of date"),
 		OPT_STRINGS_(0, "forget", &forget, "DIR", "drop a root and its notes (repeatable)"),
-		OPT_STRING_(0, "lang", &lang, "LANG", "stemming language of the DIRs given, remembered (default english; a note's lang: key wins)"),
-		OPT_INT_(0, "shards", &shards, "N", "a new index of N shards, written in parallel (default 1; fixed once created)", 1, SHARDS_MAX),
-		OPT_INT_('j', "jobs", &jobs, "N", "worker threads (default: one per CPU, at most 8)", 1, IDX_MAX_JOBS),
-		OPT_FLAG_(0, "compact", &compact, "compact the index at the end (a first run does by itself)"),
-		OPT_FLAG_(0, "rebuild", &rebuild, "build the index anew from its notes, beside it; it is swapped in when complete (roots kept)"),
+		OPT_STRING_(
+			0, "lang", &lang, "LANG",
+			"stemming language of the DIRs given, remembered (default english; a note's lang: key wins)"),
+		OPT_INT_(
+			0, "shards", &shards, "N",
+			"a new index of N shards, written in parallel (default 1; fixed once created)",
+			1, SHARDS_MAX),
+		OPT_INT_('j', "jobs", &jobs, "N",
+			 "worker threads (default: one per CPU, at most 8)", 1, IDX_MAX_JOBS),
+		OPT_FLAG_(0, "compact", &compact,
+			  "compact the index at the end (a first run does by itself)"),
+		OPT_FLAG_(
+			0, "rebuild", &rebuild,
+			"build the index anew from its notes, beside it; it is swapped in when complete (roots kept)"),
 		OPT_FLAG_(0, "json", &json, "print the summary as one JSON object"),
 		OPT_FLAG_(0, "strict", &strict, "exit 1 when there were warnings or skipped files"),
 		OPT_FLAG_('q', "quiet", &quiet, "print warnings only"),
 		OPT_FLAG_(0, "no-progress", &no_progress, "no progress bar"),
-		OPT_FLAG_(0, "stats", &show_stats, "also print on stderr what the run read and wrote (files, bytes, documents, commits)"),
+		OPT_FLAG_(
+			0, "stats", &show_stats,
+			"also print on stderr what the run read and wrote (files, bytes, documents, commits)"),
 		OPT_END_(),
 	};
 	char **args = NULL, **abs_args = NULL, *index_dir = NULL;
@@ -427,16 +438,21 @@ int cmd_index(int argc, char **argv)
 	}
 	if (check && (compact || rebuild)) {
 		lec_error("index: --%s rewrites the index and --check changes nothing: "
-			  "give one of them", compact ? "compact" : "rebuild");
+			  "give one of them",
+			  compact ? "compact" : "rebuild");
 		free(args);
 		free(forget.items);
 		return LEC_EXIT_ERROR;
 	}
-	struct idx_opts io = { .check_only = check, .language = lang,
-			       .shards = (unsigned)shards, .jobs = (unsigned)jobs,
-			       .compact = compact, .rebuild = rebuild };
+	struct idx_opts io = { .check_only = check,
+			       .language = lang,
+			       .shards = (unsigned)shards,
+			       .jobs = (unsigned)jobs,
+			       .compact = compact,
+			       .rebuild = rebuild };
 	char **abs_forget = NULL;
-	if (absolute_args(args, nargs, &abs_args) || absolute_args((char **)forget.items, forget.n, &abs_forget)) {
+	if (absolute_args(args, nargs, &abs_args) ||
+	    absolute_args((char **)forget.items, forget.n, &abs_forget)) {
 		lec_error("out of memory");
 		goto out;
 	}
@@ -446,14 +462,20 @@ int cmd_index(int argc, char **argv)
 		lec_error("cannot locate the index: set --index, LECTERN_INDEX or HOME");
 		goto out;
 	}
-	struct ui ui = { .tty = isatty(2) && !no_progress, .quiet = quiet, .json = json,
+	struct ui ui = { .tty = isatty(2) && !no_progress,
+			 .quiet = quiet,
+			 .json = json,
 			 .no_progress = no_progress,
-			 .warnings = json_array(), .mu = PTHREAD_MUTEX_INITIALIZER };
+			 .warnings = json_array(),
+			 .mu = PTHREAD_MUTEX_INITIALIZER };
 	struct idx_live live;
 	idx_live_init(&live);
-	struct idx_hooks hooks = { .ctx = &ui, .warn = ui_warn, .info = ui_info,
+	struct idx_hooks hooks = { .ctx = &ui,
+				   .warn = ui_warn,
+				   .info = ui_info,
 				   .progress = ui_progress,
-				   .stop = &stop_flag, .live = &live };
+				   .stop = &stop_flag,
+				   .live = &live };
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -470,8 +492,8 @@ int cmd_index(int argc, char **argv)
 		/* an index of another format, or a first index not finished, is
 		 * out of date: 'lectern index' mends it */
 		if (json) {
-			json_t *j = json_pack("{s:s, s:b, s:b, s:s}", "index", index_dir, "check", 1,
-					      "up_to_date", 0, "reason", msg.data);
+			json_t *j = json_pack("{s:s, s:b, s:b, s:s}", "index", index_dir, "check",
+					      1, "up_to_date", 0, "reason", msg.data);
 			char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 			if (text)
 				puts(text);

@@ -15,10 +15,9 @@
 #include "shards.h"
 #include "xap.h"
 
-static const char usage_line[] =
-	"lectern shard [options] list\n"
-	"   or: lectern shard [options] add tcp://HOST:PORT\n"
-	"   or: lectern shard [options] remove tcp://HOST:PORT";
+static const char usage_line[] = "lectern shard [options] list\n"
+				 "   or: lectern shard [options] add tcp://HOST:PORT\n"
+				 "   or: lectern shard [options] remove tcp://HOST:PORT";
 static const char summary[] =
 	"List the shards of the index (local ones, and remote ones served by\n"
 	"xapian-tcpsrv), or add and remove remote shards. find and serve search them all\n"
@@ -56,15 +55,17 @@ static int shard_list(const struct shard_set *set)
 /* Warn (only) when a new remote shard does not answer now. */
 static void probe(const char *host, unsigned port)
 {
-	struct shard_entry e = { .remote = 1, .host = (char *)host, .port = port,
-				 .name = (char *)"" };
+	struct shard_entry e = {
+		.remote = 1, .host = (char *)host, .port = port, .name = (char *)""
+	};
 	struct buf why;
 	xap_db *db = NULL;
 	buf_init(&why, 1024);
 	if (shards_open_entry(&e, &db, &why))
-		fprintf(stderr, "lectern: warning: tcp://%s:%u does not answer now (%s); added "
-			"anyway: searches leave it out until it does\n", host, port,
-			why.len ? why.data : "unreachable");
+		fprintf(stderr,
+			"lectern: warning: tcp://%s:%u does not answer now (%s); added "
+			"anyway: searches leave it out until it does\n",
+			host, port, why.len ? why.data : "unreachable");
 	xap_db_free(db);
 	buf_release(&why);
 }
@@ -112,7 +113,9 @@ int cmd_shard(int argc, char **argv)
 {
 	const char *index_opt = NULL;
 	const struct opt opts[] = {
-		OPT_STRING_(0, "index", &index_opt, "DIR", "the index directory (default: $LECTERN_INDEX, else $XDG_DATA_HOME/lectern)"),
+		OPT_STRING_(
+			0, "index", &index_opt, "DIR",
+			"the index directory (default: $LECTERN_INDEX, else $XDG_DATA_HOME/lectern)"),
 		OPT_END_(),
 	};
 	char **args = NULL, *index_dir = NULL, err[512];
@@ -128,11 +131,13 @@ int cmd_shard(int argc, char **argv)
 	if (r == OPT_ERROR || !verb ||
 	    (strcmp(verb, "list") && strcmp(verb, "add") && strcmp(verb, "remove")) ||
 	    nargs != (size_t)want) {
-		lec_error("shard: %s", r == OPT_ERROR ? err
-			  : !verb ? "say list, add or remove"
-			  : (strcmp(verb, "list") && strcmp(verb, "add") && strcmp(verb, "remove"))
-				? "unknown action (list, add or remove)"
-			  : want == 1 ? "list takes no argument" : "give one tcp://HOST:PORT");
+		lec_error("shard: %s",
+			  r == OPT_ERROR ? err :
+			  !verb          ? "say list, add or remove" :
+			  (strcmp(verb, "list") && strcmp(verb, "add") && strcmp(verb, "remove")) ?
+				  "unknown action (list, add or remove)" :
+			  want == 1 ? "list takes no argument" :
+				      "give one tcp://HOST:PORT");
 		opt_usage(stderr, usage_line, NULL, opts);
 		free(args);
 		return LEC_EXIT_ERROR;

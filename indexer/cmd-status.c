@@ -84,8 +84,10 @@ static void print_text(const char *index_dir, const struct idx_info *info, int s
 	printf("size on disk: %s\n", disk);
 	if (info->local_shards != 1 || info->remote_shards)
 		printf("shards:       %zu local, %zu remote%s\n", info->local_shards,
-		       info->remote_shards, info->unavailable ? " (some unavailable: "
-		       "'lectern shard list')" : "");
+		       info->remote_shards,
+		       info->unavailable ? " (some unavailable: "
+					   "'lectern shard list')" :
+					   "");
 	printf("last indexed: %s\n", when);
 	if (info->building)
 		printf("first index:  not finished (cut short): 'lectern index' resumes it\n");
@@ -94,7 +96,8 @@ static void print_text(const char *index_dir, const struct idx_info *info, int s
 	else if (stale == -2)
 		printf("up to date:   (no local shards: checked where the shards are indexed)\n");
 	else if (stale < 0)
-		printf("up to date:   unknown (%s)\n", why && *why ? why : "a root could not be read");
+		printf("up to date:   unknown (%s)\n",
+		       why && *why ? why : "a root could not be read");
 	else if (stale)
 		printf("up to date:   no (%llu to add, %llu to update, %llu to remove: "
 		       "run 'lectern index')\n",
@@ -118,23 +121,24 @@ static void print_json(const char *index_dir, const struct idx_info *info, int s
 	if (info->last_indexed && gmtime_r(&t, &tm))
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 	json_t *j = json_pack("{s:s, s:o, s:I, s:I, s:I, s:I, s:o, s:o}", "index", index_dir,
-			      "roots", roots, "notes", (json_int_t)info->notes,
-			      "note_bytes", (json_int_t)info->note_bytes,
-			      "passages", (json_int_t)info->passages,
-			      "bytes_on_disk", (json_int_t)info->bytes_on_disk,
-			      "last_indexed", *when ? json_string(when) : json_null(),
-			      "up_to_date", stale == -3 ? json_false()
-			      : stale < 0 ? json_null() : json_boolean(!stale));
+			      "roots", roots, "notes", (json_int_t)info->notes, "note_bytes",
+			      (json_int_t)info->note_bytes, "passages", (json_int_t)info->passages,
+			      "bytes_on_disk", (json_int_t)info->bytes_on_disk, "last_indexed",
+			      *when ? json_string(when) : json_null(), "up_to_date",
+			      stale == -3 ? json_false() :
+			      stale < 0   ? json_null() :
+					    json_boolean(!stale));
 	if (j)
 		json_object_set_new(j, "first_index_unfinished", json_boolean(info->building));
 	if (j && stale == -1)
-		json_object_set_new(j, "up_to_date_unknown", json_string(why && *why ? why
-						: "a root could not be read"));
+		json_object_set_new(j, "up_to_date_unknown",
+				    json_string(why && *why ? why : "a root could not be read"));
 	if (j)
-		json_object_set_new(j, "shards", json_pack("{s:I, s:I, s:I}",
-			"local", (json_int_t)info->local_shards,
-			"remote", (json_int_t)info->remote_shards,
-			"unavailable", (json_int_t)info->unavailable));
+		json_object_set_new(j, "shards",
+				    json_pack("{s:I, s:I, s:I}", "local",
+					      (json_int_t)info->local_shards, "remote",
+					      (json_int_t)info->remote_shards, "unavailable",
+					      (json_int_t)info->unavailable));
 	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	if (text)
 		puts(text);
@@ -151,7 +155,8 @@ static void on_problem(void *ctx, const char *where, const char *what)
 {
 	struct verify_out *o = ctx;
 	if (o->json)
-		json_array_append_new(o->list, json_pack("{s:s, s:s}", "where", where, "what", what));
+		json_array_append_new(o->list,
+				      json_pack("{s:s, s:s}", "where", where, "what", what));
 	else
 		printf("damaged: %s: %s\n", where, what);
 }
@@ -168,8 +173,9 @@ static int run_verify(const char *index_dir, int json)
 	if (st) {
 		lec_error_index("status", st, index_dir, err.data);
 	} else if (json) {
-		json_t *j = json_pack("{s:s, s:b, s:I, s:O}", "index", index_dir, "whole", !problems,
-				      "problems", (json_int_t)problems, "damage", o.list);
+		json_t *j =
+			json_pack("{s:s, s:b, s:I, s:O}", "index", index_dir, "whole", !problems,
+				  "problems", (json_int_t)problems, "damage", o.list);
 		char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 		if (text)
 			puts(text);
@@ -179,7 +185,8 @@ static int run_verify(const char *index_dir, int json)
 	} else {
 		if (problems)
 			printf("%zu problem%s: 'lectern index --rebuild' builds the index again from its "
-			       "notes, keeping its roots\n", problems, problems == 1 ? "" : "s");
+			       "notes, keeping its roots\n",
+			       problems, problems == 1 ? "" : "s");
 		else
 			printf("index %s is whole\n", index_dir);
 		code = problems ? LEC_EXIT_NOTHING : LEC_EXIT_OK;
@@ -196,7 +203,8 @@ int cmd_status(int argc, char **argv)
 	const struct opt opts[] = {
 		OPT_STRING_(0, "index", &index_opt, "DIR", "the index directory"),
 		OPT_FLAG_(0, "json", &json, "print one JSON object"),
-		OPT_FLAG_(0, "verify", &verify, "check that the index is whole (reads all of it); exit 1 if not"),
+		OPT_FLAG_(0, "verify", &verify,
+			  "check that the index is whole (reads all of it); exit 1 if not"),
 		OPT_END_(),
 	};
 	char **args = NULL, *index_dir = NULL, err[512];

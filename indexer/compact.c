@@ -23,9 +23,10 @@ lec_status compact_in_place(xap_db *db, const char *path, const char *copy, char
 		return st;
 	}
 	if ((st = paths_exchange(path, copy))) {
-		snprintf(why, whylen, "%s", st == LEC_EUNIMPL
-			 ? "the filesystem cannot swap two directories in one step"
-			 : strerror(errno));
+		snprintf(why, whylen, "%s",
+			 st == LEC_EUNIMPL ?
+				 "the filesystem cannot swap two directories in one step" :
+				 strerror(errno));
 		return st;
 	}
 	/* the handle now points at the old copy: let its lock go first */

@@ -153,8 +153,8 @@ const char *docbuild_error(const struct docbuild *b)
 
 /* Remember that word stems to the Z term `zterm` (flushed with the
  * spelling). */
-static lec_status note_synonym(struct docbuild *b, const char *zterm, size_t zlen,
-			       const char *word, size_t wlen)
+static lec_status note_synonym(struct docbuild *b, const char *zterm, size_t zlen, const char *word,
+			       size_t wlen)
 {
 	char key[2 * LEC_MAX_TERM_BYTES + 16];
 	if (zlen + 1 + wlen > sizeof(key))
@@ -239,7 +239,8 @@ static int on_vocabulary(void *vctx, const char *term, size_t len, uint32_t tf)
 	c->st = xap_db_collection_freq(c->db, term, len, &occurrences);
 	if (!c->st && occurrences)
 		c->st = xap_db_add_spelling(c->db, term, len,
-					    occurrences > UINT32_MAX ? UINT32_MAX : (uint32_t)occurrences);
+					    occurrences > UINT32_MAX ? UINT32_MAX :
+								       (uint32_t)occurrences);
 	return c->st != LEC_OK;
 }
 
@@ -289,10 +290,11 @@ lec_status docbuild_flush_spelling(struct docbuild *b, xap_db *db, struct hmap *
 
 /* Terms of the note as a whole: title, path, tags, year, file, language. */
 struct shared_terms {
-	struct buf terms;       /* NUL-separated "term" entries, each preceded by a 4-byte pos (0 = no pos) */
-	char *date_value;       /* YYYYMMDD or NULL */
+	struct buf
+		terms; /* NUL-separated "term" entries, each preceded by a 4-byte pos (0 = no pos) */
+	char *date_value; /* YYYYMMDD or NULL */
 	char file_term[20];
-	const char *lang;       /* canonical stemming language (static) */
+	const char *lang; /* canonical stemming language (static) */
 };
 
 static void add_shared(struct shared_terms *sh, const char *prefix, const char *w, size_t len,
@@ -392,7 +394,8 @@ static void shared_apply(const struct shared_terms *sh, xap_doc *doc)
 		size_t len = strlen(p);
 		if (pos)
 			xap_doc_add_posting(doc, p, len, pos, 1);
-		else if (p[0] == LEC_PFX_YEAR[0] || p[0] == LEC_PFX_TAG[0] || p[0] == LEC_PFX_LANG[0])
+		else if (p[0] == LEC_PFX_YEAR[0] || p[0] == LEC_PFX_TAG[0] ||
+			 p[0] == LEC_PFX_LANG[0])
 			xap_doc_add_boolean_term(doc, p, len);
 		else
 			xap_doc_add_term(doc, p, len, 1);
@@ -412,7 +415,7 @@ static void shared_release(struct shared_terms *sh)
 /* The XS terms of each person of the note: every word of the name and the
  * initials, NUL-separated (tokenized once per note). */
 struct people_terms {
-	struct shared_terms *of;   /* [note.npeople] */
+	struct shared_terms *of; /* [note.npeople] */
 	size_t n;
 };
 
@@ -427,7 +430,8 @@ static lec_status people_terms_build(struct people_terms *pt, struct docbuild *b
 		const struct note_person *p = &n->people[i];
 		buf_init(&pt->of[i].terms, 0);
 		if (p->name)
-			tokenize_shared(&pt->of[i], b, b->stemmers[0], p->name, LEC_PFX_SPEAKER, NULL);
+			tokenize_shared(&pt->of[i], b, b->stemmers[0], p->name, LEC_PFX_SPEAKER,
+					NULL);
 		if (p->initials)
 			tokenize_shared(&pt->of[i], b, b->stemmers[0], p->initials, LEC_PFX_SPEAKER,
 					NULL);
@@ -468,13 +472,13 @@ struct pass_ctx {
 	const struct note *note;
 	const struct passage *p;
 	const struct people_terms *people;
-	const size_t *map_block;   /* per segmap block: its note block */
+	const size_t *map_block; /* per segmap block: its note block */
 	size_t nblocks;
-	uint32_t base;          /* note position before the passage */
-	uint32_t last;          /* passage position of the last word so far */
-	uint32_t words;         /* terms so far */
-	uint32_t heading;       /* last position of the opening heading (0: none) */
-	long cur_block;         /* segmap block of the last word (-1: none yet) */
+	uint32_t base;    /* note position before the passage */
+	uint32_t last;    /* passage position of the last word so far */
+	uint32_t words;   /* terms so far */
+	uint32_t heading; /* last position of the opening heading (0: none) */
+	long cur_block;   /* segmap block of the last word (-1: none yet) */
 	char term[LEC_MAX_TERM_BYTES + 8];
 	lec_status status;
 };
@@ -519,8 +523,8 @@ static int on_passage_word(void *vctx, const struct seg_word *w)
 	c->status = cached_stem(c->b, c->st, w->word, w->len, &s, &sl);
 	if (c->status)
 		return 1;
-	const struct note_block *nb = w->block < c->nblocks ? &c->note->blocks[c->map_block[w->block]]
-							   : NULL;
+	const struct note_block *nb =
+		w->block < c->nblocks ? &c->note->blocks[c->map_block[w->block]] : NULL;
 	int in_heading = nb && nb->kind == NOTE_BLOCK_HEADING;
 	uint32_t wdf = 1 + (in_heading ? LEC_HEADING_WDF_BOOST : 0);
 	if (in_heading && w->block == 0)
@@ -541,8 +545,8 @@ static int on_passage_word(void *vctx, const struct seg_word *w)
 	return c->status != LEC_OK;
 }
 
-lec_status docbuild_passage_segmap(const struct note *n, const struct passage *p,
-				   struct segmap *m, size_t *map_block, size_t *nblocks)
+lec_status docbuild_passage_segmap(const struct note *n, const struct passage *p, struct segmap *m,
+				   size_t *map_block, size_t *nblocks)
 {
 	size_t nb = 0;
 	for (size_t i = 0; i < p->nblocks; i++) {
@@ -588,8 +592,8 @@ static lec_status passage_record(struct docbuild *b, xap_doc *doc, const struct 
 	char *names[64];
 	size_t nn = 0;
 	for (size_t i = 0; i < p->nspeakers && nn < sizeof(names) / sizeof(names[0]); i++) {
-		const struct note_person *who = p->speakers[i] < n->npeople ? &n->people[p->speakers[i]]
-									   : NULL;
+		const struct note_person *who =
+			p->speakers[i] < n->npeople ? &n->people[p->speakers[i]] : NULL;
 		if (who && (who->name || who->initials))
 			names[nn++] = who->name ? who->name : who->initials;
 	}
@@ -605,18 +609,25 @@ static lec_status passage_record(struct docbuild *b, xap_doc *doc, const struct 
 
 /* Passage p's words into the doc at positions after *base; its table entry
  * and record. *base moves past it. */
-static lec_status passage_terms(struct docbuild *b, stemmer *st, xap_doc *doc,
-				const struct note *n, const struct passage *p, size_t index,
-				uint32_t parent, const struct people_terms *people,
-				struct ptable *table, uint32_t *base)
+static lec_status passage_terms(struct docbuild *b, stemmer *st, xap_doc *doc, const struct note *n,
+				const struct passage *p, size_t index, uint32_t parent,
+				const struct people_terms *people, struct ptable *table,
+				uint32_t *base)
 {
 	struct segmap m;
 	segmap_init(&m);
 	size_t *map_block = malloc((p->nblocks + 1) * sizeof(*map_block)), nblocks = 0;
-	lec_status rc = map_block ? docbuild_passage_segmap(n, p, &m, map_block, &nblocks)
-				  : LEC_ENOMEM;
-	struct pass_ctx c = { .b = b, .st = st, .doc = doc, .note = n, .p = p, .people = people,
-			      .map_block = map_block, .nblocks = nblocks, .base = *base,
+	lec_status rc =
+		map_block ? docbuild_passage_segmap(n, p, &m, map_block, &nblocks) : LEC_ENOMEM;
+	struct pass_ctx c = { .b = b,
+			      .st = st,
+			      .doc = doc,
+			      .note = n,
+			      .p = p,
+			      .people = people,
+			      .map_block = map_block,
+			      .nblocks = nblocks,
+			      .base = *base,
 			      .cur_block = -1 };
 	if (!rc)
 		rc = segmap_words_numbered(&m, n->src + p->start, p->end - p->start, p->start,
@@ -639,8 +650,8 @@ static lec_status passage_terms(struct docbuild *b, stemmer *st, xap_doc *doc,
 	return rc;
 }
 
-static void put_note_record(struct buf *d, const char *key, const struct note *n,
-			    size_t npassages, const char *lang)
+static void put_note_record(struct buf *d, const char *key, const struct note *n, size_t npassages,
+			    const char *lang)
 {
 	rec_puts(d, LEC_REC_PATH, key);
 	if (n->title)
@@ -669,16 +680,20 @@ static void zterms_apply(struct docbuild *b, xap_doc *doc)
 static void passage_parents(const struct note *n, const struct passage *ps, size_t np,
 			    uint32_t *parents)
 {
-	struct { int level; uint32_t at; } open[LEC_MAX_HEADING_DEPTH + 1];
+	struct {
+		int level;
+		uint32_t at;
+	} open[LEC_MAX_HEADING_DEPTH + 1];
 	size_t depth = 0;
 	for (size_t i = 0; i < np; i++) {
-		const struct note_block *first = ps[i].nblocks ? &n->blocks[ps[i].first_block] : NULL;
+		const struct note_block *first =
+			ps[i].nblocks ? &n->blocks[ps[i].first_block] : NULL;
 		if (first && first->kind == NOTE_BLOCK_HEADING) {
 			while (depth && open[depth - 1].level >= first->level)
 				depth--;
 			parents[i] = depth ? open[depth - 1].at : 0;
 			if (depth == sizeof(open) / sizeof(open[0]))
-				depth--;   /* deeper than headings go: the innermost wins */
+				depth--; /* deeper than headings go: the innermost wins */
 			open[depth].level = first->level;
 			open[depth++].at = (uint32_t)i + 1;
 		} else {
@@ -689,9 +704,8 @@ static void passage_parents(const struct note *n, const struct passage *ps, size
 
 /* The note's document: every passage's terms at its own positions, the
  * shared terms once, the passage table, the records and the note record. */
-static lec_status note_doc(struct docbuild *b, stemmer *st, const char *key,
-			   const struct note *n, const struct passage *ps, size_t np,
-			   uint32_t *nwords)
+static lec_status note_doc(struct docbuild *b, stemmer *st, const char *key, const struct note *n,
+			   const struct passage *ps, size_t np, uint32_t *nwords)
 {
 	struct shared_terms sh;
 	struct people_terms people = { 0 };
@@ -704,7 +718,7 @@ static lec_status note_doc(struct docbuild *b, stemmer *st, const char *key,
 	if (!b->doc && !(b->doc = xap_doc_new()))
 		return LEC_ENOMEM;
 	xap_doc_clear(b->doc);
-	hmap_clear(&b->zterms);   /* a note that failed half-way left some */
+	hmap_clear(&b->zterms); /* a note that failed half-way left some */
 	uint32_t *parents = malloc((np ? np : 1) * sizeof(*parents));
 	lec_status rc = parents ? shared_build(&sh, b, st, key, n) : LEC_ENOMEM;
 	if (!rc)
@@ -753,13 +767,13 @@ static void resolve_people(struct docbuild *b, const char *path, struct note *n)
 			continue;
 		const char *name = b->people.resolve(b->people.ctx, path, p->initials);
 		if (name)
-			p->name = strdup(name);   /* NULL on ENOMEM: the initials stay */
+			p->name = strdup(name); /* NULL on ENOMEM: the initials stay */
 	}
 }
 
-lec_status docbuild_file(struct docbuild *b, const char *path, const char *key,
-			 const char *data, size_t len, const char *lang_hint, docbuild_sink sink, docbuild_warn warn, void *ctx,
-			 struct docbuild_counts *counts, const char **used)
+lec_status docbuild_file(struct docbuild *b, const char *path, const char *key, const char *data,
+			 size_t len, const char *lang_hint, docbuild_sink sink, docbuild_warn warn,
+			 void *ctx, struct docbuild_counts *counts, const char **used)
 {
 	struct note n;
 	struct passage *ps = NULL;

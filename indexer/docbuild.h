@@ -32,22 +32,22 @@ struct docbuild_people {
 
 struct docbuild {
 	const char *default_language;
-	struct hmap stems;      /* "lang\0word" -> malloc'd stem */
-	struct hmap spelling;   /* word -> (uintptr_t) count */
-	struct hmap synonyms;   /* "Zstem\0word" pairs not yet in the stem dictionary */
-	struct hmap zterms;     /* the note's "Zstem" terms -> (uintptr_t) wdf, given to
+	struct hmap stems;    /* "lang\0word" -> malloc'd stem */
+	struct hmap spelling; /* word -> (uintptr_t) count */
+	struct hmap synonyms; /* "Zstem\0word" pairs not yet in the stem dictionary */
+	struct hmap zterms;   /* the note's "Zstem" terms -> (uintptr_t) wdf, given to
 	                         * its document once each when it is complete */
-	struct buf rec;         /* scratch for the stored passage forms */
+	struct buf rec;       /* scratch for the stored passage forms */
 	struct stemmer *stemmers[8];
-	char *stemmer_names[8];  /* the name each was asked for ("fr", "french"...) */
+	char *stemmer_names[8]; /* the name each was asked for ("fr", "french"...) */
 	size_t nstemmers;
 	xap_doc *doc;
 	int give_docs;
 	int no_spelling;        /* count no spelling (a fresh build spells its whole
 	                         * vocabulary at the end: docbuild_spell_vocabulary) */          /* the sink owns each document (xap_doc_free) and the
 	                         * builder starts a new one; else it is reused */
-	struct docbuild_people people;  /* optional (all NULL: none) */
-	char *err;              /* last error message (malloc'd) */
+	struct docbuild_people people; /* optional (all NULL: none) */
+	char *err;                     /* last error message (malloc'd) */
 };
 
 lec_status docbuild_init(struct docbuild *b, const char *default_language);
@@ -60,8 +60,8 @@ typedef lec_status (*docbuild_sink)(void *ctx, xap_doc *doc);
 typedef void (*docbuild_warn)(void *ctx, const char *message);
 
 struct docbuild_counts {
-	uint32_t passages;      /* passages of the note */
-	uint32_t words;         /* their terms: the note's BM25 length */
+	uint32_t passages; /* passages of the note */
+	uint32_t words;    /* their terms: the note's BM25 length */
 };
 
 /* Parse `data` (the bytes of the file at `path`) and give its document to
@@ -71,10 +71,9 @@ struct docbuild_counts {
  * matter, else `lang_hint` (the root's language, may be NULL), else
  * english; *used gets its canonical name (static storage). LEC_ELIMIT with
  * docbuild_error() when the note is past a bound of limits.h. */
-lec_status docbuild_file(struct docbuild *b, const char *path, const char *key,
-			 const char *data, size_t len, const char *lang_hint, docbuild_sink sink,
-			 docbuild_warn warn, void *ctx, struct docbuild_counts *counts,
-			 const char **used);
+lec_status docbuild_file(struct docbuild *b, const char *path, const char *key, const char *data,
+			 size_t len, const char *lang_hint, docbuild_sink sink, docbuild_warn warn,
+			 void *ctx, struct docbuild_counts *counts, const char **used);
 
 /* The message of the last failure ("" if none). */
 const char *docbuild_error(const struct docbuild *b);
@@ -86,8 +85,8 @@ struct segmap;
  * segments are left out. map_block (may be NULL; room for p->nblocks) gets,
  * per map block, the note block it is; *nblocks (may be NULL) the number of
  * map blocks. */
-lec_status docbuild_passage_segmap(const struct note *n, const struct passage *p,
-				   struct segmap *m, size_t *map_block, size_t *nblocks);
+lec_status docbuild_passage_segmap(const struct note *n, const struct passage *p, struct segmap *m,
+				   size_t *map_block, size_t *nblocks);
 
 /* Hand the collected spelling counts and stem words (the stem dictionary,
  * common/stemdict.h) to `db` and forget them. `given` (may be NULL) holds

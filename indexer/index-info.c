@@ -42,7 +42,7 @@ static int on_file_record(void *ctx, const char *key, size_t klen, const char *v
 	const char *nkey;
 	size_t nkey_len;
 	if (filerec_decode(key, klen, val, vlen, &fr, &nkey, &nkey_len))
-		return 0;   /* not a record: 'lectern status --verify' says so */
+		return 0; /* not a record: 'lectern status --verify' says so */
 	info->notes++;
 	info->note_bytes += fr.size;
 	info->passages += fr.passages;
@@ -136,7 +136,7 @@ lec_status idx_info_read(const char *index_dir, struct idx_info *info, struct bu
 		buf_init(&why, 1024);
 		st = shards_open_entry(e, &db, &why);
 		if (st && e->remote && st != LEC_ENOMEM) {
-			info->unavailable++;   /* counted without it */
+			info->unavailable++; /* counted without it */
 			st = LEC_OK;
 		} else if (st == LEC_ENOTFOUND && info->building) {
 			/* cut short before its first commit: no notes yet */

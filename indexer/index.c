@@ -40,10 +40,10 @@ struct known_file {
 	int64_t mtime_ns;
 	uint64_t hash;
 	uint32_t passages;
-	uint64_t words;         /* terms of its passages */
-	char *key;              /* its name in the index, as stored (rootmap.h) */
-	int orphan;             /* its key names no root: removed by the run */
-	int seen;               /* found by this run's walk (or kept on purpose) */
+	uint64_t words; /* terms of its passages */
+	char *key;      /* its name in the index, as stored (rootmap.h) */
+	int orphan;     /* its key names no root: removed by the run */
+	int seen;       /* found by this run's walk (or kept on purpose) */
 };
 
 /* A file found by the walk. */
@@ -51,8 +51,8 @@ struct found_file {
 	char *path;
 	uint64_t size;
 	int64_t mtime_ns;
-	int err;                /* the walk could not read it: why (errno); 0 */
-	uint64_t work;          /* its bytes if the run is to read it (live.h), else 0 */
+	int err;       /* the walk could not read it: why (errno); 0 */
+	uint64_t work; /* its bytes if the run is to read it (live.h), else 0 */
 };
 
 /* One local shard being written. Every call on `db` holds `mu`: workers
@@ -65,20 +65,20 @@ struct shard_w {
 	int in_tx;
 	uint64_t tx_bytes, tx_files;
 	unsigned ncommits;
-	unsigned langs_saved;   /* the run's langs_gen last written here */
+	unsigned langs_saved; /* the run's langs_gen last written here */
 	int wrote;
 	/* the passages of the shard's notes and their terms
 	 * (LEC_META_PASSAGES), kept up to date with each note written */
 	uint64_t passages, words;
 	int totals_changed;
-	struct hmap synonyms;   /* stem -> word pairs given to db in this run */
+	struct hmap synonyms; /* stem -> word pairs given to db in this run */
 };
 
 struct run {
-	const char *index_dir;  /* where this run writes: the index, or its build */
-	const char *target;     /* the index asked for */
-	char *build;            /* a fresh build's directory (build.h); NULL: in place */
-	xap_db **old;           /* a rebuild: the index's own shards, held locked
+	const char *index_dir; /* where this run writes: the index, or its build */
+	const char *target;    /* the index asked for */
+	char *build;           /* a fresh build's directory (build.h); NULL: in place */
+	xap_db **old;          /* a rebuild: the index's own shards, held locked
 	                         * until the build replaces them (NULL: damaged) */
 	size_t nold;
 	const struct idx_opts *opts;
@@ -87,27 +87,27 @@ struct run {
 	struct buf *err;
 	struct shard_set layout;
 	struct shard_w *shards;
-	size_t nshards;         /* opened: shards[0 .. nshards) */
-	struct hmap known;      /* path -> struct known_file*; read-only while workers run */
-	struct hmap skips;      /* path -> struct skip_rec*: files skipped before (skips.h);
+	size_t nshards;        /* opened: shards[0 .. nshards) */
+	struct hmap known;     /* path -> struct known_file*; read-only while workers run */
+	struct hmap skips;     /* path -> struct skip_rec*: files skipped before (skips.h);
 	                         * read-only while workers run */
-	struct roots roots;     /* the roots, their languages, what this run walks */
-	struct hmap languages;  /* stemming languages of the notes in the index (under mu) */
-	unsigned langs_gen;     /* bumped when `languages` gains one */
-	char **failed_dirs;     /* walk problems under which nothing is removed */
+	struct roots roots;    /* the roots, their languages, what this run walks */
+	struct hmap languages; /* stemming languages of the notes in the index (under mu) */
+	unsigned langs_gen;    /* bumped when `languages` gains one */
+	char **failed_dirs;    /* walk problems under which nothing is removed */
 	size_t nfailed;
 	struct found_file *found;
 	size_t nfound, capfound;
 	struct timespec t0;
 	struct people people;
 	/* the parallel part: a unit is the files of one directory, in order */
-	size_t *order;          /* indexes into found, grouped by directory */
-	size_t *unit_start;     /* unit u is order[unit_start[u] .. unit_start[u+1]) */
+	size_t *order;      /* indexes into found, grouped by directory */
+	size_t *unit_start; /* unit u is order[unit_start[u] .. unit_start[u+1]) */
 	size_t nunits;
 	atomic_size_t next_unit;
-	pthread_mutex_t mu;     /* stats, warnings, progress, languages, the first error */
+	pthread_mutex_t mu; /* stats, warnings, progress, languages, the first error */
 	uint64_t done_files, done_bytes;
-	atomic_int failed;      /* a worker failed: the others stop */
+	atomic_int failed; /* a worker failed: the others stop */
 };
 
 /* A worker parses and builds documents on its own and writes them into the
@@ -117,11 +117,11 @@ struct worker {
 	pthread_t tid;
 	struct docbuild build;
 	const char *cur_path;
-	const char *cur_key;            /* the note key of cur_path */
-	unsigned slot;                  /* its number (live.h) */
-	int skipped;                    /* the current file was skipped (skip_note) */
-	xap_doc *doc;                   /* the note's document, built before locking */
-	struct idx_stats st;            /* counts, merged after the run */
+	const char *cur_key; /* the note key of cur_path */
+	unsigned slot;       /* its number (live.h) */
+	int skipped;         /* the current file was skipped (skip_note) */
+	xap_doc *doc;        /* the note's document, built before locking */
+	struct idx_stats st; /* counts, merged after the run */
 	lec_status status;
 };
 
@@ -148,7 +148,8 @@ static struct idx_live *live_of(const struct run *r)
 
 static int stop_requested(const struct run *r)
 {
-	return r->hooks && r->hooks->stop && atomic_load_explicit(r->hooks->stop, memory_order_relaxed);
+	return r->hooks && r->hooks->stop &&
+	       atomic_load_explicit(r->hooks->stop, memory_order_relaxed);
 }
 
 char *idx_db_path(const char *index_dir)
@@ -225,7 +226,7 @@ static int on_known(void *ctx, const char *key, size_t klen, const char *val, si
 	const char *nkey;
 	size_t nkey_len;
 	if (filerec_decode(key, klen, val, vlen, &fr, &nkey, &nkey_len))
-		return 0;   /* not a record: 'lectern status --verify' says so */
+		return 0; /* not a record: 'lectern status --verify' says so */
 	struct known_file *k = calloc(1, sizeof(*k));
 	if (!k || !(k->key = strndup(nkey, nkey_len))) {
 		free(k);
@@ -326,8 +327,8 @@ static lec_status set_known(struct shard_w *sh, const char *nkey, uint64_t size,
 	struct buf val;
 	buf_init(&val, 0);
 	filerec_encode(&fr, nkey, &val);
-	lec_status st = val.status ? val.status
-				   : xap_db_set_metadata(sh->db, key, kl, val.data, val.len);
+	lec_status st =
+		val.status ? val.status : xap_db_set_metadata(sh->db, key, kl, val.data, val.len);
 	buf_release(&val);
 	return st;
 }
@@ -395,7 +396,8 @@ static void on_walk_warn(void *ctx, const char *path, const char *message)
 	/* Nothing under a directory or file we could not read is removed from
 	 * the index; a broken link or a FIFO is simply not a note. */
 	struct stat sb;
-	if (stat(path, &sb) == 0 && (S_ISDIR(sb.st_mode) || (S_ISREG(sb.st_mode) && access(path, R_OK))))
+	if (stat(path, &sb) == 0 &&
+	    (S_ISDIR(sb.st_mode) || (S_ISREG(sb.st_mode) && access(path, R_OK))))
 		strv_add(&r->failed_dirs, &r->nfailed, path);
 }
 
@@ -404,8 +406,10 @@ static void on_walk_warn(void *ctx, const char *path, const char *message)
 static lec_status root_unreadable(struct run *r, const char *root, const char *why)
 {
 	if (r->opts->check_only) {
-		buf_printf(r->err, "root %s %s: the index cannot be checked against it "
-			   "('lectern index --forget %s' drops it)", root, why, root);
+		buf_printf(r->err,
+			   "root %s %s: the index cannot be checked against it "
+			   "('lectern index --forget %s' drops it)",
+			   root, why, root);
 		return LEC_ENOTFOUND;
 	}
 	char msg[512];
@@ -544,8 +548,8 @@ static lec_status skip_write(struct run *r, const char *key, const struct found_
 	pthread_mutex_lock(&sh->mu);
 	lec_status st = tx_begin(r, sh);
 	if (!st)
-		st = reason ? skips_put(sh->db, key, f->size, f->mtime_ns, reason)
-			    : skips_drop(sh->db, key);
+		st = reason ? skips_put(sh->db, key, f->size, f->mtime_ns, reason) :
+			      skips_drop(sh->db, key);
 	if (!st) {
 		sh->wrote = 1;
 		st = maybe_commit(r, sh);
@@ -566,7 +570,7 @@ static lec_status skip_note(struct worker *w, const struct found_file *f, const 
 	struct skip_rec *old = skips_get(&r->skips, f->path);
 	int same = old && old->size == f->size && old->mtime_ns == f->mtime_ns &&
 		   strcmp(old->reason, reason) == 0;
-	int moved = old && strcmp(old->key, w->cur_key) != 0;   /* its root was folded */
+	int moved = old && strcmp(old->key, w->cur_key) != 0; /* its root was folded */
 	w->st.skipped++;
 	w->skipped = 1;
 	if (!same)
@@ -647,9 +651,9 @@ static lec_status reindex_file(struct worker *w, const struct found_file *f, con
 	const char *used = NULL;
 	w->cur_path = f->path;
 	w->build.give_docs = 1;
-	lec_status st = docbuild_file(&w->build, f->path, key, data, len,
-				      roots_lang_of(&r->roots, f->path), keep_doc, on_note_warning, w,
-				      &counts, &used);
+	lec_status st =
+		docbuild_file(&w->build, f->path, key, data, len, roots_lang_of(&r->roots, f->path),
+			      keep_doc, on_note_warning, w, &counts, &used);
 	if (st == LEC_ELIMIT)
 		return refuse_note(w, f, k != NULL);
 	if (st)
@@ -663,8 +667,8 @@ static lec_status reindex_file(struct worker *w, const struct found_file *f, con
 	st = tx_begin(r, sh);
 	docbuild_file_term(key, term);
 	if (!st)
-		st = k ? xap_db_replace_document_by_term(sh->db, term, strlen(term), w->doc, NULL)
-		       : xap_db_add_document(sh->db, w->doc, NULL);
+		st = k ? xap_db_replace_document_by_term(sh->db, term, strlen(term), w->doc, NULL) :
+			 xap_db_add_document(sh->db, w->doc, NULL);
 	if (!st)
 		w->st.docs_written++;
 	if (!st)
@@ -714,9 +718,9 @@ static lec_status touch_file(struct worker *w, const struct found_file *f, uint6
 
 static const char *read_problem(lec_status st)
 {
-	return st == LEC_ELIMIT ? "file too large (over LEC_MAX_NOTE_BYTES); skipped"
-	       : st == LEC_ENOMEM ? "out of memory reading the file; skipped"
-	       : NULL;
+	return st == LEC_ELIMIT ? "file too large (over LEC_MAX_NOTE_BYTES); skipped" :
+	       st == LEC_ENOMEM ? "out of memory reading the file; skipped" :
+				  NULL;
 }
 
 /* A found file that could not be read: a warning saying why, skipped. A
@@ -737,7 +741,7 @@ static lec_status read_failed(struct worker *w, const struct found_file *f, stru
 		snprintf(msg, sizeof(msg), "%s; %s", why ? why : strerror(err),
 			 k ? "the indexed version is kept" : "skipped");
 	if (k && st != LEC_EINVAL)
-		k->seen = 1;   /* keep what we have rather than lose it */
+		k->seen = 1; /* keep what we have rather than lose it */
 	if (st == LEC_ELIMIT || st == LEC_EIO) {
 		/* the same next time, if nothing changes: warned once */
 		char reason[SKIP_REASON_MAX];
@@ -814,7 +818,7 @@ static lec_status process_file(struct worker *w, struct found_file *f)
 {
 	char *key = NULL;
 	lec_status st = roots_key(&w->r->roots, f->path, &key);
-	if (st)   /* the walk goes only under roots */
+	if (st) /* the walk goes only under roots */
 		return run_fail(w->r, NULL, st == LEC_ENOTFOUND ? LEC_EINTERNAL : st);
 	w->cur_key = key;
 	w->skipped = 0;
@@ -947,9 +951,12 @@ static void report_progress(struct run *r, const char *path)
 	if (!r->hooks || !r->hooks->progress)
 		return;
 	struct idx_progress p = {
-		.done_files = r->done_files, .total_files = r->nfound,
-		.done_bytes = r->done_bytes, .total_bytes = r->stats->bytes_total,
-		.elapsed = elapsed(r), .path = path,
+		.done_files = r->done_files,
+		.total_files = r->nfound,
+		.done_bytes = r->done_bytes,
+		.total_bytes = r->stats->bytes_total,
+		.elapsed = elapsed(r),
+		.path = path,
 	};
 	r->hooks->progress(r->hooks->ctx, &p);
 }
@@ -1051,9 +1058,11 @@ static lec_status process_all(struct run *r)
 		ws[i].slot = i;
 		st = docbuild_init(&ws[i].build, NULL);
 		ws[i].build.no_spelling = r->build != NULL;
-		ws[i].build.people = (struct docbuild_people){
-			.ctx = &r->people, .resolve = idx_people_resolve,
-			.learn = r->opts->check_only ? NULL : idx_people_learn };
+		ws[i].build.people =
+			(struct docbuild_people){ .ctx = &r->people,
+						  .resolve = idx_people_resolve,
+						  .learn = r->opts->check_only ? NULL :
+										 idx_people_learn };
 		started++;
 	}
 	/* worker 0 is this thread; the others get their own */
@@ -1114,8 +1123,10 @@ static void compact_shard(struct run *r, struct shard_w *sh, const struct shard_
 	char why[512] = "";
 	if (compact_in_place(sh->db, e->path, tmp, why, sizeof(why))) {
 		char msg[700];
-		snprintf(msg, sizeof(msg), "not compacted (%s); the index is complete, only "
-			 "larger", why);
+		snprintf(msg, sizeof(msg),
+			 "not compacted (%s); the index is complete, only "
+			 "larger",
+			 why);
 		warn(r, e->path, msg);
 	} else {
 		r->stats->compacted++;
@@ -1139,7 +1150,8 @@ static void compact_at_end(struct run *r)
 /* A database of the index that cannot be read: say which, and what to do. */
 static lec_status damaged(struct run *r, const char *path, lec_status st, const char *why)
 {
-	buf_printf(r->err, "index %s: the database %s is damaged (%s): 'lectern index "
+	buf_printf(r->err,
+		   "index %s: the database %s is damaged (%s): 'lectern index "
 		   "--rebuild' rebuilds the index from the notes, keeping its roots",
 		   r->target, path, why && *why ? why : lec_status_str(st));
 	return LEC_ECORRUPT;
@@ -1203,19 +1215,22 @@ static lec_status choose_build(struct run *r)
 	lec_status st = LEC_OK;
 	if (o->check_only && build_pending(r->target)) {
 		/* out of date, as an index of another format is (check_format) */
-		buf_printf(r->err, "index %s: its first index is not finished: 'lectern index' "
-			   "resumes it", r->target);
+		buf_printf(r->err,
+			   "index %s: its first index is not finished: 'lectern index' "
+			   "resumes it",
+			   r->target);
 		return LEC_EVERSION;
 	}
 	if (o->check_only)
-		return LEC_OK;   /* compared in place; check_format says "rebuild" */
+		return LEC_OK; /* compared in place; check_format says "rebuild" */
 	if (!build && !(st = target_format(r, &fmt)) && strcmp(fmt, LEC_INDEX_FORMAT) != 0) {
 		build = 1;
 		if (*fmt && r->hooks && r->hooks->info) {
 			char msg[256];
-			snprintf(msg, sizeof(msg), "index format %s is not this lectern's (%s): "
-				 "rebuilding it from its notes, keeping its roots", fmt,
-				 LEC_INDEX_FORMAT);
+			snprintf(msg, sizeof(msg),
+				 "index format %s is not this lectern's (%s): "
+				 "rebuilding it from its notes, keeping its roots",
+				 fmt, LEC_INDEX_FORMAT);
 			r->hooks->info(r->hooks->ctx, msg);
 		}
 	}
@@ -1251,8 +1266,10 @@ static lec_status hold_target(struct run *r)
 		}
 		lec_status ost = xap_db_open(db, set.v[i].path, XAP_OPEN_WRITE);
 		if (ost == LEC_ELOCKED) {
-			buf_printf(r->err, "index %s is locked: another lectern index (or serve "
-				   "reindex) is writing it", r->target);
+			buf_printf(r->err,
+				   "index %s is locked: another lectern index (or serve "
+				   "reindex) is writing it",
+				   r->target);
 			st = ost;
 		}
 		if (ost)
@@ -1313,8 +1330,10 @@ static lec_status install_build(struct run *r)
 			r->stats->compacted++;
 		} else {
 			char msg[700];
-			snprintf(msg, sizeof(msg), "not compacted (%s); the index is complete, only "
-				 "larger", why);
+			snprintf(msg, sizeof(msg),
+				 "not compacted (%s); the index is complete, only "
+				 "larger",
+				 why);
 			warn(r, to, msg);
 		}
 		free(to);
@@ -1341,8 +1360,7 @@ static int index_exists(const char *index_dir)
 
 /* Refuse bad arguments before anything is created: a failed first run must
  * not leave an empty index behind. */
-static lec_status precheck(struct run *r, const char *index_dir, char *const *paths,
-			   size_t npaths)
+static lec_status precheck(struct run *r, const char *index_dir, char *const *paths, size_t npaths)
 {
 	struct stat sb;
 	for (size_t i = 0; i < npaths; i++) {
@@ -1369,8 +1387,10 @@ static lec_status precheck(struct run *r, const char *index_dir, char *const *pa
 	free(roots);
 	if (!known && npaths == 0) {
 		if (r->opts->check_only || r->opts->nforget == 0)
-			buf_printf(r->err, "no index at %s and no roots to index: give a directory, "
-				   "e.g. 'lectern index ~/notes'", index_dir);
+			buf_printf(r->err,
+				   "no index at %s and no roots to index: give a directory, "
+				   "e.g. 'lectern index ~/notes'",
+				   index_dir);
 		else
 			buf_printf(r->err, "no index at %s", index_dir);
 		return LEC_ENOTFOUND;
@@ -1398,14 +1418,18 @@ static lec_status plan_layout(struct run *r, const char *index_dir)
 	if (st)
 		return st;
 	if (r->layout.nlocal == 0) {
-		buf_printf(r->err, "index %s has only remote shards: it is searched here, and "
-			   "indexed where its shards live", index_dir);
+		buf_printf(r->err,
+			   "index %s has only remote shards: it is searched here, and "
+			   "indexed where its shards live",
+			   index_dir);
 		return LEC_EINVAL;
 	}
 	if (exists && r->opts->shards && r->opts->shards != r->layout.nlocal) {
-		buf_printf(r->err, "index %s has %zu local shard%s; --shards %u would move every "
-			   "note: index into a new --index directory instead", index_dir,
-			   r->layout.nlocal, r->layout.nlocal == 1 ? "" : "s", r->opts->shards);
+		buf_printf(r->err,
+			   "index %s has %zu local shard%s; --shards %u would move every "
+			   "note: index into a new --index directory instead",
+			   index_dir, r->layout.nlocal, r->layout.nlocal == 1 ? "" : "s",
+			   r->opts->shards);
 		return LEC_EINVAL;
 	}
 	return LEC_OK;
@@ -1462,13 +1486,15 @@ static lec_status say_refused(struct run *r, const char *path, const char *index
 static lec_status open_failed(struct run *r, const char *index_dir, const struct shard_entry *e,
 			      lec_status st, const char *why)
 {
-	lec_status refused = st == LEC_ELOCKED || st == LEC_EIO ? say_refused(r, e->path, index_dir)
-								 : LEC_OK;
+	lec_status refused =
+		st == LEC_ELOCKED || st == LEC_EIO ? say_refused(r, e->path, index_dir) : LEC_OK;
 	if (refused)
 		return refused;
 	if (st == LEC_ELOCKED)
-		buf_printf(r->err, "index %s is locked: another lectern index (or serve "
-			   "reindex) is writing it", index_dir);
+		buf_printf(r->err,
+			   "index %s is locked: another lectern index (or serve "
+			   "reindex) is writing it",
+			   index_dir);
 	else
 		buf_printf(r->err, "cannot open index %s%s%s: %s", index_dir,
 			   r->layout.nlocal > 1 ? " shard " : "",
@@ -1499,8 +1525,9 @@ static lec_status open_shards(struct run *r, const char *index_dir)
 		hmap_init(&sh->synonyms);
 		r->nshards++;
 		st = xap_db_open(sh->db, e->path,
-				 r->opts->check_only ? XAP_OPEN_READ
-				 : r->build ? XAP_OPEN_CREATE | XAP_OPEN_NO_SYNC : XAP_OPEN_CREATE);
+				 r->opts->check_only ? XAP_OPEN_READ :
+				 r->build            ? XAP_OPEN_CREATE | XAP_OPEN_NO_SYNC :
+						       XAP_OPEN_CREATE);
 		if (st)
 			return open_failed(r, r->target, e, st, xap_db_error(sh->db));
 	}
@@ -1522,9 +1549,11 @@ static lec_status check_format(struct run *r)
 						 LEC_INDEX_FORMAT, strlen(LEC_INDEX_FORMAT));
 		} else if (len && strcmp(val, LEC_INDEX_FORMAT) != 0) {
 			/* only a check gets here: an indexing run rebuilds it */
-			buf_printf(r->err, "index %s is in format %s, and this lectern reads format "
-				   "%s: 'lectern index' rebuilds it from its notes, keeping its roots",
-				   r->target, val, LEC_INDEX_FORMAT);
+			buf_printf(
+				r->err,
+				"index %s is in format %s, and this lectern reads format "
+				"%s: 'lectern index' rebuilds it from its notes, keeping its roots",
+				r->target, val, LEC_INDEX_FORMAT);
 			st = LEC_EVERSION;
 		}
 		free(val);
@@ -1652,7 +1681,8 @@ static lec_status finish(struct run *r)
 			int n = snprintf(now, sizeof(now), "%lld", (long long)time(NULL));
 			if (!(st = tx_begin(r, sh)))
 				st = xap_db_set_metadata(sh->db, LEC_META_LAST_INDEXED,
-							 strlen(LEC_META_LAST_INDEXED), now, (size_t)n);
+							 strlen(LEC_META_LAST_INDEXED), now,
+							 (size_t)n);
 		}
 		if (!st)
 			st = tx_commit(r, sh);
@@ -1751,7 +1781,8 @@ lec_status idx_run(const char *index_dir, char *const *paths, size_t npaths,
 	if (!st)
 		say_moved(&r);
 	if (!st && r.roots.map.n == 0 && r.roots.nscopes == 0) {
-		buf_printf(err, "no roots to index: give a directory, e.g. 'lectern index ~/notes'");
+		buf_printf(err,
+			   "no roots to index: give a directory, e.g. 'lectern index ~/notes'");
 		st = LEC_ENOTFOUND;
 	}
 	if (!st)

@@ -16,52 +16,52 @@
 #include <stdint.h>
 
 #include "buf.h"
-#include "limits.h"   /* IDX_MAX_JOBS */
+#include "limits.h" /* IDX_MAX_JOBS */
 #include "live.h"
 #include "status.h"
 
 struct idx_opts {
-	int check_only;         /* compare only: open read-only, write nothing */
-	const char *language;   /* default stemming language (NULL: english) */
-	char **forget;          /* roots to drop, with their notes */
+	int check_only;       /* compare only: open read-only, write nothing */
+	const char *language; /* default stemming language (NULL: english) */
+	char **forget;        /* roots to drop, with their notes */
 	size_t nforget;
-	unsigned shards;        /* local shards of a new index (0: 1); an existing
+	unsigned shards; /* local shards of a new index (0: 1); an existing
 	                         * index must have this many */
-	unsigned jobs;          /* worker threads (0: one per CPU, at most IDX_MAX_JOBS) */
-	int compact;            /* compact every local shard at the end (a fresh
+	unsigned jobs;   /* worker threads (0: one per CPU, at most IDX_MAX_JOBS) */
+	int compact;     /* compact every local shard at the end (a fresh
 	                         * build is installed compacted) */
-	int rebuild;            /* build the index anew from its roots, beside it,
+	int rebuild;     /* build the index anew from its roots, beside it,
 	                         * and put it in place when complete (build.h) */
 };
 
 _Static_assert(IDX_MAX_JOBS <= IDX_LIVE_SLOTS, "a slot of struct idx_live per worker");
 
 struct idx_stats {
-	uint64_t files;         /* notes seen by the walk */
+	uint64_t files; /* notes seen by the walk */
 	uint64_t added, updated, removed, unchanged;
-	uint64_t touched;       /* mtime changed, content not: record refreshed only */
-	uint64_t skipped;       /* binary, too large, unreadable */
+	uint64_t touched; /* mtime changed, content not: record refreshed only */
+	uint64_t skipped; /* binary, too large, unreadable */
 	uint64_t warnings;
-	uint64_t passages;      /* passages written in this run */
-	uint64_t bytes;         /* bytes of notes (re)indexed in this run */
-	uint64_t bytes_total;   /* bytes of all notes seen */
-	int interrupted;        /* stopped early by the stop flag; work so far committed */
-	uint64_t compacted;     /* local shards compacted at the end of the run */
+	uint64_t passages;    /* passages written in this run */
+	uint64_t bytes;       /* bytes of notes (re)indexed in this run */
+	uint64_t bytes_total; /* bytes of all notes seen */
+	int interrupted;      /* stopped early by the stop flag; work so far committed */
+	uint64_t compacted;   /* local shards compacted at the end of the run */
 	double seconds;
 	/* The work done (`lectern index --stats`), so that a test can check
 	 * that a run did only what it had to instead of timing it. */
-	uint64_t files_read;    /* files whose content was read */
-	uint64_t bytes_read;    /* their bytes */
-	uint64_t docs_written;  /* documents added or replaced */
-	uint64_t docs_deleted;  /* notes whose documents were deleted */
-	uint64_t commits;       /* transactions committed, over every shard */
+	uint64_t files_read;   /* files whose content was read */
+	uint64_t bytes_read;   /* their bytes */
+	uint64_t docs_written; /* documents added or replaced */
+	uint64_t docs_deleted; /* notes whose documents were deleted */
+	uint64_t commits;      /* transactions committed, over every shard */
 };
 
 struct idx_progress {
 	uint64_t done_files, total_files;
 	uint64_t done_bytes, total_bytes;
 	double elapsed;
-	const char *path;       /* the file being processed */
+	const char *path; /* the file being processed */
 };
 
 struct idx_hooks {
@@ -97,15 +97,15 @@ lec_status idx_run(const char *index_dir, char *const *paths, size_t npaths,
 
 /* What `lectern status` shows. Strings malloc'd; idx_info_release frees. */
 struct idx_info {
-	char **roots;           /* absolute paths */
-	char **root_langs;      /* per root: its stemming language, or NULL */
+	char **roots;      /* absolute paths */
+	char **root_langs; /* per root: its stemming language, or NULL */
 	size_t nroots;
 	uint64_t notes, passages, bytes_on_disk, note_bytes;
-	int64_t last_indexed;   /* Unix time, 0 if never */
+	int64_t last_indexed; /* Unix time, 0 if never */
 	char *format;
 	size_t local_shards, remote_shards;
-	size_t unavailable;     /* remote shards that could not be reached (not counted) */
-	int building;           /* a first index cut short: counts are of its build
+	size_t unavailable; /* remote shards that could not be reached (not counted) */
+	int building;       /* a first index cut short: counts are of its build
 	                         * (build.h), which 'lectern index' resumes */
 };
 lec_status idx_info_read(const char *index_dir, struct idx_info *info, struct buf *err);

@@ -723,12 +723,14 @@ static lec_status parse_body(struct note *note, char **heading_title)
 		st = spk_scan_people(note);
 	if (st)
 		return st;
-	if (note->format == NOTE_MARKDOWN && note_md_marks(note->src + note->body_start,
-							   note->len - note->body_start) >
-						     LEC_MAX_MARKDOWN_MARKS) {
+	if (note->format == NOTE_MARKDOWN &&
+	    note_md_marks(note->src + note->body_start, note->len - note->body_start) >
+		    LEC_MAX_MARKDOWN_MARKS) {
 		/* cmark's tree would take hundreds of bytes per mark, all at once */
-		st = note_warn(note, "over %u markdown marks (LEC_MAX_MARKDOWN_MARKS): read as "
-				     "plain text", (unsigned)LEC_MAX_MARKDOWN_MARKS);
+		st = note_warn(note,
+			       "over %u markdown marks (LEC_MAX_MARKDOWN_MARKS): read as "
+			       "plain text",
+			       (unsigned)LEC_MAX_MARKDOWN_MARKS);
 		if (!st)
 			st = note_txt_parse(note);
 	} else if (note->format == NOTE_MARKDOWN) {

@@ -101,7 +101,7 @@ struct builder {
 	size_t n, cap;
 	struct passage cur;
 	int open;
-	char *stack[LEC_MAX_HEADING_DEPTH + 1];   /* heading text per level 1..6 */
+	char *stack[LEC_MAX_HEADING_DEPTH + 1]; /* heading text per level 1..6 */
 	size_t presenters[16];
 	size_t npresenters;
 };
@@ -181,8 +181,9 @@ static lec_status flush_passage(struct builder *bd)
 static lec_status enter_heading(struct builder *bd, size_t block)
 {
 	const struct note_block *b = &bd->note->blocks[block];
-	int level = b->level < 1 ? 1 : b->level > LEC_MAX_HEADING_DEPTH ? LEC_MAX_HEADING_DEPTH
-									  : b->level;
+	int level = b->level < 1                     ? 1 :
+		    b->level > LEC_MAX_HEADING_DEPTH ? LEC_MAX_HEADING_DEPTH :
+						       b->level;
 	char *text;
 	lec_status st = passage_block_text(bd->note, block, LEC_MAX_HEADING_BYTES, &text);
 	if (st)
@@ -209,8 +210,8 @@ static lec_status add_block(struct builder *bd, size_t block)
 			return st;
 	}
 	uint32_t words = block_words(n, b);
-	int lone_heading = bd->cur.nblocks == 1 &&
-			   n->blocks[bd->cur.first_block].kind == NOTE_BLOCK_HEADING;
+	int lone_heading =
+		bd->cur.nblocks == 1 && n->blocks[bd->cur.first_block].kind == NOTE_BLOCK_HEADING;
 	/* a passage is cut near its target words (but a heading stays with its
 	 * first block), and always before it would span more than
 	 * LEC_MAX_PASSAGE_BYTES: blocks without words (or a gap of markup)

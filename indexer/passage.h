@@ -14,14 +14,14 @@
 #include "status.h"
 
 struct passage {
-	size_t first_block;     /* index into note.blocks */
+	size_t first_block; /* index into note.blocks */
 	size_t nblocks;
-	size_t start, end;      /* byte range in the file */
-	uint32_t line;          /* 1-based line of start */
+	size_t start, end; /* byte range in the file */
+	uint32_t line;     /* 1-based line of start */
 	uint32_t words;
-	char **headings;        /* heading path, outermost first (owned) */
+	char **headings; /* heading path, outermost first (owned) */
 	size_t nheadings;
-	size_t *speakers;       /* indexes into note.people, no duplicates (owned) */
+	size_t *speakers; /* indexes into note.people, no duplicates (owned) */
 	size_t nspeakers;
 };
 

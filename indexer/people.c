@@ -9,11 +9,10 @@
 #include "metakey.h"
 #include "note.h"
 
-
 /* Tables are keyed by their metadata key ("p:" + directory, or its hashed
  * form), so that loading needs no directory names. */
 struct dir_people {
-	struct hmap names;      /* initials -> malloc'd name */
+	struct hmap names; /* initials -> malloc'd name */
 	int dirty;
 };
 
@@ -139,8 +138,9 @@ lec_status people_save(struct people *p, xap_db *db)
 		while (hmap_next(&dp->names, &jt, &n))
 			if (n->value)
 				buf_printf(&b, "%s\t%s\n", n->key, (char *)n->value);
-		st = b.status ? LEC_ENOMEM
-			: xap_db_set_metadata(db, e->key, e->klen, b.data ? b.data : "", b.len);
+		st = b.status ?
+			     LEC_ENOMEM :
+			     xap_db_set_metadata(db, e->key, e->klen, b.data ? b.data : "", b.len);
 		buf_release(&b);
 		if (!st)
 			dp->dirty = 0;

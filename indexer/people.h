@@ -19,7 +19,7 @@
 struct note;
 
 struct people {
-	struct hmap dirs;       /* directory -> struct dir_people* */
+	struct hmap dirs; /* directory -> struct dir_people* */
 	pthread_mutex_t mu;
 };
 

@@ -175,9 +175,11 @@ static lec_status move_root(struct roots *rs, struct root *r, const char *path)
 	struct root *k = rootmap_by_id(&rs->known, r->id);
 	char *p1 = strdup(path), *p2 = strdup(path);
 	int still = exists(r->path);
-	if (!p1 || !p2 || asprintf(&msg, "%s -> %s%s", r->path, path,
-				   still ? " (the old directory is still there: a copy; 'lectern "
-					   "index OLD' makes it a root of its own)" : "") < 0) {
+	if (!p1 || !p2 ||
+	    asprintf(&msg, "%s -> %s%s", r->path, path,
+		     still ? " (the old directory is still there: a copy; 'lectern "
+			     "index OLD' makes it a root of its own)" :
+			     "") < 0) {
 		free(p1);
 		free(p2);
 		return LEC_ENOMEM;
@@ -228,18 +230,21 @@ lec_status roots_plan(struct roots *rs, char *const *paths, size_t npaths, struc
 	return st;
 }
 
-lec_status roots_apply_lang(struct roots *rs, const char *lang, char *const *paths,
-			    size_t npaths, struct buf *err)
+lec_status roots_apply_lang(struct roots *rs, const char *lang, char *const *paths, size_t npaths,
+			    struct buf *err)
 {
 	if (!lang)
 		return LEC_OK;
 	if (!stemmer_known(lang)) {
-		buf_printf(err, "--lang %s: not a Snowball language (e.g. english, french, de)", lang);
+		buf_printf(err, "--lang %s: not a Snowball language (e.g. english, french, de)",
+			   lang);
 		return LEC_EINVAL;
 	}
 	if (npaths == 0) {
-		buf_printf(err, "--lang applies to the roots given with it: "
-			   "lectern index --lang %s DIR", lang);
+		buf_printf(err,
+			   "--lang applies to the roots given with it: "
+			   "lectern index --lang %s DIR",
+			   lang);
 		return LEC_EINVAL;
 	}
 	/* remember the canonical name ("fr" -> "french") */
@@ -255,7 +260,8 @@ lec_status roots_apply_lang(struct roots *rs, const char *lang, char *const *pat
 			if (is_root(rs->map.v[k].path, paths[i]))
 				r = &rs->map.v[k];
 		if (!r) {
-			buf_printf(err, "--lang applies to roots, and %s is inside a root", paths[i]);
+			buf_printf(err, "--lang applies to roots, and %s is inside a root",
+				   paths[i]);
 			return LEC_EINVAL;
 		}
 		if (r->lang && strcmp(r->lang, name) == 0)
@@ -293,8 +299,7 @@ int roots_in_scope(const struct roots *rs, const char *path)
 
 int roots_forgotten(const struct roots *rs, const char *path)
 {
-	return under_any(path, rs->forgotten, rs->nforgotten) &&
-	       !rootmap_holding(&rs->map, path);
+	return under_any(path, rs->forgotten, rs->nforgotten) && !rootmap_holding(&rs->map, path);
 }
 
 lec_status roots_key(const struct roots *rs, const char *path, char **out)

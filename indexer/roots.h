@@ -13,22 +13,22 @@
 #include "xap.h"
 
 struct roots {
-	struct rootmap map;     /* the roots, as this run leaves them */
-	struct rootmap known;   /* the roots as loaded: every stored key resolves */
-	char **relang;          /* roots whose language changed: their notes are redone */
+	struct rootmap map;   /* the roots, as this run leaves them */
+	struct rootmap known; /* the roots as loaded: every stored key resolves */
+	char **relang;        /* roots whose language changed: their notes are redone */
 	size_t nrelang;
-	char **scopes;          /* what this run walks */
+	char **scopes; /* what this run walks */
 	size_t nscopes;
-	char **forgotten;       /* dropped roots: their notes are removed, not walked */
+	char **forgotten; /* dropped roots: their notes are removed, not walked */
 	size_t nforgotten;
-	char **moved;           /* "OLD -> NEW" for each root found at a new path */
+	char **moved; /* "OLD -> NEW" for each root found at a new path */
 	size_t nmoved;
 	/* set by the caller of roots_plan (may be NULL): whether directory
 	 * `dir` holds the notes of root r as the index knows them (a copy) */
 	int (*is_copy)(void *ctx, const struct root *r, const char *dir);
 	void *is_copy_ctx;
-	int changed;            /* the list changed: save it */
-	int from_db;            /* loaded from a database, not the roots file */
+	int changed; /* the list changed: save it */
+	int from_db; /* loaded from a database, not the roots file */
 };
 
 void roots_init(struct roots *rs);
@@ -58,8 +58,8 @@ lec_status roots_plan(struct roots *rs, char *const *paths, size_t npaths, struc
 /* --lang LANG for the roots named on the command line (each must be a
  * root); a root whose language changes has its notes indexed again. NULL
  * lang: nothing to do. */
-lec_status roots_apply_lang(struct roots *rs, const char *lang, char *const *paths,
-			    size_t npaths, struct buf *err);
+lec_status roots_apply_lang(struct roots *rs, const char *lang, char *const *paths, size_t npaths,
+			    struct buf *err);
 
 /* The stemming language of the root holding path (the longest one that has
  * a language), or NULL for the default. */

@@ -22,9 +22,9 @@ struct verify {
 	size_t problems;
 	struct rootmap roots;
 	int have_roots;
-	const char *db_path;    /* the shard being read */
+	const char *db_path; /* the shard being read */
 	xap_db *db;
-	uint64_t records;       /* f: records of the shard */
+	uint64_t records; /* f: records of the shard */
 };
 
 static void problem(struct verify *v, const char *where, const char *fmt, ...)
@@ -61,9 +61,9 @@ static void check_document(struct verify *v, const char *key, xap_docid did,
 	for (size_t i = 0; i < t.n; i++) {
 		free(val);
 		val = NULL;
-		if (xap_db_document_value(v->db, did, LEC_SLOT_PASSAGE0 + (unsigned)i, &val, &len) ||
-		    precord_decode(&p, val, len) != LEC_OK ||
-		    (fr->size && p.end > fr->size)) {
+		if (xap_db_document_value(v->db, did, LEC_SLOT_PASSAGE0 + (unsigned)i, &val,
+					  &len) ||
+		    precord_decode(&p, val, len) != LEC_OK || (fr->size && p.end > fr->size)) {
 			problem(v, key, "the record of its passage %zu is damaged", i);
 			break;
 		}
@@ -88,8 +88,8 @@ static int on_record(void *ctx, const char *mkey, size_t mklen, const char *val,
 	size_t nlen;
 	v->records++;
 	if (filerec_decode(mkey, mklen, val, vlen, &fr, &nkey, &nlen)) {
-		problem(v, v->db_path, "the record %.*s is damaged", (int)(mklen > 200 ? 200 : mklen),
-			mkey);
+		problem(v, v->db_path, "the record %.*s is damaged",
+			(int)(mklen > 200 ? 200 : mklen), mkey);
 		return 0;
 	}
 	char *key = strndup(nkey, nlen), *path = NULL, term[20];
@@ -148,9 +148,10 @@ static void check_shard(struct verify *v, const char *path)
 	char *what = NULL, *table = NULL, where[4200];
 	lec_status st = xap_check(path, &errors, &what, &table);
 	if (!st && errors) {
-		snprintf(where, sizeof(where), "%s%s%s", path, table ? "/" : "", table ? table : "");
-		problem(v, where, "%s (%zu problem%s found by Xapian's check)", what ? what : "damaged",
-			errors, errors == 1 ? "" : "s");
+		snprintf(where, sizeof(where), "%s%s%s", path, table ? "/" : "",
+			 table ? table : "");
+		problem(v, where, "%s (%zu problem%s found by Xapian's check)",
+			what ? what : "damaged", errors, errors == 1 ? "" : "s");
 	} else if (!st) {
 		read_shard(v, path);
 	}

@@ -445,8 +445,8 @@ static bool is_ignored(const struct walker *w, bool is_dir)
 {
 	const struct ign_set *const kinds[] = { w->lectern, w->dot, w->repo.ignore,
 						w->repo.exclude };
-	enum ign_verdict v = ign_check_first(kinds, sizeof(kinds) / sizeof(kinds[0]), w->path + 1,
-					     is_dir);
+	enum ign_verdict v =
+		ign_check_first(kinds, sizeof(kinds) / sizeof(kinds[0]), w->path + 1, is_dir);
 
 	if (v == IGN_NONE)
 		v = ign_check(w->user_rules, relpath(w), is_dir);

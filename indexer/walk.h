@@ -40,10 +40,10 @@
 #include "status.h"
 
 struct walk_entry {
-	const char *path;       /* absolute path (root joined with the relative path) */
-	const char *relpath;    /* path relative to the root */
+	const char *path;    /* absolute path (root joined with the relative path) */
+	const char *relpath; /* path relative to the root */
 	uint64_t size;
-	int64_t mtime_ns;       /* st_mtim as nanoseconds since the epoch */
+	int64_t mtime_ns; /* st_mtim as nanoseconds since the epoch */
 	dev_t dev;
 	ino_t ino;
 };

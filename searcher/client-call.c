@@ -61,13 +61,15 @@ static lec_status check_peer(int fd, const char *socket_path, struct buf *err)
 	uid_t uid;
 	if (sock_peer_allowed(fd, &uid))
 		return LEC_OK;
-	buf_printf(err, "the process listening on %s runs as uid %ld, not as us or root: "
-			"refusing its answers", socket_path, uid == (uid_t)-1 ? -1L : (long)uid);
+	buf_printf(err,
+		   "the process listening on %s runs as uid %ld, not as us or root: "
+		   "refusing its answers",
+		   socket_path, uid == (uid_t)-1 ? -1L : (long)uid);
 	return LEC_EPERM;
 }
 
-lec_status client_call(const char *socket_path, int chosen, const json_t *request,
-		       int timeout_ms, json_t **reply, struct buf *err)
+lec_status client_call(const char *socket_path, int chosen, const json_t *request, int timeout_ms,
+		       json_t **reply, struct buf *err)
 {
 	struct buf out, in;
 	size_t len = 0;

@@ -18,7 +18,7 @@
  * must not be trusted. LEC_ENOTFOUND: no daemon there; LEC_EIO: no usable
  * reply within timeout_ms of silence. A reply with "ok":false is LEC_OK:
  * the caller reads its error. */
-lec_status client_call(const char *socket_path, int chosen, const json_t *request,
-		       int timeout_ms, json_t **reply, struct buf *err);
+lec_status client_call(const char *socket_path, int chosen, const json_t *request, int timeout_ms,
+		       json_t **reply, struct buf *err);
 
 #endif

@@ -81,7 +81,8 @@ static char **jp_strv(struct jp *p, const json_t *o, const char *key, size_t *n)
 		p->st = LEC_ENOMEM;
 		return NULL;
 	}
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		if (!json_is_string(v)) {
 			p->st = LEC_EINVAL;
 			break;
@@ -105,15 +106,17 @@ static void jp_highlights(struct jp *p, const json_t *h, struct search_hit *hit)
 		p->st = LEC_ENOMEM;
 		return;
 	}
-	json_array_foreach(a, i, r) {
+	json_array_foreach(a, i, r)
+	{
 		const json_t *off = json_array_get(r, 0), *len = json_array_get(r, 1);
 		if (!json_is_integer(off) || !json_is_integer(len) || json_integer_value(off) < 0 ||
 		    json_integer_value(len) < 0) {
 			p->st = LEC_EINVAL;
 			return;
 		}
-		hit->highlights[hit->nhighlights++] = (struct search_range){
-			(size_t)json_integer_value(off), (size_t)json_integer_value(len) };
+		hit->highlights[hit->nhighlights++] =
+			(struct search_range){ (size_t)json_integer_value(off),
+					       (size_t)json_integer_value(len) };
 	}
 }
 
@@ -127,7 +130,8 @@ static void jp_occurrences(struct jp *p, const json_t *h, struct search_hit *hit
 		p->st = LEC_ENOMEM;
 		return;
 	}
-	json_array_foreach(a, i, o) {
+	json_array_foreach(a, i, o)
+	{
 		struct search_occurrence *oc = &hit->occ[hit->nocc];
 		oc->line = (uint32_t)jp_uint(p, o, "line", 0);
 		oc->col = (uint32_t)jp_uint(p, o, "col", 0);
@@ -151,18 +155,21 @@ static void jp_ctx_highlights(struct jp *p, const json_t *h, struct search_hit *
 		p->st = LEC_ENOMEM;
 		return;
 	}
-	json_array_foreach(a, i, r) {
+	json_array_foreach(a, i, r)
+	{
 		const json_t *ln = json_array_get(r, 0), *off = json_array_get(r, 1),
 			     *len = json_array_get(r, 2);
 		if (!json_is_integer(ln) || !json_is_integer(off) || !json_is_integer(len) ||
 		    json_integer_value(ln) < 0 || json_integer_value(off) < 0 ||
-		    json_integer_value(len) < 0 || (size_t)json_integer_value(ln) >= hit->ncontext) {
+		    json_integer_value(len) < 0 ||
+		    (size_t)json_integer_value(ln) >= hit->ncontext) {
 			p->st = LEC_EINVAL;
 			return;
 		}
-		hit->ctx_hl[hit->nctx_hl++] = (struct search_ctx_range){
-			(uint32_t)json_integer_value(ln), (size_t)json_integer_value(off),
-			(size_t)json_integer_value(len) };
+		hit->ctx_hl[hit->nctx_hl++] =
+			(struct search_ctx_range){ (uint32_t)json_integer_value(ln),
+						   (size_t)json_integer_value(off),
+						   (size_t)json_integer_value(len) };
 	}
 }
 
@@ -202,7 +209,8 @@ static void jp_warnings(struct jp *p, const json_t *reply, struct search_result 
 	if (p->st || !json_is_array(w) || json_array_size(w) == 0)
 		return;
 	buf_init(&b, LEC_MAX_CLIENT_OUTPUT);
-	json_array_foreach(w, i, line) {
+	json_array_foreach(w, i, line)
+	{
 		if (json_is_string(line))
 			buf_printf(&b, "%s%s", b.len ? "\n" : "", json_string_value(line));
 	}
@@ -231,7 +239,8 @@ lec_status client_result_from_json(const json_t *reply, struct search_result *re
 	if (!p.st && json_array_size(hits) &&
 	    !(res->hits = calloc(json_array_size(hits), sizeof(*res->hits))))
 		p.st = LEC_ENOMEM;
-	json_array_foreach(hits, i, h) {
+	json_array_foreach(hits, i, h)
+	{
 		if (p.st)
 			break;
 		/* counted first: a half-filled hit is still released */
@@ -273,8 +282,9 @@ static lec_status read_line(int fd, struct buf *in, size_t *consumed, const char
 	}
 	size_t scanned = 0;
 	for (;;) {
-		const char *nl = in->len > scanned ? memchr(in->data + scanned, '\n', in->len - scanned)
-						   : NULL;
+		const char *nl = in->len > scanned ?
+					 memchr(in->data + scanned, '\n', in->len - scanned) :
+					 NULL;
 		if (nl) {
 			*line = in->data;
 			*len = (size_t)(nl - in->data);
@@ -300,8 +310,7 @@ static lec_status read_line(int fd, struct buf *in, size_t *consumed, const char
 }
 
 /* The requests: a ping and the find, one line each. */
-static lec_status requests(const struct search_req *req, const char *index_dir,
-			   struct buf *out)
+static lec_status requests(const struct search_req *req, const char *index_dir, struct buf *out)
 {
 	json_t *ping = json_pack("{s:i, s:s}", "id", 1, "op", "ping");
 	json_t *find = proto_find_request(2, req, index_dir, req->on_hit != NULL);
@@ -355,7 +364,8 @@ static lec_status keep_hits(struct search_result *res, struct search_result *lin
 	 * nothing to copy (memcpy from NULL is undefined even for 0 bytes) */
 	if (!line->nhits)
 		return LEC_OK;
-	struct search_hit *v = vec_reserve(res->hits, cap, res->nhits + line->nhits, sizeof(*v), 16);
+	struct search_hit *v =
+		vec_reserve(res->hits, cap, res->nhits + line->nhits, sizeof(*v), 16);
 	if (!v)
 		return LEC_ENOMEM;
 	res->hits = v;

@@ -91,9 +91,10 @@ static void print_fallback_left(const struct search_result *res, enum emit_forma
 		fprintf(stderr, "lectern: no passage matches the whole query; the count is of "
 				"passages matching some of its words\n");
 	else if (fmt == EMIT_VIMGREP)
-		fprintf(stderr, "lectern: no passage matches the whole query; %s%llu passage%s "
-				"matching some of its words left out (vimgrep lists only matches; "
-				"--format text or --json shows them)\n",
+		fprintf(stderr,
+			"lectern: no passage matches the whole query; %s%llu passage%s "
+			"matching some of its words left out (vimgrep lists only matches; "
+			"--format text or --json shows them)\n",
 			res->total_exact ? "" : "about ", (unsigned long long)res->total,
 			res->total == 1 ? "" : "s");
 }
@@ -115,7 +116,8 @@ static void print_notes(const struct search_result *res, const struct find_opts 
 		return;
 	for (const char *p = res->warnings, *nl; p && *p; p = nl ? nl + 1 : p + strlen(p)) {
 		nl = strchr(p, '\n');
-		fprintf(stderr, "lectern: warning: %.*s\n", (int)(nl ? nl - p : (long)strlen(p)), p);
+		fprintf(stderr, "lectern: warning: %.*s\n", (int)(nl ? nl - p : (long)strlen(p)),
+			p);
 	}
 	if (fo->explain && res->explain) {
 		fprintf(out, "query: %s\n", res->explain);
@@ -132,9 +134,10 @@ static void print_notes(const struct search_result *res, const struct find_opts 
 	}
 	if (res->relaxed && hits && fmt != EMIT_COUNT) {
 		int c = color && out == stdout;
-		fprintf(out, "%s%sno passage matches the whole query; passages matching some of its "
-			     "words%s%s:%s\n", c ? "\033[33m" : "", who,
-			fo->explain && res->relaxed_query ? " " : "",
+		fprintf(out,
+			"%s%sno passage matches the whole query; passages matching some of its "
+			"words%s%s:%s\n",
+			c ? "\033[33m" : "", who, fo->explain && res->relaxed_query ? " " : "",
 			fo->explain && res->relaxed_query ? res->relaxed_query : "",
 			c ? "\033[0m" : "");
 		printed |= out == stdout;
@@ -151,17 +154,17 @@ struct printer {
 	const struct find_opts *fo;
 	enum emit_format fmt;
 	struct emit_opts eo;
-	struct buf out;         /* one hit's bytes */
-	uint64_t printed;       /* hits */
-	size_t stale;           /* stale hits (vimgrep lists no place for them) */
-	int noted;              /* print_notes is done */
-	int failed;             /* writing failed: stop */
+	struct buf out;   /* one hit's bytes */
+	uint64_t printed; /* hits */
+	size_t stale;     /* stale hits (vimgrep lists no place for them) */
+	int noted;        /* print_notes is done */
+	int failed;       /* writing failed: stop */
 	/* --sort path of a page, --sort date: the search gives hits in rank
 	 * order, so they are kept (their contents moved here, owned by the printer:
 	 * search_hit_release each) and printed sorted at the end */
 	int keeping;
-	int begun;              /* JSON: the begin line is out */
-	const char *query;      /* for the begin line */
+	int begun;         /* JSON: the begin line is out */
+	const char *query; /* for the begin line */
 	struct search_hit *kept;
 	size_t nkept, kcap;
 };
@@ -236,7 +239,9 @@ static void show_kept(struct printer *p, const struct search_result *res)
 		to = from + (size_t)fo->limit;
 	if (p->nkept)
 		qsort(p->kept, p->nkept, sizeof(*p->kept),
-		      !by_date ? cmp_place : fo->sort[0] == '-' ? cmp_date_desc : cmp_date);
+		      !by_date           ? cmp_place :
+		      fo->sort[0] == '-' ? cmp_date_desc :
+					   cmp_date);
 	for (size_t i = 0; i < p->nkept; i++) {
 		if (!p->failed && i >= from && i < to)
 			show_hit(p, res, &p->kept[i]);
@@ -342,14 +347,14 @@ static void make_req(struct search_req *req, const struct find_opts *fo, enum em
 
 /* Search through the daemon when one runs, else (or for what it left) here;
  * the hits go to the printer. */
-static lec_status search(const struct find_opts *fo, const char *index_dir,
-			 struct search_req *req, struct search_result *res, struct buf *err)
+static lec_status search(const struct find_opts *fo, const char *index_dir, struct search_req *req,
+			 struct search_result *res, struct buf *err)
 {
 	struct searcher *s = NULL;
 	uint64_t given = 0;
-	lec_status st = fo->no_daemon || fo->rank_all
-				? LEC_ENOTFOUND
-				: try_daemon(fo, index_dir, req, res, &given, err);
+	lec_status st = fo->no_daemon || fo->rank_all ?
+				LEC_ENOTFOUND :
+				try_daemon(fo, index_dir, req, res, &given, err);
 	struct printer *p = req->on_hit_ctx;
 	if (!st || st == LEC_EPERM || p->failed)
 		return st;
@@ -379,7 +384,8 @@ static int print_end(struct printer *pr, const struct search_result *res, int js
 	if (pr->fmt == EMIT_JSON)
 		emit_end(&pr->out, pr->printed);
 	emit_summary(&pr->out, res, pr->printed);
-	return pr->out.status || fwrite(pr->out.data, 1, pr->out.len, stdout) != pr->out.len ? -1 : 0;
+	return pr->out.status || fwrite(pr->out.data, 1, pr->out.len, stdout) != pr->out.len ? -1 :
+											       0;
 }
 
 static int run_find(const struct find_opts *fo, char **args, size_t nargs)
@@ -421,7 +427,8 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 	struct search_req req;
 	make_req(&req, fo, fmt, query, nargs);
 	pr.keeping = ((!strcmp(fo->sort, "path") && !req.all) || !strcmp(fo->sort, "date") ||
-		      !strcmp(fo->sort, "-date")) && !fo->quiet;
+		      !strcmp(fo->sort, "-date")) &&
+		     !fo->quiet;
 	req.on_hit = print_hit;
 	req.on_hit_ctx = &pr;
 	lec_status st = search(fo, index_dir, &req, &res, &err);
@@ -448,17 +455,20 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 	/* vimgrep lists occurrences, and a stale hit has none to list: say so
 	 * rather than print nothing for a query --count says matches */
 	if (fmt == EMIT_VIMGREP && pr.stale && !fo->quiet)
-		fprintf(stderr, "lectern: %zu matching passage%s left out: %s changed or "
-			"missing since indexing (run 'lectern index')\n", pr.stale,
-			pr.stale == 1 ? "" : "s", pr.stale == 1 ? "its file" : "their files");
+		fprintf(stderr,
+			"lectern: %zu matching passage%s left out: %s changed or "
+			"missing since indexing (run 'lectern index')\n",
+			pr.stale, pr.stale == 1 ? "" : "s",
+			pr.stale == 1 ? "its file" : "their files");
 	/* found: something matched the query as written. A fallback (hits
 	 * holding some of its words) is shown, but is not that: exit 1 in
 	 * every format, as for the daemon's answer (docs/query-language.md) */
 	if (res.relaxed)
 		code = LEC_EXIT_NOTHING;
 	else
-		code = (fmt == EMIT_COUNT && !fo->quiet ? res.total : pr.printed) ? LEC_EXIT_OK
-										   : LEC_EXIT_NOTHING;
+		code = (fmt == EMIT_COUNT && !fo->quiet ? res.total : pr.printed) ?
+			       LEC_EXIT_OK :
+			       LEC_EXIT_NOTHING;
 done:
 	if (fflush(stdout) != 0)
 		code = LEC_EXIT_ERROR;
@@ -478,32 +488,43 @@ int cmd_find(int argc, char **argv)
 {
 	struct find_opts fo = { .limit = 10, .sort = "rank" };
 	const struct opt opts[] = {
-		OPT_INT_('n', "limit", &fo.limit, "N", "show the N best passages (default 10)", 1, 1000000),
-		OPT_INT_(0, "offset", &fo.offset, "N", "skip the N best passages first", 0, 100000000),
+		OPT_INT_('n', "limit", &fo.limit, "N", "show the N best passages (default 10)", 1,
+			 1000000),
+		OPT_INT_(0, "offset", &fo.offset, "N", "skip the N best passages first", 0,
+			 100000000),
 		OPT_FLAG_('a', "all", &fo.all, "every matching passage"),
 		OPT_FLAG_('l', "files", &fo.files, "only the files, best first"),
 		OPT_FLAG_('c', "count", &fo.count, "only the number of matching passages"),
-		OPT_INT_('C', "context", &fo.context, "N", "show N lines around each match", 0, 1000),
-		OPT_CHOICE_(0, "format", &fo.format, "FMT", "text (default), vimgrep or json", "text|vimgrep|json"),
+		OPT_INT_('C', "context", &fo.context, "N", "show N lines around each match", 0,
+			 1000),
+		OPT_CHOICE_(0, "format", &fo.format, "FMT", "text (default), vimgrep or json",
+			    "text|vimgrep|json"),
 		OPT_FLAG_(0, "json", &fo.json, "JSON lines, same as --format json"),
-		OPT_STRING_(0, "sort", &fo.sort, "ORDER", "rank (default: best first), date (oldest note first), -date (newest first) or path (by path and line)"),
-		OPT_FLAG_('q', "quiet", &fo.quiet, "print nothing: the exit status says whether anything matched"),
+		OPT_STRING_(
+			0, "sort", &fo.sort, "ORDER",
+			"rank (default: best first), date (oldest note first), -date (newest first) or path (by path and line)"),
+		OPT_FLAG_('q', "quiet", &fo.quiet,
+			  "print nothing: the exit status says whether anything matched"),
 		OPT_STRING_(0, "color", &fo.color, "WHEN", "auto (default), always or never"),
 		OPT_FLAG_(0, "phrase", &fo.phrase, "the whole query is one phrase"),
 		OPT_FLAG_(0, "strict-query", &fo.strict, "fail (exit 2) on query syntax errors"),
 		OPT_FLAG_(0, "explain", &fo.explain, "print how the query was understood"),
 		OPT_FLAG_(0, "fix", &fo.fix, "search for the \"did you mean\" suggestion"),
 		OPT_STRING_(0, "index", &fo.index, "DIR", "the index directory"),
-		OPT_STRING_(0, "socket", &fo.socket, "PATH", "the daemon's socket (default: lectern serve's)"),
-		OPT_FLAG_(0, "no-daemon", &fo.no_daemon, "open the index here even if a daemon runs"),
-		OPT_FLAG_(0, "rank-all", &fo.rank_all, "score every passage of every matching note before ranking (slow: to check the ranking; implies --no-daemon)"),
+		OPT_STRING_(0, "socket", &fo.socket, "PATH",
+			    "the daemon's socket (default: lectern serve's)"),
+		OPT_FLAG_(0, "no-daemon", &fo.no_daemon,
+			  "open the index here even if a daemon runs"),
+		OPT_FLAG_(
+			0, "rank-all", &fo.rank_all,
+			"score every passage of every matching note before ranking (slow: to check the ranking; implies --no-daemon)"),
 		OPT_END_(),
 	};
 	char **args = NULL, err[512];
 	size_t nargs = 0;
 	/* `lectern find smoosh -flatten`: the shell's -word is a query word */
-	enum opt_result r = opt_parse_flags(opts, OPT_DASH_WORDS, argc, argv, &args, &nargs, err,
-					    sizeof(err));
+	enum opt_result r =
+		opt_parse_flags(opts, OPT_DASH_WORDS, argc, argv, &args, &nargs, err, sizeof(err));
 	if (r == OPT_HELP) {
 		opt_usage(stdout, usage_line, summary, opts);
 		return LEC_EXIT_OK;
@@ -515,7 +536,8 @@ int cmd_find(int argc, char **argv)
 			   strncmp(err, "unknown option '--", 18);
 		lec_error("find: %s%s", r == OPT_ERROR ? err : "no query given",
 			  dash ? " (a word starting with '-' is query text after the first query "
-				 "word or after '--': lectern find -- -word ...)" : "");
+				 "word or after '--': lectern find -- -word ...)" :
+				 "");
 		opt_usage(stderr, usage_line, NULL, opts);
 		free(args);
 		return LEC_EXIT_ERROR;

@@ -25,8 +25,10 @@ int cmd_lsp(int argc, char **argv)
 	struct lsp_opts lo = { 0 };
 	const struct opt opts[] = {
 		OPT_STRING_(0, "index", &lo.index, "DIR", "the index directory"),
-		OPT_STRING_(0, "socket", &lo.socket, "PATH", "the daemon's socket (default: lectern serve's)"),
-		OPT_FLAG_(0, "no-daemon", &lo.no_daemon, "search the index in this process; no daemon"),
+		OPT_STRING_(0, "socket", &lo.socket, "PATH",
+			    "the daemon's socket (default: lectern serve's)"),
+		OPT_FLAG_(0, "no-daemon", &lo.no_daemon,
+			  "search the index in this process; no daemon"),
 		OPT_FLAG_(0, "no-start", &lo.no_start, "use a running daemon, but start none"),
 		OPT_END_(),
 	};

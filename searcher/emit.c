@@ -64,7 +64,8 @@ static void emit_context(struct buf *b, const struct search_hit *h, const struct
 		size_t nr = 0;
 		for (; k < h->nctx_hl && h->ctx_hl[k].line == i; k++)
 			if (nr < sizeof(r) / sizeof(r[0]))
-				r[nr++] = (struct search_range){ h->ctx_hl[k].off, h->ctx_hl[k].len };
+				r[nr++] =
+					(struct search_range){ h->ctx_hl[k].off, h->ctx_hl[k].len };
 		put_color(b, o, C_LINE);
 		buf_printf(b, "%6u%c", ln, ln == h->line ? ':' : '-');
 		put_color(b, o, C_OFF);
@@ -92,8 +93,8 @@ static void emit_text_hit(struct buf *b, const struct search_hit *h, const struc
 	if (h->stale) {
 		put_color(b, o, C_DIM);
 		buf_puts(b, h->missing ? "  [missing: no such file here (moved, deleted, or "
-					 "indexed on another machine)]"
-				       : "  [stale: the file changed since it was indexed]");
+					 "indexed on another machine)]" :
+					 "  [stale: the file changed since it was indexed]");
 		put_color(b, o, C_OFF);
 	}
 	buf_putc(b, '\n');
@@ -101,7 +102,8 @@ static void emit_text_hit(struct buf *b, const struct search_hit *h, const struc
 		emit_context(b, h, o);
 	} else if (h->snippet) {
 		buf_puts(b, "    ");
-		put_highlighted(b, h->snippet, strlen(h->snippet), h->highlights, h->nhighlights, o);
+		put_highlighted(b, h->snippet, strlen(h->snippet), h->highlights, h->nhighlights,
+				o);
 		buf_putc(b, '\n');
 	}
 }
@@ -164,15 +166,13 @@ json_t *emit_hit_json(const struct search_hit *h, const struct emit_opts *o)
 	json_t *hl = json_array();
 	for (size_t i = 0; hl && i < h->nhighlights; i++)
 		json_array_append_new(hl, json_pack("[I,I]", (json_int_t)h->highlights[i].off,
-						     (json_int_t)h->highlights[i].len));
-	json_t *j = json_pack("{s:o, s:o, s:i, s:i, s:o, s:f, s:o, s:o, s:o, s:o, s:o, s:b}",
-			      "path", jstr(h->path), "shown_path", jstr(shown(h->path, o)),
-			      "line", (int)h->line, "col", (int)h->col,
-			      "headings", str_array(h->headings, h->nheadings),
-			      "score", h->score, "snippet", jstr(h->snippet), "highlights", hl,
-			      "title", jstr(h->title), "date", jstr(h->date),
-			      "speakers", str_array(h->speakers, h->nspeakers),
-			      "stale", h->stale);
+						    (json_int_t)h->highlights[i].len));
+	json_t *j = json_pack(
+		"{s:o, s:o, s:i, s:i, s:o, s:f, s:o, s:o, s:o, s:o, s:o, s:b}", "path",
+		jstr(h->path), "shown_path", jstr(shown(h->path, o)), "line", (int)h->line, "col",
+		(int)h->col, "headings", str_array(h->headings, h->nheadings), "score", h->score,
+		"snippet", jstr(h->snippet), "highlights", hl, "title", jstr(h->title), "date",
+		jstr(h->date), "speakers", str_array(h->speakers, h->nspeakers), "stale", h->stale);
 	if (j) {
 		json_object_set_new(j, "missing", json_boolean(h->missing));
 		/* holds only some of the query's words: marked wherever it goes
@@ -254,8 +254,8 @@ static json_t *str_or_null(const char *s)
 
 void emit_begin(struct buf *b, const char *query)
 {
-	put_json_line(b, json_pack("{s:s, s:i, s:o}", "type", "begin", "version",
-				   EMIT_JSON_VERSION, "query", jstr(query)));
+	put_json_line(b, json_pack("{s:s, s:i, s:o}", "type", "begin", "version", EMIT_JSON_VERSION,
+				   "query", jstr(query)));
 }
 
 void emit_end(struct buf *b, uint64_t shown)

@@ -8,12 +8,18 @@
 #include "buf.h"
 #include "search.h"
 
-enum emit_format { EMIT_TEXT, EMIT_VIMGREP, EMIT_JSON, EMIT_FILES, EMIT_COUNT };
+enum emit_format {
+	EMIT_TEXT,
+	EMIT_VIMGREP,
+	EMIT_JSON,
+	EMIT_FILES,
+	EMIT_COUNT
+};
 
 struct emit_opts {
 	enum emit_format format;
-	int color;              /* ANSI colours (text and vimgrep) */
-	const char *cwd;        /* paths under it are shown relative; NULL: absolute */
+	int color;       /* ANSI colours (text and vimgrep) */
+	const char *cwd; /* paths under it are shown relative; NULL: absolute */
 };
 
 /* Append the whole result in `format` to out (sticky buf errors). */

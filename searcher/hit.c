@@ -30,14 +30,14 @@ struct hit_reader {
 	int have_rec;
 	struct precord prec;
 	struct match_text text;
-	struct segmap map;      /* of a relocated passage */
+	struct segmap map; /* of a relocated passage */
 	/* the last file read, kept for the next hit in the same file:
 	 * fdata[wlo, flen) are its bytes (fdata[0, wlo) is never read) */
 	char *fpath, *fdata;
 	size_t wlo, flen;
-	uint64_t fsize;         /* the file's size */
-	int fwhole;             /* fdata is the whole file (a changed note) */
-	size_t wstart, wend, waround;  /* what the window was read for */
+	uint64_t fsize;               /* the file's size */
+	int fwhole;                   /* fdata is the whole file (a changed note) */
+	size_t wstart, wend, waround; /* what the window was read for */
 	lec_status fstatus;
 	/* a line that starts before the window (a long line: a note without
 	 * line breaks), so that each of its hits does not look for its start
@@ -45,11 +45,15 @@ struct hit_reader {
 	struct {
 		char *path;
 		size_t start, upto;
-		char *head;     /* the first bytes of the line at head_at (line_head) */
+		char *head; /* the first bytes of the line at head_at (line_head) */
 		size_t head_at, head_len;
 	} ll;
 	/* term frequencies for the best hit of a relocated passage */
-	struct { char word[32]; size_t len; uint32_t tf; } tf[16];
+	struct {
+		char word[32];
+		size_t len;
+		uint32_t tf;
+	} tf[16];
 	size_t ntf;
 };
 
@@ -201,9 +205,9 @@ static lec_status load_window(struct hit_reader *r, const char *path, size_t sta
 	r->fstatus = notefile_read_window(path, LEC_MAX_NOTE_BYTES, r->wlo, end + after, &r->fdata,
 					  &r->flen, &r->fsize, &whole);
 	if (!r->fstatus && whole)
-		r->wlo = 0;   /* all of the text (a decoded note): no line before it */
+		r->wlo = 0; /* all of the text (a decoded note): no line before it */
 	else if (!r->fstatus && r->wlo > r->flen)
-		r->wlo = r->flen;   /* a shorter file: stale */
+		r->wlo = r->flen; /* a shorter file: stale */
 	return r->fstatus;
 }
 
@@ -232,7 +236,7 @@ static lec_status long_line_start(struct hit_reader *r, size_t *out)
 	if (st)
 		return st;
 	if (same && !found) {
-		r->ll.upto = r->wlo;   /* the same line, known further */
+		r->ll.upto = r->wlo; /* the same line, known further */
 		*out = r->ll.start;
 		return LEC_OK;
 	}
@@ -293,7 +297,9 @@ static lec_status line_head(struct hit_reader *r, size_t ls, const char **p, siz
 			return st;
 		size_t got = len > ls ? len - ls : 0;
 		const char *e = memchr(data + ls, '\n', got);
-		size_t hl = e ? (size_t)(e - data) - ls : got > want ? char_cut(data + ls, want) : got;
+		size_t hl = e          ? (size_t)(e - data) - ls :
+			    got > want ? char_cut(data + ls, want) :
+					 got;
 		char *head = strndup(data + ls, hl);
 		free(data);
 		if (!head)
@@ -304,7 +310,7 @@ static lec_status line_head(struct hit_reader *r, size_t ls, const char **p, siz
 				free(head);
 				return LEC_ENOMEM;
 			}
-			r->ll.start = SIZE_MAX;   /* no line known yet */
+			r->ll.start = SIZE_MAX; /* no line known yet */
 		}
 		free(r->ll.head);
 		r->ll.head = head;
@@ -330,10 +336,10 @@ static size_t line_end_at(const struct hit_reader *r, size_t off)
 struct located {
 	struct match_hit *hits;
 	size_t nhits;
-	size_t best;            /* the hit to show */
+	size_t best; /* the hit to show */
 	const struct segmap *map;
-	size_t pstart, pend;    /* passage byte range in the current file */
-	uint32_t pline;         /* line of pstart */
+	size_t pstart, pend; /* passage byte range in the current file */
+	uint32_t pline;      /* line of pstart */
 };
 
 /* The word at passage position pos in r->text (words ascending), or -1. */
@@ -352,8 +358,7 @@ static long word_at(const struct hit_reader *r, uint32_t pos)
 
 /* The passage is where the index says: tokenize the blocks that hold its
  * spans and turn each span into a hit on those words. */
-static lec_status place_spans(struct hit_reader *r, const struct hit_src *src,
-			      struct located *loc)
+static lec_status place_spans(struct hit_reader *r, const struct hit_src *src, struct located *loc)
 {
 	const struct segmap *m = &r->prec.map;
 	uint32_t base = src->entry->first;
@@ -385,8 +390,8 @@ static lec_status place_spans(struct hit_reader *r, const struct hit_src *src,
 			continue;
 		if (i == best)
 			loc->best = loc->nhits;
-		loc->hits[loc->nhits++] = (struct match_hit){ (size_t)a, (size_t)b,
-							       src->spans[i].kind };
+		loc->hits[loc->nhits++] =
+			(struct match_hit){ (size_t)a, (size_t)b, src->spans[i].kind };
 	}
 	return LEC_OK;
 }
@@ -543,7 +548,8 @@ static lec_status locate(struct hit_reader *r, const struct hit_src *src, const 
 /* ---- occurrences and context ------------------------------------------------ */
 
 static lec_status add_occurrence(struct hit_reader *r, struct search_hit *h,
-				 const struct located *loc, size_t first, size_t last, size_t *shown)
+				 const struct located *loc, size_t first, size_t last,
+				 size_t *shown)
 {
 	const struct seg_word *a = &r->text.words[first], *b = &r->text.words[last];
 	struct search_occurrence *no = realloc(h->occ, (h->nocc + 1) * sizeof(*no));
@@ -565,7 +571,7 @@ static lec_status add_occurrence(struct hit_reader *r, struct search_hit *h,
 	if (o->off + o->len > le)
 		o->len = le - o->off;
 	if (*shown + tl > LEC_MAX_OCCURRENCE_TEXT_BYTES)
-		tl = 0;   /* the hit has shown enough lines */
+		tl = 0; /* the hit has shown enough lines */
 	*shown += tl;
 	o->line_text = strndup(text, tl);
 	if (!o->line_text)
@@ -579,8 +585,8 @@ static lec_status collect_occurrences(struct hit_reader *r, struct search_hit *h
 {
 	size_t shown = 0;
 	for (size_t i = 0; i < loc->nhits; i++) {
-		lec_status st = add_occurrence(r, h, loc, loc->hits[i].first, loc->hits[i].last,
-					       &shown);
+		lec_status st =
+			add_occurrence(r, h, loc, loc->hits[i].first, loc->hits[i].last, &shown);
 		if (st)
 			return st;
 	}
@@ -600,7 +606,8 @@ static lec_status line_highlights(struct hit_reader *r, struct search_hit *h,
 				continue;
 			a = a < ls ? ls : a;
 			b = b > ls + len ? ls + len : b;
-			struct search_ctx_range *v = realloc(h->ctx_hl, (h->nctx_hl + 1) * sizeof(*v));
+			struct search_ctx_range *v =
+				realloc(h->ctx_hl, (h->nctx_hl + 1) * sizeof(*v));
 			if (!v)
 				return LEC_ENOMEM;
 			h->ctx_hl = v;
@@ -611,8 +618,8 @@ static lec_status line_highlights(struct hit_reader *r, struct search_hit *h,
 	return LEC_OK;
 }
 
-static lec_status push_line(struct hit_reader *r, struct search_hit *h,
-			    const struct located *loc, size_t ls)
+static lec_status push_line(struct hit_reader *r, struct search_hit *h, const struct located *loc,
+			    size_t ls)
 {
 	const char *text;
 	size_t len;
@@ -654,8 +661,8 @@ static void merge_ctx_ranges(struct search_hit *h)
  * that start within LEC_MAX_CONTEXT_BYTES of off, each cut at
  * LEC_MAX_LINE_BYTES: the window holds them all, and a hit's context costs
  * at most twice that plus a line, whatever n and the note's lines. */
-static lec_status add_context(struct hit_reader *r, struct search_hit *h,
-			      const struct located *loc, uint32_t n, size_t off)
+static lec_status add_context(struct hit_reader *r, struct search_hit *h, const struct located *loc,
+			      uint32_t n, size_t off)
 {
 	size_t ls, from;
 	lec_status st = line_start_at(r, off, &ls);
@@ -667,7 +674,7 @@ static lec_status add_context(struct hit_reader *r, struct search_hit *h,
 		const char *nl = memrchr(r->fdata + r->wlo, '\n', from - 1 - r->wlo);
 		size_t prev = nl ? (size_t)(nl - r->fdata) + 1 : 0;
 		if ((!nl && r->wlo > 0) || prev < lo)
-			break;   /* it starts too far back */
+			break; /* it starts too far back */
 		from = prev;
 	}
 	h->ctx_first = h->line - before;
@@ -678,8 +685,8 @@ static lec_status add_context(struct hit_reader *r, struct search_hit *h,
 	if (!st)
 		st = push_line(r, h, loc, ls);
 	size_t at = line_end_at(r, off) + 1;
-	for (uint32_t i = before; !st && i < 2 * n && at < r->flen && at < off + LEC_MAX_CONTEXT_BYTES;
-	     i++) {
+	for (uint32_t i = before;
+	     !st && i < 2 * n && at < r->flen && at < off + LEC_MAX_CONTEXT_BYTES; i++) {
 		st = push_line(r, h, loc, at);
 		at = line_end_at(r, at) + 1;
 	}
@@ -716,18 +723,19 @@ static lec_status load_passage(struct hit_reader *r, const struct hit_src *src)
 static lec_status place(struct hit_reader *r, const struct search_req *req, struct search_hit *h,
 			const struct located *loc)
 {
-	size_t off = loc->nhits ? r->text.words[loc->hits[loc->best].first].off
-		   : r->text.n ? r->text.words[0].off : loc->pstart;
+	size_t off = loc->nhits ? r->text.words[loc->hits[loc->best].first].off :
+		     r->text.n  ? r->text.words[0].off :
+				  loc->pstart;
 	size_t ls;
 	lec_status st = line_start_at(r, off, &ls);
 	if (st)
 		return st;
 	h->line = line_of(r->fdata, loc->pstart, loc->pline, off);
 	h->col = (uint32_t)(off - ls + 1);
-	st = snippet_make(r->fdata, r->flen, loc->map, loc->pstart, r->text.words,
-				     r->text.n, loc->hits, loc->nhits, loc->best,
-				     note_format_for_path(h->path) == NOTE_MARKDOWN, &h->snippet,
-				     &h->highlights, &h->nhighlights);
+	st = snippet_make(r->fdata, r->flen, loc->map, loc->pstart, r->text.words, r->text.n,
+			  loc->hits, loc->nhits, loc->best,
+			  note_format_for_path(h->path) == NOTE_MARKDOWN, &h->snippet,
+			  &h->highlights, &h->nhighlights);
 	if (!st && req->occurrences)
 		st = collect_occurrences(r, h, loc);
 	if (!st && req->context)

@@ -30,20 +30,19 @@ void hit_reader_free(struct hit_reader *r);
 struct hit_src {
 	xap_db *db;
 	xap_docid docid;
-	const struct ptable_entry *entry;  /* the passage's positions */
-	uint32_t index;                    /* its number in the note */
-	const struct pm_span *spans;       /* where it matches (may be none) */
+	const struct ptable_entry *entry; /* the passage's positions */
+	uint32_t index;                   /* its number in the note */
+	const struct pm_span *spans;      /* where it matches (may be none) */
 	size_t nspans;
-	match_query *mq;                   /* the query as text matching, for a changed file */
-	const struct qp_node *root;        /* the query (occurrences of a single phrase) */
-	const struct rootmap *roots;       /* the roots of the note's database: its key
+	match_query *mq;             /* the query as text matching, for a changed file */
+	const struct qp_node *root;  /* the query (occurrences of a single phrase) */
+	const struct rootmap *roots; /* the roots of the note's database: its key
 	                                    * to its path (NULL: the key is shown) */
 };
 
 /* The note record of src->docid: the language its passages were stemmed
  * in (static or the reader's storage; NULL when unknown). */
-lec_status hit_note_language(struct hit_reader *r, xap_db *db, xap_docid docid,
-			     const char **lang);
+lec_status hit_note_language(struct hit_reader *r, xap_db *db, xap_docid docid, const char **lang);
 
 /* The absolute path of the note `docid` (as hit_fill gives it: its key
  * under `roots`, or the key when roots is NULL or does not know it). *path

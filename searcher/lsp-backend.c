@@ -123,8 +123,8 @@ lec_status lsp_backend_open(struct lsp_backend *b, const char *index_opt, const 
 	if (no_daemon)
 		return LEC_OK;
 	b->chosen = socket_opt != NULL;
-	lec_status st = socket_opt ? paths_absolute(socket_opt, &b->socket)
-				   : sock_default_path(b->index_dir, &b->socket);
+	lec_status st = socket_opt ? paths_absolute(socket_opt, &b->socket) :
+				     sock_default_path(b->index_dir, &b->socket);
 	if (st) {
 		buf_printf(err, "cannot make the socket's path: %s", lec_status_str(st));
 		return st;
@@ -187,7 +187,8 @@ lec_status lsp_backend_find(struct lsp_backend *b, const struct search_req *req,
 	memset(res, 0, sizeof(*res));
 	b->daemon_used = 0;
 	if (b->socket) {
-		lec_status st = client_find(b->socket, b->chosen, b->index_dir, req, res, &given, err);
+		lec_status st =
+			client_find(b->socket, b->chosen, b->index_dir, req, res, &given, err);
 		if (st == LEC_OK || st == LEC_EPERM) {
 			b->daemon_used = st == LEC_OK;
 			return st;
@@ -273,9 +274,10 @@ static char *target_of(const struct lsp_backend *b, const struct rootmap *m, con
 	}
 	for (size_t i = 0; i < m->n && !rooted; i++)
 		rooted = inside(t, m->v[i].path);
-	const char *why = !rooted ? "is under none of the index's roots"
-			  : hidden(t) ? "is hidden"
-			  : inside(t, b->index_dir) ? "is inside the index" : NULL;
+	const char *why = !rooted                 ? "is under none of the index's roots" :
+			  hidden(t)               ? "is hidden" :
+			  inside(t, b->index_dir) ? "is inside the index" :
+						    NULL;
 	if (why) {
 		if (!err->len)
 			buf_printf(err, "%s %s: not indexed", t, why);

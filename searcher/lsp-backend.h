@@ -18,13 +18,13 @@
 struct searcher;
 
 struct lsp_backend {
-	char *index_dir;        /* absolute; owned */
-	char *socket;           /* the daemon's socket; owned; NULL: no daemon at all */
-	int chosen;             /* the socket was named (--socket): trust rules as find's */
-	pid_t daemon;           /* the daemon we started (stopped by lsp_backend_close), or 0 */
-	struct searcher *s;     /* in-process searches; opened on first use; owned */
-	int daemon_seen;        /* a daemon of ours answered when we started */
-	int daemon_used;        /* the last search was the daemon's */
+	char *index_dir;    /* absolute; owned */
+	char *socket;       /* the daemon's socket; owned; NULL: no daemon at all */
+	int chosen;         /* the socket was named (--socket): trust rules as find's */
+	pid_t daemon;       /* the daemon we started (stopped by lsp_backend_close), or 0 */
+	struct searcher *s; /* in-process searches; opened on first use; owned */
+	int daemon_seen;    /* a daemon of ours answered when we started */
+	int daemon_used;    /* the last search was the daemon's */
 };
 
 /* Find the index (index_opt, else LECTERN_INDEX or the default) and the

@@ -12,8 +12,8 @@
 #include "status.h"
 
 struct lsp_doc {
-	char *uri;              /* owned */
-	char *text;             /* owned, NUL-terminated */
+	char *uri;  /* owned */
+	char *text; /* owned, NUL-terminated */
 	size_t len;
 };
 

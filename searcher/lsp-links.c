@@ -31,8 +31,8 @@ static lec_status doc_text(struct lsp_server *s, const char *uri, const char *pa
 
 /* The TextDocumentPositionParams: the document's uri and path, and the
  * position. LSP_E_INVALID_PARAMS when malformed. */
-static int position_params(const json_t *params, const char **uri, char **path,
-			   json_int_t *line, json_int_t *character, struct buf *err)
+static int position_params(const json_t *params, const char **uri, char **path, json_int_t *line,
+			   json_int_t *character, struct buf *err)
 {
 	const json_t *td = json_object_get(params, "textDocument");
 	const json_t *pos = json_object_get(params, "position");
@@ -156,13 +156,13 @@ static char *resolve(struct lsp_server *s, const char *from, const struct lsp_li
  * there is no link there, or it names no note we can find. */
 struct at_point {
 	const char *uri;
-	char *path;             /* the document's */
-	const char *text;       /* the document's text */
+	char *path;       /* the document's */
+	const char *text; /* the document's text */
 	size_t len;
 	char *owned;
-	size_t ls, le;          /* the cursor's line */
+	size_t ls, le; /* the cursor's line */
 	uint32_t line0;
-	size_t at;              /* the cursor's byte in the text */
+	size_t at; /* the cursor's byte in the text */
 };
 
 static void at_point_release(struct at_point *a)
@@ -171,8 +171,7 @@ static void at_point_release(struct at_point *a)
 	free(a->owned);
 }
 
-static int at_point(struct lsp_server *s, const json_t *params, struct at_point *a,
-		    struct buf *err)
+static int at_point(struct lsp_server *s, const json_t *params, struct at_point *a, struct buf *err)
 {
 	json_int_t line, character;
 	memset(a, 0, sizeof(*a));
@@ -206,11 +205,10 @@ static json_t *location(const char *path, uint32_t line0)
 	struct buf uri;
 	buf_init(&uri, 0);
 	lsp_uri_from_path(path, &uri);
-	json_t *loc = uri.data ? json_pack("{s:s, s:{s:{s:i, s:i}, s:{s:i, s:i}}}", "uri",
-					   uri.data, "range", "start", "line", (json_int_t)line0,
-					   "character", 0, "end", "line", (json_int_t)line0,
-					   "character", 0)
-			       : NULL;
+	json_t *loc = uri.data ? json_pack("{s:s, s:{s:{s:i, s:i}, s:{s:i, s:i}}}", "uri", uri.data,
+					   "range", "start", "line", (json_int_t)line0, "character",
+					   0, "end", "line", (json_int_t)line0, "character", 0) :
+				 NULL;
 	buf_release(&uri);
 	return loc;
 }
@@ -227,7 +225,8 @@ json_t *lsp_definition(struct lsp_server *s, const json_t *params, int *code, st
 		uint32_t line0 = 0;
 		char *text = NULL;
 		size_t len;
-		if (l.anchor && notefile_read(target, LEC_MAX_NOTE_BYTES, &text, &len, NULL) == LEC_OK)
+		if (l.anchor &&
+		    notefile_read(target, LEC_MAX_NOTE_BYTES, &text, &len, NULL) == LEC_OK)
 			lsp_find_heading(text, len, l.anchor, &line0);
 		free(text);
 		out = location(target, line0);
@@ -287,8 +286,8 @@ json_t *lsp_hover(struct lsp_server *s, const json_t *params, int *code, struct 
 	else if (a.text && lsp_section_at(a.text, a.len, a.line0, &ss, &se))
 		put_bounded(&md, a.text + ss, se - ss);
 	if (md.len && !md.status)
-		out = json_pack("{s:{s:s, s:s%}}", "contents", "kind", "markdown", "value",
-				md.data, md.len);
+		out = json_pack("{s:{s:s, s:s%}}", "contents", "kind", "markdown", "value", md.data,
+				md.len);
 	buf_release(&md);
 	free(target);
 	lsp_link_release(&l);

@@ -142,9 +142,12 @@ lec_status lsp_read_message(struct lsp_reader *r, size_t max, char **body, size_
 	if (st)
 		return st;
 	if (too_long || clen < 0) {
-		buf_printf(err, too_long ? "message header over %u bytes" :
+		buf_printf(
+			err,
+			too_long ?
+				"message header over %u bytes" :
 				"message header without a valid Content-Length (of %u bytes at most)",
-			   (unsigned)LEC_MAX_LSP_HEADER);
+			(unsigned)LEC_MAX_LSP_HEADER);
 		/* a body whose length is known is skipped; without one it cannot
 		 * be found: read on from the next header block */
 		if (clen >= 0 && skip(r, (unsigned long long)clen))

@@ -29,7 +29,7 @@
 struct lsp_reader {
 	int fd;
 	char in[65536];
-	size_t pos, len;        /* unread bytes: in[pos .. len) */
+	size_t pos, len; /* unread bytes: in[pos .. len) */
 };
 
 void lsp_reader_init(struct lsp_reader *r, int fd);

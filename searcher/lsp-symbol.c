@@ -134,20 +134,21 @@ static json_t *symbol(struct note_cache *c, const struct search_hit *h)
 	buf_init(&uri, 0);
 	lsp_uri_from_path(h->path, &uri);
 	json_t *range = hit_range(c, h);
-	json_t *sym = name && uri.data && range
-			      ? json_pack("{s:s, s:i, s:{s:s, s:O}, s:s}", "name", name, "kind",
-					  15 /* String: a passage is text */, "location", "uri",
-					  uri.data, "range", range, "containerName",
-					  h->title && *h->title ? h->title : base ? base + 1 : h->path)
-			      : NULL;
+	json_t *sym = name && uri.data && range ?
+			      json_pack("{s:s, s:i, s:{s:s, s:O}, s:s}", "name", name, "kind",
+					15 /* String: a passage is text */, "location", "uri",
+					uri.data, "range", range, "containerName",
+					h->title && *h->title ? h->title :
+					base                  ? base + 1 :
+								h->path) :
+			      NULL;
 	json_decref(range);
 	buf_release(&uri);
 	free(name);
 	return sym;
 }
 
-json_t *lsp_workspace_symbol(struct lsp_server *s, const json_t *params, int *code,
-			     struct buf *err)
+json_t *lsp_workspace_symbol(struct lsp_server *s, const json_t *params, int *code, struct buf *err)
 {
 	const json_t *q = json_object_get(params, "query");
 	if (!json_is_string(q)) {

@@ -89,7 +89,8 @@ void lsp_did_change_watched(struct lsp_server *s, const json_t *params)
 	size_t i, n = 0;
 	if (!paths)
 		return;
-	json_array_foreach(changes, i, c) {
+	json_array_foreach(changes, i, c)
+	{
 		const char *uri = json_string_value(json_object_get(c, "uri"));
 		if (uri && lsp_path_from_uri(uri, &paths[n]) == LEC_OK)
 			n++;

@@ -10,8 +10,11 @@
  * valid one (then it is taken byte by byte). */
 static size_t seq_len(const unsigned char *p, size_t n)
 {
-	size_t k = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3 :
-			 (p[0] & 0xf8) == 0xf0 ? 4 : 0;
+	size_t k = p[0] < 0x80           ? 1 :
+		   (p[0] & 0xe0) == 0xc0 ? 2 :
+		   (p[0] & 0xf0) == 0xe0 ? 3 :
+		   (p[0] & 0xf8) == 0xf0 ? 4 :
+					   0;
 	if (k == 0 || k > n)
 		return 0;
 	for (size_t i = 1; i < k; i++)
@@ -94,8 +97,10 @@ void lsp_uri_from_path(const char *path, struct buf *out)
 
 static int hexval(char c)
 {
-	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 :
-	       c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+	return c >= '0' && c <= '9' ? c - '0' :
+	       c >= 'a' && c <= 'f' ? c - 'a' + 10 :
+	       c >= 'A' && c <= 'F' ? c - 'A' + 10 :
+				      -1;
 }
 
 lec_status lsp_path_from_uri(const char *uri, char **out)

@@ -36,10 +36,10 @@ lec_status lsp_path_from_uri(const char *uri, char **out);
 
 /* A link found under the cursor. */
 struct lsp_link {
-	char *target;           /* the note named: "note" of [[note]], "a/b.md" of
+	char *target; /* the note named: "note" of [[note]], "a/b.md" of
 	                         * [x](a/b.md); malloc'd */
-	char *anchor;           /* after '#': a heading ("[[note#Heading]]"), or NULL */
-	int wiki;               /* [[...]]: a name, not a path */
+	char *anchor; /* after '#': a heading ("[[note#Heading]]"), or NULL */
+	int wiki;     /* [[...]]: a name, not a path */
 };
 void lsp_link_release(struct lsp_link *l);
 

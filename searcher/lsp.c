@@ -31,9 +31,9 @@ static void lsp_write_request(struct lsp_server *s, const char *method, json_t *
 {
 	char id[32];
 	snprintf(id, sizeof(id), "lectern-%u", ++s->requests_sent);
-	json_t *m = params ? json_pack("{s:s, s:s, s:s, s:o}", "jsonrpc", "2.0", "id", id,
-				       "method", method, "params", params)
-			   : NULL;
+	json_t *m = params ? json_pack("{s:s, s:s, s:s, s:o}", "jsonrpc", "2.0", "id", id, "method",
+				       method, "params", params) :
+			     NULL;
 	if (m)
 		lsp_write_message(s->out_fd, m);
 	json_decref(m);
@@ -48,13 +48,13 @@ static json_t *initialize(struct lsp_server *s, const json_t *params, int *code,
 	}
 	s->initialized = 1;
 	const json_t *w = json_object_get(json_object_get(params, "capabilities"), "workspace");
-	s->watch_dynamic = json_is_true(json_object_get(
-		json_object_get(w, "didChangeWatchedFiles"), "dynamicRegistration"));
-	return json_pack("{s:{s:{s:b, s:i, s:{s:b}}, s:b, s:b, s:b}, s:{s:s, s:s}}",
-			 "capabilities", "textDocumentSync", "openClose", 1, "change",
-			 1 /* Full */, "save", "includeText", 0, "workspaceSymbolProvider", 1,
-			 "hoverProvider", 1, "definitionProvider", 1, "serverInfo", "name",
-			 "lectern", "version", LECTERN_VERSION);
+	s->watch_dynamic = json_is_true(json_object_get(json_object_get(w, "didChangeWatchedFiles"),
+							"dynamicRegistration"));
+	return json_pack("{s:{s:{s:b, s:i, s:{s:b}}, s:b, s:b, s:b}, s:{s:s, s:s}}", "capabilities",
+			 "textDocumentSync", "openClose", 1, "change", 1 /* Full */, "save",
+			 "includeText", 0, "workspaceSymbolProvider", 1, "hoverProvider", 1,
+			 "definitionProvider", 1, "serverInfo", "name", "lectern", "version",
+			 LECTERN_VERSION);
 }
 
 static json_t *shutdown(struct lsp_server *s, const json_t *params, int *code, struct buf *err)
@@ -88,8 +88,8 @@ static void initialized(struct lsp_server *s, const json_t *params)
 	 * answer, a response to our request, is ignored as every response is. */
 	if (s->watch_dynamic)
 		lsp_write_request(s, "client/registerCapability",
-				  json_pack("{s:[{s:s, s:s, s:{s:[{s:s}]}}]}", "registrations", "id",
-					    "lectern-watch", "method",
+				  json_pack("{s:[{s:s, s:s, s:{s:[{s:s}]}}]}", "registrations",
+					    "id", "lectern-watch", "method",
 					    "workspace/didChangeWatchedFiles", "registerOptions",
 					    "watchers", "globPattern", "**/*"));
 }
@@ -182,15 +182,16 @@ static void message(struct lsp_server *s, const char *body, size_t len)
 	/* "params": null is no params: Emacs's jsonrpc.el sends shutdown so */
 	const json_t *method = json_object_get(m, "method");
 	const char *version = json_string_value(json_object_get(m, "jsonrpc"));
-	const char *bad = !json_is_object(m)                  ? "a message is a JSON object"
-			  : !version || strcmp(version, "2.0") ? "\"jsonrpc\" must be \"2.0\""
-			  : id && !json_is_integer(id) && !json_is_string(id) && !json_is_null(id)
-				  ? "\"id\" must be a number or a string"
-			  : method && !json_is_string(method) ? "\"method\" must be a string"
-			  : params && !json_is_object(params) && !json_is_array(params) &&
-					!json_is_null(params)
-				  ? "\"params\" must be an object or an array"
-				  : NULL;
+	const char *bad =
+		!json_is_object(m)                 ? "a message is a JSON object" :
+		!version || strcmp(version, "2.0") ? "\"jsonrpc\" must be \"2.0\"" :
+		id && !json_is_integer(id) && !json_is_string(id) && !json_is_null(id) ?
+						     "\"id\" must be a number or a string" :
+		method && !json_is_string(method) ? "\"method\" must be a string" :
+		params && !json_is_object(params) && !json_is_array(params) &&
+				!json_is_null(params) ?
+						    "\"params\" must be an object or an array" :
+						    NULL;
 	if (bad)
 		lsp_send_error(s->out_fd, json_is_integer(id) || json_is_string(id) ? id : NULL,
 			       LSP_E_INVALID_REQUEST, bad);

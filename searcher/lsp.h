@@ -13,10 +13,10 @@
 #include "status.h"
 
 struct lsp_opts {
-	const char *index;      /* --index, or NULL */
-	const char *socket;     /* --socket, or NULL */
-	int no_daemon;          /* answer in this process only */
-	int no_start;           /* use a daemon that runs; start none */
+	const char *index;  /* --index, or NULL */
+	const char *socket; /* --socket, or NULL */
+	int no_daemon;      /* answer in this process only */
+	int no_start;       /* use a daemon that runs; start none */
 };
 
 /* Serve the messages read from in_fd, answering on out_fd, until `exit` or

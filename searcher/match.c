@@ -104,20 +104,20 @@ oom:
 struct seq {
 	const struct qp_word *words;
 	size_t n;
-	uint32_t span;          /* NEAR: largest max - min of positions */
+	uint32_t span; /* NEAR: largest max - min of positions */
 };
 
 struct match_query {
 	stemmer *st;
-	const struct qp_word **stems;     /* bare words, matched by stem */
+	const struct qp_word **stems; /* bare words, matched by stem */
 	size_t nstems, cstems;
-	const struct qp_word **prefixes;  /* wildcards */
+	const struct qp_word **prefixes; /* wildcards */
 	size_t nprefixes, cprefixes;
 	struct seq *phrases;
 	size_t nphrases, cphrases;
 	struct seq *nears;
 	size_t nnears, cnears;
-	const struct qp_node *single;     /* the one WORD or PHRASE, if that is all */
+	const struct qp_node *single; /* the one WORD or PHRASE, if that is all */
 	/* With a stemmer that keeps a word's first byte (english): the first
 	 * bytes of the stems; a word starting with none of them is not stemmed. */
 	int by_first_byte;
@@ -142,7 +142,7 @@ static void first_byte_filter(match_query *mq)
 	mq->by_first_byte = mq->st && stemmer_keeps_first_byte(mq->st);
 	for (size_t i = 0; i < mq->nstems && mq->by_first_byte; i++) {
 		if (mq->stems[i]->stem_len == 0)
-			mq->by_first_byte = 0;  /* an empty stem starts with nothing */
+			mq->by_first_byte = 0; /* an empty stem starts with nothing */
 		else
 			first_byte_add(mq, (unsigned char)mq->stems[i]->stem[0]);
 	}
@@ -151,7 +151,8 @@ static void first_byte_filter(match_query *mq)
 
 static int add_stem(match_query *mq, const struct qp_word *w)
 {
-	const struct qp_word **v = vec_reserve(mq->stems, &mq->cstems, mq->nstems + 1, sizeof(*v), 8);
+	const struct qp_word **v =
+		vec_reserve(mq->stems, &mq->cstems, mq->nstems + 1, sizeof(*v), 8);
 	if (!v)
 		return -1;
 	mq->stems = v;
@@ -290,8 +291,7 @@ static int same_word(const struct seg_word *w, const struct qp_word *q)
 
 /* The stem of a passage word (the stemmer caches them). *out is
  * NUL-terminated and valid until the next call. */
-static lec_status stem_of(match_query *mq, const struct seg_word *w, const char **out,
-			  size_t *len)
+static lec_status stem_of(match_query *mq, const struct seg_word *w, const char **out, size_t *len)
 {
 	if (!mq->st) {
 		*out = w->word;
@@ -302,8 +302,8 @@ static lec_status stem_of(match_query *mq, const struct seg_word *w, const char 
 }
 
 /* Does word i match query word q by stem? */
-static lec_status stem_match(match_query *mq, const struct seg_word *w,
-			     const struct qp_word *q, int *yes)
+static lec_status stem_match(match_query *mq, const struct seg_word *w, const struct qp_word *q,
+			     int *yes)
 {
 	const char *s;
 	size_t len;
@@ -332,7 +332,8 @@ static lec_status find_words(match_query *mq, const struct seg_word *words, size
 		if ((st = stem_of(mq, &words[i], &s, &len)) != LEC_OK)
 			return st;
 		for (size_t k = 0; k < mq->nstems; k++) {
-			yes = len == mq->stems[k]->stem_len && memcmp(s, mq->stems[k]->stem, len) == 0;
+			yes = len == mq->stems[k]->stem_len &&
+			      memcmp(s, mq->stems[k]->stem, len) == 0;
 			if (yes) {
 				if (hit(h, i, i, MATCH_WORD))
 					return LEC_ENOMEM;
@@ -413,13 +414,13 @@ static int near_term(const struct seq *nr, const struct seg_word *w)
 /* Slide a window over the occurrences of the NEAR's words (occ[], sorted
  * by position); every occurrence inside a window holding all distinct
  * words with max - min <= span is a hit. */
-static lec_status near_window(const struct seq *nr, const struct seg_word *words,
-			      const size_t *occ, const int *term, size_t m, struct hits *h)
+static lec_status near_window(const struct seq *nr, const struct seg_word *words, const size_t *occ,
+			      const int *term, size_t m, struct hits *h)
 {
 	size_t count[LEC_MAX_PHRASE_WORDS] = { 0 }, distinct = 0, have = 0, r = 0, marked = 0;
 
 	if (nr->n > LEC_MAX_PHRASE_WORDS)
-		return LEC_OK;  /* the parser never makes one */
+		return LEC_OK; /* the parser never makes one */
 	for (size_t t = 0; t < nr->n; t++)
 		distinct += first_of(nr, t) == t;
 	for (size_t l = 0; l < m; l++) {

@@ -30,9 +30,9 @@
 struct match_block;
 
 struct match_text {
-	struct seg_word *words;  /* words[i].word is owned by the match_text */
+	struct seg_word *words; /* words[i].word is owned by the match_text */
 	size_t n, cap;
-	lec_status status;       /* sticky: the first failure of match_text_add */
+	lec_status status; /* sticky: the first failure of match_text_add */
 	/* the words' bytes, in blocks that never move (no malloc per word);
 	 * kept from passage to passage */
 	struct match_block *blocks, *cur;
@@ -49,14 +49,14 @@ int match_text_add(void *ctx, const struct seg_word *w);
 /* ---- matching ----------------------------------------------------------- */
 
 enum match_kind {
-	MATCH_WORD,       /* a bare word, by stem */
-	MATCH_PHRASE,     /* a phrase (or a one-word phrase: the exact word) */
-	MATCH_WILDCARD,   /* prefix* */
-	MATCH_NEAR,       /* one word of a satisfied NEAR */
+	MATCH_WORD,     /* a bare word, by stem */
+	MATCH_PHRASE,   /* a phrase (or a one-word phrase: the exact word) */
+	MATCH_WILDCARD, /* prefix* */
+	MATCH_NEAR,     /* one word of a satisfied NEAR */
 };
 
 struct match_hit {
-	size_t first, last;      /* indices into the words array, inclusive */
+	size_t first, last; /* indices into the words array, inclusive */
 	enum match_kind kind;
 };
 

@@ -27,29 +27,29 @@
 /* ---- the plan ------------------------------------------------------------ */
 
 enum part_kind {
-	PART_TERMS,       /* the union of some words' positions (a stem class, one word) */
-	PART_PHRASE,      /* its words at consecutive positions: the starts */
-	PART_WILDCARD,    /* every word of the note with the prefix */
-	PART_NEAR,        /* the words within a window: every occurrence in one */
-	PART_SPEAKER,     /* every XS term at one position: a turn of that speaker */
-	NOTE_TERM,        /* the note holds the term */
-	NOTE_PREFIX,      /* the note holds a term with the prefix */
-	NOTE_PHRASE,      /* the note's positions of these terms make a phrase */
-	NOTE_DATE,        /* the note's date value is in [lo, hi] */
+	PART_TERMS,    /* the union of some words' positions (a stem class, one word) */
+	PART_PHRASE,   /* its words at consecutive positions: the starts */
+	PART_WILDCARD, /* every word of the note with the prefix */
+	PART_NEAR,     /* the words within a window: every occurrence in one */
+	PART_SPEAKER,  /* every XS term at one position: a turn of that speaker */
+	NOTE_TERM,     /* the note holds the term */
+	NOTE_PREFIX,   /* the note holds a term with the prefix */
+	NOTE_PHRASE,   /* the note's positions of these terms make a phrase */
+	NOTE_DATE,     /* the note's date value is in [lo, hi] */
 };
 
 struct part {
 	enum part_kind kind;
-	int scoring;            /* a positive body part: BM25, proximity, held */
-	int located;            /* not negated: its hits are shown */
-	int in_heading;         /* heading: only its positions in a heading of the
+	int scoring;    /* a positive body part: BM25, proximity, held */
+	int located;    /* not negated: its hits are shown */
+	int in_heading; /* heading: only its positions in a heading of the
 	                         * passage's heading path count (ptable parents) */
 	enum match_kind mkind;
-	char **terms;           /* see part_kind; owned */
+	char **terms; /* see part_kind; owned */
 	size_t nterms;
-	uint32_t window;        /* NEAR: its words lie within max - min < window */
-	const char *lo, *hi;    /* DATE bounds (the AST's) */
-	struct remote_terms *remote;  /* NOTE_TERM, NOTE_PREFIX, WILDCARD in
+	uint32_t window;             /* NEAR: its words lie within max - min < window */
+	const char *lo, *hi;         /* DATE bounds (the AST's) */
+	struct remote_terms *remote; /* NOTE_TERM, NOTE_PREFIX, WILDCARD in
 	                               * remote notes (owned; made when needed) */
 	double idf;
 };
@@ -57,12 +57,19 @@ struct part {
 static void remote_terms_free(struct remote_terms *r);
 static void held_release(struct hmap *held);
 
-enum node_kind { N_PART, N_AND, N_OR, N_NOT, N_TRUE, N_FALSE };
+enum node_kind {
+	N_PART,
+	N_AND,
+	N_OR,
+	N_NOT,
+	N_TRUE,
+	N_FALSE
+};
 
 struct node {
 	enum node_kind kind;
-	size_t part;            /* N_PART */
-	size_t *kids;           /* indexes into the plan's nodes */
+	size_t part;  /* N_PART */
+	size_t *kids; /* indexes into the plan's nodes */
 	size_t nkids;
 };
 
@@ -76,9 +83,9 @@ struct pm_plan {
 	const struct pm_stats *stats;
 	stemmer *st;
 	xap_db *db;
-	struct hmap held;       /* term -> struct docids: the notes holding it,
+	struct hmap held;  /* term -> struct docids: the notes holding it,
 	                         * read once for the notes of remote databases */
-	lec_status status;      /* sticky while building */
+	lec_status status; /* sticky while building */
 };
 
 /* The note being evaluated, and where it is. */
@@ -86,15 +93,15 @@ struct note_src {
 	pm_plan *p;
 	xap_db *db;
 	xap_docid did;
-	int remote;             /* in a remote database (pm_eval) */
+	int remote; /* in a remote database (pm_eval) */
 };
 
 /* The state of one part in the note being evaluated. */
 struct pm_part_state {
-	uint32_t *pos;          /* positions (PHRASE: starts), ascending, unique */
+	uint32_t *pos; /* positions (PHRASE: starts), ascending, unique */
 	size_t npos, cap;
-	int note_true;          /* NOTE_* parts */
-	uint32_t len;           /* positions a hit covers (a phrase's words) */
+	int note_true; /* NOTE_* parts */
+	uint32_t len;  /* positions a hit covers (a phrase's words) */
 };
 
 static double idf_of(const pm_plan *p, double n)
@@ -139,7 +146,7 @@ static void part_term(pm_plan *p, size_t part, const char *pfx, const char *word
 	if (p->status)
 		return;
 	if (pl + len > LEC_MAX_TERM_BYTES)
-		return;   /* cannot be a term: matches nothing */
+		return; /* cannot be a term: matches nothing */
 	char *t = malloc(pl + len + 1);
 	if (!t || strv_take(&pt->terms, &pt->nterms, t)) {
 		p->status = LEC_ENOMEM;
@@ -255,8 +262,8 @@ static double words_idf(pm_plan *p, const struct part *pt)
 	return best;
 }
 
-static size_t words_part(pm_plan *p, enum part_kind kind, const char *pfx,
-			 const struct qp_node *n, int negated)
+static size_t words_part(pm_plan *p, enum part_kind kind, const char *pfx, const struct qp_node *n,
+			 int negated)
 {
 	size_t part = new_part(p, kind, negated);
 	for (size_t i = 0; i < n->nwords && !p->status; i++)
@@ -341,8 +348,8 @@ static size_t speaker_field(pm_plan *p, const struct qp_node *n, int negated)
 		return p->status ? 0 : part_node(p, part);
 	}
 	part = new_part(p, PART_SPEAKER, negated);
-	const struct qp_node *const *kids = n->kind == QP_AND
-						    ? (const struct qp_node *const *)n->kids : &n;
+	const struct qp_node *const *kids =
+		n->kind == QP_AND ? (const struct qp_node *const *)n->kids : &n;
 	size_t nk = n->kind == QP_AND ? n->nkids : 1;
 	size_t want = 0;
 	for (size_t i = 0; i < nk && !p->status; i++)
@@ -374,8 +381,8 @@ static size_t filter_leaf(pm_plan *p, const struct qp_node *n, int negated)
 	return p->status ? 0 : part_node(p, part);
 }
 
-static size_t group(pm_plan *p, const struct qp_node *n, enum node_kind kind,
-		    enum qp_field field, int negated)
+static size_t group(pm_plan *p, const struct qp_node *n, enum node_kind kind, enum qp_field field,
+		    int negated)
 {
 	size_t *kids = calloc(n->nkids ? n->nkids : 1, sizeof(*kids));
 	if (!kids) {
@@ -501,8 +508,7 @@ static lec_status pos_push(struct pm_part_state *s, uint32_t pos)
 	return LEC_OK;
 }
 
-static lec_status note_holds(const struct note_src *ns, const char *term, size_t len,
-				int *out);
+static lec_status note_holds(const struct note_src *ns, const char *term, size_t len, int *out);
 
 /* Merge the ascending positions pos[0..n) into s's ascending list (several
  * words' lists make one: a stem class, a wildcard). A list of a term is
@@ -701,8 +707,8 @@ static int on_wild_term(void *vctx, const char *term, size_t len, uint32_t wdf)
 	return c->st != LEC_OK;
 }
 
-static lec_status doc_prefix(const struct note_src *ns, const char *prefix,
-			     struct pm_part_state *s, int *any)
+static lec_status doc_prefix(const struct note_src *ns, const char *prefix, struct pm_part_state *s,
+			     int *any)
 {
 	struct wild_ctx c = { ns, s, 0, LEC_OK };
 	lec_status st = xap_db_doc_terms(ns->db, ns->did, prefix, strlen(prefix), on_wild_term, &c);
@@ -771,7 +777,7 @@ struct docids {
 };
 
 struct remote_terms {
-	char **terms;           /* the expansion of a prefix */
+	char **terms; /* the expansion of a prefix */
 	size_t nterms;
 };
 
@@ -829,7 +835,7 @@ static lec_status note_holds(const struct note_src *ns, const char *term, size_t
 	}
 	const struct docids *d = e->value;
 	if (!d)
-		return LEC_ENOMEM;   /* an earlier failure left the entry empty */
+		return LEC_ENOMEM; /* an earlier failure left the entry empty */
 	*out = has_doc(d->v, d->n, ns->did);
 	return LEC_OK;
 }
@@ -846,8 +852,8 @@ static int on_expand(void *vctx, const char *term, size_t len, uint32_t tf)
 static lec_status remote_expand(xap_db *db, struct part *pt)
 {
 	struct remote_terms *r = calloc(1, sizeof(*r));
-	lec_status st = r ? xap_db_allterms(db, pt->terms[0], strlen(pt->terms[0]), on_expand, r)
-			  : LEC_ENOMEM;
+	lec_status st = r ? xap_db_allterms(db, pt->terms[0], strlen(pt->terms[0]), on_expand, r) :
+			    LEC_ENOMEM;
 	if (st == LEC_ESTOP && r->nterms <= LEC_MAX_WILDCARD_EXPANSION)
 		st = LEC_OK;
 	if (st) {
@@ -859,8 +865,7 @@ static lec_status remote_expand(xap_db *db, struct part *pt)
 }
 
 /* NOTE_PREFIX and WILDCARD in a remote note: the plan's expansion. */
-static lec_status remote_prefix(const struct note_src *ns, struct part *pt,
-				struct pm_part_state *s)
+static lec_status remote_prefix(const struct note_src *ns, struct part *pt, struct pm_part_state *s)
 {
 	lec_status st = pt->remote ? LEC_OK : remote_expand(ns->db, pt);
 	for (size_t i = 0; !st && pt->remote && i < pt->remote->nterms; i++) {
@@ -1145,8 +1150,8 @@ static int cmp_span(const void *a, const void *b)
 	return (x->last > y->last) - (x->last < y->last);
 }
 
-lec_status pm_spans(const pm_plan *p, const struct pm_note *n, uint32_t index,
-		    struct pm_span **out, size_t *nout)
+lec_status pm_spans(const pm_plan *p, const struct pm_note *n, uint32_t index, struct pm_span **out,
+		    size_t *nout)
 {
 	struct pm_span *v = NULL;
 	size_t nv = 0, cap = 0;

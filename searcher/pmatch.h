@@ -43,8 +43,8 @@ typedef struct pm_plan pm_plan;
 
 /* Collection statistics for the passage BM25. */
 struct pm_stats {
-	double notes;           /* documents (notes) in the index */
-	double avg_passage;     /* average passage length in terms (> 0) */
+	double notes;       /* documents (notes) in the index */
+	double avg_passage; /* average passage length in terms (> 0) */
 };
 
 /* Compile `ast` (parsed with stemmer `st`, NULL = no stemming) for notes of
@@ -59,9 +59,9 @@ void pm_plan_free(pm_plan *p);
 size_t pm_plan_parts(const pm_plan *p);
 
 struct pm_passage {
-	uint32_t index;         /* passage number in the note */
-	uint32_t held;          /* scoring parts the passage holds */
-	double score;           /* BM25 + proximity of the passage */
+	uint32_t index; /* passage number in the note */
+	uint32_t held;  /* scoring parts the passage holds */
+	double score;   /* BM25 + proximity of the passage */
 };
 
 /* One evaluated note. Reuse it across notes (pm_note_init once,
@@ -69,7 +69,7 @@ struct pm_passage {
 struct pm_note {
 	xap_docid docid;
 	struct ptable table;
-	struct pm_passage *v;   /* the matching passages, in note order */
+	struct pm_passage *v; /* the matching passages, in note order */
 	size_t n, cap;
 	/* private: per part, its positions in the note and counts per passage */
 	struct pm_part_state *parts;
@@ -98,12 +98,12 @@ int pm_matches(const pm_plan *p, const struct pm_note *n, uint32_t index);
  * the speaker's turn for speaker:, when nothing else located it. *out
  * malloc'd, owned by the caller (NULL when *nout is 0). */
 struct pm_span {
-	uint32_t first, last;   /* note positions, inclusive */
+	uint32_t first, last; /* note positions, inclusive */
 	enum match_kind kind;
-	double idf;             /* of the part: the rarest is the one to show */
+	double idf; /* of the part: the rarest is the one to show */
 };
-lec_status pm_spans(const pm_plan *p, const struct pm_note *n, uint32_t index,
-		    struct pm_span **out, size_t *nout);
+lec_status pm_spans(const pm_plan *p, const struct pm_note *n, uint32_t index, struct pm_span **out,
+		    size_t *nout);
 
 /* The span to show of spans[0..n): the first phrase, else the first of the
  * rarest part. n must be > 0. */

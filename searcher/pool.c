@@ -92,7 +92,8 @@ static int wait_room(struct pool *p, int64_t deadline_ms)
 {
 	if (!deadline_ms)
 		return pthread_cond_wait(&p->room, &p->mu);
-	struct timespec ts = { .tv_sec = deadline_ms / 1000, .tv_nsec = deadline_ms % 1000 * 1000000 };
+	struct timespec ts = { .tv_sec = deadline_ms / 1000,
+			       .tv_nsec = deadline_ms % 1000 * 1000000 };
 	return pthread_cond_timedwait(&p->room, &p->mu, &ts);
 }
 

@@ -27,7 +27,7 @@
 #include <stdint.h>
 
 #include "buf.h"
-#include "limits.h"   /* POOL_MAX_THREADS */
+#include "limits.h" /* POOL_MAX_THREADS */
 #include "proto.h"
 #include "status.h"
 
@@ -44,8 +44,8 @@ struct pool_job {
 	/* under the pool's mutex: a streamed answer's lines before its last,
 	 * made by the thread and not yet taken by the loop */
 	struct buf pending;
-	int flagged; /* a wake-up byte is out for them */
-	int cancel;  /* the loop: nobody reads the answer any more */
+	int flagged;         /* a wake-up byte is out for them */
+	int cancel;          /* the loop: nobody reads the answer any more */
 	int64_t deadline_ms; /* the thread's: its search's time budget ends */
 };
 
@@ -67,7 +67,7 @@ struct pool {
 	int inited;                      /* mu, ready and pipe exist */
 	struct pool_job *waiting, *done; /* FIFO for the threads; LIFO back (each answered alone) */
 	struct pool_job **waiting_tail;
-	unsigned busy; /* submitted, not yet taken back: the loop's alone */
+	unsigned busy;                     /* submitted, not yet taken back: the loop's alone */
 	unsigned heavy_max, heavy_running; /* the lanes (under mu) */
 	int stop;
 	unsigned shards_gen; /* pool_shards_changed: bumped by the loop */

@@ -19,22 +19,30 @@
 
 /* ---- the op table ------------------------------------------------------- */
 
-enum arg_type { ARG_STRING, ARG_UINT, ARG_BOOL, ARG_STRINGS };
+enum arg_type {
+	ARG_STRING,
+	ARG_UINT,
+	ARG_BOOL,
+	ARG_STRINGS
+};
 
 struct proto_arg {
 	const char *name;
 	enum arg_type type;
 	int required;
-	json_int_t min, max;    /* ARG_UINT bounds; ARG_STRING/ARG_STRINGS: max bytes each */
+	json_int_t min, max; /* ARG_UINT bounds; ARG_STRING/ARG_STRINGS: max bytes each */
 };
 
 struct proto_op {
 	const char *name;
 	const struct proto_arg *args;
-	int pooled;             /* a search: may run in the server's search threads */
+	int pooled; /* a search: may run in the server's search threads */
 };
 
-#define ARG_END { NULL, ARG_BOOL, 0, 0, 0 }
+#define ARG_END                         \
+	{                               \
+		NULL, ARG_BOOL, 0, 0, 0 \
+	}
 
 static const struct proto_arg no_args[] = { ARG_END };
 
@@ -191,7 +199,8 @@ lec_status proto_dump_line(const json_t *reply, size_t max, struct buf *out)
 		free(s);
 		json_t *e = proto_error(json_object_get(reply, "id"), PROTO_E_TOO_LARGE,
 					"the response is %zu bytes, over the limit of %zu "
-					"(LEC_MAX_CLIENT_OUTPUT): ask for fewer hits", n, max);
+					"(LEC_MAX_CLIENT_OUTPUT): ask for fewer hits",
+					n, max);
 		s = json_dumps(e, JSON_COMPACT);
 		json_decref(e);
 	}
@@ -232,7 +241,8 @@ static int arg_ok(const struct proto_arg *a, const json_t *v, struct buf *err)
 		if (!json_is_string(v))
 			break;
 		if (json_string_length(v) > (size_t)a->max) {
-			buf_printf(err, "'%s' is longer than %lld bytes", a->name, (long long)a->max);
+			buf_printf(err, "'%s' is longer than %lld bytes", a->name,
+				   (long long)a->max);
 			return 0;
 		}
 		return 1;
@@ -241,7 +251,8 @@ static int arg_ok(const struct proto_arg *a, const json_t *v, struct buf *err)
 		json_t *s;
 		if (!json_is_array(v))
 			break;
-		json_array_foreach(v, i, s) {
+		json_array_foreach(v, i, s)
+		{
 			if (!json_is_string(s) || json_string_length(s) > (size_t)a->max) {
 				buf_printf(err, "'%s' must hold strings of at most %lld bytes",
 					   a->name, (long long)a->max);
@@ -268,7 +279,8 @@ static int args_ok(const struct proto_op *op, const json_t *rq, struct buf *err)
 {
 	const char *key;
 	json_t *v;
-	json_object_foreach((json_t *)rq, key, v) {
+	json_object_foreach((json_t *)rq, key, v)
+	{
 		if (!strcmp(key, "id") || !strcmp(key, "op"))
 			continue;
 		const struct proto_arg *a = find_arg(op->args, key);
@@ -339,7 +351,8 @@ lec_status proto_find_args(const json_t *rq, struct search_req *req, struct buf 
 	}
 	req->query = json_string_value(q);
 	req->query_len = json_string_length(q);
-	req->qflags = (flag(rq, "strict") ? QP_STRICT : 0) | (flag(rq, "phrase") ? QP_WHOLE_PHRASE : 0) |
+	req->qflags = (flag(rq, "strict") ? QP_STRICT : 0) |
+		      (flag(rq, "phrase") ? QP_WHOLE_PHRASE : 0) |
 		      (flag(rq, "implicit_phrase") ? QP_IMPLICIT_PHRASE : 0);
 	if ((v = json_object_get(rq, "limit")))
 		req->limit = (uint32_t)json_integer_value(v);
@@ -374,8 +387,8 @@ static void set_flag(json_t *j, const char *name, int on)
 json_t *proto_find_request(json_int_t id, const struct search_req *req, const char *index_dir,
 			   int stream)
 {
-	json_t *j = json_pack("{s:I, s:s, s:s%, s:I}", "id", id, "op", "find", "query",
-			      req->query, req->query_len, "limit", (json_int_t)req->limit);
+	json_t *j = json_pack("{s:I, s:s, s:s%, s:I}", "id", id, "op", "find", "query", req->query,
+			      req->query_len, "limit", (json_int_t)req->limit);
 	if (!j)
 		return NULL;
 	if (req->offset)
@@ -454,8 +467,9 @@ json_t *proto_find_reply(const json_t *id, const char *index_dir, const struct s
 json_t *proto_search_error(const json_t *id, lec_status st, const struct buf *err)
 {
 	const char *code = st == LEC_ESYNTAX || st == LEC_ELIMIT ? PROTO_E_BAD_QUERY :
-			   st == LEC_ETIMEOUT ? PROTO_E_TIMEOUT :
-			   st == LEC_ENOMEM ? PROTO_E_INTERNAL : PROTO_E_INDEX;
+			   st == LEC_ETIMEOUT                    ? PROTO_E_TIMEOUT :
+			   st == LEC_ENOMEM                      ? PROTO_E_INTERNAL :
+								   PROTO_E_INDEX;
 	return proto_error(id, code, "%s", err->len ? err->data : lec_status_str(st));
 }
 
@@ -480,7 +494,7 @@ struct completion {
 };
 
 struct complete_ctx {
-	struct completion *best;        /* the most frequent so far, descending */
+	struct completion *best; /* the most frequent so far, descending */
 	size_t n, max;
 	size_t seen;
 	lec_status status;
@@ -490,7 +504,7 @@ static int on_term(void *vctx, const char *term, size_t len, uint32_t freq)
 {
 	struct complete_ctx *c = vctx;
 	if (++c->seen > LEC_MAX_WILDCARD_EXPANSION)
-		return 1;  /* a one-letter prefix must not scan the whole lexicon */
+		return 1; /* a one-letter prefix must not scan the whole lexicon */
 	size_t at = c->n;
 	while (at > 0 && c->best[at - 1].freq < freq)
 		at--;
@@ -531,7 +545,8 @@ static json_t *completions_json(const struct complete_ctx *c, const char *text, 
 	json_t *a = json_array();
 	for (size_t i = 0; a && i < c->n; i++) {
 		json_t *o = json_pack("{s:s, s:I, s:s%+}", "word", c->best[i].word, "passages",
-				      (json_int_t)c->best[i].freq, "text", text, start, c->best[i].word);
+				      (json_int_t)c->best[i].freq, "text", text, start,
+				      c->best[i].word);
 		if (o)
 			json_array_append_new(a, o);
 	}
@@ -582,7 +597,8 @@ static json_t *op_suggest(struct proto_env *e, const json_t *id, const json_t *r
 	json_t *r = st ? proto_search_error(id, st, &err) : reply_ok(id);
 	if (!st && r) {
 		json_t *comp = completions_json(&c, text, start);
-		const char *best = json_string_value(json_object_get(json_array_get(comp, 0), "text"));
+		const char *best =
+			json_string_value(json_object_get(json_array_get(comp, 0), "text"));
 		json_object_set_new(r, "word", json_string(word));
 		/* as you type, the half word is not a misspelling: judge the completed text */
 		typed_query(e, best ? best : text, best ? strlen(best) : len, r);
@@ -672,16 +688,19 @@ static json_t *make_job(const json_t *id, const json_t *rq, struct proto_job *jo
 	const json_t *paths = json_object_get(rq, "paths"), *p;
 	size_t i;
 	memset(job, 0, sizeof(*job));
-	json_array_foreach(paths, i, p) {
+	json_array_foreach(paths, i, p)
+	{
 		if (json_string_value(p)[0] != '/')
 			return proto_error(id, PROTO_E_BAD_REQUEST,
-					   "reindex paths must be absolute: '%s'", json_string_value(p));
+					   "reindex paths must be absolute: '%s'",
+					   json_string_value(p));
 	}
 	size_t n = json_array_size(paths);
 	job->paths = n ? calloc(n, sizeof(char *)) : NULL;
 	if (n && !job->paths)
 		return proto_error(id, PROTO_E_INTERNAL, "out of memory");
-	json_array_foreach(paths, i, p) {
+	json_array_foreach(paths, i, p)
+	{
 		if (!(job->paths[job->npaths++] = strdup(json_string_value(p)))) {
 			proto_job_release(job);
 			return proto_error(id, PROTO_E_INTERNAL, "out of memory");
@@ -707,7 +726,8 @@ json_t *proto_reindex_reply(const json_t *id, lec_status st, const struct idx_st
 {
 	if (st) {
 		const char *code = st == LEC_ENOTFOUND ? PROTO_E_NOT_FOUND :
-				   st == LEC_ELOCKED ? PROTO_E_LOCKED : PROTO_E_INDEX;
+				   st == LEC_ELOCKED   ? PROTO_E_LOCKED :
+							 PROTO_E_INDEX;
 		return proto_error(id, code, "%s", msg && *msg ? msg : lec_status_str(st));
 	}
 	json_t *r = reply_ok(id);
@@ -721,11 +741,8 @@ json_t *proto_reindex_reply(const json_t *id, lec_status st, const struct idx_st
 typedef json_t *(*op_fn)(struct proto_env *e, const json_t *id, const json_t *rq);
 
 static const op_fn handlers[PROTO_NOPS] = {
-	[PROTO_OP_PING] = op_ping,
-	[PROTO_OP_STATUS] = op_status,
-	[PROTO_OP_FIND] = op_find,
-	[PROTO_OP_SUGGEST] = op_suggest,
-	[PROTO_OP_REINDEX] = NULL,  /* deferred to the server */
+	[PROTO_OP_PING] = op_ping,       [PROTO_OP_STATUS] = op_status, [PROTO_OP_FIND] = op_find,
+	[PROTO_OP_SUGGEST] = op_suggest, [PROTO_OP_REINDEX] = NULL, /* deferred to the server */
 };
 
 static int blank(const char *s, size_t n)
@@ -750,7 +767,8 @@ static int heavy(enum proto_op_id op, const json_t *rq)
 {
 	const json_t *lim = json_object_get(rq, "limit"), *off = json_object_get(rq, "offset");
 	const char *order = json_string_value(json_object_get(rq, "order"));
-	json_int_t want = (lim ? json_integer_value(lim) : 10) + (off ? json_integer_value(off) : 0);
+	json_int_t want =
+		(lim ? json_integer_value(lim) : 10) + (off ? json_integer_value(off) : 0);
 	return op == PROTO_OP_FIND &&
 	       (flag(rq, "all") || flag(rq, "count") || want > LEC_LIGHT_HITS ||
 		(flag(rq, "occurrences") && order && !strcmp(order, "place")));
@@ -808,8 +826,8 @@ lec_status proto_run(struct proto_env *e, const struct proto_job *job,
 	return st;
 }
 
-enum proto_outcome proto_handle(struct proto_env *e, const char *line, size_t len,
-				json_t **reply, struct proto_job *job)
+enum proto_outcome proto_handle(struct proto_env *e, const char *line, size_t len, json_t **reply,
+				struct proto_job *job)
 {
 	enum proto_outcome out = PROTO_REPLY;
 	json_error_t jerr;

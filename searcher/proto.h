@@ -26,32 +26,38 @@
 #define PROTO_VERSION 1
 
 /* error codes (docs/protocol.md) */
-#define PROTO_E_BAD_JSON "bad_json"         /* the line is not JSON */
-#define PROTO_E_BAD_REQUEST "bad_request"   /* not an object, no/bad id or op, bad argument */
+#define PROTO_E_BAD_JSON "bad_json"       /* the line is not JSON */
+#define PROTO_E_BAD_REQUEST "bad_request" /* not an object, no/bad id or op, bad argument */
 #define PROTO_E_UNKNOWN_OP "unknown_op"
-#define PROTO_E_BAD_QUERY "bad_query"       /* the query could not be parsed or is over a limit */
-#define PROTO_E_INDEX "index_error"         /* no index, damaged index, Xapian trouble */
-#define PROTO_E_WRONG_INDEX "wrong_index"   /* find: "index" names another index than ours */
-#define PROTO_E_NOT_FOUND "not_found"       /* reindex: a path does not exist */
-#define PROTO_E_LOCKED "locked"             /* reindex: another writer holds the index */
-#define PROTO_E_TOO_LARGE "too_large"       /* request line or response over its limit */
-#define PROTO_E_TIMEOUT "timeout"           /* a search past its time budget (LEC_SEARCH_TIME_MS) */
-#define PROTO_E_FORBIDDEN "forbidden"       /* peer with another uid */
-#define PROTO_E_BUSY "busy"                 /* LEC_MAX_CLIENTS connections already */
+#define PROTO_E_BAD_QUERY "bad_query"     /* the query could not be parsed or is over a limit */
+#define PROTO_E_INDEX "index_error"       /* no index, damaged index, Xapian trouble */
+#define PROTO_E_WRONG_INDEX "wrong_index" /* find: "index" names another index than ours */
+#define PROTO_E_NOT_FOUND "not_found"     /* reindex: a path does not exist */
+#define PROTO_E_LOCKED "locked"           /* reindex: another writer holds the index */
+#define PROTO_E_TOO_LARGE "too_large"     /* request line or response over its limit */
+#define PROTO_E_TIMEOUT "timeout"         /* a search past its time budget (LEC_SEARCH_TIME_MS) */
+#define PROTO_E_FORBIDDEN "forbidden"     /* peer with another uid */
+#define PROTO_E_BUSY "busy"               /* LEC_MAX_CLIENTS connections already */
 #define PROTO_E_SHUTTING_DOWN "shutting_down"
-#define PROTO_E_INTERNAL "internal"         /* out of memory and the like */
+#define PROTO_E_INTERNAL "internal" /* out of memory and the like */
 
-enum proto_op_id { PROTO_OP_PING, PROTO_OP_STATUS, PROTO_OP_FIND, PROTO_OP_SUGGEST,
-		   PROTO_OP_REINDEX, PROTO_NOPS };
+enum proto_op_id {
+	PROTO_OP_PING,
+	PROTO_OP_STATUS,
+	PROTO_OP_FIND,
+	PROTO_OP_SUGGEST,
+	PROTO_OP_REINDEX,
+	PROTO_NOPS
+};
 
 struct searcher;
 typedef struct xap_db xap_db;
 
 /* What the handlers share: the index and the daemon's counters. */
 struct proto_env {
-	char *index_dir;                /* absolute; owned */
-	struct searcher *searcher;      /* opened on first use; owned */
-	xap_db *db;                     /* suggest's term scans; owned */
+	char *index_dir;           /* absolute; owned */
+	struct searcher *searcher; /* opened on first use; owned */
+	xap_db *db;                /* suggest's term scans; owned */
 	time_t started;
 	uint64_t requests, errors;
 	uint64_t op_count[PROTO_NOPS];
@@ -64,7 +70,7 @@ struct proto_env {
 	unsigned search_ms;
 	/* set by the server, shown by status */
 	unsigned clients, search_threads;
-	unsigned searches;      /* finds and suggests in the search threads or waiting */
+	unsigned searches; /* finds and suggests in the search threads or waiting */
 	int watching, reindexing;
 	uint64_t reindexes;
 };
@@ -75,17 +81,20 @@ void proto_env_release(struct proto_env *e);
 
 /* A request to run off the loop; filled by proto_handle. */
 struct proto_job {
-	enum proto_op_id op;    /* PROTO_OP_REINDEX, or find/suggest with env->pooled */
-	json_t *id;             /* the request's id (a reference: json_decref) */
-	json_t *request;        /* find/suggest: the checked request (a reference) */
-	char **paths;           /* reindex: absolute, malloc'd; none: every root */
+	enum proto_op_id op; /* PROTO_OP_REINDEX, or find/suggest with env->pooled */
+	json_t *id;          /* the request's id (a reference: json_decref) */
+	json_t *request;     /* find/suggest: the checked request (a reference) */
+	char **paths;        /* reindex: absolute, malloc'd; none: every root */
 	size_t npaths;
-	int heavy;              /* a find that may take long or answer much: every
+	int heavy; /* a find that may take long or answer much: every
 	                         * passage, a count, or over LEC_LIGHT_HITS hits */
 };
 void proto_job_release(struct proto_job *j);
 
-enum proto_outcome { PROTO_REPLY, PROTO_DEFER };
+enum proto_outcome {
+	PROTO_REPLY,
+	PROTO_DEFER
+};
 
 /* Handle one request line (no newline). PROTO_REPLY: *reply is the
  * response (a new reference, owned by the caller; never NULL: an
@@ -93,8 +102,8 @@ enum proto_outcome { PROTO_REPLY, PROTO_DEFER };
  * a reindex for the server (owned by the caller); *reply is NULL. A blank
  * line gives PROTO_REPLY with *reply NULL: nothing to answer. With
  * e->pooled, find and suggest are deferred too (job->op says which). */
-enum proto_outcome proto_handle(struct proto_env *e, const char *line, size_t len,
-				json_t **reply, struct proto_job *job);
+enum proto_outcome proto_handle(struct proto_env *e, const char *line, size_t len, json_t **reply,
+				struct proto_job *job);
 
 /* Where the lines of a streamed find go before its last one (the search
  * threads: pool.c). Each call gives one whole line with its newline, and

@@ -95,8 +95,8 @@ struct qp_node *qp_node_new(qp_ast *a, enum qp_kind kind, size_t off, size_t src
 }
 
 /* A node over copies of words[0..n). */
-struct qp_node *qp_words_node(qp_ast *a, enum qp_kind kind, const struct qp_word *words,
-				  size_t n, size_t off, size_t srclen)
+struct qp_node *qp_words_node(qp_ast *a, enum qp_kind kind, const struct qp_word *words, size_t n,
+			      size_t off, size_t srclen)
 {
 	struct qp_node *node = qp_node_new(a, kind, off, srclen);
 
@@ -118,8 +118,8 @@ static int flattens(const struct qp_node *k, enum qp_kind kind)
 
 /* AND / OR of kids[0..n): empty kids dropped, same-kind kids merged, one
  * kid returned as is, none gives QP_EMPTY. */
-struct qp_node *qp_group_node(qp_ast *a, enum qp_kind kind, struct qp_node *const *kids,
-				  size_t n, size_t off, size_t srclen)
+struct qp_node *qp_group_node(qp_ast *a, enum qp_kind kind, struct qp_node *const *kids, size_t n,
+			      size_t off, size_t srclen)
 {
 	size_t total = 0, j = 0;
 	struct qp_node *g, *only = NULL;
@@ -209,9 +209,8 @@ static int textual(const struct qp_node *n)
 /* ---- explain ----------------------------------------------------------- */
 
 static const char *const field_labels[] = {
-	[QP_FIELD_BODY] = "body", [QP_FIELD_TITLE] = "title",
-	[QP_FIELD_PATH] = "path", [QP_FIELD_SPEAKER] = "speaker",
-	[QP_FIELD_HEADING] = "heading",
+	[QP_FIELD_BODY] = "body",       [QP_FIELD_TITLE] = "title",     [QP_FIELD_PATH] = "path",
+	[QP_FIELD_SPEAKER] = "speaker", [QP_FIELD_HEADING] = "heading",
 };
 
 static void explain_words(struct buf *b, const struct qp_node *n)
@@ -249,30 +248,48 @@ static void explain_node(struct buf *b, const struct qp_node *n, enum qp_field f
 	if (n->flags & QP_NODE_REQUIRED)
 		buf_putc(b, '+');
 	switch (n->kind) {
-	case QP_EMPTY: buf_puts(b, "EMPTY"); break;
-	case QP_NOTHING: buf_puts(b, "NOTHING"); break;
-	case QP_WORD: explain_word(b, n, field); break;
+	case QP_EMPTY:
+		buf_puts(b, "EMPTY");
+		break;
+	case QP_NOTHING:
+		buf_puts(b, "NOTHING");
+		break;
+	case QP_WORD:
+		explain_word(b, n, field);
+		break;
 	case QP_PHRASE:
 		buf_puts(b, "PHRASE(");
 		explain_words(b, n);
 		buf_putc(b, ')');
 		break;
-	case QP_WILDCARD: buf_printf(b, "WILDCARD(%s*)", n->words[0].word); break;
+	case QP_WILDCARD:
+		buf_printf(b, "WILDCARD(%s*)", n->words[0].word);
+		break;
 	case QP_NEAR:
 		buf_printf(b, "NEAR/%u(", (unsigned)n->distance);
 		explain_words(b, n);
 		buf_putc(b, ')');
 		break;
-	case QP_AND: explain_kids(b, "AND", n, field); break;
-	case QP_OR: explain_kids(b, "OR", n, field); break;
-	case QP_NOT: explain_kids(b, "NOT", n, field); break;
+	case QP_AND:
+		explain_kids(b, "AND", n, field);
+		break;
+	case QP_OR:
+		explain_kids(b, "OR", n, field);
+		break;
+	case QP_NOT:
+		explain_kids(b, "NOT", n, field);
+		break;
 	case QP_FIELD:
 		buf_printf(b, "FIELD(%s: ", field_labels[n->field]);
 		explain_node(b, n->kids[0], n->field);
 		buf_putc(b, ')');
 		break;
-	case QP_TAG: buf_printf(b, "TAG(\"%s\")", n->value); break;
-	case QP_YEAR: buf_printf(b, "YEAR(%s)", n->value); break;
+	case QP_TAG:
+		buf_printf(b, "TAG(\"%s\")", n->value);
+		break;
+	case QP_YEAR:
+		buf_printf(b, "YEAR(%s)", n->value);
+		break;
 	case QP_DATE:
 		buf_printf(b, "DATE(%s..%s)", n->lo ? n->lo : "", n->hi ? n->hi : "");
 		break;
@@ -338,7 +355,7 @@ static struct qp_node *clone_node(qp_ast *a, const struct qp_node *n)
 struct relax {
 	qp_ast *a;
 	struct nodevec ors, keep;
-	int changed;            /* a phrase or NEAR was broken into words */
+	int changed; /* a phrase or NEAR was broken into words */
 };
 
 /* Put the words of a PHRASE or NEAR into `ors` as bare WORDs. */
@@ -374,7 +391,7 @@ static int relax_part(struct relax *rx, const struct qp_node *n)
 /* AND(OR(words...), required...), or NULL (rx->changed tells why). */
 static struct qp_node *relax_root(struct relax *rx, const struct qp_node *root)
 {
-	struct qp_node *or, *r = NULL;
+	struct qp_node * or, *r = NULL;
 	size_t n = root->kind == QP_AND ? root->nkids : 1;
 	const struct qp_node *const *parts =
 		root->kind == QP_AND ? (const struct qp_node *const *)root->kids : &root;
@@ -390,7 +407,7 @@ static struct qp_node *relax_root(struct relax *rx, const struct qp_node *root)
 	if (qp_nodevec_push(&rx->keep, or))
 		goto out;
 	memmove(rx->keep.v + 1, rx->keep.v, (rx->keep.n - 1) * sizeof(*rx->keep.v));
-	rx->keep.v[0] = or;
+	rx->keep.v[0] = or ;
 	r = qp_group_node(rx->a, QP_AND, rx->keep.v, rx->keep.n, root->off, root->srclen);
 out:
 	free(rx->ors.v);

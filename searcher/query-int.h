@@ -14,7 +14,7 @@ struct qp_chunk;
 struct qp_ast {
 	struct qp_node *root;
 	struct qp_chunk *chunks;
-	char *warnings;         /* in the arena; NULL when none (qp_warnings) */
+	char *warnings; /* in the arena; NULL when none (qp_warnings) */
 };
 
 /* A new, empty AST (root NULL); NULL when out of memory. qp_free frees it. */
@@ -28,12 +28,12 @@ char *qp_arena_strndup(qp_ast *a, const char *s, size_t n);
 /* Node builders: all return NULL only when out of memory. */
 struct qp_node *qp_node_new(qp_ast *a, enum qp_kind kind, size_t off, size_t srclen);
 /* A node over copies of words[0..n) (the word strings are not copied). */
-struct qp_node *qp_words_node(qp_ast *a, enum qp_kind kind, const struct qp_word *words,
-			      size_t n, size_t off, size_t srclen);
+struct qp_node *qp_words_node(qp_ast *a, enum qp_kind kind, const struct qp_word *words, size_t n,
+			      size_t off, size_t srclen);
 /* AND / OR of kids[0..n): QP_EMPTY kids dropped, same-kind kids merged, a
  * single kid returned as is, no kid gives QP_EMPTY. */
-struct qp_node *qp_group_node(qp_ast *a, enum qp_kind kind, struct qp_node *const *kids,
-			      size_t n, size_t off, size_t srclen);
+struct qp_node *qp_group_node(qp_ast *a, enum qp_kind kind, struct qp_node *const *kids, size_t n,
+			      size_t off, size_t srclen);
 /* A NOT or FIELD node over one kid. */
 struct qp_node *qp_wrap_node(qp_ast *a, enum qp_kind kind, struct qp_node *kid);
 

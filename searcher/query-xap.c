@@ -19,10 +19,10 @@
 
 /* The prefixes a field gives its stemmed and unstemmed terms. */
 struct ctx {
-	const char *stem_pfx;   /* NULL: WORD is matched unstemmed */
+	const char *stem_pfx; /* NULL: WORD is matched unstemmed */
 	const char *word_pfx;
-	xap_db *db;             /* wildcards are expanded over it (NULL: by Xapian) */
-	int notes;              /* the candidate notes: negations do not exclude */
+	xap_db *db;               /* wildcards are expanded over it (NULL: by Xapian) */
+	int notes;                /* the candidate notes: negations do not exclude */
 	const struct ctx *fields; /* this query's contexts, by field */
 };
 
@@ -62,7 +62,7 @@ static xap_query *term_query(lec_status *rc, const char *pfx, const char *word, 
 static xap_query *positional(const struct qp_node *n, const char *pfx, uint32_t window,
 			     lec_status *rc)
 {
-	char (*bufs)[TERM_MAX];
+	char(*bufs)[TERM_MAX];
 	const char **terms;
 	size_t *lens;
 	xap_query *q = NULL;
@@ -180,8 +180,7 @@ static xap_query *combine(enum xap_op op, xap_query **subs, size_t n, lec_status
 }
 
 /* base OP rest[0..n): base and the rest freed. */
-static xap_query *apply(enum xap_op op, xap_query *base, xap_query **rest, size_t n,
-			lec_status *rc)
+static xap_query *apply(enum xap_op op, xap_query *base, xap_query **rest, size_t n, lec_status *rc)
 {
 	xap_query *q;
 
@@ -202,7 +201,7 @@ static xap_query *build_and(const struct qp_node *const *kids, size_t n, const s
 {
 	/* one spare slot each so apply() can put the base in front */
 	xap_query **pos = calloc(n + 1, sizeof(*pos)), **filt = calloc(n + 1, sizeof(*filt)),
-		   **neg = calloc(n + 1, sizeof(*neg));
+		  **neg = calloc(n + 1, sizeof(*neg));
 	size_t np = 0, nf = 0, nn = 0;
 	xap_query *q = NULL;
 
@@ -216,8 +215,7 @@ static xap_query *build_and(const struct qp_node *const *kids, size_t n, const s
 			/* a note whose other passages hold the word is still a candidate */
 			if (!cx->notes)
 				neg[nn++] = build(kids[i]->kids[0], cx, rc);
-		}
-		else if (qp_is_filter(kids[i]))
+		} else if (qp_is_filter(kids[i]))
 			filt[nf++] = filter_query(kids[i], rc);
 		else
 			pos[np++] = build(kids[i], cx, rc);

@@ -32,15 +32,33 @@
 /* ---- lexer ------------------------------------------------------------- */
 
 enum lex_type {
-	L_END, L_TEXT, L_PHRASE, L_LPAREN, L_RPAREN,
-	L_AND, L_OR, L_NOT, L_NEAR, L_MINUS, L_PLUS, L_FIELD,
+	L_END,
+	L_TEXT,
+	L_PHRASE,
+	L_LPAREN,
+	L_RPAREN,
+	L_AND,
+	L_OR,
+	L_NOT,
+	L_NEAR,
+	L_MINUS,
+	L_PLUS,
+	L_FIELD,
 };
 
-enum fname { F_TITLE, F_PATH, F_SPEAKER, F_TAG, F_YEAR, F_DATE, F_HEADING };
+enum fname {
+	F_TITLE,
+	F_PATH,
+	F_SPEAKER,
+	F_TAG,
+	F_YEAR,
+	F_DATE,
+	F_HEADING
+};
 
 static const char *const field_names[] = {
-	[F_TITLE] = "title", [F_PATH] = "path", [F_SPEAKER] = "speaker",
-	[F_TAG] = "tag", [F_YEAR] = "year", [F_DATE] = "date", [F_HEADING] = "heading",
+	[F_TITLE] = "title", [F_PATH] = "path", [F_SPEAKER] = "speaker", [F_TAG] = "tag",
+	[F_YEAR] = "year",   [F_DATE] = "date", [F_HEADING] = "heading",
 };
 
 const char *const *qp_field_names(size_t *n)
@@ -51,22 +69,22 @@ const char *const *qp_field_names(size_t *n)
 
 struct lex {
 	enum lex_type type;
-	size_t off, len;        /* the whole token */
-	size_t voff, vlen;      /* TEXT: the run; PHRASE: its text; FIELD: its value */
-	int quoted;             /* FIELD: the value was a quoted phrase */
-	int unclosed;           /* PHRASE, quoted FIELD: no closing quote */
+	size_t off, len;   /* the whole token */
+	size_t voff, vlen; /* TEXT: the run; PHRASE: its text; FIELD: its value */
+	int quoted;        /* FIELD: the value was a quoted phrase */
+	int unclosed;      /* PHRASE, quoted FIELD: no closing quote */
 	enum fname field;
-	uint32_t distance;      /* NEAR */
+	uint32_t distance; /* NEAR */
 };
 
 /* Quote characters, as bits, so that an opener can name its closers. */
 enum {
-	Q_STRAIGHT = 1,   /* " */
-	Q_LDQ = 2,        /* U+201C “ */
-	Q_RDQ = 4,        /* U+201D ” */
-	Q_LOW = 8,        /* U+201E „ */
-	Q_LAQ = 16,       /* U+00AB « */
-	Q_RAQ = 32,       /* U+00BB » */
+	Q_STRAIGHT = 1, /* " */
+	Q_LDQ = 2,      /* U+201C “ */
+	Q_RDQ = 4,      /* U+201D ” */
+	Q_LOW = 8,      /* U+201E „ */
+	Q_LAQ = 16,     /* U+00AB « */
+	Q_RAQ = 32,     /* U+00BB » */
 };
 
 /* The quote character at t[i] (its bit, its byte length in *n), or 0. */
@@ -97,11 +115,16 @@ static int quote_at(const char *t, size_t len, size_t i, size_t *n)
 static int quote_closers(int q)
 {
 	switch (q) {
-	case Q_STRAIGHT: return Q_STRAIGHT;
-	case Q_LDQ: return Q_RDQ | Q_STRAIGHT;
-	case Q_RDQ: return Q_RDQ | Q_STRAIGHT;
-	case Q_LOW: return Q_LDQ | Q_RDQ | Q_STRAIGHT;
-	case Q_LAQ: return Q_RAQ | Q_STRAIGHT;
+	case Q_STRAIGHT:
+		return Q_STRAIGHT;
+	case Q_LDQ:
+		return Q_RDQ | Q_STRAIGHT;
+	case Q_RDQ:
+		return Q_RDQ | Q_STRAIGHT;
+	case Q_LOW:
+		return Q_LDQ | Q_RDQ | Q_STRAIGHT;
+	case Q_LAQ:
+		return Q_RAQ | Q_STRAIGHT;
 	}
 	return 0;
 }
@@ -122,13 +145,13 @@ struct parser {
 	struct lex *toks;
 	size_t ntoks, tcap, pos;
 	size_t nterms;
-	unsigned depth;         /* open parentheses being parsed */
-	unsigned ignored;       /* parentheses past the depth limit, skipped */
-	lec_status status;      /* sticky */
+	unsigned depth;    /* open parentheses being parsed */
+	unsigned ignored;  /* parentheses past the depth limit, skipped */
+	lec_status status; /* sticky */
 	struct qp_error *err;
-	struct qp_word *wv;     /* words of the last tokenize(), malloc'd */
+	struct qp_word *wv; /* words of the last tokenize(), malloc'd */
 	size_t wn, wcap;
-	int wlong;              /* one of them was too long to be a term */
+	int wlong; /* one of them was too long to be a term */
 };
 
 /* 1-based column (in characters) of byte offset `off`. */
@@ -157,8 +180,8 @@ static void fail(struct parser *p, lec_status st, size_t off, const char *fmt, .
 		return;
 	p->err->column = off == SIZE_MAX ? 0 : column_of(p->text, off);
 	if (p->err->column)
-		n = (size_t)snprintf(p->err->msg, sizeof(p->err->msg), "column %zu: ",
-				     p->err->column);
+		n = (size_t)snprintf(p->err->msg, sizeof(p->err->msg),
+				     "column %zu: ", p->err->column);
 	va_start(ap, fmt);
 	vsnprintf(p->err->msg + n, sizeof(p->err->msg) - n, fmt, ap);
 	va_end(ap);
@@ -435,8 +458,7 @@ static struct qp_node *oom(struct parser *p)
 }
 
 /* A phrase of p->wv, cut into AND'ed phrases of LEC_MAX_PHRASE_WORDS. */
-static struct qp_node *phrase_of_words(struct parser *p, unsigned flags, size_t off,
-				       size_t srclen)
+static struct qp_node *phrase_of_words(struct parser *p, unsigned flags, size_t off, size_t srclen)
 {
 	struct qp_node *parts[LEC_MAX_QUERY_TERMS / LEC_MAX_PHRASE_WORDS + 1];
 	size_t np = 0;
@@ -462,7 +484,8 @@ static struct qp_node *and_of_words(struct parser *p, size_t off, size_t srclen)
 	if (!kids)
 		return oom(p);
 	for (size_t i = 0; i < p->wn; i++) {
-		kids[i] = qp_words_node(p->ast, QP_WORD, p->wv + i, 1, p->wv[i].off, p->wv[i].srclen);
+		kids[i] =
+			qp_words_node(p->ast, QP_WORD, p->wv + i, 1, p->wv[i].off, p->wv[i].srclen);
 		if (!kids[i]) {
 			free(kids);
 			return oom(p);
@@ -490,8 +513,8 @@ static struct qp_node *degenerate(struct parser *p, size_t off, size_t srclen)
 }
 
 /* Quoted text [off, off+len): a phrase (speaker: AND of words). */
-static struct qp_node *phrase_node(struct parser *p, size_t off, size_t len,
-				   enum qp_field field, size_t noff, size_t nlen)
+static struct qp_node *phrase_node(struct parser *p, size_t off, size_t len, enum qp_field field,
+				   size_t noff, size_t nlen)
 {
 	struct qp_node *n;
 
@@ -519,12 +542,11 @@ static int has_sigil(const char *s, size_t n)
  * that `@@iterator` finds every passage with the stem, as a word would,
  * and ranks first those with the word itself (the phrase is the exact term:
  * both clauses score there), not "iterable" or "iterate". */
-static struct qp_node *prefer_exact(struct parser *p, struct qp_node *word, size_t off,
-				    size_t len)
+static struct qp_node *prefer_exact(struct parser *p, struct qp_node *word, size_t off, size_t len)
 {
 	struct qp_node *kids[2] = { word, qp_words_node(p->ast, QP_PHRASE, p->wv, 1, off, len) };
 	if (!kids[1] || !strcmp(p->wv[0].word, p->wv[0].stem))
-		return kids[1] ? word : NULL;   /* the word is its stem: nothing to prefer */
+		return kids[1] ? word : NULL; /* the word is its stem: nothing to prefer */
 	return qp_group_node(p->ast, QP_OR, kids, 2, off, len);
 }
 
@@ -550,7 +572,8 @@ static struct qp_node *text_node(struct parser *p, size_t off, size_t len, enum 
 		if (wild && utf8_chars(p->wv[0].word, p->wv[0].len) >= 2)
 			kind = QP_WILDCARD;
 		node = qp_words_node(p->ast, kind, p->wv, 1, off, len);
-		if (node && kind == QP_WORD && field == QP_FIELD_BODY && has_sigil(p->text + off, n))
+		if (node && kind == QP_WORD && field == QP_FIELD_BODY &&
+		    has_sigil(p->text + off, n))
 			node = prefer_exact(p, node, off, len);
 		return node ? node : oom(p);
 	}
@@ -609,16 +632,24 @@ static int parse_relative(const char *s, size_t n, char lo[9], char hi[9], int *
 			k = k * 10 + (unsigned long)(s[i] - '0');
 		}
 		switch (s[n - 1] | 0x20) {
-		case 'd': tm.tm_mday -= (int)k; break;
-		case 'w': tm.tm_mday -= (int)(7 * k); break;
-		case 'm': tm.tm_mon -= (int)k; break;
-		default: tm.tm_year -= (int)k; break;
+		case 'd':
+			tm.tm_mday -= (int)k;
+			break;
+		case 'w':
+			tm.tm_mday -= (int)(7 * k);
+			break;
+		case 'm':
+			tm.tm_mon -= (int)k;
+			break;
+		default:
+			tm.tm_year -= (int)k;
+			break;
 		}
 		*since = 1;
 	} else {
 		return 0;
 	}
-	tm.tm_hour = 12;   /* mktime normalises the day; noon steers clear of DST */
+	tm.tm_hour = 12; /* mktime normalises the day; noon steers clear of DST */
 	if (mktime(&tm) == (time_t)-1 || tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
 		return 0;
 	snprintf(lo, 9, "%04u%02u%02u", (unsigned)(tm.tm_year + 1900) % 10000u,
@@ -654,7 +685,7 @@ static int parse_date_value(const char *s, size_t n, int year_only, char lo[9], 
 		if (!parse_end(s, n, year_only, lo, hi, &since))
 			return 0;
 		if (since)
-			hi[0] = '\0';   /* date:2w is date:2w.. */
+			hi[0] = '\0'; /* date:2w is date:2w.. */
 		return 1;
 	}
 	size_t ln = (size_t)(dots - s), rn = n - ln - 2;
@@ -679,10 +710,11 @@ static struct qp_node *date_node(struct parser *p, const struct lex *t)
 	struct qp_node *n;
 
 	if (!parse_date_value(v, t->vlen, t->field == F_YEAR, lo, hi)) {
-		const char *want = t->field == F_YEAR
-					   ? "a year (YYYY or YYYY..YYYY)"
-					   : "a date (YYYY[-MM[-DD]], today, yesterday, Nd, Nw, Nm, Ny) "
-					     "or a range D..D";
+		const char *want =
+			t->field == F_YEAR ?
+				"a year (YYYY or YYYY..YYYY)" :
+				"a date (YYYY[-MM[-DD]], today, yesterday, Nd, Nw, Nm, Ny) "
+				"or a range D..D";
 		int shown = (int)(t->vlen > 40 ? 40 : t->vlen);
 		if (strict(p)) {
 			fail(p, LEC_ESYNTAX, t->off, "%s:%.*s is not %s", field_names[t->field],
@@ -738,7 +770,9 @@ static struct qp_node *tag_node(struct parser *p, const struct lex *t)
 }
 
 static const enum qp_field text_fields[] = {
-	[F_TITLE] = QP_FIELD_TITLE, [F_PATH] = QP_FIELD_PATH, [F_SPEAKER] = QP_FIELD_SPEAKER,
+	[F_TITLE] = QP_FIELD_TITLE,
+	[F_PATH] = QP_FIELD_PATH,
+	[F_SPEAKER] = QP_FIELD_SPEAKER,
 	[F_HEADING] = QP_FIELD_HEADING,
 };
 
@@ -915,8 +949,8 @@ static struct qp_node *parse_unary(struct parser *p)
 
 /* NEAR over the operands' words; operands that are not words or phrases
  * make it an AND (strict mode: an error). */
-static struct qp_node *near_node(struct parser *p, struct nodevec *ops, uint32_t dist,
-				 size_t off, size_t op_off)
+static struct qp_node *near_node(struct parser *p, struct nodevec *ops, uint32_t dist, size_t off,
+				 size_t op_off)
 {
 	size_t nw = 0, k = 0, end = off;
 	int words_only = 1;
@@ -953,7 +987,8 @@ static struct qp_node *near_node(struct parser *p, struct nodevec *ops, uint32_t
 	    !(n->words = qp_arena_alloc(p->ast, nw * sizeof(*n->words))))
 		return oom(p);
 	for (size_t i = 0; i < ops->n; i++) {
-		memcpy(n->words + n->nwords, ops->v[i]->words, ops->v[i]->nwords * sizeof(*n->words));
+		memcpy(n->words + n->nwords, ops->v[i]->words,
+		       ops->v[i]->nwords * sizeof(*n->words));
 		n->nwords += ops->v[i]->nwords;
 	}
 	n->distance = dist;
@@ -1036,7 +1071,8 @@ static struct qp_node *parse_and(struct parser *p)
 		end = n->off + n->srclen;
 	}
 	n = NULL;
-	if (p->status == LEC_OK && !(n = qp_group_node(p->ast, QP_AND, kids.v, kids.n, off, end - off)))
+	if (p->status == LEC_OK &&
+	    !(n = qp_group_node(p->ast, QP_AND, kids.v, kids.n, off, end - off)))
 		oom(p);
 	free(kids.v);
 	return n;
@@ -1060,7 +1096,8 @@ static struct qp_node *parse_or(struct parser *p)
 		n = parse_and(p);
 	}
 	n = NULL;
-	if (p->status == LEC_OK && !(n = qp_group_node(p->ast, QP_OR, kids.v, kids.n, off, end - off)))
+	if (p->status == LEC_OK &&
+	    !(n = qp_group_node(p->ast, QP_OR, kids.v, kids.n, off, end - off)))
 		oom(p);
 	free(kids.v);
 	return n;
@@ -1096,8 +1133,8 @@ static struct qp_node *parse_query(struct parser *p)
 	return parse_or(p);
 }
 
-lec_status qp_parse(const char *text, size_t len, unsigned flags, stemmer *st,
-		    qp_ast **out, struct qp_error *err)
+lec_status qp_parse(const char *text, size_t len, unsigned flags, stemmer *st, qp_ast **out,
+		    struct qp_error *err)
 {
 	struct parser p = { .text = text, .len = len, .flags = flags, .st = st, .err = err };
 	struct qp_node *root;
@@ -1132,4 +1169,3 @@ lec_status qp_parse(const char *text, size_t len, unsigned flags, stemmer *st,
 	*out = p.ast;
 	return LEC_OK;
 }
-

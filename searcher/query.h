@@ -25,72 +25,72 @@
 
 /* Flags for qp_parse. */
 enum qp_flags {
-	QP_STRICT = 1u << 0,           /* syntax problems are LEC_ESYNTAX, not forgiven */
-	QP_WHOLE_PHRASE = 1u << 1,     /* --phrase: the whole text is one phrase, no syntax */
-	QP_IMPLICIT_PHRASE = 1u << 2,  /* the CLI got exactly one argument: several words
+	QP_STRICT = 1u << 0,          /* syntax problems are LEC_ESYNTAX, not forgiven */
+	QP_WHOLE_PHRASE = 1u << 1,    /* --phrase: the whole text is one phrase, no syntax */
+	QP_IMPLICIT_PHRASE = 1u << 2, /* the CLI got exactly one argument: several words
 					* and no query syntax make a phrase */
 };
 
 enum qp_kind {
-	QP_EMPTY,       /* nothing to search for (empty query, only punctuation) */
-	QP_NOTHING,     /* matches nothing (a query word too long to be a term) */
-	QP_WORD,        /* words[0]: by stem (body, title) or exact (path, speaker) */
-	QP_PHRASE,      /* words, consecutive, unstemmed; one word = the exact term */
-	QP_WILDCARD,    /* words[0] is a prefix of unstemmed terms */
-	QP_NEAR,        /* words in any order, |pos(a) - pos(b)| <= distance for two */
-	QP_AND,         /* kids */
-	QP_OR,          /* kids */
-	QP_NOT,         /* kids[0]; inside AND it is AND_NOT, alone "all but" */
-	QP_FIELD,       /* field, kids[0]: WORD, PHRASE, WILDCARD, or AND of WORDs */
-	QP_TAG,         /* value: the tok_normalize'd tag; a boolean filter */
-	QP_YEAR,        /* value: "YYYY"; a boolean filter */
-	QP_DATE,        /* lo, hi: YYYYMMDD bounds (inclusive) or NULL for open */
+	QP_EMPTY,    /* nothing to search for (empty query, only punctuation) */
+	QP_NOTHING,  /* matches nothing (a query word too long to be a term) */
+	QP_WORD,     /* words[0]: by stem (body, title) or exact (path, speaker) */
+	QP_PHRASE,   /* words, consecutive, unstemmed; one word = the exact term */
+	QP_WILDCARD, /* words[0] is a prefix of unstemmed terms */
+	QP_NEAR,     /* words in any order, |pos(a) - pos(b)| <= distance for two */
+	QP_AND,      /* kids */
+	QP_OR,       /* kids */
+	QP_NOT,      /* kids[0]; inside AND it is AND_NOT, alone "all but" */
+	QP_FIELD,    /* field, kids[0]: WORD, PHRASE, WILDCARD, or AND of WORDs */
+	QP_TAG,      /* value: the tok_normalize'd tag; a boolean filter */
+	QP_YEAR,     /* value: "YYYY"; a boolean filter */
+	QP_DATE,     /* lo, hi: YYYYMMDD bounds (inclusive) or NULL for open */
 };
 
 enum qp_field {
 	QP_FIELD_BODY = 0,
-	QP_FIELD_TITLE,    /* title:  WORD -> ZS+stem, PHRASE -> S+words */
-	QP_FIELD_PATH,     /* path:   XP+words, several words a phrase */
-	QP_FIELD_SPEAKER,  /* speaker: XS+words, several words AND'ed */
-	QP_FIELD_HEADING,  /* heading: body words, in a heading of the passage's
+	QP_FIELD_TITLE,   /* title:  WORD -> ZS+stem, PHRASE -> S+words */
+	QP_FIELD_PATH,    /* path:   XP+words, several words a phrase */
+	QP_FIELD_SPEAKER, /* speaker: XS+words, several words AND'ed */
+	QP_FIELD_HEADING, /* heading: body words, in a heading of the passage's
 	                    * heading path (its own or a section's it is in) */
 };
 
 /* Node flags. */
 enum qp_node_flags {
-	QP_NODE_REQUIRED = 1u << 0,  /* written with a leading + (kept by qp_relax) */
-	QP_NODE_SPLIT = 1u << 1,     /* a PHRASE made from one bare word (re-invent) */
+	QP_NODE_REQUIRED = 1u << 0, /* written with a leading + (kept by qp_relax) */
+	QP_NODE_SPLIT = 1u << 1,    /* a PHRASE made from one bare word (re-invent) */
 };
 
 /* A word of the query as the tokenizer gave it. */
 struct qp_word {
-	const char *word;       /* normalised, NUL-terminated */
+	const char *word; /* normalised, NUL-terminated */
 	size_t len;
-	const char *stem;       /* its stem (== word without a stemmer), NUL-terminated */
+	const char *stem; /* its stem (== word without a stemmer), NUL-terminated */
 	size_t stem_len;
-	size_t off, srclen;     /* 0-based byte range in the query text */
+	size_t off, srclen; /* 0-based byte range in the query text */
 };
 
 struct qp_node {
 	enum qp_kind kind;
-	enum qp_field field;    /* QP_FIELD only */
-	unsigned flags;         /* enum qp_node_flags */
-	size_t off, srclen;     /* byte range of the node in the query text */
-	struct qp_word *words;  /* WORD, PHRASE, WILDCARD, NEAR */
+	enum qp_field field;   /* QP_FIELD only */
+	unsigned flags;        /* enum qp_node_flags */
+	size_t off, srclen;    /* byte range of the node in the query text */
+	struct qp_word *words; /* WORD, PHRASE, WILDCARD, NEAR */
 	size_t nwords;
-	uint32_t distance;      /* NEAR: 1..LEC_MAX_NEAR_DISTANCE */
-	struct qp_node **kids;  /* AND, OR, NOT, FIELD */
+	uint32_t distance;     /* NEAR: 1..LEC_MAX_NEAR_DISTANCE */
+	struct qp_node **kids; /* AND, OR, NOT, FIELD */
 	size_t nkids;
-	const char *value;      /* TAG, YEAR */
-	const char *lo, *hi;    /* DATE: 8-digit bounds, NULL = open end */
+	const char *value;   /* TAG, YEAR */
+	const char *lo, *hi; /* DATE: 8-digit bounds, NULL = open end */
 };
 
 typedef struct qp_ast qp_ast;
 
 /* Where parsing failed (strict mode, or a limit). */
 struct qp_error {
-	size_t column;          /* 1-based, in characters; 0 when not about a place */
-	char msg[200];          /* "column 7: unbalanced parenthesis" */
+	size_t column; /* 1-based, in characters; 0 when not about a place */
+	char msg[200]; /* "column 7: unbalanced parenthesis" */
 };
 
 /* Parse text[0..len) (need not be NUL-terminated; NUL bytes are spaces).
@@ -100,8 +100,8 @@ struct qp_error {
  * holds the message: LEC_ELIMIT (over LEC_MAX_QUERY_BYTES, _TERMS, or in
  * strict mode _DEPTH and LEC_MAX_NEAR_DISTANCE), LEC_ESYNTAX (strict mode
  * only), LEC_ENOMEM, LEC_EINVAL. */
-lec_status qp_parse(const char *text, size_t len, unsigned flags, stemmer *st,
-		    qp_ast **out, struct qp_error *err);
+lec_status qp_parse(const char *text, size_t len, unsigned flags, stemmer *st, qp_ast **out,
+		    struct qp_error *err);
 
 void qp_free(qp_ast *ast);
 

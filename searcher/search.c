@@ -90,18 +90,18 @@ struct lquery {
 
 /* A passage of a tier's ranking. */
 struct item {
-	size_t note;            /* index into the tier's notes */
-	uint32_t passage;       /* index into that note's matching passages */
-	uint32_t held;          /* scoring parts it holds (partial ranking) */
-	uint32_t count;         /* --files: the note's matching passages */
-	double score;           /* passage score + the note's prior */
+	size_t note;      /* index into the tier's notes */
+	uint32_t passage; /* index into that note's matching passages */
+	uint32_t held;    /* scoring parts it holds (partial ranking) */
+	uint32_t count;   /* --files: the note's matching passages */
+	double score;     /* passage score + the note's prior */
 };
 
 /* The notes of one tier, evaluated. */
 struct tier {
 	struct pm_note *notes;
-	size_t *lang;           /* per note: the language whose plan checked it */
-	double *weight;         /* per note: its Xapian weight */
+	size_t *lang;   /* per note: the language whose plan checked it */
+	double *weight; /* per note: its Xapian weight */
 	size_t n, cap;
 	struct item *items;
 	size_t nitems, icap;
@@ -116,25 +116,25 @@ struct run {
 	struct lquery exact, loose;
 	struct hit_reader *hr;
 	struct tier tier;
-	uint64_t need;          /* ranks [0, need) are wanted (UINT64_MAX: all) */
-	uint64_t rank;          /* passages ranked so far (exact, then partial) */
+	uint64_t need; /* ranks [0, need) are wanted (UINT64_MAX: all) */
+	uint64_t rank; /* passages ranked so far (exact, then partial) */
 	size_t hcap;
 	/* req->on_hit: hits made (or skipped), and how many an earlier attempt
 	 * gave already (search_run's retries) */
 	uint64_t delivered, skip;
-	int probe;              /* rank without making hits: is there any? (and
+	int probe; /* rank without making hits: is there any? (and
 	                         * how many, estimated from one tier) */
 };
 
 /* One ranking: a query's candidate notes, tier after tier. */
 struct stream {
 	const struct lquery *q;
-	const struct lquery *exclude;  /* partial: passages matching it are not listed */
+	const struct lquery *exclude; /* partial: passages matching it are not listed */
 	xap_query *xq;
 	int partial;
 	uint64_t notes_done;
-	uint64_t passages;      /* passages it ranked */
-	uint64_t estimated;     /* Xapian's estimate of its notes */
+	uint64_t passages;  /* passages it ranked */
+	uint64_t estimated; /* Xapian's estimate of its notes */
 	int exhausted;
 };
 
@@ -176,7 +176,8 @@ static lec_status parse(struct run *r, const char *text, size_t len, struct lque
 	lquery_release(q);
 	for (size_t i = 0; i < r->s->nlangs; i++) {
 		struct qp_error qerr = { 0 };
-		lec_status st = qp_parse(text, len, r->req->qflags, r->s->st[i], &q->asts[i], &qerr);
+		lec_status st =
+			qp_parse(text, len, r->req->qflags, r->s->st[i], &q->asts[i], &qerr);
 		if (st) {
 			buf_printf(r->err, "%s", qerr.msg[0] ? qerr.msg : lec_status_str(st));
 			return st;
@@ -363,7 +364,9 @@ static lec_status note_items(struct run *r, const struct stream *s, size_t i)
 	struct item best = { .note = i };
 	uint32_t count = 0;
 	for (size_t k = 0; k < n->n; k++) {
-		struct item it = { .note = i, .passage = (uint32_t)k, .held = n->v[k].held,
+		struct item it = { .note = i,
+				   .passage = (uint32_t)k,
+				   .held = n->v[k].held,
 				   .score = n->v[k].score + NOTE_PRIOR * t->weight[i] };
 		if (ex && pm_matches(ex, &t->notes[t->cap - 1], n->v[k].index))
 			continue;
@@ -400,7 +403,6 @@ static lec_status eval_note(struct run *r, const struct stream *s, xap_mset *m, 
 		st = note_items(r, s, i);
 	return st;
 }
-
 
 /* ---- hits ----------------------------------------------------------------- */
 
@@ -439,13 +441,17 @@ static lec_status emit_item(struct run *r, const struct stream *s, const struct 
 	size_t nspans = 0;
 	struct search_hit one = { 0 }, *h = &one;
 	if (r->req->on_hit && r->delivered++ < r->skip)
-		return LEC_OK;   /* given by an attempt before a retry */
+		return LEC_OK; /* given by an attempt before a retry */
 	lec_status st = r->req->on_hit ? LEC_OK : push_hit(r, &h);
 	if (st)
 		return st;
 	st = pm_spans(s->q->plans[lang], n, index, &spans, &nspans);
-	struct hit_src src = { .db = r->s->db, .docid = n->docid, .entry = &n->table.v[index],
-			       .index = index, .spans = spans, .nspans = nspans,
+	struct hit_src src = { .db = r->s->db,
+			       .docid = n->docid,
+			       .entry = &n->table.v[index],
+			       .index = index,
+			       .spans = spans,
+			       .nspans = nspans,
 			       .root = qp_root(s->q->asts[lang]),
 			       .roots = searcher_doc_roots(r->s, n->docid) };
 	if (!st)
@@ -500,14 +506,13 @@ static void select_best(struct item *v, size_t n, size_t k, int *partial)
 			heap_down(v, k, 0, partial);
 		}
 	}
-	if ((k < n ? k : n) > 1)   /* v is NULL while no item was ever added */
+	if ((k < n ? k : n) > 1) /* v is NULL while no item was ever added */
 		qsort_r(v, k < n ? k : n, sizeof(*v), cmp_item, partial);
 }
 
 /* Rank one tier of the stream (notes [from, from + n) of mset m), and make
  * the hits of the ranks wanted. */
-static lec_status rank_tier(struct run *r, struct stream *s, xap_mset *m, uint32_t from,
-			    uint32_t n)
+static lec_status rank_tier(struct run *r, struct stream *s, xap_mset *m, uint32_t from, uint32_t n)
 {
 	struct tier *t = &r->tier;
 	lec_status st = tier_reserve(t, (size_t)n + 1);
@@ -518,8 +523,9 @@ static lec_status rank_tier(struct run *r, struct stream *s, xap_mset *m, uint32
 	if (st)
 		return st;
 	/* only the ranks up to `need` are made into hits */
-	size_t wanted = r->rank >= r->need ? 0
-			: r->need - r->rank < t->nitems ? (size_t)(r->need - r->rank) : t->nitems;
+	size_t wanted = r->rank >= r->need            ? 0 :
+			r->need - r->rank < t->nitems ? (size_t)(r->need - r->rank) :
+							t->nitems;
 	select_best(t->items, t->nitems, wanted, (int *)&s->partial);
 	for (size_t i = 0; i < wanted && !st && !r->probe; i++)
 		if (r->rank + i >= r->req->offset && !(st = check_time(r)))
@@ -557,7 +563,7 @@ static lec_status run_stream(struct run *r, struct stream *s)
 /* A candidate note and where it sorts. */
 struct placed {
 	char *path;
-	uint32_t k;             /* its index in the mset */
+	uint32_t k; /* its index in the mset */
 };
 
 static int cmp_placed(const void *a, const void *b)
@@ -635,8 +641,8 @@ static lec_status count_all(struct run *r, struct stream *s)
 			break;
 		st = note_lang(r, s->q, did, &lang);
 		if (!st)
-			st = pm_eval(s->q->plans[lang], r->s->db, did, searcher_doc_remote(r->s, did),
-				     &r->tier.notes[0]);
+			st = pm_eval(s->q->plans[lang], r->s->db, did,
+				     searcher_doc_remote(r->s, did), &r->tier.notes[0]);
 		s->passages += r->tier.notes[0].n;
 	}
 	s->exhausted = 1;
@@ -705,7 +711,9 @@ static int cmp_place(const void *a, const void *b)
 	int c = strcmp(x->path, y->path);
 	if (c)
 		return c;
-	return x->line < y->line ? -1 : x->line > y->line ? 1 : (x->col > y->col) - (x->col < y->col);
+	return x->line < y->line ? -1 :
+	       x->line > y->line ? 1 :
+				   (x->col > y->col) - (x->col < y->col);
 }
 
 /* What the page is: every passage, a count, or ranks [offset, offset+limit). */
@@ -734,9 +742,9 @@ static lec_status rank_exact(struct run *r, struct stream *s)
 {
 	lec_status st = open_stream(r, s, &r->exact);
 	if (!st)
-		st = r->req->count_only ? count_all(r, s)
-		     : r->req->sort_by_place && r->need == UINT64_MAX ? run_by_place(r, s)
-								       : run_stream(r, s);
+		st = r->req->count_only                             ? count_all(r, s) :
+		     r->req->sort_by_place && r->need == UINT64_MAX ? run_by_place(r, s) :
+								      run_stream(r, s);
 	if (st)
 		return st;
 	stream_total(s, &r->res->total, &r->res->total_exact);
@@ -756,8 +764,8 @@ static lec_status rank_partial(struct run *r, const struct stream *exact)
 	int none = !exact->passages;
 	if (!exact->exhausted || r->rank >= r->need)
 		return LEC_OK;
-	if (!none && (req->all || req->count_only || req->occurrences ||
-		      !bare_words(r->exact.asts[0])))
+	if (!none &&
+	    (req->all || req->count_only || req->occurrences || !bare_words(r->exact.asts[0])))
 		return LEC_OK;
 	lec_status st = relax(r, &r->loose);
 	if (st || !r->loose.n)
@@ -860,8 +868,8 @@ out:
 	return st;
 }
 
-lec_status search_run(struct searcher *s, const struct search_req *req,
-		      struct search_result *res, struct buf *err)
+lec_status search_run(struct searcher *s, const struct search_req *req, struct search_result *res,
+		      struct buf *err)
 {
 	lec_status st = LEC_OK;
 	memset(res, 0, sizeof(*res));
@@ -884,8 +892,8 @@ lec_status search_run(struct searcher *s, const struct search_req *req,
 			given = r.delivered;
 		/* a first index swapped its compacted copy in while we searched:
 		 * whatever that did to this search, the new one is complete */
-		int replaced = st && st != LEC_EMODIFIED && st != LEC_ENETWORK &&
-			       searcher_dirs_changed(s);
+		int replaced =
+			st && st != LEC_EMODIFIED && st != LEC_ENETWORK && searcher_dirs_changed(s);
 		if (st != LEC_EMODIFIED && st != LEC_ENETWORK && !replaced)
 			break;
 		/* the index was committed under us: start again on the new

@@ -57,32 +57,32 @@ typedef lec_status (*search_hit_fn)(void *ctx, const struct search_result *res,
 				    struct search_hit *h);
 
 struct search_req {
-	const char *query;      /* the query text */
+	const char *query; /* the query text */
 	size_t query_len;
-	unsigned qflags;        /* enum qp_flags (QP_STRICT, QP_WHOLE_PHRASE, QP_IMPLICIT_PHRASE) */
-	uint32_t limit;         /* passages (or files) to return; default 10 */
+	unsigned qflags; /* enum qp_flags (QP_STRICT, QP_WHOLE_PHRASE, QP_IMPLICIT_PHRASE) */
+	uint32_t limit;  /* passages (or files) to return; default 10 */
 	uint32_t offset;
-	int all;                /* every matching passage */
-	int files;              /* distinct files, ranked */
-	int count_only;         /* only the number of matching passages */
-	int occurrences;        /* every occurrence in each passage (vimgrep) */
-	int sort_by_place;      /* order hits by path, line (vimgrep --all) */
-	uint32_t context;       /* lines of context around the match */
-	int fix;                /* rerun with the spelling suggestion */
-	int explain;            /* fill result.explain */
-	int rank_all;           /* every candidate note in one tier: every passage of
+	int all;              /* every matching passage */
+	int files;            /* distinct files, ranked */
+	int count_only;       /* only the number of matching passages */
+	int occurrences;      /* every occurrence in each passage (vimgrep) */
+	int sort_by_place;    /* order hits by path, line (vimgrep --all) */
+	uint32_t context;     /* lines of context around the match */
+	int fix;              /* rerun with the spelling suggestion */
+	int explain;          /* fill result.explain */
+	int rank_all;         /* every candidate note in one tier: every passage of
 	                         * every matching note scored before any is ranked
 	                         * (docs/index-layout.md, "Searching") */
-	search_hit_fn on_hit;   /* NULL: collect the hits in res->hits */
+	search_hit_fn on_hit; /* NULL: collect the hits in res->hits */
 	void *on_hit_ctx;
-	int64_t deadline_ms;    /* CLOCK_MONOTONIC milliseconds (search_now_ms) past
+	int64_t deadline_ms; /* CLOCK_MONOTONIC milliseconds (search_now_ms) past
 	                         * which the search stops with LEC_ETIMEOUT, what it
 	                         * found so far kept (given, or in res->hits); 0: none */
 };
 void search_req_init(struct search_req *r);
 
 struct search_range {
-	size_t off, len;        /* bytes in the snippet */
+	size_t off, len; /* bytes in the snippet */
 };
 
 /* A matched word in a context line: bytes [off, off + len) of
@@ -93,60 +93,60 @@ struct search_ctx_range {
 };
 
 struct search_occurrence {
-	uint32_t line, col;     /* 1-based line, 1-based byte column */
-	size_t off, len;        /* bytes of the match in the file */
-	char *line_text;        /* the whole line (no newline), malloc'd */
+	uint32_t line, col; /* 1-based line, 1-based byte column */
+	size_t off, len;    /* bytes of the match in the file */
+	char *line_text;    /* the whole line (no newline), malloc'd */
 };
 
 struct search_hit {
-	char *path;             /* absolute */
-	uint32_t line, col;     /* of the shown match: the first phrase hit, else the first hit
+	char *path;         /* absolute */
+	uint32_t line, col; /* of the shown match: the first phrase hit, else the first hit
 	                         * of the rarest matched word (else the passage start) */
 	char **headings;
 	size_t nheadings;
 	double score;
-	char *snippet;          /* the sentence around the match, whitespace collapsed */
+	char *snippet; /* the sentence around the match, whitespace collapsed */
 	struct search_range *highlights;
 	size_t nhighlights;
 	char *title, *date;
 	char **speakers;
 	size_t nspeakers;
-	int stale;              /* the file changed and the place could not be found again */
-	int missing;            /* stale because the file is not here (moved, deleted, or
+	int stale;                     /* the file changed and the place could not be found again */
+	int missing;                   /* stale because the file is not here (moved, deleted, or
 	                         * indexed on another machine: a remote shard) */
-	struct search_occurrence *occ;  /* with req.occurrences */
+	struct search_occurrence *occ; /* with req.occurrences */
 	size_t nocc;
-	char **context;         /* with req.context: lines ctx_first .. */
+	char **context; /* with req.context: lines ctx_first .. */
 	size_t ncontext;
 	uint32_t ctx_first;
 	struct search_ctx_range *ctx_hl; /* the matched words in those lines, in order */
 	size_t nctx_hl;
-	uint32_t file_matches;  /* with req.files: matching passages in the file */
-	int partial;            /* holds only some of the query's words (a page the
+	uint32_t file_matches; /* with req.files: matching passages in the file */
+	int partial;           /* holds only some of the query's words (a page the
 	                         * matching passages left short) */
 };
 
 struct search_result {
 	struct search_hit *hits;
 	size_t nhits;
-	uint64_t total;         /* matching passages (files with req.files); exact
+	uint64_t total; /* matching passages (files with req.files); exact
 	                         * when total_exact, else an estimate */
 	int total_exact;
-	int relaxed;            /* no passage matched the query as written: these match
+	int relaxed;         /* no passage matched the query as written: these match
 	                         * some of its words */
-	char *relaxed_query;    /* how the relaxed query was understood (explain form) */
-	char *suggestion;       /* "did you mean": the corrected query text, or NULL */
-	int fixed;              /* the results are for the suggestion (req.fix) */
-	char *explain;          /* with req.explain */
-	char *warnings;         /* shards left out of this search, one line each, or NULL */
+	char *relaxed_query; /* how the relaxed query was understood (explain form) */
+	char *suggestion;    /* "did you mean": the corrected query text, or NULL */
+	int fixed;           /* the results are for the suggestion (req.fix) */
+	char *explain;       /* with req.explain */
+	char *warnings;      /* shards left out of this search, one line each, or NULL */
 };
 
 /* Run `req`. On failure the message is in err: LEC_ESYNTAX / LEC_ELIMIT for a
  * bad query (strict mode or limits), LEC_ETIMEOUT past req->deadline_ms,
  * the callback's status, others for index trouble. *res is released with
  * search_result_release (also after a failure). */
-lec_status search_run(struct searcher *s, const struct search_req *req,
-		      struct search_result *res, struct buf *err);
+lec_status search_run(struct searcher *s, const struct search_req *req, struct search_result *res,
+		      struct buf *err);
 void search_result_release(struct search_result *res);
 /* Free what a hit holds and zero it. */
 void search_hit_release(struct search_hit *h);

@@ -18,7 +18,7 @@
  * first): a note is one language, so a query matches a passage when it
  * matches in the passage's language. */
 struct searcher {
-	xap_db *db;             /* every shard that could be opened, as one */
+	xap_db *db; /* every shard that could be opened, as one */
 	char *index_dir;
 	stemmer *st[MAX_LANGS];
 	size_t nlangs;
@@ -28,14 +28,18 @@ struct searcher {
 	/* the local shard directories as opened: a first index swaps in its
 	 * compacted copy (indexer/index.c), which a reopen must not mix with
 	 * the tables it already has open */
-	struct { char *path; dev_t dev; ino_t ino; } dirs[SHARDS_MAX];
+	struct {
+		char *path;
+		dev_t dev;
+		ino_t ino;
+	} dirs[SHARDS_MAX];
 	size_t ndirs;
 	time_t opened;
-	unsigned retry_after;   /* seconds before a missing shard is tried again */
-	int retry_now;          /* searcher_retry_now: try them on the next reopen */
+	unsigned retry_after; /* seconds before a missing shard is tried again */
+	int retry_now;        /* searcher_retry_now: try them on the next reopen */
 	/* LEC_META_PASSAGES summed over the shards opened (read at open) */
 	uint64_t passages, passage_words;
-	uint64_t opening_passages, opening_words;  /* while the shards are read */
+	uint64_t opening_passages, opening_words; /* while the shards are read */
 	/* the databases of `db` in order, and which are remote: Xapian numbers
 	 * a document of database i of n as (its own docid - 1) * n + i + 1 */
 	unsigned char sub_remote[SHARDS_MAX_ENTRIES], opening_remote[SHARDS_MAX_ENTRIES];
@@ -45,7 +49,7 @@ struct searcher {
 	 * database, NULL when it has none) */
 	struct rootmap roots, opening_roots;
 	int opening_roots_read;
-	char bad_format[16];    /* the format of a database refused for it */
+	char bad_format[16]; /* the format of a database refused for it */
 	struct rootmap *sub_roots[SHARDS_MAX_ENTRIES], *opening_sub_roots[SHARDS_MAX_ENTRIES];
 };
 

@@ -116,8 +116,8 @@ static lec_status add_passage_totals(struct searcher *s, xap_db *db)
 	char *val = NULL;
 	size_t len = 0;
 	unsigned long long np = 0, nw = 0;
-	lec_status st = xap_db_get_metadata(db, LEC_META_PASSAGES, strlen(LEC_META_PASSAGES),
-					    &val, &len);
+	lec_status st =
+		xap_db_get_metadata(db, LEC_META_PASSAGES, strlen(LEC_META_PASSAGES), &val, &len);
 	if (!st && len && sscanf(val, "%llu %llu", &np, &nw) == 2) {
 		s->opening_passages += np;
 		s->opening_words += nw;
@@ -170,7 +170,7 @@ static lec_status index_roots(struct searcher *s, xap_db *db)
 	lec_status st = rootmap_load_file(&s->opening_roots, s->index_dir, &why);
 	buf_release(&why);
 	if (st != LEC_ENOTFOUND)
-		return st == LEC_ENOMEM ? st : LEC_OK;   /* damaged: keys are shown */
+		return st == LEC_ENOMEM ? st : LEC_OK; /* damaged: keys are shown */
 	struct rootmap *m = NULL;
 	st = remote_roots(db, &m);
 	if (m) {
@@ -187,7 +187,8 @@ static lec_status check_format(struct searcher *s, xap_db *db)
 {
 	char *val = NULL;
 	size_t len = 0;
-	lec_status st = xap_db_get_metadata(db, LEC_META_FORMAT, strlen(LEC_META_FORMAT), &val, &len);
+	lec_status st =
+		xap_db_get_metadata(db, LEC_META_FORMAT, strlen(LEC_META_FORMAT), &val, &len);
 	if (!st && len && strcmp(val, LEC_INDEX_FORMAT) != 0) {
 		snprintf(s->bad_format, sizeof(s->bad_format), "%s", val);
 		st = LEC_EVERSION;
@@ -258,8 +259,10 @@ static lec_status load_layout(struct searcher *s, struct shard_set *set, struct 
 		return st;
 	shards_release(set);
 	*set = partial;
-	buf_printf(warn, "the first index of %s is not finished: results are from the notes "
-		   "indexed so far ('lectern index' finishes it)", s->index_dir);
+	buf_printf(warn,
+		   "the first index of %s is not finished: results are from the notes "
+		   "indexed so far ('lectern index' finishes it)",
+		   s->index_dir);
 	return LEC_OK;
 }
 
@@ -304,8 +307,9 @@ static lec_status open_shards(struct searcher *s, const char *failed, struct buf
 		if (!warn.len)
 			s->retry_after = SHARD_RETRY_SECONDS;
 		else if (s->warnings)
-			s->retry_after = s->retry_after * 2 > SHARD_RETRY_MAX_SECONDS
-						 ? SHARD_RETRY_MAX_SECONDS : s->retry_after * 2;
+			s->retry_after = s->retry_after * 2 > SHARD_RETRY_MAX_SECONDS ?
+						 SHARD_RETRY_MAX_SECONDS :
+						 s->retry_after * 2;
 		free(s->warnings);
 		s->warnings = warn.len ? buf_detach(&warn) : NULL;
 		s->opened = time(NULL);
@@ -333,10 +337,12 @@ lec_status searcher_open(const char *index_dir, struct searcher **out, struct bu
 		buf_init(&why, 64 * 1024);
 		st = open_shards(s, NULL, &why);
 		if (st == LEC_EVERSION && s->bad_format[0])
-			buf_printf(err, "index %s is in format %s, and this lectern reads format %s: "
+			buf_printf(err,
+				   "index %s is in format %s, and this lectern reads format %s: "
 				   "'lectern index' rebuilds it from its notes, keeping its roots",
 				   index_dir, s->bad_format, LEC_INDEX_FORMAT);
-		else if (st == LEC_ENOTFOUND && strncmp(why.data ? why.data : "", "no index", 8) != 0)
+		else if (st == LEC_ENOTFOUND &&
+			 strncmp(why.data ? why.data : "", "no index", 8) != 0)
 			buf_printf(err, "no index at %s: run 'lectern index DIR' first", index_dir);
 		else if (st)
 			buf_printf(err, "cannot open index %s: %s", index_dir,

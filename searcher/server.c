@@ -96,7 +96,7 @@ static void client_flush(struct client *c)
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
 			return;
 		if (n <= 0) {
-			c->dead = 1;  /* the peer went away: nothing to tell it */
+			c->dead = 1; /* the peer went away: nothing to tell it */
 			return;
 		}
 		c->out_sent += (size_t)n;
@@ -223,7 +223,7 @@ static char *resolve_event(const char *pair)
 	struct stat sb;
 	char *path = NULL;
 	if (!*name)
-		return NULL;  /* "refresh everything" (queue overflow, retries) */
+		return NULL; /* "refresh everything" (queue overflow, retries) */
 	if (asprintf(&path, "%s/%s", dir, name) < 0)
 		return NULL;
 	if (stat(path, &sb) == 0 && (S_ISREG(sb.st_mode) || S_ISDIR(sb.st_mode)))
@@ -390,7 +390,7 @@ static void worker_done(struct server *s)
 	if (c) {
 		client_reply(c, proto_reindex_reply(j->id, w->st, &w->stats, w->err.data));
 		c->waiting = 0;
-		client_process(s, c);  /* the lines that waited behind it */
+		client_process(s, c); /* the lines that waited behind it */
 		client_flush(c);
 	}
 	if (j->from_watch && w->st == LEC_ELOCKED && !s->stopping)
@@ -469,7 +469,8 @@ static void handle_line(struct server *s, struct client *c, const char *line, si
 		return;
 	}
 	if (s->stopping) {
-		client_reply(c, proto_error(pj.id, PROTO_E_SHUTTING_DOWN, "the daemon is stopping"));
+		client_reply(c,
+			     proto_error(pj.id, PROTO_E_SHUTTING_DOWN, "the daemon is stopping"));
 		proto_job_release(&pj);
 		return;
 	}
@@ -479,7 +480,9 @@ static void handle_line(struct server *s, struct client *c, const char *line, si
 		proto_job_release(&pj);
 		return;
 	}
-	*j = (struct job){ .client = c->serial, .id = pj.id, .paths = pj.paths, .npaths = pj.npaths };
+	*j = (struct job){
+		.client = c->serial, .id = pj.id, .paths = pj.paths, .npaths = pj.npaths
+	};
 	c->waiting = 1;
 	srv_worker_enqueue(s, j);
 }
@@ -510,7 +513,7 @@ static void client_process(struct server *s, struct client *c)
 		char *nl = memchr(p, '\n', avail);
 		if (!nl && !c->eof)
 			break;
-		size_t len = nl ? (size_t)(nl - p) : avail;  /* at EOF a last line may lack '\n' */
+		size_t len = nl ? (size_t)(nl - p) : avail; /* at EOF a last line may lack '\n' */
 		c->in_start += nl ? len + 1 : len;
 		handle_line(s, c, p, len);
 	}
@@ -526,7 +529,8 @@ static void client_process(struct server *s, struct client *c)
 		/* a line over the limit: say so, then close (the rest is unparseable) */
 		client_reply(c, proto_error(NULL, PROTO_E_TOO_LARGE,
 					    "request line over %u bytes (LEC_MAX_REQUEST_LINE): "
-					    "closing the connection", (unsigned)LEC_MAX_REQUEST_LINE));
+					    "closing the connection",
+					    (unsigned)LEC_MAX_REQUEST_LINE));
 		c->closing = 1;
 		log_warn("client %llu: request line over LEC_MAX_REQUEST_LINE: closing",
 			 (unsigned long long)c->serial);
@@ -552,12 +556,12 @@ static void client_read(struct server *s, struct client *c)
 	client_compact(c);
 	size_t room = IN_CAP - c->in.len;
 	if (room == 0 || c->eof)
-		return;  /* full: the lines in it are parsed first */
+		return; /* full: the lines in it are parsed first */
 	ssize_t n = recv(c->fd, chunk, room < sizeof(chunk) ? room : sizeof(chunk), MSG_DONTWAIT);
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 		return;
 	if (n <= 0) {
-		c->eof = 1;  /* a half-close (socat at end of input) still gets its replies */
+		c->eof = 1; /* a half-close (socat at end of input) still gets its replies */
 		if (n < 0)
 			c->dead = 1;
 	} else {
@@ -586,7 +590,7 @@ static void refuse(int fd, const char *code, const char *msg)
 	char *s = json_dumps(e, JSON_COMPACT);
 	if (s) {
 		size_t n = strlen(s);
-		s[n] = '\n';  /* json_dumps's NUL becomes the newline: one send */
+		s[n] = '\n'; /* json_dumps's NUL becomes the newline: one send */
 		if (send(fd, s, n + 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 			log_debug("refused peer: %s", strerror(errno));
 	}
@@ -678,8 +682,8 @@ static void sweep(struct server *s)
 		if (!c->dead && c->closing && flushed && !c->waiting)
 			c->dead = 1;
 		if (!c->dead && idle && !c->waiting && now - c->last_ms >= idle) {
-			log_debug("client %llu: idle for %us: closed", (unsigned long long)c->serial,
-				  s->cfg->idle_timeout_sec);
+			log_debug("client %llu: idle for %us: closed",
+				  (unsigned long long)c->serial, s->cfg->idle_timeout_sec);
 			c->dead = 1;
 		}
 		if (c->dead) {
@@ -704,7 +708,14 @@ static void sweep(struct server *s)
 
 /* ---- the loop ----------------------------------------------------------- */
 
-enum { PF_LISTEN, PF_SIGNAL, PF_WORKER, PF_POOL, PF_WATCH, PF_CLIENTS };
+enum {
+	PF_LISTEN,
+	PF_SIGNAL,
+	PF_WORKER,
+	PF_POOL,
+	PF_WATCH,
+	PF_CLIENTS
+};
 
 static int poll_timeout(const struct server *s)
 {
@@ -727,19 +738,20 @@ static void begin_stop(struct server *s)
 		 sig_seen == SIGINT ? "SIGINT" : "SIGTERM");
 	s->stopping = 1;
 	s->stop_ms = srv_now_ms();
-	atomic_store(&s->w.stop, 1);  /* a running reindex commits after its current file */
+	atomic_store(&s->w.stop, 1); /* a running reindex commits after its current file */
 	for (struct job *j = s->w.queue, *next; j; j = next) {
 		next = j->next;
 		struct client *c = client_by_serial(s, j->client);
 		if (c) {
-			client_reply(c, proto_error(j->id, PROTO_E_SHUTTING_DOWN, "the daemon is stopping"));
+			client_reply(c, proto_error(j->id, PROTO_E_SHUTTING_DOWN,
+						    "the daemon is stopping"));
 			c->waiting = 0;
 		}
 		job_free(j);
 	}
 	s->w.queue = NULL;
 	for (size_t i = 0; i < s->nclients; i++)
-		s->clients[i]->closing = 1;  /* answered lines are in; read no more */
+		s->clients[i]->closing = 1; /* answered lines are in; read no more */
 }
 
 /* Done stopping: nothing running, every answer written (or out of time). */
@@ -864,7 +876,8 @@ static lec_status setup(struct server *s, struct buf *err)
 {
 	unsigned threads = s->cfg->search_threads ? s->cfg->search_threads : pool_default_threads();
 	lec_status st = proto_env_init(&s->env, s->cfg->index_dir);
-	if (!st && !(st = pool_start(&s->pool, s->cfg->index_dir, threads, s->cfg->search_ms, err))) {
+	if (!st &&
+	    !(st = pool_start(&s->pool, s->cfg->index_dir, threads, s->cfg->search_ms, err))) {
 		s->env.pooled = 1;
 		s->env.search_threads = threads;
 	}
@@ -937,9 +950,10 @@ lec_status srv_run(const struct srv_config *cfg, struct buf *err)
 	lec_status st = setup(s, err);
 	if (!st) {
 		log_info("lectern %s serving %s on %s (protocol %d%s, %u search threads, "
-			 "idle timeout %us)", LECTERN_VERSION, cfg->index_dir, cfg->socket_path,
-			 PROTO_VERSION, cfg->watch ? ", watching the roots" : "",
-			 s->env.search_threads, cfg->idle_timeout_sec);
+			 "idle timeout %us)",
+			 LECTERN_VERSION, cfg->index_dir, cfg->socket_path, PROTO_VERSION,
+			 cfg->watch ? ", watching the roots" : "", s->env.search_threads,
+			 cfg->idle_timeout_sec);
 		loop(s);
 		signals_restore(s);
 	}

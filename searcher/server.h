@@ -21,13 +21,13 @@
 #include "status.h"
 
 struct srv_config {
-	const char *index_dir;          /* absolute */
+	const char *index_dir; /* absolute */
 	const char *socket_path;
-	int strict_dir;                 /* the socket's directory must be ours and 0700 */
-	int watch;                      /* inotify on the roots, reindex saved notes */
-	unsigned idle_timeout_sec;      /* close connections idle this long (0: never) */
-	unsigned search_threads;        /* 1..POOL_MAX_THREADS; 0: pool_default_threads() */
-	unsigned search_ms;             /* each search's time budget (ms; 0: none) */
+	int strict_dir;            /* the socket's directory must be ours and 0700 */
+	int watch;                 /* inotify on the roots, reindex saved notes */
+	unsigned idle_timeout_sec; /* close connections idle this long (0: never) */
+	unsigned search_threads;   /* 1..POOL_MAX_THREADS; 0: pool_default_threads() */
+	unsigned search_ms;        /* each search's time budget (ms; 0: none) */
 };
 
 /* Serve until SIGTERM or SIGINT: then finish in-flight requests (a running

@@ -12,7 +12,7 @@
  * byte (FTS5's snippet idea: re-read the text, do not store it). */
 struct vis {
 	struct buf text;
-	size_t *src;            /* src[i]: file offset of text byte i */
+	size_t *src; /* src[i]: file offset of text byte i */
 	size_t cap;
 };
 
@@ -63,7 +63,7 @@ static size_t inline_mark(const char *file, size_t flen, size_t i, size_t end)
 			n++;
 		int after_ws = i + n >= flen || is_ws(file[i + n]);
 		int before_ws = i == 0 || is_ws(file[i - 1]);
-		int left = !after_ws && open_side(file, flen, i, 1);   /* opens */
+		int left = !after_ws && open_side(file, flen, i, 1);       /* opens */
 		int right = !before_ws && open_side(file, flen, i + n, 0); /* closes */
 		return left || right ? n : 0;
 	}
@@ -88,9 +88,9 @@ static lec_status put_text(struct vis *v, const char *file, size_t flen, size_t 
 	size_t run = a;
 	for (size_t i = a; markdown && i < b;) {
 		char c = file[i];
-		size_t n = c == '*' || c == '_' || c == '`' || c == '[' || c == '!'
-				   ? inline_mark(file, flen, i, seg_end)
-				   : 0;
+		size_t n = c == '*' || c == '_' || c == '`' || c == '[' || c == '!' ?
+				   inline_mark(file, flen, i, seg_end) :
+				   0;
 		if (!n) {
 			i++;
 			continue;
@@ -119,7 +119,8 @@ static lec_status gather(struct vis *v, const char *file, size_t flen, const str
 		 * held a line break ("field?\nDDC:"), as nothing otherwise
 		 * ("[cat](url)s" reads "cats"). */
 		if (prev_end && prev_end < a && v->text.len &&
-		    memchr(file + prev_end, '\n', a - prev_end) && (st = vis_put(v, " ", 1, prev_end, 1)))
+		    memchr(file + prev_end, '\n', a - prev_end) &&
+		    (st = vis_put(v, " ", 1, prev_end, 1)))
 			return st;
 		prev_end = b;
 		if (s->repl) {
@@ -132,7 +133,8 @@ static lec_status gather(struct vis *v, const char *file, size_t flen, const str
 			if (b > flen)
 				b = flen;
 			size_t seg_end = pstart + s->off + s->len;
-			st = put_text(v, file, flen, a, b, seg_end < flen ? seg_end : flen, markdown);
+			st = put_text(v, file, flen, a, b, seg_end < flen ? seg_end : flen,
+				      markdown);
 		}
 		if (st)
 			return st;

@@ -84,8 +84,8 @@ static lec_status check_dir(const char *dir, int strict, struct buf *err)
 	if (!strict)
 		return check_writers(dir, &sb, err);
 	if (sb.st_uid != geteuid()) {
-		buf_printf(err, "%s belongs to uid %u, not to us (uid %u): refusing to use it",
-			   dir, (unsigned)sb.st_uid, (unsigned)geteuid());
+		buf_printf(err, "%s belongs to uid %u, not to us (uid %u): refusing to use it", dir,
+			   (unsigned)sb.st_uid, (unsigned)geteuid());
 		return LEC_EPERM;
 	}
 	if (sb.st_mode & 077) {
@@ -145,7 +145,7 @@ static int is_live(const struct sockaddr_un *sa)
 	if (fd < 0)
 		return 0;
 	int live = connect(fd, (const struct sockaddr *)sa, sizeof(*sa)) == 0 ||
-		   errno == EAGAIN;  /* a full backlog is still somebody listening */
+		   errno == EAGAIN; /* a full backlog is still somebody listening */
 	close(fd);
 	return live;
 }
@@ -178,7 +178,7 @@ static void write_pid(int fd)
 	char pid[32];
 	int n = snprintf(pid, sizeof(pid), "%ld\n", (long)getpid());
 	if (ftruncate(fd, 0) == 0 && pwrite(fd, pid, (size_t)n, 0) != n)
-		return;  /* the pid is only for the message; the lock is what counts */
+		return; /* the pid is only for the message; the lock is what counts */
 }
 
 /* What is at path now: remove a stale socket, refuse anything else. */
@@ -254,7 +254,7 @@ lec_status sock_listen(const char *path, int backlog, struct sock_listener *l, s
 		st = LEC_ENOMEM;
 	if (st) {
 		if (l->fd >= 0 && l->path == NULL && l->ino)
-			unlink(path);  /* we bound it but could not finish */
+			unlink(path); /* we bound it but could not finish */
 		sock_listener_close(l);
 		return st;
 	}
@@ -330,7 +330,7 @@ lec_status sock_connect(const char *path, int timeout_ms, int *fd)
 	if (lstat(path, &sb) != 0)
 		return LEC_ENOTFOUND;
 	if (!S_ISSOCK(sb.st_mode))
-		return LEC_EINVAL;  /* a symlink or anything else is not followed */
+		return LEC_EINVAL; /* a symlink or anything else is not followed */
 	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s < 0)
 		return LEC_EIO;

@@ -46,10 +46,10 @@ lec_status sock_prepare_dir(const char *path, int strict, struct buf *err);
 lec_status sock_check_dir(const char *path, int chosen, struct buf *err);
 
 struct sock_listener {
-	int fd;                 /* listening, non-blocking, close-on-exec */
-	int lock_fd;            /* PATH.lock, flock'ed while we live */
-	char *path;             /* malloc'd */
-	dev_t dev;              /* the socket's inode, to unlink only our own */
+	int fd;      /* listening, non-blocking, close-on-exec */
+	int lock_fd; /* PATH.lock, flock'ed while we live */
+	char *path;  /* malloc'd */
+	dev_t dev;   /* the socket's inode, to unlink only our own */
 	ino_t ino;
 };
 
@@ -57,8 +57,7 @@ struct sock_listener {
  * alive on it; LEC_EINVAL: the path is a symlink or not a socket, or too
  * long; LEC_EIO: a system call failed. Message in err. Release with
  * sock_listener_close. */
-lec_status sock_listen(const char *path, int backlog, struct sock_listener *l,
-		       struct buf *err);
+lec_status sock_listen(const char *path, int backlog, struct sock_listener *l, struct buf *err);
 
 /* What sock_listener_close did with the socket's path. */
 enum sock_close {

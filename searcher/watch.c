@@ -52,7 +52,7 @@ static void watch_subdirs(struct server *s, const char *dir, int depth)
 		return;
 	while ((e = readdir(d))) {
 		if (ignored_name(e->d_name))
-			continue;  /* also . and .. */
+			continue; /* also . and .. */
 		char *sub = NULL;
 		struct stat sb;
 		if (asprintf(&sub, "%s/%s", dir, e->d_name) < 0)
@@ -85,7 +85,8 @@ static void watch_add_tree(struct server *s, const char *dir, int depth)
 	if (wd < 0) {
 		if (errno == ENOSPC && !wt->warned_full++)
 			log_warn("watch: out of inotify watches at %s (raise "
-				 "fs.inotify.max_user_watches)", dir);
+				 "fs.inotify.max_user_watches)",
+				 dir);
 		else if (errno != ENOSPC && errno != ENOENT && errno != ENOTDIR)
 			log_warn("watch: %s: %s", dir, strerror(errno));
 		return;
@@ -177,7 +178,7 @@ static void watch_event(struct server *s, const struct inotify_event *ev)
 	struct watch *wt = &s->wt;
 	if (ev->mask & IN_Q_OVERFLOW) {
 		log_warn("watch: inotify queue overflow: refreshing every root");
-		watch_note(wt, s->env.index_dir, "");  /* cannot resolve: a full refresh */
+		watch_note(wt, s->env.index_dir, ""); /* cannot resolve: a full refresh */
 		return;
 	}
 	if (ev->wd >= 0 && ev->wd == wt->index_wd) {
@@ -199,7 +200,7 @@ static void watch_event(struct server *s, const struct inotify_event *ev)
 	const char *dir = wt->dirs[ev->wd];
 	int isdir = (ev->mask & IN_ISDIR) != 0;
 	if (!isdir && (ev->mask & IN_CREATE))
-		return;  /* a file being created: its IN_CLOSE_WRITE follows */
+		return; /* a file being created: its IN_CLOSE_WRITE follows */
 	char *path = NULL;
 	if (asprintf(&path, "%s/%s", dir, ev->name) < 0)
 		return;
@@ -232,7 +233,7 @@ void watch_fire(struct server *s)
 	struct watch *wt = &s->wt;
 	struct job *j = calloc(1, sizeof(*j));
 	if (!j)
-		return;  /* pending stays; tried again next tick */
+		return; /* pending stays; tried again next tick */
 	j->from_watch = 1;
 	j->paths = wt->pending;
 	j->npaths = wt->npending;
@@ -269,7 +270,8 @@ lec_status watch_start(struct server *s, struct buf *err)
 	}
 	s->env.watching = 1;
 	/* the roots file is replaced (rename) when roots change */
-	s->wt.index_wd = inotify_add_watch(s->wt.fd, s->env.index_dir, IN_CLOSE_WRITE | IN_MOVED_TO);
+	s->wt.index_wd =
+		inotify_add_watch(s->wt.fd, s->env.index_dir, IN_CLOSE_WRITE | IN_MOVED_TO);
 	if (s->wt.index_wd < 0)
 		log_warn("watch: %s: %s (roots added later are not watched)", s->env.index_dir,
 			 strerror(errno));
@@ -289,4 +291,3 @@ void watch_release(struct watch *wt)
 	memset(wt, 0, sizeof(*wt));
 	wt->fd = -1;
 }
-

@@ -26,7 +26,11 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define CHECK(cond) do { if (!(cond)) __builtin_trap(); } while (0)
+#define CHECK(cond)                       \
+	do {                              \
+		if (!(cond))              \
+			__builtin_trap(); \
+	} while (0)
 
 /* Titles and headings are whitespace-collapsed (note_collapse): one line,
  * no runs of blanks, trimmed. Their bytes need not be valid UTF-8 (the
@@ -59,7 +63,8 @@ static void check_note(const struct note *n, size_t size)
 			/* a block covers its segments (passages are cut by blocks) */
 			CHECK(s->off >= bl->start && s->off + s->len <= bl->end);
 			CHECK(k == 0 || s->off >= prev);
-			CHECK(!s->repl || s->repl_len == strlen(s->repl) || memchr(s->repl, 0, s->repl_len));
+			CHECK(!s->repl || s->repl_len == strlen(s->repl) ||
+			      memchr(s->repl, 0, s->repl_len));
 			prev = s->off + s->len;
 		}
 	}
@@ -72,7 +77,7 @@ static void check_note(const struct note *n, size_t size)
 }
 
 struct wcheck {
-	size_t start, end;      /* the passage's byte range */
+	size_t start, end; /* the passage's byte range */
 	uint32_t last_pos;
 	size_t nblocks;
 	size_t nwords;
@@ -120,7 +125,8 @@ static void check_roundtrip(const struct segmap *m, size_t plen)
 			CHECK(pk_done(&r));
 			CHECK(d.nsegs == m->nsegs);
 			segmap_pack(&d, &b);
-			CHECK(b.status != LEC_OK || (b.len == a.len && memcmp(a.data, b.data, a.len) == 0));
+			CHECK(b.status != LEC_OK ||
+			      (b.len == a.len && memcmp(a.data, b.data, a.len) == 0));
 		}
 	}
 	buf_release(&a);
@@ -150,7 +156,8 @@ static void check_passage(const struct note *n, const struct passage *p, size_t 
 	if (docbuild_passage_segmap(n, p, &m, map_block, &nb) == LEC_OK) {
 		check_segmap(&m, p->end - p->start, nb);
 		for (size_t i = 0; i < nb; i++)
-			CHECK(map_block[i] >= p->first_block && map_block[i] < p->first_block + p->nblocks);
+			CHECK(map_block[i] >= p->first_block &&
+			      map_block[i] < p->first_block + p->nblocks);
 		struct wcheck c = { .start = p->start, .end = p->end, .nblocks = nb };
 		lec_status st = segmap_words_numbered(&m, n->src + p->start, p->end - p->start,
 						      p->start, check_word, &c);

@@ -25,7 +25,11 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 
-#define CHECK(cond) do { if (!(cond)) __builtin_trap(); } while (0)
+#define CHECK(cond)                       \
+	do {                              \
+		if (!(cond))              \
+			__builtin_trap(); \
+	} while (0)
 
 static const struct {
 	const char *name, *text;
@@ -41,7 +45,8 @@ static const struct {
 	  "## Iterator helpers\n\nJHD: the proposal reaches stage 3; blah blah blah.\n\n"
 	  "Caf&eacute; latency &amp; *emphasis* with `code` and [a link](https://x.example).\n\n"
 	  "```js\nconst cattle = pets.map(x => x);\n```\n" },
-	{ "plain.txt", "Shopping list\n\ncattle feed, pet food, caf\xc3\xa9 \xe6\x9d\xb1\xe4\xba\xac\n" },
+	{ "plain.txt",
+	  "Shopping list\n\ncattle feed, pet food, caf\xc3\xa9 \xe6\x9d\xb1\xe4\xba\xac\n" },
 };
 
 static char tmpdir[] = "/tmp/lectern-fuzz-proto-XXXXXX";

@@ -16,10 +16,10 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define BASE 1000u   /* a non-zero base catches offsets that forget it */
+#define BASE 1000u /* a non-zero base catches offsets that forget it */
 
 struct tcheck {
-	size_t base, len;       /* words must lie in [base, base + len) */
+	size_t base, len; /* words must lie in [base, base + len) */
 	size_t last_off;
 	size_t nwords;
 };

@@ -34,7 +34,7 @@
 #include "note.h"
 #include "tokenize.h"
 
-#define NO_ID UINT32_MAX        /* a TOK_LONG word, or a word not in any note */
+#define NO_ID UINT32_MAX /* a TOK_LONG word, or a word not in any note */
 
 /* One word of a note: interned id, block, source range. */
 struct pos {
@@ -50,16 +50,16 @@ struct file_words {
 	size_t len;
 	struct pos *pos;
 	size_t npos, cap;
-	size_t *nl;             /* offsets of the newlines */
+	size_t *nl; /* offsets of the newlines */
 	size_t nnl;
 };
 
 /* Interned words: open addressing over malloc'd strings. */
 struct intern {
-	char **str;             /* by id */
-	uint32_t *flags;        /* tok flags by id */
+	char **str;      /* by id */
+	uint32_t *flags; /* tok flags by id */
 	size_t n, cap;
-	uint32_t *slots;        /* id + 1, 0 = empty */
+	uint32_t *slots; /* id + 1, 0 = empty */
 	size_t nslots;
 };
 
@@ -220,7 +220,8 @@ static void load_file(const char *path, struct file_words *fw)
 		for (size_t i = 0; i < blk->seg_count; i++) {
 			const struct note_segment *s = &n.segs[blk->seg_first + i];
 			if (s->repl)
-				tok_stream_feed_replacement(&ts, s->repl, s->repl_len, s->off, s->len);
+				tok_stream_feed_replacement(&ts, s->repl, s->repl_len, s->off,
+							    s->len);
 			else
 				tok_stream_feed(&ts, fw->src + s->off, s->len, s->off);
 		}
@@ -271,7 +272,7 @@ static void lines_flush(struct lines *l)
 
 static char *place(const struct file_words *fw, size_t off)
 {
-	size_t lo = 0, hi = fw->nnl;      /* count newlines before off */
+	size_t lo = 0, hi = fw->nnl; /* count newlines before off */
 	while (lo < hi) {
 		size_t mid = (lo + hi) / 2;
 		if (fw->nl[mid] < off)
@@ -362,7 +363,7 @@ static char *stem_of(struct sb_stemmer *sb, const char *w, size_t len, unsigned 
 
 struct stem_index {
 	struct sb_stemmer *sb;
-	char **stem;            /* by word id */
+	char **stem; /* by word id */
 };
 
 static void stem_index_build(struct stem_index *si)
@@ -372,7 +373,8 @@ static void stem_index_build(struct stem_index *si)
 		die("no english stemmer");
 	si->stem = xrealloc(NULL, words.n * sizeof(*si->stem));
 	for (size_t id = 0; id < words.n; id++)
-		si->stem[id] = stem_of(si->sb, words.str[id], strlen(words.str[id]), words.flags[id]);
+		si->stem[id] =
+			stem_of(si->sb, words.str[id], strlen(words.str[id]), words.flags[id]);
 }
 
 static void stem_index_release(struct stem_index *si)
@@ -401,8 +403,8 @@ static int take_word(void *ctx, const tok_token *t)
 	return 0;
 }
 
-static void word_files(struct stem_index *si, const char *text, struct file_words *fws,
-		       size_t nf, struct lines *out)
+static void word_files(struct stem_index *si, const char *text, struct file_words *fws, size_t nf,
+		       struct lines *out)
 {
 	struct qword q = { 0 };
 	if (tok_text(text, strlen(text), 0, take_word, &q) != LEC_OK || q.n != 1)
@@ -411,7 +413,8 @@ static void word_files(struct stem_index *si, const char *text, struct file_word
 	for (size_t f = 0; f < nf && !(q.flags & TOK_LONG); f++) {
 		int found = 0;
 		for (size_t i = 0; i < fws[f].npos && !found; i++)
-			found = fws[f].pos[i].id != NO_ID && !strcmp(si->stem[fws[f].pos[i].id], qs);
+			found = fws[f].pos[i].id != NO_ID &&
+				!strcmp(si->stem[fws[f].pos[i].id], qs);
 		if (found)
 			lines_add(out, xstrndup(fws[f].path, strlen(fws[f].path)));
 	}
@@ -436,8 +439,9 @@ static uint64_t rng_next(uint64_t *s)
  * gives exactly the block's words. */
 static int span_ok(const char *span, size_t len, const struct pos *p, size_t n)
 {
-	static const char *const banned[] = { "\"", "\xe2\x80\x9c", "\xe2\x80\x9d", "[", "]",
-					      "<", ">", "&", "\\", "`", NULL };
+	static const char *const banned[] = {
+		"\"", "\xe2\x80\x9c", "\xe2\x80\x9d", "[", "]", "<", ">", "&", "\\", "`", NULL
+	};
 	char *tmp = xstrndup(span, len);
 	int ok = strlen(tmp) == len;
 	for (int i = 0; ok && banned[i]; i++)
@@ -528,7 +532,8 @@ static void usage(void)
 	      "       brute phrases LIST FILE...\n"
 	      "       brute words-files WORD FILE...\n"
 	      "       brute words-files-batch LIST FILE...\n"
-	      "       brute sample N SEED FILE...\n", stderr);
+	      "       brute sample N SEED FILE...\n",
+	      stderr);
 	exit(2);
 }
 

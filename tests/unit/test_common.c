@@ -58,11 +58,11 @@ static void test_segmap_blocks_and_gaps(void **state)
 	struct segmap m;
 	segmap_init(&m);
 	assert_int_equal(segmap_begin_block(&m), LEC_OK);
-	assert_int_equal(segmap_add(&m, 1, 3, NULL, 0), LEC_OK);   /* "cat" */
-	assert_int_equal(segmap_add(&m, 15, 6, NULL, 0), LEC_OK);  /* "s run\n"... */
+	assert_int_equal(segmap_add(&m, 1, 3, NULL, 0), LEC_OK);  /* "cat" */
+	assert_int_equal(segmap_add(&m, 15, 6, NULL, 0), LEC_OK); /* "s run\n"... */
 	assert_int_equal(segmap_begin_block(&m), LEC_OK);
-	assert_int_equal(segmap_begin_block(&m), LEC_OK);          /* empty: no new block */
-	assert_int_equal(segmap_add(&m, 22, 8, NULL, 0), LEC_OK);  /* "fast caf" */
+	assert_int_equal(segmap_begin_block(&m), LEC_OK);         /* empty: no new block */
+	assert_int_equal(segmap_add(&m, 22, 8, NULL, 0), LEC_OK); /* "fast caf" */
 	assert_int_equal(segmap_add(&m, 30, 8, "\xc3\xa9", 2), LEC_OK);
 	assert_int_equal(m.nblocks, 2);
 
@@ -71,14 +71,14 @@ static void test_segmap_blocks_and_gaps(void **state)
 	assert_int_equal(c.n, 4);
 	assert_string_equal(c.words[0], "cats");
 	assert_int_equal(c.off[0], 3);
-	assert_int_equal(c.len[0], 15);           /* from c to s, across the URL */
+	assert_int_equal(c.len[0], 15); /* from c to s, across the URL */
 	assert_string_equal(c.words[1], "run");
 	assert_int_equal(c.pos[0], 1);
 	assert_int_equal(c.pos[1], 2);
 	assert_string_equal(c.words[2], "fast");
 	assert_int_equal(c.pos[2], 3 + LEC_BLOCK_POSITION_GAP);
 	assert_int_equal(c.block[2], 1);
-	assert_string_equal(c.words[3], "cafe");  /* entity decoded, accent folded */
+	assert_string_equal(c.words[3], "cafe"); /* entity decoded, accent folded */
 	assert_int_equal(c.off[3], 29);
 	assert_int_equal(c.len[3], 11);
 
@@ -147,7 +147,9 @@ static void test_ptable(void **state)
 	ptable_init(&d);
 	buf_init(&b, 0);
 	/* the second and third passages are in the first's section */
-	struct ptable_entry e[] = { { 0, 10, 9, 2, 0 }, { 138, 0, 0, 0, 1 }, { 266, 300, 250, 0, 1 } };
+	struct ptable_entry e[] = { { 0, 10, 9, 2, 0 },
+				    { 138, 0, 0, 0, 1 },
+				    { 266, 300, 250, 0, 1 } };
 	for (size_t i = 0; i < 3; i++)
 		assert_int_equal(ptable_add(&t, &e[i]), LEC_OK);
 	ptable_encode(&t, &b);
@@ -156,7 +158,7 @@ static void test_ptable(void **state)
 	assert_int_equal(d.n, 3);
 	for (size_t i = 0; i < 3; i++)
 		assert_memory_equal(&d.v[i], &e[i], sizeof(e[i]));
-	assert_int_equal(ptable_find(&d, 0), -1);   /* before the first word */
+	assert_int_equal(ptable_find(&d, 0), -1); /* before the first word */
 	assert_int_equal(ptable_find(&d, 1), 0);
 	assert_int_equal(ptable_find(&d, 10), 0);
 	assert_int_equal(ptable_find(&d, 11), -1);  /* in the gap */
@@ -167,7 +169,7 @@ static void test_ptable(void **state)
 	for (size_t cut = 0; cut < b.len; cut++)
 		assert_int_equal(ptable_decode(&d, b.data, cut), LEC_ECORRUPT);
 	buf_putc(&b, 0);
-	assert_int_equal(ptable_decode(&d, b.data, b.len), LEC_ECORRUPT);  /* trailing bytes */
+	assert_int_equal(ptable_decode(&d, b.data, b.len), LEC_ECORRUPT); /* trailing bytes */
 	/* more words than positions */
 	buf_reset(&b);
 	pk_put_uint(&b, 1);
@@ -472,9 +474,9 @@ static void test_buf_cap_and_sticky(void **state)
 	struct buf b;
 	buf_init(&b, 8);
 	buf_puts(&b, "12345");
-	buf_puts(&b, "6789");   /* over the cap */
+	buf_puts(&b, "6789"); /* over the cap */
 	assert_int_equal(b.status, LEC_ELIMIT);
-	buf_puts(&b, "x");      /* sticky: nothing happens */
+	buf_puts(&b, "x"); /* sticky: nothing happens */
 	assert_int_equal(b.len, 5);
 	assert_null(buf_detach(&b));
 	buf_init(&b, 0);
@@ -494,12 +496,12 @@ static void test_buf_insert(void **state)
 	buf_insert(&b, 7, "!", 1);
 	assert_string_equal(b.data, "<h>body!");
 	assert_int_equal(b.len, 8);
-	buf_insert(&b, 3, "12345", 5);   /* past the cap: sticky */
+	buf_insert(&b, 3, "12345", 5); /* past the cap: sticky */
 	assert_int_equal(b.status, LEC_ELIMIT);
 	assert_string_equal(b.data, "<h>body!");
 	buf_release(&b);
 	buf_init(&b, 0);
-	buf_insert(&b, 1, "x", 1);       /* past the end */
+	buf_insert(&b, 1, "x", 1); /* past the end */
 	assert_int_equal(b.status, LEC_EINVAL);
 	buf_release(&b);
 }
@@ -646,18 +648,38 @@ static void test_notefile_decode(void **state)
 {
 	(void)state;
 	/* “a—b” 😀 in UTF-16LE, UTF-16BE, UTF-8 with its mark */
-	static const char le[] = "\xff\xfe\x1c\x20" "a\0" "\x14\x20" "b\0" "\x1d\x20" " \0"
+	static const char le[] = "\xff\xfe\x1c\x20"
+				 "a\0"
+				 "\x14\x20"
+				 "b\0"
+				 "\x1d\x20"
+				 " \0"
 				 "\x3d\xd8\x00\xde";
-	static const char be[] = "\xfe\xff\x20\x1c" "\0a" "\x20\x14" "\0b" "\x20\x1d" "\0 "
+	static const char be[] = "\xfe\xff\x20\x1c"
+				 "\0a"
+				 "\x20\x14"
+				 "\0b"
+				 "\x20\x1d"
+				 "\0 "
 				 "\xd8\x3d\xde\x00";
-	static const char want[] = "\xe2\x80\x9c" "a" "\xe2\x80\x94" "b" "\xe2\x80\x9d" " "
+	static const char want[] = "\xe2\x80\x9c"
+				   "a"
+				   "\xe2\x80\x94"
+				   "b"
+				   "\xe2\x80\x9d"
+				   " "
 				   "\xf0\x9f\x98\x80";
 	assert_decodes(le, sizeof(le) - 1, NOTEFILE_UTF16LE, want);
 	assert_decodes(be, sizeof(be) - 1, NOTEFILE_UTF16BE, want);
 	assert_decodes("\xef\xbb\xbf# t\n", 7, NOTEFILE_UTF8_BOM, "# t\n");
 	/* a lone low surrogate, a high one before a letter, one at the end,
 	 * and an odd last byte: U+FFFD each; the letter stays */
-	static const char bad[] = "\xff\xfe" "\x00\xdc" "\x00\xd8" "x\0" "\x00\xd8" "y";
+	static const char bad[] = "\xff\xfe"
+				  "\x00\xdc"
+				  "\x00\xd8"
+				  "x\0"
+				  "\x00\xd8"
+				  "y";
 	assert_decodes(bad, sizeof(bad) - 1, NOTEFILE_UTF16LE,
 		       "\xef\xbf\xbd\xef\xbf\xbdx\xef\xbf\xbd\xef\xbf\xbd");
 	assert_decodes("\xff\xfe", 2, NOTEFILE_UTF16LE, "");
@@ -690,7 +712,8 @@ static void test_notefile_read(void **state)
 	assert_int_equal(len, 4);
 	assert_string_equal(d, "hi\nx");
 	free(d);
-	assert_int_equal(notefile_read_window(path, 1 << 20, 3, 4, &d, &len, &size, &whole), LEC_OK);
+	assert_int_equal(notefile_read_window(path, 1 << 20, 3, 4, &d, &len, &size, &whole),
+			 LEC_OK);
 	assert_true(whole);
 	assert_int_equal(len, 4);
 	assert_int_equal(size, 4);
@@ -702,13 +725,15 @@ static void test_notefile_read(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "0123456789", 10), 10);
 	close(fd);
-	assert_int_equal(notefile_read_window(path, 1 << 20, 4, 6, &d, &len, &size, &whole), LEC_OK);
+	assert_int_equal(notefile_read_window(path, 1 << 20, 4, 6, &d, &len, &size, &whole),
+			 LEC_OK);
 	assert_false(whole);
 	assert_int_equal(len, 6);
 	assert_int_equal(size, 10);
 	assert_memory_equal(d + 4, "45", 2);
 	free(d);
-	assert_int_equal(notefile_read_window(path, 1 << 20, 0, 99, &d, &len, &size, &whole), LEC_OK);
+	assert_int_equal(notefile_read_window(path, 1 << 20, 0, 99, &d, &len, &size, &whole),
+			 LEC_OK);
 	assert_true(whole);
 	assert_string_equal(d, "0123456789");
 	free(d);

@@ -28,7 +28,10 @@ static void test_utf16(void **state)
 	assert_int_equal(lsp_byte_offset(line, strlen(line), 11), grin);
 	assert_int_equal(lsp_byte_offset(line, strlen(line), 1000), strlen(line));
 	/* a stray continuation byte counts one, as its U+FFFD would */
-	assert_int_equal(lsp_utf16_len("\x80\x80" "a", 3), 3);
+	assert_int_equal(lsp_utf16_len("\x80\x80"
+				       "a",
+				       3),
+			 3);
 	/* a sequence cut by the end counts byte by byte */
 	assert_int_equal(lsp_utf16_len("\xf0\x9f", 2), 2);
 }
@@ -71,7 +74,8 @@ static void test_uri(void **state)
 static void test_links(void **state)
 {
 	(void)state;
-	const char *l = "See [[Note One#Part 2|shown]] and [x](dir/b%20c.md \"t\") or [w](https://x.org).";
+	const char *l =
+		"See [[Note One#Part 2|shown]] and [x](dir/b%20c.md \"t\") or [w](https://x.org).";
 	struct lsp_link k;
 	size_t n = strlen(l);
 	assert_int_equal(lsp_link_at(l, n, 7, &k), LEC_OK);
@@ -159,9 +163,9 @@ static void test_framing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_utf16),     cmocka_unit_test(test_lines),
-		cmocka_unit_test(test_uri),       cmocka_unit_test(test_links),
-		cmocka_unit_test(test_headings),  cmocka_unit_test(test_framing),
+		cmocka_unit_test(test_utf16),    cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_uri),      cmocka_unit_test(test_links),
+		cmocka_unit_test(test_headings), cmocka_unit_test(test_framing),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -46,8 +46,13 @@ static int on_token(void *ctx, const tok_token *t)
 {
 	struct block_ctx *b = ctx;
 	struct seg_word w = {
-		.word = t->word, .len = t->len, .pos = ++b->pos, .off = t->offset,
-		.srclen = t->length, .flags = t->flags, .block = b->block,
+		.word = t->word,
+		.len = t->len,
+		.pos = ++b->pos,
+		.off = t->offset,
+		.srclen = t->length,
+		.flags = t->flags,
+		.block = b->block,
 	};
 	return match_text_add(b->mt, &w);
 }
@@ -87,8 +92,9 @@ static match_query *compile(const char *q, qp_ast **ast)
  * * (wildcard), N (near). */
 static void format_hits(const struct match_hit *h, size_t n, char *out, size_t size)
 {
-	static const char kinds[] = { [MATCH_WORD] = 'W', [MATCH_PHRASE] = 'P',
-				      [MATCH_WILDCARD] = '*', [MATCH_NEAR] = 'N' };
+	static const char kinds[] = {
+		[MATCH_WORD] = 'W', [MATCH_PHRASE] = 'P', [MATCH_WILDCARD] = '*', [MATCH_NEAR] = 'N'
+	};
 	size_t used = 0;
 
 	out[0] = '\0';
@@ -190,10 +196,14 @@ static void test_quotes_and_apostrophes(void **state)
 	expect_hits("don\xe2\x80\x99t", "I don't know", "1W");
 	expect_hits("don't", "I Don\xe2\x80\x99t know", "1W");
 	expect_hits("\"don't know\"", "I Don\xe2\x80\x99t know", "1-2P");
-	expect_hits("\xe2\x80\x9c" "don\xe2\x80\x99t know\xe2\x80\x9d", "I don't KNOW", "1-2P");
-	expect_hits("\xe2\x80\x9c" "don\xe2\x80\x99t know\xe2\x80\x9d", "I don t know", "");
-	expect_hits("\"cattle, not pets\"",
-		    "cattle \xe2\x80\x93 not \xe2\x80\x9cpets\xe2\x80\x9d", "0-2P");
+	expect_hits("\xe2\x80\x9c"
+		    "don\xe2\x80\x99t know\xe2\x80\x9d",
+		    "I don't KNOW", "1-2P");
+	expect_hits("\xe2\x80\x9c"
+		    "don\xe2\x80\x99t know\xe2\x80\x9d",
+		    "I don t know", "");
+	expect_hits("\"cattle, not pets\"", "cattle \xe2\x80\x93 not \xe2\x80\x9cpets\xe2\x80\x9d",
+		    "0-2P");
 }
 
 static void test_blocks(void **state)
@@ -437,8 +447,8 @@ static void cross_check(xap_db *db, struct match_text *texts, const char *query)
 			for (size_t i = 0; i < texts[d].n; i++)
 				snprintf(text + strlen(text), sizeof(text) - strlen(text), "%s@%u ",
 					 texts[d].words[i].word, texts[d].words[i].pos);
-			fail_msg("%s: Xapian says %d, match says %zu hits, in %s", query, found[d], n,
-				 text);
+			fail_msg("%s: Xapian says %d, match says %zu hits, in %s", query, found[d],
+				 n, text);
 		}
 	}
 	xap_mset_free(ms);
@@ -450,10 +460,22 @@ static void cross_check(xap_db *db, struct match_text *texts, const char *query)
 static void test_agrees_with_xapian(void **state)
 {
 	static const char *const queries[] = {
-		"cattle", "pets", "\"cattle pets\"", "\"pets pets\"", "\"cattle not pets\"",
-		"\"cattle\"", "cattle NEAR/1 pets", "cattle NEAR/2 pets", "cattle NEAR/3 pets",
-		"a NEAR/1 b NEAR/1 cattle", "a NEAR/2 b NEAR/2 pets", "not NEAR/4 cattle",
-		"cattl*", "pe*", "a OR b", "\"a b\" OR \"b a\"",
+		"cattle",
+		"pets",
+		"\"cattle pets\"",
+		"\"pets pets\"",
+		"\"cattle not pets\"",
+		"\"cattle\"",
+		"cattle NEAR/1 pets",
+		"cattle NEAR/2 pets",
+		"cattle NEAR/3 pets",
+		"a NEAR/1 b NEAR/1 cattle",
+		"a NEAR/2 b NEAR/2 pets",
+		"not NEAR/4 cattle",
+		"cattl*",
+		"pe*",
+		"a OR b",
+		"\"a b\" OR \"b a\"",
 	};
 	char dir[] = "/tmp/lectern-test-match-XXXXXX";
 	char text[512];

@@ -948,7 +948,8 @@ static void parse_split(const char *name, const char *src, size_t len, enum note
 	assert_int_equal(passages_build(n, &ps, &np), LEC_OK);
 	for (size_t i = 0; i < np; i++)
 		if (ps[i].end - ps[i].start > LEC_MAX_PASSAGE_BYTES)
-			fail_msg("%s: passage %zu spans %zu bytes", name, i, ps[i].end - ps[i].start);
+			fail_msg("%s: passage %zu spans %zu bytes", name, i,
+				 ps[i].end - ps[i].start);
 	passages_free(ps, np);
 }
 
@@ -961,8 +962,7 @@ static void test_split_long_blocks(void **state)
 	(void)state;
 	/* lines without a blank one: cut after a line break, each piece more
 	 * than half the limit */
-	s = repeat("the committee reached consensus on the proposal today, again\n", 300000,
-		   &len);
+	s = repeat("the committee reached consensus on the proposal today, again\n", 300000, &len);
 	parse_split("lines", s, len, NOTE_TEXT, len - 1, &n);
 	assert_true(n.nblocks >= 9);
 	for (size_t i = 0; i + 1 < n.nblocks; i++) {

@@ -33,7 +33,7 @@ static const char *validate(const char *text, enum proto_op_id *op)
 	if (rc == 0)
 		code = "ok";
 	else
-		assert_true(err.len > 0);  /* every refusal says why */
+		assert_true(err.len > 0); /* every refusal says why */
 	buf_release(&err);
 	json_decref(rq);
 	return code;
@@ -98,17 +98,20 @@ static void test_validate_ops(void **state)
 	assert_int_equal(op, PROTO_OP_STATUS);
 	assert_string_equal(validate("{\"id\":null,\"op\":\"find\",\"query\":\"x\"}", &op), "ok");
 	assert_int_equal(op, PROTO_OP_FIND);
-	assert_string_equal(validate("{\"id\":1.5,\"op\":\"suggest\",\"prefix\":\"cl\"}", &op), "ok");
+	assert_string_equal(validate("{\"id\":1.5,\"op\":\"suggest\",\"prefix\":\"cl\"}", &op),
+			    "ok");
 	assert_int_equal(op, PROTO_OP_SUGGEST);
 	assert_string_equal(validate("{\"id\":2,\"op\":\"reindex\"}", &op), "ok");
 	assert_int_equal(op, PROTO_OP_REINDEX);
-	assert_string_equal(validate("{\"id\":2,\"op\":\"reindex\",\"paths\":[\"/a\",\"/b\"]}", &op),
-			    "ok");
+	assert_string_equal(
+		validate("{\"id\":2,\"op\":\"reindex\",\"paths\":[\"/a\",\"/b\"]}", &op), "ok");
 	assert_string_equal(validate("{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"limit\":5,"
 				     "\"offset\":0,\"all\":true,\"files\":false,\"count\":false,"
 				     "\"context\":2,\"phrase\":false,\"strict\":true,\"fix\":false,"
 				     "\"explain\":true,\"occurrences\":true,\"order\":\"place\","
-				     "\"implicit_phrase\":true}", &op), "ok");
+				     "\"implicit_phrase\":true}",
+				     &op),
+			    "ok");
 }
 
 static void test_validate_args(void **state)
@@ -117,28 +120,31 @@ static void test_validate_args(void **state)
 	/* required, unknown and mistyped arguments */
 	assert_string_equal(validate("{\"id\":1,\"op\":\"find\"}", NULL), PROTO_E_BAD_REQUEST);
 	assert_string_equal(validate("{\"id\":1,\"op\":\"suggest\"}", NULL), PROTO_E_BAD_REQUEST);
-	assert_string_equal(validate("{\"id\":1,\"op\":\"ping\",\"x\":1}", NULL), PROTO_E_BAD_REQUEST);
+	assert_string_equal(validate("{\"id\":1,\"op\":\"ping\",\"x\":1}", NULL),
+			    PROTO_E_BAD_REQUEST);
 	assert_string_equal(validate("{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"limt\":3}", NULL),
 			    PROTO_E_BAD_REQUEST);
-	assert_string_equal(validate("{\"id\":1,\"op\":\"find\",\"query\":5}", NULL), PROTO_E_BAD_REQUEST);
+	assert_string_equal(validate("{\"id\":1,\"op\":\"find\",\"query\":5}", NULL),
+			    PROTO_E_BAD_REQUEST);
 	assert_string_equal(validate("{\"id\":1,\"op\":\"find\",\"query\":null}", NULL),
 			    PROTO_E_BAD_REQUEST);
-	assert_string_equal(validate("{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"limit\":\"5\"}", NULL),
-			    PROTO_E_BAD_REQUEST);
-	assert_string_equal(validate("{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"limit\":2.0}", NULL),
-			    PROTO_E_BAD_REQUEST);
+	assert_string_equal(
+		validate("{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"limit\":\"5\"}", NULL),
+		PROTO_E_BAD_REQUEST);
+	assert_string_equal(
+		validate("{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"limit\":2.0}", NULL),
+		PROTO_E_BAD_REQUEST);
 	assert_string_equal(validate("{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"all\":1}", NULL),
 			    PROTO_E_BAD_REQUEST);
 	assert_string_equal(validate("{\"id\":1,\"op\":\"reindex\",\"paths\":\"/a\"}", NULL),
 			    PROTO_E_BAD_REQUEST);
 	assert_string_equal(validate("{\"id\":1,\"op\":\"reindex\",\"paths\":[\"/a\",3]}", NULL),
 			    PROTO_E_BAD_REQUEST);
-	assert_string_equal(validate("{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"stream\":1}",
-				     NULL),
-			    PROTO_E_BAD_REQUEST);
-	assert_string_equal(validate("{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"stream\":true}",
-				     NULL),
-			    "ok");
+	assert_string_equal(
+		validate("{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"stream\":1}", NULL),
+		PROTO_E_BAD_REQUEST);
+	assert_string_equal(
+		validate("{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"stream\":true}", NULL), "ok");
 }
 
 static void test_validate_bounds(void **state)
@@ -146,11 +152,17 @@ static void test_validate_bounds(void **state)
 	(void)state;
 	const char *fmt = "{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"%s\":%s}";
 	char line[200];
-	struct { const char *name, *value, *want; } cases[] = {
-		{ "limit", "0", PROTO_E_BAD_REQUEST },   { "limit", "1", "ok" },
-		{ "limit", "1000000", "ok" },            { "limit", "1000001", PROTO_E_BAD_REQUEST },
-		{ "limit", "-1", PROTO_E_BAD_REQUEST },  { "offset", "0", "ok" },
-		{ "offset", "-5", PROTO_E_BAD_REQUEST }, { "context", "1000", "ok" },
+	struct {
+		const char *name, *value, *want;
+	} cases[] = {
+		{ "limit", "0", PROTO_E_BAD_REQUEST },
+		{ "limit", "1", "ok" },
+		{ "limit", "1000000", "ok" },
+		{ "limit", "1000001", PROTO_E_BAD_REQUEST },
+		{ "limit", "-1", PROTO_E_BAD_REQUEST },
+		{ "offset", "0", "ok" },
+		{ "offset", "-5", PROTO_E_BAD_REQUEST },
+		{ "context", "1000", "ok" },
 		{ "context", "1001", PROTO_E_BAD_REQUEST },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -181,7 +193,7 @@ static void test_handle_errors_are_replies(void **state)
 	json_decref(r);
 
 	r = answer("{\"id\":1,\"id\":2,\"op\":\"ping\"}");
-	assert_string_equal(error_code(r), PROTO_E_BAD_JSON);  /* duplicate keys */
+	assert_string_equal(error_code(r), PROTO_E_BAD_JSON); /* duplicate keys */
 	json_decref(r);
 
 	r = answer("{\"id\":\"abc\",\"op\":\"nope\"}");
@@ -190,12 +202,12 @@ static void test_handle_errors_are_replies(void **state)
 	json_decref(r);
 
 	r = answer("{\"id\":9,\"op\":\"find\",\"query\":\"cattle\"}");
-	assert_string_equal(error_code(r), PROTO_E_INDEX);  /* no index there */
+	assert_string_equal(error_code(r), PROTO_E_INDEX); /* no index there */
 	assert_int_equal(json_integer_value(json_object_get(r, "id")), 9);
 	json_decref(r);
 
 	r = answer("{\"id\":\"w\",\"op\":\"find\",\"query\":\"x\",\"index\":\"/other\"}");
-	assert_string_equal(error_code(r), PROTO_E_WRONG_INDEX);  /* before any search */
+	assert_string_equal(error_code(r), PROTO_E_WRONG_INDEX); /* before any search */
 	json_decref(r);
 
 	r = answer("{\"id\":10,\"op\":\"find\",\"query\":\"x\",\"order\":\"random\"}");
@@ -217,7 +229,7 @@ static void test_handle_ping_and_blank(void **state)
 	json_t *reply = (json_t *)1;
 	struct proto_job job;
 	assert_int_equal(proto_handle(&env, " \t\r", 3, &reply, &job), PROTO_REPLY);
-	assert_null(reply);  /* blank lines are not requests */
+	assert_null(reply); /* blank lines are not requests */
 
 	uint64_t before = env.requests;
 	json_t *r = answer("{\"id\":3,\"op\":\"ping\"}");
@@ -246,7 +258,8 @@ static void test_handle_reindex_defers(void **state)
 	struct idx_stats st = { .added = 3, .removed = 1, .seconds = 0.25 };
 	json_t *ok = proto_reindex_reply(job.id, LEC_OK, &st, NULL);
 	assert_string_equal(json_string_value(json_object_get(ok, "id")), "r1");
-	assert_int_equal(json_integer_value(json_object_get(json_object_get(ok, "stats"), "added")), 3);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(ok, "stats"), "added")),
+			 3);
 	json_decref(ok);
 	json_t *bad = proto_reindex_reply(job.id, LEC_ELOCKED, &st, "held by another writer");
 	assert_string_equal(error_code(bad), PROTO_E_LOCKED);
@@ -267,7 +280,7 @@ static void test_dump_line_limits(void **state)
 				"0123456789012345678901234567890123456789");
 	assert_int_equal(proto_dump_line(big, 1000, &out), LEC_OK);
 	assert_int_equal(out.data[out.len - 1], '\n');
-	assert_null(memchr(out.data, '\n', out.len - 1));  /* exactly one line */
+	assert_null(memchr(out.data, '\n', out.len - 1)); /* exactly one line */
 	buf_reset(&out);
 	assert_int_equal(proto_dump_line(big, 20, &out), LEC_OK);
 	json_t *back = json_loads(out.data, 0, NULL);
@@ -348,7 +361,7 @@ static void sample_result(struct search_result *r)
 	h->col = 5;
 	h->headings = strv(2, "Keynote", "Q&A \xe2\x80\x9cquotes\xe2\x80\x9d");
 	h->nheadings = 2;
-	h->score = 3.3745939911290299;  /* needs all 17 digits to come back */
+	h->score = 3.3745939911290299; /* needs all 17 digits to come back */
 	h->snippet = strdup("\xe2\x80\xa6 they are cattle, not pets.");
 	h->nhighlights = 2;
 	h->highlights = calloc(2, sizeof(*h->highlights));
@@ -412,7 +425,7 @@ static void test_find_reply_round_trip(void **state)
 	assert_string_equal(b.suggestion, "cattle pets");
 	assert_string_equal(b.relaxed_query, "(cattle OR pets)");
 	assert_string_equal(b.explain, "cattle AND pets");
-	assert_true(b.hits[0].score == a.hits[0].score);  /* bit for bit */
+	assert_true(b.hits[0].score == a.hits[0].score); /* bit for bit */
 	assert_int_equal(b.hits[0].nocc, 1);
 	assert_string_equal(b.hits[0].occ[0].line_text, "    cattle\there");
 	assert_int_equal(b.hits[0].ctx_first, 11);
@@ -445,7 +458,10 @@ static void test_find_reply_round_trip(void **state)
 static void test_handle_heavy(void **state)
 {
 	(void)state;
-	struct { const char *line; int heavy; } cases[] = {
+	struct {
+		const char *line;
+		int heavy;
+	} cases[] = {
 		{ "{\"id\":1,\"op\":\"find\",\"query\":\"x\"}", 0 },
 		{ "{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"limit\":100}", 0 },
 		{ "{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"limit\":101}", 1 },
@@ -453,7 +469,8 @@ static void test_handle_heavy(void **state)
 		{ "{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"all\":true}", 1 },
 		{ "{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"count\":true}", 1 },
 		{ "{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"occurrences\":true,"
-		  "\"order\":\"place\"}", 1 },
+		  "\"order\":\"place\"}",
+		  1 },
 		{ "{\"id\":1,\"op\":\"find\",\"query\":\"x\",\"occurrences\":true}", 0 },
 		{ "{\"id\":1,\"op\":\"suggest\",\"prefix\":\"x\"}", 0 },
 	};
@@ -461,8 +478,9 @@ static void test_handle_heavy(void **state)
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		json_t *reply = NULL;
 		struct proto_job job;
-		assert_int_equal(proto_handle(&env, cases[i].line, strlen(cases[i].line), &reply, &job),
-				 PROTO_DEFER);
+		assert_int_equal(
+			proto_handle(&env, cases[i].line, strlen(cases[i].line), &reply, &job),
+			PROTO_DEFER);
 		if (job.heavy != cases[i].heavy)
 			fail_msg("%s: heavy %d", cases[i].line, job.heavy);
 		proto_job_release(&job);
@@ -521,7 +539,7 @@ static void test_client_rejects_bad_replies(void **state)
 		json_t *j = json_loads(bad[i], 0, NULL);
 		assert_non_null(j);
 		assert_int_not_equal(client_result_from_json(j, &r), LEC_OK);
-		assert_int_equal(r.nhits, 0);  /* released */
+		assert_int_equal(r.nhits, 0); /* released */
 		json_decref(j);
 	}
 }

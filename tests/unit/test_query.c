@@ -36,12 +36,23 @@ static int teardown(void **state)
 static const char *status_name(lec_status st)
 {
 	static const char *const names[LEC_STATUS_COUNT] = {
-		[LEC_OK] = "OK", [LEC_ENOMEM] = "ENOMEM", [LEC_EINVAL] = "EINVAL",
-		[LEC_EIO] = "EIO", [LEC_ENOTFOUND] = "ENOTFOUND", [LEC_ELOCKED] = "ELOCKED",
-		[LEC_EMODIFIED] = "EMODIFIED", [LEC_ECORRUPT] = "ECORRUPT",
-		[LEC_EVERSION] = "EVERSION", [LEC_ELIMIT] = "ELIMIT", [LEC_ESYNTAX] = "ESYNTAX",
-		[LEC_ENETWORK] = "ENETWORK", [LEC_EUNIMPL] = "EUNIMPL", [LEC_EXAPIAN] = "EXAPIAN",
-		[LEC_EINTERNAL] = "EINTERNAL", [LEC_ESTOP] = "ESTOP", [LEC_EPERM] = "EPERM",
+		[LEC_OK] = "OK",
+		[LEC_ENOMEM] = "ENOMEM",
+		[LEC_EINVAL] = "EINVAL",
+		[LEC_EIO] = "EIO",
+		[LEC_ENOTFOUND] = "ENOTFOUND",
+		[LEC_ELOCKED] = "ELOCKED",
+		[LEC_EMODIFIED] = "EMODIFIED",
+		[LEC_ECORRUPT] = "ECORRUPT",
+		[LEC_EVERSION] = "EVERSION",
+		[LEC_ELIMIT] = "ELIMIT",
+		[LEC_ESYNTAX] = "ESYNTAX",
+		[LEC_ENETWORK] = "ENETWORK",
+		[LEC_EUNIMPL] = "EUNIMPL",
+		[LEC_EXAPIAN] = "EXAPIAN",
+		[LEC_EINTERNAL] = "EINTERNAL",
+		[LEC_ESTOP] = "ESTOP",
+		[LEC_EPERM] = "EPERM",
 		[LEC_ETIMEOUT] = "ETIMEOUT",
 	};
 	return (unsigned)st < LEC_STATUS_COUNT ? names[st] : "?";
@@ -83,11 +94,11 @@ static char *explain(const char *q, unsigned flags)
 	return parse_form(q, strlen(q), flags, NULL);
 }
 
-#define assert_explain(q, flags, want)                      \
-	do {                                                \
-		char *got_ = explain((q), (flags));         \
-		assert_string_equal(got_, (want));          \
-		free(got_);                                 \
+#define assert_explain(q, flags, want)              \
+	do {                                        \
+		char *got_ = explain((q), (flags)); \
+		assert_string_equal(got_, (want));  \
+		free(got_);                         \
 	} while (0)
 
 /* xap_query_describe of qp_to_xapian, malloc'd. */
@@ -218,7 +229,10 @@ static void unescape(const char *in, struct text *out)
 static FILE *open_cases(void)
 {
 	static const char *const dirs[] = {
-		"tests/cases", "../tests/cases", "../../tests/cases", "../../../tests/cases",
+		"tests/cases",
+		"../tests/cases",
+		"../../tests/cases",
+		"../../../tests/cases",
 	};
 	char path[4096];
 	const char *env = getenv("LECTERN_CASES_DIR");
@@ -255,9 +269,9 @@ static unsigned flags_of(const char *tag)
 
 struct case_run {
 	int lineno, failed, cases;
-	qp_ast *ast;           /* of the last q line, for ~ and x lines */
+	qp_ast *ast; /* of the last q line, for ~ and x lines */
 	char qline[160];
-	int print;             /* LECTERN_CASES_PRINT=1: print what we get */
+	int print; /* LECTERN_CASES_PRINT=1: print what we get */
 };
 
 static void check_line(struct case_run *cr, const char *what, const char *want, char *got)
@@ -470,8 +484,9 @@ static void test_strict_column_counts_characters(void **state)
 	assert_explain("\xc3\xa9\xc3\xa9 ) b", QP_STRICT,
 		       "ERROR ESYNTAX: column 4: unbalanced parenthesis");
 	assert_explain("caf\xc3\xa9 \"x", QP_STRICT, "ERROR ESYNTAX: column 6: unclosed quote");
-	assert_explain("\xc3\xa9 title:\xe2\x80\x9c" "cell", QP_STRICT,
-		       "ERROR ESYNTAX: column 9: unclosed quote");
+	assert_explain("\xc3\xa9 title:\xe2\x80\x9c"
+		       "cell",
+		       QP_STRICT, "ERROR ESYNTAX: column 9: unclosed quote");
 }
 
 static void test_the_tree(void **state)
@@ -512,8 +527,8 @@ static int collect_word(void *ctx, const struct qp_word *w)
 	struct words_seen *ws = ctx;
 	size_t len = strlen(ws->text);
 
-	snprintf(ws->text + len, sizeof(ws->text) - len, "%s%s@%zu+%zu", len ? " " : "",
-		 w->word, w->off, w->srclen);
+	snprintf(ws->text + len, sizeof(ws->text) - len, "%s%s@%zu+%zu", len ? " " : "", w->word,
+		 w->off, w->srclen);
 	return ++ws->n == ws->stop_after;
 }
 
@@ -536,7 +551,9 @@ static void test_words_and_offsets(void **state)
 	/* phrases, split words, NEAR: every word, with its source bytes */
 	expect_words("\"cattle, not pets\" re-invent", 0,
 		     "cattle@1+6 not@9+3 pets@13+4 re@19+2 invent@22+6");
-	expect_words("\xe2\x80\x9c" "Don\xe2\x80\x99t\xe2\x80\x9d x", 0, "don't@3+7 x@14+1");
+	expect_words("\xe2\x80\x9c"
+		     "Don\xe2\x80\x99t\xe2\x80\x9d x",
+		     0, "don't@3+7 x@14+1");
 	expect_words("a NEAR/3 b", 0, "a@0+1 b@9+1");
 	/* not negated words, fields, filters or wildcards */
 	expect_words("a -b title:c speaker:d tag:e year:2019 rein* (f OR g)", 0,
@@ -619,8 +636,7 @@ static void test_xapian_queries(void **state)
 	/* filters do not weigh: FILTER inside AND, scaled by 0 inside OR */
 	expect_xapian("cattle tag:DevOps year:2015", 0,
 		      "Query((Zcattl FILTER Kdevops FILTER Y2015))");
-	expect_xapian("year:2015 OR tag:aws", 0,
-		      "Query((<alldocuments> FILTER (Y2015 OR Kaws)))");
+	expect_xapian("year:2015 OR tag:aws", 0, "Query((<alldocuments> FILTER (Y2015 OR Kaws)))");
 	expect_xapian("year:2015 OR cattle", 0, "Query((0 * Y2015 OR Zcattl))");
 	expect_xapian("date:2019-06..", 0, "Query((<alldocuments> FILTER VALUE_GE 0 20190600))");
 	/* negation */
@@ -629,7 +645,8 @@ static void test_xapian_queries(void **state)
 		      "Query((Zcattl AND_NOT Zpet AND_NOT (pet PHRASE 2 names)))");
 	/* a word too long to be a term matches nothing */
 	expect_xapian("cattle OR xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
-		      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 0, "Query(Zcattl)");
+		      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+		      0, "Query(Zcattl)");
 	expect_xapian("", 0, "Query()");
 }
 
@@ -711,11 +728,47 @@ static void check_any(const char *q, size_t len, unsigned flags)
 static void test_random_queries(void **state)
 {
 	static const char *const atoms[] = {
-		"a", "b", "cattle", "pets", "(", ")", "\"", "\xe2\x80\x9c", "\xe2\x80\x9d",
-		"\xc2\xab", "\xc2\xbb", "\xe2\x80\x9e", " ", " ", " ", "OR", "AND", "NOT", "NEAR",
-		"NEAR/3", "NEAR/999", "-", "+", "*", "rein*", "title:", "path:", "speaker:",
-		"tag:", "year:", "date:", "2019", "2019-06", "..", ":", "\x01", "\t", "\xff",
-		"don't", "re-invent", "\xe6\x9d\xb1",
+		"a",
+		"b",
+		"cattle",
+		"pets",
+		"(",
+		")",
+		"\"",
+		"\xe2\x80\x9c",
+		"\xe2\x80\x9d",
+		"\xc2\xab",
+		"\xc2\xbb",
+		"\xe2\x80\x9e",
+		" ",
+		" ",
+		" ",
+		"OR",
+		"AND",
+		"NOT",
+		"NEAR",
+		"NEAR/3",
+		"NEAR/999",
+		"-",
+		"+",
+		"*",
+		"rein*",
+		"title:",
+		"path:",
+		"speaker:",
+		"tag:",
+		"year:",
+		"date:",
+		"2019",
+		"2019-06",
+		"..",
+		":",
+		"\x01",
+		"\t",
+		"\xff",
+		"don't",
+		"re-invent",
+		"\xe6\x9d\xb1",
 		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
 	};
 	char q[512];
@@ -750,8 +803,9 @@ static void test_random_queries(void **state)
 /* The biggest queries of the worst shapes parse in linear time. */
 static void test_worst_shapes_are_fast(void **state)
 {
-	static const char *const units[] = { "(", ")", "\"", "- ", "-", "NOT ", "( a ", "a) ",
-					     "\xe2\x80\x9c", "NEAR ", "a NEAR " };
+	static const char *const units[] = { "(",      ")",    "\"",  "- ",           "-",
+					     "NOT ",   "( a ", "a) ", "\xe2\x80\x9c", "NEAR ",
+					     "a NEAR " };
 	char *q = malloc(LEC_MAX_QUERY_BYTES);
 	clock_t start = clock();
 

@@ -103,7 +103,7 @@ static void test_bad_stubs(void **state)
 {
 	static const struct {
 		const char *text;
-		const char *want;       /* in the message */
+		const char *want; /* in the message */
 	} cases[] = {
 		{ "auto xapian\nbogus x\n", ":2: unknown database type 'bogus'" },
 		{ "auto\n", ":1: expected" },
@@ -139,7 +139,7 @@ static void test_parse_remote(void **state)
 {
 	static const struct {
 		const char *spec;
-		const char *host;       /* NULL: refused */
+		const char *host; /* NULL: refused */
 		unsigned port;
 	} cases[] = {
 		{ "tcp://127.0.0.1:9001", "127.0.0.1", 9001 },

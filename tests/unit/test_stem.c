@@ -32,8 +32,8 @@ static void expect_stem(stemmer *st, const char *word, const char *want)
 	assert_int_equal(stemmer_stem(st, word, strlen(word), &out, &len), LEC_OK);
 	assert_non_null(out);
 	if (strcmp(out, want) != 0)
-		fail_msg("%s: stem(\"%s\") = \"%s\", want \"%s\"", stemmer_language(st),
-			 word, out, want);
+		fail_msg("%s: stem(\"%s\") = \"%s\", want \"%s\"", stemmer_language(st), word, out,
+			 want);
 	assert_int_equal(len, strlen(want));
 }
 
@@ -49,7 +49,7 @@ static void test_english_stems(void **state)
 	expect_stem(st, "generously", "generous"); /* Porter2, not Porter */
 	expect_stem(st, "connection", "connect");
 	expect_stem(st, "pets", "pet");
-	expect_stem(st, "dog's", "dog");            /* apostrophes pass through to Snowball */
+	expect_stem(st, "dog's", "dog"); /* apostrophes pass through to Snowball */
 	expect_stem(st, "don't", "don't");
 	stemmer_free(st);
 }
@@ -67,12 +67,12 @@ static void test_porter_differs(void **state)
 static void test_iso_codes(void **state)
 {
 	static const char *const pairs[][2] = {
-		{ "en", "english" },   { "fr", "french" },    { "de", "german" },
-		{ "es", "spanish" },   { "it", "italian" },   { "nl", "dutch" },
-		{ "pt", "portuguese" }, { "sv", "swedish" },  { "no", "norwegian" },
-		{ "da", "danish" },    { "fi", "finnish" },   { "ru", "russian" },
-		{ "hu", "hungarian" }, { "ro", "romanian" },  { "tr", "turkish" },
-		{ "EN", "english" },   { "French", "french" },
+		{ "en", "english" },    { "fr", "french" },     { "de", "german" },
+		{ "es", "spanish" },    { "it", "italian" },    { "nl", "dutch" },
+		{ "pt", "portuguese" }, { "sv", "swedish" },    { "no", "norwegian" },
+		{ "da", "danish" },     { "fi", "finnish" },    { "ru", "russian" },
+		{ "hu", "hungarian" },  { "ro", "romanian" },   { "tr", "turkish" },
+		{ "EN", "english" },    { "French", "french" },
 	};
 	size_t i;
 
@@ -97,7 +97,8 @@ static void test_other_languages(void **state)
 	expect_stem(st, "continuellement", "continuel");
 	stemmer_free(st);
 	st = new_or_fail("russian");
-	expect_stem(st, "\xd0\xba\xd0\xbd\xd0\xb8\xd0\xb3\xd0\xb8", "\xd0\xba\xd0\xbd\xd0\xb8\xd0\xb3");
+	expect_stem(st, "\xd0\xba\xd0\xbd\xd0\xb8\xd0\xb3\xd0\xb8",
+		    "\xd0\xba\xd0\xbd\xd0\xb8\xd0\xb3");
 	stemmer_free(st);
 	st = new_or_fail("german");
 	expect_stem(st, "katzen", "katz");
@@ -145,8 +146,12 @@ static void test_digits_and_cjk_unchanged(void **state)
 	expect_stem(st, "mp3s", "mp3s");
 	expect_stem(st, "running2", "running2");
 	expect_stem(st, "2019", "2019");
-	expect_stem(st, "\xd9\xa1" "ings", "\xd9\xa1" "ings"); /* Arabic-Indic digit */
-	expect_stem(st, "things\xd9\xa1", "things\xd9\xa1");   /* ...after ASCII letters */
+	expect_stem(st,
+		    "\xd9\xa1"
+		    "ings",
+		    "\xd9\xa1"
+		    "ings");                                 /* Arabic-Indic digit */
+	expect_stem(st, "things\xd9\xa1", "things\xd9\xa1"); /* ...after ASCII letters */
 	expect_stem(st, "na\xc3\xafve\xd9\xa1", "na\xc3\xafve\xd9\xa1");
 	expect_stem(st, "\xe6\xbc\xa2", "\xe6\xbc\xa2");
 	expect_stem(st, "\xe3\x82\xab", "\xe3\x82\xab");
@@ -194,7 +199,8 @@ static int check_first_byte(void *vctx, const tok_token *tok)
 		size_t len;
 		assert_int_equal(stemmer_stem(c->st[i], tok->word, tok->len, &out, &len), LEC_OK);
 		if (tok->word[0] != '\'' && len > 0 && out[0] != tok->word[0])
-			fail_msg("%s: stem(\"%s\") = \"%s\"", stemmer_language(c->st[i]), tok->word, out);
+			fail_msg("%s: stem(\"%s\") = \"%s\"", stemmer_language(c->st[i]), tok->word,
+				 out);
 	}
 	c->words++;
 	return 0;
@@ -233,10 +239,12 @@ static void check_dir(struct first_byte_ctx *c, const char *dir)
 static void test_keeps_first_byte(void **state)
 {
 	static const char *const tricky[] = {
-		"dying", "lying", "tying", "skies", "skis", "idly", "gently", "ugly", "early",
-		"only", "singly", "news", "howe", "atlas", "cosmos", "bias", "andes", "yelling",
-		"youth", "yy", "y", "ied", "ies", "sses", "eed", "eedly", "ing", "ly", "ation",
-		"generously", "communism", "universal", "arsenal", "past", "dog's", "'tis",
+		"dying",     "lying",     "tying",   "skies", "skis",   "idly",
+		"gently",    "ugly",      "early",   "only",  "singly", "news",
+		"howe",      "atlas",     "cosmos",  "bias",  "andes",  "yelling",
+		"youth",     "yy",        "y",       "ied",   "ies",    "sses",
+		"eed",       "eedly",     "ing",     "ly",    "ation",  "generously",
+		"communism", "universal", "arsenal", "past",  "dog's",  "'tis",
 	};
 	const char *out;
 	size_t len;
@@ -249,7 +257,7 @@ static void test_keeps_first_byte(void **state)
 	assert_false(stemmer_keeps_first_byte(german));
 	assert_false(stemmer_keeps_first_byte(indonesian));
 	assert_false(stemmer_keeps_first_byte(NULL));
-	expect_stem(german, "\xc3\xa4pfel", "apfel");  /* why german is excluded */
+	expect_stem(german, "\xc3\xa4pfel", "apfel"); /* why german is excluded */
 	/* porter can stem a word to nothing: matching turns the filter off for
 	 * a query with an empty stem */
 	assert_int_equal(stemmer_stem(c.st[1], "s", 1, &out, &len), LEC_OK);

@@ -26,7 +26,7 @@ struct tok_copy {
 
 struct toks {
 	size_t n;
-	size_t stop_at;   /* return nonzero from the callback at this token (1-based); 0: never */
+	size_t stop_at; /* return nonzero from the callback at this token (1-based); 0: never */
 	int overflow;
 	struct tok_copy t[MAX_TOKS];
 };
@@ -70,10 +70,9 @@ static void toks_format(const struct toks *g, size_t base, char *out, size_t siz
 	out[0] = '\0';
 	for (i = 0; i < g->n; i++) {
 		const struct tok_copy *c = &g->t[i];
-		int n = snprintf(out + used, size - used, "%s%s@%zu+%zu%s%s%s%s",
-				 i ? " " : "", c->word, c->offset - base, c->length,
-				 c->flags ? "/" : "", (c->flags & TOK_LONG) ? "L" : "",
-				 (c->flags & TOK_CJK) ? "C" : "",
+		int n = snprintf(out + used, size - used, "%s%s@%zu+%zu%s%s%s%s", i ? " " : "",
+				 c->word, c->offset - base, c->length, c->flags ? "/" : "",
+				 (c->flags & TOK_LONG) ? "L" : "", (c->flags & TOK_CJK) ? "C" : "",
 				 (c->flags & TOK_NUMERIC) ? "N" : "");
 
 		assert_true(n > 0 && (size_t)n < size - used);
@@ -97,14 +96,34 @@ static size_t unescape(const char *in, size_t inlen, char *out, size_t size)
 			continue;
 		}
 		switch (in[i + 1]) {
-		case '\\': out[o++] = '\\'; i += 2; continue;
-		case 't': out[o++] = '\t'; i += 2; continue;
-		case 'n': out[o++] = '\n'; i += 2; continue;
-		case 'r': out[o++] = '\r'; i += 2; continue;
-		case 'x': digits = 2; break;
-		case 'u': digits = 4; break;
-		case 'U': digits = 8; break;
-		default: fail_msg("bad escape \\%c", in[i + 1]); return 0;
+		case '\\':
+			out[o++] = '\\';
+			i += 2;
+			continue;
+		case 't':
+			out[o++] = '\t';
+			i += 2;
+			continue;
+		case 'n':
+			out[o++] = '\n';
+			i += 2;
+			continue;
+		case 'r':
+			out[o++] = '\r';
+			i += 2;
+			continue;
+		case 'x':
+			digits = 2;
+			break;
+		case 'u':
+			digits = 4;
+			break;
+		case 'U':
+			digits = 8;
+			break;
+		default:
+			fail_msg("bad escape \\%c", in[i + 1]);
+			return 0;
 		}
 		assert_true(i + 2 + digits <= inlen);
 		memcpy(hex, in + i + 2, digits);
@@ -188,8 +207,7 @@ static lec_status run_text(const char *s, size_t len, size_t base, struct toks *
 /* One feed per character (an invalid byte is a character of its own);
  * with `repl`, each goes through tok_stream_feed_replacement for its own
  * range, which takes the non-ASCII path for every byte. */
-static lec_status run_chars(const char *s, size_t len, size_t base, int repl,
-			    struct toks *g)
+static lec_status run_chars(const char *s, size_t len, size_t base, int repl, struct toks *g)
 {
 	tok_stream ts;
 	size_t i = 0, n;
@@ -249,8 +267,8 @@ static void run_all_ways(const char *s, size_t len, char *out, size_t size)
 			assert_int_equal(run_text(s, len, 1000, g), LEC_OK);
 		toks_format(g, way == 2 ? 1000 : 0, other, sizeof(other));
 		if (strcmp(out, other) != 0)
-			fail_msg("way %d differs\n  one-shot: %s\n  way %d:    %s", way,
-				 out, way, other);
+			fail_msg("way %d differs\n  one-shot: %s\n  way %d:    %s", way, out, way,
+				 other);
 	}
 	free(g);
 }
@@ -261,7 +279,10 @@ static void run_all_ways(const char *s, size_t len, char *out, size_t size)
 static FILE *open_cases(void)
 {
 	static const char *const dirs[] = {
-		"tests/cases", "../tests/cases", "../../tests/cases", "../../../tests/cases",
+		"tests/cases",
+		"../tests/cases",
+		"../../tests/cases",
+		"../../../tests/cases",
 	};
 	char path[4096];
 	const char *env = getenv("LECTERN_CASES_DIR");
@@ -289,7 +310,8 @@ static void test_case_table(void **state)
 
 	(void)state;
 	if (!f)
-		fail_msg("tokenize.cases not found (run from the repo root or set LECTERN_CASES_DIR)");
+		fail_msg(
+			"tokenize.cases not found (run from the repo root or set LECTERN_CASES_DIR)");
 	while (fgets(line, sizeof(line), f)) {
 		size_t n = strlen(line), inlen;
 		char *tab;
@@ -307,8 +329,8 @@ static void test_case_table(void **state)
 		run_all_ways(input, inlen, got, sizeof(got));
 		cases++;
 		if (strcmp(got, want) != 0) {
-			print_error("tokenize.cases:%d: %s\n  want: %s\n  got:  %s\n", lineno,
-				    line, want, got);
+			print_error("tokenize.cases:%d: %s\n  want: %s\n  got:  %s\n", lineno, line,
+				    want, got);
 			failed++;
 		}
 	}
@@ -323,30 +345,54 @@ static void test_case_table(void **state)
 static void test_rule1_invalid_utf8(void **state)
 {
 	(void)state;
-	expect_words("ab\xff" "cd", "ab@0+2 cd@3+2");               /* not UTF-8 at all */
-	expect_words("ab\xc0\xaf" "cd", "ab@0+2 cd@4+2");           /* overlong '/' */
-	expect_words("ab\xe0\x80\xaf" "cd", "ab@0+2 cd@5+2");       /* overlong, 3 bytes */
-	expect_words("ab\xe0\x81\x81" "cd", "ab@0+2 cd@5+2");       /* overlong 'A' */
-	expect_words("ab\xf0\x80\x81\x81" "cd", "ab@0+2 cd@6+2");   /* overlong 'A', 4 bytes */
-	expect_words("ab\xed\xa0\x80" "cd", "ab@0+2 cd@5+2");       /* surrogate D800 */
-	expect_words("ab\xf4\x90\x80\x80" "cd", "ab@0+2 cd@6+2");   /* > U+10FFFF */
-	expect_words("ab\xe2\x82" "cd", "ab@0+2 cd@4+2");           /* truncated */
-	expect_words("ab\x80" "cd", "ab@0+2 cd@3+2");               /* stray continuation */
+	expect_words("ab\xff"
+		     "cd",
+		     "ab@0+2 cd@3+2"); /* not UTF-8 at all */
+	expect_words("ab\xc0\xaf"
+		     "cd",
+		     "ab@0+2 cd@4+2"); /* overlong '/' */
+	expect_words("ab\xe0\x80\xaf"
+		     "cd",
+		     "ab@0+2 cd@5+2"); /* overlong, 3 bytes */
+	expect_words("ab\xe0\x81\x81"
+		     "cd",
+		     "ab@0+2 cd@5+2"); /* overlong 'A' */
+	expect_words("ab\xf0\x80\x81\x81"
+		     "cd",
+		     "ab@0+2 cd@6+2"); /* overlong 'A', 4 bytes */
+	expect_words("ab\xed\xa0\x80"
+		     "cd",
+		     "ab@0+2 cd@5+2"); /* surrogate D800 */
+	expect_words("ab\xf4\x90\x80\x80"
+		     "cd",
+		     "ab@0+2 cd@6+2"); /* > U+10FFFF */
+	expect_words("ab\xe2\x82"
+		     "cd",
+		     "ab@0+2 cd@4+2"); /* truncated */
+	expect_words("ab\x80"
+		     "cd",
+		     "ab@0+2 cd@3+2"); /* stray continuation */
 	/* resync one byte at a time: the byte after a bad lead may start a character */
-	expect_words("ab\xe2\xc3\xa9" "cd", "ab@0+2 ecd@3+4");
+	expect_words("ab\xe2\xc3\xa9"
+		     "cd",
+		     "ab@0+2 ecd@3+4");
 	expect_words("\xe2\x82", "");
 }
 
 static void test_rule2_normalisation(void **state)
 {
 	(void)state;
-	expect_words("\xc3\x87" "elik Celik", "celik@0+6 celik@7+5");
+	expect_words("\xc3\x87"
+		     "elik Celik",
+		     "celik@0+6 celik@7+5");
 	expect_words("na\xc3\xafve", "naive@0+6");
 	expect_words("\xc3\x85ngstr\xc3\xb6m", "angstrom@0+10");
-	expect_words("\xef\xac\x81le", "file@0+5");                  /* ligature fi */
-	expect_words("\xe2\x84\xa2", "tm@0+3");                        /* trade mark */
+	expect_words("\xef\xac\x81le", "file@0+5"); /* ligature fi */
+	expect_words("\xe2\x84\xa2", "tm@0+3");     /* trade mark */
 	expect_words("\xef\xbc\xa6\xef\xbd\x95\xef\xbd\x8c\xef\xbd\x8c", "full@0+12");
-	expect_words("Stra\xc3\x9f" "e STRASSE", "strasse@0+7 strasse@8+7");
+	expect_words("Stra\xc3\x9f"
+		     "e STRASSE",
+		     "strasse@0+7 strasse@8+7");
 	/* final sigma and sigma fold the same */
 	expect_words("\xcf\x82 \xcf\x83 \xce\xa3", "\\u03C3@0+2 \\u03C3@3+2 \\u03C3@6+2");
 	/* decomposed input gives the same word as precomposed */
@@ -358,35 +404,38 @@ static void test_rule2_normalisation(void **state)
 static void test_rule3_letters_digits(void **state)
 {
 	(void)state;
-	expect_words("\xc2\xbd", "1@0+2/N 2@0+2/N");            /* U+2044 separates */
+	expect_words("\xc2\xbd", "1@0+2/N 2@0+2/N"); /* U+2044 separates */
 	expect_words("v8 1st 2019", "v8@0+2 1st@3+3 2019@7+4/N");
 	expect_words("11.10.10", "11@0+2/N 10@3+2/N 10@6+2/N");
-	expect_words("\xd9\xa1\xd9\xa2", "\\u0661\\u0662@0+4/N");  /* Arabic-Indic digits */
+	expect_words("\xd9\xa1\xd9\xa2", "\\u0661\\u0662@0+4/N"); /* Arabic-Indic digits */
 }
 
 static void test_rule4_apostrophes(void **state)
 {
 	(void)state;
 	expect_words("don't", "don't@0+5");
-	expect_words("don\xe2\x80\x99t", "don't@0+7");          /* U+2019 */
-	expect_words("don\xca\xbct", "don't@0+6");              /* U+02BC, an Lm */
+	expect_words("don\xe2\x80\x99t", "don't@0+7"); /* U+2019 */
+	expect_words("don\xca\xbct", "don't@0+6");     /* U+02BC, an Lm */
 	expect_words("rock'n'roll", "rock'n'roll@0+11");
 	expect_words("'quoted'", "quoted@1+6");
 	expect_words("dogs'", "dogs@0+4");
 	expect_words("don''t", "don@0+3 t@5+1");
 	expect_words("'", "");
-	expect_words("\xca\xbc" "okina", "okina@2+5");
+	expect_words("\xca\xbc"
+		     "okina",
+		     "okina@2+5");
 	expect_words("it's.", "it's@0+4");
 }
 
 static void test_rule5_cjk(void **state)
 {
 	(void)state;
-	expect_words("abc\xe6\xbc\xa2\xe5\xad\x97" "def",
+	expect_words("abc\xe6\xbc\xa2\xe5\xad\x97"
+		     "def",
 		     "abc@0+3 \\u6F22@3+3/C \\u5B57@6+3/C def@9+3");
 	expect_words("\xe3\x81\xb2\xe3\x82\xab", "\\u3072@0+3/C \\u30AB@3+3/C");
-	expect_words("\xef\xbd\xb6", "\\u30AB@0+3/C");           /* halfwidth katakana */
-	expect_words("\xe3\x83\xbb", "");                         /* katakana middle dot */
+	expect_words("\xef\xbd\xb6", "\\u30AB@0+3/C"); /* halfwidth katakana */
+	expect_words("\xe3\x83\xbb", "");              /* katakana middle dot */
 	expect_words("x'\xe6\xbc\xa2's", "x@0+1 \\u6F22@2+3/C s@6+1");
 }
 
@@ -411,7 +460,7 @@ static void test_rule6_separators(void **state)
 	expect_words("re:Invent", "re@0+2 invent@3+6");
 	expect_words("re-invent", "re@0+2 invent@3+6");
 	expect_words("re invent", "re@0+2 invent@3+6");
-	expect_words("the a of", "the@0+3 a@4+1 of@6+2");   /* no stopwords */
+	expect_words("the a of", "the@0+3 a@4+1 of@6+2"); /* no stopwords */
 	free(a);
 	free(b);
 }
@@ -662,7 +711,9 @@ static void test_normalize(void **state)
 {
 	char *out = NULL;
 	size_t len = 0;
-	const char *in = "  Jordan  Harband, \xc3\x87" "elik \xe2\x80\x94 O\xe2\x80\x99" "Brien ";
+	const char *in = "  Jordan  Harband, \xc3\x87"
+			 "elik \xe2\x80\x94 O\xe2\x80\x99"
+			 "Brien ";
 
 	(void)state;
 	assert_int_equal(tok_normalize(in, strlen(in), &out, &len), LEC_OK);
@@ -709,8 +760,8 @@ static void test_fast_equals_slow_ascii(void **state)
 	for (iter = 0; iter < 5000; iter++) {
 		len = rng() % 100;
 		for (i = 0; i < len; i++)
-			s[i] = (rng() & 1) ? alphabet[rng() % (sizeof(alphabet) - 1)]
-					   : (char)(rng() % 128);
+			s[i] = (rng() & 1) ? alphabet[rng() % (sizeof(alphabet) - 1)] :
+					     (char)(rng() % 128);
 		run_all_ways(s, len, fast, sizeof(fast));
 	}
 }
@@ -755,10 +806,30 @@ static void test_fast_equals_slow_corpus(void **state)
 static size_t random_piece(char *p)
 {
 	static const char *const pieces[] = {
-		"a", "Z", "7", "'", " ", ".", "\xe2\x80\x99", "\xca\xbc", "\xc3\xa9",
-		"\xcc\x81", "\xe6\xbc\xa2", "\xef\xbd\xb6", "\xc2\xbd", "\xef\xac\x81",
-		"\xe1\x84\x80", "\xe1\x85\xa1", "\xe1\x86\xa8", "\xed\x95\x9c", "\xc3\x9f",
-		"\xcf\x82", "\xf0\x9f\x98\x80", "\xef\xb7\xba", "\xe3\x8c\x80", "\xe2\x85\xab",
+		"a",
+		"Z",
+		"7",
+		"'",
+		" ",
+		".",
+		"\xe2\x80\x99",
+		"\xca\xbc",
+		"\xc3\xa9",
+		"\xcc\x81",
+		"\xe6\xbc\xa2",
+		"\xef\xbd\xb6",
+		"\xc2\xbd",
+		"\xef\xac\x81",
+		"\xe1\x84\x80",
+		"\xe1\x85\xa1",
+		"\xe1\x86\xa8",
+		"\xed\x95\x9c",
+		"\xc3\x9f",
+		"\xcf\x82",
+		"\xf0\x9f\x98\x80",
+		"\xef\xb7\xba",
+		"\xe3\x8c\x80",
+		"\xe2\x85\xab",
 	};
 	unsigned r = rng() % 10;
 

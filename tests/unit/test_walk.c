@@ -363,8 +363,9 @@ static void test_caller_rules(void **state)
 	assert_int_equal(ign_new(&rules), LEC_OK);
 	assert_int_equal(ign_add_rules_text(rules, "", "*.txt", 5), LEC_OK);
 	memset(&r, 0, sizeof(r));
-	assert_int_equal(walk_tree(root, &(struct walk_opts){ .rules = rules }, on_file, on_warn, &r),
-			 LEC_OK);
+	assert_int_equal(
+		walk_tree(root, &(struct walk_opts){ .rules = rules }, on_file, on_warn, &r),
+		LEC_OK);
 	assert_files(&r, want, ARRAY_LEN(want));
 	assert_int_equal(ign_mark(rules), 1); /* the caller's set is untouched */
 	ign_free(rules);
@@ -501,7 +502,8 @@ static void test_nested_repo(void **state)
  * a directory that merely looks like one is. */
 static void test_index_dir_skipped(void **state)
 {
-	static const char *const want[] = { "lookalike/roots", "lookalike/xapian/notes.md", "n.md" };
+	static const char *const want[] = { "lookalike/roots", "lookalike/xapian/notes.md",
+					    "n.md" };
 	const char *root = *state;
 	struct result r;
 
@@ -879,7 +881,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hidden_skipped, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_ignore_files, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_caller_rules, setup_root, teardown_root),
-		cmocka_unit_test_setup_teardown(test_gitignore_needs_repo, setup_root, teardown_root),
+		cmocka_unit_test_setup_teardown(test_gitignore_needs_repo, setup_root,
+						teardown_root),
 		cmocka_unit_test_setup_teardown(test_repo_above_root, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_kinds_precedence, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_nested_repo, setup_root, teardown_root),

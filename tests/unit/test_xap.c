@@ -1038,12 +1038,18 @@ static size_t sorted_weights(xap_db *db, xap_query *q, double *w, size_t max)
 static void test_wildcard_across_shards(void **state)
 {
 	static const char *const shard_a[] = {
-		"instance alpha", "instance instances beta", "instanceid gamma",
-		"instances delta", "instances epsilon", "zeta", "eta",
+		"instance alpha",
+		"instance instances beta",
+		"instanceid gamma",
+		"instances delta",
+		"instances epsilon",
+		"zeta",
+		"eta",
 	};
 	static const char *const shard_b[] = {
-		"install one", "install instance two", "instance three", "instances four",
-		"instances instances five", "instances six", "instantsearch seven",
+		"install one",         "install instance two",     "instance three",
+		"instances four",      "instances instances five", "instances six",
+		"instantsearch seven",
 	};
 	struct fixture *f = *state;
 	char pa[LEC_MAX_PATH_BYTES], pb[LEC_MAX_PATH_BYTES];
@@ -1086,8 +1092,9 @@ static void test_wildcard_across_shards(void **state)
 		assert_true(n > 0);
 		for (size_t i = 0; i < n; i++) {
 			if (w1[i] != w2[i])
-				fail_msg("%s*: weight %zu is %.17g on shards, %.17g on one database",
-					 pfx, i, w2[i], w1[i]);
+				fail_msg(
+					"%s*: weight %zu is %.17g on shards, %.17g on one database",
+					pfx, i, w2[i], w1[i]);
 		}
 		xap_query_free(qa);
 		xap_query_free(q1);
@@ -1184,7 +1191,7 @@ static void test_check(void **state)
 	assert_null(file);
 
 	snprintf(table, sizeof(table), "%s/postlist.glass", dir);
-	FILE *t = fopen(table, "w");   /* truncated to nothing */
+	FILE *t = fopen(table, "w"); /* truncated to nothing */
 	assert_non_null(t);
 	fclose(t);
 	assert_int_equal(xap_check(dir, &errors, &what, &file), LEC_OK);
@@ -1195,7 +1202,7 @@ static void test_check(void **state)
 	free(what);
 	free(file);
 	assert_int_equal(xap_check(path_in(f, "nothing-here"), &errors, NULL, NULL), LEC_OK);
-	assert_int_equal(errors, 1);   /* a database that cannot be opened is damage too */
+	assert_int_equal(errors, 1); /* a database that cannot be opened is damage too */
 }
 
 static void test_search(void **state)
