@@ -77,7 +77,7 @@ t_eq "completion offers the shells" $'bash\nfish\nzsh' "$T_OUT"
 complete help sh
 t_eq "help offers the commands" "shard" "$T_OUT"
 complete config find.
-t_eq "config offers its keys" $'find.color\nfind.limit' "$T_OUT"
+t_eq "config offers its keys" $'find.color\nfind.limit\nfind.sort' "$T_OUT"
 
 mkdir -p "$TEST_TMP/notes-a/sub" "$TEST_TMP/notes-b"
 : >"$TEST_TMP/notes-file"
