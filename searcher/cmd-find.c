@@ -87,6 +87,7 @@ static char *join_args(char **args, size_t n)
  * --count counts them, vimgrep leaves them out (it lists only matches). */
 static void print_fallback_left(const struct search_result *res, enum emit_format fmt)
 {
+	fflush(stdout); /* after what stdout holds, even with 2>&1 */
 	if (fmt == EMIT_COUNT)
 		fprintf(stderr, "lectern: no passage matches the whole query; the count is of "
 				"passages matching some of its words\n");
@@ -114,6 +115,7 @@ static void print_notes(const struct search_result *res, const struct find_opts 
 	const char *q = res->suggestion && strpbrk(res->suggestion, "\"\xe2") ? "" : "\"";
 	if (fo->quiet)
 		return;
+	fflush(stdout); /* the warnings after what stdout holds, even with 2>&1 */
 	for (const char *p = res->warnings, *nl; p && *p; p = nl ? nl + 1 : p + strlen(p)) {
 		nl = strchr(p, '\n');
 		fprintf(stderr, "lectern: warning: %.*s\n", (int)(nl ? nl - p : (long)strlen(p)),
@@ -454,12 +456,16 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 		goto done;
 	/* vimgrep lists occurrences, and a stale hit has none to list: say so
 	 * rather than print nothing for a query --count says matches */
-	if (fmt == EMIT_VIMGREP && pr.stale && !fo->quiet)
+	if (fmt == EMIT_VIMGREP && pr.stale && !fo->quiet) {
+		/* the hits first: with 2>&1 a note must not land inside a line
+		 * of a stdout buffer written later */
+		fflush(stdout);
 		fprintf(stderr,
 			"lectern: %zu matching passage%s left out: %s changed or "
 			"missing since indexing (run 'lectern index')\n",
 			pr.stale, pr.stale == 1 ? "" : "s",
 			pr.stale == 1 ? "its file" : "their files");
+	}
 	/* found: something matched the query as written. A fallback (hits
 	 * holding some of its words) is shown, but is not that: exit 1 in
 	 * every format, as for the daemon's answer (docs/query-language.md) */
