@@ -430,3 +430,17 @@ lec_status paths_sync_parent(const char *path)
 	free(copy);
 	return st;
 }
+
+lec_status paths_write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return LEC_EIO;
+		p += w;
+		n -= (size_t)w;
+	}
+	return LEC_OK;
+}

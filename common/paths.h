@@ -67,6 +67,10 @@ lec_status paths_read_fd_window(int fd, uint64_t size, size_t lo, size_t hi, cha
  * of it: a line of 50 MB costs its reading, not its memory. */
 lec_status paths_line_start(const char *path, size_t off, size_t stop, size_t *out, int *found);
 
+/* All of p[0..n) to fd (a file or a pipe), retried on EINTR and short
+ * writes; LEC_EIO (errno kept) otherwise. */
+lec_status paths_write_all(int fd, const char *p, size_t n);
+
 /* Swap two paths in one step (renameat2 RENAME_EXCHANGE): every moment,
  * each name is one of the two. LEC_EUNIMPL where the filesystem cannot;
  * LEC_EIO otherwise, errno kept. */

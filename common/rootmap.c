@@ -233,20 +233,6 @@ lec_status rootmap_load_file(struct rootmap *m, const char *index_dir, struct bu
 	return st;
 }
 
-static lec_status write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return LEC_EIO;
-		p += w;
-		n -= (size_t)w;
-	}
-	return LEC_OK;
-}
-
 lec_status rootmap_save_file(const struct rootmap *m, const char *index_dir, struct buf *err)
 {
 	char *path = file_path(index_dir, ""), *tmp = file_path(index_dir, ".tmp");
@@ -273,7 +259,7 @@ lec_status rootmap_save_file(const struct rootmap *m, const char *index_dir, str
 	if (!st && fd < 0)
 		st = LEC_EIO;
 	if (!st)
-		st = write_all(fd, b.data, b.len);
+		st = paths_write_all(fd, b.data, b.len);
 	if (!st && fsync(fd) != 0)
 		st = LEC_EIO;
 	if (fd >= 0 && close(fd) != 0 && !st)

@@ -253,62 +253,6 @@ lec_status client_result_from_json(const json_t *reply, struct search_result *re
 
 /* ---- one round trip ----------------------------------------------------- */
 
-static lec_status send_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return LEC_EIO;
-		p += w;
-		n -= (size_t)w;
-	}
-	return LEC_OK;
-}
-
-/* The next line (without its newline) into line[0..*len), read as it
- * comes, within CLIENT_REPLY_MS of silence; it stays in `in` until the next
- * call. */
-static lec_status read_line(int fd, struct buf *in, size_t *consumed, const char **line,
-			    size_t *len)
-{
-	char chunk[65536];
-	/* drop the line before */
-	if (*consumed) {
-		memmove(in->data, in->data + *consumed, in->len - *consumed);
-		in->len -= *consumed;
-		*consumed = 0;
-	}
-	size_t scanned = 0;
-	for (;;) {
-		const char *nl = in->len > scanned ?
-					 memchr(in->data + scanned, '\n', in->len - scanned) :
-					 NULL;
-		if (nl) {
-			*line = in->data;
-			*len = (size_t)(nl - in->data);
-			*consumed = *len + 1;
-			return LEC_OK;
-		}
-		scanned = in->len;
-		struct pollfd pf = { .fd = fd, .events = POLLIN };
-		int rc = poll(&pf, 1, CLIENT_REPLY_MS);
-		if (rc < 0 && errno == EINTR)
-			continue;
-		if (rc <= 0)
-			return LEC_EIO;
-		ssize_t r = read(fd, chunk, sizeof(chunk));
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return LEC_EIO;
-		buf_put(in, chunk, (size_t)r);
-		if (in->status)
-			return LEC_ELIMIT;
-	}
-}
-
 /* The requests: a ping and the find, one line each. */
 static lec_status requests(const struct search_req *req, const char *index_dir, struct buf *out)
 {
@@ -402,24 +346,6 @@ static lec_status take_line(const char *text, size_t len, const struct search_re
 	return st;
 }
 
-/* The daemon is whoever called listen(2) on the path: us or root, or its
- * answers could be anything (forged hits pointing anywhere). */
-static lec_status check_peer(int fd, const char *socket_path, struct buf *err)
-{
-	uid_t uid;
-	if (sock_peer_allowed(fd, &uid))
-		return LEC_OK;
-	if (uid == (uid_t)-1)
-		buf_printf(err, "cannot tell who listens on %s (SO_PEERCRED failed): refusing it",
-			   socket_path);
-	else
-		buf_printf(err,
-			   "the process listening on %s runs as uid %u, not as us (uid %u) or "
-			   "root: refusing its answers",
-			   socket_path, (unsigned)uid, (unsigned)geteuid());
-	return LEC_EPERM;
-}
-
 /* The ping's line, then the find's lines until the last. */
 static lec_status answers(int fd, const char *index_dir, const struct search_req *req,
 			  struct search_result *res, uint64_t *given)
@@ -429,10 +355,11 @@ static lec_status answers(int fd, const char *index_dir, const struct search_req
 	size_t len, consumed = 0, cap = 0;
 	int more = 1;
 	buf_init(&in, LEC_MAX_CLIENT_OUTPUT + 2);
-	lec_status st = read_line(fd, &in, &consumed, &line, &len);
+	lec_status st = sock_read_line(fd, CLIENT_REPLY_MS, &in, &consumed, &line, &len);
 	if (!st)
 		st = check_ping(line, len, index_dir);
-	while (!st && more && !(st = read_line(fd, &in, &consumed, &line, &len)))
+	while (!st && more &&
+	       !(st = sock_read_line(fd, CLIENT_REPLY_MS, &in, &consumed, &line, &len)))
 		st = take_line(line, len, req, res, &cap, given, &more);
 	buf_release(&in);
 	return st;
@@ -453,9 +380,9 @@ lec_status client_find(const char *socket_path, int chosen, const char *index_di
 	if (!st)
 		st = sock_connect(socket_path, CLIENT_CONNECT_MS, &fd);
 	if (!st)
-		st = check_peer(fd, socket_path, err);
+		st = sock_check_peer(fd, socket_path, err);
 	if (!st)
-		st = send_all(fd, out.data, out.len);
+		st = sock_send_all(fd, out.data, out.len);
 	if (!st)
 		st = answers(fd, index_dir, req, res, given);
 	if (st && st != LEC_EPERM)

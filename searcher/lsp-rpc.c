@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "limits.h"
+#include "paths.h"
 
 void lsp_reader_init(struct lsp_reader *r, int fd)
 {
@@ -180,20 +181,6 @@ lec_status lsp_read_message(struct lsp_reader *r, size_t max, char **body, size_
 	return LEC_OK;
 }
 
-static lec_status write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return LEC_EIO;
-		p += w;
-		n -= (size_t)w;
-	}
-	return LEC_OK;
-}
-
 lec_status lsp_write_message(int fd, const json_t *msg)
 {
 	/* JSON_ENSURE_ASCII off: the body is UTF-8, as the protocol says */
@@ -203,9 +190,9 @@ lec_status lsp_write_message(int fd, const json_t *msg)
 	char head[64];
 	size_t n = strlen(text);
 	int hn = snprintf(head, sizeof(head), "Content-Length: %zu\r\n\r\n", n);
-	lec_status st = write_all(fd, head, (size_t)hn);
+	lec_status st = paths_write_all(fd, head, (size_t)hn);
 	if (!st)
-		st = write_all(fd, text, n);
+		st = paths_write_all(fd, text, n);
 	free(text);
 	return st;
 }

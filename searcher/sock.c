@@ -357,3 +357,74 @@ int sock_peer_allowed(int fd, uid_t *uid)
 	*uid = cred.uid;
 	return cred.uid == geteuid() || cred.uid == 0;
 }
+
+/* ---- a client's exchange ------------------------------------------------ */
+
+lec_status sock_send_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return LEC_EIO;
+		p += w;
+		n -= (size_t)w;
+	}
+	return LEC_OK;
+}
+
+lec_status sock_read_line(int fd, int timeout_ms, struct buf *in, size_t *consumed,
+			  const char **line, size_t *len)
+{
+	char chunk[65536];
+	/* drop the line before */
+	if (*consumed) {
+		memmove(in->data, in->data + *consumed, in->len - *consumed);
+		in->len -= *consumed;
+		*consumed = 0;
+	}
+	size_t scanned = 0;
+	for (;;) {
+		const char *nl = in->len > scanned ?
+					 memchr(in->data + scanned, '\n', in->len - scanned) :
+					 NULL;
+		if (nl) {
+			*line = in->data;
+			*len = (size_t)(nl - in->data);
+			*consumed = *len + 1;
+			return LEC_OK;
+		}
+		scanned = in->len;
+		struct pollfd pf = { .fd = fd, .events = POLLIN };
+		int rc = poll(&pf, 1, timeout_ms);
+		if (rc < 0 && errno == EINTR)
+			continue;
+		if (rc <= 0)
+			return LEC_EIO;
+		ssize_t r = read(fd, chunk, sizeof(chunk));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return LEC_EIO;
+		buf_put(in, chunk, (size_t)r);
+		if (in->status)
+			return LEC_ELIMIT;
+	}
+}
+
+lec_status sock_check_peer(int fd, const char *socket_path, struct buf *err)
+{
+	uid_t uid;
+	if (sock_peer_allowed(fd, &uid))
+		return LEC_OK;
+	if (uid == (uid_t)-1)
+		buf_printf(err, "cannot tell who listens on %s (SO_PEERCRED failed): refusing it",
+			   socket_path);
+	else
+		buf_printf(err,
+			   "the process listening on %s runs as uid %u, not as us (uid %u) or "
+			   "root: refusing its answers",
+			   socket_path, (unsigned)uid, (unsigned)geteuid());
+	return LEC_EPERM;
+}

@@ -81,4 +81,23 @@ lec_status sock_connect(const char *path, int timeout_ms, int *fd);
  * connected socket the peer is the process that called listen(2). */
 int sock_peer_allowed(int fd, uid_t *uid);
 
+/* A client's side of the exchange (lectern find, client_call). */
+
+/* All of p[0..n) to the connected socket fd (MSG_NOSIGNAL: a daemon gone
+ * is LEC_EIO, not SIGPIPE). */
+lec_status sock_send_all(int fd, const char *p, size_t n);
+
+/* The next line (without its newline) into *line, *len (pointing into
+ * `in`), read as it comes, within timeout_ms of silence (LEC_EIO past it
+ * or at end of input); it stays in `in` until the next call, which first
+ * drops the *consumed bytes before it (start with *consumed 0). LEC_ELIMIT
+ * when `in` reaches its cap first. */
+lec_status sock_read_line(int fd, int timeout_ms, struct buf *in, size_t *consumed,
+			  const char **line, size_t *len);
+
+/* The daemon is whoever called listen(2) on socket_path: us or root, or
+ * its answers could be anything (forged hits pointing anywhere). LEC_EPERM
+ * with the reason in err otherwise. */
+lec_status sock_check_peer(int fd, const char *socket_path, struct buf *err);
+
 #endif
