@@ -197,17 +197,6 @@ static lec_status show_hit(struct printer *p, const struct search_result *res,
 	return LEC_OK;
 }
 
-static int cmp_place(const void *a, const void *b)
-{
-	const struct search_hit *x = a, *y = b;
-	int c = strcmp(x->path, y->path);
-	if (c)
-		return c;
-	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
-	return (x->col > y->col) - (x->col < y->col);
-}
-
 /* By the note's date (ISO 8601 text: its order is the dates'), oldest
  * first; undated notes last; then by place. */
 static int cmp_date(const void *a, const void *b)
@@ -216,7 +205,7 @@ static int cmp_date(const void *a, const void *b)
 	if (!x->date != !y->date)
 		return x->date ? -1 : 1;
 	int c = x->date ? strcmp(x->date, y->date) : 0;
-	return c ? c : cmp_place(a, b);
+	return c ? c : search_hit_cmp_place(a, b);
 }
 
 /* Newest first; undated notes still last. */
@@ -226,7 +215,7 @@ static int cmp_date_desc(const void *a, const void *b)
 	if (!x->date != !y->date)
 		return x->date ? -1 : 1;
 	int c = x->date ? strcmp(y->date, x->date) : 0;
-	return c ? c : cmp_place(a, b);
+	return c ? c : search_hit_cmp_place(a, b);
 }
 
 /* The kept hits, sorted, printed and released: a page by path is the page
@@ -241,7 +230,7 @@ static void show_kept(struct printer *p, const struct search_result *res)
 		to = from + (size_t)fo->limit;
 	if (p->nkept)
 		qsort(p->kept, p->nkept, sizeof(*p->kept),
-		      !by_date           ? cmp_place :
+		      !by_date           ? search_hit_cmp_place :
 		      fo->sort[0] == '-' ? cmp_date_desc :
 					   cmp_date);
 	for (size_t i = 0; i < p->nkept; i++) {

@@ -134,12 +134,7 @@ static lec_status on_hit(void *ctx, const struct search_result *res, struct sear
 static int cmp_kept(const void *a, const void *b)
 {
 	const struct kept_hit *x = a, *y = b;
-	int c = strcmp(x->path, y->path);
-	if (c)
-		return c;
-	if (x->line != y->line)
-		return x->line < y->line ? -1 : 1;
-	return (x->col > y->col) - (x->col < y->col);
+	return search_place_cmp(x->path, x->line, x->col, y->path, y->line, y->col);
 }
 
 /* The kept hits of a page by place, sorted, into the line(s). */

@@ -705,15 +705,19 @@ static lec_status suggest(struct run *r, const qp_ast *ast, char **out)
 
 /* ---- running the query --------------------------------------------------- */
 
-static int cmp_place(const void *a, const void *b)
+int search_place_cmp(const char *pa, uint32_t la, uint32_t ca, const char *pb, uint32_t lb,
+		     uint32_t cb)
 {
-	const struct search_hit *x = a, *y = b;
-	int c = strcmp(x->path, y->path);
+	int c = strcmp(pa, pb);
 	if (c)
 		return c;
-	return x->line < y->line ? -1 :
-	       x->line > y->line ? 1 :
-				   (x->col > y->col) - (x->col < y->col);
+	return la < lb ? -1 : la > lb ? 1 : (ca > cb) - (ca < cb);
+}
+
+int search_hit_cmp_place(const void *a, const void *b)
+{
+	const struct search_hit *x = a, *y = b;
+	return search_place_cmp(x->path, x->line, x->col, y->path, y->line, y->col);
 }
 
 /* What the page is: every passage, a count, or ranks [offset, offset+limit). */
@@ -862,7 +866,7 @@ static lec_status search_once(struct run *r)
 	}
 	st = rank_partial(r, &s);
 	if (!st && req->sort_by_place && !req->on_hit)
-		qsort(res->hits, res->nhits, sizeof(*res->hits), cmp_place);
+		qsort(res->hits, res->nhits, sizeof(*res->hits), search_hit_cmp_place);
 out:
 	xap_query_free(s.xq);
 	return st;

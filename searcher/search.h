@@ -154,4 +154,10 @@ void search_hit_release(struct search_hit *h);
 /* The clock of search_req.deadline_ms: CLOCK_MONOTONIC in milliseconds. */
 int64_t search_now_ms(void);
 
+/* The order of places: by path (bytes), then line, then column; <0, 0, >0.
+ * search_hit_cmp_place compares two struct search_hit so (for qsort). */
+int search_place_cmp(const char *pa, uint32_t la, uint32_t ca, const char *pb, uint32_t lb,
+		     uint32_t cb);
+int search_hit_cmp_place(const void *a, const void *b);
+
 #endif
