@@ -44,6 +44,11 @@ struct ui {
 	 * bar): one line at a time, and the bar is erased before a warning */
 	pthread_mutex_t mu;
 	int bar_shown;
+	/* LECTERN_TEST_STOP_AT_FILE=N, for tests only (like git's GIT_TEST_*
+	 * variables): once N files are done the process stops itself with
+	 * SIGSTOP, so that a test's kill -9 lands mid-run however fast the
+	 * machine is (T810); 0: unset */
+	uint64_t test_stop_at;
 };
 
 static void erase_bar(struct ui *ui)
@@ -82,9 +87,20 @@ static void ui_info(void *ctx, const char *message)
 
 /* Progress lines for a long run whose stderr is no terminal (a terminal
  * gets the bar, redrawn by the ticker below). */
+static uint64_t test_stop_at(void)
+{
+	const char *v = getenv("LECTERN_TEST_STOP_AT_FILE");
+	return v ? strtoull(v, NULL, 10) : 0;
+}
+
 static void ui_progress(void *ctx, const struct idx_progress *p)
 {
 	struct ui *ui = ctx;
+	if (ui->test_stop_at && p->done_files >= ui->test_stop_at &&
+	    p->done_files < p->total_files) {
+		ui->test_stop_at = 0; /* the callers hold the run's lock */
+		raise(SIGSTOP);
+	}
 	if (ui->quiet || ui->json || ui->no_progress || ui->tty)
 		return;
 	int last = p->done_files == p->total_files;
@@ -467,7 +483,8 @@ int cmd_index(int argc, char **argv)
 			 .json = json,
 			 .no_progress = no_progress,
 			 .warnings = json_array(),
-			 .mu = PTHREAD_MUTEX_INITIALIZER };
+			 .mu = PTHREAD_MUTEX_INITIALIZER,
+			 .test_stop_at = test_stop_at() };
 	struct idx_live live;
 	idx_live_init(&live);
 	struct idx_hooks hooks = { .ctx = &ui,

@@ -76,38 +76,57 @@ build_clean() {
 }
 
 KILLED=0 RUNS=0 FINISHED=0 COMPLETIONS=0
+# a random place to stop a run, in files done: past the first 16 (the first
+# commit) and 16 before the end (the indexer looks at the count every 16)
+stop_place() { echo $((16 + (RANDOM * 32768 + RANDOM) % (N - 32))); }
 declare -a MOMENTS=()
+# the state letter of process $1 (R, S, T: stopped, Z: ended, not reaped)
+proc_state() { awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null; }
 # kill_run LABEL ARGS...: run `lectern index ARGS` and kill -9 it at a random
 # moment within the clean build's time. Returns 0 if it was killed (then
 # checks the readers), 1 if it finished first (then checks it succeeded).
+# With STOP_AT=N the moment is no time but a place: the indexer stops itself
+# once N files are done (LECTERN_TEST_STOP_AT_FILE), so that the kill lands
+# mid-run on a machine of any speed or load; the timed kills may all come
+# too late on a loaded machine, and also land inside a commit.
 kill_run() {
-	local label=$1 at pid rc
+	local label=$1 at when pid rc
 	shift
 	# uniform over the last 4/5 of a clean build's time: before the first
 	# commit (about 1/5 in) a kill leaves only the old, empty state
 	at=$((T_CLEAN_MS / 5 + (RANDOM * 32768 + RANDOM) % (T_CLEAN_MS * 4 / 5 + 1)))
 	RUNS=$((RUNS + 1))
-	"$LECTERN" index -q "$@" >/dev/null 2>"$TEST_TMP/run.err" </dev/null &
-	pid=$!
-	sleep "$(awk -v ms="$at" 'BEGIN { printf "%.3f", ms / 1000 }')"
-	if alive "$pid"; then
+	if [[ -n ${STOP_AT:-} ]]; then
+		when="file $STOP_AT of $N"
+		LECTERN_TEST_STOP_AT_FILE=$STOP_AT \
+			"$LECTERN" index -q "$@" >/dev/null 2>"$TEST_TMP/run.err" </dev/null &
+		pid=$!
+		# no clock: a run that neither stops nor ends is the runner's timeout
+		while [[ $(proc_state "$pid") != [TZ] ]] && alive "$pid"; do sleep 0.05; done
+	else
+		"$LECTERN" index -q "$@" >/dev/null 2>"$TEST_TMP/run.err" </dev/null &
+		pid=$!
+		when="$at ms"
+		sleep "$(awk -v ms="$at" 'BEGIN { printf "%.3f", ms / 1000 }')"
+	fi
+	if [[ $(proc_state "$pid") == T ]] || alive "$pid"; then
 		kill -9 "$pid"
 		wait "$pid" 2>/dev/null
 		rc=$?
 		if [[ $rc -ne 137 ]]; then   # it ended on its own just before the kill
-			t_eq "$label: the run that ended before its kill at ${at} ms succeeded" 0 "$rc"
+			t_eq "$label: the run that ended before its kill at $when succeeded" 0 "$rc"
 			FINISHED=$((FINISHED + 1))
 			return 1
 		fi
 		KILLED=$((KILLED + 1))
-		MOMENTS+=("$at")
-		echo "# $label: killed at ${at} ms"
-		check_readers "$label: after kill -9 at ${at} ms"
+		MOMENTS+=("$when")
+		echo "# $label: killed at $when"
+		check_readers "$label: after kill -9 at $when"
 		return 0
 	fi
 	wait "$pid"
 	rc=$?
-	t_eq "$label: the run that ended before its kill at ${at} ms succeeded" 0 "$rc"
+	t_eq "$label: the run that ended before its kill at $when succeeded" 0 "$rc"
 	FINISHED=$((FINISHED + 1))
 	return 1
 }
@@ -150,6 +169,9 @@ round=0
 while [[ $KILLED -lt $KILLS && $RUNS -lt $((KILLS * 4)) ]]; do
 	round=$((round + 1))
 	rm -rf "$LECTERN_INDEX"
+	# half the runs at timed moments; if too few of those landed, places
+	unset STOP_AT
+	[[ $RUNS -ge $((KILLS * 2)) ]] && STOP_AT=$(stop_place)
 	kill_run "round $round, fresh build" "$TC" || { complete "round $round"; continue; }
 	k=1
 	while [[ $k -lt $PER_ROUND && $KILLED -lt $KILLS ]]; do
@@ -172,7 +194,10 @@ for u in $(seq "$UPDATE_KILLS"); do
 	done
 	build_clean
 	upd_killed=0
-	for try in 1 2 3 4; do
+	for try in 1 2 3; do
+		# two timed kills; if both came too late, a place
+		unset STOP_AT
+		[[ $try -eq 3 ]] && STOP_AT=$(stop_place)
 		if kill_run "update $u" "$TC"; then
 			upd_killed=1
 			complete "update $u"
@@ -187,6 +212,6 @@ for u in $(seq "$UPDATE_KILLS"); do
 done
 
 echo "# figures: $N notes; $KILLED kills ($KILLS in fresh or resumed builds, the rest in updates)," \
-	"at ${MOMENTS[*]} ms; $RUNS indexer runs, $FINISHED ended before their kill;" \
+	"at $(IFS=,; echo "${MOMENTS[*]}"); $RUNS indexer runs, $FINISHED ended before their kill;" \
 	"$COMPLETIONS completions compared with a clean index; ${#QUERIES[@]} queries"
 t_done
