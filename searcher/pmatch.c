@@ -728,29 +728,6 @@ static int on_any_term(void *vctx, const char *term, size_t len, uint32_t wdf)
 	return 1;
 }
 
-/* Whether the note holds exactly `term` (the first term from it in byte order). */
-struct exact_ctx {
-	const char *term;
-	size_t len;
-	int found;
-};
-
-static int on_exact_term(void *vctx, const char *term, size_t len, uint32_t wdf)
-{
-	struct exact_ctx *c = vctx;
-	(void)wdf;
-	c->found = len == c->len && memcmp(term, c->term, len) == 0;
-	return 1;
-}
-
-static lec_status note_has(xap_db *db, xap_docid did, const char *term, int *out)
-{
-	struct exact_ctx c = { term, strlen(term), 0 };
-	lec_status st = xap_db_doc_terms(db, did, term, c.len, on_exact_term, &c);
-	*out = c.found;
-	return st == LEC_ESTOP ? LEC_OK : st;
-}
-
 static lec_status note_date(xap_db *db, xap_docid did, const struct part *pt, int *out)
 {
 	char *val = NULL;
@@ -908,9 +885,9 @@ static lec_status gather(const struct note_src *ns, struct part *pt, struct pm_p
 	case PART_SPEAKER:
 		return speaker_turns(ns, pt, s);
 	case NOTE_TERM:
-		if (ns->remote)
-			return note_holds(ns, pt->terms[0], strlen(pt->terms[0]), &s->note_true);
-		return note_has(ns->db, ns->did, pt->terms[0], &s->note_true);
+		/* the posting list, read once per plan: a note's termlist is one
+		 * compressed entry, inflated whole to find one term */
+		return note_holds(ns, pt->terms[0], strlen(pt->terms[0]), &s->note_true);
 	case NOTE_PREFIX:
 		st = xap_db_doc_terms(ns->db, ns->did, pt->terms[0], strlen(pt->terms[0]),
 				      on_any_term, &any);
