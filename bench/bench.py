@@ -491,8 +491,8 @@ def bench_daemon(t, queries, rounds, res):
 
 
 def snippets_off(t):
-    """{"snippets": false} when the daemon takes such a field (docs/protocol.md
-    has none yet: an unknown field is a bad_request), else {}."""
+    """{"snippets": false} when the daemon takes that field (docs/protocol.md;
+    an older daemon answers an unknown field with bad_request), else {}."""
     try:
         r = rpc(t.sock, {"id": 0, "op": "find", "query": "consensus", "limit": 1,
                          "snippets": False})

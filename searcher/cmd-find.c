@@ -38,7 +38,8 @@ struct find_opts {
 	const char *index, *format, *color, *socket;
 	long limit, offset, context;
 	const char *sort;
-	int all, files, count, json, phrase, strict, explain, fix, no_daemon, rank_all, quiet;
+	int all, files, count, json, phrase, strict, explain, fix, no_daemon, rank_all, quiet,
+		no_snippets;
 };
 
 static int want_color(const char *when)
@@ -314,6 +315,8 @@ static void make_req(struct search_req *req, const struct find_opts *fo, enum em
 	req->fix = fo->fix;
 	req->explain = fo->explain;
 	req->rank_all = fo->rank_all;
+	/* a list of files or a count prints no text: no note is read */
+	req->no_snippets = fo->no_snippets || fmt == EMIT_FILES || fmt == EMIT_COUNT;
 	/* by place: every passage comes in place order; a page comes in rank
 	 * order and the printer sorts it (vimgrep's occurrences by place mean
 	 * every passage to the search, so a page of them is only sorted) */
@@ -333,6 +336,7 @@ static void make_req(struct search_req *req, const struct find_opts *fo, enum em
 		req->all = req->files = req->count_only = req->occurrences = 0;
 		req->context = 0;
 		req->sort_by_place = 0;
+		req->no_snippets = 1;
 	}
 }
 
@@ -386,6 +390,10 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 	int json = fo->json || (fo->format && !strcmp(fo->format, "json"));
 	if (parse_format(fo, &fmt)) {
 		lec_error("find: unknown --format '%s' (text, vimgrep or json)", fo->format);
+		return LEC_EXIT_ERROR;
+	}
+	if (fo->no_snippets && !json) {
+		lec_error("find: --no-snippets goes with --json (text and vimgrep show the text)");
 		return LEC_EXIT_ERROR;
 	}
 	if (fo->color && strcmp(fo->color, "auto") && strcmp(fo->color, "always") &&
@@ -495,6 +503,9 @@ int cmd_find(int argc, char **argv)
 		OPT_CHOICE_(0, "format", &fo.format, "FMT", "text (default), vimgrep or json",
 			    "text|vimgrep|json"),
 		OPT_FLAG_(0, "json", &fo.json, "JSON lines, same as --format json"),
+		OPT_FLAG_(
+			0, "no-snippets", &fo.no_snippets,
+			"JSON hits without snippet or highlights, at their passage's first line: no note is read"),
 		OPT_STRING_(
 			0, "sort", &fo.sort, "ORDER",
 			"rank (default: best first), date (oldest note first), -date (newest first) or path (by path and line)"),

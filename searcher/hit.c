@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <xxhash.h>
 
 #include "docbuild.h"
@@ -743,6 +744,26 @@ static lec_status place(struct hit_reader *r, const struct search_req *req, stru
 	return st;
 }
 
+/* Whether the note file at `path` is as the index saw it: its size and mtime
+ * are those of its "f:" record (the indexer's own test of a change). */
+static lec_status note_unchanged(struct hit_reader *r, xap_db *db, const char *path, int *same)
+{
+	const char *key = rec_get(&r->rec, LEC_REC_PATH, NULL);
+	struct filerec fr;
+	struct stat st;
+	*same = 0;
+	if (!key || stat(path, &st) != 0)
+		return LEC_OK; /* read as usual: that tells a missing file */
+	lec_status s = filerec_read(db, key, &fr);
+	if (s == LEC_ENOTFOUND)
+		return LEC_OK;
+	if (s)
+		return s;
+	int64_t mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	*same = S_ISREG(st.st_mode) && (uint64_t)st.st_size == fr.size && mtime_ns == fr.mtime_ns;
+	return LEC_OK;
+}
+
 lec_status hit_fill(struct hit_reader *r, const struct hit_src *src, const struct search_req *req,
 		    struct search_hit *h)
 {
@@ -760,6 +781,12 @@ lec_status hit_fill(struct hit_reader *r, const struct hit_src *src, const struc
 	h->col = 1;
 	if (!path || copy_names(h, &r->prec))
 		return LEC_ENOMEM;
+	if (req->no_snippets && src->own_meta) {
+		int same = 0;
+		st = note_unchanged(r, src->db, path, &same);
+		if (st || same)
+			return st;
+	}
 	st = locate(r, src, path, req->context ? LEC_MAX_CONTEXT_BYTES : 0, &loc, &stale);
 	h->stale = stale != 0;
 	h->missing = stale == 2;

@@ -38,6 +38,8 @@ struct hit_src {
 	const struct qp_node *root;  /* the query (occurrences of a single phrase) */
 	const struct rootmap *roots; /* the roots of the note's database: its key
 	                                    * to its path (NULL: the key is shown) */
+	int own_meta;                /* db's metadata holds the note's "f:" record (one local
+	               * database, not shards): req->no_snippets may trust it */
 };
 
 /* The note record of src->docid: the language its passages were stemmed

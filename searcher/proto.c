@@ -64,6 +64,7 @@ static const struct proto_arg find_args[] = {
 	{ "order", ARG_STRING, 0, 0, 16 },
 	{ "index", ARG_STRING, 0, 0, LEC_MAX_PATH_BYTES },
 	{ "stream", ARG_BOOL, 0, 0, 0 },
+	{ "snippets", ARG_BOOL, 0, 0, 0 },
 	ARG_END,
 };
 
@@ -366,6 +367,7 @@ lec_status proto_find_args(const json_t *rq, struct search_req *req, struct buf 
 	req->fix = flag(rq, "fix");
 	req->explain = flag(rq, "explain");
 	req->occurrences = flag(rq, "occurrences");
+	req->no_snippets = json_is_false(json_object_get(rq, "snippets"));
 	if ((v = json_object_get(rq, "order"))) {
 		const char *o = json_string_value(v);
 		if (!o || (strcmp(o, "rank") && strcmp(o, "place"))) {
@@ -409,6 +411,8 @@ json_t *proto_find_request(json_int_t id, const struct search_req *req, const ch
 	if (index_dir)
 		json_object_set_new(j, "index", json_string(index_dir));
 	set_flag(j, "stream", stream);
+	if (req->no_snippets)
+		json_object_set_new(j, "snippets", json_false());
 	return j;
 }
 

@@ -453,7 +453,9 @@ static lec_status emit_item(struct run *r, const struct stream *s, const struct 
 			       .spans = spans,
 			       .nspans = nspans,
 			       .root = qp_root(s->q->asts[lang]),
-			       .roots = searcher_doc_roots(r->s, n->docid) };
+			       .roots = searcher_doc_roots(r->s, n->docid),
+			       .own_meta =
+				       r->s->nsubs <= 1 && !searcher_doc_remote(r->s, n->docid) };
 	if (!st)
 		st = text_matcher(r, s->q, lang, &src.mq);
 	if (!st)

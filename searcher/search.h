@@ -68,6 +68,13 @@ struct search_req {
 	int occurrences;      /* every occurrence in each passage (vimgrep) */
 	int sort_by_place;    /* order hits by path, line (vimgrep --all) */
 	uint32_t context;     /* lines of context around the match */
+	int no_snippets;      /* hits without text: path, score, title, date,
+	                         * headings, speakers and the passage's first line
+	                         * (column 1); no snippet, highlights, occurrences
+	                         * or context. A note whose size and mtime are the
+	                         * index's is stat'ed, never read (-l, top-1,000
+	                         * pages); one that changed is read as usual, so
+	                         * that a stale hit is still told */
 	int fix;              /* rerun with the spelling suggestion */
 	int explain;          /* fill result.explain */
 	int rank_all;         /* every candidate note in one tier: every passage of

@@ -53,6 +53,7 @@ check() { # NAME ARGS...: find --json ARGS... exits 0 or 1, every line valid
 }
 check "--all -C 2 (context)" --all -C 2 cloud
 check "--files" --files --all cloud
+check "--no-snippets" --no-snippets --all cloud
 check "vimgrep's occurrences as JSON" --format json --all --sort path cloud
 check "a fallback" cloud instances zzyzxqwv
 t_eq "  marked" "true" "$(tail -n 1 "$TEST_TMP/c.json" | jq -r .fallback)"

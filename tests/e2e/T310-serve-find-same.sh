@@ -61,6 +61,8 @@ queries=(
 	"nothing|zzzqqqxxx"
 	"color|--color always cattle"
 	"field|title:keynote"
+	"json without snippets|--json --no-snippets -n 50 cloud"
+	"files, no note read|--files cloud"
 )
 n=0
 for q in "${queries[@]}"; do

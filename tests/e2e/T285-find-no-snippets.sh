@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# T285-find-no-snippets - results ask only for what they print: `find -l`,
+# `find -c`, `find -q` and `find --json --no-snippets` read no note file
+# (counted with strace: every open(2) of the process) while the notes are as
+# the index saw them, and give the same files, scores and headings as a
+# full answer; a note changed since it was indexed is read again, so that a
+# hit that is no longer true is marked stale, a deleted one missing.
+# shellcheck source=tests/test-lib.sh
+. "$(dirname "$0")/../test-lib.sh"
+t_need jq
+t_need strace
+
+cd "$TEST_TMP" || exit 1
+mkdir notes
+cp "$REPO"/corpus/* notes/
+t_ok "index the corpus" "$LECTERN" index --no-progress notes
+
+# notes_opened ARGS...: run `lectern find --no-daemon ARGS` under strace;
+# prints how many times it opened a file under notes/ (its output in
+# $TEST_TMP/out, its exit code in $TEST_TMP/rc)
+notes_opened() {
+	strace -f -qq -e trace=open,openat -o "$TEST_TMP/trace" \
+		"$LECTERN" find --no-daemon "$@" >"$TEST_TMP/out" 2>"$TEST_TMP/err"
+	echo $? >"$TEST_TMP/rc"
+	grep -c "\"$TEST_TMP/notes/" "$TEST_TMP/trace"
+}
+
+# the counter can count: a full answer reads its notes
+t_true "a full answer opens its notes (the count works)" \
+	test "$(notes_opened --all cloud)" -gt 0
+t_eq "--files opens no note" 0 "$(notes_opened --files --all cloud)"
+t_eq "... exit 0" 0 "$(cat "$TEST_TMP/rc")"
+sort "$TEST_TMP/out" >files.out
+"$LECTERN" find --no-daemon --all --json cloud | jq -r 'select(.type == "match") | .shown_path' |
+	sort -u >files.full
+t_same "... the same files as the full answer's" files.full files.out
+t_eq "--count opens no note" 0 "$(notes_opened --count cloud)"
+t_eq "--quiet opens no note" 0 "$(notes_opened -q cloud)"
+t_eq "... exit 0" 0 "$(cat "$TEST_TMP/rc")"
+t_eq "--json --no-snippets opens no note" 0 "$(notes_opened --json --no-snippets --all cloud)"
+cp "$TEST_TMP/out" nosnip.json
+"$LECTERN" find --no-daemon --json --all cloud >full.json
+pick='select(.type == "match") | [.path, .score, (.headings | join(">"))] | @tsv'
+t_same "... the same hits (paths, scores, headings) as the full answer" \
+	<(jq -r "$pick" full.json) <(jq -r "$pick" nosnip.json)
+t_eq "... no snippet, no highlight" "null []" \
+	"$(jq -r 'select(.type == "match") | "\(.snippet) \(.highlights)"' nosnip.json | sort -u)"
+t_eq "... at column 1 of each passage's first line, never after the match" "" \
+	"$(jq -r -n --slurpfile a full.json --slurpfile b nosnip.json '
+		[$a[] | select(.type == "match")] as $x | [$b[] | select(.type == "match")] as $y |
+		range($x | length) | select($y[.].col != 1 or $y[.].line > $x[.].line) | $y[.].path')"
+t_exit 2 "--no-snippets without --json is an error" "$LECTERN" find --no-snippets cloud
+t_contains "... that says so" "--no-snippets goes with --json" "$T_ERR"
+
+# a note changed since it was indexed is read again, and its hit marked
+# stale as in a full answer
+CATTLE=notes/2015-reinvent-partner-keynote-cattle-not-pets.txt
+t_eq "the cattle note's hit for 'cattle' is fresh" false \
+	"$("$LECTERN" find --no-daemon --json --no-snippets cattle | jq -r 'select(.type == "match") | .stale')"
+sed -i 's/cattle/sheep/g; s/Cattle/Sheep/g' "$CATTLE"
+t_true "after 'cattle' was edited out of it (not indexed again), --no-snippets reads it" \
+	test "$(notes_opened --json --no-snippets cattle)" -gt 0
+t_eq "... and marks its hit stale" true \
+	"$(jq -r 'select(.type == "match") | .stale' "$TEST_TMP/out")"
+GONE=notes/2019-reinvent-vogels-keynote.txt
+rm "$GONE"
+t_exit '0|1' "a deleted note" "$LECTERN" find --no-daemon --json --no-snippets Vogels
+t_eq "... is marked missing" true \
+	"$(jq -r --arg p "$GONE" 'select(.type == "match" and .shown_path == $p) | .missing' <<<"$T_OUT" | sort -u)"
+t_done
