@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vec.h"
+
 /* Help lines whose option column is wider than this put the text below. */
 #define OPT_HELP_COLUMN_MAX 28
 
@@ -195,7 +197,7 @@ static enum opt_result store_int(struct parser *p, const struct opt *o, struct s
 static enum opt_result store_strings(struct parser *p, const struct opt *o, const char *value)
 {
 	struct opt_list *l = o->dest;
-	const char **items = realloc(l->items, (l->n + 1) * sizeof(*items));
+	const char **items = vec_reserve(l->items, &l->cap, l->n + 1, sizeof(*items), 4);
 
 	if (!items)
 		return fail(p, "out of memory");

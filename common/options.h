@@ -22,7 +22,7 @@ enum opt_type {
 
 struct opt_list {
 	const char **items; /* malloc'd array of pointers into argv; caller frees items */
-	size_t n;
+	size_t n, cap;
 };
 
 struct opt {

@@ -13,6 +13,7 @@
 #include "layout.h"
 #include "limits.h"
 #include "paths.h"
+#include "vec.h"
 
 #define STUB_MAX_BYTES (64 * 1024)
 
@@ -48,7 +49,7 @@ static lec_status push_entry(struct shard_set *s, struct shard_entry *e)
 {
 	if (s->n >= SHARDS_MAX_ENTRIES)
 		return LEC_ELIMIT;
-	struct shard_entry *v = realloc(s->v, (s->n + 1) * sizeof(*v));
+	struct shard_entry *v = vec_reserve(s->v, &s->cap, s->n + 1, sizeof(*v), 4);
 	if (!v)
 		return LEC_ENOMEM;
 	s->v = v;

@@ -41,7 +41,7 @@ struct shard_entry {
 
 struct shard_set {
 	struct shard_entry *v;
-	size_t n;
+	size_t n, cap;
 	size_t nlocal; /* local entries; they come first in v, in shard order */
 	int from_stub; /* read from shards.stub (else the lone xapian/) */
 };

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "md-internal.h"
+#include "vec.h"
 
 static const char *const find_needle[F_COUNT] = { "\"", "'", ")", ">", "-->", "?>", "]]>" };
 
@@ -521,17 +522,13 @@ static void push_bracket(struct scan *sc, size_t i)
 {
 	struct md *md = sc->md;
 
-	if (md->nbr == md->cbr) {
-		size_t ncap = md->cbr ? 2 * md->cbr : 64;
-		size_t *nb = realloc(md->br, ncap * sizeof(*nb));
+	size_t *nb = vec_reserve(md->br, &md->cbr, md->nbr + 1, sizeof(*nb), 64);
 
-		if (!nb) {
-			sc->st = LEC_ENOMEM;
-			return;
-		}
-		md->br = nb;
-		md->cbr = ncap;
+	if (!nb) {
+		sc->st = LEC_ENOMEM;
+		return;
 	}
+	md->br = nb;
 	md->br[md->nbr++] = i;
 }
 

@@ -14,6 +14,7 @@
 #include "md-internal.h"
 #include "note-internal.h"
 #include "speakers.h"
+#include "vec.h"
 
 #define TITLE_SCRATCH (8 * LEC_MAX_HEADING_BYTES)
 
@@ -22,10 +23,10 @@
 static lec_status build_lines(struct md *md, size_t body)
 {
 	const char *s = md->s;
-	size_t cap = 1024, n = 0, i = body;
+	size_t cap = 0, n = 0, i = body;
 	bool has_cr = memchr(s + body, '\r', md->len - body) != NULL;
 
-	md->lines = malloc(cap * sizeof(*md->lines));
+	md->lines = vec_reserve(NULL, &cap, 1, sizeof(*md->lines), 1024);
 	if (!md->lines)
 		return LEC_ENOMEM;
 	md->lines[n++] = body;
@@ -44,14 +45,11 @@ static lec_status build_lines(struct md *md, size_t body)
 				break;
 			i = (size_t)(p - s) + 1;
 		}
-		if (n == cap) {
-			size_t *nl = realloc(md->lines, 2 * cap * sizeof(*nl));
+		size_t *nl = vec_reserve(md->lines, &cap, n + 1, sizeof(*nl), 1024);
 
-			if (!nl)
-				return LEC_ENOMEM;
-			md->lines = nl;
-			cap *= 2;
-		}
+		if (!nl)
+			return LEC_ENOMEM;
+		md->lines = nl;
 		md->lines[n++] = i;
 	}
 	md->nlines = n;

@@ -127,7 +127,7 @@ static lec_status add_speaker(struct passage *p, size_t person)
 	for (size_t i = 0; i < p->nspeakers; i++)
 		if (p->speakers[i] == person)
 			return LEC_OK;
-	size_t *ns = realloc(p->speakers, (p->nspeakers + 1) * sizeof(*ns));
+	size_t *ns = vec_reserve(p->speakers, &p->speakers_cap, p->nspeakers + 1, sizeof(*ns), 4);
 	if (!ns)
 		return LEC_ENOMEM;
 	p->speakers = ns;

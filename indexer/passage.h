@@ -22,7 +22,7 @@ struct passage {
 	char **headings; /* heading path, outermost first (owned) */
 	size_t nheadings;
 	size_t *speakers; /* indexes into note.people, no duplicates (owned) */
-	size_t nspeakers;
+	size_t nspeakers, speakers_cap;
 };
 
 /* Build the passages of `note`. *out (owned by the caller, passages_free)

@@ -553,7 +553,8 @@ static lec_status add_occurrence(struct hit_reader *r, struct search_hit *h,
 				 size_t *shown)
 {
 	const struct seg_word *a = &r->text.words[first], *b = &r->text.words[last];
-	struct search_occurrence *no = realloc(h->occ, (h->nocc + 1) * sizeof(*no));
+	struct search_occurrence *no =
+		vec_reserve(h->occ, &h->occ_cap, h->nocc + 1, sizeof(*no), 8);
 	if (!no)
 		return LEC_ENOMEM;
 	h->occ = no;
@@ -607,8 +608,8 @@ static lec_status line_highlights(struct hit_reader *r, struct search_hit *h,
 				continue;
 			a = a < ls ? ls : a;
 			b = b > ls + len ? ls + len : b;
-			struct search_ctx_range *v =
-				realloc(h->ctx_hl, (h->nctx_hl + 1) * sizeof(*v));
+			struct search_ctx_range *v = vec_reserve(h->ctx_hl, &h->ctx_hl_cap,
+								 h->nctx_hl + 1, sizeof(*v), 8);
 			if (!v)
 				return LEC_ENOMEM;
 			h->ctx_hl = v;

@@ -122,12 +122,12 @@ struct search_hit {
 	int missing;                   /* stale because the file is not here (moved, deleted, or
 	                         * indexed on another machine: a remote shard) */
 	struct search_occurrence *occ; /* with req.occurrences */
-	size_t nocc;
+	size_t nocc, occ_cap;
 	char **context; /* with req.context: lines ctx_first .. */
 	size_t ncontext;
 	uint32_t ctx_first;
 	struct search_ctx_range *ctx_hl; /* the matched words in those lines, in order */
-	size_t nctx_hl;
+	size_t nctx_hl, ctx_hl_cap;
 	uint32_t file_matches; /* with req.files: matching passages in the file */
 	int partial;           /* holds only some of the query's words (a page the
 	                         * matching passages left short) */
