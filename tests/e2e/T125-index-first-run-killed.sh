@@ -21,14 +21,13 @@ long=$(printf 'f%.0s' $(seq 200))
 for i in $(seq 400); do mkfifo "$NOTES/fifos/$i-$long"; done
 
 status_json() { "$LECTERN" status --json 2>/dev/null; }
-# poll CMD... (up to 30 s): until it succeeds
+# poll CMD...: until it succeeds, while the indexer $PID runs (no clock: a
+# hang is the runner's timeout)
 poll() {
-	local i
-	for i in $(seq 300); do
-		"$@" && return 0
+	until "$@"; do
+		kill -0 "$PID" 2>/dev/null || return 1
 		sleep 0.1
 	done
-	return 1
 }
 has_roots() { [[ $(status_json | jq -r '.roots | length') -gt 0 ]]; }
 # in the kernel's pipe_write (anon_pipe_write in newer kernels)

@@ -137,7 +137,7 @@ fi
 # the fallback socket path, inside the index directory
 env -u XDG_RUNTIME_DIR "$LECTERN" serve 2>"$TEST_TMP/serve3.log" &
 FPID=$!   # env execs lectern: this is the daemon's pid
-for i in $(seq 100); do [[ -S $LECTERN_INDEX/run/lectern.sock ]] && break; sleep 0.05; done
+until [[ -S $LECTERN_INDEX/run/lectern.sock ]] || ! kill -0 "$FPID" 2>/dev/null; do sleep 0.05; done
 t_eq "without XDG_RUNTIME_DIR the socket is INDEX/run/lectern.sock" socket "$(stat -c %F "$LECTERN_INDEX/run/lectern.sock" 2>&1)"
 t_eq "...in a 0700 directory" 700 "$(stat -c %a "$LECTERN_INDEX/run")"
 kill -TERM "$FPID"

@@ -16,14 +16,13 @@ serve_index_corpus
 
 LOG=$TEST_TMP/serve.log
 count() { jget "$(rpc "$SOCK" "{\"id\":1,\"op\":\"find\",\"query\":\"$1\",\"count\":true}")" 'j["total"]'; }
-# poll CMD... (up to 20 s): until it succeeds
+# poll CMD...: until it succeeds, while the daemon runs (no clock: a hang is
+# the runner's timeout)
 poll() {
-	local i
-	for i in $(seq 200); do
-		"$@" && return 0
+	until "$@"; do
+		kill -0 "$SERVE_PID" 2>/dev/null || return 1
 		sleep 0.1
 	done
-	return 1
 }
 count_is() { [[ $(count "$1") == "$2" ]]; }
 # the watcher's tries, from its debug lines

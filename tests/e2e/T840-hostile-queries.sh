@@ -119,7 +119,7 @@ done
 SOCK=$XDG_RUNTIME_DIR/lectern/lectern.sock
 "$LECTERN" serve 2>"$TEST_TMP/serve.log" </dev/null &
 SERVE_PID=$!
-for _ in $(seq 100); do [[ -S $SOCK ]] && break; sleep 0.05; done
+until [[ -S $SOCK ]] || ! kill -0 "$SERVE_PID" 2>/dev/null; do sleep 0.05; done
 same=0 differ=()
 for f in "$Q"/*; do
 	name=$(basename "$f")

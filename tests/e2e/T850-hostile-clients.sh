@@ -51,11 +51,10 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$SERVE_PID/stat"; }
 start_serve() {
 	"$LECTERN" serve "$@" 2>>"$TEST_TMP/serve.log" </dev/null &
 	SERVE_PID=$!
-	for _ in $(seq 200); do
-		pyrun 'print(ping_ok()[0])' 2>/dev/null | grep -q True && return 0
+	until pyrun 'print(ping_ok()[0])' 2>/dev/null | grep -q True; do
+		kill -0 "$SERVE_PID" 2>/dev/null || return 1
 		sleep 0.05
 	done
-	return 1
 }
 # serve_started: start_serve, its log if it does not answer
 # log_short N: the daemon's log has under 100 lines (N); else its commonest
@@ -68,12 +67,11 @@ log_short() {
 # settle: wait until the daemon holds no client but the asking one, then a moment
 # shellcheck disable=SC2317 # called through t_true
 settle() {
-	for _ in $(seq 100); do
-		[[ $(pyrun 'print(ask([b"{\"id\":1,\"op\":\"status\"}"])[0]["daemon"]["clients"])' 2>/dev/null) == 1 ]] &&
-			{ sleep 1.2; return 0; }
+	until [[ $(pyrun 'print(ask([b"{\"id\":1,\"op\":\"status\"}"])[0]["daemon"]["clients"])' 2>/dev/null) == 1 ]]; do
+		kill -0 "$SERVE_PID" 2>/dev/null || return 1
 		sleep 0.1
 	done
-	return 1
+	sleep 1.2
 }
 
 # Under ASan a search runs ~10x slower: with the default time budget the
@@ -270,7 +268,7 @@ if [[ $(id -u) -eq 0 ]] && command -v setpriv >/dev/null && [[ -n $PEER_PY ]]; t
 	chmod 755 "$PUB"
 	"$LECTERN" serve --socket "$PUB/s.sock" 2>"$TEST_TMP/serve-pub.log" </dev/null &
 	PUB_PID=$!
-	for _ in $(seq 100); do [[ -S $PUB/s.sock ]] && break; sleep 0.05; done
+	until [[ -S $PUB/s.sock ]] || ! kill -0 "$PUB_PID" 2>/dev/null; do sleep 0.05; done
 	out=$(setpriv --reuid=65534 --regid=65534 --clear-groups --inh-caps=+dac_override \
 		--ambient-caps=+dac_override "$PEER_PY" -c '
 import socket, sys, json
@@ -314,7 +312,9 @@ t_eq "... and stops cleanly (exit 0)" 0 "$?"
 : >"$TEST_TMP/serve.log"
 (ulimit -n 64 && exec "$LECTERN" serve 2>>"$TEST_TMP/serve.log" </dev/null) &
 SERVE_PID=$!
-for _ in $(seq 100); do pyrun 'print(ping_ok()[0])' 2>/dev/null | grep -q True && break; sleep 0.05; done
+until pyrun 'print(ping_ok()[0])' 2>/dev/null | grep -q True || ! kill -0 "$SERVE_PID" 2>/dev/null; do
+	sleep 0.05
+done
 out=$(pyrun '
 socks = [conn(5) for _ in range(120)]   # past the 64 descriptors it may have
 t0 = open("/proc/%s/stat" % sys.argv[1]).read().split()

@@ -21,7 +21,7 @@ STABLE_TOTAL=$("$LECTERN" find --no-daemon --count cloud)
 SOCK=$XDG_RUNTIME_DIR/lectern/lectern.sock
 "$LECTERN" serve 2>"$TEST_TMP/serve.log" </dev/null &
 SERVE_PID=$!
-for _ in $(seq 100); do [[ -S $SOCK ]] && break; sleep 0.05; done
+until [[ -S $SOCK ]] || ! kill -0 "$SERVE_PID" 2>/dev/null; do sleep 0.05; done
 sleep 0.2
 
 # the writer: change the note, index, again, until told to stop
