@@ -22,24 +22,18 @@ CHAR_COL=${#PREFIX}
 BYTE_COL=$(($(LC_ALL=C; echo "${#PREFIX}") + 1))
 [[ $CHAR_COL -lt $((BYTE_COL - 1)) ]] || t_skip "corpus line 10 has no multibyte text before the phrase any more"
 
-# wait_gone PATH: wait up to 5 s for PATH to disappear.
+# wait_gone PATH: until PATH is gone (no clock: a hang is the runner's timeout)
 wait_gone() {
-	local i
-	for ((i = 0; i < 50; i++)); do
-		[[ -e $1 ]] || return 0
-		sleep 0.1
-	done
-	return 1
+	while [[ -e $1 ]]; do sleep 0.1; done
 }
 
-# wait_socket PATH: wait up to 10 s for a socket at PATH.
+# wait_socket PATH [PID]: until a socket is at PATH, or the process PID ends
+# (no clock: a hang is the runner's timeout)
 wait_socket() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		[[ -S $1 ]] && return 0
+	until [[ -S $1 ]]; do
+		[[ -z ${2:-} ]] || kill -0 "$2" 2>/dev/null || return 1
 		sleep 0.1
 	done
-	return 1
 }
 
 # The test driver, loaded after lectern.el: helpers that print what the
@@ -167,7 +161,7 @@ t_ok "index the corpus" "$LECTERN" index --quiet --no-progress "$REPO/corpus"
 SOCK=$TEST_TMP/serve.sock
 t_bg "$LECTERN" serve --socket "$SOCK"
 DAEMON=$T_BG_PID
-wait_socket "$SOCK" || t_skip "lectern serve did not create $SOCK (is serve built?)"
+t_true "lectern serve listens at $SOCK" wait_socket "$SOCK" "$DAEMON" || t_done
 
 emacs_run --eval "(setq lectern-socket \"$SOCK\")" --eval "(t400-running \"$PHRASE\")"
 t_eq "lectern-find on a running daemon exits 0" 0 "$T_RC"
