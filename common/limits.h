@@ -90,6 +90,11 @@
  * (~4x its size): only one of at most this size; a larger one gives a
  * stale hit ("run lectern index"). The largest tc39 note is 277 KB. */
 #define LEC_MAX_RELOCATE_BYTES (4u << 20)
+/* A note of at most this size is read whole by its first hit and kept for
+ * the next hits of the same note (a page, --all, vimgrep come note by note):
+ * one open and read a note instead of one a hit. A larger note is read a
+ * window a hit. */
+#define LEC_WHOLE_NOTE_BYTES (1u << 20)
 
 /* Daemon */
 #define LEC_MAX_REQUEST_LINE (1u << 20)

@@ -179,17 +179,19 @@ static lec_status load_file(struct hit_reader *r, const char *path)
 /* What a hit needs of its file: the passage [start, end) with
  * WINDOW_SLACK + `around` bytes before it and that + LEC_MAX_LINE_BYTES
  * after (around: LEC_MAX_CONTEXT_BYTES for context lines), read at their
- * offsets (notefile_read_window), never the whole note: a hit costs what its
- * passage (at most LEC_MAX_PASSAGE_BYTES) and these bounds cost, whatever
- * the size of the note. A line that starts before the window is found by
+ * offsets (notefile_read_window): a hit costs what its passage (at most
+ * LEC_MAX_PASSAGE_BYTES) and these bounds cost, whatever the size of the
+ * note. A window within the first LEC_WHOLE_NOTE_BYTES is read as all of
+ * them, so that a small note is read once for all its hits. A line that starts before the window is found by
  * long_line_start. A UTF-16 note is the exception: its text is not its
  * bytes, so it is read whole and decoded (the index's offsets are into the
  * text). */
 static lec_status load_window(struct hit_reader *r, const char *path, size_t start, size_t end,
 			      size_t around)
 {
-	if (r->fpath && !r->fwhole && strcmp(r->fpath, path) == 0 && r->wstart == start &&
-	    r->wend == end && r->waround == around)
+	if (r->fpath && strcmp(r->fpath, path) == 0 &&
+	    ((r->fwhole && r->fstatus == LEC_OK) ||
+	     (!r->fwhole && r->wstart == start && r->wend == end && r->waround == around)))
 		return r->fstatus;
 	drop_file(r);
 	r->fpath = strdup(path);
@@ -198,16 +200,21 @@ static lec_status load_window(struct hit_reader *r, const char *path, size_t sta
 	if (start > end || end - start > LEC_MAX_NOTE_BYTES)
 		return r->fstatus = LEC_ECORRUPT;
 	size_t before = WINDOW_SLACK + around, after = before + LEC_MAX_LINE_BYTES;
+	size_t hi = end + after;
 	r->wlo = start > before ? start - before : 0;
+	if (hi <= LEC_WHOLE_NOTE_BYTES) /* all of a small note, for its next hits */
+		r->wlo = 0, hi = LEC_WHOLE_NOTE_BYTES;
 	r->wstart = start;
 	r->wend = end;
 	r->waround = around;
 	int whole = 0;
-	r->fstatus = notefile_read_window(path, LEC_MAX_NOTE_BYTES, r->wlo, end + after, &r->fdata,
-					  &r->flen, &r->fsize, &whole);
-	if (!r->fstatus && whole)
-		r->wlo = 0; /* all of the text (a decoded note): no line before it */
-	else if (!r->fstatus && r->wlo > r->flen)
+	r->fstatus = notefile_read_window(path, LEC_MAX_NOTE_BYTES, r->wlo, hi, &r->fdata, &r->flen,
+					  &r->fsize, &whole);
+	if (!r->fstatus && whole) {
+		r->wlo = 0; /* all of the text: no line before it, and every
+			     * later hit of the note reads it here */
+		r->fwhole = 1;
+	} else if (!r->fstatus && r->wlo > r->flen)
 		r->wlo = r->flen; /* a shorter file: stale */
 	return r->fstatus;
 }

@@ -3,7 +3,8 @@
 # `find -c`, `find -q` and `find --json --no-snippets` read no note file
 # (counted with strace: every open(2) of the process) while the notes are as
 # the index saw them, and give the same files, scores and headings as a
-# full answer; a note changed since it was indexed is read again, so that a
+# full answer; a full answer reads each small note once, however many hits
+# it has; a note changed since it was indexed is read again, so that a
 # hit that is no longer true is marked stale, a deleted one missing.
 # shellcheck source=tests/test-lib.sh
 . "$(dirname "$0")/../test-lib.sh"
@@ -27,7 +28,12 @@ notes_opened() {
 
 # the counter can count: a full answer reads its notes
 t_true "a full answer opens its notes (the count works)" \
-	test "$(notes_opened --all cloud)" -gt 0
+	test "$(notes_opened --all --format vimgrep cloud)" -gt 0
+# a small note is read once for all its hits (LEC_WHOLE_NOTE_BYTES), not once a hit
+t_true "vimgrep --all has several hits in a note" \
+	test "$(cut -d: -f1 "$TEST_TMP/out" | sort | uniq -c | sort -rn | awk 'NR == 1 { print $1 }')" -gt 1
+t_eq "... and opens each note once" "" \
+	"$(grep -o "\"$TEST_TMP/notes/[^\"]*\"" "$TEST_TMP/trace" | sort | uniq -d)"
 t_eq "--files opens no note" 0 "$(notes_opened --files --all cloud)"
 t_eq "... exit 0" 0 "$(cat "$TEST_TMP/rc")"
 sort "$TEST_TMP/out" >files.out
