@@ -1,10 +1,10 @@
 /* proto-reindex.c - the reindex op: its request becomes a job for the
  * server (which runs it off its loop: server-reindex.c), and its outcome
  * the response. */
-#include <stdlib.h>
 #include <string.h>
 
 #include "proto-int.h"
+#include "vec.h"
 
 json_t *proto_reindex_job(const json_t *id, const json_t *rq, struct proto_job *job)
 {
@@ -18,13 +18,9 @@ json_t *proto_reindex_job(const json_t *id, const json_t *rq, struct proto_job *
 					   "reindex paths must be absolute: '%s'",
 					   json_string_value(p));
 	}
-	size_t n = json_array_size(paths);
-	job->paths = n ? calloc(n, sizeof(char *)) : NULL;
-	if (n && !job->paths)
-		return proto_error(id, PROTO_E_INTERNAL, "out of memory");
 	json_array_foreach(paths, i, p)
 	{
-		if (!(job->paths[job->npaths++] = strdup(json_string_value(p)))) {
+		if (strv_add(&job->paths, &job->npaths, json_string_value(p))) {
 			proto_job_release(job);
 			return proto_error(id, PROTO_E_INTERNAL, "out of memory");
 		}
