@@ -1,4 +1,6 @@
-/* proto-find.c - the find op's answer, written as its hits come.
+/* proto-find.c - the find op: its answer, written as its hits come; its
+ * request and reply objects (shared with the client, client.c); and which
+ * finds are heavy (pool.h's lanes).
  *
  * The search gives its hits one at a time (search_req.on_hit) and each is
  * written as JSON at once into the line being made, whose size is checked
