@@ -1,4 +1,5 @@
-/* pool.c - the daemon's search threads (pool.h). */
+/* pool.c - the daemon's background work: search threads and the task
+ * thread, one queue each, one way back to the loop (pool.h). */
 #include "pool.h"
 
 #include <errno.h>
@@ -22,6 +23,8 @@ void pool_job_free(struct pool_job *j)
 {
 	if (!j)
 		return;
+	if (j->task.free)
+		j->task.free(j->task.arg);
 	proto_job_release(&j->pj);
 	buf_release(&j->line);
 	buf_release(&j->pending);
@@ -29,17 +32,18 @@ void pool_job_free(struct pool_job *j)
 	free(j);
 }
 
-/* The first waiting job this thread may take (a heavy one only while a
- * lane is free), unlinked; NULL when none. Under mu. */
-static struct pool_job *unlink_eligible(struct pool *p)
+/* The first job waiting in the lane that a thread may take (a heavy
+ * search only while fewer than heavy_max run), unlinked; NULL when none.
+ * Under mu. */
+static struct pool_job *unlink_eligible(struct pool *p, struct pool_lane *lane)
 {
-	for (struct pool_job **at = &p->waiting; *at; at = &(*at)->next) {
+	for (struct pool_job **at = &lane->waiting; *at; at = &(*at)->next) {
 		struct pool_job *j = *at;
 		if (j->pj.heavy && p->heavy_running >= p->heavy_max)
 			continue;
 		*at = j->next;
 		if (!*at)
-			p->waiting_tail = at;
+			lane->waiting_tail = at;
 		j->next = NULL;
 		p->heavy_running += j->pj.heavy != 0;
 		return j;
@@ -47,13 +51,16 @@ static struct pool_job *unlink_eligible(struct pool *p)
 	return NULL;
 }
 
-/* The next job, or NULL when stopping; *gen: the pool's shards_gen. */
-static struct pool_job *next_job(struct pool *p, unsigned *gen)
+/* The next job of t's lane, or NULL when stopping; *gen: the pool's
+ * shards_gen. */
+static struct pool_job *next_job(struct pool_thread *t, unsigned *gen)
 {
+	struct pool *p = t->pool;
+	struct pool_lane *lane = &p->lanes[t->lane];
 	struct pool_job *j = NULL;
 	pthread_mutex_lock(&p->mu);
-	while (!p->stop && !(j = unlink_eligible(p)))
-		pthread_cond_wait(&p->ready, &p->mu);
+	while (!p->stop && !(j = unlink_eligible(p, lane)))
+		pthread_cond_wait(&lane->ready, &p->mu);
 	*gen = p->shards_gen;
 	pthread_mutex_unlock(&p->mu);
 	return j;
@@ -75,7 +82,7 @@ static void finish_job(struct pool *p, struct pool_job *j)
 	p->done = j;
 	if (j->pj.heavy) {
 		p->heavy_running--;
-		pthread_cond_broadcast(&p->ready); /* a heavy one may go now */
+		pthread_cond_broadcast(&p->lanes[POOL_SEARCH].ready); /* a heavy one may go now */
 	}
 	pthread_mutex_unlock(&p->mu);
 	wake_loop(p);
@@ -122,24 +129,65 @@ static lec_status sink_line(void *ctx, const char *data, size_t len, int64_t dea
 	return st;
 }
 
+static void run_search(struct pool_thread *t, struct pool_job *j, unsigned gen)
+{
+	if (gen != t->shards_gen) {
+		searcher_retry_now(t->env.searcher);
+		t->shards_gen = gen;
+	}
+	struct sink_ctx sc = { t->pool, j };
+	struct proto_sink sink = { sink_line, &sc };
+	j->line_status = proto_run(&t->env, &j->pj, &sink, &j->line, &j->failed);
+	const char *w = t->env.searcher ? searcher_warnings(t->env.searcher) : NULL;
+	j->shard_warning = w ? strdup(w) : NULL;
+}
+
 static void *thread_main(void *arg)
 {
 	struct pool_thread *t = arg;
 	struct pool_job *j;
 	unsigned gen;
-	while ((j = next_job(t->pool, &gen))) {
-		if (gen != t->shards_gen) {
-			searcher_retry_now(t->env.searcher);
-			t->shards_gen = gen;
-		}
-		struct sink_ctx sc = { t->pool, j };
-		struct proto_sink sink = { sink_line, &sc };
-		j->line_status = proto_run(&t->env, &j->pj, &sink, &j->line, &j->failed);
-		const char *w = t->env.searcher ? searcher_warnings(t->env.searcher) : NULL;
-		j->shard_warning = w ? strdup(w) : NULL;
+	while ((j = next_job(t, &gen))) {
+		if (j->kind == POOL_TASK)
+			j->task.run(j->task.arg);
+		else
+			run_search(t, j, gen);
 		finish_job(t->pool, j);
 	}
 	return NULL;
+}
+
+/* One thread of that lane; a search thread gets its own searcher. */
+static lec_status start_thread(struct pool *p, enum pool_kind lane, const char *index_dir,
+			       unsigned search_ms, struct buf *err)
+{
+	struct pool_thread *t = &p->threads[p->nthreads];
+	t->pool = p;
+	t->lane = lane;
+	if (lane == POOL_SEARCH) {
+		if (proto_env_init(&t->env, index_dir)) {
+			buf_printf(err, "out of memory");
+			return LEC_ENOMEM;
+		}
+		t->env.quiet = 1;
+		t->env.search_ms = search_ms;
+	}
+	int rc = pthread_create(&t->id, NULL, thread_main, t);
+	if (rc != 0) {
+		proto_env_release(&t->env);
+		buf_printf(err, "cannot start a %s thread: %s",
+			   lane == POOL_SEARCH ? "search" : "task", strerror(rc));
+		return LEC_EIO;
+	}
+	p->nthreads++;
+	return LEC_OK;
+}
+
+static void lane_init(struct pool_lane *lane)
+{
+	lane->waiting = NULL;
+	lane->waiting_tail = &lane->waiting;
+	pthread_cond_init(&lane->ready, NULL);
 }
 
 lec_status pool_start(struct pool *p, const char *index_dir, unsigned n, unsigned search_ms,
@@ -147,7 +195,6 @@ lec_status pool_start(struct pool *p, const char *index_dir, unsigned n, unsigne
 {
 	memset(p, 0, sizeof(*p));
 	p->pipe[0] = p->pipe[1] = -1;
-	p->waiting_tail = &p->waiting;
 	if (n < 1 || n > POOL_MAX_THREADS) {
 		buf_printf(err, "search threads: %u is not in 1..%d", n, POOL_MAX_THREADS);
 		return LEC_EINVAL;
@@ -157,7 +204,8 @@ lec_status pool_start(struct pool *p, const char *index_dir, unsigned n, unsigne
 		return LEC_EIO;
 	}
 	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->ready, NULL);
+	for (int k = 0; k < POOL_NKINDS; k++)
+		lane_init(&p->lanes[k]);
 	/* deadlines are CLOCK_MONOTONIC (search_now_ms) */
 	pthread_condattr_t ca;
 	pthread_condattr_init(&ca);
@@ -171,24 +219,10 @@ lec_status pool_start(struct pool *p, const char *index_dir, unsigned n, unsigne
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	lec_status st = LEC_OK;
-	for (unsigned i = 0; i < n && !st; i++) {
-		struct pool_thread *t = &p->threads[i];
-		t->pool = p;
-		if ((st = proto_env_init(&t->env, index_dir))) {
-			buf_printf(err, "out of memory");
-			break;
-		}
-		t->env.quiet = 1;
-		t->env.search_ms = search_ms;
-		int rc = pthread_create(&t->id, NULL, thread_main, t);
-		if (rc != 0) {
-			proto_env_release(&t->env);
-			buf_printf(err, "cannot start a search thread: %s", strerror(rc));
-			st = LEC_EIO;
-			break;
-		}
-		p->nthreads++;
-	}
+	for (unsigned i = 0; i < n && !st; i++)
+		st = start_thread(p, POOL_SEARCH, index_dir, search_ms, err);
+	for (unsigned i = 0; i < POOL_TASK_THREADS && !st; i++)
+		st = start_thread(p, POOL_TASK, index_dir, search_ms, err);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (st)
 		pool_stop(p);
@@ -204,13 +238,15 @@ void pool_shards_changed(struct pool *p)
 
 void pool_submit(struct pool *p, struct pool_job *j)
 {
+	enum pool_kind kind = j->kind;
+	struct pool_lane *lane = &p->lanes[kind];
 	j->next = NULL;
 	pthread_mutex_lock(&p->mu);
-	*p->waiting_tail = j;
-	p->waiting_tail = &j->next;
-	pthread_cond_signal(&p->ready);
+	*lane->waiting_tail = j;
+	lane->waiting_tail = &j->next;
+	pthread_cond_signal(&lane->ready);
 	pthread_mutex_unlock(&p->mu);
-	p->busy++;
+	p->busy[kind]++; /* j may be finished already: not read again */
 }
 
 struct pool_job *pool_take(struct pool *p)
@@ -223,13 +259,13 @@ struct pool_job *pool_take(struct pool *p)
 	p->done = NULL;
 	pthread_mutex_unlock(&p->mu);
 	for (struct pool_job *j = list; j; j = j->next)
-		p->busy--;
+		p->busy[j->kind]--;
 	return list;
 }
 
-unsigned pool_busy(const struct pool *p)
+unsigned pool_busy(const struct pool *p, enum pool_kind kind)
 {
-	return p->busy; /* only the loop's thread counts: submit and take */
+	return p->busy[kind]; /* only the loop's thread counts: submit and take */
 }
 
 void pool_drain(struct pool *p, struct pool_job *j, struct buf *out, size_t room)
@@ -276,7 +312,8 @@ void pool_stop(struct pool *p)
 		return;
 	pthread_mutex_lock(&p->mu);
 	p->stop = 1;
-	pthread_cond_broadcast(&p->ready);
+	for (int k = 0; k < POOL_NKINDS; k++)
+		pthread_cond_broadcast(&p->lanes[k].ready);
 	pthread_cond_broadcast(&p->room); /* a streamed answer waiting for room stops */
 	pthread_mutex_unlock(&p->mu);
 	for (unsigned i = 0; i < p->nthreads; i++) {
@@ -284,15 +321,18 @@ void pool_stop(struct pool *p)
 		proto_env_release(&p->threads[i].env);
 	}
 	p->nthreads = 0;
-	free_list(p->waiting);
+	for (int k = 0; k < POOL_NKINDS; k++) {
+		free_list(p->lanes[k].waiting);
+		p->lanes[k].waiting = NULL;
+		p->lanes[k].waiting_tail = &p->lanes[k].waiting;
+		pthread_cond_destroy(&p->lanes[k].ready);
+		p->busy[k] = 0;
+	}
 	free_list(p->done);
-	p->waiting = p->done = NULL;
-	p->waiting_tail = &p->waiting;
-	p->busy = 0;
+	p->done = NULL;
 	close(p->pipe[0]);
 	close(p->pipe[1]);
 	p->pipe[0] = p->pipe[1] = -1;
-	pthread_cond_destroy(&p->ready);
 	pthread_cond_destroy(&p->room);
 	pthread_mutex_destroy(&p->mu);
 	p->inited = 0;

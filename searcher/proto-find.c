@@ -1,4 +1,6 @@
-/* proto-find.c - the find op's answer, written as its hits come.
+/* proto-find.c - the find op: its answer, written as its hits come; its
+ * request and reply objects (shared with the client, client.c); and which
+ * finds are heavy (pool.h's lanes).
  *
  * The search gives its hits one at a time (search_req.on_hit) and each is
  * written as JSON at once into the line being made, whose size is checked
@@ -18,6 +20,7 @@
 #include "emit.h"
 #include "limits.h"
 #include "proto-int.h"
+#include "query.h"
 #include "vec.h"
 
 /* A hit of a page by place, kept to be sorted at the end: the search gives
@@ -246,4 +249,162 @@ lec_status proto_find_run(struct proto_env *e, const json_t *id, const json_t *r
 	buf_release(&f.out);
 	buf_release(&err);
 	return st;
+}
+
+/* ---- the request and the reply, shared with the client ----------------- */
+
+lec_status proto_find_args(const json_t *rq, struct search_req *req, struct buf *err)
+{
+	const json_t *q = json_object_get(rq, "query"), *v;
+	search_req_init(req);
+	if (!json_is_string(q)) {
+		buf_puts(err, "'find' needs 'query'");
+		return LEC_EINVAL;
+	}
+	req->query = json_string_value(q);
+	req->query_len = json_string_length(q);
+	req->qflags = (proto_flag(rq, "strict") ? QP_STRICT : 0) |
+		      (proto_flag(rq, "phrase") ? QP_WHOLE_PHRASE : 0) |
+		      (proto_flag(rq, "implicit_phrase") ? QP_IMPLICIT_PHRASE : 0);
+	if ((v = json_object_get(rq, "limit")))
+		req->limit = (uint32_t)json_integer_value(v);
+	if ((v = json_object_get(rq, "offset")))
+		req->offset = (uint32_t)json_integer_value(v);
+	if ((v = json_object_get(rq, "context")))
+		req->context = (uint32_t)json_integer_value(v);
+	req->all = proto_flag(rq, "all");
+	req->files = proto_flag(rq, "files");
+	req->count_only = proto_flag(rq, "count");
+	req->fix = proto_flag(rq, "fix");
+	req->explain = proto_flag(rq, "explain");
+	req->occurrences = proto_flag(rq, "occurrences");
+	req->no_snippets = json_is_false(json_object_get(rq, "snippets"));
+	if ((v = json_object_get(rq, "order"))) {
+		const char *o = json_string_value(v);
+		if (!o || (strcmp(o, "rank") && strcmp(o, "place"))) {
+			buf_puts(err, "'order' is \"rank\" or \"place\"");
+			return LEC_EINVAL;
+		}
+		req->sort_by_place = !strcmp(o, "place");
+	}
+	return LEC_OK;
+}
+
+/* Set name only when the flag is on: requests stay short. */
+static void set_flag(json_t *j, const char *name, int on)
+{
+	if (on)
+		json_object_set_new(j, name, json_true());
+}
+
+json_t *proto_find_request(json_int_t id, const struct search_req *req, const char *index_dir,
+			   int stream)
+{
+	json_t *j = json_pack("{s:I, s:s, s:s%, s:I}", "id", id, "op", "find", "query", req->query,
+			      req->query_len, "limit", (json_int_t)req->limit);
+	if (!j)
+		return NULL;
+	if (req->offset)
+		json_object_set_new(j, "offset", json_integer(req->offset));
+	if (req->context)
+		json_object_set_new(j, "context", json_integer(req->context));
+	set_flag(j, "all", req->all);
+	set_flag(j, "files", req->files);
+	set_flag(j, "count", req->count_only);
+	set_flag(j, "phrase", req->qflags & QP_WHOLE_PHRASE);
+	set_flag(j, "implicit_phrase", req->qflags & QP_IMPLICIT_PHRASE);
+	set_flag(j, "strict", req->qflags & QP_STRICT);
+	set_flag(j, "fix", req->fix);
+	set_flag(j, "explain", req->explain);
+	set_flag(j, "occurrences", req->occurrences);
+	if (req->sort_by_place)
+		json_object_set_new(j, "order", json_string("place"));
+	if (index_dir)
+		json_object_set_new(j, "index", json_string(index_dir));
+	set_flag(j, "stream", stream);
+	if (req->no_snippets)
+		json_object_set_new(j, "snippets", json_false());
+	return j;
+}
+
+json_t *proto_find_head(const json_t *id, const char *index_dir, const struct search_result *res,
+			int more)
+{
+	json_t *j = proto_reply_ok(id);
+	int failed = !j || json_object_set_new(j, "index", proto_str_or_null(index_dir));
+	if (!failed && more)
+		failed = json_object_set_new(j, "more", json_true());
+	if (!failed && !more)
+		failed = json_object_set_new(j, "total", json_integer((json_int_t)res->total)) ||
+			 json_object_set_new(j, "total_exact", json_boolean(res->total_exact));
+	if (!failed)
+		/* "fallback": the CLI's name for it (docs/lectern-output.schema.json);
+		 * "relaxed" stays for the clients of protocol 1 */
+		failed = json_object_set_new(j, "relaxed", json_boolean(res->relaxed)) ||
+			 json_object_set_new(j, "fallback", json_boolean(res->relaxed)) ||
+			 json_object_set_new(j, "relaxed_query",
+					     proto_str_or_null(res->relaxed_query)) ||
+			 json_object_set_new(j, "suggestion", proto_str_or_null(res->suggestion)) ||
+			 json_object_set_new(j, "fixed", json_boolean(res->fixed)) ||
+			 json_object_set_new(j, "explain", proto_str_or_null(res->explain)) ||
+			 json_object_set_new(j, "warnings", emit_warnings_json(res->warnings));
+	if (failed) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+json_t *proto_find_reply(const json_t *id, const char *index_dir, const struct search_result *res)
+{
+	struct emit_opts eo = { .format = EMIT_JSON, .color = 0, .cwd = NULL };
+	json_t *hits = json_array(), *j = proto_find_head(id, index_dir, res, 0);
+	int failed = !hits || !j;
+	for (size_t i = 0; !failed && i < res->nhits; i++) {
+		json_t *h = emit_hit_json(&res->hits[i], &eo);
+		failed = !h || json_array_append_new(hits, h);
+	}
+	if (!failed)
+		failed = json_object_set(j, "hits", hits);
+	json_decref(hits);
+	if (failed) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+json_t *proto_search_error(const json_t *id, lec_status st, const struct buf *err)
+{
+	const char *code = st == LEC_ESYNTAX || st == LEC_ELIMIT ? PROTO_E_BAD_QUERY :
+			   st == LEC_ETIMEOUT                    ? PROTO_E_TIMEOUT :
+			   st == LEC_ENOMEM                      ? PROTO_E_INTERNAL :
+								   PROTO_E_INDEX;
+	return proto_error(id, code, "%s", err->len ? err->data : lec_status_str(st));
+}
+
+/* find for proto_handle (an env without search threads: the answer is one
+ * line, made as proto_find_run makes it, read back). */
+json_t *proto_op_find(struct proto_env *e, const json_t *id, const json_t *rq)
+{
+	struct buf line;
+	int failed;
+	buf_init(&line, 0);
+	lec_status st = proto_find_run(e, id, rq, NULL, &line, &failed);
+	json_t *r = st ? NULL : json_loadb(line.data, line.len, 0, NULL);
+	buf_release(&line);
+	return r ? r : proto_error(id, PROTO_E_INTERNAL, "out of memory");
+}
+
+/* A find that may take long or answer much: every passage, a count (every
+ * candidate note), or more than LEC_LIGHT_HITS hits. The search threads
+ * keep one of theirs for the others (pool.h). */
+int proto_find_heavy(const json_t *rq)
+{
+	const json_t *lim = json_object_get(rq, "limit"), *off = json_object_get(rq, "offset");
+	const char *order = json_string_value(json_object_get(rq, "order"));
+	json_int_t want =
+		(lim ? json_integer_value(lim) : 10) + (off ? json_integer_value(off) : 0);
+	return (proto_flag(rq, "all") || proto_flag(rq, "count") || want > LEC_LIGHT_HITS ||
+		(proto_flag(rq, "occurrences") && order && !strcmp(order, "place")));
 }

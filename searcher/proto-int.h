@@ -1,6 +1,10 @@
-/* proto-int.h - what proto.c (the op table, the small ops) and
- * proto-find.c (find's answer, written as its hits come) share. Private to
- * those two files. */
+/* proto-int.h - what the protocol's files share. Private to them:
+ *   proto.c          the framing: a line in, checked against the op table, dispatched
+ *   proto-find.c     find: its answer written as its hits come; its request and reply
+ *   proto-suggest.c  suggest
+ *   proto-status.c   ping and status
+ *   proto-reindex.c  reindex: the job for the server, and its response
+ */
 #ifndef LECTERN_PROTO_INT_H
 #define LECTERN_PROTO_INT_H
 
@@ -9,6 +13,24 @@
 #include "buf.h"
 #include "proto.h"
 #include "search.h"
+
+/* ---- proto.c: helpers of every op ---- */
+
+/* A reply object {"id":id,"ok":true}; id NULL gives null. New reference;
+ * NULL when out of memory. */
+json_t *proto_reply_ok(const json_t *id);
+
+/* The reply of last resort, needing no allocation to answer. */
+json_t *proto_static_oom(void);
+
+/* s as a JSON string, or null (s NULL or not UTF-8). New reference. */
+json_t *proto_str_or_null(const char *s);
+
+/* Whether rq's member `name` is true. */
+int proto_flag(const json_t *rq, const char *name);
+
+/* The op's name in requests ("find"). */
+const char *proto_op_name(enum proto_op_id op);
 
 /* The env's searcher on the latest committed revision (reopened or opened). */
 lec_status proto_env_searcher(struct proto_env *e, struct buf *err);
@@ -22,6 +44,22 @@ json_t *proto_search_error(const json_t *id, lec_status st, const struct buf *er
  * total yet. New reference; NULL when out of memory. */
 json_t *proto_find_head(const json_t *id, const char *index_dir, const struct search_result *res,
 			int more);
+
+/* ---- the ops: each answers a request checked against the op table ---- */
+/* A new reference, or NULL when out of memory (proto_handle answers that). */
+
+json_t *proto_op_ping(struct proto_env *e, const json_t *id, const json_t *rq);
+json_t *proto_op_status(struct proto_env *e, const json_t *id, const json_t *rq);
+/* find in one line (an env without search threads), as proto_find_run makes it */
+json_t *proto_op_find(struct proto_env *e, const json_t *id, const json_t *rq);
+json_t *proto_op_suggest(struct proto_env *e, const json_t *id, const json_t *rq);
+
+/* reindex: NULL and *job filled (owned by the caller), or the error reply
+ * (a new reference; *job then holds nothing). */
+json_t *proto_reindex_job(const json_t *id, const json_t *rq, struct proto_job *job);
+
+/* A find that may take long or answer much (pool.h's lanes). */
+int proto_find_heavy(const json_t *rq);
 
 /* Run the find request rq (checked against the op table) for e, its
  * answer's last line (its only one, unless rq asks to "stream" and sink is

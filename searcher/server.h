@@ -1,17 +1,18 @@
 /* server.h - `lectern serve`'s event loop (redis-shaped).
  *
  * One poll(2) loop in the main thread owns the listening socket, every
- * client, a self-pipe for SIGTERM/SIGINT, the reindex worker's completion
- * pipe and (with watch) an inotify descriptor. Per client: an input buffer
- * capped at LEC_MAX_REQUEST_LINE + 1 (only complete lines are parsed; a
- * longer line gets a too_large error and the connection is closed after
- * it), an output buffer capped at LEC_MAX_CLIENT_OUTPUT (a client that does
- * not read and reaches it is dropped), and an idle timer. Requests of a
- * connection are answered in order. status and ping run on the loop; find
- * and suggest run in a pool of search threads (pool.h), each with its own
- * read-only searcher that reopens on each request so that committed changes
- * are seen; reindex runs in one worker thread at a time (later ones wait
- * their turn, in order). A connection's next request waits until the
+ * client, a self-pipe for SIGTERM/SIGINT, the pool's completion pipe and
+ * (with watch) an inotify descriptor. Per client: an input buffer capped
+ * at LEC_MAX_REQUEST_LINE + 1 (only complete lines are parsed; a longer
+ * line gets a too_large error and the connection is closed after it), an
+ * output buffer capped at LEC_MAX_CLIENT_OUTPUT (a client that does not
+ * read and reaches it is dropped), and an idle timer. Requests of a
+ * connection are answered in order. status and ping run on the loop;
+ * everything else runs in one pool of background work (pool.h): find and
+ * suggest on its search threads, each with its own read-only searcher that
+ * reopens on each request so that committed changes are seen; reindexes
+ * (requested, or --watch's) on its task thread, one at a time (later ones
+ * wait their turn, in order). A connection's next request waits until the
  * answer to its last one is queued; other connections go on meanwhile.
  */
 #ifndef LECTERN_SERVER_H

@@ -1,6 +1,7 @@
-/* watch.c - `lectern serve --watch`: inotify on every directory under the
- * roots; saved notes (including write-to-temp-then-rename saves) are queued
- * for the reindex worker after a short debounce. */
+/* server-watch.c - `lectern serve --watch`: inotify on every directory
+ * under the roots (and on the index's roots file, for roots added later);
+ * saved notes (including write-to-temp-then-rename saves) are batched and,
+ * after a short debounce, handed over as one reindex (server-reindex.c). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +15,7 @@
 #include "log.h"
 #include "paths.h"
 #include "server-int.h"
+#include "vec.h"
 #include "walk.h"
 
 /* ---- the watcher -------------------------------------------------------- */
@@ -30,13 +32,13 @@ static void watch_add_tree(struct server *s, const char *dir, int depth);
 static void watch_set(struct watch *wt, int wd, const char *dir)
 {
 	if ((size_t)wd >= wt->ndirs) {
-		size_t n = (size_t)wd * 2 + 16;
-		char **d = realloc(wt->dirs, n * sizeof(char *));
+		size_t cap = wt->ndirs;
+		char **d = vec_reserve(wt->dirs, &cap, (size_t)wd + 1, sizeof(char *), 16);
 		if (!d)
 			return;
-		memset(d + wt->ndirs, 0, (n - wt->ndirs) * sizeof(char *));
+		memset(d + wt->ndirs, 0, (cap - wt->ndirs) * sizeof(char *));
 		wt->dirs = d;
-		wt->ndirs = n;
+		wt->ndirs = cap;
 	}
 	if (wt->dirs[wd] && !strcmp(wt->dirs[wd], dir))
 		return;
@@ -153,17 +155,13 @@ static void watch_note(struct watch *wt, const char *dir, const char *name)
 	for (size_t i = 0; i < wt->npending; i++)
 		if (!strcmp(wt->pending[i], dir) && !strcmp(wt->pending[i] + dl + 1, name))
 			return;
-	char **p = realloc(wt->pending, (wt->npending + 1) * sizeof(char *));
-	char *pair = malloc(dl + nl + 2);
-	if (!p || !pair) {
-		free(pair);
-		if (p)
-			wt->pending = p;
+	char **p = vec_reserve(wt->pending, &wt->cap_pending, wt->npending + 1, sizeof(char *), 16);
+	char *pair = p ? malloc(dl + nl + 2) : NULL;
+	if (!pair)
 		return;
-	}
+	wt->pending = p;
 	memcpy(pair, dir, dl + 1);
 	memcpy(pair + dl + 1, name, nl + 1);
-	wt->pending = p;
 	wt->pending[wt->npending++] = pair;
 	long long now = srv_now_ms();
 	if (!wt->first_ms)
@@ -227,36 +225,31 @@ void watch_read(struct server *s)
 	}
 }
 
-/* The debounce is over: hand the changed paths to the worker. */
+/* The debounce is over: hand the changed paths to a reindex. */
 void watch_fire(struct server *s)
 {
 	struct watch *wt = &s->wt;
-	struct job *j = calloc(1, sizeof(*j));
-	if (!j)
+	size_t n = wt->npending;
+	if (srv_reindex_watched(s, wt->pending, n) != LEC_OK)
 		return; /* pending stays; tried again next tick */
-	j->from_watch = 1;
-	j->paths = wt->pending;
-	j->npaths = wt->npending;
 	wt->pending = NULL;
-	wt->npending = 0;
+	wt->npending = wt->cap_pending = 0;
 	wt->first_ms = wt->due_ms = 0;
-	log_debug("watch: %zu change(s): reindexing", j->npaths);
-	srv_worker_enqueue(s, j);
+	log_debug("watch: %zu change(s): reindexing", n);
 }
 
-/* Another writer held the index: keep the paths for a later try. */
-void watch_requeue(struct server *s, struct job *j)
+void watch_requeue(struct server *s, char *const *paths, size_t npaths)
 {
 	struct watch *wt = &s->wt;
-	for (size_t i = 0; i < j->npaths; i++) {
-		const char *p = j->paths[i];
+	for (size_t i = 0; i < npaths; i++) {
+		const char *p = paths[i];
 		const char *slash = strrchr(p, '/');
 		char *dir = slash ? strndup(p, (size_t)(slash - p)) : NULL;
 		if (dir)
 			watch_note(wt, dir, slash + 1);
 		free(dir);
 	}
-	if (!j->npaths)
+	if (!npaths)
 		watch_note(wt, s->env.index_dir, "");
 	wt->due_ms = srv_now_ms() + LOCKED_RETRY_MS;
 }
