@@ -10,6 +10,9 @@
 #include "proto.h"
 #include "search.h"
 
+/* The reply of last resort (proto-wire.c): no allocation needed to answer. */
+json_t *proto_oom(void);
+
 /* The env's searcher on the latest committed revision (reopened or opened). */
 lec_status proto_env_searcher(struct proto_env *e, struct buf *err);
 
