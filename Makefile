@@ -31,13 +31,37 @@ else
   SMALL_LIBS = $(shell pkg-config --libs $(SMALL_PKGS) 2>/dev/null) -lstemmer
 endif
 PKG_LIBS = $(SMALL_LIBS) $(shell pkg-config --libs xapian-core 2>/dev/null) -lpthread
+# The lectern executable holds the small libraries liblectern-engine.so
+# uses whole, and exports their functions (cli/lectern.dynlist), so that
+# loading the engine maps no second copy of them (each shared library cost
+# a `find --no-daemon` ~0.3 ms here). libcmark's static archive hides its
+# symbols: the engine links the shared one (the executable needs none).
+EXPORTED_PKGS := libutf8proc jansson yaml-0.1 libxxhash
+ifeq ($(STATIC_DEPS),1)
+  EXE_LIBS = -Wl,-Bstatic -Wl,--whole-archive $(shell pkg-config --libs $(EXPORTED_PKGS) 2>/dev/null) \
+	-lstemmer -Wl,--no-whole-archive $(shell pkg-config --libs libcmark inih 2>/dev/null) -Wl,-Bdynamic
+else
+  EXE_LIBS = $(SMALL_LIBS)
+endif
+ENGINE_LIBS = $(shell pkg-config --libs libcmark xapian-core 2>/dev/null) -lpthread
 
 CC ?= cc
 CXX ?= c++
 WARN := -Wall -Wextra -Werror
 OPT ?= -O2 -g
 # -iquote, not -I: common/limits.h must not shadow the system <limits.h>.
-CPPFLAGS += -iquote common -iquote indexer -iquote searcher -D_GNU_SOURCE -DLECTERN_VERSION='"$(VERSION)"'
+# Each layer sees only its own headers and those below it, so that an
+# include across layers fails the build: common/ alone; indexer/ and
+# searcher/ over common/ (searcher/ still reaches into indexer/ for the
+# daemon's reindex and a hit's passages); cli/ (main, the engine's table),
+# lib/ (the public API), the tests, benches and fuzzers over all.
+INC_common := -iquote common
+INC_indexer := -iquote common -iquote indexer
+INC_searcher := -iquote common -iquote searcher -iquote indexer
+INC_ALL := -iquote common -iquote indexer -iquote searcher -iquote cli
+# the include path of a source file: its top directory's
+layer_inc = $(or $(INC_$(firstword $(subst /, ,$(1)))),$(INC_ALL))
+CPPFLAGS += -D_GNU_SOURCE -DLECTERN_VERSION='"$(VERSION)"'
 CFLAGS += -std=c11 $(WARN) $(OPT)
 CXXFLAGS += -std=c++17 $(WARN) $(OPT) -fvisibility=hidden -fPIC
 LDFLAGS +=
@@ -50,25 +74,29 @@ ifeq ($(SANITIZE),1)
   LDFLAGS += $(SAN)
 endif
 
-# Every .c/.cc under common/ indexer/ searcher/ is part of lectern; main is in
-# searcher/lectern.c and stays out of the library the unit tests link.
+# Every .c/.cc under common/ indexer/ searcher/ is in liblectern.a (for the
+# unit tests, benches and fuzzers, and the engine below); cli/ holds main.
 #
-# The lectern executable does not link libxapian (common/xap-load.h): it has
-# forwarders of the xap.h functions that load $(BUILD)/liblectern-xap.so (xap.cc
-# and its table, with libxapian) on first use. liblectern.a, for the unit
-# tests, benches and fuzzers, has xap.o itself and no forwarders.
-XAP_DL_SRCS := common/xap-dl.c common/xap-load.c common/xap-export.c
+# The lectern executable does not link libxapian (cli/engine.h): it is
+# cli/lectern.c (main, the command table), cli/engine-load.c and
+# cli/report.c over liblectern-core.a, which is liblectern.a without
+# common/xap.o, so that its link fails if code it reaches reaches Xapian.
+# The commands that open the index run in $(BUILD)/liblectern-engine.so
+# (cli/engine.c over liblectern.a, with libxapian), loaded on first use;
+# it exports one table (cli/engine.map).
 LIB_SRCS := $(sort $(wildcard common/*.c indexer/*.c searcher/*.c))
-LIB_SRCS := $(filter-out searcher/lectern.c $(XAP_DL_SRCS),$(LIB_SRCS))
-CXX_SRCS := common/xap.cc
+CXX_SRCS := $(wildcard common/*.cc)
 CORE_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 XAP_OBJ := $(CXX_SRCS:%.cc=$(BUILD)/%.o)
 LIB_OBJS := $(CORE_OBJS) $(XAP_OBJ)
-DL_OBJS := $(BUILD)/common/xap-dl.o $(BUILD)/common/xap-load.o
-MAIN_OBJ := $(BUILD)/searcher/lectern.o
+MAIN_OBJS := $(BUILD)/cli/lectern.o $(BUILD)/cli/engine-load.o $(BUILD)/cli/report.o
+ENGINE_OBJS := $(BUILD)/cli/engine.o $(BUILD)/cli/report.o
 LIBLECTERN := $(BUILD)/liblectern.a
 LIBCORE := $(BUILD)/liblectern-core.a
-XAP_SO := $(BUILD)/liblectern-xap.so
+ENGINE_SO := $(BUILD)/liblectern-engine.so
+# The C libraries shared, for a shared object (their static archives are
+# not built for one); libxapian as always.
+SHARED_LIBS = $(shell pkg-config --libs $(SMALL_PKGS) xapian-core 2>/dev/null) -lstemmer -lpthread
 
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
@@ -82,15 +110,15 @@ lectern: $(BUILD)/lectern
 	@if [ "$(SANITIZE)" != 1 ]; then ln -sf $(BUILD)/lectern lectern; fi
 
 # linked by the C compiler: no libstdc++, no libxapian
-$(BUILD)/lectern: $(MAIN_OBJ) $(DL_OBJS) $(LIBCORE) $(XAP_SO)
-	$(CC) $(LDFLAGS) -o $@ $(MAIN_OBJ) $(DL_OBJS) $(LIBCORE) $(SMALL_LIBS) -ldl -lpthread -lm
+$(BUILD)/lectern: $(MAIN_OBJS) $(LIBCORE) $(ENGINE_SO) cli/lectern.dynlist
+	$(CC) $(LDFLAGS) -o $@ $(MAIN_OBJS) $(LIBCORE) -Wl,--dynamic-list=cli/lectern.dynlist \
+		$(EXE_LIBS) -ldl -lpthread -lm
 
-$(XAP_SO): $(XAP_OBJ) $(BUILD)/common/xap-export.o common/xap-export.map
-	$(CXX) $(LDFLAGS) -shared -Wl,--version-script=common/xap-export.map -Wl,-z,defs \
-		-o $@ $(XAP_OBJ) $(BUILD)/common/xap-export.o \
-		$(shell pkg-config --libs xapian-core 2>/dev/null)
-
-$(BUILD)/common/xap-export.o: CFLAGS += -fPIC
+# Not -z defs: the small libraries' symbols come from the executable (T010
+# loads the engine with LD_BIND_NOW=1: one missing fails it at once).
+$(ENGINE_SO): $(ENGINE_OBJS) $(LIBLECTERN) cli/engine.map
+	$(CC) $(LDFLAGS) -shared -Wl,--version-script=cli/engine.map \
+		-o $@ $(ENGINE_OBJS) $(LIBLECTERN) $(ENGINE_LIBS) -lstdc++ -lm
 
 $(LIBLECTERN): $(LIB_OBJS)
 	@rm -f $@
@@ -102,24 +130,23 @@ $(LIBCORE): $(CORE_OBJS)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+	$(CC) $(call layer_inc,$<) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/%.o: %.cc
 	@mkdir -p $(dir $@)
-	$(CXX) $(CPPFLAGS) $(PKG_CFLAGS) $(CXXFLAGS) -MMD -MP -c -o $@ $<
+	$(CXX) $(call layer_inc,$<) $(CPPFLAGS) $(PKG_CFLAGS) $(CXXFLAGS) -MMD -MP -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIBLECTERN)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(LIBLECTERN) $(LDFLAGS) $(PKG_LIBS) -lcmocka -lstdc++ -lm
+	$(CC) $(INC_ALL) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(LIBLECTERN) $(LDFLAGS) $(PKG_LIBS) -lcmocka -lstdc++ -lm
 
 $(BUILD)/bench/find-inproc: bench/find-inproc.c $(LIBLECTERN)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(LIBLECTERN) $(LDFLAGS) $(PKG_LIBS) -lstdc++ -lm
+	$(CC) $(INC_ALL) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(LIBLECTERN) $(LDFLAGS) $(PKG_LIBS) -lstdc++ -lm
 
 include lib/Makefile.local
 
--include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_BINS:=.d) $(DL_OBJS:.o=.d) \
-	$(BUILD)/common/xap-export.d
+-include $(LIB_OBJS:.o=.d) $(MAIN_OBJS:.o=.d) $(ENGINE_OBJS:.o=.d) $(UNIT_BINS:=.d)
 
 deps:
 	@scripts/install-deps
@@ -154,7 +181,7 @@ install: $(BUILD)/lectern
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/lectern \
 		$(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(BUILD)/lectern $(DESTDIR)$(PREFIX)/bin/lectern
-	install -m 644 $(XAP_SO) $(DESTDIR)$(PREFIX)/lib/lectern/liblectern-xap.so
+	install -m 644 $(ENGINE_SO) $(DESTDIR)$(PREFIX)/lib/lectern/liblectern-engine.so
 	install -m 644 docs/lectern.1 $(DESTDIR)$(PREFIX)/share/man/man1/lectern.1
 	install -m 755 editors/fzf/lectern-fzf $(DESTDIR)$(PREFIX)/bin/lectern-fzf
 	@# the completion scripts, written by the lectern just built (no config
@@ -170,7 +197,7 @@ uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/lectern-fzf $(DESTDIR)$(PREFIX)/$(BASH_COMPLETIONS)/lectern \
 		$(DESTDIR)$(PREFIX)/$(ZSH_COMPLETIONS)/_lectern \
 		$(DESTDIR)$(PREFIX)/$(FISH_COMPLETIONS)/lectern.fish
-	rm -f $(DESTDIR)$(PREFIX)/lib/lectern/liblectern-xap.so
+	rm -f $(DESTDIR)$(PREFIX)/lib/lectern/liblectern-engine.so
 	-rmdir $(DESTDIR)$(PREFIX)/lib/lectern
 
 clean:
@@ -216,23 +243,23 @@ replay: $(REPLAY_BINS)
 
 $(FUZZ_BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
+	$(FUZZ_CC) $(call layer_inc,$<) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -MMD -MP -c -o $@ $<
 
 $(FUZZ_BUILD)/%.o: %.cc
 	@mkdir -p $(dir $@)
-	$(FUZZ_XAP_CXX) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_XAP_CXXFLAGS) -MMD -MP -c -o $@ $<
+	$(FUZZ_XAP_CXX) $(call layer_inc,$<) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_XAP_CXXFLAGS) -MMD -MP -c -o $@ $<
 
 $(FUZZ_BUILD)/liblectern.a: $(FUZZ_LIB_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
 $(FUZZ_BUILD)/fuzz-%: tests/fuzz/fuzz_%.c $(FUZZ_BUILD)/liblectern.a
-	$(FUZZ_CC) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -MMD -MP -MT $@ -MF $@.d -c -o $@.o $<
+	$(FUZZ_CC) $(INC_ALL) $(CPPFLAGS) $(PKG_CFLAGS) $(FUZZ_CFLAGS) -MMD -MP -MT $@ -MF $@.d -c -o $@.o $<
 	$(FUZZ_CXX) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $@.o $(FUZZ_BUILD)/liblectern.a $(PKG_LIBS) -lm
 
 $(BUILD)/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBLECTERN)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< tests/fuzz/replay.c $(LIBLECTERN) $(LDFLAGS) $(PKG_LIBS) -lstdc++ -lm
+	$(CC) $(INC_ALL) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< tests/fuzz/replay.c $(LIBLECTERN) $(LDFLAGS) $(PKG_LIBS) -lstdc++ -lm
 
 -include $(FUZZ_LIB_OBJS:.o=.d) $(FUZZ_BINS:=.d)
 

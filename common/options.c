@@ -41,6 +41,17 @@ int opt_describing(void)
 	return describe_fn != NULL;
 }
 
+void opt_hooks_get(struct opt_hooks *h)
+{
+	*h = (struct opt_hooks){ default_fn, default_ctx, describe_fn, describe_ctx };
+}
+
+void opt_hooks_set(const struct opt_hooks *h)
+{
+	opt_defaults_from(h->defaults, h->defaults_ctx);
+	opt_describe_with(h->describe, h->describe_ctx);
+}
+
 struct parser {
 	const struct opt *opts;
 	int argc;

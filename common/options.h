@@ -111,4 +111,16 @@ void opt_describe_with(opt_describe_fn fn, void *ctx);
  * prints it only when not.) */
 int opt_describing(void);
 
+/* Both hooks, to hand them to another copy of this module: main's are in
+ * the lectern executable, and liblectern-engine.so, which has its own,
+ * takes them for the command it runs (cli/engine.h). */
+struct opt_hooks {
+	opt_default_fn defaults;
+	void *defaults_ctx;
+	opt_describe_fn describe;
+	void *describe_ctx;
+};
+void opt_hooks_get(struct opt_hooks *h);
+void opt_hooks_set(const struct opt_hooks *h);
+
 #endif

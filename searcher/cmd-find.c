@@ -345,7 +345,6 @@ static void make_req(struct search_req *req, const struct find_opts *fo, enum em
 static lec_status search(const struct find_opts *fo, const char *index_dir, struct search_req *req,
 			 struct search_result *res, struct buf *err)
 {
-	struct searcher *s = NULL;
 	uint64_t given = 0;
 	lec_status st = fo->no_daemon || fo->rank_all ?
 				LEC_ENOTFOUND :
@@ -357,11 +356,8 @@ static lec_status search(const struct find_opts *fo, const char *index_dir, stru
 	search_result_release(res);
 	if (!go_on_from(req, given))
 		return LEC_OK;
-	st = searcher_open(index_dir, &s, err);
-	if (!st)
-		st = search_run(s, req, res, err);
-	searcher_free(s);
-	return st;
+	/* the engine's: this process loads Xapian only now */
+	return lec_search_here(index_dir, req, res, err);
 }
 
 /* What follows the hits: JSON's end and summary lines (--json --count: the

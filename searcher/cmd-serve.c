@@ -14,7 +14,6 @@
 #include "search.h"
 #include "server.h"
 #include "sock.h"
-#include "xap.h"
 
 static const char usage_line[] = "lectern serve [options]";
 static const char summary[] =
@@ -75,9 +74,6 @@ static int serve(const struct serve_opts *so)
 		.search_threads = (unsigned)so->threads,
 		.search_ms = (unsigned)so->budget,
 	};
-	/* Load the Xapian library now (xap-load.h), before listening: a daemon
-	 * that cannot search must not start, nor end in one of its threads. */
-	xap_db_free(NULL);
 	st = srv_run(&cfg, &err);
 	if (st) {
 		lec_error("serve: %s", err.len ? err.data : lec_status_str(st));

@@ -1,6 +1,7 @@
 /* proto-find.c - the find op: its answer, written as its hits come; its
- * request and reply objects (shared with the client, client.c); and which
- * finds are heavy (pool.h's lanes).
+ * reply objects (its request, which the client writes too, is in
+ * proto-wire.c, apart from Xapian); and which finds are heavy (pool.h's
+ * lanes).
  *
  * The search gives its hits one at a time (search_req.on_hit) and each is
  * written as JSON at once into the line being made, whose size is checked
@@ -288,43 +289,6 @@ lec_status proto_find_args(const json_t *rq, struct search_req *req, struct buf 
 		req->sort_by_place = !strcmp(o, "place");
 	}
 	return LEC_OK;
-}
-
-/* Set name only when the flag is on: requests stay short. */
-static void set_flag(json_t *j, const char *name, int on)
-{
-	if (on)
-		json_object_set_new(j, name, json_true());
-}
-
-json_t *proto_find_request(json_int_t id, const struct search_req *req, const char *index_dir,
-			   int stream)
-{
-	json_t *j = json_pack("{s:I, s:s, s:s%, s:I}", "id", id, "op", "find", "query", req->query,
-			      req->query_len, "limit", (json_int_t)req->limit);
-	if (!j)
-		return NULL;
-	if (req->offset)
-		json_object_set_new(j, "offset", json_integer(req->offset));
-	if (req->context)
-		json_object_set_new(j, "context", json_integer(req->context));
-	set_flag(j, "all", req->all);
-	set_flag(j, "files", req->files);
-	set_flag(j, "count", req->count_only);
-	set_flag(j, "phrase", req->qflags & QP_WHOLE_PHRASE);
-	set_flag(j, "implicit_phrase", req->qflags & QP_IMPLICIT_PHRASE);
-	set_flag(j, "strict", req->qflags & QP_STRICT);
-	set_flag(j, "fix", req->fix);
-	set_flag(j, "explain", req->explain);
-	set_flag(j, "occurrences", req->occurrences);
-	if (req->sort_by_place)
-		json_object_set_new(j, "order", json_string("place"));
-	if (index_dir)
-		json_object_set_new(j, "index", json_string(index_dir));
-	set_flag(j, "stream", stream);
-	if (req->no_snippets)
-		json_object_set_new(j, "snippets", json_false());
-	return j;
 }
 
 json_t *proto_find_head(const json_t *id, const char *index_dir, const struct search_result *res,

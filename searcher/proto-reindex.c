@@ -52,5 +52,5 @@ json_t *proto_reindex_reply(const json_t *id, lec_status st, const struct idx_st
 	json_t *r = proto_reply_ok(id);
 	if (r)
 		json_object_set_new(r, "stats", stats_json(s));
-	return r ? r : proto_static_oom();
+	return r ? r : proto_oom();
 }

@@ -149,53 +149,6 @@ json_t *proto_reply_ok(const json_t *id)
 	return json_pack("{s:O, s:b}", "id", id ? (json_t *)id : json_null(), "ok", 1);
 }
 
-/* The reply of last resort: no allocation needed to answer. */
-json_t *proto_static_oom(void)
-{
-	static const char text[] =
-		"{\"id\":null,\"ok\":false,\"error\":{\"code\":\"internal\",\"message\":\"out of memory\"}}";
-	json_t *j = json_loads(text, 0, NULL);
-	return j ? j : json_null();
-}
-
-json_t *proto_error(const json_t *id, const char *code, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	json_t *j = json_pack("{s:O, s:b, s:{s:s, s:s?}}", "id", id ? (json_t *)id : json_null(),
-			      "ok", 0, "error", "code", code, "message", msg);
-	if (!j) {
-		/* the message may not be UTF-8 (a path): say so without it */
-		j = json_pack("{s:O, s:b, s:{s:s, s:s}}", "id", id ? (json_t *)id : json_null(),
-			      "ok", 0, "error", "code", code, "message", "(message not UTF-8)");
-	}
-	return j ? j : proto_static_oom();
-}
-
-lec_status proto_dump_line(const json_t *reply, size_t max, struct buf *out)
-{
-	char *s = json_dumps(reply, JSON_COMPACT);
-	if (s && strlen(s) > max) {
-		size_t n = strlen(s);
-		free(s);
-		json_t *e = proto_error(json_object_get(reply, "id"), PROTO_E_TOO_LARGE,
-					"the response is %zu bytes, over the limit of %zu "
-					"(LEC_MAX_CLIENT_OUTPUT): ask for fewer hits",
-					n, max);
-		s = json_dumps(e, JSON_COMPACT);
-		json_decref(e);
-	}
-	if (!s)
-		return LEC_ENOMEM;
-	buf_puts(out, s);
-	buf_putc(out, '\n');
-	free(s);
-	return out->status;
-}
-
 json_t *proto_str_or_null(const char *s)
 {
 	json_t *j = s ? json_string(s) : NULL;

@@ -33,48 +33,13 @@
 /* The weight of a note's Xapian BM25 in the score of its passages. */
 #define NOTE_PRIOR 0.3
 
-void search_req_init(struct search_req *r)
-{
-	memset(r, 0, sizeof(*r));
-	r->limit = 10;
-}
-
 /* ---- releasing ---------------------------------------------------------- */
-
-void search_hit_release(struct search_hit *h)
-{
-	free(h->path);
-	strv_free(h->headings, h->nheadings);
-	free(h->snippet);
-	free(h->highlights);
-	free(h->title);
-	free(h->date);
-	strv_free(h->speakers, h->nspeakers);
-	for (size_t i = 0; i < h->nocc; i++)
-		free(h->occ[i].line_text);
-	free(h->occ);
-	strv_free(h->context, h->ncontext);
-	free(h->ctx_hl);
-	memset(h, 0, sizeof(*h));
-}
 
 static void release_hits(struct search_result *res)
 {
 	for (size_t i = 0; i < res->nhits; i++)
 		search_hit_release(&res->hits[i]);
 	res->nhits = 0;
-}
-
-void search_result_release(struct search_result *res)
-{
-	for (size_t i = 0; i < res->nhits; i++)
-		search_hit_release(&res->hits[i]);
-	free(res->hits);
-	free(res->relaxed_query);
-	free(res->suggestion);
-	free(res->explain);
-	free(res->warnings);
-	memset(res, 0, sizeof(*res));
 }
 
 /* ---- one search's state ------------------------------------------------- */
@@ -706,21 +671,6 @@ static lec_status suggest(struct run *r, const qp_ast *ast, char **out)
 }
 
 /* ---- running the query --------------------------------------------------- */
-
-int search_place_cmp(const char *pa, uint32_t la, uint32_t ca, const char *pb, uint32_t lb,
-		     uint32_t cb)
-{
-	int c = strcmp(pa, pb);
-	if (c)
-		return c;
-	return la < lb ? -1 : la > lb ? 1 : (ca > cb) - (ca < cb);
-}
-
-int search_hit_cmp_place(const void *a, const void *b)
-{
-	const struct search_hit *x = a, *y = b;
-	return search_place_cmp(x->path, x->line, x->col, y->path, y->line, y->col);
-}
 
 /* What the page is: every passage, a count, or ranks [offset, offset+limit). */
 static void plan_page(struct run *r)

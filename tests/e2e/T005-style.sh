@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # T005-style - every C and C++ source is in .clang-format's shape
-# (scripts/check-style, the files scripts/gen-xap-table writes aside), and
-# the check does see a file that is not.
+# (scripts/check-style), and the check does see a file that is not.
 # shellcheck source=tests/test-lib.sh
 . "$(dirname "$0")/../test-lib.sh"
 t_need clang-format

@@ -1,5 +1,6 @@
-/* lectern.c - main: the command table and dispatch. */
-#include <stdarg.h>
+/* lectern.c - main: the command table and dispatch. The commands that open
+ * the index run in liblectern-engine.so (lec_engine_command, cli/engine.h);
+ * the others here, without Xapian (commands.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,18 +10,17 @@
 #include "config.h"
 #include "exitcode.h"
 #include "options.h"
-#include "shards.h"
 
 static const struct lec_command commands[] = {
-	{ "index", cmd_index, "add notes to the index, or bring it up to date" },
-	{ "status", cmd_status, "show the index's roots, counts, size and freshness" },
+	{ "index", lec_engine_command, "add notes to the index, or bring it up to date" },
+	{ "status", lec_engine_command, "show the index's roots, counts, size and freshness" },
 	{ "find", cmd_find, "search the notes" },
 	{ "open", cmd_open, "open $VISUAL or $EDITOR at a place find printed" },
 	{ "config", cmd_config, "show the settings in force and where each comes from" },
 	{ "completion", cmd_completion, "print the bash, zsh or fish completion script" },
-	{ "serve", cmd_serve, "answer searches over a Unix socket (the daemon)" },
-	{ "shard", cmd_shard, "list the index's shards; add or remove remote ones" },
-	{ "lsp", cmd_lsp, "a language server for editors (LSP over stdio)" },
+	{ "serve", lec_engine_command, "answer searches over a Unix socket (the daemon)" },
+	{ "shard", lec_engine_command, "list the index's shards; add or remove remote ones" },
+	{ "lsp", lec_engine_command, "a language server for editors (LSP over stdio)" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -36,40 +36,6 @@ static struct config *config;
 const struct config *lec_config(void)
 {
 	return config;
-}
-
-void lec_error(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("lectern: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
-
-void lec_warning(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("lectern: warning: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
-
-void lec_error_index(const char *cmd, lec_status st, const char *index_dir, const char *msg)
-{
-	if (st != LEC_ECORRUPT || !index_dir) {
-		lec_error("%s: %s", cmd, msg && *msg ? msg : lec_status_str(st));
-		return;
-	}
-	struct buf why;
-	buf_init(&why, 0);
-	shards_explain_damage(index_dir, &why);
-	lec_error("%s: %s (%s)", cmd, why.data ? why.data : lec_status_str(st),
-		  msg && *msg ? msg : "damaged");
-	buf_release(&why);
 }
 
 static void usage(FILE *out)

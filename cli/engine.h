@@ -1,0 +1,60 @@
+/* engine.h - the cut between the lectern executable and the engine.
+ *
+ * The executable does not link libxapian: libxapian and libstdc++ cost a
+ * process about a millisecond of loading at start-up, and a one-shot
+ * `lectern find` that the daemon answers is mostly start-up. So the code
+ * that opens the index is in liblectern-engine.so (cli/engine.c with
+ * liblectern.a and libxapian), which hands out one table of entry points:
+ * the commands that open the index, find's search here, and the damage
+ * explanation of lec_error_index. The executable (cli/lectern.c, the
+ * Xapian-free commands) loads it on first use (cli/engine-load.c) and
+ * calls nothing else of it; its link fails if its code reaches Xapian,
+ * which is not in its archive (Makefile).
+ *
+ * The engine is looked for, in order: $LECTERN_ENGINE; liblectern-engine.so
+ * beside the executable (a build tree); ../lib/lectern/liblectern-engine.so
+ * from the executable's directory (make install).
+ */
+#ifndef LECTERN_ENGINE_H
+#define LECTERN_ENGINE_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "options.h"
+#include "search.h"
+#include "status.h"
+
+#define LEC_ENGINE_LIB "liblectern-engine.so"
+/* The one symbol the engine exports (cli/engine.map): a function giving
+ * the table. */
+#define LEC_ENGINE_SYMBOL "lectern_engine"
+/* The version, and the number of this table's shape: raise it when the
+ * table or a struct that crosses it changes. An engine built otherwise is
+ * refused. */
+#define LEC_ENGINE_ABI LECTERN_VERSION "/1"
+
+/* What main has set up that the engine's own copies of the modules need:
+ * the option hooks in force (the config file's defaults; completion's
+ * describe hook). Lives for the call. */
+struct lec_engine_env {
+	struct opt_hooks hooks;
+};
+
+struct lec_engine {
+	size_t size;     /* sizeof(struct lec_engine) */
+	const char *abi; /* LEC_ENGINE_ABI */
+	size_t req_size, result_size, hit_size;
+	/* Run command argv[0] (index, status, shard, serve, lsp): its exit
+	 * code. An unknown name is LEC_EXIT_ERROR. */
+	int (*run)(const struct lec_engine_env *env, int argc, char **argv);
+	/* lec_search_here and lec_explain_damage (commands.h) */
+	lec_status (*search)(const char *index_dir, struct search_req *req,
+			     struct search_result *res, struct buf *err);
+	void (*explain_damage)(const char *index_dir, struct buf *msg);
+};
+
+/* The symbol's type. */
+typedef const struct lec_engine *(*lec_engine_fn)(void);
+
+#endif

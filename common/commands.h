@@ -1,0 +1,67 @@
+/* commands.h - the subcommands, one file each (cmd-*.c, beside the
+ * subsystem each drives), dispatched from main (cli/lectern.c). Each takes
+ * argv with argv[0] = the subcommand name and returns an exit code
+ * (exitcode.h). Here, in common/, so that the indexer's and the searcher's
+ * commands reach it without either including the other's headers.
+ *
+ * The commands that open the index (index, status, shard, serve, lsp) are
+ * in liblectern-engine.so, with Xapian; open, config, completion and find
+ * are in the lectern executable, which reaches the engine only through
+ * the entry points below (cli/engine.h), loading it on first use: a find
+ * that a daemon answers, --help and the like never load libxapian. */
+#ifndef LECTERN_COMMANDS_H
+#define LECTERN_COMMANDS_H
+
+#include "status.h"
+
+int cmd_open(int argc, char **argv);
+int cmd_config(int argc, char **argv);
+int cmd_completion(int argc, char **argv);
+int cmd_index(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_find(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
+int cmd_shard(int argc, char **argv);
+int cmd_lsp(int argc, char **argv);
+
+/* In the executable: run command argv[0] of the engine (index, status,
+ * shard, serve, lsp), loading it first; a missing or mismatched engine is
+ * an error message and LEC_EXIT_ERROR. */
+int lec_engine_command(int argc, char **argv);
+
+struct buf;
+struct search_req;
+struct search_result;
+/* Search the index in this process (searcher_open, search_run): in the
+ * executable, through the engine, loaded on the first call (an engine that
+ * cannot be loaded is LEC_ENOTFOUND, the reason in err). Ownership as
+ * search_run's. */
+lec_status lec_search_here(const char *index_dir, struct search_req *req, struct search_result *res,
+			   struct buf *err);
+/* shards_explain_damage, for lec_error_index: through the engine in the
+ * executable (nothing appended when it cannot be loaded), directly in it. */
+void lec_explain_damage(const char *index_dir, struct buf *msg);
+
+/* "lectern: " + message on stderr, for the cmd files (cli/report.c). */
+void lec_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void lec_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The error of command `cmd` that failed with `st` on the index at
+ * index_dir, `msg` saying how: a damaged index also says which database
+ * and file, and what to do (shards_explain_damage). */
+void lec_error_index(const char *cmd, lec_status st, const char *index_dir, const char *msg);
+
+/* The command table of main (cli/lectern.c), for `lectern completion` (static; *n
+ * gets its length). */
+struct lec_command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+const struct lec_command *lec_commands(size_t *n);
+
+/* The config file main read before running the command (config.h); owned
+ * by main. */
+struct config;
+const struct config *lec_config(void);
+
+#endif
