@@ -60,7 +60,7 @@ endif
 XAP_DL_SRCS := common/xap-dl.c common/xap-load.c common/xap-export.c
 LIB_SRCS := $(sort $(wildcard common/*.c indexer/*.c searcher/*.c))
 LIB_SRCS := $(filter-out searcher/lectern.c $(XAP_DL_SRCS),$(LIB_SRCS))
-CXX_SRCS := common/xap.cc
+CXX_SRCS := $(sort $(wildcard common/*.cc))
 CORE_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 XAP_OBJ := $(CXX_SRCS:%.cc=$(BUILD)/%.o)
 LIB_OBJS := $(CORE_OBJS) $(XAP_OBJ)
@@ -186,9 +186,9 @@ clean:
 #                              regressions through it
 #
 # The C library is rebuilt with clang -fsanitize=fuzzer-no-link,address,undefined
-# and each target links with clang++ -fsanitize=fuzzer. common/xap.cc stays
-# with the normal C++ compiler, uninstrumented: clang rejects its nothrow
-# definitions against xap.h's plain declarations, and it is only a thin layer
+# and each target links with clang++ -fsanitize=fuzzer. common/xap*.cc stay
+# with the normal C++ compiler, uninstrumented: clang rejects their nothrow
+# definitions against xap.h's plain declarations, and they are only a thin layer
 # over the (uninstrumented) libxapian anyway.
 FUZZ_TARGETS := tokenize note query proto
 FUZZ_SECONDS ?= 10
