@@ -20,6 +20,16 @@
 #include "stemdict.h"
 #include "tokenize.h"
 
+/* Empty the stem cache, freeing its stems. */
+static void stems_clear(struct hmap *stems)
+{
+	size_t i = 0;
+	struct hmap_entry *e;
+	while (hmap_next(stems, &i, &e))
+		free(e->value);
+	hmap_clear(stems);
+}
+
 lec_status docbuild_init(struct docbuild *b, const char *default_language)
 {
 	memset(b, 0, sizeof(*b));
@@ -42,10 +52,7 @@ lec_status docbuild_init(struct docbuild *b, const char *default_language)
 
 void docbuild_release(struct docbuild *b)
 {
-	size_t i = 0;
-	struct hmap_entry *e;
-	while (hmap_next(&b->stems, &i, &e))
-		free(e->value);
+	stems_clear(&b->stems);
 	hmap_release(&b->stems);
 	hmap_release(&b->spelling);
 	hmap_release(&b->synonyms);
@@ -97,7 +104,10 @@ static stemmer *stemmer_for(struct docbuild *b, const char *lang)
 	return st;
 }
 
-/* Stem through the cache. *out valid until the builder is released. */
+/* Stem through the cache, which starts over when it holds
+ * LEC_STEM_CACHE_WORDS words (clearing is the simplest bound: a note's
+ * vocabulary is mostly its directory's, refilled at once). *out is valid
+ * until the next call. */
 static lec_status cached_stem(struct docbuild *b, stemmer *st, const char *w, size_t len,
 			      const char **out, size_t *olen)
 {
@@ -111,6 +121,8 @@ static lec_status cached_stem(struct docbuild *b, stemmer *st, const char *w, si
 	memcpy(key + ll + 1, w, len);
 	struct hmap_entry *e;
 	int created;
+	if (b->stems.n >= LEC_STEM_CACHE_WORDS && !hmap_get(&b->stems, key, ll + 1 + len))
+		stems_clear(&b->stems);
 	if (hmap_put(&b->stems, key, ll + 1 + len, &e, &created))
 		return LEC_ENOMEM;
 	if (created) {
