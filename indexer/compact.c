@@ -35,6 +35,13 @@ lec_status compact_in_place(xap_db *db, const char *path, const char *copy, char
 	return LEC_OK;
 }
 
+void compact_say_not_compacted(const char *path, const char *why, compact_warn_fn *warn, void *ctx)
+{
+	char msg[700];
+	snprintf(msg, sizeof(msg), "not compacted (%s); the index is complete, only larger", why);
+	warn(ctx, path, msg);
+}
+
 void compact_remove_leftover(const char *path, compact_warn_fn *warn, void *ctx)
 {
 	char *tmp = compact_copy_path(path);
@@ -58,16 +65,10 @@ int compact_shard(xap_db *db, const char *path, compact_warn_fn *warn, void *ctx
 	if (!tmp)
 		return 0;
 	char why[512] = "";
-	if (compact_in_place(db, path, tmp, why, sizeof(why))) {
-		char msg[700];
-		snprintf(msg, sizeof(msg),
-			 "not compacted (%s); the index is complete, only "
-			 "larger",
-			 why);
-		warn(ctx, path, msg);
-	} else {
+	if (compact_in_place(db, path, tmp, why, sizeof(why)))
+		compact_say_not_compacted(path, why, warn, ctx);
+	else
 		compacted = 1;
-	}
 	if (paths_remove_tree(tmp))
 		warn(ctx, tmp, "cannot remove the old copy of a compacted shard");
 	free(tmp);

@@ -27,6 +27,10 @@ lec_status compact_in_place(xap_db *db, const char *path, const char *copy, char
 /* A problem to tell the user about `path`; the caller goes on. */
 typedef void compact_warn_fn(void *ctx, const char *path, const char *message);
 
+/* A shard left as it was, complete, because compacting it failed (why):
+ * said through `warn`, the same way for every compaction. */
+void compact_say_not_compacted(const char *path, const char *why, compact_warn_fn *warn, void *ctx);
+
 /* Remove the copy a run killed while compacting left beside the database
  * at `path` (the caller holds that database's lock), warning through
  * `warn` when it cannot. */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "build.h"
+#include "compact.h"
 #include "layout.h"
 #include "paths.h"
 
@@ -191,12 +192,7 @@ lec_status run_install_build(struct run *r)
 		} else if (compacted) {
 			r->stats->compacted++;
 		} else {
-			char msg[700];
-			snprintf(msg, sizeof(msg),
-				 "not compacted (%s); the index is complete, only "
-				 "larger",
-				 why);
-			run_warn(r, to, msg);
+			compact_say_not_compacted(to, why, run_warn_cb, r);
 		}
 		free(to);
 	}

@@ -120,6 +120,8 @@ double run_elapsed(const struct run *r);
 /* A problem with one file or root, counted and handed to the warn hook
  * (under r->mu); the run goes on. */
 void run_warn(struct run *r, const char *path, const char *msg);
+/* run_warn as a callback (compact.h's), `run` the struct run. */
+void run_warn_cb(void *run, const char *path, const char *msg);
 /* The live display's state (live.h), or NULL. */
 struct idx_live *run_live(const struct run *r);
 /* Whether the stop flag asks the run to stop after the current file. */

@@ -34,6 +34,11 @@ void run_warn(struct run *r, const char *path, const char *msg)
 	pthread_mutex_unlock(&r->mu);
 }
 
+void run_warn_cb(void *run, const char *path, const char *msg)
+{
+	run_warn(run, path, msg);
+}
+
 struct idx_live *run_live(const struct run *r)
 {
 	return r->hooks ? r->hooks->live : NULL;
@@ -153,18 +158,12 @@ static void say_moved(struct run *r)
 		}
 }
 
-/* The run's warnings, as compact.c gives them. */
-static void warn_of_compaction(void *ctx, const char *path, const char *message)
-{
-	run_warn(ctx, path, message);
-}
-
 /* A copy left beside a shard by a run killed while compacting is removed
  * by the next run, under the shard's lock. */
 static void remove_leftovers(struct run *r)
 {
 	for (size_t i = 0; i < r->nshards && !r->opts->check_only; i++)
-		compact_remove_leftover(r->layout.v[i].path, warn_of_compaction, r);
+		compact_remove_leftover(r->layout.v[i].path, run_warn_cb, r);
 }
 
 /* --compact: every shard, in place (a build is installed compacted). */
@@ -174,7 +173,7 @@ static void compact_at_end(struct run *r)
 		return;
 	for (size_t i = 0; i < r->nshards && !run_stop_requested(r); i++)
 		r->stats->compacted += (uint64_t)compact_shard(r->shards[i].db, r->layout.v[i].path,
-							       warn_of_compaction, r);
+							       run_warn_cb, r);
 }
 
 static void run_release(struct run *r)
