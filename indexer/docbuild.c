@@ -121,21 +121,26 @@ static lec_status cached_stem(struct docbuild *b, stemmer *st, const char *w, si
 	memcpy(key, lang, ll);
 	key[ll] = 0;
 	memcpy(key + ll + 1, w, len);
-	struct hmap_entry *e;
-	int created;
-	if (b->stems.n >= LEC_STEM_CACHE_WORDS && !hmap_get(&b->stems, key, ll + 1 + len))
-		stems_clear(&b->stems);
-	if (hmap_put(&b->stems, key, ll + 1 + len, &e, &created))
-		return LEC_ENOMEM;
-	if (created) {
+	size_t klen = ll + 1 + len;
+	struct hmap_entry *e = hmap_get(&b->stems, key, klen);
+	if (!e) {
+		/* stemmed before it is put: a failure leaves no entry without
+		 * its stem behind */
 		const char *s;
 		size_t sl;
 		lec_status rc = stemmer_stem(st, w, len, &s, &sl);
 		if (rc)
 			return rc;
-		e->value = strndup(s, sl);
-		if (!e->value)
+		char *stem = strndup(s, sl);
+		if (!stem)
 			return LEC_ENOMEM;
+		if (b->stems.n >= LEC_STEM_CACHE_WORDS)
+			stems_clear(&b->stems);
+		if (hmap_put(&b->stems, key, klen, &e, NULL)) {
+			free(stem);
+			return LEC_ENOMEM;
+		}
+		e->value = stem;
 	}
 	*out = e->value;
 	*olen = strlen(e->value);
