@@ -80,12 +80,12 @@ endif
 # The lectern executable does not link libxapian (cli/engine.h): it is
 # cli/lectern.c (main, the command table), cli/engine-load.c and
 # cli/report.c over liblectern-core.a, which is liblectern.a without
-# common/xap.o, so that its link fails if code it reaches reaches Xapian.
+# common/xap*.o, so that its link fails if code it reaches reaches Xapian.
 # The commands that open the index run in $(BUILD)/liblectern-engine.so
 # (cli/engine.c over liblectern.a, with libxapian), loaded on first use;
 # it exports one table (cli/engine.map).
 LIB_SRCS := $(sort $(wildcard common/*.c indexer/*.c searcher/*.c))
-CXX_SRCS := $(wildcard common/*.cc)
+CXX_SRCS := $(sort $(wildcard common/*.cc))
 CORE_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 XAP_OBJ := $(CXX_SRCS:%.cc=$(BUILD)/%.o)
 LIB_OBJS := $(CORE_OBJS) $(XAP_OBJ)
@@ -213,9 +213,9 @@ clean:
 #                              regressions through it
 #
 # The C library is rebuilt with clang -fsanitize=fuzzer-no-link,address,undefined
-# and each target links with clang++ -fsanitize=fuzzer. common/xap.cc stays
-# with the normal C++ compiler, uninstrumented: clang rejects its nothrow
-# definitions against xap.h's plain declarations, and it is only a thin layer
+# and each target links with clang++ -fsanitize=fuzzer. common/xap*.cc stay
+# with the normal C++ compiler, uninstrumented: clang rejects their nothrow
+# definitions against xap.h's plain declarations, and they are only a thin layer
 # over the (uninstrumented) libxapian anyway.
 FUZZ_TARGETS := tokenize note query proto
 FUZZ_SECONDS ?= 10

@@ -12,7 +12,7 @@
 #define LEC_ROOTS_FILE "roots"
 /* the databases of a sharded index, one a line (common/shards.h) */
 #define SHARDS_STUB_NAME "shards.stub"
-/* beside each local shard while a first run compacts it (indexer/index.c) */
+/* beside each local shard while a shard is compacted (indexer/compact.c) */
 #define LEC_COMPACT_SUFFIX ".compacting"
 
 /* term prefixes */

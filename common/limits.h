@@ -9,6 +9,10 @@
 /* Tokenizer */
 #define LEC_MAX_WORD_BYTES 64  /* a longer word takes a position but no term */
 #define LEC_MAX_TERM_BYTES 240 /* Xapian's hard limit is 245 */
+/* Words whose stems a cache keeps (a stemmer's, common/stem.c, and an index
+ * builder's, indexer/docbuild.c): when full it starts over, so its memory is
+ * bounded whatever the vocabulary of the notes (about 100 bytes a word). */
+#define LEC_STEM_CACHE_WORDS 65536
 #define LEC_MAX_META_KEY_BYTES \
 	240 /* Xapian's metadata key limit is 255;
                                         * longer per-path keys are hashed */

@@ -18,10 +18,8 @@
 #include <utf8proc.h>
 
 #include "hmap.h"
+#include "limits.h"
 #include "tokenize.h"
-
-/* Past this many words the cache starts over: bounded memory. */
-#define STEM_CACHE_MAX 65536
 
 /* Longest language name we look at; longer names are unknown. */
 #define STEM_MAX_NAME 32
@@ -239,7 +237,7 @@ lec_status stemmer_stem(stemmer *st, const char *word, size_t len, const char **
 		if (!res)
 			return LEC_ENOMEM;
 		rlen = (size_t)sb_stemmer_length(st->sb);
-		if (st->cache.n >= STEM_CACHE_MAX) {
+		if (st->cache.n >= LEC_STEM_CACHE_WORDS) {
 			cache_release(&st->cache);
 			hmap_init(&st->cache);
 		}

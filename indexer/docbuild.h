@@ -32,7 +32,8 @@ struct docbuild_people {
 
 struct docbuild {
 	const char *default_language;
-	struct hmap stems;    /* "lang\0word" -> malloc'd stem */
+	struct hmap stems;    /* "lang\0word" -> malloc'd stem; at most
+	                         * LEC_STEM_CACHE_WORDS, then emptied */
 	struct hmap spelling; /* word -> (uintptr_t) count */
 	struct hmap synonyms; /* "Zstem\0word" pairs not yet in the stem dictionary */
 	struct hmap zterms;   /* the note's "Zstem" terms -> (uintptr_t) wdf, given to

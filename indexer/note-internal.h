@@ -70,6 +70,15 @@ lec_status note_person_add(struct note *note, const char *name, size_t name_len,
  * success writes the normalised date to out and returns true. */
 bool note_date_parse(const char *text, size_t len, char out[NOTE_DATE_BUF]);
 
+/* Set note->date, unless the front matter gave one, from (in this order) a
+ * date in the path, one in the title, a year in the file's name, a bare
+ * year in the title; left NULL when there is none (note-date.c). */
+lec_status note_date_derive(struct note *note, const char *path);
+
+/* Whether c is ASCII whitespace (the C locale's isspace, whatever the
+ * locale). */
+bool note_is_space(unsigned char c);
+
 /* A malloc'd copy of text[0..len) with runs of whitespace turned into one
  * space, trimmed, cut at max bytes on a UTF-8 boundary; NULL on ENOMEM. An
  * all-blank text gives "". */

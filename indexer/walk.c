@@ -32,6 +32,7 @@
 #include "shards.h"
 #include "walk.h"
 #include "vec.h"
+#include "walk-seen.h"
 
 #define LECTERN_IGNORE ".lecternignore"
 #define DOT_IGNORE ".ignore"
@@ -43,18 +44,6 @@
 /* room to build (and name in a warning) a path one name over the limit */
 #define PATH_BUF_BYTES (LEC_MAX_PATH_BYTES + NAME_MAX + 2)
 #define MSG_BYTES (LEC_MAX_PATH_BYTES + 64)
-
-struct seen_slot {
-	dev_t dev;
-	ino_t ino;
-	bool used;
-};
-
-/* Every directory entered so far, by identity: an open-addressing set. */
-struct seen {
-	struct seen_slot *slots;
-	size_t cap, n; /* cap is a power of two */
-};
 
 /* A directory on the current descent, for telling cycles from duplicates. */
 struct ancestor {
@@ -170,64 +159,6 @@ static void path_pop(struct walker *w, size_t old)
 static const char *relpath(const struct walker *w)
 {
 	return w->len > w->rel_off ? w->path + w->rel_off : "";
-}
-
-/* ---- directories seen ---- */
-
-static size_t seen_hash(dev_t dev, ino_t ino)
-{
-	uint64_t h = (uint64_t)ino * 0x9E3779B97F4A7C15ull ^ (uint64_t)dev * 0xC2B2AE3D27D4EB4Full;
-
-	return (size_t)(h ^ (h >> 31));
-}
-
-static struct seen_slot *seen_slot(const struct seen *s, dev_t dev, ino_t ino)
-{
-	size_t mask = s->cap - 1;
-	size_t i = seen_hash(dev, ino) & mask;
-
-	while (s->slots[i].used && (s->slots[i].dev != dev || s->slots[i].ino != ino))
-		i = (i + 1) & mask;
-	return &s->slots[i];
-}
-
-static bool seen_has(const struct seen *s, dev_t dev, ino_t ino)
-{
-	return s->cap > 0 && seen_slot(s, dev, ino)->used;
-}
-
-static lec_status seen_grow(struct seen *s)
-{
-	struct seen old = *s;
-
-	s->cap = old.cap ? old.cap * 2 : 64;
-	s->slots = calloc(s->cap, sizeof(*s->slots));
-	if (!s->slots) {
-		*s = old;
-		return LEC_ENOMEM;
-	}
-	for (size_t i = 0; i < old.cap; i++) {
-		if (old.slots[i].used)
-			*seen_slot(s, old.slots[i].dev, old.slots[i].ino) = old.slots[i];
-	}
-	free(old.slots);
-	return LEC_OK;
-}
-
-static lec_status seen_add(struct seen *s, dev_t dev, ino_t ino)
-{
-	struct seen_slot *slot;
-
-	if ((s->n + 1) * 2 > s->cap && seen_grow(s) != LEC_OK)
-		return LEC_ENOMEM;
-	slot = seen_slot(s, dev, ino);
-	if (!slot->used) {
-		slot->dev = dev;
-		slot->ino = ino;
-		slot->used = true;
-		s->n++;
-	}
-	return LEC_OK;
 }
 
 /* ---- reading a directory ---- */
@@ -764,7 +695,7 @@ static void walker_free(struct walker *w)
 	ign_free(w->lectern);
 	ign_free(w->dot);
 	repo_free(&w->repo);
-	free(w->seen.slots);
+	seen_release(&w->seen);
 	free(w->path);
 	free(w);
 }

@@ -1,17 +1,31 @@
 #!/bin/sh
-# check-xap-symbols.sh OBJECT [HEADER]
+# check-xap-symbols.sh OBJECT... [HEADER]
 #
-# xap.cc is built with -fvisibility=hidden and marks only the API for export.
-# Check that the global C-linkage symbols OBJECT defines (build/common/xap.o)
-# are exactly the functions HEADER (common/xap.h) declares, and that each is
-# exported with default visibility. Prints the differences; exits 1 on a
-# mismatch, 2 on a usage error.
+# The Xapian boundary (common/xap*.cc) is built with -fvisibility=hidden and
+# marks only the API for export. Check that the global C-linkage symbols the
+# OBJECTs define together (build/common/xap*.o) are exactly the functions
+# HEADER (common/xap.h, the default; an argument ending in .h) declares, and
+# that each is exported with default visibility. Prints the differences;
+# exits 1 on a mismatch, 2 on a usage error.
 set -eu
 
-obj=${1:-}
-hdr=${2:-$(dirname "$0")/../../common/xap.h}
-if [ -z "$obj" ] || [ ! -r "$obj" ] || [ ! -r "$hdr" ]; then
-	echo "usage: $0 OBJECT [HEADER]   (e.g. build/common/xap.o common/xap.h)" >&2
+hdr=$(dirname "$0")/../../common/xap.h
+objs=
+for arg in "$@"; do
+	case $arg in
+	*.h) hdr=$arg ;;
+	*)
+		if [ ! -r "$arg" ]; then
+			objs=
+			break
+		fi
+		objs="$objs $arg"
+		;;
+	esac
+done
+obj=${objs# }
+if [ -z "$obj" ] || [ ! -r "$hdr" ]; then
+	echo "usage: $0 OBJECT... [HEADER]   (e.g. build/common/xap*.o common/xap.h)" >&2
 	exit 2
 fi
 
@@ -29,7 +43,8 @@ grep -E '^[A-Za-z_]' "$hdr" |
 
 # Defined: global symbols that are C identifiers and not C++ (_Z) names.
 # This drops the hidden DW.ref.* personality references of the C++ runtime.
-nm -g --defined-only "$obj" | awk '{ print $NF }' |
+# shellcheck disable=SC2086 # several objects
+nm -g --defined-only $obj | awk '{ print $NF }' |
 	grep -E '^[A-Za-z_][A-Za-z0-9_]*$' | grep -v '^_Z' |
 	LC_ALL=C sort -u >"$tmp/defined"
 
@@ -55,7 +70,8 @@ fi
 # nm -g also lists hidden globals; an API function that lost its export
 # attribute would still pass the check above, so ask readelf.
 if command -v readelf >/dev/null 2>&1; then
-	readelf -sW "$obj" |
+	# shellcheck disable=SC2086
+	readelf -sW $obj |
 		awk '$5 == "GLOBAL" && $7 != "UND" && $6 != "DEFAULT" { print $8 }' |
 		LC_ALL=C sort -u >"$tmp/hidden"
 	hidden=$(LC_ALL=C comm -12 "$tmp/declared" "$tmp/hidden")
