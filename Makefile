@@ -117,6 +117,7 @@ $(BUILD)/bench/find-inproc: bench/find-inproc.c $(LIBLECTERN)
 	$(CC) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(LIBLECTERN) $(LDFLAGS) $(PKG_LIBS) -lstdc++ -lm
 
 include lib/Makefile.local
+include tests/Makefile.local
 
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJ:.o=.d) $(UNIT_BINS:=.d) $(DL_OBJS:.o=.d) \
 	$(BUILD)/common/xap-export.d

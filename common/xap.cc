@@ -48,6 +48,9 @@ struct xap_db {
 	Xapian::Document doc[DOC_CACHE];
 	Xapian::docid doc_id[DOC_CACHE] = {};
 	unsigned doc_next = 0; /* the slot to replace */
+	/* what a dropped slot holds: a Document's constructor allocates,
+	 * copying one does not, and forget_docs must not throw */
+	Xapian::Document blank;
 	std::string err;
 };
 
@@ -349,7 +352,7 @@ template <class F> lec_status on_writer(xap_db *db, F f) noexcept
 void forget_docs(xap_db *db) noexcept
 {
 	for (unsigned i = 0; i < xap_db::DOC_CACHE; i++) {
-		db->doc[i] = Xapian::Document();
+		db->doc[i] = db->blank;
 		db->doc_id[i] = 0;
 	}
 }
@@ -395,7 +398,13 @@ void close_db(xap_db *db) noexcept
 
 XAP_API xap_db *xap_db_new(void)
 {
-	return new (std::nothrow) xap_db;
+	/* not new (std::nothrow): its members' constructors allocate, and
+	 * their bad_alloc would still come through */
+	try {
+		return new xap_db;
+	} catch (...) {
+		return nullptr;
+	}
 }
 
 XAP_API lec_status xap_db_open(xap_db *db, const char *path, enum xap_open_mode mode)

@@ -474,10 +474,8 @@ int cmd_index(int argc, char **argv)
 	}
 	io.forget = abs_forget;
 	io.nforget = forget.n;
-	if (paths_index_dir(index_opt, &index_dir)) {
-		lec_error("cannot locate the index: set --index, LECTERN_INDEX or HOME");
+	if (lec_index_dir(index_opt, &index_dir))
 		goto out;
-	}
 	struct ui ui = { .tty = isatty(2) && !no_progress,
 			 .quiet = quiet,
 			 .json = json,

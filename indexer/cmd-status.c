@@ -221,10 +221,8 @@ int cmd_status(int argc, char **argv)
 		return LEC_EXIT_ERROR;
 	}
 	free(args);
-	if (paths_index_dir(index_opt, &index_dir)) {
-		lec_error("cannot locate the index: set --index, LECTERN_INDEX or HOME");
+	if (lec_index_dir(index_opt, &index_dir))
 		return LEC_EXIT_ERROR;
-	}
 	if (verify) {
 		int code = run_verify(index_dir, json);
 		free(index_dir);

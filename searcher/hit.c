@@ -143,7 +143,10 @@ lec_status hit_note_path(struct hit_reader *r, xap_db *db, xap_docid docid,
 		return st;
 	/* the record names the note by its key: its path is its root's now */
 	const char *key = rec_get(&r->rec, LEC_REC_PATH, NULL);
-	if (!roots || rootmap_path(roots, key, strlen(key), path) != LEC_OK)
+	st = roots ? rootmap_path(roots, key, strlen(key), path) : LEC_ENOTFOUND;
+	if (st == LEC_ENOMEM) /* not a key of no root: that shows the key */
+		return st;
+	if (st != LEC_OK)
 		*path = strdup(key);
 	return *path ? LEC_OK : LEC_ENOMEM;
 }
