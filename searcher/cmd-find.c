@@ -456,8 +456,11 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 		goto done;
 	if (!pr.noted)
 		print_notes(&res, fo, fmt, pr.eo.color, 0);
-	if (!fo->quiet && print_end(&pr, &res, json))
+	if (!fo->quiet && print_end(&pr, &res, json)) {
+		if (pr.out.status) /* else stdout failed */
+			lec_error("find: %s", lec_status_str(pr.out.status));
 		goto done;
+	}
 	/* vimgrep lists occurrences, and a stale hit has none to list: say so
 	 * rather than print nothing for a query --count says matches */
 	if (fmt == EMIT_VIMGREP && pr.stale && !fo->quiet) {

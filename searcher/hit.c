@@ -757,11 +757,13 @@ lec_status hit_fill(struct hit_reader *r, const struct hit_src *src, const struc
 	if (st)
 		return st;
 	const char *path = h->path;
-	h->title = dup_or_null(rec_get(&r->rec, LEC_REC_TITLE, NULL));
-	h->date = dup_or_null(rec_get(&r->rec, LEC_REC_DATE, NULL));
+	const char *title = rec_get(&r->rec, LEC_REC_TITLE, NULL);
+	const char *date = rec_get(&r->rec, LEC_REC_DATE, NULL);
+	h->title = dup_or_null(title);
+	h->date = dup_or_null(date);
 	h->line = r->prec.line;
 	h->col = 1;
-	if (!path || copy_names(h, &r->prec))
+	if (!path || (title && !h->title) || (date && !h->date) || copy_names(h, &r->prec))
 		return LEC_ENOMEM;
 	st = locate(r, src, path, req->context ? LEC_MAX_CONTEXT_BYTES : 0, &loc, &stale);
 	h->stale = stale != 0;

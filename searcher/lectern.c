@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "config.h"
 #include "exitcode.h"
+#include "jsondump.h"
 #include "options.h"
 #include "paths.h"
 #include "shards.h"
@@ -151,6 +152,7 @@ static int run(const struct lec_command *c, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	jsondump_init(); /* before any JSON is made */
 	if (argc < 2) {
 		usage(stderr);
 		return LEC_EXIT_ERROR;

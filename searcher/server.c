@@ -1,4 +1,5 @@
 /* server.c - the daemon's event loop: clients, reindex worker, watcher. */
+#include "jsondump.h"
 #include "server.h"
 
 #include <dirent.h>
@@ -587,7 +588,7 @@ static int client_wants_read(const struct client *c)
 static void refuse(int fd, const char *code, const char *msg)
 {
 	json_t *e = proto_error(NULL, code, "%s", msg);
-	char *s = json_dumps(e, JSON_COMPACT);
+	char *s = jsondump(e, JSON_COMPACT);
 	if (s) {
 		size_t n = strlen(s);
 		s[n] = '\n'; /* json_dumps's NUL becomes the newline: one send */
