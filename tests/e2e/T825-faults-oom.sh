@@ -18,8 +18,9 @@
 #     and the daemon's log saying out of memory; the daemon exits 0 or
 #     cleanly.
 # Each is first run counting its allocations (K). Normal mode tries the
-# first 200 N of each find and 50 more spread over the rest, the first 100 of the daemon's and 60 more, the first 40 of
-# each index run and 40 more (20 and 20 under ASan); a second pass over the finds fails every
+# first 200 N of each find and 50 more spread over the rest, the first 100
+# of the daemon's and 60 more, the first 40 of each index run and 40 more
+# (20 and 20 under ASan); a second pass over the finds fails every
 # allocation from N on (30 N: the error path itself then runs short of
 # memory). LECTERN_SLOW=1 tries every N of the daemon and find runs and
 # 2000 spread over each index run (an index of corpus/ makes over 100000
