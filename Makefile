@@ -145,6 +145,7 @@ $(BUILD)/bench/find-inproc: bench/find-inproc.c $(LIBLECTERN)
 	$(CC) $(INC_ALL) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -o $@ $< $(LIBLECTERN) $(LDFLAGS) $(PKG_LIBS) -lstdc++ -lm
 
 include lib/Makefile.local
+include tests/Makefile.local
 
 -include $(LIB_OBJS:.o=.d) $(MAIN_OBJS:.o=.d) $(ENGINE_OBJS:.o=.d) $(UNIT_BINS:=.d)
 

@@ -6,6 +6,7 @@
 
 #include "commands.h"
 #include "exitcode.h"
+#include "jsondump.h"
 #include "shards.h"
 
 /* The only symbol the engine exports (engine.map). */
@@ -23,6 +24,9 @@ static int run(const struct lec_engine_env *env, int argc, char **argv)
 		if (argc < 1 || strcmp(argv[0], commands[i].name))
 			continue;
 		opt_hooks_set(&env->hooks);
+		/* the engine's commands write JSON through the engine's own copy of
+		 * jsondump.c: its noting malloc is the one jansson must call */
+		jsondump_init();
 		int code = commands[i].fn(argc, argv);
 		opt_hooks_set(&none);
 		return code;

@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "config.h"
 #include "exitcode.h"
+#include "jsondump.h"
 #include "options.h"
 
 static const struct lec_command commands[] = {
@@ -106,6 +107,7 @@ static int run(const struct lec_command *c, int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	jsondump_init(); /* before any JSON is made */
 	if (argc < 2) {
 		usage(stderr);
 		return LEC_EXIT_ERROR;

@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "commands.h"
+#include "paths.h"
 
 void lec_error(const char *fmt, ...)
 {
@@ -39,4 +40,14 @@ void lec_error_index(const char *cmd, lec_status st, const char *index_dir, cons
 	lec_error("%s: %s (%s)", cmd, why.data ? why.data : lec_status_str(st),
 		  msg && *msg ? msg : "damaged");
 	buf_release(&why);
+}
+
+int lec_index_dir(const char *opt, char **out)
+{
+	lec_status st = paths_index_dir(opt, out);
+	if (st == LEC_ENOMEM)
+		lec_error("out of memory");
+	else if (st)
+		lec_error("cannot locate the index: set --index, LECTERN_INDEX or HOME");
+	return st ? -1 : 0;
 }

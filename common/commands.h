@@ -49,6 +49,8 @@ void lec_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
  * index_dir, `msg` saying how: a damaged index also says which database
  * and file, and what to do (shards_explain_damage). */
 void lec_error_index(const char *cmd, lec_status st, const char *index_dir, const char *msg);
+/* paths_index_dir, saying why not on stderr: 0, or -1 (*out NULL). */
+int lec_index_dir(const char *opt, char **out);
 
 /* The command table of main (cli/lectern.c), for `lectern completion` (static; *n
  * gets its length). */

@@ -78,8 +78,9 @@ lec_status config_locate(const char *opt, char **path, int *must_exist)
 	else
 		return LEC_OK; /* nowhere to look: no file */
 	if (b.status) {
+		lec_status st = b.status;
 		buf_release(&b);
-		return LEC_ELIMIT;
+		return st; /* LEC_ELIMIT: a path too long; or LEC_ENOMEM */
 	}
 	*path = buf_detach(&b);
 	return *path ? LEC_OK : LEC_ENOMEM;

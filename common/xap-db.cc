@@ -31,7 +31,13 @@ void close_db(xap_db *db) noexcept
 
 XAP_API xap_db *xap_db_new(void)
 {
-	return new (std::nothrow) xap_db;
+	/* not new (std::nothrow): its members' constructors allocate, and
+	 * their bad_alloc would still come through */
+	try {
+		return new xap_db;
+	} catch (...) {
+		return nullptr;
+	}
 }
 
 XAP_API lec_status xap_db_open(xap_db *db, const char *path, enum xap_open_mode mode)

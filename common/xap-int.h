@@ -53,6 +53,9 @@ struct xap_db {
 	Xapian::Document doc[DOC_CACHE];
 	Xapian::docid doc_id[DOC_CACHE] = {};
 	unsigned doc_next = 0; /* the slot to replace */
+	/* what a dropped slot holds: a Document's constructor allocates,
+	 * copying one does not, and forget_docs must not throw */
+	Xapian::Document blank;
 	std::string err;
 };
 

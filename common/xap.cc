@@ -201,7 +201,7 @@ lec_status need_term(xap_db *db, const char *term, size_t len, const void *out,
 void forget_docs(xap_db *db) noexcept
 {
 	for (unsigned i = 0; i < xap_db::DOC_CACHE; i++) {
-		db->doc[i] = Xapian::Document();
+		db->doc[i] = db->blank;
 		db->doc_id[i] = 0;
 	}
 }

@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "exitcode.h"
 #include "index.h"
+#include "jsondump.h"
 #include "shards.h"
 #include "options.h"
 #include "paths.h"
@@ -342,7 +343,7 @@ static void print_summary(const struct idx_stats *s, const struct idx_opts *o, s
 			(json_int_t)s->bytes, "compacted", (json_int_t)s->compacted, "seconds",
 			s->seconds, "interrupted", s->interrupted, "warning_list",
 			json_incref(ui->warnings));
-		char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+		char *text = j ? jsondump(j, JSON_COMPACT) : NULL;
 		if (text)
 			puts(text);
 		free(text);
@@ -474,10 +475,8 @@ int cmd_index(int argc, char **argv)
 	}
 	io.forget = abs_forget;
 	io.nforget = forget.n;
-	if (paths_index_dir(index_opt, &index_dir)) {
-		lec_error("cannot locate the index: set --index, LECTERN_INDEX or HOME");
+	if (lec_index_dir(index_opt, &index_dir))
 		goto out;
-	}
 	struct ui ui = { .tty = isatty(2) && !no_progress,
 			 .quiet = quiet,
 			 .json = json,
@@ -511,7 +510,7 @@ int cmd_index(int argc, char **argv)
 		if (json) {
 			json_t *j = json_pack("{s:s, s:b, s:b, s:s}", "index", index_dir, "check",
 					      1, "up_to_date", 0, "reason", msg.data);
-			char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+			char *text = j ? jsondump(j, JSON_COMPACT) : NULL;
 			if (text)
 				puts(text);
 			free(text);

@@ -142,8 +142,7 @@ int cmd_shard(int argc, char **argv)
 		free(args);
 		return LEC_EXIT_ERROR;
 	}
-	if (paths_index_dir(index_opt, &index_dir)) {
-		lec_error("cannot locate the index: set --index, LECTERN_INDEX or HOME");
+	if (lec_index_dir(index_opt, &index_dir)) {
 		free(args);
 		return LEC_EXIT_ERROR;
 	}

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "exitcode.h"
 #include "index.h"
+#include "jsondump.h"
 #include "verify.h"
 #include "options.h"
 #include "paths.h"
@@ -139,7 +140,7 @@ static void print_json(const char *index_dir, const struct idx_info *info, int s
 					      (json_int_t)info->local_shards, "remote",
 					      (json_int_t)info->remote_shards, "unavailable",
 					      (json_int_t)info->unavailable));
-	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	char *text = j ? jsondump(j, JSON_COMPACT) : NULL;
 	if (text)
 		puts(text);
 	free(text);
@@ -176,7 +177,7 @@ static int run_verify(const char *index_dir, int json)
 		json_t *j =
 			json_pack("{s:s, s:b, s:I, s:O}", "index", index_dir, "whole", !problems,
 				  "problems", (json_int_t)problems, "damage", o.list);
-		char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+		char *text = j ? jsondump(j, JSON_COMPACT) : NULL;
 		if (text)
 			puts(text);
 		free(text);
@@ -221,10 +222,8 @@ int cmd_status(int argc, char **argv)
 		return LEC_EXIT_ERROR;
 	}
 	free(args);
-	if (paths_index_dir(index_opt, &index_dir)) {
-		lec_error("cannot locate the index: set --index, LECTERN_INDEX or HOME");
+	if (lec_index_dir(index_opt, &index_dir))
 		return LEC_EXIT_ERROR;
-	}
 	if (verify) {
 		int code = run_verify(index_dir, json);
 		free(index_dir);

@@ -83,6 +83,15 @@ static char *join_args(char **args, size_t n)
 	return buf_detach(&b);
 }
 
+/* The length of the query join_args makes of args */
+static size_t query_bytes(char **args, size_t n)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(args[i]) + (i > 0);
+	return len;
+}
+
 /* The fallback (nothing matched the query as written; these hits hold some
  * of its words) said where a format that lists no fallback hit can say it:
  * --count counts them, vimgrep leaves them out (it lists only matches). */
@@ -410,13 +419,15 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 	buf_init(&err, 4096);
 	buf_init(&pr.out, 0);
 	if (!query) {
-		lec_error("find: the query is longer than %u bytes", (unsigned)LEC_MAX_QUERY_BYTES);
+		if (query_bytes(args, nargs) > LEC_MAX_QUERY_BYTES)
+			lec_error("find: the query is longer than %u bytes",
+				  (unsigned)LEC_MAX_QUERY_BYTES);
+		else
+			lec_error("find: out of memory");
 		goto done;
 	}
-	if (paths_index_dir(fo->index, &index_dir)) {
-		lec_error("cannot locate the index: set --index, LECTERN_INDEX or HOME");
+	if (lec_index_dir(fo->index, &index_dir))
 		goto done;
-	}
 	pr.eo = (struct emit_opts){ .format = fmt, .color = want_color(fo->color), .cwd = cwd };
 	buf_reset(&pr.out);
 	struct search_req req;
@@ -434,8 +445,12 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 		lec_error("find: %s (--no-daemon searches without a daemon)", err.data);
 		goto done;
 	}
-	if (pr.failed)
+	if (pr.failed) {
+		/* a hit that could not be put together; else stdout failed */
+		if (pr.out.status)
+			lec_error("find: %s", lec_status_str(pr.out.status));
 		goto done;
+	}
 	if (st) {
 		lec_error_index("find", st, index_dir, err.data);
 		goto done;
@@ -445,8 +460,11 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 		goto done;
 	if (!pr.noted)
 		print_notes(&res, fo, fmt, pr.eo.color, 0);
-	if (!fo->quiet && print_end(&pr, &res, json))
+	if (!fo->quiet && print_end(&pr, &res, json)) {
+		if (pr.out.status) /* else stdout failed */
+			lec_error("find: %s", lec_status_str(pr.out.status));
 		goto done;
+	}
 	/* vimgrep lists occurrences, and a stale hit has none to list: say so
 	 * rather than print nothing for a query --count says matches */
 	if (fmt == EMIT_VIMGREP && pr.stale && !fo->quiet) {

@@ -53,10 +53,8 @@ static int serve(const struct serve_opts *so)
 	struct buf err;
 	int code = LEC_EXIT_ERROR;
 	buf_init(&err, 4096);
-	if (paths_index_dir(so->index, &index_dir)) {
-		lec_error("cannot locate the index: set --index, LECTERN_INDEX or HOME");
+	if (lec_index_dir(so->index, &index_dir))
 		goto done;
-	}
 	if (index_missing(index_dir))
 		goto done;
 	lec_status st = so->socket ? paths_absolute(so->socket, &sock_path) :

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsondump.h"
 #include "layout.h"
 #include "paths.h"
 
@@ -220,7 +221,7 @@ json_t *emit_warnings_json(const char *warnings)
 /* j as one compact line (taking j). */
 static void put_json_line(struct buf *b, json_t *j)
 {
-	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	char *s = j ? jsondump(j, JSON_COMPACT) : NULL;
 	if (!s) {
 		b->status = b->status ? b->status : LEC_ENOMEM;
 	} else {

@@ -144,7 +144,10 @@ lec_status hit_note_path(struct hit_reader *r, xap_db *db, xap_docid docid,
 		return st;
 	/* the record names the note by its key: its path is its root's now */
 	const char *key = rec_get(&r->rec, LEC_REC_PATH, NULL);
-	if (!roots || rootmap_path(roots, key, strlen(key), path) != LEC_OK)
+	st = roots ? rootmap_path(roots, key, strlen(key), path) : LEC_ENOTFOUND;
+	if (st == LEC_ENOMEM) /* not a key of no root: that shows the key */
+		return st;
+	if (st != LEC_OK)
 		*path = strdup(key);
 	return *path ? LEC_OK : LEC_ENOMEM;
 }
@@ -783,11 +786,13 @@ lec_status hit_fill(struct hit_reader *r, const struct hit_src *src, const struc
 	if (st)
 		return st;
 	const char *path = h->path;
-	h->title = dup_or_null(rec_get(&r->rec, LEC_REC_TITLE, NULL));
-	h->date = dup_or_null(rec_get(&r->rec, LEC_REC_DATE, NULL));
+	const char *title = rec_get(&r->rec, LEC_REC_TITLE, NULL);
+	const char *date = rec_get(&r->rec, LEC_REC_DATE, NULL);
+	h->title = dup_or_null(title);
+	h->date = dup_or_null(date);
 	h->line = r->prec.line;
 	h->col = 1;
-	if (!path || copy_names(h, &r->prec))
+	if (!path || (title && !h->title) || (date && !h->date) || copy_names(h, &r->prec))
 		return LEC_ENOMEM;
 	if (req->no_snippets && src->own_meta) {
 		int same = 0;

@@ -1,4 +1,5 @@
 /* lsp-rpc.c - the LSP base protocol's framing, and JSON-RPC envelopes. */
+#include "jsondump.h"
 #include "lsp-rpc.h"
 
 #include <errno.h>
@@ -184,7 +185,7 @@ lec_status lsp_read_message(struct lsp_reader *r, size_t max, char **body, size_
 lec_status lsp_write_message(int fd, const json_t *msg)
 {
 	/* JSON_ENSURE_ASCII off: the body is UTF-8, as the protocol says */
-	char *text = json_dumps(msg, JSON_COMPACT);
+	char *text = jsondump(msg, JSON_COMPACT);
 	if (!text)
 		return LEC_ENOMEM;
 	char head[64];

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "emit.h"
+#include "jsondump.h"
 #include "limits.h"
 #include "proto-int.h"
 #include "query.h"
@@ -54,7 +55,7 @@ static lec_status close_line(struct find_run *f, const struct search_result *res
 {
 	static const char open[] = ",\"hits\":[";
 	json_t *h = proto_find_head(f->id, f->e->index_dir, res, more);
-	char *s = h ? json_dumps(h, JSON_COMPACT) : NULL;
+	char *s = h ? jsondump(h, JSON_COMPACT) : NULL;
 	json_decref(h);
 	if (!s)
 		return LEC_ENOMEM;
@@ -128,7 +129,7 @@ static lec_status on_hit(void *ctx, const struct search_result *res, struct sear
 	struct find_run *f = ctx;
 	struct emit_opts eo = { .format = EMIT_JSON, .color = 0, .cwd = NULL };
 	json_t *j = emit_hit_json(h, &eo);
-	char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	char *s = j ? jsondump(j, JSON_COMPACT) : NULL;
 	json_decref(j);
 	if (!s)
 		return LEC_ENOMEM;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jsondump.h"
 #include "proto-int.h"
 #include "query.h"
 
@@ -40,7 +41,7 @@ json_t *proto_error(const json_t *id, const char *code, const char *fmt, ...)
 
 lec_status proto_dump_line(const json_t *reply, size_t max, struct buf *out)
 {
-	char *s = json_dumps(reply, JSON_COMPACT);
+	char *s = jsondump(reply, JSON_COMPACT);
 	if (s && strlen(s) > max) {
 		size_t n = strlen(s);
 		free(s);
@@ -48,7 +49,7 @@ lec_status proto_dump_line(const json_t *reply, size_t max, struct buf *out)
 					"the response is %zu bytes, over the limit of %zu "
 					"(LEC_MAX_CLIENT_OUTPUT): ask for fewer hits",
 					n, max);
-		s = json_dumps(e, JSON_COMPACT);
+		s = jsondump(e, JSON_COMPACT);
 		json_decref(e);
 	}
 	if (!s)

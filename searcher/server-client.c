@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "jsondump.h"
 #include "log.h"
 #include "server-int.h"
 
@@ -223,7 +224,7 @@ int srv_client_wants_read(const struct client *c)
 static void refuse(int fd, const char *code, const char *msg)
 {
 	json_t *e = proto_error(NULL, code, "%s", msg);
-	char *s = json_dumps(e, JSON_COMPACT);
+	char *s = jsondump(e, JSON_COMPACT);
 	if (s) {
 		size_t n = strlen(s);
 		s[n] = '\n'; /* json_dumps's NUL becomes the newline: one send */
