@@ -18,10 +18,10 @@
 #     and the daemon's log saying out of memory; the daemon exits 0 or
 #     cleanly.
 # Each is first run counting its allocations (K). Normal mode tries the
-# first 200 N of each find and 50 more spread over the rest, the first 100
-# of the daemon's and 60 more, the first 40 of each index run and 40 more
-# (20 and 20 under ASan); a second pass over the finds fails every
-# allocation from N on (30 N: the error path itself then runs short of
+# first 60 N of each find and 30 more spread over the rest, the first 40 of
+# the daemon's and 20 more, the first 15 of each index run and 15 more
+# (about half of each under ASan); a second pass over the finds fails every
+# allocation from N on (15 N: the error path itself then runs short of
 # memory). LECTERN_SLOW=1 tries every N of the daemon and find runs and
 # 2000 spread over each index run (an index of corpus/ makes over 100000
 # allocations).
@@ -35,6 +35,15 @@ t_true "the shim is built (make $BUILD/tests/failmalloc.so)" test -f "$FM" || t_
 # allocations before ASan does
 export ASAN_OPTIONS="${ASAN_OPTIONS:-}:verify_asan_link_order=0"
 SLOW=${LECTERN_SLOW:-0}
+# how many N each part tries (see above): an ASan build runs each some 3
+# times slower, and tries half as many
+if [[ $SLOW == 1 ]]; then
+	FIND_FULL=0 FIND_SPREAD=0 PERSIST_N=0 SERVE_FULL=0 SERVE_SPREAD=0 FULL=150 SPREAD=2000
+elif ldd "$LECTERN" | grep -q libasan; then
+	FIND_FULL=30 FIND_SPREAD=15 PERSIST_N=10 SERVE_FULL=20 SERVE_SPREAD=10 FULL=8 SPREAD=8
+else
+	FIND_FULL=60 FIND_SPREAD=30 PERSIST_N=15 SERVE_FULL=40 SERVE_SPREAD=20 FULL=15 SPREAD=15
+fi
 NOTES=$TEST_TMP/notes
 mkdir -p "$NOTES" && cp "$REPO"/corpus/* "$NOTES"/
 OOM='out of memory|Cannot allocate memory'
@@ -117,11 +126,11 @@ for args in "${FINDS[@]}"; do
 	for persist in 0 1; do
 		: >"$TEST_TMP/bad"
 		if [[ $persist == 1 ]]; then
-			list=$(ns "$K" 0 $((SLOW == 1 ? K : 30)))
+			list=$(ns "$K" 0 $((SLOW == 1 ? K : PERSIST_N)))
 		elif [[ $SLOW == 1 ]]; then
 			list=$(ns "$K" "$K" 0)
 		else
-			list=$(ns "$K" 200 50)
+			list=$(ns "$K" "$FIND_FULL" "$FIND_SPREAD")
 		fi
 		for n in $list; do
 			PERSIST=$persist failing "$n" "$LECTERN" find --no-daemon "${a[@]}"
@@ -143,13 +152,6 @@ answers() {
 	done
 }
 clean_answers=$(answers)
-if [[ $SLOW == 1 ]]; then
-	FULL=150 SPREAD=2000
-elif ldd "$LECTERN" | grep -q libasan; then
-	FULL=20 SPREAD=20 # each run some 3 times slower
-else
-	FULL=40 SPREAD=40
-fi
 
 # subset A B: every line of A is one of B's
 subset() {
@@ -273,7 +275,7 @@ K=$(cut -d' ' -f1 "$TEST_TMP/count" 2>/dev/null)
 K=${K:-0}
 t_true "serve: allocations are counted ($K)" test "$K" -gt 50
 : >"$TEST_TMP/bad"
-list=$(ns "$K" $((SLOW == 1 ? K : 100)) $((SLOW == 1 ? 0 : 60)))
+list=$(ns "$K" $((SLOW == 1 ? K : SERVE_FULL)) "$SERVE_SPREAD")
 for n in $list; do
 	serve_once "$n"
 	why=$WHY
