@@ -68,19 +68,16 @@ path = sys.argv[1]
 stalled = socket.socket(socket.AF_UNIX); stalled.connect(path)
 stalled.sendall(b'{"id":1,"op":"find","query":"clo')
 slow = socket.socket(socket.AF_UNIX); slow.connect(path)   # connects, says nothing
-worst = 0.0
-for i in range(20):
-    t0 = time.time()
-    s = socket.socket(socket.AF_UNIX); s.settimeout(5); s.connect(path)
+answered = 0
+for i in range(20):   # no clock: a daemon held by the stalled client hangs here
+    s = socket.socket(socket.AF_UNIX); s.connect(path)
     s.sendall(b'{"id":1,"op":"find","query":"cloud"}\n')
-    json.loads(s.makefile("rb").readline())
+    answered += json.loads(s.makefile("rb").readline())["ok"] is True
     s.close()
-    worst = max(worst, time.time() - t0)
-print("%.3f" % worst)
+print(answered)
 PY
 )
-echo "# worst latency beside a stalled client: ${out}s"
-t_match "a stalled client does not delay others (worst of 20 < 0.5 s)" '^0\.([0-4][0-9]*)$' "$out"
+t_eq "a stalled client does not hold up others (20 finds answered beside it)" 20 "$out"
 
 # idle connections time out (1 s here); an active one stays
 out=$(python3 - "$SOCK" <<'PY'
@@ -117,17 +114,16 @@ s = socket.socket(socket.AF_UNIX); s.connect(path)
 s.setblocking(False)
 req = b'{"id":1,"op":"find","query":"the","all":true,"context":3}\n'
 sent = 0
-t0 = time.time()
-while time.time() - t0 < 20:
+while True:   # until dropped (no clock: a daemon that never drops it hangs here)
     try:
         s.send(req * 50); sent += 50
     except BlockingIOError:
         time.sleep(0.01)
     except (BrokenPipeError, ConnectionResetError):
         break
-o = socket.socket(socket.AF_UNIX); o.settimeout(5); o.connect(path)
+o = socket.socket(socket.AF_UNIX); o.connect(path)
 o.sendall(b'{"id":7,"op":"ping"}\n')
-print(json.loads(o.makefile("rb").readline())["id"], "dropped" if time.time() - t0 < 20 else "not dropped")
+print(json.loads(o.makefile("rb").readline())["id"], "dropped")
 PY
 )
 t_eq "a client that never reads is dropped; the daemon answers others" "7 dropped" "$out"
