@@ -12,6 +12,9 @@
 #ifndef LECTERN_COMMANDS_H
 #define LECTERN_COMMANDS_H
 
+#include <stddef.h>
+#include <stdio.h>
+
 #include "status.h"
 
 int cmd_open(int argc, char **argv);
@@ -51,6 +54,35 @@ void lec_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void lec_error_index(const char *cmd, lec_status st, const char *index_dir, const char *msg);
 /* paths_index_dir, saying why not on stderr: 0, or -1 (*out NULL). */
 int lec_index_dir(const char *opt, char **out);
+
+/* What a command's options and arguments are, for cmd_parse: one place for
+ * --help, a bad option and a wrong count of arguments, the same in every
+ * command (cli/report.c). */
+struct opt;
+struct cmd_spec {
+	const char *name;          /* "status": its messages start "status: " */
+	const char *usage_line;    /* "lectern status [options]" */
+	const char *summary;       /* the paragraph --help shows under it */
+	const struct opt *opts;    /* OPT_END_-terminated */
+	unsigned flags;            /* opt_parse_flags's (OPT_DASH_WORDS) */
+	size_t min_args, max_args; /* positional arguments it takes */
+	const char *args_why;      /* said when their count is wrong */
+	const char *dash_hint;     /* added to an unknown "-x" option's error (may be NULL) */
+	/* more --help, and with a usage error, after the usage (may be NULL) */
+	void (*more_usage)(FILE *out);
+};
+/* cmd_parse's "go on": the command runs. */
+#define CMD_RUN (-1)
+/* Parse argv (argv[0] the command) by c. --help: the usage and summary on
+ * stdout, LEC_EXIT_OK. A bad option or count of arguments: "NAME: why" and
+ * the usage on stderr, LEC_EXIT_ERROR. Else CMD_RUN, with *args (malloc'd,
+ * NULL when none; the caller frees) and *nargs the arguments; on any other
+ * return there is nothing to free. */
+int cmd_parse(const struct cmd_spec *c, int argc, char **argv, char ***args, size_t *nargs);
+/* A usage error of the command: "NAME: " + the message and the usage on
+ * stderr; frees *args (sets it NULL). Returns LEC_EXIT_ERROR. */
+int cmd_usage_error(const struct cmd_spec *c, char ***args, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 /* The command table of main (cli/lectern.c), for `lectern completion` (static; *n
  * gets its length). */

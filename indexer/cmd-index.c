@@ -3,6 +3,7 @@
 #include <jansson.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -437,22 +438,15 @@ int cmd_index(int argc, char **argv)
 			"also print on stderr what the run read and wrote (files, bytes, documents, commits)"),
 		OPT_END_(),
 	};
+	const struct cmd_spec spec = { "index", usage_line, summary, opts, .max_args = SIZE_MAX };
 	char **args = NULL, **abs_args = NULL, *index_dir = NULL;
 	size_t nargs = 0;
-	char err[512];
-	int code = LEC_EXIT_ERROR;
-	enum opt_result r = opt_parse(opts, argc, argv, &args, &nargs, err, sizeof(err));
-	if (r == OPT_HELP) {
-		opt_usage(stdout, usage_line, summary, opts);
-		free(args);
+	int code = cmd_parse(&spec, argc, argv, &args, &nargs);
+	if (code != CMD_RUN) {
 		free(forget.items);
-		return LEC_EXIT_OK;
+		return code;
 	}
-	if (r == OPT_ERROR) {
-		lec_error("index: %s", err);
-		opt_usage(stderr, usage_line, NULL, opts);
-		return LEC_EXIT_ERROR;
-	}
+	code = LEC_EXIT_ERROR;
 	if (check && (compact || rebuild)) {
 		lec_error("index: --%s rewrites the index and --check changes nothing: "
 			  "give one of them",

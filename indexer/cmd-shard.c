@@ -2,6 +2,7 @@
  * made of (common/shards.h). Local shards are fixed when the index is
  * created (`lectern index --shards N`); remote ones, served by
  * xapian-tcpsrv and indexed where they live, are added and removed here. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -118,37 +119,33 @@ int cmd_shard(int argc, char **argv)
 			"the index directory (default: $LECTERN_INDEX, else $XDG_DATA_HOME/lectern)"),
 		OPT_END_(),
 	};
-	char **args = NULL, *index_dir = NULL, err[512];
+	const struct cmd_spec spec = { "shard",
+				       usage_line,
+				       summary,
+				       opts,
+				       .min_args = 1,
+				       .max_args = SIZE_MAX,
+				       .args_why = "say list, add or remove" };
+	char **args = NULL, *index_dir = NULL;
 	size_t nargs = 0;
-	enum opt_result r = opt_parse(opts, argc, argv, &args, &nargs, err, sizeof(err));
-	if (r == OPT_HELP) {
-		opt_usage(stdout, usage_line, summary, opts);
-		free(args);
-		return LEC_EXIT_OK;
-	}
-	const char *verb = nargs ? args[0] : NULL;
-	int want = verb && !strcmp(verb, "list") ? 1 : 2;
-	if (r == OPT_ERROR || !verb ||
-	    (strcmp(verb, "list") && strcmp(verb, "add") && strcmp(verb, "remove")) ||
-	    nargs != (size_t)want) {
-		lec_error("shard: %s",
-			  r == OPT_ERROR ? err :
-			  !verb          ? "say list, add or remove" :
-			  (strcmp(verb, "list") && strcmp(verb, "add") && strcmp(verb, "remove")) ?
-				  "unknown action (list, add or remove)" :
-			  want == 1 ? "list takes no argument" :
-				      "give one tcp://HOST:PORT");
-		opt_usage(stderr, usage_line, NULL, opts);
-		free(args);
-		return LEC_EXIT_ERROR;
-	}
+	int code = cmd_parse(&spec, argc, argv, &args, &nargs);
+	if (code != CMD_RUN)
+		return code;
+	const char *verb = args[0];
+	int want = !strcmp(verb, "list") ? 1 : 2;
+	if (strcmp(verb, "list") && strcmp(verb, "add") && strcmp(verb, "remove"))
+		return cmd_usage_error(&spec, &args, "unknown action (list, add or remove)");
+	if (nargs != (size_t)want)
+		return cmd_usage_error(&spec, &args, "%s",
+				       want == 1 ? "list takes no argument" :
+						   "give one tcp://HOST:PORT");
 	if (lec_index_dir(index_opt, &index_dir)) {
 		free(args);
 		return LEC_EXIT_ERROR;
 	}
 	struct shard_set set;
 	struct buf msg;
-	int code = LEC_EXIT_ERROR;
+	code = LEC_EXIT_ERROR;
 	buf_init(&msg, 4096);
 	lec_status st = shards_load(index_dir, &set, &msg);
 	if (st) {

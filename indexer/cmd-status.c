@@ -208,24 +208,18 @@ int cmd_status(int argc, char **argv)
 			  "check that the index is whole (reads all of it); exit 1 if not"),
 		OPT_END_(),
 	};
-	char **args = NULL, *index_dir = NULL, err[512];
+	const struct cmd_spec spec = { "status", usage_line, summary, opts,
+				       .args_why = "takes no arguments" };
+	char **args = NULL, *index_dir = NULL;
 	size_t nargs = 0;
-	enum opt_result r = opt_parse(opts, argc, argv, &args, &nargs, err, sizeof(err));
-	if (r == OPT_HELP) {
-		opt_usage(stdout, usage_line, summary, opts);
-		free(args);
-		return LEC_EXIT_OK;
-	}
-	if (r == OPT_ERROR || nargs) {
-		lec_error("status: %s", r == OPT_ERROR ? err : "takes no arguments");
-		free(args);
-		return LEC_EXIT_ERROR;
-	}
+	int code = cmd_parse(&spec, argc, argv, &args, &nargs);
+	if (code != CMD_RUN)
+		return code;
 	free(args);
 	if (lec_index_dir(index_opt, &index_dir))
 		return LEC_EXIT_ERROR;
 	if (verify) {
-		int code = run_verify(index_dir, json);
+		code = run_verify(index_dir, json);
 		free(index_dir);
 		return code;
 	}

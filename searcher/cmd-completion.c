@@ -9,6 +9,7 @@
  * small `positional` table below. The scripts call nothing at completion
  * time: a shell completes as fast as it reads a static script.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -632,15 +633,14 @@ int cmd_completion(int argc, char **argv)
 		OPT_STRING_(0, "index", &index_opt, "DIR", "the index directory (for --roots)"),
 		OPT_END_(),
 	};
-	char **args = NULL, err[512];
+	char **args = NULL;
 	size_t nargs = 0;
-	enum opt_result r = opt_parse(opts, argc, argv, &args, &nargs, err, sizeof(err));
-	if (r == OPT_HELP) {
-		opt_usage(stdout, usage_line, summary, opts);
-		free(args);
-		return LEC_EXIT_OK;
-	}
-	if (r == OPT_OK && roots && !nargs)
+	const struct cmd_spec spec = { "completion", usage_line, summary, opts,
+				       .max_args = SIZE_MAX };
+	int code = cmd_parse(&spec, argc, argv, &args, &nargs);
+	if (code != CMD_RUN)
+		return code;
+	if (roots && !nargs)
 		return print_roots(index_opt);
 	const char *sh = nargs == 1 ? args[0] : NULL;
 	struct gen g = { .shell = SH_BASH };
@@ -648,14 +648,10 @@ int cmd_completion(int argc, char **argv)
 		g.shell = SH_ZSH;
 	else if (sh && !strcmp(sh, "fish"))
 		g.shell = SH_FISH;
-	if (r == OPT_ERROR || !sh || (g.shell == SH_BASH && strcmp(sh, "bash"))) {
-		lec_error("completion: %s", r == OPT_ERROR ? err :
-					    !sh            ? "say bash, zsh or fish" :
-							     "unknown shell (bash, zsh or fish)");
-		opt_usage(stderr, usage_line, NULL, opts);
-		free(args);
-		return LEC_EXIT_ERROR;
-	}
+	if (!sh || (g.shell == SH_BASH && strcmp(sh, "bash")))
+		return cmd_usage_error(&spec, &args, "%s",
+				       !sh ? "say bash, zsh or fish" :
+					     "unknown shell (bash, zsh or fish)");
 	free(args);
 	buf_init(&g.out, 0);
 	void (*begin[])(struct buf *) = { bash_begin, zsh_begin, fish_begin };
@@ -663,7 +659,7 @@ int cmd_completion(int argc, char **argv)
 	begin[g.shell](&g.out);
 	describe_commands(&g);
 	end[g.shell](&g.out);
-	int code = LEC_EXIT_OK;
+	code = LEC_EXIT_OK;
 	if (g.out.status || fwrite(g.out.data, 1, g.out.len, stdout) != g.out.len ||
 	    fflush(stdout)) {
 		lec_error("completion: cannot write the script");

@@ -105,38 +105,30 @@ int cmd_config(int argc, char **argv)
 		OPT_STRING_(0, "socket", &socket_opt, "PATH", "likewise for the daemon's socket"),
 		OPT_END_(),
 	};
-	char **args = NULL, err[512];
+	const struct cmd_spec spec = { "config",
+				       usage_line,
+				       summary,
+				       opts,
+				       .max_args = 1,
+				       .args_why = "one KEY at most",
+				       .more_usage = print_keys };
+	char **args = NULL;
 	size_t nargs = 0, n;
 	/* what the command line gives, not what the file would put there */
 	opt_defaults_from(NULL, NULL);
-	enum opt_result r = opt_parse(opts, argc, argv, &args, &nargs, err, sizeof(err));
-	if (r == OPT_HELP) {
-		opt_usage(stdout, usage_line, summary, opts);
-		if (!opt_describing())
-			print_keys(stdout);
-		free(args);
-		return LEC_EXIT_OK;
-	}
+	int code = cmd_parse(&spec, argc, argv, &args, &nargs);
+	if (code != CMD_RUN)
+		return code;
 	const struct config_key *keys = config_keys(&n);
 	size_t want = n;
 	for (size_t i = 0; nargs == 1 && i < n; i++)
 		if (!strcmp(keys[i].name, args[0]))
 			want = i;
-	if (r == OPT_ERROR || nargs > 1 || (nargs == 1 && want == n)) {
-		lec_error("config: %s%s%s",
-			  r == OPT_ERROR ? err :
-			  nargs > 1      ? "one KEY at most" :
-					   "unknown key '",
-			  r == OPT_ERROR || nargs > 1 ? "" : args[0],
-			  r == OPT_ERROR || nargs > 1 ? "" : "'");
-		opt_usage(stderr, usage_line, NULL, opts);
-		print_keys(stderr);
-		free(args);
-		return LEC_EXIT_ERROR;
-	}
+	if (nargs == 1 && want == n)
+		return cmd_usage_error(&spec, &args, "unknown key '%s'", args[0]);
 	free(args);
 	struct setting *s = calloc(n, sizeof(*s));
-	int code = LEC_EXIT_OK;
+	code = LEC_EXIT_OK;
 	if (!s) {
 		lec_error("config: out of memory");
 		return LEC_EXIT_ERROR;

@@ -1,4 +1,5 @@
 /* cmd-find.c - `lectern find`: search the notes, print ranked places. */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -540,29 +541,26 @@ int cmd_find(int argc, char **argv)
 			"score every passage of every matching note before ranking (slow: to check the ranking; implies --no-daemon)"),
 		OPT_END_(),
 	};
-	char **args = NULL, err[512];
+	/* `lectern find smoosh -flatten`: the shell's -word is a query word;
+	 * an unknown "-x" before any query word is told how to search for one */
+	const struct cmd_spec spec = {
+		"find",
+		usage_line,
+		summary,
+		opts,
+		.flags = OPT_DASH_WORDS,
+		.min_args = 1,
+		.max_args = SIZE_MAX,
+		.args_why = "no query given",
+		.dash_hint = "(a word starting with '-' is query text after the first query "
+			     "word or after '--': lectern find -- -word ...)",
+	};
+	char **args = NULL;
 	size_t nargs = 0;
-	/* `lectern find smoosh -flatten`: the shell's -word is a query word */
-	enum opt_result r =
-		opt_parse_flags(opts, OPT_DASH_WORDS, argc, argv, &args, &nargs, err, sizeof(err));
-	if (r == OPT_HELP) {
-		opt_usage(stdout, usage_line, summary, opts);
-		return LEC_EXIT_OK;
-	}
-	if (r == OPT_ERROR || nargs == 0) {
-		/* an unknown "-x" comes before any query word: say how to
-		 * search for a word that starts with a dash */
-		int dash = r == OPT_ERROR && !strncmp(err, "unknown option '-", 17) &&
-			   strncmp(err, "unknown option '--", 18);
-		lec_error("find: %s%s", r == OPT_ERROR ? err : "no query given",
-			  dash ? " (a word starting with '-' is query text after the first query "
-				 "word or after '--': lectern find -- -word ...)" :
-				 "");
-		opt_usage(stderr, usage_line, NULL, opts);
-		free(args);
-		return LEC_EXIT_ERROR;
-	}
-	int code = run_find(&fo, args, nargs);
+	int code = cmd_parse(&spec, argc, argv, &args, &nargs);
+	if (code != CMD_RUN)
+		return code;
+	code = run_find(&fo, args, nargs);
 	free(args);
 	return code;
 }

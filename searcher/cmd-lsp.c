@@ -32,26 +32,19 @@ int cmd_lsp(int argc, char **argv)
 		OPT_FLAG_(0, "no-start", &lo.no_start, "use a running daemon, but start none"),
 		OPT_END_(),
 	};
-	char **args = NULL, err[512];
+	const struct cmd_spec spec = { "lsp", usage_line, summary, opts,
+				       .args_why = "takes no arguments" };
+	char **args = NULL;
 	size_t nargs = 0;
-	enum opt_result r = opt_parse(opts, argc, argv, &args, &nargs, err, sizeof(err));
-	if (r == OPT_HELP) {
-		opt_usage(stdout, usage_line, summary, opts);
-		free(args);
-		return LEC_EXIT_OK;
-	}
-	if (r == OPT_ERROR || nargs) {
-		lec_error("lsp: %s", r == OPT_ERROR ? err : "takes no arguments");
-		opt_usage(stderr, usage_line, NULL, opts);
-		free(args);
-		return LEC_EXIT_ERROR;
-	}
+	int code = cmd_parse(&spec, argc, argv, &args, &nargs);
+	if (code != CMD_RUN)
+		return code;
 	free(args);
 	/* an editor gone away must end us through the write error, not a signal */
 	signal(SIGPIPE, SIG_IGN);
 	struct buf msg;
 	buf_init(&msg, 4096);
-	int code = lsp_serve(&lo, 0, 1, &msg);
+	code = lsp_serve(&lo, 0, 1, &msg);
 	if (code == LEC_EXIT_ERROR)
 		lec_error("lsp: %s", msg.data ? msg.data : "cannot start");
 	buf_release(&msg);

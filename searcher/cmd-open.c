@@ -9,6 +9,7 @@
  * lectern execs it: the editor gets the terminal and gives the exit status.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -220,24 +221,18 @@ static void strip_colours(char *s)
 int cmd_open(int argc, char **argv)
 {
 	const struct opt opts[] = { OPT_END_() };
-	char **args = NULL, err[512];
+	const struct cmd_spec spec = { "open", usage_line, summary, opts, .max_args = SIZE_MAX };
+	char **args = NULL;
 	size_t nargs = 0;
-	enum opt_result r = opt_parse(opts, argc, argv, &args, &nargs, err, sizeof(err));
-	if (r == OPT_HELP) {
-		opt_usage(stdout, usage_line, summary, opts);
-		free(args);
-		return LEC_EXIT_OK;
-	}
-	if (r == OPT_ERROR || nargs != 1) {
-		lec_error("open: %s", r == OPT_ERROR ? err :
-				      nargs          ? "one RESULT at a time" :
-						       "say which RESULT (PATH:LINE:COL)");
-		opt_usage(stderr, usage_line, NULL, opts);
-		free(args);
-		return LEC_EXIT_ERROR;
-	}
+	int code = cmd_parse(&spec, argc, argv, &args, &nargs);
+	if (code != CMD_RUN)
+		return code;
+	if (nargs != 1)
+		return cmd_usage_error(&spec, &args, "%s",
+				       nargs ? "one RESULT at a time" :
+					       "say which RESULT (PATH:LINE:COL)");
 	struct place pl = { 0 };
-	int code = LEC_EXIT_ERROR;
+	code = LEC_EXIT_ERROR;
 	strip_colours(args[0]);
 	if (parse_place(args[0], &pl))
 		lec_error("open: out of memory");

@@ -105,19 +105,14 @@ int cmd_serve(int argc, char **argv)
 		OPT_STRING_(0, "index", &so.index, "DIR", "the index directory"),
 		OPT_END_(),
 	};
-	char **args = NULL, err[512];
+	char **args = NULL;
 	size_t nargs = 0;
-	enum opt_result r = opt_parse(opts, argc, argv, &args, &nargs, err, sizeof(err));
+	const struct cmd_spec spec = { "serve", usage_line, summary, opts,
+				       .args_why = "takes no arguments" };
+	int code = cmd_parse(&spec, argc, argv, &args, &nargs);
+	if (code != CMD_RUN)
+		return code;
 	free(args);
-	if (r == OPT_HELP) {
-		opt_usage(stdout, usage_line, summary, opts);
-		return LEC_EXIT_OK;
-	}
-	if (r == OPT_ERROR || nargs) {
-		lec_error("serve: %s", r == OPT_ERROR ? err : "takes no arguments");
-		opt_usage(stderr, usage_line, NULL, opts);
-		return LEC_EXIT_ERROR;
-	}
 	if (so.log_level) {
 		int lvl = log_level_parse(so.log_level);
 		if (lvl < 0) {
