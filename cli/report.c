@@ -12,13 +12,19 @@
 #include "options.h"
 #include "paths.h"
 
+/* "lectern: " + prefix + the message, one line on stderr. */
+static void say(const char *prefix, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "lectern: %s", prefix);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void lec_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("lectern: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	say("", fmt, ap);
 	va_end(ap);
 }
 
@@ -26,9 +32,7 @@ void lec_warning(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("lectern: warning: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	say("warning: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -58,11 +62,11 @@ int lec_index_dir(const char *opt, char **out)
 
 int cmd_usage_error(const struct cmd_spec *c, char ***args, const char *fmt, ...)
 {
+	char prefix[64];
+	snprintf(prefix, sizeof(prefix), "%s: ", c->name);
 	va_list ap;
 	va_start(ap, fmt);
-	fprintf(stderr, "lectern: %s: ", c->name);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	say(prefix, fmt, ap);
 	va_end(ap);
 	opt_usage(stderr, c->usage_line, NULL, c->opts);
 	if (c->more_usage)

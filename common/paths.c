@@ -206,6 +206,31 @@ static void close_keep_errno(int fd)
 	errno = e;
 }
 
+/* free() that keeps errno, likewise. */
+static void free_keep_errno(void *p)
+{
+	int e = errno;
+	free(p);
+	errno = e;
+}
+
+/* Read fd into data from offset *n (which grows) up to `end`, or to the end
+ * of the file if that comes first. LEC_EIO with errno on a read error. */
+static lec_status pread_until(int fd, char *data, size_t *n, size_t end)
+{
+	while (*n < end) {
+		ssize_t r = pread(fd, data + *n, end - *n, (off_t)*n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return LEC_EIO;
+		if (r == 0)
+			break;
+		*n += (size_t)r;
+	}
+	return LEC_OK;
+}
+
 lec_status paths_read_fd(int fd, uint64_t fsize, size_t max, char **out, size_t *len)
 {
 	size_t cap = (size_t)fsize + 1, n = 0;
@@ -228,18 +253,12 @@ lec_status paths_read_fd(int fd, uint64_t fsize, size_t max, char **out, size_t 
 			data = nd;
 			cap = ncap;
 		}
-		ssize_t r = pread(fd, data + n, cap - n, (off_t)n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			free(data);
-			errno = e;
+		if (pread_until(fd, data, &n, cap)) {
+			free_keep_errno(data);
 			return LEC_EIO;
 		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
+		if (n < cap)
+			break; /* the end of the file */
 	}
 	data[n] = 0;
 	*out = data;
@@ -273,19 +292,10 @@ lec_status paths_read_fd_window(int fd, uint64_t fsize, size_t lo, size_t hi, ch
 	if (!data)
 		return LEC_ENOMEM;
 	size_t n = lo;
-	while (n < hi) {
-		ssize_t r = pread(fd, data + n, hi - n, (off_t)n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			int e = errno;
-			free(data);
-			errno = e;
-			return LEC_EIO;
-		}
-		if (r == 0)
-			break; /* shrunk since fstat: the window ends early */
-		n += (size_t)r;
+	/* a file shrunk since fstat ends the window early */
+	if (pread_until(fd, data, &n, hi)) {
+		free_keep_errno(data);
+		return LEC_EIO;
 	}
 	data[n] = 0;
 	*out = data;
