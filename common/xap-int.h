@@ -144,30 +144,26 @@ lec_status vec_out(xap_db *db, const std::vector<T> &v, T **out, size_t *n) noex
 
 /* The shapes of most calls: check the arguments, then run `f` (returning
  * void) under guard(). */
-template <class F> lec_status on_reader(xap_db *db, const void *out, const char *what, F f) noexcept
+template <class F> lec_status when_checked(xap_db *db, lec_status checked, F f) noexcept
 {
-	lec_status st = need_out(db, out, what);
-
-	if (st != LEC_OK)
-		return st;
+	if (checked != LEC_OK)
+		return checked;
 	return guard(&db->err, [&]() -> lec_status {
 		f();
 		return LEC_OK;
 	});
 }
 
+template <class F> lec_status on_reader(xap_db *db, const void *out, const char *what, F f) noexcept
+{
+	return when_checked(db, need_out(db, out, what), f);
+}
+
 template <class F>
 lec_status on_term(xap_db *db, const char *term, size_t len, const void *out, const char *what,
 		   F f) noexcept
 {
-	lec_status st = need_term(db, term, len, out, what);
-
-	if (st != LEC_OK)
-		return st;
-	return guard(&db->err, [&]() -> lec_status {
-		f();
-		return LEC_OK;
-	});
+	return when_checked(db, need_term(db, term, len, out, what), f);
 }
 
 /* Calls that hand back a string: `f` returns it, dup_out() copies it. */
