@@ -562,7 +562,8 @@ static lec_status add_term_positions(const struct note_src *ns, const char *term
 	return term_positions(ns, term, len, s, 0);
 }
 
-/* Nonzero when the sorted list v[0..n) holds x. */
+/* Nonzero when the sorted list v[0..n) holds x (positions, or docids:
+ * xap_docid is a uint32_t too). */
 static int has_pos(const uint32_t *v, size_t n, uint32_t x)
 {
 	size_t lo = 0, hi = n;
@@ -779,19 +780,6 @@ static void held_release(struct hmap *held)
 	hmap_release(held);
 }
 
-static int has_doc(const xap_docid *v, size_t n, xap_docid did)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (v[mid] < did)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n && v[lo] == did;
-}
-
 static lec_status note_holds(const struct note_src *ns, const char *term, size_t len, int *out)
 {
 	struct hmap_entry *e;
@@ -813,7 +801,7 @@ static lec_status note_holds(const struct note_src *ns, const char *term, size_t
 	const struct docids *d = e->value;
 	if (!d)
 		return LEC_ENOMEM; /* an earlier failure left the entry empty */
-	*out = has_doc(d->v, d->n, ns->did);
+	*out = has_pos(d->v, d->n, ns->did);
 	return LEC_OK;
 }
 

@@ -87,6 +87,8 @@ void qp_lex_all(struct parser *p);
 
 /* The tokenizer's words of text[off, off+len) into p->wv. */
 lec_status qp_tokenize(struct parser *p, size_t off, size_t len);
+/* Number of UTF-8 characters in s[0..n) (an error's column is one more). */
+size_t qp_utf8_chars(const char *s, size_t n);
 /* A bare run [off, off+len): a word, a prefix* wildcard, or the phrase of
  * the words the tokenizer splits it into (re-invent). */
 struct qp_node *qp_text_node(struct parser *p, size_t off, size_t len, enum qp_field field);

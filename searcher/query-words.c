@@ -64,8 +64,7 @@ lec_status qp_tokenize(struct parser *p, size_t off, size_t len)
 	return p->status;
 }
 
-/* Number of UTF-8 characters in s[0..n). */
-static size_t utf8_chars(const char *s, size_t n)
+size_t qp_utf8_chars(const char *s, size_t n)
 {
 	size_t c = 0;
 
@@ -186,7 +185,7 @@ struct qp_node *qp_text_node(struct parser *p, size_t off, size_t len, enum qp_f
 	if (p->wn == 1) {
 		enum qp_kind kind = QP_WORD;
 
-		if (wild && utf8_chars(p->wv[0].word, p->wv[0].len) >= 2)
+		if (wild && qp_utf8_chars(p->wv[0].word, p->wv[0].len) >= 2)
 			kind = QP_WILDCARD;
 		node = qp_words_node(p->ast, kind, p->wv, 1, off, len);
 		if (node && kind == QP_WORD && field == QP_FIELD_BODY &&

@@ -31,16 +31,6 @@
 #include "tokenize.h"
 #include "vec.h"
 
-static size_t column_of(const char *t, size_t off)
-{
-	size_t col = 1;
-
-	for (size_t i = 0; i < off; i++)
-		if (((unsigned char)t[i] & 0xc0) != 0x80)
-			col++;
-	return col;
-}
-
 void qp_fail(struct parser *p, lec_status st, size_t off, const char *fmt, ...)
 {
 	va_list ap;
@@ -51,7 +41,7 @@ void qp_fail(struct parser *p, lec_status st, size_t off, const char *fmt, ...)
 	p->status = st;
 	if (!p->err)
 		return;
-	p->err->column = off == SIZE_MAX ? 0 : column_of(p->text, off);
+	p->err->column = off == SIZE_MAX ? 0 : qp_utf8_chars(p->text, off) + 1;
 	if (p->err->column)
 		n = (size_t)snprintf(p->err->msg, sizeof(p->err->msg),
 				     "column %zu: ", p->err->column);
@@ -69,7 +59,8 @@ void qp_warn_at(struct parser *p, size_t off, const char *fmt, ...)
 {
 	char line[300];
 	va_list ap;
-	size_t n = (size_t)snprintf(line, sizeof(line), "column %zu: ", column_of(p->text, off));
+	size_t n = (size_t)snprintf(line, sizeof(line),
+				    "column %zu: ", qp_utf8_chars(p->text, off) + 1);
 	va_start(ap, fmt);
 	vsnprintf(line + n, sizeof(line) - n, fmt, ap);
 	va_end(ap);
