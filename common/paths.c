@@ -83,6 +83,19 @@ static void push_component(struct buf *b, const char *s, size_t n)
 	buf_put(b, s, n);
 }
 
+/* Each '/'-separated component of s, through push_component. */
+static void push_components(struct buf *b, const char *s)
+{
+	while (*s) {
+		while (*s == '/')
+			s++;
+		const char *e = strchr(s, '/');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		push_component(b, s, n);
+		s += n;
+	}
+}
+
 lec_status paths_absolute(const char *path, char **out)
 {
 	struct buf b;
@@ -94,26 +107,10 @@ lec_status paths_absolute(const char *path, char **out)
 			buf_release(&b);
 			return LEC_EIO;
 		}
-		const char *s = cwd;
-		while (*s) {
-			while (*s == '/')
-				s++;
-			const char *e = strchr(s, '/');
-			size_t n = e ? (size_t)(e - s) : strlen(s);
-			push_component(&b, s, n);
-			s += n;
-		}
+		push_components(&b, cwd);
 		free(cwd);
 	}
-	const char *s = path;
-	while (*s) {
-		while (*s == '/')
-			s++;
-		const char *e = strchr(s, '/');
-		size_t n = e ? (size_t)(e - s) : strlen(s);
-		push_component(&b, s, n);
-		s += n;
-	}
+	push_components(&b, path);
 	if (b.len == 0)
 		buf_putc(&b, '/');
 	*out = buf_detach(&b);

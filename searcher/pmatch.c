@@ -125,17 +125,29 @@ static double term_idf(pm_plan *p, const char *term)
 	return term_idf_n(p, term, strlen(term));
 }
 
+/* Room for one more zeroed element of the plan's array *v (*n used, *cap
+ * allocated): its address, or NULL (p->status set) when memory runs out. */
+static void *plan_grow(pm_plan *p, void **v, size_t *cap, size_t n, size_t elem)
+{
+	char *nv = vec_reserve(*v, cap, n + 1, elem, 8);
+	if (!nv) {
+		p->status = LEC_ENOMEM;
+		return NULL;
+	}
+	*v = nv;
+	memset(nv + n * elem, 0, elem);
+	return nv + n * elem;
+}
+
 static size_t new_part(pm_plan *p, enum part_kind kind, int negated)
 {
-	struct part *v = vec_reserve(p->parts, &p->pcap, p->nparts + 1, sizeof(*v), 8);
-	if (!v) {
-		p->status = LEC_ENOMEM;
+	void *parts = p->parts;
+	struct part *pt = plan_grow(p, &parts, &p->pcap, p->nparts, sizeof(*pt));
+	p->parts = parts;
+	if (!pt)
 		return 0;
-	}
-	p->parts = v;
-	memset(&v[p->nparts], 0, sizeof(v[0]));
-	v[p->nparts].kind = kind;
-	v[p->nparts].located = !negated;
+	pt->kind = kind;
+	pt->located = !negated;
 	return p->nparts++;
 }
 
@@ -159,14 +171,12 @@ static void part_term(pm_plan *p, size_t part, const char *pfx, const char *word
 
 static size_t new_node(pm_plan *p, enum node_kind kind)
 {
-	struct node *v = vec_reserve(p->nodes, &p->ncap, p->nnodes + 1, sizeof(*v), 8);
-	if (!v) {
-		p->status = LEC_ENOMEM;
+	void *nodes = p->nodes;
+	struct node *nd = plan_grow(p, &nodes, &p->ncap, p->nnodes, sizeof(*nd));
+	p->nodes = nodes;
+	if (!nd)
 		return 0;
-	}
-	p->nodes = v;
-	memset(&v[p->nnodes], 0, sizeof(v[0]));
-	v[p->nnodes].kind = kind;
+	nd->kind = kind;
 	return p->nnodes++;
 }
 
