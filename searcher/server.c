@@ -226,11 +226,15 @@ lec_status srv_run(const struct srv_config *cfg, struct buf *err)
 			 cfg->watch ? ", watching the roots" : "", s->env.search_threads,
 			 cfg->idle_timeout_sec);
 		loop(s);
-		srv_signals_restore(s);
 	}
+	/* the handlers stay until the socket is gone: a second SIGTERM (the
+	 * parent's death after its kill, as `lectern lsp` gives) while a
+	 * reindex finishes must not end us with the socket left behind */
 	enum sock_close what = teardown(s);
-	if (!st)
+	if (!st) {
+		srv_signals_restore(s);
 		log_socket_close(what, cfg->socket_path);
+	}
 	free(s);
 	return st;
 }
