@@ -59,6 +59,32 @@ lec_status filerec_decode(const char *mkey, size_t mklen, const char *val, size_
 	return LEC_OK;
 }
 
+struct each_ctx {
+	filerec_cb cb;
+	void *ctx;
+};
+
+static int on_each(void *ctx, const char *key, size_t klen, const char *val, size_t vlen)
+{
+	struct each_ctx *e = ctx;
+	struct filerec r;
+	const char *nkey;
+	size_t nkey_len;
+	if (filerec_decode(key, klen, val, vlen, &r, &nkey, &nkey_len))
+		return 0;
+	return e->cb(e->ctx, &r, nkey, nkey_len);
+}
+
+lec_status filerec_each(xap_db *db, const char *under, filerec_cb cb, void *ctx)
+{
+	struct each_ctx e = { cb, ctx };
+	char prefix[META_KEY_MAX];
+	int n = snprintf(prefix, sizeof(prefix), "%s%s", LEC_META_FILE_PREFIX, under ? under : "");
+	if (n < 0 || (size_t)n >= sizeof(prefix))
+		return LEC_EINVAL;
+	return xap_db_metadata_each(db, prefix, (size_t)n, on_each, &e);
+}
+
 lec_status filerec_read(xap_db *db, const char *nkey, struct filerec *r)
 {
 	char key[META_KEY_MAX];

@@ -38,6 +38,15 @@ void filerec_encode(const struct filerec *r, const char *nkey, struct buf *out);
 lec_status filerec_decode(const char *mkey, size_t mklen, const char *val, size_t vlen,
 			  struct filerec *r, const char **nkey, size_t *nkey_len);
 
+/* Called by filerec_each with each record and its note key (not NUL-
+ * terminated; both live for the call only); nonzero stops the walk. */
+typedef int (*filerec_cb)(void *ctx, const struct filerec *r, const char *nkey, size_t nkey_len);
+
+/* Visit the records of db whose note key starts with `under` (NULL or ""
+ * for all of them), in key order, skipping a value that is not a record
+ * (lectern status --verify reports those: indexer/verify.c). */
+lec_status filerec_each(xap_db *db, const char *under, filerec_cb cb, void *ctx);
+
 /* The record of note `nkey` in db: LEC_ENOTFOUND when there is none. */
 lec_status filerec_read(xap_db *db, const char *nkey, struct filerec *r);
 

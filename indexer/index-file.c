@@ -23,14 +23,9 @@ void known_file_free(struct known_file *k)
 	free(k);
 }
 
-static int on_known(void *ctx, const char *key, size_t klen, const char *val, size_t vlen)
+static int on_known(void *ctx, const struct filerec *fr, const char *nkey, size_t nkey_len)
 {
 	struct run *r = ctx;
-	struct filerec fr;
-	const char *nkey;
-	size_t nkey_len;
-	if (filerec_decode(key, klen, val, vlen, &fr, &nkey, &nkey_len))
-		return 0; /* not a record: 'lectern status --verify' says so */
 	struct known_file *k = calloc(1, sizeof(*k));
 	if (!k || !(k->key = strndup(nkey, nkey_len))) {
 		free(k);
@@ -46,11 +41,11 @@ static int on_known(void *ctx, const char *key, size_t klen, const char *val, si
 		return 1;
 	}
 	k->orphan = pst != LEC_OK;
-	k->size = fr.size;
-	k->mtime_ns = fr.mtime_ns;
-	k->hash = fr.hash;
-	k->passages = fr.passages;
-	k->words = fr.words;
+	k->size = fr->size;
+	k->mtime_ns = fr->mtime_ns;
+	k->hash = fr->hash;
+	k->passages = fr->passages;
+	k->words = fr->words;
 	struct hmap_entry *e;
 	lec_status st = hmap_put(&r->known, path, strlen(path), &e, NULL);
 	free(path);
@@ -87,8 +82,7 @@ lec_status run_load_known(struct run *r)
 {
 	lec_status st = LEC_OK;
 	for (size_t i = 0; !st && i < r->nshards; i++)
-		st = xap_db_metadata_each(r->shards[i].db, LEC_META_FILE_PREFIX,
-					  strlen(LEC_META_FILE_PREFIX), on_known, r);
+		st = filerec_each(r->shards[i].db, NULL, on_known, r);
 	for (size_t i = 0; !st && i < r->nshards; i++)
 		st = skips_load(&r->skips, r->shards[i].db, &r->roots);
 	if (!st)

@@ -35,17 +35,13 @@ static uint64_t dir_bytes(const char *dir)
 	return total;
 }
 
-static int on_file_record(void *ctx, const char *key, size_t klen, const char *val, size_t vlen)
+static int on_file_record(void *ctx, const struct filerec *fr, const char *nkey, size_t nkey_len)
 {
 	struct idx_info *info = ctx;
-	struct filerec fr;
-	const char *nkey;
-	size_t nkey_len;
-	if (filerec_decode(key, klen, val, vlen, &fr, &nkey, &nkey_len))
-		return 0; /* not a record: 'lectern status --verify' says so */
+	(void)nkey, (void)nkey_len;
 	info->notes++;
-	info->note_bytes += fr.size;
-	info->passages += fr.passages;
+	info->note_bytes += fr->size;
+	info->passages += fr->passages;
 	return 0;
 }
 
@@ -81,8 +77,7 @@ static lec_status read_shard(const char *index_dir, xap_db *db, int first, struc
 {
 	lec_status st = first ? read_roots(index_dir, db, info, err) : LEC_OK;
 	if (!st)
-		st = xap_db_metadata_each(db, LEC_META_FILE_PREFIX, strlen(LEC_META_FILE_PREFIX),
-					  on_file_record, info);
+		st = filerec_each(db, NULL, on_file_record, info);
 	char *val = NULL;
 	size_t len;
 	if (!st && first &&

@@ -95,22 +95,18 @@ struct copy_check {
 	size_t seen, same;
 };
 
-static int on_copy_record(void *ctx, const char *key, size_t klen, const char *val, size_t vlen)
+static int on_copy_record(void *ctx, const struct filerec *fr, const char *nkey, size_t nlen)
 {
 	struct copy_check *c = ctx;
-	struct filerec fr;
-	const char *nkey, *rel;
-	size_t nlen;
+	const char *rel;
 	char *path = NULL;
 	struct stat sb;
-	if (filerec_decode(key, klen, val, vlen, &fr, &nkey, &nlen))
-		return 0;
 	char *k = strndup(nkey, nlen);
 	if (!k)
 		return 1;
 	rel = rootmap_key_rel(k);
 	if (rel && asprintf(&path, "%s/%s", c->dir, rel) >= 0) {
-		c->same += stat(path, &sb) == 0 && (uint64_t)sb.st_size == fr.size;
+		c->same += stat(path, &sb) == 0 && (uint64_t)sb.st_size == fr->size;
 		free(path);
 	}
 	free(k);
@@ -121,10 +117,10 @@ static int is_copy(void *ctx, const struct root *root, const char *dir)
 {
 	struct run *r = ctx;
 	struct copy_check c = { dir, 0, 0 };
-	char prefix[64];
-	snprintf(prefix, sizeof(prefix), "%s%u/", LEC_META_FILE_PREFIX, root->id);
+	char under[16];
+	snprintf(under, sizeof(under), "%u/", root->id);
 	for (size_t i = 0; i < r->nshards && c.seen < COPY_SAMPLE; i++)
-		xap_db_metadata_each(r->shards[i].db, prefix, strlen(prefix), on_copy_record, &c);
+		filerec_each(r->shards[i].db, under, on_copy_record, &c);
 	return c.seen && c.same * 2 > c.seen;
 }
 
