@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -438,10 +439,11 @@ lec_status paths_sync_parent(const char *path)
 	return st;
 }
 
-lec_status paths_write_all(int fd, const char *p, size_t n)
+/* send_flags < 0: write(2), else send(2) with them */
+static lec_status put_all(int fd, const char *p, size_t n, int send_flags)
 {
 	while (n) {
-		ssize_t w = write(fd, p, n);
+		ssize_t w = send_flags < 0 ? write(fd, p, n) : send(fd, p, n, send_flags);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w <= 0)
@@ -450,4 +452,14 @@ lec_status paths_write_all(int fd, const char *p, size_t n)
 		n -= (size_t)w;
 	}
 	return LEC_OK;
+}
+
+lec_status paths_write_all(int fd, const char *p, size_t n)
+{
+	return put_all(fd, p, n, -1);
+}
+
+lec_status paths_send_all(int fd, const char *p, size_t n, int flags)
+{
+	return put_all(fd, p, n, flags < 0 ? 0 : flags);
 }

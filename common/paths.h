@@ -70,6 +70,9 @@ lec_status paths_line_start(const char *path, size_t off, size_t stop, size_t *o
 /* All of p[0..n) to fd (a file or a pipe), retried on EINTR and short
  * writes; LEC_EIO (errno kept) otherwise. */
 lec_status paths_write_all(int fd, const char *p, size_t n);
+/* The same through send(2) with `flags` (a socket: MSG_NOSIGNAL makes a
+ * closed peer an error, not a SIGPIPE). */
+lec_status paths_send_all(int fd, const char *p, size_t n, int flags);
 
 /* Swap two paths in one step (renameat2 RENAME_EXCHANGE): every moment,
  * each name is one of the two. LEC_EUNIMPL where the filesystem cannot;

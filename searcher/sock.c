@@ -362,16 +362,7 @@ int sock_peer_allowed(int fd, uid_t *uid)
 
 lec_status sock_send_all(int fd, const char *p, size_t n)
 {
-	while (n) {
-		ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return LEC_EIO;
-		p += w;
-		n -= (size_t)w;
-	}
-	return LEC_OK;
+	return paths_send_all(fd, p, n, MSG_NOSIGNAL);
 }
 
 lec_status sock_read_line(int fd, int timeout_ms, struct buf *in, size_t *consumed,
