@@ -2,9 +2,10 @@
  * positions (a stem class's words merged, a phrase's starts, NEAR's
  * windows, a speaker's turns, a wildcard's words), or for a note-level
  * part whether the note holds it (pmatch-int.h). Its own file because
- * this is the one reader of Xapian per note, with the costs that shape it
- * (a position list per term, posting lists read once per plan for remote
- * databases); pmatch.c only counts and scores what it gathered.
+ * this is where a note's terms and positions are read from Xapian, with
+ * the costs that shape it (a position list per term, posting lists read
+ * once per plan for remote databases); pmatch.c reads only the passage
+ * table, then counts and scores what was gathered here.
  */
 #include "pmatch-int.h"
 
