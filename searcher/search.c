@@ -12,23 +12,21 @@
  * that hold some of the query's words follow, marked partial: for several
  * bare words whenever that happens, for anything else only when nothing
  * matched as written (the relaxed query of query.h).
+ *
+ * This file is one attempt of a search and its ranking; the other orders,
+ * the hits, "did you mean" and the retries over the shards are in the
+ * files search-int.h names.
  */
-#include "search.h"
+#include "search-int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "hit.h"
 #include "layout.h"
 #include "limits.h"
-#include "match.h"
-#include "pmatch.h"
-#include "query.h"
-#include "searcher-int.h"
 #include "vec.h"
-#include "xap.h"
 
 /* The weight of a note's Xapian BM25 in the score of its passages. */
 #define NOTE_PRIOR 0.3
@@ -43,65 +41,6 @@ static void release_hits(struct search_result *res)
 }
 
 /* ---- one search's state ------------------------------------------------- */
-
-/* A query in every language of the index: its AST, the plan that checks
- * passages, and (made when a changed file needs it) the text matcher. */
-struct lquery {
-	qp_ast *asts[MAX_LANGS];
-	pm_plan *plans[MAX_LANGS];
-	match_query *mqs[MAX_LANGS];
-	size_t n;
-};
-
-/* A passage of a tier's ranking. */
-struct item {
-	size_t note;      /* index into the tier's notes */
-	uint32_t passage; /* index into that note's matching passages */
-	uint32_t held;    /* scoring parts it holds (partial ranking) */
-	uint32_t count;   /* --files: the note's matching passages */
-	double score;     /* passage score + the note's prior */
-};
-
-/* The notes of one tier, evaluated. */
-struct tier {
-	struct pm_note *notes;
-	size_t *lang;   /* per note: the language whose plan checked it */
-	double *weight; /* per note: its Xapian weight */
-	size_t n, cap;
-	struct item *items;
-	size_t nitems, icap;
-};
-
-struct run {
-	struct searcher *s;
-	const struct search_req *req;
-	struct search_result *res;
-	struct buf *err;
-	struct pm_stats stats;
-	struct lquery exact, loose;
-	struct hit_reader *hr;
-	struct tier tier;
-	uint64_t need; /* ranks [0, need) are wanted (UINT64_MAX: all) */
-	uint64_t rank; /* passages ranked so far (exact, then partial) */
-	size_t hcap;
-	/* req->on_hit: hits made (or skipped), and how many an earlier attempt
-	 * gave already (search_run's retries) */
-	uint64_t delivered, skip;
-	int probe; /* rank without making hits: is there any? (and
-	                         * how many, estimated from one tier) */
-};
-
-/* One ranking: a query's candidate notes, tier after tier. */
-struct stream {
-	const struct lquery *q;
-	const struct lquery *exclude; /* partial: passages matching it are not listed */
-	xap_query *xq;
-	int partial;
-	uint64_t notes_done;
-	uint64_t passages;  /* passages it ranked */
-	uint64_t estimated; /* Xapian's estimate of its notes */
-	int exhausted;
-};
 
 static void lquery_release(struct lquery *q)
 {
@@ -225,7 +164,7 @@ static xap_query *notes_query(struct run *r, const struct lquery *q, lec_status 
 }
 
 /* Notes [from, from + limit) of the ranking (limit 0: all of them). */
-static lec_status notes_page(struct run *r, struct stream *s, uint64_t from, uint32_t limit,
+lec_status search_notes_page(struct run *r, struct stream *s, uint64_t from, uint32_t limit,
 			     int by_docid, xap_mset **out)
 {
 	struct xap_search_opts o;
@@ -242,7 +181,7 @@ static lec_status notes_page(struct run *r, struct stream *s, uint64_t from, uin
 }
 
 /* The language of a candidate note: its plan's index. */
-static lec_status note_lang(struct run *r, const struct lquery *q, xap_docid did, size_t *out)
+lec_status search_note_lang(struct run *r, const struct lquery *q, xap_docid did, size_t *out)
 {
 	const char *lang = NULL;
 	*out = 0;
@@ -266,7 +205,7 @@ int64_t search_now_ms(void)
 
 /* LEC_ETIMEOUT (with the message) once the request's deadline has passed:
  * checked per note and per hit, the units whose cost is bounded. */
-static lec_status check_time(struct run *r)
+lec_status search_check_time(struct run *r)
 {
 	if (!r->req->deadline_ms || search_now_ms() < r->req->deadline_ms)
 		return LEC_OK;
@@ -277,7 +216,7 @@ static lec_status check_time(struct run *r)
 
 /* ---- a tier ---------------------------------------------------------------- */
 
-static lec_status tier_reserve(struct tier *t, size_t n)
+lec_status search_tier_reserve(struct tier *t, size_t n)
 {
 	if (n <= t->cap)
 		return LEC_OK;
@@ -351,13 +290,13 @@ static lec_status note_items(struct run *r, const struct stream *s, size_t i)
 /* Evaluate note i of mset m into the tier (the exact plan too when a
  * partial ranking must leave the matching passages out: kept in the
  * tier's last note). */
-static lec_status eval_note(struct run *r, const struct stream *s, xap_mset *m, uint32_t k,
+lec_status search_eval_note(struct run *r, const struct stream *s, xap_mset *m, uint32_t k,
 			    size_t i)
 {
 	struct tier *t = &r->tier;
 	xap_docid did = xap_mset_docid(m, k);
 	int remote = searcher_doc_remote(r->s, did);
-	lec_status st = note_lang(r, s->q, did, &t->lang[i]);
+	lec_status st = search_note_lang(r, s->q, did, &t->lang[i]);
 	if (!st)
 		st = pm_eval(s->q->plans[t->lang[i]], r->s->db, did, remote, &t->notes[i]);
 	if (!st && s->exclude)
@@ -369,74 +308,7 @@ static lec_status eval_note(struct run *r, const struct stream *s, xap_mset *m, 
 	return st;
 }
 
-/* ---- hits ----------------------------------------------------------------- */
-
-static lec_status text_matcher(struct run *r, const struct lquery *q, size_t lang,
-			       match_query **out)
-{
-	struct lquery *mq = (struct lquery *)q;
-	if (!mq->mqs[lang]) {
-		lec_status st = match_query_new(q->asts[lang], r->s->st[lang], &mq->mqs[lang]);
-		if (st)
-			return st;
-	}
-	*out = mq->mqs[lang];
-	return LEC_OK;
-}
-
-static lec_status push_hit(struct run *r, struct search_hit **out)
-{
-	struct search_result *res = r->res;
-	struct search_hit *v = vec_reserve(res->hits, &r->hcap, res->nhits + 1, sizeof(*v), 16);
-	if (!v)
-		return LEC_ENOMEM;
-	res->hits = v;
-	*out = &res->hits[res->nhits++];
-	memset(*out, 0, sizeof(**out));
-	return LEC_OK;
-}
-
-static lec_status emit_item(struct run *r, const struct stream *s, const struct item *it)
-{
-	struct tier *t = &r->tier;
-	const struct pm_note *n = &t->notes[it->note];
-	size_t lang = t->lang[it->note];
-	uint32_t index = n->v[it->passage].index;
-	struct pm_span *spans = NULL;
-	size_t nspans = 0;
-	struct search_hit one = { 0 }, *h = &one;
-	if (r->req->on_hit && r->delivered++ < r->skip)
-		return LEC_OK; /* given by an attempt before a retry */
-	lec_status st = r->req->on_hit ? LEC_OK : push_hit(r, &h);
-	if (st)
-		return st;
-	st = pm_spans(s->q->plans[lang], n, index, &spans, &nspans);
-	struct hit_src src = { .db = r->s->db,
-			       .docid = n->docid,
-			       .entry = &n->table.v[index],
-			       .index = index,
-			       .spans = spans,
-			       .nspans = nspans,
-			       .root = qp_root(s->q->asts[lang]),
-			       .roots = searcher_doc_roots(r->s, n->docid),
-			       .own_meta =
-				       r->s->nsubs <= 1 && !searcher_doc_remote(r->s, n->docid) };
-	if (!st)
-		st = text_matcher(r, s->q, lang, &src.mq);
-	if (!st)
-		st = hit_fill(r->hr, &src, r->req, h);
-	h->score = it->score;
-	h->partial = s->partial;
-	if (r->req->files)
-		h->file_matches = it->count;
-	free(spans);
-	if (r->req->on_hit) {
-		if (!st)
-			st = r->req->on_hit(r->req->on_hit_ctx, r->res, h);
-		search_hit_release(h);
-	}
-	return st;
-}
+/* ---- ranking ------------------------------------------------------------- */
 
 /* The k best items of v[0..n) at its front, in order (the rest after
  * them, in no order): a heap of the k best so far, whose root is the worst
@@ -482,11 +354,11 @@ static void select_best(struct item *v, size_t n, size_t k, int *partial)
 static lec_status rank_tier(struct run *r, struct stream *s, xap_mset *m, uint32_t from, uint32_t n)
 {
 	struct tier *t = &r->tier;
-	lec_status st = tier_reserve(t, (size_t)n + 1);
+	lec_status st = search_tier_reserve(t, (size_t)n + 1);
 	t->nitems = 0;
 	for (uint32_t k = 0; !st && k < n; k++)
-		if (!(st = check_time(r)))
-			st = eval_note(r, s, m, from + k, k);
+		if (!(st = search_check_time(r)))
+			st = search_eval_note(r, s, m, from + k, k);
 	if (st)
 		return st;
 	/* only the ranks up to `need` are made into hits */
@@ -495,8 +367,8 @@ static lec_status rank_tier(struct run *r, struct stream *s, xap_mset *m, uint32
 							t->nitems;
 	select_best(t->items, t->nitems, wanted, (int *)&s->partial);
 	for (size_t i = 0; i < wanted && !st && !r->probe; i++)
-		if (r->rank + i >= r->req->offset && !(st = check_time(r)))
-			st = emit_item(r, s, &t->items[i]);
+		if (r->rank + i >= r->req->offset && !(st = search_check_time(r)))
+			st = search_emit_item(r, s, &t->items[i]);
 	r->rank += t->nitems;
 	s->passages += t->nitems;
 	s->notes_done += n;
@@ -510,7 +382,7 @@ static lec_status run_stream(struct run *r, struct stream *s)
 	int all = r->need == UINT64_MAX || r->req->rank_all;
 	while (!st && !s->exhausted && r->rank < r->need) {
 		xap_mset *m = NULL;
-		st = notes_page(r, s, s->notes_done, all ? 0 : LEC_TIER_NOTES, 0, &m);
+		st = search_notes_page(r, s, s->notes_done, all ? 0 : LEC_TIER_NOTES, 0, &m);
 		if (st)
 			break;
 		uint32_t size = xap_mset_size(m);
@@ -525,64 +397,6 @@ static lec_status run_stream(struct run *r, struct stream *s)
 	return st;
 }
 
-/* ---- place order ------------------------------------------------------- */
-
-/* A candidate note and where it sorts. */
-struct placed {
-	char *path;
-	uint32_t k; /* its index in the mset */
-};
-
-static int cmp_placed(const void *a, const void *b)
-{
-	const struct placed *x = a, *y = b;
-	int c = strcmp(x->path, y->path);
-	return c ? c : (x->k > y->k) - (x->k < y->k);
-}
-
-/* Every matching passage in place order (--all by place: vimgrep): the
- * candidate notes sorted by path, each note's passages in file order, which
- * is the order a sort of every hit by path and line gives (but for a note
- * changed since indexing, whose passages are found again where they are
- * now), without holding the hits: each can be given as it is made
- * (req->on_hit). Costs a record read per candidate note. */
-static lec_status run_by_place(struct run *r, struct stream *s)
-{
-	xap_mset *m = NULL;
-	lec_status st = notes_page(r, s, 0, 0, 0, &m);
-	uint32_t size = st ? 0 : xap_mset_size(m);
-	struct placed *v = size ? calloc(size, sizeof(*v)) : NULL;
-	if (size && !v)
-		st = LEC_ENOMEM;
-	for (uint32_t k = 0; !st && k < size; k++) {
-		xap_docid did = xap_mset_docid(m, k);
-		v[k].k = k;
-		st = hit_note_path(r->hr, r->s->db, did, searcher_doc_roots(r->s, did), &v[k].path);
-	}
-	if (!st && size)
-		qsort(v, size, sizeof(*v), cmp_placed);
-	if (!st)
-		st = tier_reserve(&r->tier, 2);
-	for (uint32_t i = 0; !st && i < size; i++) {
-		struct tier *t = &r->tier;
-		t->nitems = 0;
-		if (!(st = check_time(r)))
-			st = eval_note(r, s, m, v[i].k, 0);
-		/* note_items lists a note's passages in file order */
-		for (size_t j = 0; !st && j < t->nitems; j++, r->rank++)
-			if (r->rank >= r->req->offset && !(st = check_time(r)))
-				st = emit_item(r, s, &t->items[j]);
-		s->passages += t->nitems;
-	}
-	s->notes_done = s->estimated = size;
-	s->exhausted = 1;
-	for (uint32_t k = 0; v && k < size; k++)
-		free(v[k].path);
-	free(v);
-	xap_mset_free(m);
-	return st;
-}
-
 static lec_status open_stream(struct run *r, struct stream *s, const struct lquery *q)
 {
 	lec_status rc = LEC_OK;
@@ -590,84 +404,6 @@ static lec_status open_stream(struct run *r, struct stream *s, const struct lque
 	s->q = q;
 	s->xq = notes_query(r, q, &rc);
 	return rc;
-}
-
-/* --count: every candidate note's matching passages, in docid order. */
-static lec_status count_all(struct run *r, struct stream *s)
-{
-	xap_mset *m = NULL;
-	lec_status st = notes_page(r, s, 0, 0, 1, &m);
-	lec_status lt = tier_reserve(&r->tier, 1);
-	if (!st)
-		st = lt;
-	uint32_t size = st ? 0 : xap_mset_size(m);
-	for (uint32_t k = 0; !st && k < size; k++) {
-		xap_docid did = xap_mset_docid(m, k);
-		size_t lang = 0;
-		if ((st = check_time(r)))
-			break;
-		st = note_lang(r, s->q, did, &lang);
-		if (!st)
-			st = pm_eval(s->q->plans[lang], r->s->db, did,
-				     searcher_doc_remote(r->s, did), &r->tier.notes[0]);
-		s->passages += r->tier.notes[0].n;
-	}
-	s->exhausted = 1;
-	xap_mset_free(m);
-	return st;
-}
-
-/* ---- did you mean ------------------------------------------------------------ */
-
-/* The query text with each word absent from the index replaced by Xapian's
- * spelling suggestion. */
-struct spell_ctx {
-	struct run *r;
-	struct buf out;
-	size_t copied;
-	int changed;
-};
-
-static int on_query_word(void *vctx, const struct qp_word *w)
-{
-	struct spell_ctx *c = vctx;
-	xap_db *db = c->r->s->db;
-	char stem_term[LEC_MAX_TERM_BYTES + 2];
-	int exists = 0, sexists = 0;
-	if (w->len < 3 || w->stem_len + 1 > LEC_MAX_TERM_BYTES)
-		return 0;
-	snprintf(stem_term, sizeof(stem_term), "%s%s", LEC_PFX_STEM, w->stem);
-	if (xap_db_term_exists(db, w->word, w->len, &exists) || exists)
-		return 0;
-	if (xap_db_term_exists(db, stem_term, strlen(stem_term), &sexists) || sexists)
-		return 0;
-	char *sugg = NULL;
-	if (xap_db_spelling_suggest(db, w->word, w->len, 2, &sugg) == LEC_OK && sugg && *sugg) {
-		buf_put(&c->out, c->r->req->query + c->copied, w->off - c->copied);
-		buf_puts(&c->out, sugg);
-		c->copied = w->off + w->srclen;
-		c->changed = 1;
-	}
-	free(sugg);
-	return 0;
-}
-
-static lec_status suggest(struct run *r, const qp_ast *ast, char **out)
-{
-	struct spell_ctx c = { .r = r };
-	*out = NULL;
-	buf_init(&c.out, LEC_MAX_QUERY_BYTES * 2);
-	lec_status st = qp_words(ast, on_query_word, &c);
-	if (st == LEC_ESTOP)
-		st = LEC_OK;
-	if (!st && c.changed) {
-		buf_put(&c.out, r->req->query + c.copied, r->req->query_len - c.copied);
-		*out = buf_detach(&c.out);
-		if (!*out)
-			st = LEC_ENOMEM;
-	}
-	buf_release(&c.out);
-	return st;
 }
 
 /* ---- running the query --------------------------------------------------- */
@@ -698,8 +434,8 @@ static lec_status rank_exact(struct run *r, struct stream *s)
 {
 	lec_status st = open_stream(r, s, &r->exact);
 	if (!st)
-		st = r->req->count_only                             ? count_all(r, s) :
-		     r->req->sort_by_place && r->need == UINT64_MAX ? run_by_place(r, s) :
+		st = r->req->count_only                             ? search_count_all(r, s) :
+		     r->req->sort_by_place && r->need == UINT64_MAX ? search_by_place(r, s) :
 								      run_stream(r, s);
 	if (st)
 		return st;
@@ -740,7 +476,7 @@ static lec_status rank_partial(struct run *r, const struct stream *exact)
 		s.exclude = none ? NULL : &r->exact;
 		s.partial = 1;
 		if (none && req->count_only) {
-			st = count_all(r, &s);
+			st = search_count_all(r, &s);
 		} else if (none && req->occurrences) {
 			/* vimgrep lists none of them: one tier says whether there
 			 * are any, and about how many, at the cost of a page */
@@ -751,7 +487,7 @@ static lec_status rank_partial(struct run *r, const struct stream *exact)
 			r->need = need;
 			r->probe = 0;
 		} else if (none && req->sort_by_place && r->need == UINT64_MAX) {
-			st = run_by_place(r, &s);
+			st = search_by_place(r, &s);
 		} else {
 			st = run_stream(r, &s);
 		}
@@ -803,7 +539,8 @@ static lec_status search_once(struct run *r)
 	if ((st = make_plans(r, &r->exact)) || (st = explain(r)) || (st = rank_exact(r, &s)))
 		goto out;
 	/* "Did you mean" when nothing matches the query as written */
-	if (!s.passages && (st = suggest(r, r->exact.asts[0], &res->suggestion)))
+	if (!s.passages && (st = search_suggest(r->s->db, req->query, req->query_len,
+						r->exact.asts[0], &res->suggestion)))
 		goto out;
 	if (!s.passages && req->fix && res->suggestion) {
 		xap_query_free(s.xq);
@@ -824,64 +561,13 @@ out:
 	return st;
 }
 
-lec_status search_run(struct searcher *s, const struct search_req *req, struct search_result *res,
-		      struct buf *err)
+lec_status search_attempt(struct searcher *s, const struct search_req *req,
+			  struct search_result *res, struct buf *err, uint64_t *given)
 {
-	lec_status st = LEC_OK;
-	memset(res, 0, sizeof(*res));
-	if (req->query_len > LEC_MAX_QUERY_BYTES) {
-		buf_printf(err, "query too long: %zu bytes, the limit is %u (LEC_MAX_QUERY_BYTES)",
-			   req->query_len, (unsigned)LEC_MAX_QUERY_BYTES);
-		return LEC_ELIMIT;
-	}
-	uint64_t given = 0;
-	for (int attempt = 0; attempt < 3; attempt++) {
-		struct run r = { .s = s, .req = req, .res = res, .err = err, .skip = given };
-		/* known before the first hit (req->on_hit) */
-		if (s->warnings && !(res->warnings = strdup(s->warnings))) {
-			st = LEC_ENOMEM;
-			break;
-		}
-		st = search_once(&r);
-		run_release(&r);
-		if (r.delivered > given)
-			given = r.delivered;
-		/* a first index swapped its compacted copy in while we searched:
-		 * whatever that did to this search, the new one is complete */
-		int replaced =
-			st && st != LEC_EMODIFIED && st != LEC_ENETWORK && searcher_dirs_changed(s);
-		if (st != LEC_EMODIFIED && st != LEC_ENETWORK && !replaced)
-			break;
-		/* the index was committed under us: start again on the new
-		 * revision; a remote shard failed: start again without it */
-		search_result_release(res);
-		buf_reset(err);
-		if (st == LEC_ENETWORK) {
-			char *failed = strdup(xap_db_error(s->db));
-			st = searcher_reopen_all(s, failed);
-			free(failed);
-		} else if (replaced) {
-			st = searcher_reopen_all(s, NULL);
-		} else {
-			st = searcher_reopen(s);
-		}
-		if (st)
-			break;
-	}
-	if (!st && s->warnings) {
-		/* the shards' warnings, then the query's */
-		char *all = NULL;
-		if (asprintf(&all, "%s%s%s", s->warnings, res->warnings ? "\n" : "",
-			     res->warnings ? res->warnings : "") < 0)
-			st = LEC_ENOMEM;
-		free(res->warnings);
-		res->warnings = st ? NULL : all;
-	}
-	if (st && !err->len) {
-		/* a failure of lectern's own reading (a damaged record) leaves no
-		 * Xapian message */
-		const char *x = st == LEC_ECORRUPT || st == LEC_EXAPIAN ? xap_db_error(s->db) : "";
-		buf_printf(err, "%s%s%s", lec_status_str(st), *x ? ": " : "", x);
-	}
+	struct run r = { .s = s, .req = req, .res = res, .err = err, .skip = *given };
+	lec_status st = search_once(&r);
+	run_release(&r);
+	if (r.delivered > *given)
+		*given = r.delivered;
 	return st;
 }

@@ -1,5 +1,6 @@
 /* searcher-int.h - the searcher's state, shared by searcher.c (opening the
- * index and keeping it current) and search.c (running a query). */
+ * index and keeping it current) and the search*.c files (running a query:
+ * search-int.h). */
 #ifndef LECTERN_SEARCHER_INT_H
 #define LECTERN_SEARCHER_INT_H
 
