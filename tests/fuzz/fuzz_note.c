@@ -1,4 +1,4 @@
-/* fuzz_note.c - note parsing (indexer/note*.c, frontmatter.c, passage.c) and
+/* fuzz_note.c - note parsing (common/note*.c, frontmatter.c, passage.c) and
  * the segment map the indexer stores (docbuild_passage_segmap, segmap.c).
  *
  * Each input is parsed as markdown and as plain text. For every parse the
