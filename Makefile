@@ -64,7 +64,7 @@ OPT ?= -O2 -g
 # and fuzzers see them all.
 INC_common := -iquote common
 INC_indexer := -iquote common -iquote indexer
-INC_searcher := -iquote common -iquote searcher -iquote indexer
+INC_searcher := -iquote common -iquote searcher
 INC_daemon := -iquote common -iquote indexer -iquote searcher -iquote daemon
 INC_lsp := -iquote common -iquote indexer -iquote searcher -iquote lsp
 INC_ALL := -iquote common -iquote indexer -iquote searcher -iquote daemon -iquote lsp -iquote cli

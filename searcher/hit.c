@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 #include <xxhash.h>
 
-#include "docbuild.h"
 #include "filerec.h"
 #include "layout.h"
 #include "rootmap.h"
@@ -460,7 +459,7 @@ static lec_status relocate(struct hit_reader *r, const struct hit_src *src, cons
 	st = passages_build(&n, &ps, &np);
 	for (size_t i = 0; !st && i < np && !*found; i++) {
 		segmap_clear(&r->map);
-		st = docbuild_passage_segmap(&n, &ps[i], &r->map, NULL, NULL);
+		st = passage_segmap(&n, &ps[i], &r->map, NULL, NULL);
 		match_text_clear(&r->text);
 		if (!st)
 			st = segmap_words(&r->map, r->fdata + ps[i].start, ps[i].end - ps[i].start,
