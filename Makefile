@@ -51,14 +51,23 @@ WARN := -Wall -Wextra -Werror
 OPT ?= -O2 -g
 # -iquote, not -I: common/limits.h must not shadow the system <limits.h>.
 # Each layer sees only its own headers and those below it, so that an
-# include across layers fails the build: common/ alone; indexer/ and
-# searcher/ over common/ (searcher/ still reaches into indexer/ for the
-# daemon's reindex and a hit's passages); cli/ (main, the engine's table),
-# lib/ (the public API), the tests, benches and fuzzers over all.
+# include across layers fails the build:
+#   common/    alone: the index's layout, Xapian's wrapper, tokens, stems,
+#              the note model (a note parsed into blocks and passages)
+#   indexer/   over common/: walking the roots, building and committing
+#   searcher/  over common/: queries, matching, hits, the daemon's client
+#   daemon/    over all three: `lectern serve` (the protocol's ops, the
+#              server's loop, its search threads, its reindex and watch)
+#   lsp/       over all three: `lectern lsp` (searches through the daemon
+#              or in process, reindexes a saved note)
+# cli/ (main, the engine's table), lib/ (the public API), the tests, benches
+# and fuzzers see them all.
 INC_common := -iquote common
 INC_indexer := -iquote common -iquote indexer
-INC_searcher := -iquote common -iquote searcher -iquote indexer
-INC_ALL := -iquote common -iquote indexer -iquote searcher -iquote cli
+INC_searcher := -iquote common -iquote searcher
+INC_daemon := -iquote common -iquote indexer -iquote searcher -iquote daemon
+INC_lsp := -iquote common -iquote indexer -iquote searcher -iquote lsp
+INC_ALL := -iquote common -iquote indexer -iquote searcher -iquote daemon -iquote lsp -iquote cli
 # the include path of a source file: its top directory's
 layer_inc = $(or $(INC_$(firstword $(subst /, ,$(1)))),$(INC_ALL))
 CPPFLAGS += -D_GNU_SOURCE -DLECTERN_VERSION='"$(VERSION)"'
@@ -74,8 +83,9 @@ ifeq ($(SANITIZE),1)
   LDFLAGS += $(SAN)
 endif
 
-# Every .c/.cc under common/ indexer/ searcher/ is in liblectern.a (for the
-# unit tests, benches and fuzzers, and the engine below); cli/ holds main.
+# Every .c/.cc under common/ indexer/ searcher/ daemon/ lsp/ is in
+# liblectern.a (for the unit tests, benches and fuzzers, and the engine
+# below); cli/ holds main.
 #
 # The lectern executable does not link libxapian (cli/engine.h): it is
 # cli/lectern.c (main, the command table), cli/engine-load.c and
@@ -84,7 +94,7 @@ endif
 # The commands that open the index run in $(BUILD)/liblectern-engine.so
 # (cli/engine.c over liblectern.a, with libxapian), loaded on first use;
 # it exports one table (cli/engine.map).
-LIB_SRCS := $(sort $(wildcard common/*.c indexer/*.c searcher/*.c))
+LIB_SRCS := $(sort $(wildcard common/*.c indexer/*.c searcher/*.c daemon/*.c lsp/*.c))
 CXX_SRCS := $(sort $(wildcard common/*.cc))
 CORE_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 XAP_OBJ := $(CXX_SRCS:%.cc=$(BUILD)/%.o)

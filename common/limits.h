@@ -28,7 +28,7 @@
  * reading and tokenizing whatever the note's size: a longer section splits
  * at block boundaries, and a longer block (a note without blank lines) is
  * cut into blocks of its own at line, then sentence, then word boundaries
- * (indexer/note-split.c). 32 KiB: the longest block of tc39-notes is 21 KB. */
+ * (common/note-split.c). 32 KiB: the longest block of tc39-notes is 21 KB. */
 #define LEC_MAX_PASSAGE_BYTES (32u << 10)
 #define LEC_HEADING_WDF_BOOST 5 /* extra wdf for stems of heading words */
 #define LEC_MAX_HEADING_DEPTH 6

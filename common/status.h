@@ -1,7 +1,8 @@
 /* status.h - the one status enum every lectern module returns.
  *
- * Library code (common/, indexer/ and searcher/ internals) never prints and
- * never exits: it returns one of these, and keeps a message on its handle.
+ * Library code (the internals of common/, indexer/, searcher/, daemon/ and
+ * lsp/) never prints and never exits: it returns one of these, and keeps a
+ * message on its handle.
  * Only main() and the cmd-*.c files turn statuses into messages and exit codes.
  */
 #ifndef LECTERN_STATUS_H

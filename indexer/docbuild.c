@@ -417,36 +417,6 @@ static int on_passage_word(void *vctx, const struct seg_word *w)
 	return c->status != LEC_OK;
 }
 
-lec_status docbuild_passage_segmap(const struct note *n, const struct passage *p, struct segmap *m,
-				   size_t *map_block, size_t *nblocks)
-{
-	size_t nb = 0;
-	for (size_t i = 0; i < p->nblocks; i++) {
-		const struct note_block *bl = &n->blocks[p->first_block + i];
-		int begun = 0;
-		for (size_t k = 0; k < bl->seg_count; k++) {
-			const struct note_segment *s = &n->segs[bl->seg_first + k];
-			if (s->off < p->start || s->off + s->len > p->end)
-				continue;
-			/* a map block only with a segment: an empty block has no
-			 * stored form */
-			if (!begun) {
-				if (segmap_begin_block(m))
-					return LEC_ENOMEM;
-				if (map_block)
-					map_block[nb] = p->first_block + i;
-				nb++;
-				begun = 1;
-			}
-			if (segmap_add(m, s->off - p->start, s->len, s->repl, s->repl_len))
-				return LEC_ENOMEM;
-		}
-	}
-	if (nblocks)
-		*nblocks = nb;
-	return LEC_OK;
-}
-
 /* The record of passage p (into b->rec), its value slot set on the doc. */
 static lec_status passage_record(struct docbuild *b, xap_doc *doc, const struct note *n,
 				 const struct passage *p, size_t index, struct segmap *m)
@@ -489,8 +459,7 @@ static lec_status passage_terms(struct docbuild *b, stemmer *st, xap_doc *doc, c
 	struct segmap m;
 	segmap_init(&m);
 	size_t *map_block = malloc((p->nblocks + 1) * sizeof(*map_block)), nblocks = 0;
-	lec_status rc =
-		map_block ? docbuild_passage_segmap(n, p, &m, map_block, &nblocks) : LEC_ENOMEM;
+	lec_status rc = map_block ? passage_segmap(n, p, &m, map_block, &nblocks) : LEC_ENOMEM;
 	struct pass_ctx c = { .b = b,
 			      .st = st,
 			      .doc = doc,

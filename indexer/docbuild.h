@@ -79,16 +79,6 @@ lec_status docbuild_file(struct docbuild *b, const char *path, const char *key, 
 /* The message of the last failure ("" if none). */
 const char *docbuild_error(const struct docbuild *b);
 
-struct note;
-struct passage;
-struct segmap;
-/* The segment map of passage p of note n, as indexed: blocks without
- * segments are left out. map_block (may be NULL; room for p->nblocks) gets,
- * per map block, the note block it is; *nblocks (may be NULL) the number of
- * map blocks. */
-lec_status docbuild_passage_segmap(const struct note *n, const struct passage *p, struct segmap *m,
-				   size_t *map_block, size_t *nblocks);
-
 /* Hand the collected spelling counts and stem words (the stem dictionary,
  * common/stemdict.h) to `db` and forget them. `given` (may be NULL) holds
  * the stem-word pairs this run gave `db` already, which are not given

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "limits.h"
-#include "proto.h"
+#include "proto-wire.h"
 #include "sock.h"
 
 /* A daemon that does not accept within this is treated as absent. */

@@ -11,7 +11,7 @@
 
 #include "buf.h"
 #include "limits.h"
-#include "proto.h"
+#include "proto-wire.h"
 #include "sock.h"
 #include "vec.h"
 

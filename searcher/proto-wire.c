@@ -1,8 +1,8 @@
 /* proto-wire.c - the protocol's lines that the client and the daemon both
- * write (proto.h): error replies, a reply or request as one capped line,
+ * write (proto-wire.h): error replies, a reply or request as one capped line,
  * and find's request. Apart from proto.c's ops, which search the index, so
  * that `lectern find` asking a daemon links no Xapian (cli/engine.h). */
-#include "proto.h"
+#include "proto-wire.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "jsondump.h"
-#include "proto-int.h"
 #include "query.h"
 
 /* The reply of last resort: no allocation needed to answer. */

@@ -66,7 +66,7 @@ t_match "  paths are absolute" "^$TEST_TMP/$SEED:10:135" "$T_OUT"
 
 # ---------------------------------------------------------------------------
 # vimgrep: path:line:col:text, text is that line of the file (its first 4096
-# bytes: searcher/hit.c cuts longer lines), col is the word.
+# bytes: searcher/hit-file.c cuts longer lines), col is the word.
 t_ok "vimgrep --all instances" "$LECTERN" find --all --format vimgrep --color=never instances
 bad_text='' bad_col='' n=0
 while IFS= read -r l; do

@@ -1,5 +1,5 @@
-/* fuzz_note.c - note parsing (indexer/note*.c, frontmatter.c, passage.c) and
- * the segment map the indexer stores (docbuild_passage_segmap, segmap.c).
+/* fuzz_note.c - note parsing (common/note*.c, frontmatter.c, passage.c) and
+ * the segment map the indexer stores (passage_segmap, segmap.c).
  *
  * Each input is parsed as markdown and as plain text. For every parse the
  * structure is checked (blocks, segments and passages inside the file, in
@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "docbuild.h"
 #include "limits.h"
 #include "note.h"
 #include "passage.h"
@@ -153,7 +152,7 @@ static void check_passage(const struct note *n, const struct passage *p, size_t 
 	struct segmap m;
 	size_t nb = 0;
 	segmap_init(&m);
-	if (docbuild_passage_segmap(n, p, &m, map_block, &nb) == LEC_OK) {
+	if (passage_segmap(n, p, &m, map_block, &nb) == LEC_OK) {
 		check_segmap(&m, p->end - p->start, nb);
 		for (size_t i = 0; i < nb; i++)
 			CHECK(map_block[i] >= p->first_block &&

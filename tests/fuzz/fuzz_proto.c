@@ -1,4 +1,4 @@
-/* fuzz_proto.c - the daemon's request handler (searcher/proto.c) on
+/* fuzz_proto.c - the daemon's request handler (daemon/proto.c) on
  * arbitrary request lines: one line in, one response out.
  *
  * LLVMFuzzerInitialize builds a small real index in a temporary directory

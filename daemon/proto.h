@@ -8,7 +8,8 @@
  *
  * This module knows nothing of sockets: the server (server.c) feeds it
  * lines and writes the replies; `reindex` comes back as a job that the
- * server runs off its loop and answers with proto_reindex_reply.
+ * server runs off its loop and answers with proto_reindex_reply. What the
+ * client writes too (error codes, lines, find's request) is in proto-wire.h.
  */
 #ifndef LECTERN_PROTO_H
 #define LECTERN_PROTO_H
@@ -20,26 +21,9 @@
 
 #include "buf.h"
 #include "index.h"
+#include "proto-wire.h"
 #include "search.h"
 #include "status.h"
-
-#define PROTO_VERSION 1
-
-/* error codes (docs/protocol.md) */
-#define PROTO_E_BAD_JSON "bad_json"       /* the line is not JSON */
-#define PROTO_E_BAD_REQUEST "bad_request" /* not an object, no/bad id or op, bad argument */
-#define PROTO_E_UNKNOWN_OP "unknown_op"
-#define PROTO_E_BAD_QUERY "bad_query"     /* the query could not be parsed or is over a limit */
-#define PROTO_E_INDEX "index_error"       /* no index, damaged index, Xapian trouble */
-#define PROTO_E_WRONG_INDEX "wrong_index" /* find: "index" names another index than ours */
-#define PROTO_E_NOT_FOUND "not_found"     /* reindex: a path does not exist */
-#define PROTO_E_LOCKED "locked"           /* reindex: another writer holds the index */
-#define PROTO_E_TOO_LARGE "too_large"     /* request line or response over its limit */
-#define PROTO_E_TIMEOUT "timeout"         /* a search past its time budget (LEC_SEARCH_TIME_MS) */
-#define PROTO_E_FORBIDDEN "forbidden"     /* peer with another uid */
-#define PROTO_E_BUSY "busy"               /* LEC_MAX_CLIENTS connections already */
-#define PROTO_E_SHUTTING_DOWN "shutting_down"
-#define PROTO_E_INTERNAL "internal" /* out of memory and the like */
 
 enum proto_op_id {
 	PROTO_OP_PING,
@@ -128,22 +112,7 @@ lec_status proto_run(struct proto_env *e, const struct proto_job *job,
 json_t *proto_reindex_reply(const json_t *id, lec_status st, const struct idx_stats *s,
 			    const char *msg);
 
-/* An error response; id may be NULL (then "id":null). New reference. */
-json_t *proto_error(const json_t *id, const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-/* Append reply as one compact line + '\n' to out. A reply longer than
- * max bytes is replaced by a too_large error with its id. LEC_ENOMEM only. */
-lec_status proto_dump_line(const json_t *reply, size_t max, struct buf *out);
-
-/* ---- find requests and responses, shared with the client ---------------- */
-
-/* The find request for req (query, flags, limits) with this id; with
- * index_dir (may be NULL) the daemon refuses to answer for another index;
- * `stream`: the answer may come in several lines. New reference owned by
- * the caller; NULL when out of memory. */
-json_t *proto_find_request(json_int_t id, const struct search_req *req, const char *index_dir,
-			   int stream);
+/* ---- find requests and responses (the request: proto-wire.h) ------------ */
 
 /* The reverse: a validated find request object into req ("stream" is not
  * the search's: the caller reads it). req->query points into rq (valid

@@ -20,9 +20,6 @@
  * NULL when out of memory. */
 json_t *proto_reply_ok(const json_t *id);
 
-/* The reply of last resort (proto-wire.c): no allocation needed to answer. */
-json_t *proto_oom(void);
-
 /* s as a JSON string, or null (s NULL or not UTF-8). New reference. */
 json_t *proto_str_or_null(const char *s);
 

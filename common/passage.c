@@ -6,6 +6,7 @@
 
 #include "buf.h"
 #include "limits.h"
+#include "segmap.h"
 #include "tokenize.h"
 #include "vec.h"
 
@@ -255,5 +256,35 @@ lec_status passages_build(const struct note *note, struct passage **out, size_t 
 	}
 	*out = bd.list;
 	*n = bd.n;
+	return LEC_OK;
+}
+
+lec_status passage_segmap(const struct note *n, const struct passage *p, struct segmap *m,
+			  size_t *map_block, size_t *nblocks)
+{
+	size_t nb = 0;
+	for (size_t i = 0; i < p->nblocks; i++) {
+		const struct note_block *bl = &n->blocks[p->first_block + i];
+		int begun = 0;
+		for (size_t k = 0; k < bl->seg_count; k++) {
+			const struct note_segment *s = &n->segs[bl->seg_first + k];
+			if (s->off < p->start || s->off + s->len > p->end)
+				continue;
+			/* a map block only with a segment: an empty block has no
+			 * stored form */
+			if (!begun) {
+				if (segmap_begin_block(m))
+					return LEC_ENOMEM;
+				if (map_block)
+					map_block[nb] = p->first_block + i;
+				nb++;
+				begun = 1;
+			}
+			if (segmap_add(m, s->off - p->start, s->len, s->repl, s->repl_len))
+				return LEC_ENOMEM;
+		}
+	}
+	if (nblocks)
+		*nblocks = nb;
 	return LEC_OK;
 }

@@ -17,7 +17,7 @@
 #include "client-call.h"
 #include "client.h"
 #include "paths.h"
-#include "proto.h"
+#include "proto-wire.h"
 #include "rootmap.h"
 #include "sock.h"
 

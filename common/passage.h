@@ -36,4 +36,13 @@ void passages_free(struct passage *p, size_t n);
  * *out malloc'd, caller frees. */
 lec_status passage_block_text(const struct note *note, size_t block, size_t max, char **out);
 
+struct segmap;
+/* The segment map of passage p of note n, as the indexer stores it
+ * (common/ptable.h) and the searcher finds a changed note's passages again
+ * with it: blocks without segments are left out. map_block (may be NULL;
+ * room for p->nblocks) gets, per map block, the note block it is; *nblocks
+ * (may be NULL) the number of map blocks. */
+lec_status passage_segmap(const struct note *n, const struct passage *p, struct segmap *m,
+			  size_t *map_block, size_t *nblocks);
+
 #endif
