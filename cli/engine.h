@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "commands.h"
 #include "options.h"
 #include "search.h"
 #include "status.h"
@@ -32,13 +33,14 @@
 /* The version, and the number of this table's shape: raise it when the
  * table or a struct that crosses it changes. An engine built otherwise is
  * refused. */
-#define LEC_ENGINE_ABI LECTERN_VERSION "/1"
+#define LEC_ENGINE_ABI LECTERN_VERSION "/2"
 
 /* What main has set up that the engine's own copies of the modules need:
  * the option hooks in force (the config file's defaults; completion's
- * describe hook). Lives for the call. */
+ * describe hook), and the command's setup (commands.h). Lives for the call. */
 struct lec_engine_env {
 	struct opt_hooks hooks;
+	struct cmd_context *ctx;
 };
 
 struct lec_engine {
