@@ -47,8 +47,9 @@ struct lec_engine {
 	size_t size;     /* sizeof(struct lec_engine) */
 	const char *abi; /* LEC_ENGINE_ABI */
 	size_t req_size, result_size, hit_size;
-	/* Run command argv[0] (index, status, shard, serve, lsp): its exit
-	 * code. An unknown name is LEC_EXIT_ERROR. */
+	/* Run command argv[0] (index, status, shard, serve, lsp) with the
+	 * setup main did for it (env->ctx, which its cmd_parse completes):
+	 * its exit code. An unknown name is LEC_EXIT_ERROR. */
 	int (*run)(const struct lec_engine_env *env, int argc, char **argv);
 	/* lec_search_here and lec_explain_damage (commands.h) */
 	lec_status (*search)(const char *index_dir, struct search_req *req,

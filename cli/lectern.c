@@ -1,6 +1,7 @@
-/* lectern.c - main: the command table and dispatch. The commands that open
- * the index run in liblectern-engine.so (lec_engine_command, cli/engine.h);
- * the others here, without Xapian (commands.h). */
+/* lectern.c - main: the command table, the setup each command asks for,
+ * and dispatch. The commands that open the index run in
+ * liblectern-engine.so (lec_engine_command, cli/engine.h); the others
+ * here, without Xapian (commands.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /* commands.h - the subcommands, one file each (cmd-*.c, beside the
  * subsystem each drives), dispatched from main (cli/lectern.c). Each takes
- * argv with argv[0] = the subcommand name and returns an exit code
- * (exitcode.h). Here, in common/, so that the indexer's and the searcher's
+ * what main set up for it (struct cmd_context) and argv with argv[0] = the
+ * subcommand name, and returns an exit code (exitcode.h). Here, in common/, so that the indexer's and the searcher's
  * commands reach it without either including the other's headers.
  *
  * The commands that open the index (index, status, shard, serve, lsp) are
