@@ -86,7 +86,7 @@ static const struct lec_engine *load(void)
 	return engine;
 }
 
-int lec_engine_command(int argc, char **argv)
+int lec_engine_command(struct cmd_context *ctx, int argc, char **argv)
 {
 	const struct lec_engine *e = load();
 	if (!e) {
@@ -94,7 +94,7 @@ int lec_engine_command(int argc, char **argv)
 			  argc > 0 ? argv[0] : "", LEC_ENGINE_LIB, why);
 		return LEC_EXIT_ERROR;
 	}
-	struct lec_engine_env env;
+	struct lec_engine_env env = { .ctx = ctx };
 	opt_hooks_get(&env.hooks);
 	return e->run(&env, argc, argv);
 }

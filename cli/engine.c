@@ -12,9 +12,11 @@
 /* The only symbol the engine exports (engine.map). */
 const struct lec_engine *lectern_engine(void);
 
+/* The setup each needs is main's table's: it comes in env->ctx. */
 static const struct lec_command commands[] = {
-	{ "index", cmd_index, NULL }, { "status", cmd_status, NULL }, { "shard", cmd_shard, NULL },
-	{ "serve", cmd_serve, NULL }, { "lsp", cmd_lsp, NULL },
+	{ "index", cmd_index, 0, NULL }, { "status", cmd_status, 0, NULL },
+	{ "shard", cmd_shard, 0, NULL }, { "serve", cmd_serve, 0, NULL },
+	{ "lsp", cmd_lsp, 0, NULL },
 };
 
 static int run(const struct lec_engine_env *env, int argc, char **argv)
@@ -27,7 +29,7 @@ static int run(const struct lec_engine_env *env, int argc, char **argv)
 		/* the engine's commands write JSON through the engine's own copy of
 		 * jsondump.c: its noting malloc is the one jansson must call */
 		jsondump_init();
-		int code = commands[i].fn(argc, argv);
+		int code = commands[i].fn(env->ctx, argc, argv);
 		opt_hooks_set(&none);
 		return code;
 	}

@@ -21,6 +21,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "commands.h"
 #include "options.h"
 #include "search.h"
 #include "status.h"
@@ -32,21 +33,23 @@
 /* The version, and the number of this table's shape: raise it when the
  * table or a struct that crosses it changes. An engine built otherwise is
  * refused. */
-#define LEC_ENGINE_ABI LECTERN_VERSION "/1"
+#define LEC_ENGINE_ABI LECTERN_VERSION "/2"
 
 /* What main has set up that the engine's own copies of the modules need:
  * the option hooks in force (the config file's defaults; completion's
- * describe hook). Lives for the call. */
+ * describe hook), and the command's setup (commands.h). Lives for the call. */
 struct lec_engine_env {
 	struct opt_hooks hooks;
+	struct cmd_context *ctx;
 };
 
 struct lec_engine {
 	size_t size;     /* sizeof(struct lec_engine) */
 	const char *abi; /* LEC_ENGINE_ABI */
 	size_t req_size, result_size, hit_size;
-	/* Run command argv[0] (index, status, shard, serve, lsp): its exit
-	 * code. An unknown name is LEC_EXIT_ERROR. */
+	/* Run command argv[0] (index, status, shard, serve, lsp) with the
+	 * setup main did for it (env->ctx, which its cmd_parse completes):
+	 * its exit code. An unknown name is LEC_EXIT_ERROR. */
 	int (*run)(const struct lec_engine_env *env, int argc, char **argv);
 	/* lec_search_here and lec_explain_damage (commands.h) */
 	lec_status (*search)(const char *index_dir, struct search_req *req,

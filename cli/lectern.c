@@ -1,6 +1,7 @@
-/* lectern.c - main: the command table and dispatch. The commands that open
- * the index run in liblectern-engine.so (lec_engine_command, cli/engine.h);
- * the others here, without Xapian (commands.h). */
+/* lectern.c - main: the command table, the setup each command asks for,
+ * and dispatch. The commands that open the index run in
+ * liblectern-engine.so (lec_engine_command, cli/engine.h); the others
+ * here, without Xapian (commands.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,16 +13,28 @@
 #include "jsondump.h"
 #include "options.h"
 
+/* Each command with the setup main does before it runs (enum cmd_setup,
+ * commands.h): every command reads the config file (a bad one stops it
+ * before it does anything); config shows it without taking its values;
+ * the shared options (--index, --socket) it takes; whether it cannot run
+ * without the index directory. */
 static const struct lec_command commands[] = {
-	{ "index", lec_engine_command, "add notes to the index, or bring it up to date" },
-	{ "status", lec_engine_command, "show the index's roots, counts, size and freshness" },
-	{ "find", cmd_find, "search the notes" },
-	{ "open", cmd_open, "open $VISUAL or $EDITOR at a place find printed" },
-	{ "config", cmd_config, "show the settings in force and where each comes from" },
-	{ "completion", cmd_completion, "print the bash, zsh or fish completion script" },
-	{ "serve", lec_engine_command, "answer searches over a Unix socket (the daemon)" },
-	{ "shard", lec_engine_command, "list the index's shards; add or remove remote ones" },
-	{ "lsp", lec_engine_command, "a language server for editors (LSP over stdio)" },
+	{ "index", lec_engine_command, CMD_CONFIG | CMD_INDEX_DIR,
+	  "add notes to the index, or bring it up to date" },
+	{ "status", lec_engine_command, CMD_CONFIG | CMD_INDEX_DIR,
+	  "show the index's roots, counts, size and freshness" },
+	{ "find", cmd_find, CMD_CONFIG | CMD_INDEX_DIR | CMD_SOCKET_OPT, "search the notes" },
+	{ "open", cmd_open, CMD_CONFIG, "open $VISUAL or $EDITOR at a place find printed" },
+	{ "config", cmd_config, CMD_CONFIG_READ | CMD_INDEX_OPT | CMD_SOCKET_OPT,
+	  "show the settings in force and where each comes from" },
+	{ "completion", cmd_completion, CMD_CONFIG | CMD_INDEX_OPT,
+	  "print the bash, zsh or fish completion script" },
+	{ "serve", lec_engine_command, CMD_CONFIG | CMD_INDEX_DIR | CMD_SOCKET_OPT,
+	  "answer searches over a Unix socket (the daemon)" },
+	{ "shard", lec_engine_command, CMD_CONFIG | CMD_INDEX_DIR,
+	  "list the index's shards; add or remove remote ones" },
+	{ "lsp", lec_engine_command, CMD_CONFIG | CMD_INDEX_DIR | CMD_SOCKET_OPT,
+	  "a language server for editors (LSP over stdio)" },
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -30,13 +43,6 @@ const struct lec_command *lec_commands(size_t *n)
 {
 	*n = NCOMMANDS;
 	return commands;
-}
-
-static struct config *config;
-
-const struct config *lec_config(void)
-{
-	return config;
 }
 
 static void usage(FILE *out)
@@ -77,31 +83,43 @@ static const char *config_arg(int argc, char **argv, int *i, int *bad)
 	return argv[*i - 1];
 }
 
-/* Read the config file and make it the options' defaults; 0, or an exit code. */
-static int load_config(const char *opt)
+/* The setup of ctx->setup that comes before the command parses its
+ * options: the config file, read (opt: --config) and, for CMD_CONFIG, made
+ * the options' defaults. 0, or an exit code. */
+static int setup(struct cmd_context *ctx, struct config **config, const char *opt)
 {
 	char *path = NULL;
 	int must_exist = 0;
 	struct buf err;
+	if (!(ctx->setup & CMD_CONFIG_READ))
+		return 0;
 	lec_status st = config_locate(opt, &path, &must_exist);
 	buf_init(&err, 4096);
 	if (!st)
-		st = config_load(path, must_exist, &config, &err);
+		st = config_load(path, must_exist, config, &err);
 	if (st)
 		lec_error("config: %s", err.len ? err.data : lec_status_str(st));
-	else
-		opt_defaults_from(config_option_value, config);
+	else if ((ctx->setup & CMD_CONFIG) == CMD_CONFIG)
+		opt_defaults_from(config_option_value, *config);
+	ctx->config = *config;
 	buf_release(&err);
 	free(path);
 	return st ? LEC_EXIT_ERROR : 0;
 }
 
-static int run(const struct lec_command *c, int argc, char **argv)
+/* Set up what command c needs, run it with that, and undo the setup.
+ * `help`: `lectern help CMD`, which reads no config file. */
+static int run(const struct lec_command *c, int help, const char *config_opt, int argc, char **argv)
 {
-	int code = c->fn(argc, argv);
+	struct config *config = NULL;
+	struct cmd_context ctx = { .name = c->name,
+				   .setup = help ? c->setup & ~(unsigned)CMD_CONFIG : c->setup };
+	int code = setup(&ctx, &config, config_opt);
+	if (!code)
+		code = c->fn(&ctx, argc, argv);
 	opt_defaults_from(NULL, NULL);
 	config_free(config);
-	config = NULL;
+	free(ctx.index_dir);
 	return code;
 }
 
@@ -142,13 +160,12 @@ int main(int argc, char **argv)
 		char *hargv[] = { argv[2], "--help", NULL };
 		for (size_t i = 0; i < NCOMMANDS; i++)
 			if (!strcmp(commands[i].name, name))
-				return commands[i].fn(2, hargv);
+				return run(&commands[i], 1, NULL, 2, hargv);
 	}
 	for (size_t i = 0; i < NCOMMANDS; i++) {
 		if (strcmp(commands[i].name, name))
 			continue;
-		int code = load_config(config_opt);
-		return code ? code : run(&commands[i], argc - 1, argv + 1);
+		return run(&commands[i], 0, config_opt, argc - 1, argv + 1);
 	}
 	lec_error("unknown command '%s' (see 'lectern --help')", name);
 	return LEC_EXIT_ERROR;

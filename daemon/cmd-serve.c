@@ -49,12 +49,11 @@ static int index_missing(const char *index_dir)
 
 static int serve(const struct serve_opts *so)
 {
-	char *index_dir = NULL, *sock_path = NULL;
+	const char *index_dir = so->index;
+	char *sock_path = NULL;
 	struct buf err;
 	int code = LEC_EXIT_ERROR;
 	buf_init(&err, 4096);
-	if (lec_index_dir(so->index, &index_dir))
-		goto done;
 	if (index_missing(index_dir))
 		goto done;
 	lec_status st = so->socket ? paths_absolute(so->socket, &sock_path) :
@@ -80,16 +79,14 @@ static int serve(const struct serve_opts *so)
 	code = LEC_EXIT_OK;
 done:
 	buf_release(&err);
-	free(index_dir);
 	free(sock_path);
 	return code;
 }
 
-int cmd_serve(int argc, char **argv)
+int cmd_serve(struct cmd_context *ctx, int argc, char **argv)
 {
 	struct serve_opts so = { .idle = LEC_IDLE_TIMEOUT_SEC, .budget = LEC_SEARCH_TIME_MS };
 	const struct opt opts[] = {
-		OPT_STRING_(0, "socket", &so.socket, "PATH", "listen on PATH"),
 		OPT_FLAG_(0, "watch", &so.watch, "reindex notes as they are saved (inotify)"),
 		OPT_INT_(0, "idle-timeout", &so.idle, "SEC",
 			 "close connections idle for SEC seconds (default 300; 0: never)", 0,
@@ -102,17 +99,18 @@ int cmd_serve(int argc, char **argv)
 			 3600000),
 		OPT_CHOICE_(0, "log-level", &so.log_level, "LEVEL",
 			    "debug, info (default), warn or error", "debug|info|warn|error"),
-		OPT_STRING_(0, "index", &so.index, "DIR", "the index directory"),
 		OPT_END_(),
 	};
 	char **args = NULL;
 	size_t nargs = 0;
 	const struct cmd_spec spec = { "serve", usage_line, summary, opts,
 				       .args_why = "takes no arguments" };
-	int code = cmd_parse(&spec, argc, argv, &args, &nargs);
+	int code = cmd_parse(ctx, &spec, argc, argv, &args, &nargs);
 	if (code != CMD_RUN)
 		return code;
 	free(args);
+	so.index = ctx->index_dir; /* --index and --socket: main's (commands.h) */
+	so.socket = ctx->socket_opt;
 	if (so.log_level) {
 		int lvl = log_level_parse(so.log_level);
 		if (lvl < 0) {

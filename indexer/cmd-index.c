@@ -402,17 +402,14 @@ static int absolute_args(char **args, size_t n, char ***out)
 	return 0;
 }
 
-int cmd_index(int argc, char **argv)
+int cmd_index(struct cmd_context *ctx, int argc, char **argv)
 {
-	const char *index_opt = NULL, *lang = NULL;
+	const char *lang = NULL;
 	int check = 0, json = 0, strict = 0, quiet = 0, no_progress = 0, compact = 0, rebuild = 0,
 	    show_stats = 0;
 	long shards = 0, jobs = 0;
 	struct opt_list forget = { 0 };
 	const struct opt opts[] = {
-		OPT_STRING_(
-			0, "index", &index_opt, "DIR",
-			"the index directory (default: $LECTERN_INDEX, else $XDG_DATA_HOME/lectern)"),
 		OPT_FLAG_(0, "check", &check, "change nothing; exit 1 if the index is out of date"),
 		OPT_STRINGS_(0, "forget", &forget, "DIR", "drop a root and its notes (repeatable)"),
 		OPT_STRING_(
@@ -439,9 +436,9 @@ int cmd_index(int argc, char **argv)
 		OPT_END_(),
 	};
 	const struct cmd_spec spec = { "index", usage_line, summary, opts, .max_args = SIZE_MAX };
-	char **args = NULL, **abs_args = NULL, *index_dir = NULL;
+	char **args = NULL, **abs_args = NULL;
 	size_t nargs = 0;
-	int code = cmd_parse(&spec, argc, argv, &args, &nargs);
+	int code = cmd_parse(ctx, &spec, argc, argv, &args, &nargs);
 	if (code != CMD_RUN) {
 		free(forget.items);
 		return code;
@@ -469,8 +466,7 @@ int cmd_index(int argc, char **argv)
 	}
 	io.forget = abs_forget;
 	io.nforget = forget.n;
-	if (lec_index_dir(index_opt, &index_dir))
-		goto out;
+	const char *index_dir = ctx->index_dir;
 	struct ui ui = { .tty = isatty(2) && !no_progress,
 			 .quiet = quiet,
 			 .json = json,
@@ -535,6 +531,5 @@ out:
 	strv_free(abs_forget, forget.n);
 	free(forget.items);
 	free(args);
-	free(index_dir);
 	return code;
 }

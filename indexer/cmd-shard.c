@@ -110,15 +110,9 @@ static int shard_edit(const char *index_dir, struct shard_set *set, int add, con
 	return code;
 }
 
-int cmd_shard(int argc, char **argv)
+int cmd_shard(struct cmd_context *ctx, int argc, char **argv)
 {
-	const char *index_opt = NULL;
-	const struct opt opts[] = {
-		OPT_STRING_(
-			0, "index", &index_opt, "DIR",
-			"the index directory (default: $LECTERN_INDEX, else $XDG_DATA_HOME/lectern)"),
-		OPT_END_(),
-	};
+	const struct opt opts[] = { OPT_END_() };
 	const struct cmd_spec spec = { "shard",
 				       usage_line,
 				       summary,
@@ -126,23 +120,20 @@ int cmd_shard(int argc, char **argv)
 				       .min_args = 1,
 				       .max_args = SIZE_MAX,
 				       .args_why = "say list, add or remove" };
-	char **args = NULL, *index_dir = NULL;
+	char **args = NULL;
 	size_t nargs = 0;
-	int code = cmd_parse(&spec, argc, argv, &args, &nargs);
+	int code = cmd_parse(ctx, &spec, argc, argv, &args, &nargs);
 	if (code != CMD_RUN)
 		return code;
 	const char *verb = args[0];
 	int want = !strcmp(verb, "list") ? 1 : 2;
 	if (strcmp(verb, "list") && strcmp(verb, "add") && strcmp(verb, "remove"))
-		return cmd_usage_error(&spec, &args, "unknown action (list, add or remove)");
+		return cmd_usage_error(ctx, &spec, &args, "unknown action (list, add or remove)");
 	if (nargs != (size_t)want)
-		return cmd_usage_error(&spec, &args, "%s",
+		return cmd_usage_error(ctx, &spec, &args, "%s",
 				       want == 1 ? "list takes no argument" :
 						   "give one tcp://HOST:PORT");
-	if (lec_index_dir(index_opt, &index_dir)) {
-		free(args);
-		return LEC_EXIT_ERROR;
-	}
+	const char *index_dir = ctx->index_dir;
 	struct shard_set set;
 	struct buf msg;
 	code = LEC_EXIT_ERROR;
@@ -160,7 +151,6 @@ int cmd_shard(int argc, char **argv)
 	}
 	shards_release(&set);
 	buf_release(&msg);
-	free(index_dir);
 	free(args);
 	return code;
 }

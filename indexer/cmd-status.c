@@ -197,12 +197,10 @@ static int run_verify(const char *index_dir, int json)
 	return code;
 }
 
-int cmd_status(int argc, char **argv)
+int cmd_status(struct cmd_context *ctx, int argc, char **argv)
 {
-	const char *index_opt = NULL;
 	int json = 0, verify = 0;
 	const struct opt opts[] = {
-		OPT_STRING_(0, "index", &index_opt, "DIR", "the index directory"),
 		OPT_FLAG_(0, "json", &json, "print one JSON object"),
 		OPT_FLAG_(0, "verify", &verify,
 			  "check that the index is whole (reads all of it); exit 1 if not"),
@@ -210,19 +208,15 @@ int cmd_status(int argc, char **argv)
 	};
 	const struct cmd_spec spec = { "status", usage_line, summary, opts,
 				       .args_why = "takes no arguments" };
-	char **args = NULL, *index_dir = NULL;
+	char **args = NULL;
 	size_t nargs = 0;
-	int code = cmd_parse(&spec, argc, argv, &args, &nargs);
+	int code = cmd_parse(ctx, &spec, argc, argv, &args, &nargs);
 	if (code != CMD_RUN)
 		return code;
 	free(args);
-	if (lec_index_dir(index_opt, &index_dir))
-		return LEC_EXIT_ERROR;
-	if (verify) {
-		code = run_verify(index_dir, json);
-		free(index_dir);
-		return code;
-	}
+	const char *index_dir = ctx->index_dir;
+	if (verify)
+		return run_verify(index_dir, json);
 	struct idx_info info;
 	struct buf msg;
 	buf_init(&msg, 4096);
@@ -230,7 +224,6 @@ int cmd_status(int argc, char **argv)
 	if (st) {
 		lec_error_index("status", st, index_dir, msg.data);
 		buf_release(&msg);
-		free(index_dir);
 		return LEC_EXIT_ERROR;
 	}
 	struct idx_stats s;
@@ -246,6 +239,5 @@ int cmd_status(int argc, char **argv)
 	buf_release(&why);
 	idx_info_release(&info);
 	buf_release(&msg);
-	free(index_dir);
 	return LEC_EXIT_OK;
 }

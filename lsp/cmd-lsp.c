@@ -20,13 +20,10 @@ static const char summary[] =
 	"this command themselves: see editors/README.md. Exit status: 0 after shutdown\n"
 	"and exit, 1 on exit without shutdown (or when the input ends), 2 on a usage error.";
 
-int cmd_lsp(int argc, char **argv)
+int cmd_lsp(struct cmd_context *ctx, int argc, char **argv)
 {
 	struct lsp_opts lo = { 0 };
 	const struct opt opts[] = {
-		OPT_STRING_(0, "index", &lo.index, "DIR", "the index directory"),
-		OPT_STRING_(0, "socket", &lo.socket, "PATH",
-			    "the daemon's socket (default: lectern serve's)"),
 		OPT_FLAG_(0, "no-daemon", &lo.no_daemon,
 			  "search the index in this process; no daemon"),
 		OPT_FLAG_(0, "no-start", &lo.no_start, "use a running daemon, but start none"),
@@ -36,10 +33,12 @@ int cmd_lsp(int argc, char **argv)
 				       .args_why = "takes no arguments" };
 	char **args = NULL;
 	size_t nargs = 0;
-	int code = cmd_parse(&spec, argc, argv, &args, &nargs);
+	int code = cmd_parse(ctx, &spec, argc, argv, &args, &nargs);
 	if (code != CMD_RUN)
 		return code;
 	free(args);
+	lo.index = ctx->index_dir; /* --index and --socket: main's (commands.h) */
+	lo.socket = ctx->socket_opt;
 	/* an editor gone away must end us through the write error, not a signal */
 	signal(SIGPIPE, SIG_IGN);
 	struct buf msg;

@@ -597,20 +597,23 @@ static void describe_commands(struct gen *g)
 	opt_describe_with(describe, g);
 	for (size_t i = 0; i < n; i++) {
 		char *argv[] = { (char *)c[i].name, "--help", NULL };
-		c[i].fn(2, argv);
+		/* its setup's shared options (--index ...) are in the table it
+		 * describes; nothing is set up: it only describes */
+		struct cmd_context ctx = { .name = c[i].name, .setup = c[i].setup };
+		c[i].fn(&ctx, 2, argv);
 	}
 	opt_describe_with(NULL, NULL);
 }
 
-/* The index's roots, one a line (from INDEX/roots: no database opened). */
-static int print_roots(const char *index_opt)
+/* The index's roots, one a line (from INDEX/roots: no database opened);
+ * none when the index cannot be located (index_dir NULL). */
+static int print_roots(const char *index_dir)
 {
-	char *index_dir = NULL;
 	struct rootmap m;
 	struct buf err;
 	rootmap_init(&m);
 	buf_init(&err, 4096);
-	lec_status st = paths_index_dir(index_opt, &index_dir);
+	lec_status st = index_dir ? LEC_OK : LEC_ENOTFOUND;
 	if (!st)
 		st = rootmap_load_file(&m, index_dir, &err);
 	for (size_t i = 0; !st && i < m.n; i++)
@@ -619,29 +622,26 @@ static int print_roots(const char *index_opt)
 		lec_error("completion: %s", err.len ? err.data : lec_status_str(st));
 	rootmap_release(&m);
 	buf_release(&err);
-	free(index_dir);
 	return st && st != LEC_ENOTFOUND ? LEC_EXIT_ERROR : LEC_EXIT_OK;
 }
 
-int cmd_completion(int argc, char **argv)
+int cmd_completion(struct cmd_context *ctx, int argc, char **argv)
 {
-	const char *index_opt = NULL;
 	int roots = 0;
 	const struct opt opts[] = {
 		OPT_FLAG_(0, "roots", &roots,
 			  "print the index's roots, one a line (the scripts ask)"),
-		OPT_STRING_(0, "index", &index_opt, "DIR", "the index directory (for --roots)"),
 		OPT_END_(),
 	};
 	char **args = NULL;
 	size_t nargs = 0;
 	const struct cmd_spec spec = { "completion", usage_line, summary, opts,
 				       .max_args = SIZE_MAX };
-	int code = cmd_parse(&spec, argc, argv, &args, &nargs);
+	int code = cmd_parse(ctx, &spec, argc, argv, &args, &nargs);
 	if (code != CMD_RUN)
 		return code;
 	if (roots && !nargs)
-		return print_roots(index_opt);
+		return print_roots(ctx->index_dir);
 	const char *sh = nargs == 1 ? args[0] : NULL;
 	struct gen g = { .shell = SH_BASH };
 	if (sh && !strcmp(sh, "zsh"))
@@ -649,7 +649,7 @@ int cmd_completion(int argc, char **argv)
 	else if (sh && !strcmp(sh, "fish"))
 		g.shell = SH_FISH;
 	if (!sh || (g.shell == SH_BASH && strcmp(sh, "bash")))
-		return cmd_usage_error(&spec, &args, "%s",
+		return cmd_usage_error(ctx, &spec, &args, "%s",
 				       !sh ? "say bash, zsh or fish" :
 					     "unknown shell (bash, zsh or fish)");
 	free(args);

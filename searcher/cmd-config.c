@@ -16,8 +16,9 @@
 static const char usage_line[] = "lectern config [options] [KEY]";
 static const char summary[] =
 	"Show each setting in force as ORIGIN<tab>KEY=VALUE, ORIGIN being 'command line',\n"
-	"'env:VAR', 'file:FILE:LINE' or 'default'; with KEY, only its value. The file is\n"
-	"--config FILE (before the command), else $LECTERN_CONFIG (empty: none), else\n"
+	"'env:VAR', 'file:FILE:LINE' or 'default'; with KEY, only its value; with --index\n"
+	"or --socket, as a command given them would have them. The file is --config FILE\n"
+	"(before the command), else $LECTERN_CONFIG (empty: none), else\n"
 	"${XDG_CONFIG_HOME:-~/.config}/lectern/config: INI, e.g.\n"
 	"\n"
 	"  index = ~/notes/.lectern     ; every command's --index\n"
@@ -34,11 +35,12 @@ struct setting {
 
 /* The value of key k in force, and where from: `cli` (the command line),
  * then its environment variable, then the file, then the default. */
-static void resolve(const struct config_key *k, const char *cli, struct setting *s)
+static void resolve(const struct config *c, const struct config_key *k, const char *cli,
+		    struct setting *s)
 {
 	const char *where = NULL;
 	const char *env = k->env ? getenv(k->env) : NULL;
-	const char *file = config_get(lec_config(), k->name, &where);
+	const char *file = config_get(c, k->name, &where);
 	s->key = k->name;
 	buf_init(&s->file_origin, 0);
 	if (cli) {
@@ -77,9 +79,8 @@ static int fill_default(struct setting *s, const char *index_dir)
 	return s->value ? 0 : -1;
 }
 
-static void print_file_line(FILE *out)
+static void print_file_line(FILE *out, const struct config *c)
 {
-	const struct config *c = lec_config();
 	const char *path = c ? config_path(c) : NULL;
 	if (!path)
 		fprintf(out, "# config file: none\n");
@@ -96,15 +97,9 @@ static void print_keys(FILE *out)
 		fprintf(out, "  %-11s %-18s %s\n", k[i].name, k[i].kind, k[i].help);
 }
 
-int cmd_config(int argc, char **argv)
+int cmd_config(struct cmd_context *ctx, int argc, char **argv)
 {
-	const char *index_opt = NULL, *socket_opt = NULL;
-	const struct opt opts[] = {
-		OPT_STRING_(0, "index", &index_opt, "DIR",
-			    "show the settings with this index, as given on a command line"),
-		OPT_STRING_(0, "socket", &socket_opt, "PATH", "likewise for the daemon's socket"),
-		OPT_END_(),
-	};
+	const struct opt opts[] = { OPT_END_() };
 	const struct cmd_spec spec = { "config",
 				       usage_line,
 				       summary,
@@ -114,9 +109,10 @@ int cmd_config(int argc, char **argv)
 				       .more_usage = print_keys };
 	char **args = NULL;
 	size_t nargs = 0, n;
-	/* what the command line gives, not what the file would put there */
-	opt_defaults_from(NULL, NULL);
-	int code = cmd_parse(&spec, argc, argv, &args, &nargs);
+	/* --index and --socket are what the command line gives, not what the
+	 * file would put there: main reads the file without making its values
+	 * the defaults (CMD_CONFIG_READ) */
+	int code = cmd_parse(ctx, &spec, argc, argv, &args, &nargs);
 	if (code != CMD_RUN)
 		return code;
 	const struct config_key *keys = config_keys(&n);
@@ -125,7 +121,7 @@ int cmd_config(int argc, char **argv)
 		if (!strcmp(keys[i].name, args[0]))
 			want = i;
 	if (nargs == 1 && want == n)
-		return cmd_usage_error(&spec, &args, "unknown key '%s'", args[0]);
+		return cmd_usage_error(ctx, &spec, &args, "unknown key '%s'", args[0]);
 	free(args);
 	struct setting *s = calloc(n, sizeof(*s));
 	code = LEC_EXIT_OK;
@@ -135,10 +131,10 @@ int cmd_config(int argc, char **argv)
 	}
 	const char *index_dir = NULL;
 	for (size_t i = 0; i < n; i++) {
-		const char *cli = !strcmp(keys[i].name, "index")  ? index_opt :
-				  !strcmp(keys[i].name, "socket") ? socket_opt :
+		const char *cli = !strcmp(keys[i].name, "index")  ? ctx->index_opt :
+				  !strcmp(keys[i].name, "socket") ? ctx->socket_opt :
 								    NULL;
-		resolve(&keys[i], cli, &s[i]);
+		resolve(ctx->config, &keys[i], cli, &s[i]);
 		if (fill_default(&s[i], index_dir))
 			code = LEC_EXIT_ERROR;
 		if (!strcmp(keys[i].name, "index"))
@@ -148,7 +144,7 @@ int cmd_config(int argc, char **argv)
 		if (s[want].value)
 			printf("%s\n", s[want].value);
 	} else {
-		print_file_line(stdout);
+		print_file_line(stdout, ctx->config);
 		for (size_t i = 0; i < n; i++)
 			printf("%s\t%s=%s\n", s[i].origin, s[i].key, s[i].value ? s[i].value : "");
 	}

@@ -36,7 +36,7 @@ static const char summary[] =
 	"matching some of its words are shown: a fallback, marked in every format), 2 error.";
 
 struct find_opts {
-	const char *index, *format, *color, *socket;
+	const char *index_dir, *format, *color, *socket; /* index_dir: main's */
 	long limit, offset, context;
 	const char *sort;
 	int all, files, count, json, phrase, strict, explain, fix, no_daemon, rank_all, quiet,
@@ -412,7 +412,8 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 		lec_error("find: --sort takes rank, date, -date or path");
 		return LEC_EXIT_ERROR;
 	}
-	char *query = join_args(args, nargs), *index_dir = NULL, *cwd = getcwd(NULL, 0);
+	char *query = join_args(args, nargs), *cwd = getcwd(NULL, 0);
+	const char *index_dir = fo->index_dir;
 	struct search_result res = { 0 };
 	struct printer pr = { .fo = fo, .fmt = fmt, .query = query };
 	struct buf err;
@@ -427,8 +428,6 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 			lec_error("find: out of memory");
 		goto done;
 	}
-	if (lec_index_dir(fo->index, &index_dir))
-		goto done;
 	pr.eo = (struct emit_opts){ .format = fmt, .color = want_color(fo->color), .cwd = cwd };
 	buf_reset(&pr.out);
 	struct search_req req;
@@ -497,12 +496,11 @@ done:
 		search_hit_release(&pr.kept[i]);
 	free(pr.kept);
 	free(query);
-	free(index_dir);
 	free(cwd);
 	return code;
 }
 
-int cmd_find(int argc, char **argv)
+int cmd_find(struct cmd_context *ctx, int argc, char **argv)
 {
 	struct find_opts fo = { .limit = 10, .sort = "rank" };
 	const struct opt opts[] = {
@@ -531,9 +529,6 @@ int cmd_find(int argc, char **argv)
 		OPT_FLAG_(0, "strict-query", &fo.strict, "fail (exit 2) on query syntax errors"),
 		OPT_FLAG_(0, "explain", &fo.explain, "print how the query was understood"),
 		OPT_FLAG_(0, "fix", &fo.fix, "search for the \"did you mean\" suggestion"),
-		OPT_STRING_(0, "index", &fo.index, "DIR", "the index directory"),
-		OPT_STRING_(0, "socket", &fo.socket, "PATH",
-			    "the daemon's socket (default: lectern serve's)"),
 		OPT_FLAG_(0, "no-daemon", &fo.no_daemon,
 			  "open the index here even if a daemon runs"),
 		OPT_FLAG_(
@@ -557,9 +552,11 @@ int cmd_find(int argc, char **argv)
 	};
 	char **args = NULL;
 	size_t nargs = 0;
-	int code = cmd_parse(&spec, argc, argv, &args, &nargs);
+	int code = cmd_parse(ctx, &spec, argc, argv, &args, &nargs);
 	if (code != CMD_RUN)
 		return code;
+	fo.index_dir = ctx->index_dir;
+	fo.socket = ctx->socket_opt;
 	code = run_find(&fo, args, nargs);
 	free(args);
 	return code;

@@ -218,17 +218,17 @@ static void strip_colours(char *s)
 	*w = '\0';
 }
 
-int cmd_open(int argc, char **argv)
+int cmd_open(struct cmd_context *ctx, int argc, char **argv)
 {
 	const struct opt opts[] = { OPT_END_() };
 	const struct cmd_spec spec = { "open", usage_line, summary, opts, .max_args = SIZE_MAX };
 	char **args = NULL;
 	size_t nargs = 0;
-	int code = cmd_parse(&spec, argc, argv, &args, &nargs);
+	int code = cmd_parse(ctx, &spec, argc, argv, &args, &nargs);
 	if (code != CMD_RUN)
 		return code;
 	if (nargs != 1)
-		return cmd_usage_error(&spec, &args, "%s",
+		return cmd_usage_error(ctx, &spec, &args, "%s",
 				       nargs ? "one RESULT at a time" :
 					       "say which RESULT (PATH:LINE:COL)");
 	struct place pl = { 0 };

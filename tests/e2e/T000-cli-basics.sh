@@ -32,4 +32,34 @@ for cmd in index status; do
 	t_contains "$cmd names the unknown option" "unknown option '--bogus-option'" "$T_ERR"
 done
 
+# The options several commands share (--index, --socket) come from one
+# table (cmd_shared_opts): each command that takes them lists them in its
+# help, parses them anywhere after its name, and says a missing value alike.
+for cmd in index status find serve shard lsp config completion; do
+	t_ok "$cmd --help" "$LECTERN" "$cmd" --help
+	t_contains "$cmd --help lists --index" "--index DIR" "$T_OUT"
+done
+for cmd in find serve lsp config; do
+	t_ok "$cmd --help" "$LECTERN" "$cmd" --help
+	t_contains "$cmd --help lists --socket" "--socket PATH" "$T_OUT"
+done
+t_ok "open --help" "$LECTERN" open --help
+t_lacks "open takes no --index" "--index" "$T_OUT"
+for cmd in index status find shard config; do
+	t_exit 2 "$cmd --index without a value exits 2" "$LECTERN" "$cmd" --index
+	t_contains "$cmd: says so" "lectern: $cmd: option '--index' requires a value" "$T_ERR"
+done
+t_ok "config --index DIR KEY" "$LECTERN" config --index "$TEST_TMP/a" index
+t_eq "... is that index" "$TEST_TMP/a" "$T_OUT"
+t_ok "config KEY --index=DIR" "$LECTERN" config index --index="$TEST_TMP/b"
+t_eq "... is that index" "$TEST_TMP/b" "$T_OUT"
+t_ok "config --socket PATH socket" "$LECTERN" config socket --socket "$TEST_TMP/s.sock"
+t_eq "... is that socket" "$TEST_TMP/s.sock" "$T_OUT"
+t_exit 2 "status --index DIR of no index exits 2" "$LECTERN" status --index "$TEST_TMP/none"
+t_contains "... naming it" "$TEST_TMP/none" "$T_ERR"
+t_exit 2 "the index cannot be located: exit 2" \
+	env -u HOME -u XDG_DATA_HOME -u LECTERN_INDEX LECTERN_CONFIG= "$LECTERN" status
+t_contains "... saying how to give it" "cannot locate the index: set --index, LECTERN_INDEX or HOME" \
+	"$T_ERR"
+
 t_done
