@@ -42,7 +42,7 @@ struct hit_reader {
 	struct {
 		char *path;
 		size_t start, upto;
-		char *head; /* the first bytes of the line at head_at (line_head) */
+		char *head; /* the first bytes of the line at head_at (hit_line_head) */
 		size_t head_at, head_len;
 	} ll;
 	/* term frequencies for the best hit of a relocated passage */
