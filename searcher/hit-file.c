@@ -54,7 +54,9 @@ lec_status hit_load_file(struct hit_reader *r, const char *path)
  * offsets (notefile_read_window): a hit costs what its passage (at most
  * LEC_MAX_PASSAGE_BYTES) and these bounds cost, whatever the size of the
  * note. A window within the first LEC_WHOLE_NOTE_BYTES is read as all of
- * them, so that a small note is read once for all its hits. A line that starts before the window is found by
+ * them, so that a small note is read once for all its hits (a larger note's
+ * first hit reads them once; its later hits read their windows). A line
+ * that starts before the window is found by
  * long_line_start. A UTF-16 note is the exception: its text is not its
  * bytes, so it is read whole and decoded (the index's offsets are into the
  * text). */
@@ -65,6 +67,9 @@ lec_status hit_load_window(struct hit_reader *r, const char *path, size_t start,
 	    ((r->fwhole && r->fstatus == LEC_OK) ||
 	     (!r->fwhole && r->wstart == start && r->wend == end && r->waround == around)))
 		return r->fstatus;
+	/* the note's last read said it is larger than what is read whole:
+	 * its next hits read their windows, not its first MiB again */
+	int large = r->fpath && strcmp(r->fpath, path) == 0 && r->fsize > LEC_WHOLE_NOTE_BYTES;
 	hit_drop_file(r);
 	r->fpath = strdup(path);
 	if (!r->fpath)
@@ -74,7 +79,7 @@ lec_status hit_load_window(struct hit_reader *r, const char *path, size_t start,
 	size_t before = WINDOW_SLACK + around, after = before + LEC_MAX_LINE_BYTES;
 	size_t hi = end + after;
 	r->wlo = start > before ? start - before : 0;
-	if (hi <= LEC_WHOLE_NOTE_BYTES) /* all of a small note, for its next hits */
+	if (hi <= LEC_WHOLE_NOTE_BYTES && !large) /* all of a small note, for its next hits */
 		r->wlo = 0, hi = LEC_WHOLE_NOTE_BYTES;
 	r->wstart = start;
 	r->wend = end;

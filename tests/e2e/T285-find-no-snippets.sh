@@ -36,6 +36,29 @@ t_true "vimgrep --all has several hits in a note" \
 	test "$(cut -d: -f1 "$TEST_TMP/out" | sort | uniq -c | sort -rn | awk 'NR == 1 { print $1 }')" -gt 1
 t_eq "... and opens each note once" "" \
 	"$(grep -o "\"$TEST_TMP/notes/[^\"]*\"" "$TEST_TMP/trace" | sort | uniq -d)"
+# a note larger than that is read whole by its first hit at most: its
+# other hits read the windows around their passages, not its first MiB
+# again (the bytes read from it, counted with strace)
+{
+	for i in 1 2 3 4 5 6; do
+		printf '# Part %d\n\nThe zebrafish study, round %d.\n\n' "$i" "$i"
+		yes 'Filler prose about the agenda and the minutes of the meeting.' | head -n 600
+		printf '\n'
+	done
+	yes 'More filler prose after the parts, to make the note large enough.' | head -n 24000
+} >notes/large.md
+t_true "the large note is over 1 MiB" test "$(stat -c %s notes/large.md)" -gt $((3 << 19))
+t_ok "index it" "$LECTERN" index --no-progress notes
+ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+	strace -f -qq -y -e trace=read,pread64 -o "$TEST_TMP/trace" \
+	"$LECTERN" find --no-daemon --all --format vimgrep zebrafish >"$TEST_TMP/out"
+t_eq "its six hits are found" 6 "$(grep -c 'large.md:' "$TEST_TMP/out")"
+read_bytes=$(grep "<$TEST_TMP/notes/large.md>" "$TEST_TMP/trace" |
+	sed -n 's/.*= \([0-9][0-9]*\)$/\1/p' | awk '{ n += $1 } END { print n + 0 }')
+t_true "... reading it less than twice over 1 MiB ($read_bytes bytes), not 1 MiB a hit" \
+	test "$read_bytes" -gt 0 -a "$read_bytes" -lt $((2 << 20))
+rm notes/large.md
+t_ok "index without it" "$LECTERN" index --no-progress notes
 t_eq "--files opens no note" 0 "$(notes_opened --files --all cloud)"
 t_eq "... exit 0" 0 "$(cat "$TEST_TMP/rc")"
 sort "$TEST_TMP/out" >files.out
