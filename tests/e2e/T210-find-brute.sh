@@ -32,7 +32,7 @@ build_brute() {
 		$BRUTE -nt $REPO/$BUILD/liblectern.a ]] && return 0
 	mkdir -p "$(dirname "$BRUTE")" &&
 		(cd "$REPO" && cc -std=c11 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE "${san[@]}" \
-			-iquote common -iquote indexer -iquote searcher tests/tools/brute.c \
+			-iquote common tests/tools/brute.c \
 			"$BUILD/liblectern.a" $(pkg-config --libs xapian-core libcmark libutf8proc \
 			jansson yaml-0.1 libxxhash) -lstemmer -lstdc++ -lm -lpthread -o "$BRUTE")
 }
