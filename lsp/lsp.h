@@ -13,7 +13,7 @@
 #include "status.h"
 
 struct lsp_opts {
-	const char *index;  /* --index, or NULL */
+	const char *index;  /* the index directory main resolved (commands.h); NULL: located as main does */
 	const char *socket; /* --socket, or NULL */
 	int no_daemon;      /* answer in this process only */
 	int no_start;       /* use a daemon that runs; start none */
