@@ -13,8 +13,9 @@
 #include "status.h"
 
 struct lsp_opts {
-	const char *
-		index; /* the index directory main resolved (commands.h); NULL: located as main does */
+	/* the index directory main resolved (commands.h); NULL: located as
+	 * main does */
+	const char *index;
 	const char *socket; /* --socket, or NULL */
 	int no_daemon;      /* answer in this process only */
 	int no_start;       /* use a daemon that runs; start none */
