@@ -143,9 +143,12 @@ static int usage_errorf(const struct opt *opts, const struct cmd_spec *c, char *
 }
 
 int cmd_parse(struct cmd_context *ctx, const struct cmd_spec *c, int argc, char **argv,
-	      char ***args, size_t *nargs)
+	      char ***args_out, size_t *nargs_out)
 {
 	char err[512];
+	/* a command without arguments need not take them (args_out NULL) */
+	char **own_args = NULL, ***args = args_out ? args_out : &own_args;
+	size_t own_nargs = 0, *nargs = nargs_out ? nargs_out : &own_nargs;
 	*args = NULL;
 	*nargs = 0;
 	struct opt *opts = all_opts(ctx, c);
@@ -177,5 +180,6 @@ int cmd_parse(struct cmd_context *ctx, const struct cmd_spec *c, int argc, char 
 		code = LEC_EXIT_ERROR;
 	}
 	free(opts);
+	free(own_args);
 	return code;
 }

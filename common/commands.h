@@ -120,7 +120,8 @@ struct cmd_spec {
  * CMD_INDEX_OPT; when CMD_INDEX_DIR and it cannot be located, the error on
  * stderr and LEC_EXIT_ERROR), then CMD_RUN, with *args (malloc'd, NULL when
  * none; the caller frees) and *nargs the arguments; on any other return
- * there is nothing to free. */
+ * there is nothing to free. A command that takes no arguments (max_args
+ * 0) may pass NULL for both. */
 int cmd_parse(struct cmd_context *ctx, const struct cmd_spec *c, int argc, char **argv,
 	      char ***args, size_t *nargs);
 /* A usage error of the command: "NAME: " + the message and the usage on

@@ -101,14 +101,11 @@ int cmd_serve(struct cmd_context *ctx, int argc, char **argv)
 			    "debug, info (default), warn or error", "debug|info|warn|error"),
 		OPT_END_(),
 	};
-	char **args = NULL;
-	size_t nargs = 0;
 	const struct cmd_spec spec = { "serve", usage_line, summary, opts,
 				       .args_why = "takes no arguments" };
-	int code = cmd_parse(ctx, &spec, argc, argv, &args, &nargs);
+	int code = cmd_parse(ctx, &spec, argc, argv, NULL, NULL);
 	if (code != CMD_RUN)
 		return code;
-	free(args);
 	so.index = ctx->index_dir; /* --index and --socket: main's (commands.h) */
 	so.socket = ctx->socket_opt;
 	if (so.log_level) {

@@ -208,12 +208,9 @@ int cmd_status(struct cmd_context *ctx, int argc, char **argv)
 	};
 	const struct cmd_spec spec = { "status", usage_line, summary, opts,
 				       .args_why = "takes no arguments" };
-	char **args = NULL;
-	size_t nargs = 0;
-	int code = cmd_parse(ctx, &spec, argc, argv, &args, &nargs);
+	int code = cmd_parse(ctx, &spec, argc, argv, NULL, NULL);
 	if (code != CMD_RUN)
 		return code;
-	free(args);
 	const char *index_dir = ctx->index_dir;
 	if (verify)
 		return run_verify(index_dir, json);

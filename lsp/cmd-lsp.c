@@ -31,12 +31,9 @@ int cmd_lsp(struct cmd_context *ctx, int argc, char **argv)
 	};
 	const struct cmd_spec spec = { "lsp", usage_line, summary, opts,
 				       .args_why = "takes no arguments" };
-	char **args = NULL;
-	size_t nargs = 0;
-	int code = cmd_parse(ctx, &spec, argc, argv, &args, &nargs);
+	int code = cmd_parse(ctx, &spec, argc, argv, NULL, NULL);
 	if (code != CMD_RUN)
 		return code;
-	free(args);
 	lo.index = ctx->index_dir; /* --index and --socket: main's (commands.h) */
 	lo.socket = ctx->socket_opt;
 	/* an editor gone away must end us through the write error, not a signal */
