@@ -59,7 +59,8 @@ static void usage(FILE *out)
 		     "'man lectern' has the details.\n"
 		     "global options: -h, --help; --version; --config FILE, before the command:\n"
 		     "the config file, instead of $LECTERN_CONFIG or\n"
-		     "${XDG_CONFIG_HOME:-~/.config}/lectern/config ('lectern config --help')\n");
+		     "${XDG_CONFIG_HOME:-~/.config}/lectern/config ('lectern config --help');\n"
+		     "--index DIR and --socket PATH, before the command or among its options\n");
 }
 
 /* `--config FILE` or `--config=FILE` at argv[*i] (before the command): the
@@ -81,6 +82,32 @@ static const char *config_arg(int argc, char **argv, int *i, int *bad)
 	}
 	*i += 2;
 	return argv[*i - 1];
+}
+
+/* `--index DIR` or `--socket PATH` (or `--index=DIR`, ...) at argv[*i],
+ * before the command: the value, *i moved past it; NULL when argv[*i] is
+ * neither. *bad: it is, without a value. */
+static const char *shared_arg(int argc, char **argv, int *i, int *bad)
+{
+	static const char *const names[] = { "--index", "--socket" };
+	const char *a = argv[*i];
+	*bad = 0;
+	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		size_t n = strlen(names[k]);
+		if (!strncmp(a, names[k], n) && a[n] == '=') {
+			(*i)++;
+			return a + n + 1;
+		}
+		if (strcmp(a, names[k]))
+			continue;
+		if (*i + 1 >= argc) {
+			*bad = 1;
+			return NULL;
+		}
+		*i += 2;
+		return argv[*i - 1];
+	}
+	return NULL;
 }
 
 /* The setup of ctx->setup that comes before the command parses its
@@ -123,6 +150,8 @@ static int run(const struct lec_command *c, int help, const char *config_opt, in
 	return code;
 }
 
+static int dispatch(int argc, char **argv, const char *config_opt);
+
 int main(int argc, char **argv)
 {
 	jsondump_init(); /* before any JSON is made */
@@ -131,17 +160,52 @@ int main(int argc, char **argv)
 		return LEC_EXIT_ERROR;
 	}
 	const char *config_opt = NULL, *c;
-	int first = 1, bad = 0;
-	while (first < argc && (c = config_arg(argc, argv, &first, &bad)))
-		config_opt = c;
+	int first = 1, bad = 0, nshared = 0;
+	char *shared[8]; /* the shared options given before the command */
+	while (first < argc && !bad) {
+		int at = first;
+		if ((c = config_arg(argc, argv, &first, &bad)))
+			config_opt = c;
+		else if (bad || !shared_arg(argc, argv, &first, &bad))
+			break;
+		else if (nshared + (first - at) > 8)
+			bad = 1, first = at; /* more than four: a mistake */
+		else
+			while (at < first)
+				shared[nshared++] = argv[at++];
+	}
 	if (bad || first >= argc) {
 		if (bad)
-			lec_error("option '--config' requires a value");
+			lec_error("option '%s' requires a value", argv[first]);
 		usage(stderr);
 		return LEC_EXIT_ERROR;
 	}
 	argv += first - 1;
 	argc -= first - 1;
+	/* `lectern --index DIR find ...` is `lectern find --index DIR ...`: the
+	 * command's own parse takes them (and says so if it has no such option) */
+	char **moved = NULL;
+	if (nshared) {
+		moved = malloc(((size_t)argc + (size_t)nshared + 1) * sizeof(*moved));
+		if (!moved) {
+			lec_error("out of memory");
+			return LEC_EXIT_ERROR;
+		}
+		moved[0] = argv[0];
+		moved[1] = argv[1];
+		memcpy(moved + 2, shared, (size_t)nshared * sizeof(*moved));
+		memcpy(moved + 2 + nshared, argv + 2, ((size_t)argc - 2 + 1) * sizeof(*moved));
+		argv = moved;
+		argc += nshared;
+	}
+	int code = dispatch(argc, argv, config_opt);
+	free(moved);
+	return code;
+}
+
+/* Run the command argv[1] (the global options gone but --config's FILE). */
+static int dispatch(int argc, char **argv, const char *config_opt)
+{
 	const char *name = argv[1];
 	if (!strcmp(name, "--version") || !strcmp(name, "version")) {
 		printf("lectern %s\n", LECTERN_VERSION);

@@ -55,6 +55,21 @@ t_ok "config KEY --index=DIR" "$LECTERN" config index --index="$TEST_TMP/b"
 t_eq "... is that index" "$TEST_TMP/b" "$T_OUT"
 t_ok "config --socket PATH socket" "$LECTERN" config socket --socket "$TEST_TMP/s.sock"
 t_eq "... is that socket" "$TEST_TMP/s.sock" "$T_OUT"
+# before the command, as git's -C: the same as after its name
+t_ok "lectern --index DIR config index" "$LECTERN" --index "$TEST_TMP/c" config index
+t_eq "... is that index" "$TEST_TMP/c" "$T_OUT"
+t_ok "lectern --index=DIR --socket=PATH config socket" \
+	"$LECTERN" --index="$TEST_TMP/c" --socket="$TEST_TMP/c.sock" config socket
+t_eq "... is that socket" "$TEST_TMP/c.sock" "$T_OUT"
+t_ok "an --index after the command's name wins over one before it" \
+	"$LECTERN" --index "$TEST_TMP/c" config --index "$TEST_TMP/d" index
+t_eq "... the later one" "$TEST_TMP/d" "$T_OUT"
+t_exit 2 "lectern --index DIR open: open takes no --index" "$LECTERN" --index "$TEST_TMP/c" open x
+t_contains "... says so" "open: unknown option '--index'" "$T_ERR"
+t_exit 2 "lectern --index without a value exits 2" "$LECTERN" --index
+t_contains "... says so" "option '--index' requires a value" "$T_ERR"
+t_exit 2 "lectern --index DIR without a command exits 2" "$LECTERN" --index "$TEST_TMP/c"
+t_contains "... with the usage" "usage: lectern <command>" "$T_ERR"
 t_exit 2 "status --index DIR of no index exits 2" "$LECTERN" status --index "$TEST_TMP/none"
 t_contains "... naming it" "$TEST_TMP/none" "$T_ERR"
 t_exit 2 "the index cannot be located: exit 2" \
