@@ -99,6 +99,12 @@
  * one open and read a note instead of one a hit. A larger note is read a
  * window a hit. */
 #define LEC_WHOLE_NOTE_BYTES (1u << 20)
+/* The document values (passage tables, passage records) a read-only index
+ * handle keeps between reopens that change nothing (common/xap-int.h): a
+ * daemon's queries come back to the same notes, and Xapian reads a value
+ * through a B-tree lookup and a scan of its slot's chunk each time. Past
+ * this many bytes (values and an allowance a value) the cache is emptied. */
+#define LEC_XAP_VALUE_CACHE_BYTES (8u << 20)
 
 /* Daemon */
 #define LEC_MAX_REQUEST_LINE (1u << 20)

@@ -139,8 +139,17 @@ XAP_API lec_status xap_db_reopen(xap_db *db)
 	if (st != LEC_OK)
 		return st;
 	return guard(&db->err, [&]() -> lec_status {
-		forget_docs(db);
-		db->db->reopen();
+		/* false: the database cannot have changed, and what the handle
+		 * read of it stands (xap_db::doc, values) */
+		bool changed = true;
+		try {
+			changed = db->db->reopen();
+		} catch (...) {
+			forget_docs(db);
+			throw;
+		}
+		if (changed)
+			forget_docs(db);
 		return LEC_OK;
 	});
 }

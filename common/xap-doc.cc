@@ -181,5 +181,5 @@ XAP_API lec_status xap_db_document_value(xap_db *db, xap_docid docid, unsigned s
 					 size_t *len)
 {
 	return on_string(db, out, len, "xap_db_document_value: NULL argument",
-			 [&] { return read_doc(db, docid).get_value(slot); });
+			 [&] { return read_value(db, docid, slot); });
 }

@@ -24,6 +24,7 @@
 #include <sstream>
 #include <string>
 #include <type_traits>
+#include <unordered_map>
 #include <vector>
 #include <utility>
 
@@ -56,6 +57,15 @@ struct xap_db {
 	/* what a dropped slot holds: a Document's constructor allocates,
 	 * copying one does not, and forget_docs must not throw */
 	Xapian::Document blank;
+	/* The values read on a read-only handle, by docid << 32 | slot, kept
+	 * until a reopen may have changed the database (Xapian's reopen() says
+	 * when it cannot have) and at close: a value costs Xapian a B-tree
+	 * lookup and a scan of its slot's chunk (7-14 µs a passage table or
+	 * record of tc39, python3-xapian), and a daemon reopens before each
+	 * query. At most LEC_XAP_VALUE_CACHE_BYTES (values_bytes counts them),
+	 * then emptied. */
+	std::unordered_map<uint64_t, std::string> values;
+	size_t values_bytes = 0;
 	std::string err;
 };
 
@@ -104,6 +114,7 @@ lec_status need_term(xap_db *db, const char *term, size_t len, const void *out,
  * document `docid` from it when it can be. */
 void forget_docs(xap_db *db) noexcept;
 const Xapian::Document &read_doc(xap_db *db, Xapian::docid docid);
+std::string read_value(xap_db *db, Xapian::docid docid, Xapian::valueno slot);
 
 /* Run `f` (returning lec_status), turning any exception into a status and
  * the message into *msg. The one place exceptions stop. */

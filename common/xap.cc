@@ -197,13 +197,15 @@ lec_status need_term(xap_db *db, const char *term, size_t len, const void *out,
 	return LEC_OK;
 }
 
-/* The handle's cache of documents read (xap_db::doc). */
+/* The handle's caches of documents and values read (xap_db::doc, values). */
 void forget_docs(xap_db *db) noexcept
 {
 	for (unsigned i = 0; i < xap_db::DOC_CACHE; i++) {
 		db->doc[i] = db->blank;
 		db->doc_id[i] = 0;
 	}
+	db->values.clear();
+	db->values_bytes = 0;
 }
 
 /* Document `docid`, from the handle's cache when it can be (a writable
@@ -223,6 +225,36 @@ const Xapian::Document &read_doc(xap_db *db, Xapian::docid docid)
 	db->doc[slot] = db->db->get_document(docid);
 	db->doc_id[slot] = db->writable ? 0 : docid;
 	return db->doc[slot];
+}
+
+/* What a kept value costs beyond its bytes: the node, the key, the string. */
+constexpr size_t VALUE_ENTRY_BYTES = 96;
+
+/* Value `slot` of document `docid`, from the handle's cache when it can be
+ * (a writable handle's values change under it: never cached). A value that
+ * cannot be kept (no memory) is simply read again next time. */
+std::string read_value(xap_db *db, Xapian::docid docid, Xapian::valueno slot)
+{
+	if (db->writable)
+		return read_doc(db, docid).get_value(slot);
+	const uint64_t key = (uint64_t)docid << 32 | slot;
+	auto it = db->values.find(key);
+	if (it != db->values.end())
+		return it->second;
+	std::string v = read_doc(db, docid).get_value(slot);
+	const size_t cost = v.size() + VALUE_ENTRY_BYTES;
+	if (cost > LEC_XAP_VALUE_CACHE_BYTES / 16)
+		return v; /* one value must not empty the cache for the others */
+	if (db->values_bytes + cost > LEC_XAP_VALUE_CACHE_BYTES) {
+		db->values.clear();
+		db->values_bytes = 0;
+	}
+	try {
+		db->values.emplace(key, v);
+		db->values_bytes += cost;
+	} catch (...) {
+	}
+	return v;
 }
 
 } // namespace xap_impl

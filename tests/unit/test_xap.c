@@ -439,6 +439,60 @@ static void test_delete_replace(void **state)
 	xap_db_free(db);
 }
 
+/* A read-only handle keeps the values it read (LEC_XAP_VALUE_CACHE_BYTES)
+ * while the database cannot have changed, and reads them anew after a
+ * reopen that found a new revision: a reader never sees a value the
+ * database no longer holds for that document, nor misses a new one. */
+static void test_values_across_reopen(void **state)
+{
+	struct fixture *f = *state;
+	const char *dbp = path_in(f, "db");
+	xap_db *w = open_db(dbp, XAP_OPEN_CREATE);
+	xap_doc *doc = xap_doc_new();
+	xap_docid id = 0;
+	char *v = NULL;
+	size_t len = 0;
+
+	assert_non_null(doc);
+	xap_doc_add_boolean_term(doc, S("Fnote"));
+	xap_doc_set_value(doc, 1, S("table-1"));
+	assert_int_equal(xap_db_replace_document_by_term(w, S("Fnote"), doc, &id), LEC_OK);
+	assert_int_equal(xap_db_commit(w), LEC_OK);
+
+	xap_db *r = open_db(path_in(f, "db"), XAP_OPEN_READ);
+	for (int i = 0; i < 2; i++) { /* the second read is the kept one */
+		assert_int_equal(xap_db_document_value(r, id, 1, &v, &len), LEC_OK);
+		assert_string_equal(v, "table-1");
+		free(v);
+	}
+	assert_int_equal(xap_db_reopen(r), LEC_OK); /* nothing changed: kept */
+	assert_int_equal(xap_db_document_value(r, id, 1, &v, &len), LEC_OK);
+	assert_string_equal(v, "table-1");
+	free(v);
+	assert_int_equal(xap_db_document_value(r, id, 2, &v, &len), LEC_OK);
+	assert_int_equal(len, 0); /* an empty slot is kept as empty */
+	free(v);
+
+	/* the writer replaces the note's value and adds one in slot 2 */
+	xap_doc_clear(doc);
+	xap_doc_add_boolean_term(doc, S("Fnote"));
+	xap_doc_set_value(doc, 1, S("table-2"));
+	xap_doc_set_value(doc, 2, S("record"));
+	assert_int_equal(xap_db_replace_document_by_term(w, S("Fnote"), doc, &id), LEC_OK);
+	assert_int_equal(xap_db_commit(w), LEC_OK);
+
+	assert_int_equal(xap_db_reopen(r), LEC_OK); /* a new revision: read anew */
+	assert_int_equal(xap_db_document_value(r, id, 1, &v, &len), LEC_OK);
+	assert_string_equal(v, "table-2");
+	free(v);
+	assert_int_equal(xap_db_document_value(r, id, 2, &v, &len), LEC_OK);
+	assert_string_equal(v, "record");
+	free(v);
+	xap_doc_free(doc);
+	xap_db_free(r);
+	xap_db_free(w);
+}
+
 static void test_sticky_document_errors(void **state)
 {
 	struct fixture *f = *state;
@@ -1349,6 +1403,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_readonly_rejects_writes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_documents, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_replace, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_values_across_reopen, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sticky_document_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metadata, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
