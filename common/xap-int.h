@@ -66,6 +66,10 @@ struct xap_db {
 	 * then emptied. */
 	std::unordered_map<uint64_t, std::string> values;
 	size_t values_bytes = 0;
+	/* The same for position lists, by the docid's 4 bytes and the term,
+	 * within LEC_XAP_POSITION_CACHE_BYTES (positions_bytes). */
+	std::unordered_map<std::string, std::vector<uint32_t>> positions;
+	size_t positions_bytes = 0;
 	std::string err;
 };
 
@@ -115,6 +119,7 @@ lec_status need_term(xap_db *db, const char *term, size_t len, const void *out,
 void forget_docs(xap_db *db) noexcept;
 const Xapian::Document &read_doc(xap_db *db, Xapian::docid docid);
 std::string read_value(xap_db *db, Xapian::docid docid, Xapian::valueno slot);
+std::vector<uint32_t> read_positions(xap_db *db, Xapian::docid docid, const std::string &term);
 
 /* Run `f` (returning lec_status), turning any exception into a status and
  * the message into *msg. The one place exceptions stop. */

@@ -38,14 +38,7 @@ XAP_API lec_status xap_db_positions(xap_db *db, xap_docid docid, const char *ter
 	*out = nullptr;
 	*n = 0;
 	return guard(&db->err, [&]() -> lec_status {
-		const std::string t = bytes(term, len);
-		Xapian::PositionIterator end = db->db->positionlist_end(docid, t);
-		std::vector<uint32_t> v;
-
-		for (Xapian::PositionIterator it = db->db->positionlist_begin(docid, t); it != end;
-		     ++it)
-			v.push_back(*it);
-		return vec_out(db, v, out, n);
+		return vec_out(db, read_positions(db, docid, bytes(term, len)), out, n);
 	});
 }
 

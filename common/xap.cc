@@ -206,6 +206,8 @@ void forget_docs(xap_db *db) noexcept
 	}
 	db->values.clear();
 	db->values_bytes = 0;
+	db->positions.clear();
+	db->positions_bytes = 0;
 }
 
 /* Document `docid`, from the handle's cache when it can be (a writable
@@ -252,6 +254,37 @@ std::string read_value(xap_db *db, Xapian::docid docid, Xapian::valueno slot)
 	try {
 		db->values.emplace(key, v);
 		db->values_bytes += cost;
+	} catch (...) {
+	}
+	return v;
+}
+
+/* The positions of `term` in document `docid`, from the handle's cache when
+ * it can be (as read_value). */
+std::vector<uint32_t> read_positions(xap_db *db, Xapian::docid docid, const std::string &term)
+{
+	std::string key;
+	if (!db->writable) {
+		key.assign(reinterpret_cast<const char *>(&docid), sizeof(docid));
+		key += term;
+		auto it = db->positions.find(key);
+		if (it != db->positions.end())
+			return it->second;
+	}
+	std::vector<uint32_t> v;
+	Xapian::PositionIterator end = db->db->positionlist_end(docid, term);
+	for (Xapian::PositionIterator it = db->db->positionlist_begin(docid, term); it != end; ++it)
+		v.push_back(*it);
+	const size_t cost = v.size() * sizeof(uint32_t) + key.size() + VALUE_ENTRY_BYTES;
+	if (db->writable || cost > LEC_XAP_POSITION_CACHE_BYTES / 16)
+		return v;
+	if (db->positions_bytes + cost > LEC_XAP_POSITION_CACHE_BYTES) {
+		db->positions.clear();
+		db->positions_bytes = 0;
+	}
+	try {
+		db->positions.emplace(std::move(key), v);
+		db->positions_bytes += cost;
 	} catch (...) {
 	}
 	return v;

@@ -439,10 +439,11 @@ static void test_delete_replace(void **state)
 	xap_db_free(db);
 }
 
-/* A read-only handle keeps the values it read (LEC_XAP_VALUE_CACHE_BYTES)
- * while the database cannot have changed, and reads them anew after a
- * reopen that found a new revision: a reader never sees a value the
- * database no longer holds for that document, nor misses a new one. */
+/* A read-only handle keeps the values and positions it read
+ * (LEC_XAP_VALUE_CACHE_BYTES, LEC_XAP_POSITION_CACHE_BYTES) while the
+ * database cannot have changed, and reads them anew after a reopen that
+ * found a new revision: a reader never sees what the database no longer
+ * holds for that document, nor misses what is new. */
 static void test_values_across_reopen(void **state)
 {
 	struct fixture *f = *state;
@@ -456,6 +457,7 @@ static void test_values_across_reopen(void **state)
 	assert_non_null(doc);
 	xap_doc_add_boolean_term(doc, S("Fnote"));
 	xap_doc_set_value(doc, 1, S("table-1"));
+	xap_doc_add_posting(doc, S("cattle"), 3, 1);
 	assert_int_equal(xap_db_replace_document_by_term(w, S("Fnote"), doc, &id), LEC_OK);
 	assert_int_equal(xap_db_commit(w), LEC_OK);
 
@@ -472,12 +474,22 @@ static void test_values_across_reopen(void **state)
 	assert_int_equal(xap_db_document_value(r, id, 2, &v, &len), LEC_OK);
 	assert_int_equal(len, 0); /* an empty slot is kept as empty */
 	free(v);
+	uint32_t *pos = NULL;
+	size_t npos = 0;
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(xap_db_positions(r, id, S("cattle"), &pos, &npos), LEC_OK);
+		assert_int_equal(npos, 1);
+		assert_int_equal(pos[0], 3);
+		free(pos);
+	}
 
 	/* the writer replaces the note's value and adds one in slot 2 */
 	xap_doc_clear(doc);
 	xap_doc_add_boolean_term(doc, S("Fnote"));
 	xap_doc_set_value(doc, 1, S("table-2"));
 	xap_doc_set_value(doc, 2, S("record"));
+	xap_doc_add_posting(doc, S("cattle"), 5, 1);
+	xap_doc_add_posting(doc, S("cattle"), 9, 1);
 	assert_int_equal(xap_db_replace_document_by_term(w, S("Fnote"), doc, &id), LEC_OK);
 	assert_int_equal(xap_db_commit(w), LEC_OK);
 
@@ -488,6 +500,11 @@ static void test_values_across_reopen(void **state)
 	assert_int_equal(xap_db_document_value(r, id, 2, &v, &len), LEC_OK);
 	assert_string_equal(v, "record");
 	free(v);
+	assert_int_equal(xap_db_positions(r, id, S("cattle"), &pos, &npos), LEC_OK);
+	assert_int_equal(npos, 2);
+	assert_int_equal(pos[0], 5);
+	assert_int_equal(pos[1], 9);
+	free(pos);
 	xap_doc_free(doc);
 	xap_db_free(r);
 	xap_db_free(w);
