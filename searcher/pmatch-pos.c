@@ -122,9 +122,11 @@ static void free_lists(struct pm_part_state *lists, size_t n)
 	free(lists);
 }
 
-/* PHRASE (and NOTE_PHRASE): the starts p of word 0 with word i at p + i. */
-static lec_status phrase_starts(const struct note_src *ns, const struct part *pt,
-				struct pm_part_state *s)
+/* The positions p of term 0 with term i at p + step * i: step 1 for
+ * PHRASE (and NOTE_PHRASE), its starts; step 0 for SPEAKER, the positions
+ * where every term is (one turn of one person). */
+static lec_status aligned(const struct note_src *ns, const struct part *pt, uint32_t step,
+			  struct pm_part_state *s)
 {
 	struct pm_part_state *lists = calloc(pt->nterms, sizeof(*lists));
 	if (!lists)
@@ -134,31 +136,19 @@ static lec_status phrase_starts(const struct note_src *ns, const struct part *pt
 		uint32_t p0 = lists[0].pos[k];
 		int ok = 1;
 		for (size_t i = 1; i < pt->nterms && ok; i++)
-			ok = has_pos(lists[i].pos, lists[i].npos, p0 + (uint32_t)i);
-		if (ok)
+			ok = has_pos(lists[i].pos, lists[i].npos, p0 + step * (uint32_t)i);
+		if (ok && (!s->npos || s->pos[s->npos - 1] != p0))
 			st = pos_push(s, p0);
 	}
 	free_lists(lists, pt->nterms);
-	s->len = (uint32_t)pt->nterms;
 	return st;
 }
 
-/* SPEAKER: the positions where every term is (one turn of one person). */
-static lec_status speaker_turns(const struct note_src *ns, const struct part *pt,
+static lec_status phrase_starts(const struct note_src *ns, const struct part *pt,
 				struct pm_part_state *s)
 {
-	struct pm_part_state *lists = calloc(pt->nterms, sizeof(*lists));
-	if (!lists)
-		return LEC_ENOMEM;
-	lec_status st = term_lists(ns, pt, lists);
-	for (size_t k = 0; !st && k < lists[0].npos; k++) {
-		int ok = 1;
-		for (size_t i = 1; i < pt->nterms && ok; i++)
-			ok = has_pos(lists[i].pos, lists[i].npos, lists[0].pos[k]);
-		if (ok && (!s->npos || s->pos[s->npos - 1] != lists[0].pos[k]))
-			st = pos_push(s, lists[0].pos[k]);
-	}
-	free_lists(lists, pt->nterms);
+	lec_status st = aligned(ns, pt, 1, s);
+	s->len = (uint32_t)pt->nterms;
 	return st;
 }
 
@@ -399,7 +389,7 @@ static lec_status gather(const struct note_src *ns, struct part *pt, struct pm_p
 	case PART_NEAR:
 		return near_hits(ns, pt, s);
 	case PART_SPEAKER:
-		return speaker_turns(ns, pt, s);
+		return aligned(ns, pt, 0, s);
 	case NOTE_TERM:
 		/* the posting list, read once per plan: a note's termlist is one
 		 * compressed entry, inflated whole to find one term */
