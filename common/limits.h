@@ -104,11 +104,11 @@
  * daemon's queries come back to the same notes, and Xapian reads a value
  * through a B-tree lookup and a scan of its slot's chunk each time. Past
  * this many bytes (values and an allowance a value) the cache is emptied. */
-#define LEC_XAP_VALUE_CACHE_BYTES (8u << 20)
+#define LEC_XAP_VALUE_CACHE_BYTES (4u << 20)
 /* Likewise the position lists it read (a note's positions of a query's
  * words): Xapian 1.4 reads two blocks of the position table for each, the
  * same ones again for the same list (shown with python3-xapian). */
-#define LEC_XAP_POSITION_CACHE_BYTES (8u << 20)
+#define LEC_XAP_POSITION_CACHE_BYTES (4u << 20)
 
 /* Daemon */
 #define LEC_MAX_REQUEST_LINE (1u << 20)
