@@ -53,8 +53,9 @@ lec_status hit_load_file(struct hit_reader *r, const char *path)
  * after (around: LEC_MAX_CONTEXT_BYTES for context lines), read at their
  * offsets (notefile_read_window): a hit costs what its passage (at most
  * LEC_MAX_PASSAGE_BYTES) and these bounds cost, whatever the size of the
- * note. A window within the first LEC_WHOLE_NOTE_BYTES is read as all of
- * them, so that a small note is read once for all its hits (a larger note's
+ * note. For a search of many hits (r->whole_notes), a window within the
+ * first LEC_WHOLE_NOTE_BYTES is read as all of them, so that a small note
+ * is read once for all its hits (a larger note's
  * first hit reads them once; its later hits read their windows). A line
  * that starts before the window is found by
  * long_line_start. A UTF-16 note is the exception: its text is not its
@@ -79,7 +80,8 @@ lec_status hit_load_window(struct hit_reader *r, const char *path, size_t start,
 	size_t before = WINDOW_SLACK + around, after = before + LEC_MAX_LINE_BYTES;
 	size_t hi = end + after;
 	r->wlo = start > before ? start - before : 0;
-	if (hi <= LEC_WHOLE_NOTE_BYTES && !large) /* all of a small note, for its next hits */
+	/* a small note, for its next hits */
+	if (r->whole_notes && hi <= LEC_WHOLE_NOTE_BYTES && !large)
 		r->wlo = 0, hi = LEC_WHOLE_NOTE_BYTES;
 	r->wstart = start;
 	r->wend = end;

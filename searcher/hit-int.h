@@ -34,6 +34,7 @@ struct hit_reader {
 	size_t wlo, flen;
 	uint64_t fsize;               /* the file's size */
 	int fwhole;                   /* fdata is the whole file (a changed note) */
+	int whole_notes;              /* hit_reader_new's: read small notes whole */
 	size_t wstart, wend, waround; /* what the window was read for */
 	lec_status fstatus;
 	/* a line that starts before the window (a long line: a note without

@@ -513,6 +513,13 @@ static lec_status explain(struct run *r)
 	return r->res->explain ? LEC_OK : LEC_ENOMEM;
 }
 
+/* A search of many hits (hit_reader_new's whole_notes): every passage,
+ * occurrences (vimgrep), or a page over LEC_LIGHT_HITS. */
+static int many_hits(const struct search_req *req)
+{
+	return req->all || req->occurrences || (uint64_t)req->offset + req->limit > LEC_LIGHT_HITS;
+}
+
 static lec_status search_once(struct run *r)
 {
 	const struct search_req *req = r->req;
@@ -531,7 +538,8 @@ static lec_status search_once(struct run *r)
 	}
 	r->stats.notes = 0;
 	uint32_t docs = 0;
-	if ((st = xap_db_doccount(r->s->db, &docs)) || (st = hit_reader_new(&r->hr)))
+	if ((st = xap_db_doccount(r->s->db, &docs)) ||
+	    (st = hit_reader_new(&r->hr, many_hits(req))))
 		return st;
 	r->stats.notes = docs;
 	r->stats.avg_passage = searcher_avg_passage(r->s);

@@ -57,8 +57,28 @@ read_bytes=$(grep "<$TEST_TMP/notes/large.md>" "$TEST_TMP/trace" |
 	sed -n 's/.*= \([0-9][0-9]*\)$/\1/p' | awk '{ n += $1 } END { print n + 0 }')
 t_true "... reading it less than twice over 1 MiB ($read_bytes bytes), not 1 MiB a hit" \
 	test "$read_bytes" -gt 0 -a "$read_bytes" -lt $((2 << 20))
-rm notes/large.md
-t_ok "index without it" "$LECTERN" index --no-progress notes
+# a page of a few hits reads the windows around their passages, not their
+# notes whole: they are read whole only for many hits (--all, vimgrep, a
+# page over 100)
+head -c $((600 << 10)) notes/large.md >notes/medium.md
+t_ok "index a note of 600 KiB" "$LECTERN" index --no-progress notes
+bytes_read() { # PATTERN ARGS...: bytes `find --no-daemon ARGS` read from notes/PATTERN
+	local pat=$1
+	shift
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		strace -f -qq -y -e trace=read,pread64 -o "$TEST_TMP/trace" \
+		"$LECTERN" find --no-daemon "$@" >"$TEST_TMP/out"
+	grep "<$TEST_TMP/notes/$pat>" "$TEST_TMP/trace" |
+		sed -n 's/.*= \([0-9][0-9]*\)$/\1/p' | awk '{ n += $1 } END { print n + 0 }'
+}
+n=$(bytes_read medium.md --limit 1 'path:medium zebrafish')
+t_true "--limit 1 reads a window of the note ($n bytes), not its 600 KiB" \
+	test "$n" -gt 0 -a "$n" -lt $((100 << 10))
+n=$(bytes_read medium.md --all --format vimgrep 'path:medium zebrafish')
+t_true "--all --format vimgrep reads it whole, once ($n bytes)" \
+	test "$n" -ge $((600 << 10)) -a "$n" -lt $((1200 << 10))
+rm notes/large.md notes/medium.md
+t_ok "index without them" "$LECTERN" index --no-progress notes
 t_eq "--files opens no note" 0 "$(notes_opened --files --all cloud)"
 t_eq "... exit 0" 0 "$(cat "$TEST_TMP/rc")"
 sort "$TEST_TMP/out" >files.out
