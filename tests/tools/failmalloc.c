@@ -31,12 +31,15 @@
  * a whole, by its caller's allocations), not the dynamic loader's own (a
  * thread's first use of a dlopen'd library's thread-local variables
  * allocates, and glibc aborts when that fails: "cannot allocate memory for
- * thread-local data"), and not the nested ones a counted call makes
- * (operator new's malloc counts once). */
+ * thread-local data"), not those of glibc's pthread_getattr_np (ASan's
+ * start of each thread asks it for the thread's stack, and ASan's runtime
+ * CHECK-fails when it cannot: the sanitizer's, not lectern's), and not the
+ * nested ones a counted call makes (operator new's malloc counts once). */
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <link.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +53,7 @@ typedef void (*free_fn)(void *);
 typedef int (*memalign2_fn)(void **, size_t, size_t);
 typedef void *(*aligned_fn)(size_t, size_t);
 typedef void *(*dlopen_fn)(const char *, int);
+typedef int (*getattr_fn)(pthread_t, pthread_attr_t *);
 typedef void *(*new_fn)(size_t);
 typedef void (*throw_fn)(void);
 typedef int (*start_fn)(int (*)(int, char **, char **), int, char **, void (*)(void),
@@ -62,6 +66,7 @@ static free_fn real_free;
 static memalign2_fn real_posix_memalign;
 static aligned_fn real_aligned_alloc, real_memalign;
 static dlopen_fn real_dlopen;
+static getattr_fn real_getattr;
 
 static unsigned long fail_n;  /* 0: never */
 static int persist;           /* fail every allocation from fail_n on */
@@ -104,6 +109,7 @@ static void resolve(void)
 	real_aligned_alloc = (aligned_fn)dlsym(RTLD_NEXT, "aligned_alloc");
 	real_memalign = (aligned_fn)dlsym(RTLD_NEXT, "memalign");
 	real_dlopen = (dlopen_fn)dlsym(RTLD_NEXT, "dlopen");
+	real_getattr = (getattr_fn)dlsym(RTLD_NEXT, "pthread_getattr_np");
 	real_malloc = (malloc_fn)dlsym(RTLD_NEXT, "malloc");
 	resolving = 0;
 }
@@ -346,6 +352,15 @@ void *dlopen(const char *path, int flags)
 	void *h = real_dlopen(path, flags);
 	depth--;
 	return h;
+}
+
+int pthread_getattr_np(pthread_t t, pthread_attr_t *attr)
+{
+	resolve();
+	depth++;
+	int rc = real_getattr ? real_getattr(t, attr) : ENOSYS;
+	depth--;
+	return rc;
 }
 
 static void write_count(void)
