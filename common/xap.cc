@@ -229,65 +229,82 @@ const Xapian::Document &read_doc(xap_db *db, Xapian::docid docid)
 	return db->doc[slot];
 }
 
-/* What a kept value costs beyond its bytes: the node, the key, the string. */
-constexpr size_t VALUE_ENTRY_BYTES = 96;
+/* What a kept entry costs beyond its bytes: the node, the key, the string. */
+constexpr size_t ENTRY_BYTES = 96;
 
-/* Value `slot` of document `docid`, from the handle's cache when it can be
- * (a writable handle's values change under it: never cached). A value that
- * cannot be kept (no memory) is simply read again next time. */
-std::string read_value(xap_db *db, Xapian::docid docid, Xapian::valueno slot)
+namespace
 {
-	if (db->writable)
-		return read_doc(db, docid).get_value(slot);
-	const uint64_t key = (uint64_t)docid << 32 | slot;
-	auto it = db->values.find(key);
-	if (it != db->values.end())
+
+/* A read-only handle's cache of what it read (xap_db::values, positions):
+ * `read` makes the entry for `key` when it is not kept. An entry larger
+ * than a sixteenth of `budget` is not kept (one must not empty the cache
+ * for the others); past `budget` bytes the cache is emptied; an entry that
+ * cannot be kept (no memory) is read again next time. */
+template <class K, class V, class F>
+V cached(std::unordered_map<K, V> &map, size_t &bytes, size_t budget, K key, size_t key_bytes,
+	 size_t (*size_of)(const V &), F read)
+{
+	auto it = map.find(key);
+	if (it != map.end())
 		return it->second;
-	std::string v = read_doc(db, docid).get_value(slot);
-	const size_t cost = v.size() + VALUE_ENTRY_BYTES;
-	if (cost > LEC_XAP_VALUE_CACHE_BYTES / 16)
-		return v; /* one value must not empty the cache for the others */
-	if (db->values_bytes + cost > LEC_XAP_VALUE_CACHE_BYTES) {
-		db->values.clear();
-		db->values_bytes = 0;
+	V v = read();
+	const size_t cost = size_of(v) + key_bytes + ENTRY_BYTES;
+	if (cost > budget / 16)
+		return v;
+	if (bytes + cost > budget) {
+		map.clear();
+		bytes = 0;
 	}
 	try {
-		db->values.emplace(key, v);
-		db->values_bytes += cost;
+		map.emplace(std::move(key), v);
+		bytes += cost;
 	} catch (...) {
 	}
 	return v;
+}
+
+size_t string_bytes(const std::string &v)
+{
+	return v.size();
+}
+
+size_t positions_bytes(const std::vector<uint32_t> &v)
+{
+	return v.size() * sizeof(uint32_t);
+}
+
+} // namespace
+
+/* Value `slot` of document `docid`, from the handle's cache when it can be
+ * (a writable handle's values change under it: never cached). */
+std::string read_value(xap_db *db, Xapian::docid docid, Xapian::valueno slot)
+{
+	auto read = [&] { return read_doc(db, docid).get_value(slot); };
+	if (db->writable)
+		return read();
+	return cached(db->values, db->values_bytes, LEC_XAP_VALUE_CACHE_BYTES,
+		      (uint64_t)docid << 32 | slot, 0, string_bytes, read);
 }
 
 /* The positions of `term` in document `docid`, from the handle's cache when
  * it can be (as read_value). */
 std::vector<uint32_t> read_positions(xap_db *db, Xapian::docid docid, const std::string &term)
 {
-	std::string key;
-	if (!db->writable) {
-		key.assign(reinterpret_cast<const char *>(&docid), sizeof(docid));
-		key += term;
-		auto it = db->positions.find(key);
-		if (it != db->positions.end())
-			return it->second;
-	}
-	std::vector<uint32_t> v;
-	Xapian::PositionIterator end = db->db->positionlist_end(docid, term);
-	for (Xapian::PositionIterator it = db->db->positionlist_begin(docid, term); it != end; ++it)
-		v.push_back(*it);
-	const size_t cost = v.size() * sizeof(uint32_t) + key.size() + VALUE_ENTRY_BYTES;
-	if (db->writable || cost > LEC_XAP_POSITION_CACHE_BYTES / 16)
+	auto read = [&] {
+		std::vector<uint32_t> v;
+		Xapian::PositionIterator end = db->db->positionlist_end(docid, term);
+		for (Xapian::PositionIterator it = db->db->positionlist_begin(docid, term);
+		     it != end; ++it)
+			v.push_back(*it);
 		return v;
-	if (db->positions_bytes + cost > LEC_XAP_POSITION_CACHE_BYTES) {
-		db->positions.clear();
-		db->positions_bytes = 0;
-	}
-	try {
-		db->positions.emplace(std::move(key), v);
-		db->positions_bytes += cost;
-	} catch (...) {
-	}
-	return v;
+	};
+	if (db->writable)
+		return read();
+	std::string key(reinterpret_cast<const char *>(&docid), sizeof(docid));
+	key += term;
+	const size_t key_bytes = key.size();
+	return cached(db->positions, db->positions_bytes, LEC_XAP_POSITION_CACHE_BYTES,
+		      std::move(key), key_bytes, positions_bytes, read);
 }
 
 } // namespace xap_impl
