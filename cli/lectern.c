@@ -63,42 +63,28 @@ static void usage(FILE *out)
 		     "--index DIR and --socket PATH, before the command or among its options\n");
 }
 
-/* `--config FILE` or `--config=FILE` at argv[*i] (before the command): the
- * FILE, *i moved past it; NULL when argv[*i] is not --config. *bad: it is,
- * without a value. */
-static const char *config_arg(int argc, char **argv, int *i, int *bad)
-{
-	const char *a = argv[*i];
-	*bad = 0;
-	if (!strncmp(a, "--config=", 9)) {
-		(*i)++;
-		return a + 9;
-	}
-	if (strcmp(a, "--config"))
-		return NULL;
-	if (*i + 1 >= argc) {
-		*bad = 1;
-		return NULL;
-	}
-	*i += 2;
-	return argv[*i - 1];
-}
+/* The options given before the command: --config (main reads the config
+ * file before the command's options, whose defaults it gives) and the
+ * shared ones, which the command's own parse takes (cmd_shared_opts). */
+static const char *const global_opts[] = { "--config", "--index", "--socket" };
+#define NGLOBAL (sizeof(global_opts) / sizeof(global_opts[0]))
 
-/* `--index DIR` or `--socket PATH` (or `--index=DIR`, ...) at argv[*i],
- * before the command: the value, *i moved past it; NULL when argv[*i] is
- * neither. *bad: it is, without a value. */
-static const char *shared_arg(int argc, char **argv, int *i, int *bad)
+/* `--NAME VALUE` or `--NAME=VALUE` at argv[*i], NAME one of global_opts
+ * (its number in *which): the value, *i moved past it; NULL when argv[*i]
+ * is none of them. *bad: it is, without a value. */
+static const char *global_arg(int argc, char **argv, int *i, size_t *which, int *bad)
 {
-	static const char *const names[] = { "--index", "--socket" };
 	const char *a = argv[*i];
 	*bad = 0;
-	for (size_t k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
-		size_t n = strlen(names[k]);
-		if (!strncmp(a, names[k], n) && a[n] == '=') {
+	for (*which = 0; *which < NGLOBAL; (*which)++) {
+		size_t n = strlen(global_opts[*which]);
+		if (strncmp(a, global_opts[*which], n))
+			continue;
+		if (a[n] == '=') {
 			(*i)++;
 			return a + n + 1;
 		}
-		if (strcmp(a, names[k]))
+		if (a[n])
 			continue;
 		if (*i + 1 >= argc) {
 			*bad = 1;
@@ -162,12 +148,13 @@ int main(int argc, char **argv)
 	const char *config_opt = NULL, *c;
 	int first = 1, bad = 0, nshared = 0;
 	char *shared[8]; /* the shared options given before the command */
+	size_t which;
 	while (first < argc && !bad) {
 		int at = first;
-		if ((c = config_arg(argc, argv, &first, &bad)))
-			config_opt = c;
-		else if (bad || !shared_arg(argc, argv, &first, &bad))
+		if (!(c = global_arg(argc, argv, &first, &which, &bad)))
 			break;
+		if (which == 0)
+			config_opt = c;
 		else if (nshared + (first - at) > 8)
 			bad = 1, first = at; /* more than four: a mistake */
 		else
