@@ -109,6 +109,12 @@
  * words): Xapian 1.4 reads two blocks of the position table for each, the
  * same ones again for the same list (shown with python3-xapian). */
 #define LEC_XAP_POSITION_CACHE_BYTES (4u << 20)
+/* The passage records read ahead at once, in the index's order, for the
+ * hits about to be made (searcher/search-hits.c): a thousand records of a
+ * few hundred bytes stay well inside the value cache above. Also the notes
+ * --all by place evaluates before it makes their hits. */
+#define LEC_READ_AHEAD_RECORDS 1024
+#define LEC_READ_AHEAD_NOTES 64
 
 /* Daemon */
 #define LEC_MAX_REQUEST_LINE (1u << 20)

@@ -183,3 +183,20 @@ XAP_API lec_status xap_db_document_value(xap_db *db, xap_docid docid, unsigned s
 	return on_string(db, out, len, "xap_db_document_value: NULL argument",
 			 [&] { return read_value(db, docid, slot); });
 }
+
+XAP_API lec_status xap_db_read_values_ahead(xap_db *db, const struct xap_value_key *keys, size_t n)
+{
+	lec_status st =
+		need_out(db, n ? (const void *)keys : db, "xap_db_read_values_ahead: NULL keys");
+	for (size_t i = 1; !st && i < n; i++)
+		if (keys[i].slot < keys[i - 1].slot ||
+		    (keys[i].slot == keys[i - 1].slot && keys[i].docid <= keys[i - 1].docid))
+			st = fail(&db->err, LEC_EINVAL,
+				  "xap_db_read_values_ahead: keys out of order");
+	if (st || db->writable)
+		return st;
+	return guard(&db->err, [&]() -> lec_status {
+		read_values_ahead(db, keys, n);
+		return LEC_OK;
+	});
+}

@@ -119,6 +119,7 @@ lec_status need_term(xap_db *db, const char *term, size_t len, const void *out,
 void forget_docs(xap_db *db) noexcept;
 const Xapian::Document &read_doc(xap_db *db, Xapian::docid docid);
 std::string read_value(xap_db *db, Xapian::docid docid, Xapian::valueno slot);
+void read_values_ahead(xap_db *db, const xap_value_key *keys, size_t n);
 std::vector<uint32_t> read_positions(xap_db *db, Xapian::docid docid, const std::string &term);
 
 /* Run `f` (returning lec_status), turning any exception into a status and

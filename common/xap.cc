@@ -286,6 +286,29 @@ std::string read_value(xap_db *db, Xapian::docid docid, Xapian::valueno slot)
 		      (uint64_t)docid << 32 | slot, 0, string_bytes, read);
 }
 
+/* keys[0..n) into the value cache, a slot at a time through its value
+ * stream (xap_db_read_values_ahead). A document without the value is not
+ * kept: its own read says what it has. */
+void read_values_ahead(xap_db *db, const xap_value_key *keys, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		const Xapian::valueno slot = keys[i].slot;
+		Xapian::ValueIterator it = db->db->valuestream_begin(slot);
+		const Xapian::ValueIterator end = db->db->valuestream_end(slot);
+		for (; i < n && keys[i].slot == slot; i++) {
+			const Xapian::docid did = keys[i].docid;
+			if (it != end && it.get_docid() < did)
+				it.skip_to(did);
+			if (it == end || it.get_docid() != did)
+				continue;
+			std::string v = *it;
+			cached(db->values, db->values_bytes, LEC_XAP_VALUE_CACHE_BYTES,
+			       (uint64_t)did << 32 | slot, 0, string_bytes,
+			       [&] { return std::move(v); });
+		}
+	}
+}
+
 /* The positions of `term` in document `docid`, from the handle's cache when
  * it can be (as read_value). */
 std::vector<uint32_t> read_positions(xap_db *db, Xapian::docid docid, const std::string &term)

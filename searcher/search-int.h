@@ -133,6 +133,12 @@ lec_status search_count_all(struct run *r, struct stream *s);
  * r->res->hits (owned by the result). */
 lec_status search_emit_item(struct run *r, const struct stream *s, const struct item *it);
 
+/* Make hits of items[0..n) (search_emit_item), items[0] being rank
+ * `first_rank`: those before req->offset are skipped. Their passage records
+ * are read first, a chunk at a time, in the index's order (read_ahead). */
+lec_status search_emit_items(struct run *r, const struct stream *s, const struct item *items,
+			     size_t n, uint64_t first_rank);
+
 /* ---- search-spell.c ---- */
 
 /* The query text (query[0..len), parsed into ast) with each word absent

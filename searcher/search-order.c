@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "limits.h"
+
 /* A candidate note and where it sorts. */
 struct placed {
 	char *path;
@@ -44,16 +46,20 @@ lec_status search_by_place(struct run *r, struct stream *s)
 	if (!st && size)
 		qsort(v, size, sizeof(*v), cmp_placed);
 	if (!st)
-		st = search_tier_reserve(&r->tier, 2);
-	for (uint32_t i = 0; !st && i < size; i++) {
+		st = search_tier_reserve(&r->tier, LEC_READ_AHEAD_NOTES + 1);
+	/* a batch of notes at a time, so that their hits' records are read
+	 * together (search_emit_items); note_items lists each note's passages
+	 * in file order, after the notes before it */
+	for (uint32_t i = 0; !st && i < size; i += LEC_READ_AHEAD_NOTES) {
 		struct tier *t = &r->tier;
+		uint32_t n = size - i < LEC_READ_AHEAD_NOTES ? size - i : LEC_READ_AHEAD_NOTES;
 		t->nitems = 0;
-		if (!(st = search_check_time(r)))
-			st = search_eval_note(r, s, m, v[i].k, 0);
-		/* note_items lists a note's passages in file order */
-		for (size_t j = 0; !st && j < t->nitems; j++, r->rank++)
-			if (r->rank >= r->req->offset && !(st = search_check_time(r)))
-				st = search_emit_item(r, s, &t->items[j]);
+		for (uint32_t b = 0; !st && b < n; b++)
+			if (!(st = search_check_time(r)))
+				st = search_eval_note(r, s, m, v[i + b].k, b);
+		if (!st)
+			st = search_emit_items(r, s, t->items, t->nitems, r->rank);
+		r->rank += t->nitems;
 		s->passages += t->nitems;
 	}
 	s->notes_done = s->estimated = size;

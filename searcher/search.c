@@ -366,9 +366,8 @@ static lec_status rank_tier(struct run *r, struct stream *s, xap_mset *m, uint32
 			r->need - r->rank < t->nitems ? (size_t)(r->need - r->rank) :
 							t->nitems;
 	select_best(t->items, t->nitems, wanted, (int *)&s->partial);
-	for (size_t i = 0; i < wanted && !st && !r->probe; i++)
-		if (r->rank + i >= r->req->offset && !(st = search_check_time(r)))
-			st = search_emit_item(r, s, &t->items[i]);
+	if (!r->probe)
+		st = search_emit_items(r, s, t->items, wanted, r->rank);
 	r->rank += t->nitems;
 	s->passages += t->nitems;
 	s->notes_done += n;

@@ -60,6 +60,8 @@ const struct rootmap *searcher_doc_roots(const struct searcher *s, xap_docid did
 /* Nonzero when document `did` of the searcher's database lives in a remote
  * shard (which serves no synonyms). */
 int searcher_doc_remote(const struct searcher *s, xap_docid did);
+/* Nonzero when any shard of the searcher's database is remote. */
+int searcher_has_remote(const struct searcher *s);
 
 /* Every shard again: the stub changed, a remote shard failed (`failed`
  * names it), or one that was down may be back. */

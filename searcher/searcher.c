@@ -214,6 +214,14 @@ static lec_status on_shard(void *ctx, const struct shard_entry *e, xap_db *db)
 	return st ? st : add_passage_totals(s, db);
 }
 
+int searcher_has_remote(const struct searcher *s)
+{
+	for (size_t i = 0; i < s->nsubs; i++)
+		if (s->sub_remote[i])
+			return 1;
+	return 0;
+}
+
 int searcher_doc_remote(const struct searcher *s, xap_docid did)
 {
 	if (!s->nsubs || !did)

@@ -510,6 +510,69 @@ static void test_values_across_reopen(void **state)
 	xap_db_free(w);
 }
 
+/* Values read ahead (a slot's through its value stream) are the values
+ * read one by one; keys must come sorted; a writable handle ignores it. */
+static void test_read_values_ahead(void **state)
+{
+	struct fixture *f = *state;
+	xap_db *w = open_db(path_in(f, "db"), XAP_OPEN_CREATE);
+	xap_doc *doc = xap_doc_new();
+	xap_docid ids[30];
+	char val[32], *v = NULL;
+	size_t len = 0;
+
+	assert_non_null(doc);
+	for (unsigned d = 0; d < 30; d++) {
+		xap_doc_clear(doc);
+		xap_doc_add_term(doc, S("okapi"), 1);
+		for (unsigned slot = 16; slot < 19; slot++) {
+			if (slot == 17 && d == 5)
+				continue; /* a document without that value */
+			snprintf(val, sizeof(val), "record %u of %u", slot, d);
+			xap_doc_set_value(doc, slot, val, strlen(val));
+		}
+		assert_int_equal(xap_db_add_document(w, doc, &ids[d]), LEC_OK);
+	}
+	assert_int_equal(xap_db_commit(w), LEC_OK);
+	struct xap_value_key keys[60];
+	size_t n = 0;
+	for (unsigned slot = 16; slot < 19; slot++)
+		for (unsigned d = 0; d < 30; d += 3 - (slot == 17)) /* some of each */
+			keys[n++] = (struct xap_value_key){ slot, ids[d] };
+	keys[n++] = (struct xap_value_key){ 40, ids[29] };              /* a slot nobody has */
+	assert_int_equal(xap_db_read_values_ahead(w, keys, n), LEC_OK); /* writable: no-op */
+
+	xap_db *r = open_db(path_in(f, "db"), XAP_OPEN_READ);
+	assert_int_equal(xap_db_read_values_ahead(r, keys, n), LEC_OK);
+	for (size_t i = 0; i + 1 < n; i++) {
+		unsigned d = (unsigned)(keys[i].docid - ids[0]);
+		assert_int_equal(xap_db_document_value(r, keys[i].docid, keys[i].slot, &v, &len),
+				 LEC_OK);
+		if (keys[i].slot == 17 && d == 5) {
+			assert_int_equal(len, 0);
+		} else {
+			snprintf(val, sizeof(val), "record %u of %u", keys[i].slot, d);
+			assert_string_equal(v, val);
+		}
+		free(v);
+	}
+	assert_int_equal(xap_db_document_value(r, ids[29], 40, &v, &len), LEC_OK);
+	assert_int_equal(len, 0);
+	free(v);
+
+	/* out of order, or twice the same: refused, with a message */
+	struct xap_value_key bad[2] = { { 17, ids[1] }, { 16, ids[2] } };
+	assert_int_equal(xap_db_read_values_ahead(r, bad, 2), LEC_EINVAL);
+	assert_non_null(strstr(xap_db_error(r), "out of order"));
+	bad[1] = bad[0];
+	assert_int_equal(xap_db_read_values_ahead(r, bad, 2), LEC_EINVAL);
+	assert_int_equal(xap_db_read_values_ahead(r, NULL, 0), LEC_OK);
+	assert_int_equal(xap_db_read_values_ahead(r, NULL, 1), LEC_EINVAL);
+	xap_doc_free(doc);
+	xap_db_free(r);
+	xap_db_free(w);
+}
+
 static void test_sticky_document_errors(void **state)
 {
 	struct fixture *f = *state;
@@ -1421,6 +1484,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_documents, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_delete_replace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_values_across_reopen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_read_values_ahead, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sticky_document_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metadata, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_transactions, setup, teardown),
