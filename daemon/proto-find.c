@@ -280,6 +280,7 @@ lec_status proto_find_args(const json_t *rq, struct search_req *req, struct buf 
 	req->fix = proto_flag(rq, "fix");
 	req->explain = proto_flag(rq, "explain");
 	req->occurrences = proto_flag(rq, "occurrences");
+	req->places_only = proto_flag(rq, "places_only");
 	req->no_snippets = json_is_false(json_object_get(rq, "snippets"));
 	if ((v = json_object_get(rq, "order"))) {
 		const char *o = json_string_value(v);

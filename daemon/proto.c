@@ -62,6 +62,7 @@ static const struct proto_arg find_args[] = {
 	{ "fix", ARG_BOOL, 0, 0, 0 },
 	{ "explain", ARG_BOOL, 0, 0, 0 },
 	{ "occurrences", ARG_BOOL, 0, 0, 0 },
+	{ "places_only", ARG_BOOL, 0, 0, 0 },
 	{ "order", ARG_STRING, 0, 0, 16 },
 	{ "index", ARG_STRING, 0, 0, LEC_MAX_PATH_BYTES },
 	{ "stream", ARG_BOOL, 0, 0, 0 },

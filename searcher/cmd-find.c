@@ -320,6 +320,9 @@ static void make_req(struct search_req *req, const struct find_opts *fo, enum em
 	req->files = fo->files;
 	req->count_only = fo->count;
 	req->occurrences = fmt == EMIT_VIMGREP;
+	/* vimgrep prints a path, places and their lines: no snippet is made,
+	 * nor sent by the daemon */
+	req->places_only = req->occurrences;
 	req->sort_by_place = fmt == EMIT_VIMGREP && fo->all;
 	req->context = (uint32_t)fo->context;
 	req->fix = fo->fix;

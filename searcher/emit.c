@@ -162,18 +162,37 @@ static json_t *str_array(char **v, size_t n)
 	return a;
 }
 
-json_t *emit_hit_json(const struct search_hit *h, const struct emit_opts *o)
+static json_t *highlights_json(const struct search_hit *h)
 {
 	json_t *hl = json_array();
 	for (size_t i = 0; hl && i < h->nhighlights; i++)
 		json_array_append_new(hl, json_pack("[I,I]", (json_int_t)h->highlights[i].off,
 						    (json_int_t)h->highlights[i].len));
-	json_t *j = json_pack(
-		"{s:o, s:o, s:i, s:i, s:o, s:f, s:o, s:o, s:o, s:o, s:o, s:b}", "path",
-		jstr(h->path), "shown_path", jstr(shown(h->path, o)), "line", (int)h->line, "col",
-		(int)h->col, "headings", str_array(h->headings, h->nheadings), "score", h->score,
-		"snippet", jstr(h->snippet), "highlights", hl, "title", jstr(h->title), "date",
-		jstr(h->date), "speakers", str_array(h->speakers, h->nspeakers), "stale", h->stale);
+	return hl;
+}
+
+/* The keys in the order they always had; a places-only hit leaves out what
+ * it does not carry (search_req.places_only). */
+json_t *emit_hit_json(const struct search_hit *h, const struct emit_opts *o)
+{
+	int all = !h->places_only;
+	json_t *j = json_object();
+	if (j &&
+	    (json_object_set_new(j, "path", jstr(h->path)) ||
+	     (all && json_object_set_new(j, "shown_path", jstr(shown(h->path, o)))) ||
+	     json_object_set_new(j, "line", json_integer(h->line)) ||
+	     json_object_set_new(j, "col", json_integer(h->col)) ||
+	     (all && json_object_set_new(j, "headings", str_array(h->headings, h->nheadings))) ||
+	     json_object_set_new(j, "score", json_real(h->score)) ||
+	     (all && (json_object_set_new(j, "snippet", jstr(h->snippet)) ||
+		      json_object_set_new(j, "highlights", highlights_json(h)) ||
+		      json_object_set_new(j, "title", jstr(h->title)) ||
+		      json_object_set_new(j, "date", jstr(h->date)) ||
+		      json_object_set_new(j, "speakers", str_array(h->speakers, h->nspeakers)))) ||
+	     json_object_set_new(j, "stale", json_boolean(h->stale)))) {
+		json_decref(j);
+		j = NULL;
+	}
 	if (j) {
 		json_object_set_new(j, "missing", json_boolean(h->missing));
 		/* holds only some of the query's words: marked wherever it goes

@@ -251,8 +251,17 @@ static lec_status add_context(struct hit_reader *r, struct search_hit *h, const 
 
 /* ---- one hit ---------------------------------------------------------------- */
 
-static lec_status copy_names(struct search_hit *h, const struct precord *p)
+/* What the hit shows besides its place: the note's title and date, the
+ * passage's headings and speakers. */
+static lec_status copy_labels(struct search_hit *h, const struct hit_reader *r)
 {
+	const struct precord *p = &r->prec;
+	const char *title = rec_get(&r->rec, LEC_REC_TITLE, NULL);
+	const char *date = rec_get(&r->rec, LEC_REC_DATE, NULL);
+	h->title = dup_or_null(title);
+	h->date = dup_or_null(date);
+	if ((title && !h->title) || (date && !h->date))
+		return LEC_ENOMEM;
 	for (size_t i = 0; i < p->nheadings; i++)
 		if (strv_add(&h->headings, &h->nheadings, p->headings[i]))
 			return LEC_ENOMEM;
@@ -286,10 +295,11 @@ static lec_status place(struct hit_reader *r, const struct search_req *req, stru
 		return st;
 	h->line = hit_line_of(r->fdata, loc->pstart, loc->pline, off);
 	h->col = (uint32_t)(off - ls + 1);
-	st = snippet_make(r->fdata, r->flen, loc->map, loc->pstart, r->text.words, r->text.n,
-			  loc->hits, loc->nhits, loc->best,
-			  note_format_for_path(h->path) == NOTE_MARKDOWN, &h->snippet,
-			  &h->highlights, &h->nhighlights);
+	if (!h->places_only)
+		st = snippet_make(r->fdata, r->flen, loc->map, loc->pstart, r->text.words,
+				  r->text.n, loc->hits, loc->nhits, loc->best,
+				  note_format_for_path(h->path) == NOTE_MARKDOWN, &h->snippet,
+				  &h->highlights, &h->nhighlights);
 	if (!st && req->occurrences)
 		st = collect_occurrences(r, h, loc);
 	if (!st && req->context)
@@ -328,13 +338,10 @@ lec_status hit_fill(struct hit_reader *r, const struct hit_src *src, const struc
 	if (st)
 		return st;
 	const char *path = h->path;
-	const char *title = rec_get(&r->rec, LEC_REC_TITLE, NULL);
-	const char *date = rec_get(&r->rec, LEC_REC_DATE, NULL);
-	h->title = dup_or_null(title);
-	h->date = dup_or_null(date);
 	h->line = r->prec.line;
 	h->col = 1;
-	if (!path || (title && !h->title) || (date && !h->date) || copy_names(h, &r->prec))
+	h->places_only = req->places_only && req->occurrences;
+	if (!path || (!h->places_only && copy_labels(h, r)))
 		return LEC_ENOMEM;
 	if (req->no_snippets && src->own_meta) {
 		int same = 0;

@@ -86,6 +86,7 @@ json_t *proto_find_request(json_int_t id, const struct search_req *req, const ch
 	set_flag(j, "fix", req->fix);
 	set_flag(j, "explain", req->explain);
 	set_flag(j, "occurrences", req->occurrences);
+	set_flag(j, "places_only", req->places_only && req->occurrences);
 	if (req->sort_by_place)
 		json_object_set_new(j, "order", json_string("place"));
 	if (index_dir)

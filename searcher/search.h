@@ -75,6 +75,13 @@ struct search_req {
 	                         * index's is stat'ed, never read (-l, top-1,000
 	                         * pages); one that changed is read as usual, so
 	                         * that a stale hit is still told */
+	int places_only;      /* with occurrences: hits carry their path, place,
+	                         * score, flags (stale, missing, partial) and
+	                         * occurrences, not their snippet, highlights,
+	                         * headings, title, date or speakers (what vimgrep
+	                         * prints): none is made, and the JSON of such a
+	                         * hit leaves their keys out (the daemon's answer
+	                         * is a third of the size) */
 	int fix;              /* rerun with the spelling suggestion */
 	int explain;          /* fill result.explain */
 	int rank_all;         /* every candidate note in one tier: every passage of
@@ -131,6 +138,8 @@ struct search_hit {
 	uint32_t file_matches; /* with req.files: matching passages in the file */
 	int partial;           /* holds only some of the query's words (a page the
 	                         * matching passages left short) */
+	int places_only;       /* made for search_req.places_only: no snippet,
+	                         * highlights, headings, title, date or speakers */
 };
 
 struct search_result {

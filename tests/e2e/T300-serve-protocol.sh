@@ -49,6 +49,14 @@ out=$(rpc "$SOCK" '{"id":7,"op":"find","query":"cloud","all":true,"occurrences":
 t_eq "find all + occurrences: every hit has its line text" True \
 	"$(jget "$out" 'all(o["text"] for h in j["hits"] for o in h["occurrences"])')"
 t_eq "find all: total is exact and equals the hits" True "$(jget "$out" 'j["total_exact"] and j["total"] == len(j["hits"])')"
+full=$out
+out=$(rpc "$SOCK" '{"id":7,"op":"find","query":"cloud","all":true,"occurrences":true,"order":"place","places_only":true}')
+t_eq "find places_only: the same places and occurrences" \
+	"$(jget "$full" '[(h["path"], h["line"], h["col"], h["occurrences"]) for h in j["hits"]]')" \
+	"$(jget "$out" '[(h["path"], h["line"], h["col"], h["occurrences"]) for h in j["hits"]]')"
+t_eq "... without what vimgrep does not print" "[]" \
+	"$(jget "$out" 'sorted(set(k for h in j["hits"] for k in h) & {"shown_path", "headings", "snippet", "highlights", "title", "date", "speakers"})')"
+t_true "... in fewer bytes (${#out} against ${#full})" test "${#out}" -lt "${#full}"
 
 out=$(rpc "$SOCK" '{"id":8,"op":"suggest","prefix":"amazon catt"}')
 t_eq "suggest: completes the last word" cattle "$(jget "$out" 'j["completions"][0]["word"]')"
