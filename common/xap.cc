@@ -263,6 +263,12 @@ V cached(std::unordered_map<K, V> &map, size_t &bytes, size_t budget, K key, siz
 	return v;
 }
 
+/* The value cache's key of slot `slot` of document `did`. */
+uint64_t value_key(Xapian::docid did, Xapian::valueno slot)
+{
+	return (uint64_t)did << 32 | slot;
+}
+
 size_t string_bytes(const std::string &v)
 {
 	return v.size();
@@ -283,29 +289,48 @@ std::string read_value(xap_db *db, Xapian::docid docid, Xapian::valueno slot)
 	if (db->writable)
 		return read();
 	return cached(db->values, db->values_bytes, LEC_XAP_VALUE_CACHE_BYTES,
-		      (uint64_t)docid << 32 | slot, 0, string_bytes, read);
+		      value_key(docid, slot), 0, string_bytes, read);
 }
 
-/* keys[0..n) into the value cache, a slot at a time through its value
- * stream (xap_db_read_values_ahead). A document without the value is not
- * kept: its own read says what it has. */
+namespace {
+
+/* The values of keys[0..n) (one slot, docids ascending) that the cache has
+ * not, through one pass of the slot's value stream. */
+void stream_slot(xap_db *db, const xap_value_key *keys, size_t n)
+{
+	const Xapian::valueno slot = keys[0].slot;
+	Xapian::ValueIterator it = db->db->valuestream_begin(slot);
+	const Xapian::ValueIterator end = db->db->valuestream_end(slot);
+	for (size_t i = 0; i < n && it != end; i++) {
+		const Xapian::docid did = keys[i].docid;
+		if (db->values.count(value_key(did, slot)))
+			continue;
+		if (it.get_docid() < did)
+			it.skip_to(did);
+		if (it == end || it.get_docid() != did)
+			continue;
+		std::string v = *it;
+		cached(db->values, db->values_bytes, LEC_XAP_VALUE_CACHE_BYTES, value_key(did, slot), 0,
+		       string_bytes, [&] { return std::move(v); });
+	}
+}
+
+} // namespace
+
+/* keys[0..n) into the value cache (xap_db_read_values_ahead): a slot's
+ * through its value stream when it has at least READ_AHEAD_MIN values the
+ * cache has not; fewer are left to their own reads, a lookup each, which
+ * costs no more than the stream's start. A document without the value is
+ * not kept: its own read says what it has. */
 void read_values_ahead(xap_db *db, const xap_value_key *keys, size_t n)
 {
-	for (size_t i = 0; i < n;) {
-		const Xapian::valueno slot = keys[i].slot;
-		Xapian::ValueIterator it = db->db->valuestream_begin(slot);
-		const Xapian::ValueIterator end = db->db->valuestream_end(slot);
-		for (; i < n && keys[i].slot == slot; i++) {
-			const Xapian::docid did = keys[i].docid;
-			if (it != end && it.get_docid() < did)
-				it.skip_to(did);
-			if (it == end || it.get_docid() != did)
-				continue;
-			std::string v = *it;
-			cached(db->values, db->values_bytes, LEC_XAP_VALUE_CACHE_BYTES,
-			       (uint64_t)did << 32 | slot, 0, string_bytes,
-			       [&] { return std::move(v); });
-		}
+	constexpr size_t READ_AHEAD_MIN = 3;
+	for (size_t i = 0, j; i < n; i = j) {
+		size_t missing = 0;
+		for (j = i; j < n && keys[j].slot == keys[i].slot; j++)
+			missing += !db->values.count(value_key(keys[j].docid, keys[j].slot));
+		if (missing >= READ_AHEAD_MIN)
+			stream_slot(db, keys + i, j - i);
 	}
 }
 

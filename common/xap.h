@@ -172,8 +172,9 @@ struct xap_value_key {
  * slot's through one pass of Xapian's value stream. Why: Xapian 1.4 reads
  * a single value by a B-tree lookup that reads its blocks again every time
  * (python3-xapian: 1,920 values of a 24-block table read 923 blocks, in
- * slot and docid order), where a stream reads each block once (42). As
- * many as the cache holds are kept. Documents of a remote shard must not
+ * slot and docid order), where a stream reads each block once (42). Only
+ * a slot with at least 3 values not yet kept is streamed (a stream's start
+ * costs a lookup); as many as the cache holds are kept. Documents of a remote shard must not
  * be among them (a stream would fetch the whole slot). No-op on a writable
  * handle; LEC_EINVAL when keys are out of order. */
 lec_status xap_db_read_values_ahead(xap_db *db, const struct xap_value_key *keys, size_t n);
