@@ -292,7 +292,8 @@ std::string read_value(xap_db *db, Xapian::docid docid, Xapian::valueno slot)
 		      value_key(docid, slot), 0, string_bytes, read);
 }
 
-namespace {
+namespace
+{
 
 /* The values of keys[0..n) (one slot, docids ascending) that the cache has
  * not, through one pass of the slot's value stream. */
@@ -310,8 +311,8 @@ void stream_slot(xap_db *db, const xap_value_key *keys, size_t n)
 		if (it == end || it.get_docid() != did)
 			continue;
 		std::string v = *it;
-		cached(db->values, db->values_bytes, LEC_XAP_VALUE_CACHE_BYTES, value_key(did, slot), 0,
-		       string_bytes, [&] { return std::move(v); });
+		cached(db->values, db->values_bytes, LEC_XAP_VALUE_CACHE_BYTES,
+		       value_key(did, slot), 0, string_bytes, [&] { return std::move(v); });
 	}
 }
 
