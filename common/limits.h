@@ -99,6 +99,14 @@
  * one open and read a note instead of one a hit. A larger note is read a
  * window a hit. */
 #define LEC_WHOLE_NOTE_BYTES (1u << 20)
+/* A searcher asked more than once (a daemon's, the language server's, a
+ * library handle's) keeps the text of the notes of at most
+ * LEC_NOTE_CACHE_MAX_NOTE bytes it read, up to LEC_NOTE_CACHE_BYTES (past
+ * it, all are dropped), for as long as each file keeps its size and mtime
+ * (searcher/note-cache.h). Per searcher: the daemon has one a search
+ * thread. The 7-query mix on tc39-notes reads 1.6 MB of notes. */
+#define LEC_NOTE_CACHE_BYTES (4u << 20)
+#define LEC_NOTE_CACHE_MAX_NOTE (256u << 10)
 /* The document values (passage tables, passage records) a read-only index
  * handle keeps between reopens that change nothing (common/xap-int.h): a
  * daemon's queries come back to the same notes, and Xapian reads a value

@@ -8,13 +8,18 @@
 #include <string.h>
 
 #include "limits.h"
+#include "note-cache.h"
 #include "notefile.h"
 #include "paths.h"
 
 void hit_drop_file(struct hit_reader *r)
 {
 	free(r->fpath);
-	free(r->fdata);
+	if (r->ftext)
+		note_text_release(r->ftext);
+	else
+		free(r->fdata);
+	r->ftext = NULL;
 	r->fpath = r->fdata = NULL;
 	r->wlo = r->flen = 0;
 	r->fsize = 0;
@@ -42,6 +47,21 @@ lec_status hit_load_file(struct hit_reader *r, const char *path)
 	r->fstatus = notefile_read(path, LEC_MAX_RELOCATE_BYTES, &r->fdata, &r->flen, NULL);
 	r->fsize = r->flen;
 	return r->fstatus;
+}
+
+/* The note's whole text from the searcher's kept notes (note-cache.h);
+ * LEC_ENOTFOUND when it does not keep that note. */
+static lec_status from_cache(struct hit_reader *r, const char *path)
+{
+	lec_status st = note_cache_get(r->notes, path, &r->ftext);
+	if (st || !r->ftext)
+		return st ? st : LEC_ENOTFOUND;
+	r->fdata = r->ftext->data;
+	r->flen = r->ftext->len;
+	r->fsize = r->flen;
+	r->wlo = 0;
+	r->fwhole = 1;
+	return LEC_OK;
 }
 
 /* Bytes read around a passage: enough to reach the start of its first line
@@ -86,6 +106,8 @@ lec_status hit_load_window(struct hit_reader *r, const char *path, size_t start,
 	r->wstart = start;
 	r->wend = end;
 	r->waround = around;
+	if (r->notes && (r->fstatus = from_cache(r, path)) != LEC_ENOTFOUND)
+		return r->fstatus;
 	int whole = 0;
 	r->fstatus = notefile_read_window(path, LEC_MAX_NOTE_BYTES, r->wlo, hi, &r->fdata, &r->flen,
 					  &r->fsize, &whole);

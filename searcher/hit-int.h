@@ -37,6 +37,8 @@ struct hit_reader {
 	int whole_notes;              /* hit_reader_new's: read small notes whole */
 	size_t wstart, wend, waround; /* what the window was read for */
 	lec_status fstatus;
+	struct note_cache *notes; /* the searcher's kept notes, or NULL */
+	struct note_text *ftext;  /* fdata is its data, borrowed from notes */
 	/* a line that starts before the window (a long line: a note without
 	 * line breaks), so that each of its hits does not look for its start
 	 * again: the file has no line break in [start, upto) */

@@ -15,13 +15,14 @@
 #include "snippet.h"
 #include "vec.h"
 
-lec_status hit_reader_new(struct hit_reader **out, int whole_notes)
+lec_status hit_reader_new(struct hit_reader **out, int whole_notes, struct note_cache *notes)
 {
 	struct hit_reader *r = calloc(1, sizeof(*r));
 	*out = r;
 	if (!r)
 		return LEC_ENOMEM;
 	r->whole_notes = whole_notes;
+	r->notes = notes;
 	precord_init(&r->prec);
 	match_text_init(&r->text);
 	segmap_init(&r->map);

@@ -21,14 +21,16 @@
 #include "xap.h"
 
 struct hit_reader;
+struct note_cache;
 
 /* *out owned by the caller (hit_reader_free); one per search (one thread).
  * whole_notes: the search takes many hits (every passage, occurrences, a
  * page over LEC_LIGHT_HITS), so that a note of at most LEC_WHOLE_NOTE_BYTES
  * is read whole by its first hit and kept for its others; else each hit
  * reads the window around its passage (a page of ten reads ten windows, not
- * up to ten whole notes). */
-lec_status hit_reader_new(struct hit_reader **out, int whole_notes);
+ * up to ten whole notes). notes: the searcher's kept notes (NULL: none),
+ * from which a note it keeps is taken whole, with no read. */
+lec_status hit_reader_new(struct hit_reader **out, int whole_notes, struct note_cache *notes);
 void hit_reader_free(struct hit_reader *r);
 
 /* What a hit is made from. */

@@ -25,6 +25,7 @@ lec_status search_run(struct searcher *s, const struct search_req *req, struct s
 		return LEC_ELIMIT;
 	}
 	uint64_t given = 0;
+	s->searches++;
 	for (int attempt = 0; attempt < 3; attempt++) {
 		/* known before the first hit (req->on_hit) */
 		if (s->warnings && !(res->warnings = strdup(s->warnings))) {

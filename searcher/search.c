@@ -538,7 +538,7 @@ static lec_status search_once(struct run *r)
 	r->stats.notes = 0;
 	uint32_t docs = 0;
 	if ((st = xap_db_doccount(r->s->db, &docs)) ||
-	    (st = hit_reader_new(&r->hr, many_hits(req))))
+	    (st = hit_reader_new(&r->hr, many_hits(req), searcher_notes(r->s))))
 		return st;
 	r->stats.notes = docs;
 	r->stats.avg_passage = searcher_avg_passage(r->s);

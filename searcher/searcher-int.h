@@ -45,6 +45,8 @@ struct searcher {
 	 * a document of database i of n as (its own docid - 1) * n + i + 1 */
 	unsigned char sub_remote[SHARDS_MAX_ENTRIES], opening_remote[SHARDS_MAX_ENTRIES];
 	size_t nsubs, opening_subs;
+	unsigned long searches;   /* search_run calls so far */
+	struct note_cache *notes; /* from the second search on (searcher_notes) */
 	/* the roots notes are named under (common/rootmap.h): the index's own
 	 * for its local shards, each remote shard's own (its copy in the
 	 * database, NULL when it has none) */
@@ -60,6 +62,13 @@ const struct rootmap *searcher_doc_roots(const struct searcher *s, xap_docid did
 /* Nonzero when document `did` of the searcher's database lives in a remote
  * shard (which serves no synonyms). */
 int searcher_doc_remote(const struct searcher *s, xap_docid did);
+/* The notes' text the searcher keeps between searches (note-cache.h): NULL
+ * for its first search (a one-shot `lectern find` reads a page's windows
+ * only), made for the second (a searcher asked again lives long). NULL
+ * also when it cannot be made: the notes are read as they are without. */
+struct note_cache;
+struct note_cache *searcher_notes(struct searcher *s);
+
 /* Nonzero when any shard of the searcher's database is remote. */
 int searcher_has_remote(const struct searcher *s);
 

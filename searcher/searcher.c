@@ -11,6 +11,7 @@
 #include "langs.h"
 #include "layout.h"
 #include "limits.h"
+#include "note-cache.h"
 #include "paths.h"
 #include "shards.h"
 #include "stem.h"
@@ -214,6 +215,13 @@ static lec_status on_shard(void *ctx, const struct shard_entry *e, xap_db *db)
 	return st ? st : add_passage_totals(s, db);
 }
 
+struct note_cache *searcher_notes(struct searcher *s)
+{
+	if (!s->notes && s->searches > 1)
+		(void)note_cache_new(LEC_NOTE_CACHE_BYTES, LEC_NOTE_CACHE_MAX_NOTE, &s->notes);
+	return s->notes;
+}
+
 int searcher_has_remote(const struct searcher *s)
 {
 	for (size_t i = 0; i < s->nsubs; i++)
@@ -372,6 +380,7 @@ void searcher_free(struct searcher *s)
 	if (!s)
 		return;
 	xap_db_free(s->db);
+	note_cache_free(s->notes);
 	dirs_release(s);
 	free_sub_roots(s->sub_roots, SHARDS_MAX_ENTRIES);
 	free_sub_roots(s->opening_sub_roots, SHARDS_MAX_ENTRIES);
