@@ -132,13 +132,13 @@ static lec_status sink_line(void *ctx, const char *data, size_t len, int64_t dea
 static void run_search(struct pool_thread *t, struct pool_job *j, unsigned gen)
 {
 	if (gen != t->shards_gen) {
-		searcher_retry_now(t->env.searcher);
+		lectern_index_retry_shards(t->env.index);
 		t->shards_gen = gen;
 	}
 	struct sink_ctx sc = { t->pool, j };
 	struct proto_sink sink = { sink_line, &sc };
 	j->line_status = proto_run(&t->env, &j->pj, &sink, &j->line, &j->failed);
-	const char *w = t->env.searcher ? searcher_warnings(t->env.searcher) : NULL;
+	const char *w = lectern_index_warnings(t->env.index);
 	j->shard_warning = w ? strdup(w) : NULL;
 }
 
