@@ -384,10 +384,11 @@ LECTERN_API lectern_status_t lectern_passage_context_highlight(const lectern_pas
 							       size_t *offset, size_t *length);
 
 /* The passage as one JSON object, the "match" object of `lectern find
- * --json` (docs/lectern-output.schema.json: path, line, col, headings,
- * score, snippet, highlights, title, date, speakers, stale, missing,
- * fallback, and occurrences, context and file_matches when present), on
- * one line, without a newline. Paths are absolute. On success *json is
+ * --json` without its "type" and "warnings" (docs/lectern-output.schema.json:
+ * path, shown_path, line, col, headings, score, snippet, highlights, title,
+ * date, speakers, stale, missing, fallback, and occurrences, context and
+ * file_matches when present), as the daemon answers it: on one line,
+ * without a newline; shown_path is the path, absolute. On success *json is
  * the caller's, to free with free(); on failure it is NULL.
  *
  * Statuses: SUCCESS; INVALID_ARGUMENT (passage or json NULL);
