@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "limits.h"
-#include "search.h"
 
 unsigned pool_default_threads(void)
 {
@@ -157,7 +156,7 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
-/* One thread of that lane; a search thread gets its own searcher. */
+/* One thread of that lane; a search thread gets its own index handle. */
 static lec_status start_thread(struct pool *p, enum pool_kind lane, const char *index_dir,
 			       unsigned search_ms, struct buf *err)
 {
