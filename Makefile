@@ -56,8 +56,9 @@ OPT ?= -O2 -g
 #              the note model (a note parsed into blocks and passages)
 #   indexer/   over common/: walking the roots, building and committing
 #   searcher/  over common/: queries, matching, hits, the daemon's client
-#   daemon/    over all three: `lectern serve` (the protocol's ops, the
-#              server's loop, its search threads, its reindex and watch)
+#   daemon/    over all three and lib/: `lectern serve` (the protocol's
+#              ops, searching through lib/lectern.h, the server's loop,
+#              its search threads, its reindex and watch)
 #   lsp/       over all three: `lectern lsp` (searches through the daemon
 #              or in process, reindexes a saved note)
 # cli/ (main, the engine's table), lib/ (the public API), the tests, benches
