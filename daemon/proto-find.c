@@ -24,6 +24,19 @@
 #include "jsondump.h"
 #include "limits.h"
 #include "proto-int.h"
+#include "vec.h"
+
+/* A passage of a page by place, kept to be sorted at the end. The daemon
+ * asks the library for the page in rank order and sorts it here, rather
+ * than with LECTERN_QUERY_BY_PLACE: the library makes the whole page
+ * before it gives the first passage, and the daemon must stop one whose
+ * answer passes LEC_MAX_CLIENT_OUTPUT as it grows (too_large at the hit
+ * where it did), not after making a page of a million passages. */
+struct kept_hit {
+	char *path;
+	uint32_t line, col;
+	char *json;
+};
 
 struct find_run {
 	struct proto_env *e;
@@ -37,6 +50,9 @@ struct find_run {
 	int over;                      /* the answer passed LEC_MAX_CLIENT_OUTPUT */
 	lec_status sink_st;            /* why the sink refused a line */
 	lec_status hit_st;             /* why on_passage stopped the search */
+	int sorting;                   /* a page by place */
+	struct kept_hit *kept;
+	size_t nkept, kcap, kept_bytes;
 };
 
 /* Make f->out a whole line: the reply's head before the hits, "]}" and a
@@ -94,8 +110,29 @@ static lec_status put_hit(struct find_run *f, const lectern_results_t *res, char
 	return LEC_OK;
 }
 
-/* Each passage as `lectern find --json` writes it, into the line; a page
- * by place comes sorted from the library (LECTERN_QUERY_BY_PLACE). */
+/* Keep a passage of a page by place (taking s). */
+static lec_status keep(struct find_run *f, const lectern_passage_t *p, char *s)
+{
+	f->kept_bytes += strlen(s) + 1;
+	if (f->kept_bytes > LEC_MAX_CLIENT_OUTPUT) {
+		free(s);
+		f->over = 1;
+		return LEC_ESTOP;
+	}
+	struct kept_hit *v = vec_reserve(f->kept, &f->kcap, f->nkept + 1, sizeof(*v), 16);
+	char *path = v ? strdup(lectern_passage_path(p)) : NULL;
+	if (!path) {
+		free(s);
+		return LEC_ENOMEM;
+	}
+	f->kept = v;
+	v[f->nkept++] =
+		(struct kept_hit){ path, lectern_passage_line(p), lectern_passage_column(p), s };
+	return LEC_OK;
+}
+
+/* Each passage as `lectern find --json` writes it, into the line (or kept,
+ * for a page by place). */
 static lectern_status_t on_passage(void *ctx, const lectern_results_t *res,
 				   const lectern_passage_t *p)
 {
@@ -104,9 +141,37 @@ static lectern_status_t on_passage(void *ctx, const lectern_results_t *res,
 	if (lectern_passage_json(p, &s) != LECTERN_STATUS_SUCCESS)
 		f->hit_st = LEC_ENOMEM;
 	else
-		f->hit_st = put_hit(f, res, s);
+		f->hit_st = f->sorting ? keep(f, p, s) : put_hit(f, res, s);
 	/* find_error tells why from f; the library only has to stop */
 	return f->hit_st ? LECTERN_STATUS_INTERNAL : LECTERN_STATUS_SUCCESS;
+}
+
+static int cmp_kept(const void *a, const void *b)
+{
+	const struct kept_hit *x = a, *y = b;
+	return search_place_cmp(x->path, x->line, x->col, y->path, y->line, y->col);
+}
+
+/* The kept passages of a page by place, sorted, into the line(s). */
+static lec_status put_kept(struct find_run *f, const lectern_results_t *res)
+{
+	lec_status st = LEC_OK;
+	if (f->nkept)
+		qsort(f->kept, f->nkept, sizeof(*f->kept), cmp_kept);
+	for (size_t i = 0; !st && i < f->nkept; i++) {
+		st = put_hit(f, res, f->kept[i].json);
+		f->kept[i].json = NULL;
+	}
+	return st;
+}
+
+static void release_kept(struct find_run *f)
+{
+	for (size_t i = 0; i < f->nkept; i++) {
+		free(f->kept[i].path);
+		free(f->kept[i].json);
+	}
+	free(f->kept);
 }
 
 /* Why the answer stopped, as its last line: st is the library's, unless
@@ -119,7 +184,7 @@ static json_t *find_error(const struct find_run *f, lectern_status_t st, const s
 			"the answer passed %u bytes (LEC_MAX_CLIENT_OUTPUT) at hit %llu: "
 			"ask for fewer hits (limit), or for \"stream\":true",
 			(unsigned)LEC_MAX_CLIENT_OUTPUT,
-			(unsigned long long)(f->sent + f->nhits + 1));
+			(unsigned long long)(f->sent + f->nhits + f->nkept + 1));
 	if ((f->hit_st ? f->hit_st == LEC_ETIMEOUT : st == LECTERN_STATUS_TIMEOUT))
 		return proto_error(
 			f->id, PROTO_E_TIMEOUT,
@@ -158,7 +223,11 @@ static lectern_status_t search(struct find_run *f, const char *query, lectern_qu
 	o->on_passage_context = f;
 	o->time_budget_ms = f->e->search_ms;
 	lectern_status_t st = proto_env_query(f->e, query, o, &res, err);
-	if (!st && (f->hit_st = close_line(f, res, 0)))
+	if (!st && f->sorting)
+		f->hit_st = put_kept(f, res);
+	if (!st && !f->hit_st)
+		f->hit_st = close_line(f, res, 0);
+	if (!st && f->hit_st)
 		st = LECTERN_STATUS_INTERNAL;
 	lectern_results_free(res);
 	return st;
@@ -176,6 +245,12 @@ lec_status proto_find_run(struct proto_env *e, const json_t *id, const json_t *r
 	json_t *bad = find_args(e, id, rq, &query, &o, &err);
 	if (!bad) {
 		f.sink = json_is_true(json_object_get(rq, "stream")) ? sink : NULL;
+		/* every passage by place comes in place order (and a page of
+		 * occurrences); any other page in rank order, sorted by kept_hit */
+		f.sorting = (o.flags & LECTERN_QUERY_BY_PLACE) &&
+			    !(o.flags & (LECTERN_QUERY_ALL | LECTERN_QUERY_OCCURRENCES));
+		if (f.sorting)
+			o.flags &= ~(unsigned)LECTERN_QUERY_BY_PLACE;
 		f.line_ms = search_now_ms();
 		f.deadline_ms = e->search_ms ? f.line_ms + e->search_ms : 0;
 		lectern_status_t st = search(&f, query, &o, &err);
@@ -193,6 +268,7 @@ lec_status proto_find_run(struct proto_env *e, const json_t *id, const json_t *r
 		*line = f.out; /* the line is made where the hits were written */
 		buf_init(&f.out, 0);
 	}
+	release_kept(&f);
 	buf_release(&f.out);
 	buf_release(&err);
 	return st;
