@@ -56,8 +56,9 @@ OPT ?= -O2 -g
 #              the note model (a note parsed into blocks and passages)
 #   indexer/   over common/: walking the roots, building and committing
 #   searcher/  over common/: queries, matching, hits, the daemon's client
-#   daemon/    over all three: `lectern serve` (the protocol's ops, the
-#              server's loop, its search threads, its reindex and watch)
+#   daemon/    over all three and lib/: `lectern serve` (the protocol's
+#              ops, searching through lib/lectern.h, the server's loop,
+#              its search threads, its reindex and watch)
 #   lsp/       over all three: `lectern lsp` (searches through the daemon
 #              or in process, reindexes a saved note)
 # cli/ (main, the engine's table), lib/ (the public API), the tests, benches
@@ -65,9 +66,10 @@ OPT ?= -O2 -g
 INC_common := -iquote common
 INC_indexer := -iquote common -iquote indexer
 INC_searcher := -iquote common -iquote searcher
-INC_daemon := -iquote common -iquote indexer -iquote searcher -iquote daemon
+INC_daemon := -iquote common -iquote indexer -iquote searcher -iquote daemon -iquote lib
 INC_lsp := -iquote common -iquote indexer -iquote searcher -iquote lsp
-INC_ALL := -iquote common -iquote indexer -iquote searcher -iquote daemon -iquote lsp -iquote cli
+INC_ALL := -iquote common -iquote indexer -iquote searcher -iquote daemon -iquote lsp -iquote cli \
+	-iquote lib
 # the include path of a source file: its top directory's
 layer_inc = $(or $(INC_$(firstword $(subst /, ,$(1)))),$(INC_ALL))
 CPPFLAGS += -D_GNU_SOURCE -DLECTERN_VERSION='"$(VERSION)"'
@@ -98,7 +100,8 @@ LIB_SRCS := $(sort $(wildcard common/*.c indexer/*.c searcher/*.c daemon/*.c lsp
 CXX_SRCS := $(sort $(wildcard common/*.cc))
 CORE_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
 XAP_OBJ := $(CXX_SRCS:%.cc=$(BUILD)/%.o)
-LIB_OBJS := $(CORE_OBJS) $(XAP_OBJ)
+# lib/lectern.o (the public API) too: the daemon searches through it
+LIB_OBJS := $(CORE_OBJS) $(XAP_OBJ) $(BUILD)/lib/lectern.o
 MAIN_OBJS := $(BUILD)/cli/lectern.o $(BUILD)/cli/engine-load.o $(BUILD)/cli/report.o
 ENGINE_OBJS := $(BUILD)/cli/engine.o $(BUILD)/cli/report.o
 LIBLECTERN := $(BUILD)/liblectern.a

@@ -6,12 +6,12 @@
 #include "buf.h"
 #include "commands.h"
 #include "exitcode.h"
+#include "lectern.h"
 #include "limits.h"
 #include "log.h"
 #include "options.h"
 #include "paths.h"
 #include "pool.h"
-#include "search.h"
 #include "server.h"
 #include "sock.h"
 
@@ -35,16 +35,19 @@ struct serve_opts {
  * requests, so that a daemon can start while a shard is away. */
 static int index_missing(const char *index_dir)
 {
-	struct searcher *s = NULL;
-	struct buf err;
-	buf_init(&err, 4096);
-	lec_status st = searcher_open(index_dir, &s, &err);
-	int unusable = st == LEC_ENOTFOUND || st == LEC_ECORRUPT || st == LEC_EVERSION;
-	if (unusable)
-		lec_error_index("serve", st, index_dir, err.data);
-	searcher_free(s);
-	buf_release(&err);
-	return unusable;
+	lectern_index_t *idx = NULL;
+	char *why = NULL;
+	lectern_status_t st = lectern_index_open(index_dir, LECTERN_MODE_READ_ONLY, &idx, &why);
+	/* the statuses lec_error_index explains (a damaged index: which file) */
+	lec_status ls = st == LECTERN_STATUS_NOT_FOUND ? LEC_ENOTFOUND :
+			st == LECTERN_STATUS_CORRUPT   ? LEC_ECORRUPT :
+			st == LECTERN_STATUS_VERSION   ? LEC_EVERSION :
+							 LEC_OK;
+	if (ls)
+		lec_error_index("serve", ls, index_dir, why ? why : lectern_status_str(st));
+	lectern_index_close(idx);
+	free(why);
+	return ls != LEC_OK;
 }
 
 static int serve(const struct serve_opts *so)

@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include "limits.h"
-#include "search.h"
 
 unsigned pool_default_threads(void)
 {
@@ -132,13 +131,13 @@ static lec_status sink_line(void *ctx, const char *data, size_t len, int64_t dea
 static void run_search(struct pool_thread *t, struct pool_job *j, unsigned gen)
 {
 	if (gen != t->shards_gen) {
-		searcher_retry_now(t->env.searcher);
+		lectern_index_retry_shards(t->env.index);
 		t->shards_gen = gen;
 	}
 	struct sink_ctx sc = { t->pool, j };
 	struct proto_sink sink = { sink_line, &sc };
 	j->line_status = proto_run(&t->env, &j->pj, &sink, &j->line, &j->failed);
-	const char *w = t->env.searcher ? searcher_warnings(t->env.searcher) : NULL;
+	const char *w = lectern_index_warnings(t->env.index);
 	j->shard_warning = w ? strdup(w) : NULL;
 }
 
@@ -157,7 +156,7 @@ static void *thread_main(void *arg)
 	return NULL;
 }
 
-/* One thread of that lane; a search thread gets its own searcher. */
+/* One thread of that lane; a search thread gets its own index handle. */
 static lec_status start_thread(struct pool *p, enum pool_kind lane, const char *index_dir,
 			       unsigned search_ms, struct buf *err)
 {

@@ -7,8 +7,8 @@
  *
  * - POOL_SEARCH: find and suggest, on the search threads. A Xapian
  *   Database object is not to be shared between threads, so each search
- *   thread owns a proto_env with its own searcher on the index, reopened on
- *   each request as the loop's was.
+ *   thread owns a proto_env with its own index handle (lib/lectern.h),
+ *   on the latest revision at each request as the loop's was.
  * - POOL_TASK: a function and its argument (the daemon's reindexes), on a
  *   thread of its own, one at a time in the order they came: a long
  *   reindex never takes a search thread, and searches go on meanwhile.
@@ -62,7 +62,7 @@ struct pool_job {
 	/* POOL_SEARCH: the rest */
 	struct proto_job pj; /* the request (owned) */
 	/* set by the thread: the response as one line (serialised there, off
-	 * the loop), whether it is an error, and its searcher's shard warning */
+	 * the loop), whether it is an error, and its index's shard warning */
 	struct buf line;
 	lec_status line_status; /* LEC_ENOMEM: no line */
 	int failed;
@@ -81,7 +81,7 @@ struct pool_thread {
 	struct pool *pool;
 	pthread_t id;
 	enum pool_kind lane;  /* the kind of job it runs */
-	struct proto_env env; /* a search thread's searcher: touched by it alone */
+	struct proto_env env; /* a search thread's index: touched by it alone */
 	unsigned shards_gen;  /* the pool's, when this thread last looked */
 };
 
@@ -120,9 +120,9 @@ lec_status pool_start(struct pool *p, const char *index_dir, unsigned n, unsigne
 		      struct buf *err);
 
 /* A search thread saw a remote shard leave the searches or come back:
- * every thread whose searcher left shards out tries them again on its next
- * request, instead of at its own retry time (each thread has its own
- * searcher, and they must not disagree for long about a shard that is
+ * every thread whose index left shards out tries them again on its next
+ * request (lectern_index_retry_shards), instead of at its own retry time
+ * (each thread has its own index handle, and they must not disagree for long about a shard that is
  * back). Called by the loop. */
 void pool_shards_changed(struct pool *p);
 

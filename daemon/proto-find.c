@@ -3,8 +3,10 @@
  * proto-wire.c, apart from Xapian); and which finds are heavy (pool.h's
  * lanes).
  *
- * The search gives its hits one at a time (search_req.on_hit) and each is
- * written as JSON at once into the line being made, whose size is checked
+ * The search is the library's (lib/lectern.h: lectern_query_run on the
+ * env's index): it gives its passages one at a time (on_passage) and each
+ * is written as JSON (lectern_passage_json, the CLI's form) at once into
+ * the line being made, whose size is checked
  * as it grows: an answer is never held as a tree, and one that passes
  * LEC_MAX_CLIENT_OUTPUT stops its search right there (too_large), instead
  * of after building a gigabyte. With "stream" the answer is several lines:
@@ -22,11 +24,14 @@
 #include "jsondump.h"
 #include "limits.h"
 #include "proto-int.h"
-#include "query.h"
 #include "vec.h"
 
-/* A hit of a page by place, kept to be sorted at the end: the search gives
- * a page in rank order. */
+/* A passage of a page by place, kept to be sorted at the end. The daemon
+ * asks the library for the page in rank order and sorts it here, rather
+ * than with LECTERN_QUERY_BY_PLACE: the library makes the whole page
+ * before it gives the first passage, and the daemon must stop one whose
+ * answer passes LEC_MAX_CLIENT_OUTPUT as it grows (too_large at the hit
+ * where it did), not after making a page of a million passages. */
 struct kept_hit {
 	char *path;
 	uint32_t line, col;
@@ -44,6 +49,7 @@ struct find_run {
 	int64_t line_ms;               /* when the last line went */
 	int over;                      /* the answer passed LEC_MAX_CLIENT_OUTPUT */
 	lec_status sink_st;            /* why the sink refused a line */
+	lec_status hit_st;             /* why on_passage stopped the search */
 	int sorting;                   /* a page by place */
 	struct kept_hit *kept;
 	size_t nkept, kcap, kept_bytes;
@@ -51,10 +57,10 @@ struct find_run {
 
 /* Make f->out a whole line: the reply's head before the hits, "]}" and a
  * newline after (no copy of the hits). */
-static lec_status close_line(struct find_run *f, const struct search_result *res, int more)
+static lec_status close_line(struct find_run *f, const lectern_results_t *res, int more)
 {
 	static const char open[] = ",\"hits\":[";
-	json_t *h = proto_find_head(f->id, f->e->index_dir, res, more);
+	json_t *h = proto_results_head(f->id, f->e->index_dir, res, more);
 	char *s = h ? jsondump(h, JSON_COMPACT) : NULL;
 	json_decref(h);
 	if (!s)
@@ -70,7 +76,7 @@ static lec_status close_line(struct find_run *f, const struct search_result *res
 }
 
 /* The hits so far to the sink, as a line marked "more". */
-static lec_status send_line(struct find_run *f, const struct search_result *res)
+static lec_status send_line(struct find_run *f, const lectern_results_t *res)
 {
 	lec_status st = close_line(f, res, 1);
 	if (!st)
@@ -85,7 +91,7 @@ static lec_status send_line(struct find_run *f, const struct search_result *res)
 }
 
 /* Append one hit's JSON (taking s) to the line; a full chunk goes out. */
-static lec_status put_hit(struct find_run *f, const struct search_result *res, char *s)
+static lec_status put_hit(struct find_run *f, const lectern_results_t *res, char *s)
 {
 	if (f->nhits)
 		buf_putc(&f->out, ',');
@@ -104,8 +110,8 @@ static lec_status put_hit(struct find_run *f, const struct search_result *res, c
 	return LEC_OK;
 }
 
-/* Keep a hit of a page by place (taking s and the hit's path). */
-static lec_status keep(struct find_run *f, struct search_hit *h, char *s)
+/* Keep a passage of a page by place (taking s). */
+static lec_status keep(struct find_run *f, const lectern_passage_t *p, char *s)
 {
 	f->kept_bytes += strlen(s) + 1;
 	if (f->kept_bytes > LEC_MAX_CLIENT_OUTPUT) {
@@ -114,26 +120,30 @@ static lec_status keep(struct find_run *f, struct search_hit *h, char *s)
 		return LEC_ESTOP;
 	}
 	struct kept_hit *v = vec_reserve(f->kept, &f->kcap, f->nkept + 1, sizeof(*v), 16);
-	if (!v) {
+	char *path = v ? strdup(lectern_passage_path(p)) : NULL;
+	if (!path) {
 		free(s);
 		return LEC_ENOMEM;
 	}
 	f->kept = v;
-	v[f->nkept++] = (struct kept_hit){ h->path, h->line, h->col, s };
-	h->path = NULL; /* ours now */
+	v[f->nkept++] =
+		(struct kept_hit){ path, lectern_passage_line(p), lectern_passage_column(p), s };
 	return LEC_OK;
 }
 
-static lec_status on_hit(void *ctx, const struct search_result *res, struct search_hit *h)
+/* Each passage as `lectern find --json` writes it, into the line (or kept,
+ * for a page by place). */
+static lectern_status_t on_passage(void *ctx, const lectern_results_t *res,
+				   const lectern_passage_t *p)
 {
 	struct find_run *f = ctx;
-	struct emit_opts eo = { .format = EMIT_JSON, .color = 0, .cwd = NULL };
-	json_t *j = emit_hit_json(h, &eo);
-	char *s = j ? jsondump(j, JSON_COMPACT) : NULL;
-	json_decref(j);
-	if (!s)
-		return LEC_ENOMEM;
-	return f->sorting ? keep(f, h, s) : put_hit(f, res, s);
+	char *s = NULL;
+	if (lectern_passage_json(p, &s) != LECTERN_STATUS_SUCCESS)
+		f->hit_st = LEC_ENOMEM;
+	else
+		f->hit_st = f->sorting ? keep(f, p, s) : put_hit(f, res, s);
+	/* find_error tells why from f; the library only has to stop */
+	return f->hit_st ? LECTERN_STATUS_INTERNAL : LECTERN_STATUS_SUCCESS;
 }
 
 static int cmp_kept(const void *a, const void *b)
@@ -142,8 +152,8 @@ static int cmp_kept(const void *a, const void *b)
 	return search_place_cmp(x->path, x->line, x->col, y->path, y->line, y->col);
 }
 
-/* The kept hits of a page by place, sorted, into the line(s). */
-static lec_status put_kept(struct find_run *f, const struct search_result *res)
+/* The kept passages of a page by place, sorted, into the line(s). */
+static lec_status put_kept(struct find_run *f, const lectern_results_t *res)
 {
 	lec_status st = LEC_OK;
 	if (f->nkept)
@@ -164,8 +174,9 @@ static void release_kept(struct find_run *f)
 	free(f->kept);
 }
 
-/* Why the answer stopped, as its last line. */
-static json_t *find_error(const struct find_run *f, lec_status st, const struct buf *err)
+/* Why the answer stopped, as its last line: st is the library's, unless
+ * on_passage stopped the search (f->hit_st). */
+static json_t *find_error(const struct find_run *f, lectern_status_t st, const struct buf *err)
 {
 	if (f->over)
 		return proto_error(
@@ -174,7 +185,7 @@ static json_t *find_error(const struct find_run *f, lec_status st, const struct 
 			"ask for fewer hits (limit), or for \"stream\":true",
 			(unsigned)LEC_MAX_CLIENT_OUTPUT,
 			(unsigned long long)(f->sent + f->nhits + f->nkept + 1));
-	if (st == LEC_ETIMEOUT)
+	if ((f->hit_st ? f->hit_st == LEC_ETIMEOUT : st == LECTERN_STATUS_TIMEOUT))
 		return proto_error(
 			f->id, PROTO_E_TIMEOUT,
 			"the search ran past its time budget of %u ms (LEC_SEARCH_TIME_MS, "
@@ -183,14 +194,19 @@ static json_t *find_error(const struct find_run *f, lec_status st, const struct 
 			f->sent ? ": the hits sent before are a part of the answer" : "");
 	if (f->sink_st == LEC_ESTOP)
 		return proto_error(f->id, PROTO_E_INTERNAL, "the client went away");
-	return proto_search_error(f->id, st, err);
+	if (f->hit_st) {
+		struct buf none = { 0 };
+		return proto_search_error(f->id, f->hit_st, &none);
+	}
+	return proto_query_error(f->id, st, err);
 }
 
-/* The request's arguments into req; an error reply when they are wrong. */
+/* The request's arguments into *query and *o; an error reply when they are
+ * wrong. */
 static json_t *find_args(struct proto_env *e, const json_t *id, const json_t *rq,
-			 struct search_req *req, struct buf *err)
+			 const char **query, lectern_query_options_t *o, struct buf *err)
 {
-	if (proto_find_args(rq, req, err))
+	if (proto_find_args(rq, query, o, err))
 		return proto_error(id, PROTO_E_BAD_REQUEST, "%s", err->data);
 	const char *want = json_string_value(json_object_get(rq, "index"));
 	if (want && strcmp(want, e->index_dir))
@@ -199,39 +215,45 @@ static json_t *find_args(struct proto_env *e, const json_t *id, const json_t *rq
 	return NULL;
 }
 
-static lec_status search(struct find_run *f, struct search_req *req, struct search_result *res,
-			 struct buf *err)
+static lectern_status_t search(struct find_run *f, const char *query, lectern_query_options_t *o,
+			       struct buf *err)
 {
-	lec_status st = proto_env_searcher(f->e, err);
-	req->on_hit = on_hit;
-	req->on_hit_ctx = f;
-	req->deadline_ms = f->deadline_ms;
-	if (!st)
-		st = search_run(f->e->searcher, req, res, err);
+	lectern_results_t *res = NULL;
+	o->on_passage = on_passage;
+	o->on_passage_context = f;
+	o->time_budget_ms = f->e->search_ms;
+	lectern_status_t st = proto_env_query(f->e, query, o, &res, err);
 	if (!st && f->sorting)
-		st = put_kept(f, res);
-	if (!st)
-		st = close_line(f, res, 0);
+		f->hit_st = put_kept(f, res);
+	if (!st && !f->hit_st)
+		f->hit_st = close_line(f, res, 0);
+	if (!st && f->hit_st)
+		st = LECTERN_STATUS_INTERNAL;
+	lectern_results_free(res);
 	return st;
 }
 
 lec_status proto_find_run(struct proto_env *e, const json_t *id, const json_t *rq,
 			  const struct proto_sink *sink, struct buf *line, int *failed)
 {
-	struct search_req req;
-	struct search_result res = { 0 };
+	const char *query = NULL;
+	lectern_query_options_t o;
 	struct find_run f = { .e = e, .id = id };
 	struct buf err;
 	buf_init(&err, 4096);
 	buf_init(&f.out, LEC_MAX_CLIENT_OUTPUT);
-	json_t *bad = find_args(e, id, rq, &req, &err);
+	json_t *bad = find_args(e, id, rq, &query, &o, &err);
 	if (!bad) {
 		f.sink = json_is_true(json_object_get(rq, "stream")) ? sink : NULL;
-		/* every passage by place comes in place order; a page, in rank order */
-		f.sorting = req.sort_by_place && !req.all && !req.occurrences;
+		/* every passage by place comes in place order (and a page of
+		 * occurrences); any other page in rank order, sorted by kept_hit */
+		f.sorting = (o.flags & LECTERN_QUERY_BY_PLACE) &&
+			    !(o.flags & (LECTERN_QUERY_ALL | LECTERN_QUERY_OCCURRENCES));
+		if (f.sorting)
+			o.flags &= ~(unsigned)LECTERN_QUERY_BY_PLACE;
 		f.line_ms = search_now_ms();
 		f.deadline_ms = e->search_ms ? f.line_ms + e->search_ms : 0;
-		lec_status st = search(&f, &req, &res, &err);
+		lectern_status_t st = search(&f, query, &o, &err);
 		if (st)
 			bad = find_error(&f, st, &err);
 	}
@@ -247,7 +269,6 @@ lec_status proto_find_run(struct proto_env *e, const json_t *id, const json_t *r
 		buf_init(&f.out, 0);
 	}
 	release_kept(&f);
-	search_result_release(&res);
 	buf_release(&f.out);
 	buf_release(&err);
 	return st;
@@ -255,46 +276,64 @@ lec_status proto_find_run(struct proto_env *e, const json_t *id, const json_t *r
 
 /* ---- the request and the reply, shared with the client ----------------- */
 
-lec_status proto_find_args(const json_t *rq, struct search_req *req, struct buf *err)
+lec_status proto_find_args(const json_t *rq, const char **query, lectern_query_options_t *o,
+			   struct buf *err)
 {
 	const json_t *q = json_object_get(rq, "query"), *v;
-	search_req_init(req);
+	*o = (lectern_query_options_t){ 0 };
+	*query = NULL;
 	if (!json_is_string(q)) {
 		buf_puts(err, "'find' needs 'query'");
 		return LEC_EINVAL;
 	}
-	req->query = json_string_value(q);
-	req->query_len = json_string_length(q);
-	req->qflags = (proto_flag(rq, "strict") ? QP_STRICT : 0) |
-		      (proto_flag(rq, "phrase") ? QP_WHOLE_PHRASE : 0) |
-		      (proto_flag(rq, "implicit_phrase") ? QP_IMPLICIT_PHRASE : 0);
+	/* a JSON string holds no NUL here: proto_handle's jansson refuses \u0000 */
+	*query = json_string_value(q);
+	static const struct {
+		const char *name;
+		unsigned flag;
+	} flags[] = {
+		{ "strict", LECTERN_QUERY_STRICT },
+		{ "phrase", LECTERN_QUERY_PHRASE },
+		{ "implicit_phrase", LECTERN_QUERY_IMPLICIT_PHRASE },
+		{ "all", LECTERN_QUERY_ALL },
+		{ "files", LECTERN_QUERY_FILES },
+		{ "count", LECTERN_QUERY_COUNT },
+		{ "fix", LECTERN_QUERY_FIX },
+		{ "explain", LECTERN_QUERY_EXPLAIN },
+		{ "occurrences", LECTERN_QUERY_OCCURRENCES },
+		{ "places_only", LECTERN_QUERY_PLACES_ONLY },
+	};
+	for (size_t i = 0; i < sizeof(flags) / sizeof(*flags); i++)
+		if (proto_flag(rq, flags[i].name))
+			o->flags |= flags[i].flag;
+	if (json_is_false(json_object_get(rq, "snippets")))
+		o->flags |= LECTERN_QUERY_NO_SNIPPETS;
 	if ((v = json_object_get(rq, "limit")))
-		req->limit = (uint32_t)json_integer_value(v);
+		o->limit = (unsigned)json_integer_value(v);
 	if ((v = json_object_get(rq, "offset")))
-		req->offset = (uint32_t)json_integer_value(v);
+		o->offset = (unsigned)json_integer_value(v);
 	if ((v = json_object_get(rq, "context")))
-		req->context = (uint32_t)json_integer_value(v);
-	req->all = proto_flag(rq, "all");
-	req->files = proto_flag(rq, "files");
-	req->count_only = proto_flag(rq, "count");
-	req->fix = proto_flag(rq, "fix");
-	req->explain = proto_flag(rq, "explain");
-	req->occurrences = proto_flag(rq, "occurrences");
-	req->places_only = proto_flag(rq, "places_only");
-	req->no_snippets = json_is_false(json_object_get(rq, "snippets"));
+		o->context = (unsigned)json_integer_value(v);
 	if ((v = json_object_get(rq, "order"))) {
-		const char *o = json_string_value(v);
-		if (!o || (strcmp(o, "rank") && strcmp(o, "place"))) {
+		const char *ord = json_string_value(v);
+		if (!ord || (strcmp(ord, "rank") && strcmp(ord, "place"))) {
 			buf_puts(err, "'order' is \"rank\" or \"place\"");
 			return LEC_EINVAL;
 		}
-		req->sort_by_place = !strcmp(o, "place");
+		if (!strcmp(ord, "place"))
+			o->flags |= LECTERN_QUERY_BY_PLACE;
 	}
 	return LEC_OK;
 }
 
-json_t *proto_find_head(const json_t *id, const char *index_dir, const struct search_result *res,
-			int more)
+/* The members of a find reply's head, from either form of a result. */
+struct head {
+	uint64_t total;
+	int total_exact, relaxed, fixed;
+	const char *relaxed_query, *suggestion, *explain, *warnings;
+};
+
+static json_t *head_json(const json_t *id, const char *index_dir, const struct head *res, int more)
 {
 	json_t *j = proto_reply_ok(id);
 	int failed = !j || json_object_set_new(j, "index", proto_str_or_null(index_dir));
@@ -319,6 +358,24 @@ json_t *proto_find_head(const json_t *id, const char *index_dir, const struct se
 		return NULL;
 	}
 	return j;
+}
+
+json_t *proto_find_head(const json_t *id, const char *index_dir, const struct search_result *res,
+			int more)
+{
+	struct head h = { res->total,         res->total_exact, res->relaxed, res->fixed,
+			  res->relaxed_query, res->suggestion,  res->explain, res->warnings };
+	return head_json(id, index_dir, &h, more);
+}
+
+json_t *proto_results_head(const json_t *id, const char *index_dir, const lectern_results_t *res,
+			   int more)
+{
+	struct head h = { lectern_results_total(res),          lectern_results_total_exact(res),
+			  lectern_results_fallback(res),       lectern_results_fixed(res),
+			  lectern_results_fallback_query(res), lectern_results_suggestion(res),
+			  lectern_results_explain(res),        lectern_results_warnings(res) };
+	return head_json(id, index_dir, &h, more);
 }
 
 json_t *proto_find_reply(const json_t *id, const char *index_dir, const struct search_result *res)
@@ -347,6 +404,16 @@ json_t *proto_search_error(const json_t *id, lec_status st, const struct buf *er
 			   st == LEC_ENOMEM                      ? PROTO_E_INTERNAL :
 								   PROTO_E_INDEX;
 	return proto_error(id, code, "%s", err->len ? err->data : lec_status_str(st));
+}
+
+json_t *proto_query_error(const json_t *id, lectern_status_t st, const struct buf *err)
+{
+	const char *code = st == LECTERN_STATUS_SYNTAX || st == LECTERN_STATUS_LIMIT ?
+				   PROTO_E_BAD_QUERY :
+			   st == LECTERN_STATUS_TIMEOUT       ? PROTO_E_TIMEOUT :
+			   st == LECTERN_STATUS_OUT_OF_MEMORY ? PROTO_E_INTERNAL :
+								PROTO_E_INDEX;
+	return proto_error(id, code, "%s", err->len ? err->data : lectern_status_str(st));
 }
 
 /* find for proto_handle (an env without search threads: the answer is one

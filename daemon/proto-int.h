@@ -29,11 +29,18 @@ int proto_flag(const json_t *rq, const char *name);
 /* The op's name in requests ("find"). */
 const char *proto_op_name(enum proto_op_id op);
 
-/* The env's searcher on the latest committed revision (reopened or opened). */
-lec_status proto_env_searcher(struct proto_env *e, struct buf *err);
+/* lectern_query_run on the env's index (opened read-only on first use; each
+ * query is on the latest committed revision), its message in err on
+ * failure; the log says when a remote shard leaves the searches and when
+ * it comes back (unless e->quiet). *results as lectern_query_run's. */
+lectern_status_t proto_env_query(struct proto_env *e, const char *query,
+				 const lectern_query_options_t *o, lectern_results_t **results,
+				 struct buf *err);
 
 /* The error reply of a failed search: the query's fault or the index's. */
 json_t *proto_search_error(const json_t *id, lec_status st, const struct buf *err);
+/* The same for a status of the library (proto_env_query). */
+json_t *proto_query_error(const json_t *id, lectern_status_t st, const struct buf *err);
 
 /* The members of a find reply but its hits, in their order: id, ok, index,
  * total, total_exact, relaxed, relaxed_query, suggestion, fixed, explain,
@@ -41,6 +48,9 @@ json_t *proto_search_error(const json_t *id, lec_status st, const struct buf *er
  * total yet. New reference; NULL when out of memory. */
 json_t *proto_find_head(const json_t *id, const char *index_dir, const struct search_result *res,
 			int more);
+/* The same from the library's results (proto_env_query, on_passage). */
+json_t *proto_results_head(const json_t *id, const char *index_dir, const lectern_results_t *res,
+			   int more);
 
 /* ---- the ops: each answers a request checked against the op table ---- */
 /* A new reference, or NULL when out of memory (proto_handle answers that). */

@@ -95,23 +95,21 @@ static json_t *completions_json(const struct complete_ctx *c, const char *text, 
 }
 
 /* "did you mean" and the count for `text` (the typed text with its last
- * word completed), by the one search path. */
+ * word completed), by the one search path. text[len] is its end. */
 static void typed_query(struct proto_env *e, const char *text, size_t len, json_t *reply)
 {
-	struct search_req req;
-	struct search_result res;
+	lectern_query_options_t o = { .flags = LECTERN_QUERY_COUNT,
+				      .time_budget_ms = e->search_ms };
+	lectern_results_t *res = NULL;
 	struct buf err;
-	search_req_init(&req);
-	req.query = text;
-	req.query_len = len;
-	req.count_only = 1;
-	req.deadline_ms = e->search_ms ? search_now_ms() + e->search_ms : 0;
 	buf_init(&err, 1024);
-	lec_status st = search_run(e->searcher, &req, &res, &err);
+	lectern_status_t st = proto_env_query(e, text, &o, &res, &err);
 	json_object_set_new(reply, "for", json_stringn(text, len));
-	json_object_set_new(reply, "count", json_integer(st ? 0 : (json_int_t)res.total));
-	json_object_set_new(reply, "did_you_mean", proto_str_or_null(st ? NULL : res.suggestion));
-	search_result_release(&res);
+	json_object_set_new(reply, "count",
+			    json_integer(st ? 0 : (json_int_t)lectern_results_total(res)));
+	json_object_set_new(reply, "did_you_mean",
+			    proto_str_or_null(st ? NULL : lectern_results_suggestion(res)));
+	lectern_results_free(res);
 	buf_release(&err);
 }
 
@@ -126,8 +124,6 @@ json_t *proto_op_suggest(struct proto_env *e, const json_t *id, const json_t *rq
 	char *word = NULL;
 	buf_init(&err, 4096);
 	lec_status st = env_db(e, &err);
-	if (!st)
-		st = proto_env_searcher(e, &err);
 	if (!st)
 		st = last_word(text, len, &word, &start);
 	if (!st && *word) {

@@ -102,7 +102,7 @@ lec_status proto_env_init(struct proto_env *e, const char *index_dir)
 
 void proto_env_release(struct proto_env *e)
 {
-	searcher_free(e->searcher);
+	lectern_index_close(e->index);
 	xap_db_free(e->db);
 	free(e->index_dir);
 	memset(e, 0, sizeof(*e));
@@ -118,26 +118,32 @@ void proto_job_release(struct proto_job *j)
 	memset(j, 0, sizeof(*j));
 }
 
-/* The searcher on the latest committed revision: a finished `lectern index`
- * or reindex is seen by the next request. Reopening is a cheap check of the
- * revision when nothing changed. */
-lec_status proto_env_searcher(struct proto_env *e, struct buf *err)
+/* A query on the latest committed revision: a finished `lectern index` or
+ * reindex is seen by the next request (lectern_query_run reopens, a cheap
+ * check of the revision when nothing changed). */
+lectern_status_t proto_env_query(struct proto_env *e, const char *query,
+				 const lectern_query_options_t *o, lectern_results_t **results,
+				 struct buf *err)
 {
-	const char *w = e->searcher ? searcher_warnings(e->searcher) : NULL;
-	int was_missing = w != NULL;
-	lec_status st = LEC_OK;
-	if (!e->searcher || searcher_reopen(e->searcher) != LEC_OK) {
-		searcher_free(e->searcher);
-		e->searcher = NULL;
-		st = searcher_open(e->index_dir, &e->searcher, err);
+	int was_missing = lectern_index_warnings(e->index) != NULL;
+	lectern_status_t st = LECTERN_STATUS_SUCCESS;
+	*results = NULL;
+	if (!e->index) {
+		char *why = NULL;
+		st = lectern_index_open(e->index_dir, LECTERN_MODE_READ_ONLY, &e->index, &why);
+		if (st)
+			buf_puts(err, why ? why : lectern_status_str(st));
+		free(why);
 	}
+	if (!st && (st = lectern_query_run(e->index, query, o, results)))
+		buf_puts(err, lectern_index_last_error(e->index));
 	/* the log says when a remote shard leaves the searches and comes back */
-	w = e->searcher ? searcher_warnings(e->searcher) : NULL;
+	const char *w = lectern_index_warnings(e->index);
 	if (e->quiet)
 		return st;
 	if (w && !was_missing)
 		log_warn("%s", w);
-	else if (!w && was_missing && e->searcher)
+	else if (!w && was_missing && e->index)
 		log_info("every shard of the index answers again");
 	return st;
 }

@@ -21,6 +21,7 @@
 
 #include "buf.h"
 #include "index.h"
+#include "lectern.h"
 #include "proto-wire.h"
 #include "search.h"
 #include "status.h"
@@ -34,14 +35,14 @@ enum proto_op_id {
 	PROTO_NOPS
 };
 
-struct searcher;
 typedef struct xap_db xap_db;
 
 /* What the handlers share: the index and the daemon's counters. */
 struct proto_env {
-	char *index_dir;           /* absolute; owned */
-	struct searcher *searcher; /* opened on first use; owned */
-	xap_db *db;                /* suggest's term scans; owned */
+	char *index_dir;        /* absolute; owned */
+	lectern_index_t *index; /* the searches' (lib/lectern.h), opened
+	                         * read-only on first use; owned */
+	xap_db *db;             /* suggest's term scans; owned */
 	time_t started;
 	uint64_t requests, errors;
 	uint64_t op_count[PROTO_NOPS];
@@ -114,10 +115,12 @@ json_t *proto_reindex_reply(const json_t *id, lec_status st, const struct idx_st
 
 /* ---- find requests and responses (the request: proto-wire.h) ------------ */
 
-/* The reverse: a validated find request object into req ("stream" is not
- * the search's: the caller reads it). req->query points into rq (valid
- * while rq lives). LEC_EINVAL with a message in err. */
-lec_status proto_find_args(const json_t *rq, struct search_req *req, struct buf *err);
+/* The reverse: a validated find request object into *query (pointing into
+ * rq: valid while rq lives) and *o, the library's options ("stream" and
+ * "index" are not the search's: the caller reads them; o's time budget and
+ * on_passage are left 0 for the caller). LEC_EINVAL with a message in err. */
+lec_status proto_find_args(const json_t *rq, const char **query, lectern_query_options_t *o,
+			   struct buf *err);
 
 /* The find response for res (hits in emit_hit_json's form). New reference;
  * NULL when out of memory. */

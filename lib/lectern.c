@@ -10,7 +10,9 @@
 #include <string.h>
 
 #include "buf.h"
+#include "emit.h"
 #include "index.h"
+#include "jsondump.h"
 #include "paths.h"
 #include "query.h"
 #include "search.h"
@@ -49,7 +51,7 @@ static const lectern_status_t from_lec[LEC_STATUS_COUNT] = {
 	[LEC_EUNIMPL] = LECTERN_STATUS_INTERNAL,
 	[LEC_EXAPIAN] = LECTERN_STATUS_IO_ERROR,
 	[LEC_EINTERNAL] = LECTERN_STATUS_INTERNAL,
-	[LEC_ESTOP] = LECTERN_STATUS_INTERNAL, /* no callback stops a search here */
+	[LEC_ESTOP] = LECTERN_STATUS_INTERNAL, /* on_passage's own status is returned */
 	[LEC_EPERM] = LECTERN_STATUS_PERMISSION,
 	[LEC_ETIMEOUT] = LECTERN_STATUS_TIMEOUT,
 };
@@ -79,9 +81,15 @@ LECTERN_API const char *lectern_status_str(lectern_status_t status)
 	return status_names[status];
 }
 
+/* The API's version, which moves with lectern.h (a minor for each
+ * addition), not lectern's program version (LECTERN_VERSION). */
+#define STR_(x) #x
+#define STR(x) STR_(x)
+
 LECTERN_API const char *lectern_version(void)
 {
-	return LECTERN_VERSION;
+	return STR(LECTERN_VERSION_MAJOR) "." STR(LECTERN_VERSION_MINOR) "." STR(
+		LECTERN_VERSION_PATCH);
 }
 
 static lectern_status_t public_status(lec_status st)
@@ -162,6 +170,17 @@ LECTERN_API const char *lectern_index_last_error(const lectern_index_t *index)
 LECTERN_API const char *lectern_index_path(const lectern_index_t *index)
 {
 	return index ? index->path : NULL;
+}
+
+LECTERN_API const char *lectern_index_warnings(const lectern_index_t *index)
+{
+	return index && index->s ? searcher_warnings(index->s) : NULL;
+}
+
+LECTERN_API void lectern_index_retry_shards(lectern_index_t *index)
+{
+	if (index && index->s)
+		searcher_retry_now(index->s);
 }
 
 /* ---- indexing ------------------------------------------------------------- */
@@ -276,9 +295,11 @@ LECTERN_API lectern_status_t lectern_index_update(lectern_index_t *index,
 
 /* ---- a query --------------------------------------------------------------- */
 
-#define KNOWN_FLAGS                                                             \
-	(LECTERN_QUERY_ALL | LECTERN_QUERY_OCCURRENCES | LECTERN_QUERY_STRICT | \
-	 LECTERN_QUERY_PHRASE | LECTERN_QUERY_IMPLICIT_PHRASE)
+#define KNOWN_FLAGS                                                                   \
+	(LECTERN_QUERY_ALL | LECTERN_QUERY_OCCURRENCES | LECTERN_QUERY_STRICT |       \
+	 LECTERN_QUERY_PHRASE | LECTERN_QUERY_IMPLICIT_PHRASE | LECTERN_QUERY_FILES | \
+	 LECTERN_QUERY_COUNT | LECTERN_QUERY_NO_SNIPPETS | LECTERN_QUERY_FIX |        \
+	 LECTERN_QUERY_EXPLAIN | LECTERN_QUERY_BY_PLACE | LECTERN_QUERY_PLACES_ONLY)
 
 static void make_req(struct search_req *req, const char *query, const lectern_query_options_t *o)
 {
@@ -292,19 +313,67 @@ static void make_req(struct search_req *req, const char *query, const lectern_qu
 	if (o && o->limit)
 		req->limit = o->limit;
 	req->offset = o ? o->offset : 0;
+	req->context = o ? o->context : 0;
 	req->all = !!(f & LECTERN_QUERY_ALL);
+	req->files = !!(f & LECTERN_QUERY_FILES);
+	req->count_only = !!(f & LECTERN_QUERY_COUNT);
+	req->no_snippets = !!(f & LECTERN_QUERY_NO_SNIPPETS);
+	req->fix = !!(f & LECTERN_QUERY_FIX);
+	req->explain = !!(f & LECTERN_QUERY_EXPLAIN);
 	req->occurrences = !!(f & LECTERN_QUERY_OCCURRENCES);
-	req->sort_by_place = req->occurrences && req->all;
+	req->places_only = !!(f & LECTERN_QUERY_PLACES_ONLY);
+	/* every occurrence of every passage has always come by place */
+	req->sort_by_place = (f & LECTERN_QUERY_BY_PLACE) || (req->occurrences && req->all);
+	if (o && o->time_budget_ms)
+		req->deadline_ms = search_now_ms() + o->time_budget_ms;
 }
 
-/* The searcher, opened or brought to the latest commit. */
+/* The searcher, opened or brought to the latest commit. A searcher that
+ * cannot be brought there (the index directory was replaced: a first run
+ * swaps a new index in) is opened again from scratch. */
 static lec_status ready_searcher(lectern_index_t *idx)
 {
-	if (!idx->s)
-		return searcher_open(idx->path, &idx->s, &idx->err);
-	lec_status st = searcher_reopen(idx->s);
-	if (st)
-		buf_printf(&idx->err, "%s: %s", idx->path, lec_status_str(st));
+	if (idx->s && searcher_reopen(idx->s) == LEC_OK)
+		return LEC_OK;
+	searcher_free(idx->s);
+	idx->s = NULL;
+	return searcher_open(idx->path, &idx->s, &idx->err);
+}
+
+/* on_passage between search_run and the caller: the callback's status is
+ * kept, search_run told only to stop. */
+struct relay {
+	const lectern_query_options_t *o;
+	lectern_results_t *r; /* its res is the one search_run fills */
+	lectern_status_t stopped;
+};
+
+static lec_status relay_hit(void *ctx, const struct search_result *res, struct search_hit *h)
+{
+	struct relay *rl = ctx;
+	(void)res; /* &rl->r->res: the results handle given is the same */
+	lectern_status_t ps =
+		rl->o->on_passage(rl->o->on_passage_context, rl->r, (const lectern_passage_t *)h);
+	if (ps == LECTERN_STATUS_SUCCESS)
+		return LEC_OK;
+	rl->stopped = ps;
+	return LEC_ESTOP;
+}
+
+/* A page by place with on_passage: search_run collects and sorts the page
+ * (a page comes from the ranking in rank order), then each passage is
+ * given, and freed, in place order. */
+static lec_status relay_kept(struct relay *rl)
+{
+	struct search_result *res = &rl->r->res;
+	lec_status st = LEC_OK;
+	for (size_t i = 0; !st && i < res->nhits; i++)
+		st = relay_hit(rl, res, &res->hits[i]);
+	for (size_t i = 0; i < res->nhits; i++)
+		search_hit_release(&res->hits[i]);
+	free(res->hits);
+	res->hits = NULL;
+	res->nhits = 0;
 	return st;
 }
 
@@ -322,15 +391,29 @@ LECTERN_API lectern_status_t lectern_query_run(lectern_index_t *index, const cha
 				      "flags are needed");
 		return LECTERN_STATUS_INVALID_ARGUMENT;
 	}
+	struct search_req req;
+	make_req(&req, query, options); /* first: the time budget counts the reopening */
 	lectern_results_t *r = calloc(1, sizeof(*r));
-	lec_status st = r ? ready_searcher(index) : LEC_ENOMEM;
-	if (!st) {
-		struct search_req req;
-		make_req(&req, query, options);
-		st = search_run(index->s, &req, &r->res, &index->err);
+	struct relay rl = { .o = options, .r = r, .stopped = LECTERN_STATUS_SUCCESS };
+	/* a page by place is sorted whole: collected, then given */
+	int later =
+		options && options->on_passage && req.sort_by_place && !req.all && !req.occurrences;
+	if (options && options->on_passage && !later) {
+		req.on_hit = relay_hit;
+		req.on_hit_ctx = &rl;
 	}
+	lec_status st = r ? ready_searcher(index) : LEC_ENOMEM;
+	if (!st)
+		st = search_run(index->s, &req, &r->res, &index->err);
+	if (!st && later)
+		st = relay_kept(&rl);
 	if (st) {
 		lectern_results_free(r);
+		if (st == LEC_ESTOP && rl.stopped) {
+			buf_reset(&index->err);
+			buf_puts(&index->err, "stopped by on_passage");
+			return rl.stopped;
+		}
 		return done(index, st);
 	}
 	*results = r;
@@ -355,6 +438,26 @@ LECTERN_API int lectern_results_fallback(const lectern_results_t *results)
 LECTERN_API const char *lectern_results_suggestion(const lectern_results_t *results)
 {
 	return results ? results->res.suggestion : NULL;
+}
+
+LECTERN_API const char *lectern_results_fallback_query(const lectern_results_t *results)
+{
+	return results && results->res.relaxed ? results->res.relaxed_query : NULL;
+}
+
+LECTERN_API int lectern_results_fixed(const lectern_results_t *results)
+{
+	return results ? results->res.fixed : 0;
+}
+
+LECTERN_API const char *lectern_results_explain(const lectern_results_t *results)
+{
+	return results ? results->res.explain : NULL;
+}
+
+LECTERN_API const char *lectern_results_warnings(const lectern_results_t *results)
+{
+	return results ? results->res.warnings : NULL;
 }
 
 LECTERN_API size_t lectern_results_count(const lectern_results_t *results)
@@ -446,6 +549,87 @@ LECTERN_API int lectern_passage_fallback(const lectern_passage_t *passage)
 LECTERN_API int lectern_passage_stale(const lectern_passage_t *passage)
 {
 	return passage ? hit_of(passage)->stale : 0;
+}
+
+LECTERN_API int lectern_passage_missing(const lectern_passage_t *passage)
+{
+	return passage ? hit_of(passage)->missing : 0;
+}
+
+LECTERN_API const char *lectern_passage_title(const lectern_passage_t *passage)
+{
+	return passage ? hit_of(passage)->title : NULL;
+}
+
+LECTERN_API const char *lectern_passage_date(const lectern_passage_t *passage)
+{
+	return passage ? hit_of(passage)->date : NULL;
+}
+
+LECTERN_API size_t lectern_passage_speaker_count(const lectern_passage_t *passage)
+{
+	return passage ? hit_of(passage)->nspeakers : 0;
+}
+
+LECTERN_API const char *lectern_passage_speaker(const lectern_passage_t *passage, size_t i)
+{
+	return passage && i < hit_of(passage)->nspeakers ? hit_of(passage)->speakers[i] : NULL;
+}
+
+LECTERN_API uint32_t lectern_passage_file_matches(const lectern_passage_t *passage)
+{
+	return passage ? hit_of(passage)->file_matches : 0;
+}
+
+LECTERN_API uint32_t lectern_passage_context_first_line(const lectern_passage_t *passage)
+{
+	return passage && hit_of(passage)->ncontext ? hit_of(passage)->ctx_first : 0;
+}
+
+LECTERN_API size_t lectern_passage_context_count(const lectern_passage_t *passage)
+{
+	return passage ? hit_of(passage)->ncontext : 0;
+}
+
+LECTERN_API const char *lectern_passage_context_line(const lectern_passage_t *passage, size_t i)
+{
+	return passage && i < hit_of(passage)->ncontext ? hit_of(passage)->context[i] : NULL;
+}
+
+LECTERN_API size_t lectern_passage_context_highlight_count(const lectern_passage_t *passage)
+{
+	return passage ? hit_of(passage)->nctx_hl : 0;
+}
+
+LECTERN_API lectern_status_t lectern_passage_context_highlight(const lectern_passage_t *passage,
+							       size_t i, size_t *line_index,
+							       size_t *offset, size_t *length)
+{
+	if (i >= lectern_passage_context_highlight_count(passage))
+		return LECTERN_STATUS_INVALID_ARGUMENT;
+	const struct search_ctx_range *r = &hit_of(passage)->ctx_hl[i];
+	if (line_index)
+		*line_index = r->line;
+	if (offset)
+		*offset = r->off;
+	if (length)
+		*length = r->len;
+	return LECTERN_STATUS_SUCCESS;
+}
+
+/* emit_hit_json is the one writer of a hit's JSON (`lectern find --json`,
+ * the daemon's answers): the library's is that one. */
+LECTERN_API lectern_status_t lectern_passage_json(const lectern_passage_t *passage, char **json)
+{
+	if (json)
+		*json = NULL;
+	if (!passage || !json)
+		return LECTERN_STATUS_INVALID_ARGUMENT;
+	struct emit_opts eo = { .format = EMIT_JSON, .color = 0, .cwd = NULL };
+	json_t *j = emit_hit_json(hit_of(passage), &eo);
+	*json = j ? jsondump(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	return *json ? LECTERN_STATUS_SUCCESS : LECTERN_STATUS_OUT_OF_MEMORY;
 }
 
 LECTERN_API size_t lectern_passage_occurrence_count(const lectern_passage_t *passage)

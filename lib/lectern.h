@@ -43,7 +43,7 @@ extern "C" {
 
 /* The version of this header; lectern_version() gives the library's. */
 #define LECTERN_VERSION_MAJOR 0
-#define LECTERN_VERSION_MINOR 1
+#define LECTERN_VERSION_MINOR 2
 #define LECTERN_VERSION_PATCH 0
 
 /* ---- statuses ------------------------------------------------------------- */
@@ -71,7 +71,10 @@ typedef enum lectern_status {
  * NULL (an unknown value gives "unknown status"). Owned by the library. */
 LECTERN_API const char *lectern_status_str(lectern_status_t status);
 
-/* The library's version, "MAJOR.MINOR.PATCH": static, owned by the library. */
+/* The library's version, "MAJOR.MINOR.PATCH": static, owned by the library.
+ * It is the API's (a MINOR for each addition), not lectern's own version:
+ * a program built against this header works with a library whose MAJOR is
+ * the same and whose MINOR is at least LECTERN_VERSION_MINOR. */
 LECTERN_API const char *lectern_version(void);
 
 /* ---- an index --------------------------------------------------------------- */
@@ -162,6 +165,22 @@ LECTERN_API lectern_status_t lectern_index_update(lectern_index_t *index,
 						  const lectern_index_options_t *options,
 						  lectern_index_stats_t *stats);
 
+/* The shards of the index left out of its searches because they could not
+ * be reached (a remote shard that is down): lines of "shard NAME
+ * unavailable: WHY; results are from the other shards", or NULL when every
+ * shard answers (or nothing was searched yet). Owned by the handle; valid
+ * until the next call on it. A query tells the same of itself
+ * (lectern_results_warnings); this is the handle's state after it, which
+ * a long-lived program compares from one query to the next to say when a
+ * shard leaves the searches and when it comes back. */
+LECTERN_API const char *lectern_index_warnings(const lectern_index_t *index);
+
+/* A shard left out is tried again after a few seconds; this makes the next
+ * query try every one left out at once (another handle on the same index
+ * found them back: a program with a handle per thread tells the others).
+ * No-op when none is left out, or for NULL. */
+LECTERN_API void lectern_index_retry_shards(lectern_index_t *index);
+
 /* ---- a query -------------------------------------------------------------- */
 
 /* Flags of lectern_query_options_t.flags. */
@@ -182,32 +201,94 @@ enum lectern_query_flag {
 	/* A query without operators is first tried as a phrase, as `lectern
 	 * find` does with a query given as one argument. */
 	LECTERN_QUERY_IMPLICIT_PHRASE = 1u << 4,
+	/* Distinct files, best first: each passage given is the best one of
+	 * its note, and lectern_passage_file_matches counts the note's
+	 * matching passages; limit, offset and lectern_results_total count
+	 * files. */
+	LECTERN_QUERY_FILES = 1u << 5,
+	/* Only the number of matching passages (lectern_results_total,
+	 * exact): no passage is made. */
+	LECTERN_QUERY_COUNT = 1u << 6,
+	/* Passages without text: path, score, title, date, headings,
+	 * speakers and the passage's first line (column 1); no snippet,
+	 * highlights, occurrences or context. A note unchanged since it was
+	 * indexed is not read, so a long list of places is cheap; a changed
+	 * one is read, so that a stale passage is still told. */
+	LECTERN_QUERY_NO_SNIPPETS = 1u << 7,
+	/* When nothing matches and there is a spelling suggestion, the
+	 * passages are those of the suggestion (lectern_results_fixed). */
+	LECTERN_QUERY_FIX = 1u << 8,
+	/* lectern_results_explain: how the query was understood. */
+	LECTERN_QUERY_EXPLAIN = 1u << 9,
+	/* The passages in the order of their places (path by bytes, then
+	 * line, then column) instead of best first. A page (no
+	 * LECTERN_QUERY_ALL) is still the best `limit` passages, sorted: the
+	 * library makes the whole page before it gives the first passage,
+	 * also to on_passage (it holds the page's passages at once). Every
+	 * passage (LECTERN_QUERY_ALL) comes note by note as found, in place
+	 * order, in bounded memory. */
+	LECTERN_QUERY_BY_PLACE = 1u << 10,
+	/* With LECTERN_QUERY_OCCURRENCES: passages with their path, place,
+	 * score, marks and occurrences only, what `lectern find --format
+	 * vimgrep` prints: no snippet (""), highlights, headings, title, date
+	 * or speakers are made, and lectern_passage_json leaves their keys
+	 * out. */
+	LECTERN_QUERY_PLACES_ONLY = 1u << 11,
 };
-
-typedef struct lectern_query_options {
-	unsigned limit;  /* passages in the page; 0: 10 */
-	unsigned offset; /* best passages to skip first */
-	unsigned flags;  /* enum lectern_query_flag, or-ed */
-} lectern_query_options_t;
 
 /* The passages that matched a query (opaque). */
 typedef struct lectern_results lectern_results_t;
 /* One of them (opaque); owned by its results. */
 typedef struct lectern_passage lectern_passage_t;
 
+typedef struct lectern_query_options {
+	unsigned limit;   /* passages in the page; 0: 10 */
+	unsigned offset;  /* best passages to skip first */
+	unsigned flags;   /* enum lectern_query_flag, or-ed */
+	unsigned context; /* lines of context before and after each passage's
+			   * match (lectern_passage_context_*); 0: none */
+	/* The query's time budget in milliseconds, counted from the call to
+	 * lectern_query_run (its reopening of the index included); 0: none.
+	 * Past it the search stops with LECTERN_STATUS_TIMEOUT: the passages
+	 * already given to on_passage stand; without on_passage there are no
+	 * results (*results is NULL, as on any failure). */
+	unsigned time_budget_ms;
+	/* Passages one at a time: when set, each passage is given to it as
+	 * soon as it is made, in the order of the result, and not kept
+	 * (lectern_results_count of the results is 0): a program streams
+	 * every passage of a large result in bounded memory. `results` is
+	 * the result as known so far: its suggestion, fallback, fallback
+	 * query, fixed, explain and warnings are set before the first
+	 * passage; its total only when lectern_query_run returns. `results`
+	 * and `passage` (and their strings) live for the call only; the
+	 * callback must not call lectern_results_next or lectern_results_free
+	 * on them, nor use the index handle. A status other than
+	 * LECTERN_STATUS_SUCCESS stops the search, and lectern_query_run
+	 * returns that status (the index's last error then says "stopped by
+	 * on_passage"). A search that meets a commit of the index goes on on
+	 * the new revision without giving a passage twice. May be NULL. */
+	lectern_status_t (*on_passage)(void *context, const lectern_results_t *results,
+				       const lectern_passage_t *passage);
+	void *on_passage_context;
+} lectern_query_options_t;
+
 /* Run `query` (the query language of docs/query-language.md; NUL-
- * terminated UTF-8) on the index's latest committed state. `options` may
- * be NULL (the first 10 passages, best first). On success *results is the
- * caller's, to free with lectern_results_free before the index is closed;
- * it holds every passage of the page, read at once. No match is SUCCESS
- * with no passage. On failure *results is NULL.
+ * terminated UTF-8) on the index's latest committed state (the handle
+ * checks the index's revision, a cheap read when nothing changed, and
+ * opens the index again when it was replaced). `options` may be NULL (the
+ * first 10 passages, best first). On success *results is the caller's, to
+ * free with lectern_results_free before the index is closed; it holds
+ * every passage of the page, read at once (none with on_passage, which
+ * was given them, or with LECTERN_QUERY_COUNT). No match is SUCCESS with
+ * no passage. On failure *results is NULL.
  *
  * Statuses: SUCCESS; INVALID_ARGUMENT (index, query or results NULL,
  * unknown flags); NOT_FOUND (no index yet: a READ_WRITE handle never
  * updated); SYNTAX (LECTERN_QUERY_STRICT and a bad query); LIMIT (a query
- * over lectern's bounds: 64 KiB, 1,024 terms, ...); CORRUPT, VERSION,
- * IO_ERROR, NETWORK; OUT_OF_MEMORY. The message is in
- * lectern_index_last_error. */
+ * over lectern's bounds: 64 KiB, 1,024 terms, ...); TIMEOUT (past
+ * options->time_budget_ms); CORRUPT, VERSION, IO_ERROR, NETWORK;
+ * OUT_OF_MEMORY; or the status on_passage returned to stop the search.
+ * The message is in lectern_index_last_error. */
 LECTERN_API lectern_status_t lectern_query_run(lectern_index_t *index, const char *query,
 					       const lectern_query_options_t *options,
 					       lectern_results_t **results);
@@ -222,6 +303,24 @@ LECTERN_API int lectern_results_fallback(const lectern_results_t *results);
 
 /* The spelling suggestion ("did you mean"), or NULL. Owned by results. */
 LECTERN_API const char *lectern_results_suggestion(const lectern_results_t *results);
+
+/* With lectern_results_fallback: how the fallback query (some of the
+ * query's words) was understood, in the form of lectern_results_explain;
+ * else NULL. Owned by results. */
+LECTERN_API const char *lectern_results_fallback_query(const lectern_results_t *results);
+
+/* Nonzero when the passages are those of the suggestion, not of the query
+ * (LECTERN_QUERY_FIX and nothing matched the query as written). */
+LECTERN_API int lectern_results_fixed(const lectern_results_t *results);
+
+/* With LECTERN_QUERY_EXPLAIN: how the query was understood (its words,
+ * stems, fields and operators, in a text form), else NULL. Owned by
+ * results. */
+LECTERN_API const char *lectern_results_explain(const lectern_results_t *results);
+
+/* The shards left out of this query because they could not be reached
+ * (lines, as lectern_index_warnings), or NULL. Owned by results. */
+LECTERN_API const char *lectern_results_warnings(const lectern_results_t *results);
 
 /* The passages in the page, and the next one of them: NULL after the last.
  * The passage belongs to `results` and lives until lectern_results_free. */
@@ -258,6 +357,49 @@ LECTERN_API int lectern_passage_fallback(const lectern_passage_t *passage);
 /* Nonzero when the note changed (or is gone) since it was indexed and the
  * place could not be found again: path is right, line and column are not. */
 LECTERN_API int lectern_passage_stale(const lectern_passage_t *passage);
+
+/* Nonzero when the passage is stale because its note is not here at all
+ * (moved, deleted, or indexed on another machine: a remote shard). */
+LECTERN_API int lectern_passage_missing(const lectern_passage_t *passage);
+
+/* The note's title and date (its front matter's, or what the indexer
+ * took for them), or NULL when it has none. */
+LECTERN_API const char *lectern_passage_title(const lectern_passage_t *passage);
+LECTERN_API const char *lectern_passage_date(const lectern_passage_t *passage);
+/* The note's speakers: count, and the i-th (NULL past the last). */
+LECTERN_API size_t lectern_passage_speaker_count(const lectern_passage_t *passage);
+LECTERN_API const char *lectern_passage_speaker(const lectern_passage_t *passage, size_t i);
+
+/* With LECTERN_QUERY_FILES: the matching passages of the passage's note
+ * (else 0). */
+LECTERN_API uint32_t lectern_passage_file_matches(const lectern_passage_t *passage);
+
+/* With lectern_query_options_t.context: the lines around the match, the
+ * first one's number (1-based; 0 when none), their count, and the i-th
+ * line's text (without its newline; NULL past the last). Then the query's
+ * words matched in those lines, in order: count, and the i-th as the
+ * index of its line among them (0 is the first context line) and its byte
+ * offset and length in that line; each out-parameter may be NULL;
+ * INVALID_ARGUMENT past the last. */
+LECTERN_API uint32_t lectern_passage_context_first_line(const lectern_passage_t *passage);
+LECTERN_API size_t lectern_passage_context_count(const lectern_passage_t *passage);
+LECTERN_API const char *lectern_passage_context_line(const lectern_passage_t *passage, size_t i);
+LECTERN_API size_t lectern_passage_context_highlight_count(const lectern_passage_t *passage);
+LECTERN_API lectern_status_t lectern_passage_context_highlight(const lectern_passage_t *passage,
+							       size_t i, size_t *line_index,
+							       size_t *offset, size_t *length);
+
+/* The passage as one JSON object, the "match" object of `lectern find
+ * --json` without its "type" and "warnings" (docs/lectern-output.schema.json:
+ * path, shown_path, line, col, headings, score, snippet, highlights, title,
+ * date, speakers, stale, missing, fallback, and occurrences, context and
+ * file_matches when present), as the daemon answers it: on one line,
+ * without a newline; shown_path is the path, absolute. On success *json is
+ * the caller's, to free with free(); on failure it is NULL.
+ *
+ * Statuses: SUCCESS; INVALID_ARGUMENT (passage or json NULL);
+ * OUT_OF_MEMORY. */
+LECTERN_API lectern_status_t lectern_passage_json(const lectern_passage_t *passage, char **json);
 
 /* With LECTERN_QUERY_OCCURRENCES: the places in the passage that match.
  * The i-th gives its line and column (1-based; bytes), its end column

@@ -1,11 +1,14 @@
 /* search.c - a program that searches a lectern index through liblectern.
  *
- *   search [--vimgrep] INDEX QUERY
+ *   search [--vimgrep | --json] INDEX QUERY
  *
  * prints each of the ten best passages as "PATH:LINE:COLUMN: SNIPPET",
  * the words that matched in [brackets]; with --vimgrep, every place that
  * matches as "PATH:LINE:COLUMN:LINE TEXT", as `lectern find --format
- * vimgrep` does. Exit status: 0 found, 1 nothing found, 2 an error.
+ * vimgrep` does; with --json, each passage as a JSON object on a line of
+ * its own, printed as the search makes it (on_passage), as `lectern find
+ * --json` prints its "match" lines. Exit status: 0 found, 1 nothing
+ * found, 2 an error.
  *
  * Build it against the installed library:
  *   cc -o search search.c -llectern
@@ -42,14 +45,31 @@ static void print_places(const lectern_passage_t *p)
 		printf("%s:%u:%u:%s\n", lectern_passage_path(p), line, col, text ? text : "");
 }
 
+/* --json: each passage printed as it comes, none kept. */
+static lectern_status_t print_json(void *context, const lectern_results_t *results,
+				   const lectern_passage_t *p)
+{
+	(void)results;
+	size_t *shown = context;
+	char *json;
+	lectern_status_t st = lectern_passage_json(p, &json);
+	if (st != LECTERN_STATUS_SUCCESS)
+		return st; /* stops the search: lectern_query_run returns it */
+	printf("%s\n", json);
+	free(json); /* the caller's */
+	++*shown;
+	return LECTERN_STATUS_SUCCESS;
+}
+
 int main(int argc, char **argv)
 {
 	int vimgrep = argc > 1 && strcmp(argv[1], "--vimgrep") == 0;
-	if (argc != 3 + vimgrep) {
-		fprintf(stderr, "usage: %s [--vimgrep] INDEX QUERY\n", argv[0]);
+	int json = argc > 1 && strcmp(argv[1], "--json") == 0;
+	if (argc != 3 + vimgrep + json) {
+		fprintf(stderr, "usage: %s [--vimgrep | --json] INDEX QUERY\n", argv[0]);
 		return 2;
 	}
-	const char *index_dir = argv[1 + vimgrep], *query = argv[2 + vimgrep];
+	const char *index_dir = argv[1 + vimgrep + json], *query = argv[2 + vimgrep + json];
 
 	lectern_index_t *idx;
 	char *why;
@@ -62,8 +82,13 @@ int main(int argc, char **argv)
 
 	/* one argument is one query: a phrase first, as `lectern find` does */
 	lectern_query_options_t opts = { .limit = 10, .flags = LECTERN_QUERY_IMPLICIT_PHRASE };
+	size_t shown = 0;
 	if (vimgrep)
 		opts.flags |= LECTERN_QUERY_OCCURRENCES;
+	if (json) {
+		opts.on_passage = print_json;
+		opts.on_passage_context = &shown;
+	}
 	lectern_results_t *res;
 	st = lectern_query_run(idx, query, &opts, &res);
 	if (st != LECTERN_STATUS_SUCCESS) {
@@ -72,7 +97,6 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	size_t shown = 0;
 	for (lectern_passage_t *p; (p = lectern_results_next(res)) != NULL; shown++) {
 		if (vimgrep) {
 			print_places(p);

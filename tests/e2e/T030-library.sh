@@ -61,6 +61,20 @@ for q in "cattle, not pets" keynote "amazon web services" 'lambda OR containers'
 	t_true "search --vimgrep '$q' prints what lectern find --format vimgrep prints" \
 		same_as_find "$q"
 done
+# --json: lectern_passage_json is find --json's match object, less its
+# "type" and "warnings" (the search's, on each line of find's)
+json_as_find() {
+	local q=$1
+	"$EX/search" --json "$IDX" "$q" >"$TEST_TMP/lib.out" || return 1
+	"$LECTERN" find --index "$IDX" --no-daemon --json "$q" |
+		sed -n 's/^{"type":"match",\(.*\),"warnings":\[\]}$/{\1}/p' >"$TEST_TMP/cli.out" ||
+		return 1
+	[[ -s $TEST_TMP/lib.out ]] || { echo "search found nothing"; return 1; }
+	diff "$TEST_TMP/lib.out" "$TEST_TMP/cli.out"
+}
+for q in "cattle, not pets" keynote 'lambda OR containers'; do
+	t_true "search --json '$q' prints find --json's match objects" json_as_find "$q"
+done
 # the default output: place and snippet of each passage, as find's text
 # (its head line without the heading path, its snippet without brackets)
 text_as_find() {

@@ -302,7 +302,7 @@ static void test_dump_line_limits(void **state)
 static void test_find_request_round_trip(void **state)
 {
 	(void)state;
-	struct search_req a, b;
+	struct search_req a;
 	search_req_init(&a);
 	a.query = "cattle \"not pets\"";
 	a.query_len = strlen(a.query);
@@ -319,20 +319,20 @@ static void test_find_request_round_trip(void **state)
 	buf_init(&err, 256);
 	assert_int_equal(proto_validate(rq, &op, &code, &err), 0);
 	assert_int_equal(op, PROTO_OP_FIND);
-	assert_int_equal(proto_find_args(rq, &b, &err), LEC_OK);
-	assert_int_equal(b.query_len, a.query_len);
-	assert_memory_equal(b.query, a.query, a.query_len);
-	assert_int_equal(b.qflags, a.qflags);
+	/* the daemon reads it into the library's options (lectern.h) */
+	const char *query;
+	lectern_query_options_t b;
+	assert_int_equal(proto_find_args(rq, &query, &b, &err), LEC_OK);
+	assert_int_equal(strlen(query), a.query_len);
+	assert_memory_equal(query, a.query, a.query_len);
 	assert_int_equal(b.limit, 7);
 	assert_int_equal(b.offset, 3);
 	assert_int_equal(b.context, 2);
-	assert_int_equal(b.all, 1);
-	assert_int_equal(b.files, 0);
-	assert_int_equal(b.count_only, 0);
-	assert_int_equal(b.occurrences, 1);
-	assert_int_equal(b.sort_by_place, 1);
-	assert_int_equal(b.explain, 1);
-	assert_int_equal(b.fix, 0);
+	assert_int_equal(b.flags, LECTERN_QUERY_STRICT | LECTERN_QUERY_IMPLICIT_PHRASE |
+					  LECTERN_QUERY_ALL | LECTERN_QUERY_OCCURRENCES |
+					  LECTERN_QUERY_BY_PLACE | LECTERN_QUERY_EXPLAIN);
+	assert_int_equal(b.time_budget_ms, 0);
+	assert_null(b.on_passage);
 	assert_string_equal(json_string_value(json_object_get(rq, "index")), "/idx");
 	buf_release(&err);
 	json_decref(rq);
