@@ -560,9 +560,9 @@ static void test_passage_json(void **state)
 	o = (lectern_query_options_t){ .limit = 1, .flags = LECTERN_QUERY_OCCURRENCES };
 	res = run_ok(idx, "\"Werner Vogel Keynote Live Blog\"", &o);
 	lectern_passage_t *full = lectern_results_next(res);
-	lectern_query_options_t po = { .limit = 1,
-				       .flags = LECTERN_QUERY_OCCURRENCES |
-						LECTERN_QUERY_PLACES_ONLY };
+	lectern_query_options_t po = {
+		.limit = 1, .flags = LECTERN_QUERY_OCCURRENCES | LECTERN_QUERY_PLACES_ONLY
+	};
 	lectern_results_t *pres = run_ok(idx, "\"Werner Vogel Keynote Live Blog\"", &po);
 	p = lectern_results_next(pres);
 	assert_string_equal(lectern_passage_path(p), lectern_passage_path(full));
