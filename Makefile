@@ -240,7 +240,8 @@ FUZZ_XAP_CXX ?= $(CXX)
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 FUZZ_CFLAGS := -std=c11 $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_XAP_CXXFLAGS := -std=c++17 $(WARN) -O1 -g -fvisibility=hidden
-FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o) $(CXX_SRCS:%.cc=$(FUZZ_BUILD)/%.o)
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o) $(CXX_SRCS:%.cc=$(FUZZ_BUILD)/%.o) \
+	$(FUZZ_BUILD)/lib/lectern.o
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz-%)
 REPLAY_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%)
 
