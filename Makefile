@@ -59,15 +59,17 @@ OPT ?= -O2 -g
 #   daemon/    over all three and lib/: `lectern serve` (the protocol's
 #              ops, searching through lib/lectern.h, the server's loop,
 #              its search threads, its reindex and watch)
-#   lsp/       over all three: `lectern lsp` (searches through the daemon
-#              or in process, reindexes a saved note)
-# cli/ (main, the engine's table), lib/ (the public API), the tests, benches
+#   lsp/       over all three and lib/: `lectern lsp` (searches through the
+#              daemon or in process, reads the passages through
+#              lib/lectern.h, reindexes a saved note)
+# cli/ (main, the engine's table, find and its output through lib/lectern.h),
+# lib/ (the public API), the tests, benches
 # and fuzzers see them all.
 INC_common := -iquote common
 INC_indexer := -iquote common -iquote indexer
 INC_searcher := -iquote common -iquote searcher
 INC_daemon := -iquote common -iquote indexer -iquote searcher -iquote daemon -iquote lib
-INC_lsp := -iquote common -iquote indexer -iquote searcher -iquote lsp
+INC_lsp := -iquote common -iquote indexer -iquote searcher -iquote lsp -iquote lib
 INC_ALL := -iquote common -iquote indexer -iquote searcher -iquote daemon -iquote lsp -iquote cli \
 	-iquote lib
 # the include path of a source file: its top directory's
@@ -98,11 +100,16 @@ endif
 # it exports one table (cli/engine.map).
 LIB_SRCS := $(sort $(wildcard common/*.c indexer/*.c searcher/*.c daemon/*.c lsp/*.c))
 CXX_SRCS := $(sort $(wildcard common/*.cc))
-CORE_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o)
+# The public API (lib/) is there too: its reading of results and passages
+# (lectern-results.o, lectern-json.o) in the core, which `lectern find`
+# prints through; lib/lectern.o, which opens and searches the index (the
+# daemon searches through it), beside Xapian.
+API_CORE_OBJS := $(BUILD)/lib/lectern-results.o $(BUILD)/lib/lectern-json.o
+CORE_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(API_CORE_OBJS)
 XAP_OBJ := $(CXX_SRCS:%.cc=$(BUILD)/%.o)
-# lib/lectern.o (the public API) too: the daemon searches through it
 LIB_OBJS := $(CORE_OBJS) $(XAP_OBJ) $(BUILD)/lib/lectern.o
-MAIN_OBJS := $(BUILD)/cli/lectern.o $(BUILD)/cli/engine-load.o $(BUILD)/cli/report.o
+MAIN_OBJS := $(BUILD)/cli/lectern.o $(BUILD)/cli/engine-load.o $(BUILD)/cli/report.o \
+	$(BUILD)/cli/cmd-find.o $(BUILD)/cli/emit.o
 ENGINE_OBJS := $(BUILD)/cli/engine.o $(BUILD)/cli/report.o
 LIBLECTERN := $(BUILD)/liblectern.a
 LIBCORE := $(BUILD)/liblectern-core.a
@@ -152,6 +159,12 @@ $(BUILD)/%.o: %.cc
 $(BUILD)/tests/%: tests/unit/%.c $(LIBLECTERN)
 	@mkdir -p $(dir $@)
 	$(CC) $(INC_ALL) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(LIBLECTERN) $(LDFLAGS) $(PKG_LIBS) -lcmocka -lstdc++ -lm
+
+# test_proto prints a result decoded from the daemon's answer with the
+# CLI's own printer, which is not in liblectern.a
+$(BUILD)/tests/test_proto: tests/unit/test_proto.c $(BUILD)/cli/emit.o $(LIBLECTERN)
+	@mkdir -p $(dir $@)
+	$(CC) $(INC_ALL) $(CPPFLAGS) $(PKG_CFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(BUILD)/cli/emit.o $(LIBLECTERN) $(LDFLAGS) $(PKG_LIBS) -lcmocka -lstdc++ -lm
 
 $(BUILD)/bench/find-inproc: bench/find-inproc.c $(LIBLECTERN)
 	@mkdir -p $(dir $@)
@@ -241,7 +254,7 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-om
 FUZZ_CFLAGS := -std=c11 $(WARN) -O1 -g $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_XAP_CXXFLAGS := -std=c++17 $(WARN) -O1 -g -fvisibility=hidden
 FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(FUZZ_BUILD)/%.o) $(CXX_SRCS:%.cc=$(FUZZ_BUILD)/%.o) \
-	$(FUZZ_BUILD)/lib/lectern.o
+	$(patsubst $(BUILD)/%,$(FUZZ_BUILD)/%,$(API_CORE_OBJS)) $(FUZZ_BUILD)/lib/lectern.o
 FUZZ_BINS := $(FUZZ_TARGETS:%=$(FUZZ_BUILD)/fuzz-%)
 REPLAY_BINS := $(FUZZ_TARGETS:%=$(BUILD)/fuzz/replay-%)
 

@@ -20,8 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "emit.h"
 #include "jsondump.h"
+#include "lectern-int.h"
 #include "limits.h"
 #include "proto-int.h"
 #include "vec.h"
@@ -326,33 +326,36 @@ lec_status proto_find_args(const json_t *rq, const char **query, lectern_query_o
 	return LEC_OK;
 }
 
-/* The members of a find reply's head, from either form of a result. */
-struct head {
-	uint64_t total;
-	int total_exact, relaxed, fixed;
-	const char *relaxed_query, *suggestion, *explain, *warnings;
-};
-
-static json_t *head_json(const json_t *id, const char *index_dir, const struct head *res, int more)
+json_t *proto_results_head(const json_t *id, const char *index_dir, const lectern_results_t *res,
+			   int more)
 {
+	const char *fallback_query = lectern_results_fallback_query(res);
+	int fallback = lectern_results_fallback(res);
 	json_t *j = proto_reply_ok(id);
 	int failed = !j || json_object_set_new(j, "index", proto_str_or_null(index_dir));
 	if (!failed && more)
 		failed = json_object_set_new(j, "more", json_true());
 	if (!failed && !more)
-		failed = json_object_set_new(j, "total", json_integer((json_int_t)res->total)) ||
-			 json_object_set_new(j, "total_exact", json_boolean(res->total_exact));
+		failed =
+			json_object_set_new(j, "total",
+					    json_integer((json_int_t)lectern_results_total(res))) ||
+			json_object_set_new(j, "total_exact",
+					    json_boolean(lectern_results_total_exact(res)));
 	if (!failed)
 		/* "fallback": the CLI's name for it (docs/lectern-output.schema.json);
 		 * "relaxed" stays for the clients of protocol 1 */
-		failed = json_object_set_new(j, "relaxed", json_boolean(res->relaxed)) ||
-			 json_object_set_new(j, "fallback", json_boolean(res->relaxed)) ||
-			 json_object_set_new(j, "relaxed_query",
-					     proto_str_or_null(res->relaxed_query)) ||
-			 json_object_set_new(j, "suggestion", proto_str_or_null(res->suggestion)) ||
-			 json_object_set_new(j, "fixed", json_boolean(res->fixed)) ||
-			 json_object_set_new(j, "explain", proto_str_or_null(res->explain)) ||
-			 json_object_set_new(j, "warnings", emit_warnings_json(res->warnings));
+		failed =
+			json_object_set_new(j, "relaxed", json_boolean(fallback)) ||
+			json_object_set_new(j, "fallback", json_boolean(fallback)) ||
+			json_object_set_new(j, "relaxed_query",
+					    proto_str_or_null(fallback_query)) ||
+			json_object_set_new(j, "suggestion",
+					    proto_str_or_null(lectern_results_suggestion(res))) ||
+			json_object_set_new(j, "fixed", json_boolean(lectern_results_fixed(res))) ||
+			json_object_set_new(j, "explain",
+					    proto_str_or_null(lectern_results_explain(res))) ||
+			json_object_set_new(j, "warnings",
+					    lec_warnings_json(lectern_results_warnings(res)));
 	if (failed) {
 		json_decref(j);
 		return NULL;
@@ -360,31 +363,13 @@ static json_t *head_json(const json_t *id, const char *index_dir, const struct h
 	return j;
 }
 
-json_t *proto_find_head(const json_t *id, const char *index_dir, const struct search_result *res,
-			int more)
-{
-	struct head h = { res->total,         res->total_exact, res->relaxed, res->fixed,
-			  res->relaxed_query, res->suggestion,  res->explain, res->warnings };
-	return head_json(id, index_dir, &h, more);
-}
-
-json_t *proto_results_head(const json_t *id, const char *index_dir, const lectern_results_t *res,
-			   int more)
-{
-	struct head h = { lectern_results_total(res),          lectern_results_total_exact(res),
-			  lectern_results_fallback(res),       lectern_results_fixed(res),
-			  lectern_results_fallback_query(res), lectern_results_suggestion(res),
-			  lectern_results_explain(res),        lectern_results_warnings(res) };
-	return head_json(id, index_dir, &h, more);
-}
-
 json_t *proto_find_reply(const json_t *id, const char *index_dir, const struct search_result *res)
 {
-	struct emit_opts eo = { .format = EMIT_JSON, .color = 0, .cwd = NULL };
-	json_t *hits = json_array(), *j = proto_find_head(id, index_dir, res, 0);
+	lectern_results_t view = lec_results_view(res);
+	json_t *hits = json_array(), *j = proto_results_head(id, index_dir, &view, 0);
 	int failed = !hits || !j;
-	for (size_t i = 0; !failed && i < res->nhits; i++) {
-		json_t *h = emit_hit_json(&res->hits[i], &eo);
+	for (const lectern_passage_t *p; !failed && (p = lectern_results_next(&view));) {
+		json_t *h = lec_passage_json(p, NULL);
 		failed = !h || json_array_append_new(hits, h);
 	}
 	if (!failed)

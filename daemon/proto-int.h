@@ -43,12 +43,9 @@ json_t *proto_search_error(const json_t *id, lec_status st, const struct buf *er
 json_t *proto_query_error(const json_t *id, lectern_status_t st, const struct buf *err);
 
 /* The members of a find reply but its hits, in their order: id, ok, index,
- * total, total_exact, relaxed, relaxed_query, suggestion, fixed, explain,
- * warnings; a streamed line before the last (`more`) has "more":true and no
- * total yet. New reference; NULL when out of memory. */
-json_t *proto_find_head(const json_t *id, const char *index_dir, const struct search_result *res,
-			int more);
-/* The same from the library's results (proto_env_query, on_passage). */
+ * total, total_exact, relaxed, fallback, relaxed_query, suggestion, fixed,
+ * explain, warnings; a streamed line before the last (`more`) has
+ * "more":true and no total yet. New reference; NULL when out of memory. */
 json_t *proto_results_head(const json_t *id, const char *index_dir, const lectern_results_t *res,
 			   int more);
 

@@ -122,7 +122,7 @@ json_t *proto_reindex_reply(const json_t *id, lec_status st, const struct idx_st
 lec_status proto_find_args(const json_t *rq, const char **query, lectern_query_options_t *o,
 			   struct buf *err);
 
-/* The find response for res (hits in emit_hit_json's form). New reference;
+/* The find response for res (hits in lec_passage_json's form), whole. New reference;
  * NULL when out of memory. */
 json_t *proto_find_reply(const json_t *id, const char *index_dir, const struct search_result *res);
 

@@ -4,15 +4,13 @@
  * function turns the public arguments into the internal ones, calls one
  * internal function, and turns its status and message back. */
 #define LECTERN_BUILDING_LIBRARY 1
-#include "lectern.h"
+#include "lectern-int.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "buf.h"
-#include "emit.h"
 #include "index.h"
-#include "jsondump.h"
 #include "paths.h"
 #include "query.h"
 #include "search.h"
@@ -26,13 +24,6 @@ struct lectern_index {
 	struct searcher *s; /* opened on the first query (READ_WRITE) or at
 	                         * open (READ_ONLY); owned; NULL when not open */
 	struct buf err;     /* the last failure's message; "" after a success */
-};
-
-/* The passages are the search_hits of res; a lectern_passage_t * points at
- * one of them (struct lectern_passage is never defined). */
-struct lectern_results {
-	struct search_result res;
-	size_t next;
 };
 
 static const lectern_status_t from_lec[LEC_STATUS_COUNT] = {
@@ -55,42 +46,6 @@ static const lectern_status_t from_lec[LEC_STATUS_COUNT] = {
 	[LEC_EPERM] = LECTERN_STATUS_PERMISSION,
 	[LEC_ETIMEOUT] = LECTERN_STATUS_TIMEOUT,
 };
-
-static const char *const status_names[LECTERN_STATUS_LAST_STATUS] = {
-	[LECTERN_STATUS_SUCCESS] = "success",
-	[LECTERN_STATUS_OUT_OF_MEMORY] = "out of memory",
-	[LECTERN_STATUS_INVALID_ARGUMENT] = "invalid argument",
-	[LECTERN_STATUS_IO_ERROR] = "input/output error",
-	[LECTERN_STATUS_NOT_FOUND] = "not found",
-	[LECTERN_STATUS_LOCKED] = "the index is locked by another writer",
-	[LECTERN_STATUS_CORRUPT] = "the index is damaged",
-	[LECTERN_STATUS_VERSION] = "the index has another format",
-	[LECTERN_STATUS_LIMIT] = "over a limit",
-	[LECTERN_STATUS_SYNTAX] = "query syntax error",
-	[LECTERN_STATUS_NETWORK] = "a remote shard failed",
-	[LECTERN_STATUS_PERMISSION] = "permission denied",
-	[LECTERN_STATUS_TIMEOUT] = "out of time",
-	[LECTERN_STATUS_READ_ONLY] = "the index is open read-only",
-	[LECTERN_STATUS_INTERNAL] = "internal error",
-};
-
-LECTERN_API const char *lectern_status_str(lectern_status_t status)
-{
-	if ((unsigned)status >= LECTERN_STATUS_LAST_STATUS || !status_names[status])
-		return "unknown status";
-	return status_names[status];
-}
-
-/* The API's version, which moves with lectern.h (a minor for each
- * addition), not lectern's program version (LECTERN_VERSION). */
-#define STR_(x) #x
-#define STR(x) STR_(x)
-
-LECTERN_API const char *lectern_version(void)
-{
-	return STR(LECTERN_VERSION_MAJOR) "." STR(LECTERN_VERSION_MINOR) "." STR(
-		LECTERN_VERSION_PATCH);
-}
 
 static lectern_status_t public_status(lec_status st)
 {
@@ -351,9 +306,9 @@ struct relay {
 static lec_status relay_hit(void *ctx, const struct search_result *res, struct search_hit *h)
 {
 	struct relay *rl = ctx;
-	(void)res; /* &rl->r->res: the results handle given is the same */
+	(void)res; /* rl->r->res: the results handle given is the same */
 	lectern_status_t ps =
-		rl->o->on_passage(rl->o->on_passage_context, rl->r, (const lectern_passage_t *)h);
+		rl->o->on_passage(rl->o->on_passage_context, rl->r, lec_passage_of(h));
 	if (ps == LECTERN_STATUS_SUCCESS)
 		return LEC_OK;
 	rl->stopped = ps;
@@ -365,7 +320,7 @@ static lec_status relay_hit(void *ctx, const struct search_result *res, struct s
  * given, and freed, in place order. */
 static lec_status relay_kept(struct relay *rl)
 {
-	struct search_result *res = &rl->r->res;
+	struct search_result *res = rl->r->res;
 	lec_status st = LEC_OK;
 	for (size_t i = 0; !st && i < res->nhits; i++)
 		st = relay_hit(rl, res, &res->hits[i]);
@@ -394,6 +349,8 @@ LECTERN_API lectern_status_t lectern_query_run(lectern_index_t *index, const cha
 	struct search_req req;
 	make_req(&req, query, options); /* first: the time budget counts the reopening */
 	lectern_results_t *r = calloc(1, sizeof(*r));
+	if (r)
+		r->res = &r->own;
 	struct relay rl = { .o = options, .r = r, .stopped = LECTERN_STATUS_SUCCESS };
 	/* a page by place is sorted whole: collected, then given */
 	int later =
@@ -404,7 +361,7 @@ LECTERN_API lectern_status_t lectern_query_run(lectern_index_t *index, const cha
 	}
 	lec_status st = r ? ready_searcher(index) : LEC_ENOMEM;
 	if (!st)
-		st = search_run(index->s, &req, &r->res, &index->err);
+		st = search_run(index->s, &req, r->res, &index->err);
 	if (!st && later)
 		st = relay_kept(&rl);
 	if (st) {
@@ -418,240 +375,4 @@ LECTERN_API lectern_status_t lectern_query_run(lectern_index_t *index, const cha
 	}
 	*results = r;
 	return done(index, LEC_OK);
-}
-
-LECTERN_API uint64_t lectern_results_total(const lectern_results_t *results)
-{
-	return results ? results->res.total : 0;
-}
-
-LECTERN_API int lectern_results_total_exact(const lectern_results_t *results)
-{
-	return results ? results->res.total_exact : 0;
-}
-
-LECTERN_API int lectern_results_fallback(const lectern_results_t *results)
-{
-	return results ? results->res.relaxed : 0;
-}
-
-LECTERN_API const char *lectern_results_suggestion(const lectern_results_t *results)
-{
-	return results ? results->res.suggestion : NULL;
-}
-
-LECTERN_API const char *lectern_results_fallback_query(const lectern_results_t *results)
-{
-	return results && results->res.relaxed ? results->res.relaxed_query : NULL;
-}
-
-LECTERN_API int lectern_results_fixed(const lectern_results_t *results)
-{
-	return results ? results->res.fixed : 0;
-}
-
-LECTERN_API const char *lectern_results_explain(const lectern_results_t *results)
-{
-	return results ? results->res.explain : NULL;
-}
-
-LECTERN_API const char *lectern_results_warnings(const lectern_results_t *results)
-{
-	return results ? results->res.warnings : NULL;
-}
-
-LECTERN_API size_t lectern_results_count(const lectern_results_t *results)
-{
-	return results ? results->res.nhits : 0;
-}
-
-LECTERN_API lectern_passage_t *lectern_results_next(lectern_results_t *results)
-{
-	if (!results || results->next >= results->res.nhits)
-		return NULL;
-	return (lectern_passage_t *)&results->res.hits[results->next++];
-}
-
-LECTERN_API void lectern_results_free(lectern_results_t *results)
-{
-	if (!results)
-		return;
-	search_result_release(&results->res);
-	free(results);
-}
-
-/* ---- a passage --------------------------------------------------------------- */
-
-static const struct search_hit *hit_of(const lectern_passage_t *p)
-{
-	return (const struct search_hit *)p;
-}
-
-LECTERN_API const char *lectern_passage_path(const lectern_passage_t *passage)
-{
-	return passage ? hit_of(passage)->path : NULL;
-}
-
-LECTERN_API uint32_t lectern_passage_line(const lectern_passage_t *passage)
-{
-	return passage ? hit_of(passage)->line : 0;
-}
-
-LECTERN_API uint32_t lectern_passage_column(const lectern_passage_t *passage)
-{
-	return passage ? hit_of(passage)->col : 0;
-}
-
-LECTERN_API size_t lectern_passage_heading_count(const lectern_passage_t *passage)
-{
-	return passage ? hit_of(passage)->nheadings : 0;
-}
-
-LECTERN_API const char *lectern_passage_heading(const lectern_passage_t *passage, size_t i)
-{
-	return passage && i < hit_of(passage)->nheadings ? hit_of(passage)->headings[i] : NULL;
-}
-
-LECTERN_API double lectern_passage_score(const lectern_passage_t *passage)
-{
-	return passage ? hit_of(passage)->score : 0;
-}
-
-LECTERN_API const char *lectern_passage_snippet(const lectern_passage_t *passage)
-{
-	const char *s = passage ? hit_of(passage)->snippet : NULL;
-	return s ? s : "";
-}
-
-LECTERN_API size_t lectern_passage_highlight_count(const lectern_passage_t *passage)
-{
-	return passage && hit_of(passage)->snippet ? hit_of(passage)->nhighlights : 0;
-}
-
-LECTERN_API lectern_status_t lectern_passage_highlight(const lectern_passage_t *passage, size_t i,
-						       size_t *offset, size_t *length)
-{
-	if (i >= lectern_passage_highlight_count(passage))
-		return LECTERN_STATUS_INVALID_ARGUMENT;
-	const struct search_range *r = &hit_of(passage)->highlights[i];
-	if (offset)
-		*offset = r->off;
-	if (length)
-		*length = r->len;
-	return LECTERN_STATUS_SUCCESS;
-}
-
-LECTERN_API int lectern_passage_fallback(const lectern_passage_t *passage)
-{
-	return passage ? hit_of(passage)->partial : 0;
-}
-
-LECTERN_API int lectern_passage_stale(const lectern_passage_t *passage)
-{
-	return passage ? hit_of(passage)->stale : 0;
-}
-
-LECTERN_API int lectern_passage_missing(const lectern_passage_t *passage)
-{
-	return passage ? hit_of(passage)->missing : 0;
-}
-
-LECTERN_API const char *lectern_passage_title(const lectern_passage_t *passage)
-{
-	return passage ? hit_of(passage)->title : NULL;
-}
-
-LECTERN_API const char *lectern_passage_date(const lectern_passage_t *passage)
-{
-	return passage ? hit_of(passage)->date : NULL;
-}
-
-LECTERN_API size_t lectern_passage_speaker_count(const lectern_passage_t *passage)
-{
-	return passage ? hit_of(passage)->nspeakers : 0;
-}
-
-LECTERN_API const char *lectern_passage_speaker(const lectern_passage_t *passage, size_t i)
-{
-	return passage && i < hit_of(passage)->nspeakers ? hit_of(passage)->speakers[i] : NULL;
-}
-
-LECTERN_API uint32_t lectern_passage_file_matches(const lectern_passage_t *passage)
-{
-	return passage ? hit_of(passage)->file_matches : 0;
-}
-
-LECTERN_API uint32_t lectern_passage_context_first_line(const lectern_passage_t *passage)
-{
-	return passage && hit_of(passage)->ncontext ? hit_of(passage)->ctx_first : 0;
-}
-
-LECTERN_API size_t lectern_passage_context_count(const lectern_passage_t *passage)
-{
-	return passage ? hit_of(passage)->ncontext : 0;
-}
-
-LECTERN_API const char *lectern_passage_context_line(const lectern_passage_t *passage, size_t i)
-{
-	return passage && i < hit_of(passage)->ncontext ? hit_of(passage)->context[i] : NULL;
-}
-
-LECTERN_API size_t lectern_passage_context_highlight_count(const lectern_passage_t *passage)
-{
-	return passage ? hit_of(passage)->nctx_hl : 0;
-}
-
-LECTERN_API lectern_status_t lectern_passage_context_highlight(const lectern_passage_t *passage,
-							       size_t i, size_t *line_index,
-							       size_t *offset, size_t *length)
-{
-	if (i >= lectern_passage_context_highlight_count(passage))
-		return LECTERN_STATUS_INVALID_ARGUMENT;
-	const struct search_ctx_range *r = &hit_of(passage)->ctx_hl[i];
-	if (line_index)
-		*line_index = r->line;
-	if (offset)
-		*offset = r->off;
-	if (length)
-		*length = r->len;
-	return LECTERN_STATUS_SUCCESS;
-}
-
-/* emit_hit_json is the one writer of a hit's JSON (`lectern find --json`,
- * the daemon's answers): the library's is that one. */
-LECTERN_API lectern_status_t lectern_passage_json(const lectern_passage_t *passage, char **json)
-{
-	if (json)
-		*json = NULL;
-	if (!passage || !json)
-		return LECTERN_STATUS_INVALID_ARGUMENT;
-	struct emit_opts eo = { .format = EMIT_JSON, .color = 0, .cwd = NULL };
-	json_t *j = emit_hit_json(hit_of(passage), &eo);
-	*json = j ? jsondump(j, JSON_COMPACT) : NULL;
-	json_decref(j);
-	return *json ? LECTERN_STATUS_SUCCESS : LECTERN_STATUS_OUT_OF_MEMORY;
-}
-
-LECTERN_API size_t lectern_passage_occurrence_count(const lectern_passage_t *passage)
-{
-	return passage ? hit_of(passage)->nocc : 0;
-}
-
-LECTERN_API lectern_status_t lectern_passage_occurrence(const lectern_passage_t *passage, size_t i,
-							uint32_t *line, uint32_t *column,
-							uint32_t *end_column,
-							const char **line_text)
-{
-	if (i >= lectern_passage_occurrence_count(passage))
-		return LECTERN_STATUS_INVALID_ARGUMENT;
-	const struct search_occurrence *o = &hit_of(passage)->occ[i];
-	if (line)
-		*line = o->line;
-	if (column)
-		*column = o->col;
-	if (end_column)
-		*end_column = o->col + (uint32_t)o->len;
-	if (line_text)
-		*line_text = o->line_text;
-	return LECTERN_STATUS_SUCCESS;
 }

@@ -5,6 +5,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "lectern-int.h"
 #include "limits.h"
 #include "lsp-int.h"
 #include "lsp-text.h"
@@ -107,9 +108,10 @@ static char *search_note(struct lsp_server *s, const char *name)
 	req.files = 1;
 	req.limit = 50;
 	if (!q.status && lsp_backend_find(&s->be, &req, &res, &err) == LEC_OK) {
-		for (size_t i = 0; i < res.nhits && !found; i++)
-			if (stem_is(res.hits[i].path, name))
-				found = strdup(res.hits[i].path);
+		lectern_results_t view = lec_results_view(&res);
+		for (const lectern_passage_t *p; !found && (p = lectern_results_next(&view));)
+			if (stem_is(lectern_passage_path(p), name))
+				found = strdup(lectern_passage_path(p));
 	}
 	search_result_release(&res);
 	buf_release(&q);

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lectern-int.h"
 #include "limits.h"
 #include "lsp-int.h"
 #include "lsp-text.h"
@@ -67,18 +68,21 @@ static size_t word_len(const char *line, size_t len, size_t at)
  * past LEC_MAX_OCCURRENCE_TEXT_BYTES come without text): its line's text
  * and its bytes [*at, *at + *len). A phrase is one occurrence, so the range
  * covers "cattle, not pets", not only its first word. */
-static const char *occurrence(const struct search_hit *h, size_t *at, size_t *len)
+static const char *occurrence(const lectern_passage_t *p, size_t *at, size_t *len)
 {
-	for (size_t i = 0; i < h->nocc; i++) {
-		const struct search_occurrence *o = &h->occ[i];
-		if (o->line != h->line || o->col != h->col || !o->col || !o->line_text)
+	uint32_t line = lectern_passage_line(p), col = lectern_passage_column(p);
+	for (size_t i = 0, n = lectern_passage_occurrence_count(p); i < n; i++) {
+		uint32_t ol, oc, end;
+		const char *text;
+		lectern_passage_occurrence(p, i, &ol, &oc, &end, &text);
+		if (ol != line || oc != col || !oc || !text)
 			continue;
-		size_t n = strlen(o->line_text);
-		if (o->col - 1 + o->len > n || n >= LEC_MAX_LINE_BYTES)
+		size_t tl = strlen(text);
+		if (end - 1 > tl || tl >= LEC_MAX_LINE_BYTES)
 			return NULL;
-		*at = o->col - 1;
-		*len = o->len;
-		return o->line_text;
+		*at = oc - 1;
+		*len = end - oc;
+		return text;
 	}
 	return NULL;
 }
@@ -87,17 +91,19 @@ static const char *occurrence(const struct search_hit *h, size_t *at, size_t *le
  * turned into UTF-16 code units over the line's text: the occurrence's
  * line, else the note's (a note that cannot be read, or a stale hit,
  * points at the line's start). */
-static json_t *hit_range(struct note_cache *c, const struct search_hit *h)
+static json_t *hit_range(struct note_cache *c, const lectern_passage_t *p)
 {
-	uint32_t line0 = h->line ? h->line - 1 : 0, from = 0, to = 0;
+	uint32_t line = lectern_passage_line(p), col = lectern_passage_column(p);
+	uint32_t line0 = line ? line - 1 : 0, from = 0, to = 0;
+	int stale = lectern_passage_stale(p);
 	size_t s, e, at, len;
-	const char *text = h->stale ? NULL : occurrence(h, &at, &len);
+	const char *text = stale ? NULL : occurrence(p, &at, &len);
 	if (text) {
 		from = lsp_utf16_len(text, at);
 		to = from + lsp_utf16_len(text + at, len);
-	} else if (!h->stale && cache_load(c, h->path) &&
+	} else if (!stale && cache_load(c, lectern_passage_path(p)) &&
 		   lsp_line_span(c->text, c->len, line0, &s, &e)) {
-		at = h->col ? h->col - 1 : 0;
+		at = col ? col - 1 : 0;
 		if (at > e - s)
 			at = e - s;
 		from = lsp_utf16_len(c->text + s, at);
@@ -110,37 +116,40 @@ static json_t *hit_range(struct note_cache *c, const struct search_hit *h)
 
 /* "Heading › Subheading — snippet": what the passage is about, then what
  * it says; the note's file name when it has no heading. */
-static char *symbol_name(const struct search_hit *h)
+static char *symbol_name(const lectern_passage_t *p)
 {
 	struct buf b;
-	const char *base = strrchr(h->path, '/');
+	const char *path = lectern_passage_path(p), *base = strrchr(path, '/');
+	const char *snippet = lectern_passage_snippet(p);
+	size_t nheadings = lectern_passage_heading_count(p);
 	buf_init(&b, 0);
-	for (size_t i = 0; i < h->nheadings; i++)
-		buf_printf(&b, "%s%s", i ? " \xe2\x80\xba " : "", h->headings[i]);
+	for (size_t i = 0; i < nheadings; i++)
+		buf_printf(&b, "%s%s", i ? " \xe2\x80\xba " : "", lectern_passage_heading(p, i));
 	/* the file name, not the title: a plain-text note's title is its
 	 * first line, however long */
-	if (!h->nheadings)
-		buf_puts(&b, base ? base + 1 : h->path);
-	if (h->snippet && *h->snippet)
-		buf_printf(&b, " \xe2\x80\x94 %s", h->snippet);
+	if (!nheadings)
+		buf_puts(&b, base ? base + 1 : path);
+	if (*snippet)
+		buf_printf(&b, " \xe2\x80\x94 %s", snippet);
 	return buf_detach(&b);
 }
 
-static json_t *symbol(struct note_cache *c, const struct search_hit *h)
+static json_t *symbol(struct note_cache *c, const lectern_passage_t *p)
 {
 	struct buf uri;
-	char *name = symbol_name(h);
-	const char *base = strrchr(h->path, '/');
+	char *name = symbol_name(p);
+	const char *path = lectern_passage_path(p), *base = strrchr(path, '/');
+	const char *title = lectern_passage_title(p);
 	buf_init(&uri, 0);
-	lsp_uri_from_path(h->path, &uri);
-	json_t *range = hit_range(c, h);
+	lsp_uri_from_path(path, &uri);
+	json_t *range = hit_range(c, p);
 	json_t *sym = name && uri.data && range ?
 			      json_pack("{s:s, s:i, s:{s:s, s:O}, s:s}", "name", name, "kind",
 					15 /* String: a passage is text */, "location", "uri",
 					uri.data, "range", range, "containerName",
-					h->title && *h->title ? h->title :
-					base                  ? base + 1 :
-								h->path) :
+					title && *title ? title :
+					base            ? base + 1 :
+							  path) :
 			      NULL;
 	json_decref(range);
 	buf_release(&uri);
@@ -180,8 +189,9 @@ json_t *lsp_workspace_symbol(struct lsp_server *s, const json_t *params, int *co
 		return NULL;
 	}
 	struct note_cache c = { 0 };
-	for (size_t i = 0; i < res.nhits; i++) {
-		json_t *sym = symbol(&c, &res.hits[i]);
+	lectern_results_t view = lec_results_view(&res);
+	for (const lectern_passage_t *p; (p = lectern_results_next(&view));) {
+		json_t *sym = symbol(&c, p);
 		if (sym)
 			json_array_append_new(out, sym);
 	}

@@ -50,18 +50,23 @@ static int note_level(enum part_kind k)
 	return k >= NOTE_TERM;
 }
 
+/* The passage holding position pos, or t->n when none does (a passage's
+ * first position is the boundary before it). Positions come in order:
+ * *pi, where the last one was found, only moves on. */
+static size_t passage_at(const struct ptable *t, size_t *pi, uint32_t pos)
+{
+	while (*pi < t->n && pos > t->v[*pi].first + t->v[*pi].span)
+		(*pi)++;
+	return *pi < t->n && pos > t->v[*pi].first ? *pi : t->n;
+}
+
 /* counts[part * np + passage]: the part's hits in each passage. */
 static void count_hits(const struct pm_part_state *s, const struct ptable *t, uint32_t *counts)
 {
-	size_t pi = 0;
-	for (size_t i = 0; i < s->npos; i++) {
-		uint32_t pos = s->pos[i];
-		while (pi < t->n && pos > t->v[pi].first + t->v[pi].span)
-			pi++;
-		if (pi == t->n)
-			break;
-		if (pos > t->v[pi].first)
-			counts[pi]++;
+	for (size_t i = 0, pi = 0; i < s->npos && pi < t->n; i++) {
+		size_t p = passage_at(t, &pi, s->pos[i]);
+		if (p < t->n)
+			counts[p]++;
 	}
 }
 
@@ -71,15 +76,10 @@ static void count_hits(const struct pm_part_state *s, const struct ptable *t, ui
 static void count_heading_hits(const struct pm_part_state *s, const struct ptable *t,
 			       uint32_t *counts)
 {
-	size_t pi = 0;
-	for (size_t i = 0; i < s->npos; i++) {
-		uint32_t pos = s->pos[i];
-		while (pi < t->n && pos > t->v[pi].first + t->v[pi].span)
-			pi++;
-		if (pi == t->n)
-			break;
-		if (pos > t->v[pi].first && pos <= t->v[pi].first + t->v[pi].heading)
-			counts[pi] = 1;
+	for (size_t i = 0, pi = 0; i < s->npos && pi < t->n; i++) {
+		size_t p = passage_at(t, &pi, s->pos[i]);
+		if (p < t->n && s->pos[i] <= t->v[p].first + t->v[p].heading)
+			counts[p] = 1;
 	}
 	for (size_t i = 0; i < t->n; i++)
 		if (!counts[i] && t->v[i].parent)

@@ -1,6 +1,7 @@
 /* test_proto.c - the daemon's wire format: request validation, the op table,
  * error responses, and the find response's round trip through the client
- * back into a struct search_result (printed identically by the emitter). */
+ * back into a struct search_result (printed identically by `lectern find`'s
+ * printer, through lectern.h). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -13,6 +14,7 @@
 
 #include "client.h"
 #include "emit.h"
+#include "lectern-int.h"
 #include "limits.h"
 #include "proto.h"
 #include "proto-int.h"
@@ -397,7 +399,13 @@ static void emit_all(const struct search_result *r, enum emit_format f, struct b
 {
 	struct emit_opts eo = { .format = f, .color = f == EMIT_TEXT, .cwd = "/notes" };
 	buf_init(out, 0);
-	emit_result(out, r, &eo);
+	lectern_results_t view = lec_results_view(r);
+	if (f == EMIT_COUNT)
+		buf_printf(out, "%llu\n", (unsigned long long)lectern_results_total(&view));
+	size_t i = 0;
+	for (const lectern_passage_t *p; (p = lectern_results_next(&view)); i++)
+		emit_hit(out, &view, p, i, &eo);
+	emit_summary(out, &view, i);
 	assert_int_equal(out->status, LEC_OK);
 }
 
@@ -496,7 +504,8 @@ static void test_stream_lines(void **state)
 	struct search_result a, b;
 	sample_result(&a);
 	json_t *id = json_integer(2);
-	json_t *head = proto_find_head(id, "/idx", &a, 1);
+	lectern_results_t view = lec_results_view(&a);
+	json_t *head = proto_results_head(id, "/idx", &view, 1);
 	assert_true(json_is_true(json_object_get(head, "more")));
 	assert_null(json_object_get(head, "total"));
 	json_object_set_new(head, "hits", json_array());
@@ -504,7 +513,7 @@ static void test_stream_lines(void **state)
 	assert_string_equal(b.explain, "cattle AND pets");
 	search_result_release(&b);
 	json_decref(head);
-	head = proto_find_head(id, "/idx", &a, 0);
+	head = proto_results_head(id, "/idx", &view, 0);
 	assert_null(json_object_get(head, "more"));
 	assert_int_equal(json_integer_value(json_object_get(head, "total")), 123);
 	json_decref(head);

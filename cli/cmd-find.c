@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "emit.h"
 #include "exitcode.h"
+#include "lectern-int.h"
 #include "limits.h"
 #include "options.h"
 #include "paths.h"
@@ -96,7 +97,7 @@ static size_t query_bytes(char **args, size_t n)
 /* The fallback (nothing matched the query as written; these hits hold some
  * of its words) said where a format that lists no fallback hit can say it:
  * --count counts them, vimgrep leaves them out (it lists only matches). */
-static void print_fallback_left(const struct search_result *res, enum emit_format fmt)
+static void print_fallback_left(const lectern_results_t *res, enum emit_format fmt)
 {
 	fflush(stdout); /* after what stdout holds, even with 2>&1 */
 	if (fmt == EMIT_COUNT)
@@ -107,8 +108,9 @@ static void print_fallback_left(const struct search_result *res, enum emit_forma
 			"lectern: no passage matches the whole query; %s%llu passage%s "
 			"matching some of its words left out (vimgrep lists only matches; "
 			"--format text or --json shows them)\n",
-			res->total_exact ? "" : "about ", (unsigned long long)res->total,
-			res->total == 1 ? "" : "s");
+			lectern_results_total_exact(res) ? "" : "about ",
+			(unsigned long long)lectern_results_total(res),
+			lectern_results_total(res) == 1 ? "" : "s");
 }
 
 /* What is said before the hits (or instead of them): how the query was
@@ -116,45 +118,48 @@ static void print_fallback_left(const struct search_result *res, enum emit_forma
  * shards left out. `hits`: some follow. In text, all but the warnings go
  * to stdout with the hits they are about; in the machine formats, to
  * stderr (JSON has them in its summary line too). */
-static void print_notes(const struct search_result *res, const struct find_opts *fo,
+static void print_notes(const lectern_results_t *res, const struct find_opts *fo,
 			enum emit_format fmt, int color, int hits)
 {
 	FILE *out = fmt == EMIT_TEXT ? stdout : stderr;
 	const char *who = out == stderr ? "lectern: " : "";
-	int printed = 0;
+	const char *suggestion = lectern_results_suggestion(res);
+	const char *explain = lectern_results_explain(res);
+	const char *fallback_query = lectern_results_fallback_query(res);
+	int printed = 0, fallback = lectern_results_fallback(res);
 	/* quote the suggestion unless it brings its own quotes */
-	const char *q = res->suggestion && strpbrk(res->suggestion, "\"\xe2") ? "" : "\"";
+	const char *q = suggestion && strpbrk(suggestion, "\"\xe2") ? "" : "\"";
 	if (fo->quiet)
 		return;
 	fflush(stdout); /* the warnings after what stdout holds, even with 2>&1 */
-	for (const char *p = res->warnings, *nl; p && *p; p = nl ? nl + 1 : p + strlen(p)) {
+	for (const char *p = lectern_results_warnings(res), *nl; p && *p;
+	     p = nl ? nl + 1 : p + strlen(p)) {
 		nl = strchr(p, '\n');
 		fprintf(stderr, "lectern: warning: %.*s\n", (int)(nl ? nl - p : (long)strlen(p)),
 			p);
 	}
-	if (fo->explain && res->explain) {
-		fprintf(out, "query: %s\n", res->explain);
+	if (fo->explain && explain) {
+		fprintf(out, "query: %s\n", explain);
 		printed = out == stdout;
 	}
-	if (res->fixed) {
-		fprintf(stderr, "lectern: showing results for %s%s%s\n", q, res->suggestion, q);
-	} else if (res->suggestion) {
+	if (lectern_results_fixed(res)) {
+		fprintf(stderr, "lectern: showing results for %s%s%s\n", q, suggestion, q);
+	} else if (suggestion) {
 		/* in the output itself: a misspelt word among others leaves a
 		 * fallback below, which the suggestion explains */
-		fprintf(out, "%sdid you mean %s%s%s? (--fix searches for it)\n", who, q,
-			res->suggestion, q);
+		fprintf(out, "%sdid you mean %s%s%s? (--fix searches for it)\n", who, q, suggestion,
+			q);
 		printed |= out == stdout;
 	}
-	if (res->relaxed && hits && fmt != EMIT_COUNT) {
+	if (fallback && hits && fmt != EMIT_COUNT) {
 		int c = color && out == stdout;
 		fprintf(out,
 			"%s%sno passage matches the whole query; passages matching some of its "
 			"words%s%s:%s\n",
-			c ? "\033[33m" : "", who, fo->explain && res->relaxed_query ? " " : "",
-			fo->explain && res->relaxed_query ? res->relaxed_query : "",
-			c ? "\033[0m" : "");
+			c ? "\033[33m" : "", who, fo->explain && fallback_query ? " " : "",
+			fo->explain && fallback_query ? fallback_query : "", c ? "\033[0m" : "");
 		printed |= out == stdout;
-	} else if (res->relaxed && !hits) {
+	} else if (fallback && !hits) {
 		print_fallback_left(res, fmt);
 	}
 	if (printed && fmt == EMIT_TEXT && hits)
@@ -183,8 +188,8 @@ struct printer {
 };
 
 /* Print one hit (and, before the first, the notes). */
-static lec_status show_hit(struct printer *p, const struct search_result *res,
-			   const struct search_hit *h)
+static lec_status show_hit(struct printer *p, const lectern_results_t *res,
+			   const lectern_passage_t *h)
 {
 	if (!p->noted) {
 		print_notes(res, p->fo, p->fmt, p->eo.color, 1);
@@ -204,35 +209,36 @@ static lec_status show_hit(struct printer *p, const struct search_result *res,
 		return LEC_ESTOP;
 	}
 	p->printed++;
-	p->stale += h->stale;
+	p->stale += lectern_passage_stale(h) != 0;
 	return LEC_OK;
 }
 
 /* By the note's date (ISO 8601 text: its order is the dates'), oldest
- * first; undated notes last; then by place. */
-static int cmp_date(const void *a, const void *b)
+ * first (newest first when `newest`); undated notes last; then by place. */
+static int cmp_dates(const void *a, const void *b, int newest)
 {
-	const struct search_hit *x = a, *y = b;
-	if (!x->date != !y->date)
-		return x->date ? -1 : 1;
-	int c = x->date ? strcmp(x->date, y->date) : 0;
-	return c ? c : search_hit_cmp_place(a, b);
+	const char *x = lectern_passage_date(lec_passage_of(a));
+	const char *y = lectern_passage_date(lec_passage_of(b));
+	if (!x != !y)
+		return x ? -1 : 1;
+	int c = x ? strcmp(x, y) : 0;
+	return c ? (newest ? -c : c) : search_hit_cmp_place(a, b);
 }
 
-/* Newest first; undated notes still last. */
+static int cmp_date(const void *a, const void *b)
+{
+	return cmp_dates(a, b, 0);
+}
+
 static int cmp_date_desc(const void *a, const void *b)
 {
-	const struct search_hit *x = a, *y = b;
-	if (!x->date != !y->date)
-		return x->date ? -1 : 1;
-	int c = x->date ? strcmp(y->date, x->date) : 0;
-	return c ? c : search_hit_cmp_place(a, b);
+	return cmp_dates(a, b, 1);
 }
 
 /* The kept hits, sorted, printed and released: a page by path is the page
  * sorted; by date, every matching passage was kept, and the page is taken
  * from them sorted (--offset, --limit; --all: all of them). */
-static void show_kept(struct printer *p, const struct search_result *res)
+static void show_kept(struct printer *p, const lectern_results_t *res)
 {
 	const struct find_opts *fo = p->fo;
 	int by_date = !strcmp(fo->sort, "date") || !strcmp(fo->sort, "-date");
@@ -246,7 +252,7 @@ static void show_kept(struct printer *p, const struct search_result *res)
 					   cmp_date);
 	for (size_t i = 0; i < p->nkept; i++) {
 		if (!p->failed && i >= from && i < to)
-			show_hit(p, res, &p->kept[i]);
+			show_hit(p, res, lec_passage_of(&p->kept[i]));
 		search_hit_release(&p->kept[i]);
 	}
 	free(p->kept);
@@ -270,7 +276,8 @@ static lec_status print_hit(void *ctx, const struct search_result *res, struct s
 		memset(h, 0, sizeof(*h)); /* its contents are ours now */
 		return LEC_OK;
 	}
-	return show_hit(p, res, h);
+	lectern_results_t view = lec_results_view(res);
+	return show_hit(p, &view, lec_passage_of(h));
 }
 
 /* Ask a running daemon for the same index; LEC_OK when it gave the whole
@@ -375,11 +382,11 @@ static lec_status search(const struct find_opts *fo, const char *index_dir, stru
 
 /* What follows the hits: JSON's end and summary lines (--json --count: the
  * summary alone, one object), --count's number. -1: writing failed. */
-static int print_end(struct printer *pr, const struct search_result *res, int json)
+static int print_end(struct printer *pr, const lectern_results_t *res, int json)
 {
 	if (!json) {
 		if (pr->fmt == EMIT_COUNT)
-			printf("%llu\n", (unsigned long long)res->total);
+			printf("%llu\n", (unsigned long long)lectern_results_total(res));
 		return 0;
 	}
 	buf_reset(&pr->out);
@@ -458,12 +465,13 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 		lec_error_index("find", st, index_dir, err.data);
 		goto done;
 	}
-	show_kept(&pr, &res);
+	lectern_results_t view = lec_results_view(&res);
+	show_kept(&pr, &view);
 	if (pr.failed)
 		goto done;
 	if (!pr.noted)
-		print_notes(&res, fo, fmt, pr.eo.color, 0);
-	if (!fo->quiet && print_end(&pr, &res, json)) {
+		print_notes(&view, fo, fmt, pr.eo.color, 0);
+	if (!fo->quiet && print_end(&pr, &view, json)) {
 		if (pr.out.status) /* else stdout failed */
 			lec_error("find: %s", lec_status_str(pr.out.status));
 		goto done;
@@ -483,10 +491,11 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 	/* found: something matched the query as written. A fallback (hits
 	 * holding some of its words) is shown, but is not that: exit 1 in
 	 * every format, as for the daemon's answer (docs/query-language.md) */
-	if (res.relaxed)
+	if (lectern_results_fallback(&view))
 		code = LEC_EXIT_NOTHING;
 	else
-		code = (fmt == EMIT_COUNT && !fo->quiet ? res.total : pr.printed) ?
+		code = (fmt == EMIT_COUNT && !fo->quiet ? lectern_results_total(&view) :
+							  pr.printed) ?
 			       LEC_EXIT_OK :
 			       LEC_EXIT_NOTHING;
 done:
