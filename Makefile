@@ -101,10 +101,12 @@ endif
 LIB_SRCS := $(sort $(wildcard common/*.c indexer/*.c searcher/*.c daemon/*.c lsp/*.c))
 CXX_SRCS := $(sort $(wildcard common/*.cc))
 # The public API (lib/) is there too: its reading of results and passages
-# (lectern-results.o, lectern-json.o) in the core, which `lectern find`
-# prints through; lib/lectern.o, which opens and searches the index (the
+# (lectern-results.o, lectern-json.o) and of a query's options as a
+# request (lectern-options.o) in the core, which `lectern find` prints
+# through and asks the daemon with; lib/lectern.o, which opens and searches the index (the
 # daemon searches through it), beside Xapian.
-API_CORE_OBJS := $(BUILD)/lib/lectern-results.o $(BUILD)/lib/lectern-json.o
+API_CORE_OBJS := $(BUILD)/lib/lectern-results.o $(BUILD)/lib/lectern-json.o \
+	$(BUILD)/lib/lectern-options.o
 CORE_OBJS := $(LIB_SRCS:%.c=$(BUILD)/%.o) $(API_CORE_OBJS)
 XAP_OBJ := $(CXX_SRCS:%.cc=$(BUILD)/%.o)
 LIB_OBJS := $(CORE_OBJS) $(XAP_OBJ) $(BUILD)/lib/lectern.o

@@ -9,6 +9,7 @@
 #include "client.h"
 #include "commands.h"
 #include "emit.h"
+#include "engine.h"
 #include "exitcode.h"
 #include "lectern-int.h"
 #include "limits.h"
@@ -166,28 +167,22 @@ static void print_notes(const lectern_results_t *res, const struct find_opts *fo
 		fputc('\n', out);
 }
 
-/* Hits printed as they come (search_req.on_hit), from the daemon or from
- * the index here: memory stays that of one hit, however many there are. */
+/* Passages printed as they come (on_passage), from the daemon or from the
+ * index here: memory stays that of one passage, however many there are. */
 struct printer {
 	const struct find_opts *fo;
 	enum emit_format fmt;
 	struct emit_opts eo;
-	struct buf out;   /* one hit's bytes */
-	uint64_t printed; /* hits */
-	size_t stale;     /* stale hits (vimgrep lists no place for them) */
-	int noted;        /* print_notes is done */
-	int failed;       /* writing failed: stop */
-	/* --sort path of a page, --sort date: the search gives hits in rank
-	 * order, so they are kept (their contents moved here, owned by the printer:
-	 * search_hit_release each) and printed sorted at the end */
-	int keeping;
+	struct buf out;    /* one passage's bytes */
+	uint64_t printed;  /* passages */
+	size_t stale;      /* stale passages (vimgrep lists no place for them) */
+	int noted;         /* print_notes is done */
+	int failed;        /* writing failed: stop */
 	int begun;         /* JSON: the begin line is out */
 	const char *query; /* for the begin line */
-	struct search_hit *kept;
-	size_t nkept, kcap;
 };
 
-/* Print one hit (and, before the first, the notes). */
+/* Print one passage (and, before the first, the notes). */
 static lec_status show_hit(struct printer *p, const lectern_results_t *res,
 			   const lectern_passage_t *h)
 {
@@ -201,7 +196,7 @@ static lec_status show_hit(struct printer *p, const lectern_results_t *res,
 		p->begun = 1;
 	}
 	emit_hit(&p->out, res, h, p->printed, &p->eo);
-	/* a hit may print nothing (vimgrep: a field-only match has no
+	/* a passage may print nothing (vimgrep: a field-only match has no
 	 * occurrence), and an empty buf has no data to pass to fwrite */
 	if (p->out.status ||
 	    (p->out.len && fwrite(p->out.data, 1, p->out.len, stdout) != p->out.len)) {
@@ -213,16 +208,48 @@ static lec_status show_hit(struct printer *p, const lectern_results_t *res,
 	return LEC_OK;
 }
 
+/* on_passage: the search here gives each passage to it, and so does the
+ * daemon's (daemon_hit). */
+static lectern_status_t print_passage(void *ctx, const lectern_results_t *res,
+				      const lectern_passage_t *h)
+{
+	struct printer *p = ctx;
+	if (p->fo->quiet) {
+		p->printed++;
+		return LECTERN_STATUS_SUCCESS;
+	}
+	return show_hit(p, res, h) ? LECTERN_STATUS_IO_ERROR : LECTERN_STATUS_SUCCESS;
+}
+
+/* The daemon's hits, decoded by its client, as passages. */
+static lec_status daemon_hit(void *ctx, const struct search_result *res, struct search_hit *h)
+{
+	lectern_results_t view = lec_results_view(res);
+	return print_passage(ctx, &view, lec_passage_of(h)) ? LEC_ESTOP : LEC_OK;
+}
+
+static const lectern_passage_t *nth(const void *v)
+{
+	return *(const lectern_passage_t *const *)v;
+}
+
+static int cmp_place(const void *a, const void *b)
+{
+	const lectern_passage_t *x = nth(a), *y = nth(b);
+	return search_place_cmp(lectern_passage_path(x), lectern_passage_line(x),
+				lectern_passage_column(x), lectern_passage_path(y),
+				lectern_passage_line(y), lectern_passage_column(y));
+}
+
 /* By the note's date (ISO 8601 text: its order is the dates'), oldest
  * first (newest first when `newest`); undated notes last; then by place. */
 static int cmp_dates(const void *a, const void *b, int newest)
 {
-	const char *x = lectern_passage_date(lec_passage_of(a));
-	const char *y = lectern_passage_date(lec_passage_of(b));
+	const char *x = lectern_passage_date(nth(a)), *y = lectern_passage_date(nth(b));
 	if (!x != !y)
 		return x ? -1 : 1;
 	int c = x ? strcmp(x, y) : 0;
-	return c ? (newest ? -c : c) : search_hit_cmp_place(a, b);
+	return c ? (newest ? -c : c) : cmp_place(a, b);
 }
 
 static int cmp_date(const void *a, const void *b)
@@ -235,55 +262,55 @@ static int cmp_date_desc(const void *a, const void *b)
 	return cmp_dates(a, b, 1);
 }
 
-/* The kept hits, sorted, printed and released: a page by path is the page
- * sorted; by date, every matching passage was kept, and the page is taken
- * from them sorted (--offset, --limit; --all: all of them). */
-static void show_kept(struct printer *p, const lectern_results_t *res)
+/* --sort path of a page, --sort date: the passages, kept whole by the
+ * search, sorted and printed: a page by path is the page sorted (the
+ * ranking made it); by date, every matching passage was kept, and the
+ * page is taken from them sorted (--offset, --limit; --all: all). */
+static lec_status show_sorted(struct printer *p, lectern_results_t *res)
 {
 	const struct find_opts *fo = p->fo;
 	int by_date = !strcmp(fo->sort, "date") || !strcmp(fo->sort, "-date");
-	size_t from = by_date ? (size_t)fo->offset : 0, to = p->nkept;
+	size_t n = lectern_results_count(res);
+	size_t from = by_date ? (size_t)fo->offset : 0, to = n;
 	if (by_date && !fo->all && from + (size_t)fo->limit < to)
 		to = from + (size_t)fo->limit;
-	if (p->nkept)
-		qsort(p->kept, p->nkept, sizeof(*p->kept),
-		      !by_date           ? search_hit_cmp_place :
-		      fo->sort[0] == '-' ? cmp_date_desc :
-					   cmp_date);
-	for (size_t i = 0; i < p->nkept; i++) {
-		if (!p->failed && i >= from && i < to)
-			show_hit(p, res, lec_passage_of(&p->kept[i]));
-		search_hit_release(&p->kept[i]);
-	}
-	free(p->kept);
-	p->kept = NULL;
-	p->nkept = 0;
+	const lectern_passage_t **v = calloc(n ? n : 1, sizeof(*v));
+	if (!v)
+		return LEC_ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		v[i] = lectern_results_next(res);
+	qsort(v, n, sizeof(*v),
+	      !by_date           ? cmp_place :
+	      fo->sort[0] == '-' ? cmp_date_desc :
+				   cmp_date);
+	for (size_t i = from; i < to && !p->failed; i++)
+		show_hit(p, res, v[i]);
+	free(v);
+	return LEC_OK;
 }
 
-static lec_status print_hit(void *ctx, const struct search_result *res, struct search_hit *h)
+/* The result: the daemon's answer (decoded, read through a view) or the
+ * search's here (through the engine: this process loads Xapian only
+ * then). */
+struct found {
+	struct search_result daemon;
+	lectern_results_t view;  /* of daemon */
+	lectern_index_t *index;  /* here */
+	lectern_results_t *here; /* here */
+	lectern_results_t *res;  /* &view or here */
+};
+
+static void found_release(struct found *f)
 {
-	struct printer *p = ctx;
-	if (p->fo->quiet) {
-		p->printed++;
-		return LEC_OK;
-	}
-	if (p->keeping) {
-		struct search_hit *v = vec_reserve(p->kept, &p->kcap, p->nkept + 1, sizeof(*v), 16);
-		if (!v)
-			return LEC_ENOMEM;
-		p->kept = v;
-		p->kept[p->nkept++] = *h;
-		memset(h, 0, sizeof(*h)); /* its contents are ours now */
-		return LEC_OK;
-	}
-	lectern_results_t view = lec_results_view(res);
-	return show_hit(p, &view, lec_passage_of(h));
+	lectern_results_free(f->here);
+	lec_engine_index_close(f->index);
+	search_result_release(&f->daemon);
 }
 
 /* Ask a running daemon for the same index; LEC_OK when it gave the whole
  * answer; LEC_EPERM: a socket we must not trust (message in err), an
- * error; any other status: search here, after the *given hits it printed
- * (the output is the same either way). */
+ * error; any other status: search here, after the *given passages it
+ * printed (the output is the same either way). */
 static lec_status try_daemon(const struct find_opts *fo, const char *index_dir,
 			     const struct search_req *req, struct search_result *res,
 			     uint64_t *given, struct buf *err)
@@ -298,90 +325,121 @@ static lec_status try_daemon(const struct find_opts *fo, const char *index_dir,
 	return st;
 }
 
-/* The daemon stopped after `given` hits (out of time, gone, an answer we
- * do not take): the rest of the same result, searched here. 0: nothing is
- * left to search. */
-static int go_on_from(struct search_req *req, uint64_t given)
+/* The daemon stopped after `given` passages (out of time, gone, an answer
+ * we do not take): the rest of the same result, searched here. 0: nothing
+ * is left to search. */
+static int go_on_from(lectern_query_options_t *o, uint64_t given)
 {
-	uint64_t off = (uint64_t)req->offset + given;
-	if (!req->all && !(req->occurrences && req->sort_by_place)) {
-		if (given >= req->limit)
+	uint64_t off = (uint64_t)o->offset + given;
+	int every = (o->flags & LECTERN_QUERY_ALL) ||
+		    ((o->flags & LECTERN_QUERY_OCCURRENCES) && (o->flags & LECTERN_QUERY_BY_PLACE));
+	if (!every) {
+		if (given >= o->limit)
 			return 0;
-		req->limit -= (uint32_t)given;
+		o->limit -= (unsigned)given;
 	}
-	req->offset = off > UINT32_MAX ? UINT32_MAX : (uint32_t)off;
+	o->offset = off > UINT32_MAX ? UINT32_MAX : (unsigned)off;
 	return 1;
 }
 
-static void make_req(struct search_req *req, const struct find_opts *fo, enum emit_format fmt,
-		     const char *query, size_t nargs)
+static void make_options(lectern_query_options_t *o, const struct find_opts *fo,
+			 enum emit_format fmt, size_t nargs)
 {
-	search_req_init(req);
-	req->query = query;
-	req->query_len = strlen(query);
-	req->qflags = (fo->strict ? QP_STRICT : 0) | (fo->phrase ? QP_WHOLE_PHRASE : 0) |
-		      (nargs == 1 ? QP_IMPLICIT_PHRASE : 0);
-	req->limit = (uint32_t)fo->limit;
-	req->offset = (uint32_t)fo->offset;
-	req->all = fo->all;
-	req->files = fo->files;
-	req->count_only = fo->count;
-	req->occurrences = fmt == EMIT_VIMGREP;
+	int vimgrep = fmt == EMIT_VIMGREP;
+	unsigned f = (fo->strict ? LECTERN_QUERY_STRICT : 0) |
+		     (fo->phrase ? LECTERN_QUERY_PHRASE : 0) |
+		     (nargs == 1 ? LECTERN_QUERY_IMPLICIT_PHRASE : 0) |
+		     (fo->fix ? LECTERN_QUERY_FIX : 0) | (fo->explain ? LECTERN_QUERY_EXPLAIN : 0);
+	const unsigned kept_by_quiet = f;
+	f |= (fo->all ? LECTERN_QUERY_ALL : 0) | (fo->files ? LECTERN_QUERY_FILES : 0) |
+	     (fo->count ? LECTERN_QUERY_COUNT : 0);
 	/* vimgrep prints a path, places and their lines: no snippet is made,
 	 * nor sent by the daemon */
-	req->places_only = req->occurrences;
-	req->sort_by_place = fmt == EMIT_VIMGREP && fo->all;
-	req->context = (uint32_t)fo->context;
-	req->fix = fo->fix;
-	req->explain = fo->explain;
-	req->rank_all = fo->rank_all;
+	if (vimgrep)
+		f |= LECTERN_QUERY_OCCURRENCES | LECTERN_QUERY_PLACES_ONLY;
 	/* a list of files or a count prints no text: no note is read */
-	req->no_snippets = fo->no_snippets || fmt == EMIT_FILES || fmt == EMIT_COUNT;
-	/* by place: every passage comes in place order; a page comes in rank
-	 * order and the printer sorts it (vimgrep's occurrences by place mean
-	 * every passage to the search, so a page of them is only sorted) */
-	if (!strcmp(fo->sort, "path") && (fo->all || !req->occurrences))
-		req->sort_by_place = 1;
+	if (fo->no_snippets || fmt == EMIT_FILES || fmt == EMIT_COUNT)
+		f |= LECTERN_QUERY_NO_SNIPPETS;
+	/* by place: every passage comes in place order, and a page is sorted
+	 * (vimgrep's occurrences by place mean every passage to the search,
+	 * so a page of them is only sorted here) */
+	if (!strcmp(fo->sort, "path") && (fo->all || !vimgrep))
+		f |= LECTERN_QUERY_BY_PLACE;
+	*o = (lectern_query_options_t){ .limit = (unsigned)fo->limit,
+					.offset = (unsigned)fo->offset,
+					.context = (unsigned)fo->context,
+					.flags = f };
 	/* by date: the newest (or oldest) of every matching passage, so
-	 * every one is asked for and the printer pages them once sorted */
+	 * every one is asked for and the page is taken once sorted */
 	if (!strcmp(fo->sort, "date") || !strcmp(fo->sort, "-date")) {
-		req->all = 1;
-		req->offset = 0;
+		o->flags |= LECTERN_QUERY_ALL;
+		o->offset = 0;
 	}
-	if (fo->quiet) {
-		/* the exit code is the answer: the best hit (or the first of
-		 * a fallback) settles it, and nothing else is worth making */
-		req->limit = 1;
-		req->offset = 0;
-		req->all = req->files = req->count_only = req->occurrences = 0;
-		req->context = 0;
-		req->sort_by_place = 0;
-		req->no_snippets = 1;
+	if (fo->quiet)
+		/* the exit code is the answer: the best passage (or the first
+		 * of a fallback) settles it, and nothing else is worth making */
+		*o = (lectern_query_options_t){ .limit = 1,
+						.flags =
+							kept_by_quiet | LECTERN_QUERY_NO_SNIPPETS };
+}
+
+/* The search here, through the engine. */
+static lec_status search_here(const char *index_dir, const char *query,
+			      const lectern_query_options_t *o, int rank_all, struct found *f,
+			      struct buf *err)
+{
+	char *msg = NULL;
+	lectern_status_t ps = lec_engine_index_open(index_dir, &f->index, &msg);
+	if (!ps)
+		ps = lec_engine_query(f->index, query, o, rank_all, &f->here);
+	if (ps) {
+		buf_puts(err, msg      ? msg :
+			      f->index ? lec_engine_last_error(f->index) :
+					 lectern_status_str(ps));
+		free(msg);
+		/* what lec_error_index tells apart: a damaged index (explained),
+		 * and no memory even for the message */
+		return ps == LECTERN_STATUS_CORRUPT       ? LEC_ECORRUPT :
+		       ps == LECTERN_STATUS_OUT_OF_MEMORY ? LEC_ENOMEM :
+							    LEC_EIO;
 	}
+	f->res = f->here;
+	return LEC_OK;
 }
 
 /* Search through the daemon when one runs, else (or for what it left) here;
- * the hits go to the printer. */
-static lec_status search(const struct find_opts *fo, const char *index_dir, struct search_req *req,
-			 struct search_result *res, struct buf *err)
+ * the passages go to o->on_passage, or stay in the result. */
+static lec_status search(const struct find_opts *fo, const char *index_dir, const char *query,
+			 lectern_query_options_t *o, struct found *f, struct buf *err)
 {
+	struct search_req req;
+	struct printer *p = o->on_passage_context;
 	uint64_t given = 0;
+	lec_req_from_options(&req, query, o);
+	if (o->on_passage) {
+		req.on_hit = daemon_hit;
+		req.on_hit_ctx = p;
+	}
 	lec_status st = fo->no_daemon || fo->rank_all ?
 				LEC_ENOTFOUND :
-				try_daemon(fo, index_dir, req, res, &given, err);
-	struct printer *p = req->on_hit_ctx;
-	if (!st || st == LEC_EPERM || p->failed)
+				try_daemon(fo, index_dir, &req, &f->daemon, &given, err);
+	f->view = lec_results_view(&f->daemon);
+	f->res = &f->view;
+	if (!st || st == LEC_EPERM || (p && p->failed))
 		return st;
 	buf_reset(err);
-	search_result_release(res);
-	if (!go_on_from(req, given))
+	search_result_release(&f->daemon);
+	memset(&f->daemon, 0, sizeof(f->daemon));
+	if (!o->on_passage)
+		given = 0; /* the daemon's passages were not printed: all of them here */
+	if (!go_on_from(o, given))
 		return LEC_OK;
-	/* the engine's: this process loads Xapian only now */
-	return lec_search_here(index_dir, req, res, err);
+	return search_here(index_dir, query, o, fo->rank_all, f, err);
 }
 
-/* What follows the hits: JSON's end and summary lines (--json --count: the
- * summary alone, one object), --count's number. -1: writing failed. */
+/* What follows the passages: JSON's end and summary lines (--json
+ * --count: the summary alone, one object), --count's number. -1: writing
+ * failed. */
 static int print_end(struct printer *pr, const lectern_results_t *res, int json)
 {
 	if (!json) {
@@ -424,7 +482,7 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 	}
 	char *query = join_args(args, nargs), *cwd = getcwd(NULL, 0);
 	const char *index_dir = fo->index_dir;
-	struct search_result res = { 0 };
+	struct found found = { 0 };
 	struct printer pr = { .fo = fo, .fmt = fmt, .query = query };
 	struct buf err;
 	int code = LEC_EXIT_ERROR;
@@ -439,15 +497,18 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 		goto done;
 	}
 	pr.eo = (struct emit_opts){ .format = fmt, .color = want_color(fo->color), .cwd = cwd };
-	buf_reset(&pr.out);
-	struct search_req req;
-	make_req(&req, fo, fmt, query, nargs);
-	pr.keeping = ((!strcmp(fo->sort, "path") && !req.all) || !strcmp(fo->sort, "date") ||
+	lectern_query_options_t o;
+	make_options(&o, fo, fmt, nargs);
+	/* sorted by path (a page) or date: the passages are kept by the
+	 * search, then sorted; else each is printed as it comes */
+	int sorted = ((!strcmp(fo->sort, "path") && !fo->all) || !strcmp(fo->sort, "date") ||
 		      !strcmp(fo->sort, "-date")) &&
 		     !fo->quiet;
-	req.on_hit = print_hit;
-	req.on_hit_ctx = &pr;
-	lec_status st = search(fo, index_dir, &req, &res, &err);
+	if (!sorted) {
+		o.on_passage = print_passage;
+		o.on_passage_context = &pr;
+	}
+	lec_status st = search(fo, index_dir, query, &o, &found, &err);
 	/* A stranger may hold the socket path: say so and stop, rather than
 	 * quietly search here and leave the squatter unnoticed (--no-daemon
 	 * searches here on purpose). */
@@ -456,7 +517,7 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 		goto done;
 	}
 	if (pr.failed) {
-		/* a hit that could not be put together; else stdout failed */
+		/* a passage that could not be put together; else stdout failed */
 		if (pr.out.status)
 			lec_error("find: %s", lec_status_str(pr.out.status));
 		goto done;
@@ -465,22 +526,25 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 		lec_error_index("find", st, index_dir, err.data);
 		goto done;
 	}
-	lectern_results_t view = lec_results_view(&res);
-	show_kept(&pr, &view);
+	const lectern_results_t *res = found.res;
+	if (sorted && (st = show_sorted(&pr, found.res)) != LEC_OK) {
+		lec_error("find: %s", lec_status_str(st));
+		goto done;
+	}
 	if (pr.failed)
 		goto done;
 	if (!pr.noted)
-		print_notes(&view, fo, fmt, pr.eo.color, 0);
-	if (!fo->quiet && print_end(&pr, &view, json)) {
+		print_notes(res, fo, fmt, pr.eo.color, 0);
+	if (!fo->quiet && print_end(&pr, res, json)) {
 		if (pr.out.status) /* else stdout failed */
 			lec_error("find: %s", lec_status_str(pr.out.status));
 		goto done;
 	}
-	/* vimgrep lists occurrences, and a stale hit has none to list: say so
-	 * rather than print nothing for a query --count says matches */
+	/* vimgrep lists occurrences, and a stale passage has none to list: say
+	 * so rather than print nothing for a query --count says matches */
 	if (fmt == EMIT_VIMGREP && pr.stale && !fo->quiet) {
-		/* the hits first: with 2>&1 a note must not land inside a line
-		 * of a stdout buffer written later */
+		/* the passages first: with 2>&1 a note must not land inside a
+		 * line of a stdout buffer written later */
 		fflush(stdout);
 		fprintf(stderr,
 			"lectern: %zu matching passage%s left out: %s changed or "
@@ -488,25 +552,21 @@ static int run_find(const struct find_opts *fo, char **args, size_t nargs)
 			pr.stale, pr.stale == 1 ? "" : "s",
 			pr.stale == 1 ? "its file" : "their files");
 	}
-	/* found: something matched the query as written. A fallback (hits
+	/* found: something matched the query as written. A fallback (passages
 	 * holding some of its words) is shown, but is not that: exit 1 in
 	 * every format, as for the daemon's answer (docs/query-language.md) */
-	if (lectern_results_fallback(&view))
+	if (lectern_results_fallback(res))
 		code = LEC_EXIT_NOTHING;
 	else
-		code = (fmt == EMIT_COUNT && !fo->quiet ? lectern_results_total(&view) :
-							  pr.printed) ?
+		code = (fmt == EMIT_COUNT && !fo->quiet ? lectern_results_total(res) : pr.printed) ?
 			       LEC_EXIT_OK :
 			       LEC_EXIT_NOTHING;
 done:
 	if (fflush(stdout) != 0)
 		code = LEC_EXIT_ERROR;
-	search_result_release(&res);
+	found_release(&found);
 	buf_release(&err);
 	buf_release(&pr.out);
-	for (size_t i = 0; i < pr.nkept; i++)
-		search_hit_release(&pr.kept[i]);
-	free(pr.kept);
 	free(query);
 	free(cwd);
 	return code;

@@ -35,7 +35,7 @@ static const struct lec_engine *try_load(const char *path)
 	memcpy(&get, &sym, sizeof(get));
 	const struct lec_engine *e = get();
 	if (!e || e->size != sizeof(*e) || !e->abi || strcmp(e->abi, LEC_ENGINE_ABI) ||
-	    e->req_size != sizeof(struct search_req) ||
+	    e->options_size != sizeof(lectern_query_options_t) ||
 	    e->result_size != sizeof(struct search_result) ||
 	    e->hit_size != sizeof(struct search_hit)) {
 		snprintf(why, sizeof(why), "%s was built for another version of lectern", path);
@@ -99,14 +99,36 @@ int lec_engine_command(struct cmd_context *ctx, int argc, char **argv)
 	return e->run(&env, argc, argv);
 }
 
-lec_status lec_search_here(const char *index_dir, struct search_req *req, struct search_result *res,
-			   struct buf *err)
+lectern_status_t lec_engine_index_open(const char *path, lectern_index_t **index,
+				       char **error_message)
 {
 	const struct lec_engine *e = load();
 	if (e)
-		return e->search(index_dir, req, res, err);
-	buf_printf(err, "cannot load %s (the index engine, with Xapian): %s", LEC_ENGINE_LIB, why);
-	return LEC_ENOTFOUND;
+		return e->index_open(path, LECTERN_MODE_READ_ONLY, index, error_message);
+	*index = NULL;
+	if (asprintf(error_message, "cannot load %s (the index engine, with Xapian): %s",
+		     LEC_ENGINE_LIB, why) < 0)
+		*error_message = NULL;
+	return LECTERN_STATUS_NOT_FOUND;
+}
+
+/* The calls below take an index, which only a loaded engine gives. */
+lectern_status_t lec_engine_query(lectern_index_t *index, const char *query,
+				  const lectern_query_options_t *o, int rank_all,
+				  lectern_results_t **results)
+{
+	return engine->query_run(index, query, o, rank_all, results);
+}
+
+const char *lec_engine_last_error(const lectern_index_t *index)
+{
+	return engine->last_error(index);
+}
+
+void lec_engine_index_close(lectern_index_t *index)
+{
+	if (index)
+		engine->index_close(index);
 }
 
 void lec_explain_damage(const char *index_dir, struct buf *msg)

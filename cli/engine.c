@@ -1,5 +1,5 @@
 /* engine.c - liblectern-engine.so's table (engine.h): the commands that
- * open the index, and what the executable's find needs of the index. */
+ * open the index, and lectern.h's search of it for the executable's find. */
 #include "engine.h"
 
 #include <string.h>
@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "exitcode.h"
 #include "jsondump.h"
+#include "lectern-int.h"
 #include "shards.h"
 
 /* The only symbol the engine exports (engine.map). */
@@ -37,17 +38,6 @@ static int run(const struct lec_engine_env *env, int argc, char **argv)
 	return LEC_EXIT_ERROR;
 }
 
-static lec_status search(const char *index_dir, struct search_req *req, struct search_result *res,
-			 struct buf *err)
-{
-	struct searcher *s = NULL;
-	lec_status st = searcher_open(index_dir, &s, err);
-	if (!st)
-		st = search_run(s, req, res, err);
-	searcher_free(s);
-	return st;
-}
-
 void lec_explain_damage(const char *index_dir, struct buf *msg)
 {
 	shards_explain_damage(index_dir, msg);
@@ -58,11 +48,14 @@ const struct lec_engine *lectern_engine(void)
 	static const struct lec_engine engine = {
 		.size = sizeof(struct lec_engine),
 		.abi = LEC_ENGINE_ABI,
-		.req_size = sizeof(struct search_req),
+		.options_size = sizeof(lectern_query_options_t),
 		.result_size = sizeof(struct search_result),
 		.hit_size = sizeof(struct search_hit),
 		.run = run,
-		.search = search,
+		.index_open = lectern_index_open,
+		.query_run = lec_query_run,
+		.last_error = lectern_index_last_error,
+		.index_close = lectern_index_close,
 		.explain_damage = shards_explain_damage,
 	};
 	return &engine;

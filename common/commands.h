@@ -74,14 +74,6 @@ int cmd_lsp(struct cmd_context *ctx, int argc, char **argv);
 int lec_engine_command(struct cmd_context *ctx, int argc, char **argv);
 
 struct buf;
-struct search_req;
-struct search_result;
-/* Search the index in this process (searcher_open, search_run): in the
- * executable, through the engine, loaded on the first call (an engine that
- * cannot be loaded is LEC_ENOTFOUND, the reason in err). Ownership as
- * search_run's. */
-lec_status lec_search_here(const char *index_dir, struct search_req *req, struct search_result *res,
-			   struct buf *err);
 /* shards_explain_damage, for lec_error_index: through the engine in the
  * executable (nothing appended when it cannot be loaded), directly in it. */
 void lec_explain_damage(const char *index_dir, struct buf *msg);

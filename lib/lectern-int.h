@@ -29,6 +29,10 @@ static inline lectern_results_t lec_results_view(const struct search_result *res
 	return v;
 }
 
+/* Move the result of r into *out (the caller's: search_result_release)
+ * and free r. */
+void lec_results_take(lectern_results_t *r, struct search_result *out);
+
 /* A passage is a search_hit (struct lectern_passage is never defined). */
 static inline const lectern_passage_t *lec_passage_of(const struct search_hit *h)
 {
@@ -39,6 +43,26 @@ static inline const struct search_hit *lec_hit_of(const lectern_passage_t *p)
 {
 	return (const struct search_hit *)p;
 }
+
+/* Every flag of enum lectern_query_flag. */
+#define LEC_QUERY_FLAGS                                                               \
+	(LECTERN_QUERY_ALL | LECTERN_QUERY_OCCURRENCES | LECTERN_QUERY_STRICT |       \
+	 LECTERN_QUERY_PHRASE | LECTERN_QUERY_IMPLICIT_PHRASE | LECTERN_QUERY_FILES | \
+	 LECTERN_QUERY_COUNT | LECTERN_QUERY_NO_SNIPPETS | LECTERN_QUERY_FIX |        \
+	 LECTERN_QUERY_EXPLAIN | LECTERN_QUERY_BY_PLACE | LECTERN_QUERY_PLACES_ONLY)
+
+/* The request that searches `query` with options `o` (NULL: the
+ * defaults), its time budget counted from now (lib/lectern-options.c).
+ * req->query points at `query`, which must outlive it. */
+void lec_req_from_options(struct search_req *req, const char *query,
+			  const lectern_query_options_t *o);
+
+/* lectern_query_run, which it is, with `rank_all` (`lectern find
+ * --rank-all`: every passage of every matching note scored before the
+ * ranking, to check it; not in the API). */
+lectern_status_t lec_query_run(lectern_index_t *index, const char *query,
+			       const lectern_query_options_t *o, int rank_all,
+			       lectern_results_t **results);
 
 /* The one writer of a passage's JSON object (lib/lectern-json.c): the
  * daemon's answers, `lectern find --json` and lectern_passage_json. Its

@@ -7,6 +7,7 @@
 #include "lectern-int.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static const char *const status_names[LECTERN_STATUS_LAST_STATUS] = {
 	[LECTERN_STATUS_SUCCESS] = "success",
@@ -94,6 +95,13 @@ LECTERN_API lectern_passage_t *lectern_results_next(lectern_results_t *results)
 	if (!results || results->next >= results->res->nhits)
 		return NULL;
 	return (lectern_passage_t *)&results->res->hits[results->next++];
+}
+
+void lec_results_take(lectern_results_t *r, struct search_result *out)
+{
+	*out = *r->res;
+	memset(r->res, 0, sizeof(*r->res));
+	lectern_results_free(r);
 }
 
 LECTERN_API void lectern_results_free(lectern_results_t *results)

@@ -24,6 +24,8 @@ struct lectern_index {
 	struct searcher *s; /* opened on the first query (READ_WRITE) or at
 	                         * open (READ_ONLY); owned; NULL when not open */
 	struct buf err;     /* the last failure's message; "" after a success */
+	int fresh;          /* s was opened by lectern_index_open and not yet
+			     * searched: the first query needs no reopening */
 };
 
 static const lectern_status_t from_lec[LEC_STATUS_COUNT] = {
@@ -103,6 +105,7 @@ LECTERN_API lectern_status_t lectern_index_open(const char *path, lectern_mode_t
 		return ps;
 	}
 	buf_reset(&idx->err); /* warnings of a good open (a remote shard left out) */
+	idx->fresh = idx->s != NULL;
 	*index = idx;
 	return LECTERN_STATUS_SUCCESS;
 }
@@ -250,45 +253,14 @@ LECTERN_API lectern_status_t lectern_index_update(lectern_index_t *index,
 
 /* ---- a query --------------------------------------------------------------- */
 
-#define KNOWN_FLAGS                                                                   \
-	(LECTERN_QUERY_ALL | LECTERN_QUERY_OCCURRENCES | LECTERN_QUERY_STRICT |       \
-	 LECTERN_QUERY_PHRASE | LECTERN_QUERY_IMPLICIT_PHRASE | LECTERN_QUERY_FILES | \
-	 LECTERN_QUERY_COUNT | LECTERN_QUERY_NO_SNIPPETS | LECTERN_QUERY_FIX |        \
-	 LECTERN_QUERY_EXPLAIN | LECTERN_QUERY_BY_PLACE | LECTERN_QUERY_PLACES_ONLY)
-
-static void make_req(struct search_req *req, const char *query, const lectern_query_options_t *o)
-{
-	unsigned f = o ? o->flags : 0;
-	search_req_init(req);
-	req->query = query;
-	req->query_len = strlen(query);
-	req->qflags = (f & LECTERN_QUERY_STRICT ? QP_STRICT : 0) |
-		      (f & LECTERN_QUERY_PHRASE ? QP_WHOLE_PHRASE : 0) |
-		      (f & LECTERN_QUERY_IMPLICIT_PHRASE ? QP_IMPLICIT_PHRASE : 0);
-	if (o && o->limit)
-		req->limit = o->limit;
-	req->offset = o ? o->offset : 0;
-	req->context = o ? o->context : 0;
-	req->all = !!(f & LECTERN_QUERY_ALL);
-	req->files = !!(f & LECTERN_QUERY_FILES);
-	req->count_only = !!(f & LECTERN_QUERY_COUNT);
-	req->no_snippets = !!(f & LECTERN_QUERY_NO_SNIPPETS);
-	req->fix = !!(f & LECTERN_QUERY_FIX);
-	req->explain = !!(f & LECTERN_QUERY_EXPLAIN);
-	req->occurrences = !!(f & LECTERN_QUERY_OCCURRENCES);
-	req->places_only = !!(f & LECTERN_QUERY_PLACES_ONLY);
-	/* every occurrence of every passage has always come by place */
-	req->sort_by_place = (f & LECTERN_QUERY_BY_PLACE) || (req->occurrences && req->all);
-	if (o && o->time_budget_ms)
-		req->deadline_ms = search_now_ms() + o->time_budget_ms;
-}
-
 /* The searcher, opened or brought to the latest commit. A searcher that
  * cannot be brought there (the index directory was replaced: a first run
  * swaps a new index in) is opened again from scratch. */
 static lec_status ready_searcher(lectern_index_t *idx)
 {
-	if (idx->s && searcher_reopen(idx->s) == LEC_OK)
+	int fresh = idx->fresh;
+	idx->fresh = 0;
+	if (idx->s && (fresh || searcher_reopen(idx->s) == LEC_OK))
 		return LEC_OK;
 	searcher_free(idx->s);
 	idx->s = NULL;
@@ -332,22 +304,24 @@ static lec_status relay_kept(struct relay *rl)
 	return st;
 }
 
-LECTERN_API lectern_status_t lectern_query_run(lectern_index_t *index, const char *query,
-					       const lectern_query_options_t *options,
-					       lectern_results_t **results)
+lectern_status_t lec_query_run(lectern_index_t *index, const char *query,
+			       const lectern_query_options_t *options, int rank_all,
+			       lectern_results_t **results)
 {
 	if (results)
 		*results = NULL;
 	if (!index)
 		return LECTERN_STATUS_INVALID_ARGUMENT;
 	buf_reset(&index->err);
-	if (!query || !results || (options && (options->flags & ~(unsigned)KNOWN_FLAGS))) {
+	if (!query || !results || (options && (options->flags & ~(unsigned)LEC_QUERY_FLAGS))) {
 		buf_puts(&index->err, "lectern_query_run: a query, an out-parameter and known "
 				      "flags are needed");
 		return LECTERN_STATUS_INVALID_ARGUMENT;
 	}
 	struct search_req req;
-	make_req(&req, query, options); /* first: the time budget counts the reopening */
+	/* first: the time budget counts the reopening */
+	lec_req_from_options(&req, query, options);
+	req.rank_all = rank_all;
 	lectern_results_t *r = calloc(1, sizeof(*r));
 	if (r)
 		r->res = &r->own;
@@ -375,4 +349,11 @@ LECTERN_API lectern_status_t lectern_query_run(lectern_index_t *index, const cha
 	}
 	*results = r;
 	return done(index, LEC_OK);
+}
+
+LECTERN_API lectern_status_t lectern_query_run(lectern_index_t *index, const char *query,
+					       const lectern_query_options_t *options,
+					       lectern_results_t **results)
+{
+	return lec_query_run(index, query, options, 0, results);
 }

@@ -16,6 +16,7 @@
 
 #include "client-call.h"
 #include "client.h"
+#include "lectern-int.h"
 #include "paths.h"
 #include "proto-wire.h"
 #include "rootmap.h"
@@ -163,32 +164,46 @@ void lsp_backend_close(struct lsp_backend *b)
 		while (waitpid(b->daemon, &status, 0) < 0 && errno == EINTR)
 			;
 	}
-	searcher_free(b->s);
+	lectern_index_close(b->index);
 	free(b->index_dir);
 	free(b->socket);
 	memset(b, 0, sizeof(*b));
 }
 
-static lec_status find_here(struct lsp_backend *b, const struct search_req *req,
-			    struct search_result *res, struct buf *err)
+/* The search here, through the library (which opens the index again when
+ * it was replaced). */
+static lec_status find_here(struct lsp_backend *b, const char *query,
+			    const lectern_query_options_t *o, struct search_result *res,
+			    struct buf *err)
 {
-	lec_status st = b->s ? searcher_reopen(b->s) : searcher_open(b->index_dir, &b->s, err);
-	if (st == LEC_OK)
-		return search_run(b->s, req, res, err);
-	if (b->s && !err->len)
-		buf_printf(err, "cannot reopen the index: %s", lec_status_str(st));
-	return st;
+	lectern_results_t *r = NULL;
+	char *msg = NULL;
+	lectern_status_t ps = LECTERN_STATUS_SUCCESS;
+	if (!b->index)
+		ps = lectern_index_open(b->index_dir, LECTERN_MODE_READ_ONLY, &b->index, &msg);
+	if (!ps)
+		ps = lectern_query_run(b->index, query, o, &r);
+	if (ps) {
+		buf_puts(err, msg ? msg : lectern_index_last_error(b->index));
+		free(msg);
+		return LEC_EIO;
+	}
+	lec_results_take(r, res);
+	return LEC_OK;
 }
 
-lec_status lsp_backend_find(struct lsp_backend *b, const struct search_req *req,
-			    struct search_result *res, struct buf *err)
+lec_status lsp_backend_find(struct lsp_backend *b, const char *query,
+			    const lectern_query_options_t *o, struct search_result *res,
+			    struct buf *err)
 {
 	uint64_t given = 0;
 	memset(res, 0, sizeof(*res));
 	b->daemon_used = 0;
 	if (b->socket) {
+		struct search_req req;
+		lec_req_from_options(&req, query, o);
 		lec_status st =
-			client_find(b->socket, b->chosen, b->index_dir, req, res, &given, err);
+			client_find(b->socket, b->chosen, b->index_dir, &req, res, &given, err);
 		if (st == LEC_OK || st == LEC_EPERM) {
 			b->daemon_used = st == LEC_OK;
 			return st;
@@ -196,7 +211,7 @@ lec_status lsp_backend_find(struct lsp_backend *b, const struct search_req *req,
 		/* no daemon, or an answer we do not take: the same search here */
 		buf_reset(err);
 	}
-	return find_here(b, req, res, err);
+	return find_here(b, query, o, res, err);
 }
 
 /* path is `dir` or inside it. */

@@ -10,7 +10,6 @@
 #include "lsp-int.h"
 #include "lsp-text.h"
 #include "notefile.h"
-#include "query.h"
 #include "search.h"
 
 /* A document's text: the editor's copy when it is open, else the file's.
@@ -93,7 +92,7 @@ static int stem_is(const char *path, const char *name)
 static char *search_note(struct lsp_server *s, const char *name)
 {
 	struct buf q, err;
-	struct search_req req;
+	const lectern_query_options_t o = { .limit = 50, .flags = LECTERN_QUERY_FILES };
 	struct search_result res = { 0 };
 	char *found = NULL;
 	buf_init(&q, LEC_MAX_QUERY_BYTES);
@@ -102,12 +101,7 @@ static char *search_note(struct lsp_server *s, const char *name)
 	for (const char *p = name; *p; p++)
 		buf_putc(&q, *p == '"' ? ' ' : *p);
 	buf_putc(&q, '"');
-	search_req_init(&req);
-	req.query = q.data;
-	req.query_len = q.len;
-	req.files = 1;
-	req.limit = 50;
-	if (!q.status && lsp_backend_find(&s->be, &req, &res, &err) == LEC_OK) {
+	if (!q.status && lsp_backend_find(&s->be, q.data, &o, &res, &err) == LEC_OK) {
 		lectern_results_t view = lec_results_view(&res);
 		for (const lectern_passage_t *p; !found && (p = lectern_results_next(&view));)
 			if (stem_is(lectern_passage_path(p), name))

@@ -8,7 +8,6 @@
 #include "lsp-int.h"
 #include "lsp-text.h"
 #include "notefile.h"
-#include "query.h"
 #include "search.h"
 
 /* The note whose lines the hits point into: the last one read, kept for the
@@ -63,7 +62,7 @@ static size_t word_len(const char *line, size_t len, size_t at)
 	return i - at;
 }
 
-/* The shown match among the hit's occurrences (search_req.occurrences),
+/* The shown match among the passage's occurrences (LECTERN_QUERY_OCCURRENCES),
  * when its whole line came with it (lines are cut at LEC_MAX_LINE_BYTES, and
  * past LEC_MAX_OCCURRENCE_TEXT_BYTES come without text): its line's text
  * and its bytes [*at, *at + *len). A phrase is one occurrence, so the range
@@ -169,17 +168,15 @@ json_t *lsp_workspace_symbol(struct lsp_server *s, const json_t *params, int *co
 	/* an editor asks with "" as the picker opens: nothing typed, nothing found */
 	if (!out || json_string_length(q) == 0)
 		return out;
-	struct search_req req;
 	struct search_result res;
-	search_req_init(&req);
-	req.query = json_string_value(q);
-	req.query_len = json_string_length(q);
-	/* what the user typed is one argument, as `lectern find "..."` takes it */
-	req.qflags = QP_IMPLICIT_PHRASE;
-	req.limit = LEC_LSP_SYMBOLS;
-	/* the matches' lines come with the hits: the ranges need no note read */
-	req.occurrences = 1;
-	lec_status st = lsp_backend_find(&s->be, &req, &res, err);
+	/* what the user typed is one argument, as `lectern find "..."` takes
+	 * it; the matches' lines come with the passages: the ranges need no
+	 * note read */
+	const lectern_query_options_t o = {
+		.limit = LEC_LSP_SYMBOLS,
+		.flags = LECTERN_QUERY_IMPLICIT_PHRASE | LECTERN_QUERY_OCCURRENCES,
+	};
+	lec_status st = lsp_backend_find(&s->be, json_string_value(q), &o, &res, err);
 	if (st) {
 		*code = LSP_E_REQUEST_FAILED;
 		if (!err->len)

@@ -5,8 +5,16 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "vec.h"
+
+int64_t search_now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
 
 void search_req_init(struct search_req *r)
 {

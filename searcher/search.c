@@ -196,13 +196,6 @@ lec_status search_note_lang(struct run *r, const struct lquery *q, xap_docid did
 
 /* ---- time ------------------------------------------------------------------ */
 
-int64_t search_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* LEC_ETIMEOUT (with the message) once the request's deadline has passed:
  * checked per note and per hit, the units whose cost is bounded. */
 lec_status search_check_time(struct run *r)
