@@ -63,6 +63,13 @@ queries=(
 	"field|title:keynote"
 	"json without snippets|--json --no-snippets -n 50 cloud"
 	"files, no note read|--files cloud"
+	"by date, a page|-n 3 --sort date cloud"
+	"newest first, past an offset|-n 2 --offset 1 --sort -date cloud"
+	"by path, a page|--sort path -n 4 cloud"
+	"by path, all|--sort path --all cloud"
+	"vimgrep by path, a page|--format vimgrep --sort path -n 3 cloud"
+	"json by date|--json --sort date -n 2 amazon"
+	"quiet|-q cloud"
 )
 n=0
 for q in "${queries[@]}"; do
