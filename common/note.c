@@ -154,7 +154,6 @@ lec_status note_add_repl(struct note *note, size_t off, size_t len, const char *
 
 lec_status note_warn(struct note *note, const char *fmt, ...)
 {
-	char **w;
 	char *msg;
 	va_list ap;
 	int n;
@@ -166,14 +165,7 @@ lec_status note_warn(struct note *note, const char *fmt, ...)
 	va_end(ap);
 	if (n < 0)
 		return LEC_ENOMEM;
-	w = realloc(note->warnings, (note->nwarnings + 1) * sizeof(*w));
-	if (!w) {
-		free(msg);
-		return LEC_ENOMEM;
-	}
-	note->warnings = w;
-	w[note->nwarnings++] = msg;
-	return LEC_OK;
+	return strv_take(&note->warnings, &note->nwarnings, msg);
 }
 
 /* ---- people ---- */

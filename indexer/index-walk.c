@@ -15,14 +15,11 @@
 
 static int add_found(struct run *r, const char *path, uint64_t size, int64_t mtime_ns, int err)
 {
-	if (r->nfound == r->capfound) {
-		size_t ncap = r->capfound ? r->capfound * 2 : 256;
-		struct found_file *nf = realloc(r->found, ncap * sizeof(*nf));
-		if (!nf)
-			return 1;
-		r->found = nf;
-		r->capfound = ncap;
-	}
+	struct found_file *nf =
+		vec_reserve(r->found, &r->capfound, r->nfound + 1, sizeof(*nf), 256);
+	if (!nf)
+		return 1;
+	r->found = nf;
 	struct found_file *f = &r->found[r->nfound];
 	if (!(f->path = strdup(path)))
 		return 1;

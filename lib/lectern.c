@@ -24,8 +24,6 @@ struct lectern_index {
 	struct searcher *s; /* opened on the first query (READ_WRITE) or at
 	                         * open (READ_ONLY); owned; NULL when not open */
 	struct buf err;     /* the last failure's message; "" after a success */
-	int fresh;          /* s was opened by lectern_index_open and not yet
-			     * searched: the first query needs no reopening */
 };
 
 static const lectern_status_t from_lec[LEC_STATUS_COUNT] = {
@@ -105,7 +103,6 @@ LECTERN_API lectern_status_t lectern_index_open(const char *path, lectern_mode_t
 		return ps;
 	}
 	buf_reset(&idx->err); /* warnings of a good open (a remote shard left out) */
-	idx->fresh = idx->s != NULL;
 	*index = idx;
 	return LECTERN_STATUS_SUCCESS;
 }
@@ -258,9 +255,7 @@ LECTERN_API lectern_status_t lectern_index_update(lectern_index_t *index,
  * swaps a new index in) is opened again from scratch. */
 static lec_status ready_searcher(lectern_index_t *idx)
 {
-	int fresh = idx->fresh;
-	idx->fresh = 0;
-	if (idx->s && (fresh || searcher_reopen(idx->s) == LEC_OK))
+	if (idx->s && searcher_reopen(idx->s) == LEC_OK)
 		return LEC_OK;
 	searcher_free(idx->s);
 	idx->s = NULL;

@@ -583,6 +583,34 @@ static void test_passage_json(void **state)
 	lectern_index_close(idx);
 }
 
+/* A read-only handle's first query sees what was committed after it was
+ * opened (each query checks the index's revision, the first one too): a
+ * daemon opens its handle at start and may be asked much later. Last: it
+ * adds a root. */
+static void test_first_query_sees_later_commit(void **state)
+{
+	(void)state;
+	char notes[400], note[450];
+	snprintf(notes, sizeof(notes), "%s/later", dir);
+	snprintf(note, sizeof(note), "%s/later.md", notes);
+	lectern_index_t *ro = open_ro(), *rw = NULL;
+	char cmd[1200];
+	snprintf(cmd, sizeof(cmd), "mkdir -p '%s' && printf '# Later\\n\\nzebrafinch\\n' > '%s'",
+		 notes, note);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(lectern_index_open(index_dir, LECTERN_MODE_READ_WRITE, &rw, NULL),
+			 LECTERN_STATUS_SUCCESS);
+	const char *roots[] = { notes };
+	assert_int_equal(lectern_index_add_roots(rw, roots, 1, NULL, NULL), LECTERN_STATUS_SUCCESS);
+	lectern_index_close(rw);
+	lectern_results_t *res = NULL;
+	assert_int_equal(lectern_query_run(ro, "zebrafinch", NULL, &res), LECTERN_STATUS_SUCCESS);
+	assert_int_equal(lectern_results_count(res), 1);
+	assert_non_null(strstr(lectern_passage_path(lectern_results_next(res)), "later.md"));
+	lectern_results_free(res);
+	lectern_index_close(ro);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -600,6 +628,7 @@ int main(void)
 		cmocka_unit_test(test_on_passage),
 		cmocka_unit_test(test_by_place),
 		cmocka_unit_test(test_passage_json),
+		cmocka_unit_test(test_first_query_sees_later_commit),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
