@@ -384,11 +384,7 @@ json_t *proto_find_reply(const json_t *id, const char *index_dir, const struct s
 
 json_t *proto_search_error(const json_t *id, lec_status st, const struct buf *err)
 {
-	const char *code = st == LEC_ESYNTAX || st == LEC_ELIMIT ? PROTO_E_BAD_QUERY :
-			   st == LEC_ETIMEOUT                    ? PROTO_E_TIMEOUT :
-			   st == LEC_ENOMEM                      ? PROTO_E_INTERNAL :
-								   PROTO_E_INDEX;
-	return proto_error(id, code, "%s", err->len ? err->data : lec_status_str(st));
+	return proto_query_error(id, lec_public_status(st), err);
 }
 
 json_t *proto_query_error(const json_t *id, lectern_status_t st, const struct buf *err)

@@ -37,7 +37,8 @@ lectern_status_t proto_env_query(struct proto_env *e, const char *query,
 				 const lectern_query_options_t *o, lectern_results_t **results,
 				 struct buf *err);
 
-/* The error reply of a failed search: the query's fault or the index's. */
+/* The error reply of a failed search: the query's fault or the index's
+ * (its status as the library's: proto_query_error). */
 json_t *proto_search_error(const json_t *id, lec_status st, const struct buf *err);
 /* The same for a status of the library (proto_env_query). */
 json_t *proto_query_error(const json_t *id, lectern_status_t st, const struct buf *err);

@@ -44,6 +44,10 @@ static inline const struct search_hit *lec_hit_of(const lectern_passage_t *p)
 	return (const struct search_hit *)p;
 }
 
+/* The public status of an internal one (lib/lectern-results.c): the one
+ * map of lec_status to lectern_status_t. */
+lectern_status_t lec_public_status(lec_status st);
+
 /* Every flag of enum lectern_query_flag. */
 #define LEC_QUERY_FLAGS                                                               \
 	(LECTERN_QUERY_ALL | LECTERN_QUERY_OCCURRENCES | LECTERN_QUERY_STRICT |       \

@@ -26,32 +26,6 @@ struct lectern_index {
 	struct buf err;     /* the last failure's message; "" after a success */
 };
 
-static const lectern_status_t from_lec[LEC_STATUS_COUNT] = {
-	[LEC_OK] = LECTERN_STATUS_SUCCESS,
-	[LEC_ENOMEM] = LECTERN_STATUS_OUT_OF_MEMORY,
-	[LEC_EINVAL] = LECTERN_STATUS_INVALID_ARGUMENT,
-	[LEC_EIO] = LECTERN_STATUS_IO_ERROR,
-	[LEC_ENOTFOUND] = LECTERN_STATUS_NOT_FOUND,
-	[LEC_ELOCKED] = LECTERN_STATUS_LOCKED,
-	[LEC_EMODIFIED] = LECTERN_STATUS_INTERNAL, /* retried inside: never seen */
-	[LEC_ECORRUPT] = LECTERN_STATUS_CORRUPT,
-	[LEC_EVERSION] = LECTERN_STATUS_VERSION,
-	[LEC_ELIMIT] = LECTERN_STATUS_LIMIT,
-	[LEC_ESYNTAX] = LECTERN_STATUS_SYNTAX,
-	[LEC_ENETWORK] = LECTERN_STATUS_NETWORK,
-	[LEC_EUNIMPL] = LECTERN_STATUS_INTERNAL,
-	[LEC_EXAPIAN] = LECTERN_STATUS_IO_ERROR,
-	[LEC_EINTERNAL] = LECTERN_STATUS_INTERNAL,
-	[LEC_ESTOP] = LECTERN_STATUS_INTERNAL, /* on_passage's own status is returned */
-	[LEC_EPERM] = LECTERN_STATUS_PERMISSION,
-	[LEC_ETIMEOUT] = LECTERN_STATUS_TIMEOUT,
-};
-
-static lectern_status_t public_status(lec_status st)
-{
-	return (unsigned)st < LEC_STATUS_COUNT ? from_lec[st] : LECTERN_STATUS_INTERNAL;
-}
-
 /* The public status of `st`. The handle keeps the message its call left in
  * idx->err on failure (the status's name when it left none), nothing on
  * success. */
@@ -63,7 +37,7 @@ static lectern_status_t done(lectern_index_t *idx, lec_status st)
 	}
 	if (!idx->err.len)
 		buf_puts(&idx->err, lec_status_str(st));
-	return public_status(st);
+	return lec_public_status(st);
 }
 
 /* ---- an index ------------------------------------------------------------ */
