@@ -427,11 +427,9 @@ static lec_status search(const struct find_opts *fo, const char *index_dir, cons
 	f->res = &f->view;
 	if (!st || st == LEC_EPERM || (p && p->failed))
 		return st;
+	/* client_find left f->daemon empty; *given counts only the passages
+	 * it gave to on_passage (none when they are kept to be sorted) */
 	buf_reset(err);
-	search_result_release(&f->daemon);
-	memset(&f->daemon, 0, sizeof(f->daemon));
-	if (!o->on_passage)
-		given = 0; /* the daemon's passages were not printed: all of them here */
 	if (!go_on_from(o, given))
 		return LEC_OK;
 	return search_here(index_dir, query, o, fo->rank_all, f, err);

@@ -33,20 +33,27 @@ struct range {
 	size_t off, len;
 };
 
+/* text[*at, off) then text[off, off + len) coloured, *at moved past it; a
+ * range out of order or past len is left out. */
+static void put_marked(struct buf *b, const char *text, size_t len, size_t *at, size_t off,
+		       size_t n, const struct emit_opts *o)
+{
+	if (off < *at || off + n > len)
+		return;
+	buf_put(b, text + *at, off - *at);
+	put_color(b, o, C_MATCH);
+	buf_put(b, text + off, n);
+	put_color(b, o, C_OFF);
+	*at = off + n;
+}
+
 /* The text with its ranges (in order, not overlapping) coloured. */
 static void put_highlighted(struct buf *b, const char *text, const struct range *r, size_t nr,
 			    const struct emit_opts *o)
 {
 	size_t at = 0, len = strlen(text);
-	for (size_t i = 0; i < nr; i++) {
-		if (r[i].off < at || r[i].off + r[i].len > len)
-			continue;
-		buf_put(b, text + at, r[i].off - at);
-		put_color(b, o, C_MATCH);
-		buf_put(b, text + r[i].off, r[i].len);
-		put_color(b, o, C_OFF);
-		at = r[i].off + r[i].len;
-	}
+	for (size_t i = 0; i < nr; i++)
+		put_marked(b, text, len, &at, r[i].off, r[i].len, o);
 	buf_put(b, text + at, len - at);
 }
 
@@ -59,18 +66,21 @@ static void put_headings(struct buf *b, const lectern_passage_t *p)
 	}
 }
 
-/* The snippet, its matches coloured (at most HL_MAX of them). */
-#define HL_MAX 64
+/* The snippet, every match in it coloured. */
 static void put_snippet(struct buf *b, const lectern_passage_t *p, const struct emit_opts *o)
 {
-	struct range r[HL_MAX];
-	size_t nr = 0;
-	for (size_t i = 0, n = lectern_passage_highlight_count(p); i < n && nr < HL_MAX; i++)
-		if (!lectern_passage_highlight(p, i, &r[nr].off, &r[nr].len))
-			nr++;
-	put_highlighted(b, lectern_passage_snippet(p), r, nr, o);
+	const char *text = lectern_passage_snippet(p);
+	size_t at = 0, len = strlen(text);
+	for (size_t i = 0, n = lectern_passage_highlight_count(p); i < n; i++) {
+		size_t off, hl;
+		lectern_passage_highlight(p, i, &off, &hl);
+		put_marked(b, text, len, &at, off, hl, o);
+	}
+	buf_put(b, text + at, len - at);
 }
 
+/* A context line's matches beyond this many are left plain, as before. */
+#define HL_MAX 64
 /* The context lines, the matched words in them highlighted (their ranges
  * are in line order: each line takes its run of them). */
 static void emit_context(struct buf *b, const lectern_passage_t *p, const struct emit_opts *o)
